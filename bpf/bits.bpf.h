@@ -1,0 +1,28 @@
+/* Small helpers shared by the nettop BPF programs. */
+#ifndef NETTOP_BITS_BPF_H
+#define NETTOP_BITS_BPF_H
+
+#include <bpf/bpf_helpers.h>
+
+/*
+ * Look a key up, inserting a zero value first when it is missing. Returns NULL
+ * only when the map is full; the caller counts that, so nothing is lost silently.
+ */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+	if (val)
+		return val;
+	/* BPF_NOEXIST: a racing CPU may have inserted it; -EEXIST is fine. */
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
+static __always_inline void count_lost(void *lost_map, __u32 idx)
+{
+	__u64 *n = bpf_map_lookup_elem(lost_map, &idx);
+	if (n)
+		*n += 1; /* per-CPU slot: no atomic needed */
+}
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* NIC throughput per (network namespace, ifindex, queue), TX and RX. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "nettop.h"
+#include "bits.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, NIC_MAX_ENTRIES);
+	__type(key, struct nic_key);
+	__type(value, struct nic_val);
+} nic_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NIC_MAX_ENTRIES);
+	__type(key, struct nic_name_key);
+	__type(value, struct nic_name);
+} nic_names SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} nic_lost SEC(".maps");
+
+static const struct nic_val zero_val;
+
+static __always_inline struct nic_val *stats_for(const struct net_device *dev, __u32 queue)
+{
+	struct nic_key key = {
+		/* Interfaces live in namespaces: (netns inode, ifindex) names one. */
+		.netns = dev->nd_net.net->ns.inum,
+		.ifindex = dev->ifindex,
+		.queue = queue,
+	};
+	struct nic_val *val = bpf_map_lookup_elem(&nic_stats, &key);
+	if (val)
+		return val;
+
+	/* First packet for this key: remember the interface name too. Only here,
+	 * so the per-packet path never copies the name. */
+	struct nic_name_key nkey = { .netns = key.netns, .ifindex = key.ifindex };
+	struct nic_name name = {};
+	bpf_probe_read_kernel_str(name.name, sizeof(name.name), dev->name);
+	if (bpf_map_update_elem(&nic_names, &nkey, &name, BPF_ANY))
+		count_lost(&nic_lost, LOST_NAMES);
+
+	val = lookup_or_init(&nic_stats, &key, &zero_val);
+	if (!val)
+		count_lost(&nic_lost, LOST_STATS);
+	return val;
+}
+
+/*
+ * net_dev_start_xmit fires in xmit_one() just before the driver's
+ * ndo_start_xmit, once per skb handed to the driver (after software GSO, so a
+ * TSO skb counts as one packet, as drivers such as veth and lo count it).
+ * skb->len is what those drivers add to tx_bytes.
+ */
+SEC("tp_btf/net_dev_start_xmit")
+int BPF_PROG(nt_nic_tx, const struct sk_buff *skb, const struct net_device *dev)
+{
+	struct nic_val *val = stats_for(dev, skb->queue_mapping);
+	if (!val)
+		return 0;
+	val->tx_bytes += skb->len;
+	val->tx_packets += 1;
+	return 0;
+}
+
+/*
+ * netif_receive_skb fires in __netif_receive_skb_core(), after the driver's
+ * eth_type_trans() pulled the link-layer header. Drivers count rx_bytes before
+ * that pull, so add the header back (data - mac header) to match them.
+ */
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(nt_nic_rx, struct sk_buff *skb)
+{
+	const struct net_device *dev = skb->dev;
+	__u32 len = skb->len;
+	__u16 mac = skb->mac_header;
+	__u16 qm = skb->queue_mapping;
+
+	if (!dev)
+		return 0;
+	if (mac != (__u16)~0U) {
+		long pulled = (long)skb->data - (long)skb->head - mac;
+		if (pulled > 0 && pulled < 256)
+			len += pulled;
+	}
+	/* skb_record_rx_queue() stores queue + 1; 0 means none was recorded. */
+	struct nic_val *val = stats_for(dev, qm ? qm - 1 : 0);
+	if (!val)
+		return 0;
+	val->rx_bytes += len;
+	val->rx_packets += 1;
+	return 0;
+}

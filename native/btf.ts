@@ -1,0 +1,56 @@
+// BTF look-ups: does the running kernel have a tracepoint, where does a global variable live.
+import { checkPtr } from './errors.js';
+import { koffi, lib, type Ptr } from './libbpf.js';
+import { LITTLE_ENDIAN as LE } from './layouts.js';
+
+const BTF_KIND_TYPEDEF = 8;
+const BTF_KIND_DATASEC = 15;
+const BTF_TYPE_SIZE = 12; // struct btf_type: name_off, info, size/type
+const SECINFO_SIZE = 12; // struct btf_var_secinfo: type, offset, size
+
+let vmlinux: bigint | undefined;
+
+/** The kernel's BTF (btf__load_vmlinux_btf), loaded once; throws BpfError when the kernel has none. */
+function vmlinuxBtf(): bigint {
+	vmlinux ??= checkPtr('btf__load_vmlinux_btf', lib().btf__load_vmlinux_btf() as Ptr);
+	return vmlinux;
+}
+
+/** Frees the cached kernel BTF (btf__free). */
+export function releaseKernelBtf(): void {
+	if (vmlinux !== undefined) lib().btf__free(vmlinux);
+	vmlinux = undefined;
+}
+
+/**
+ * Whether the running kernel defines tracepoint `name`, as tp_btf needs it:
+ * every tracepoint has a `btf_trace_<name>` typedef in vmlinux BTF.
+ */
+export function kernelHasTracepoint(name: string): boolean {
+	return (lib().btf__find_by_name_kind(vmlinuxBtf(), `btf_trace_${name}`, BTF_KIND_TYPEDEF) as number) > 0;
+}
+
+/** Whether the running kernel's BTF has a type (any kind we ask) of this name, e.g. a struct. */
+export function kernelHasType(name: string, kind: number): boolean {
+	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, kind) as number) > 0;
+}
+
+/** Offset and size of global variable `name` inside data section `section` of an object's BTF. */
+export function findSectionVariable(btf: bigint, section: string, name: string): { offset: number; size: number } | undefined {
+	const l = lib();
+	const id = l.btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) as number;
+	if (id <= 0) return undefined;
+	const type = l.btf__type_by_id(btf, id) as bigint;
+	const head = new DataView(koffi.view(type, BTF_TYPE_SIZE));
+	const vlen = head.getUint32(4, LE) & 0xffff;
+	const infos = new DataView(koffi.view(type + BigInt(BTF_TYPE_SIZE), vlen * SECINFO_SIZE));
+	for (let i = 0; i < vlen; i++) {
+		const varId = infos.getUint32(i * SECINFO_SIZE, LE);
+		const varType = l.btf__type_by_id(btf, varId) as bigint;
+		const nameOff = new DataView(koffi.view(varType, 4)).getUint32(0, LE);
+		if (l.btf__name_by_offset(btf, nameOff) === name) {
+			return { offset: infos.getUint32(i * SECINFO_SIZE + 4, LE), size: infos.getUint32(i * SECINFO_SIZE + 8, LE) };
+		}
+	}
+	return undefined;
+}

@@ -1,0 +1,52 @@
+// TypeScript's view of the structs in bpf/nettop.h: koffi computes sizes and offsets, collectors read them.
+import os from 'node:os';
+import { koffi } from './libbpf.js';
+
+/** BPF maps hold host-endian bytes. */
+export const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+export type FieldType = 'u8' | 'u16' | 'u32' | 'u64' | 'bytes';
+
+export interface Field {
+	readonly offset: number;
+	readonly size: number;
+	readonly type: FieldType;
+}
+
+/** A struct's size and the offset of each field, as plain data (no koffi types leak out). */
+export interface Layout<K extends string = string> {
+	readonly name: string;
+	readonly size: number;
+	readonly fields: Readonly<Record<K, Field>>;
+}
+
+type Spec = FieldType | readonly ['bytes', number];
+const C_TYPES: Record<Exclude<FieldType, 'bytes'>, string> = {
+	u8: 'uint8_t',
+	u16: 'uint16_t',
+	u32: 'uint32_t',
+	u64: 'uint64_t',
+};
+
+function layout<K extends string>(name: string, spec: Record<K, Spec>): Layout<K> {
+	const members: Record<string, unknown> = {};
+	for (const [field, type] of Object.entries<Spec>(spec)) {
+		members[field] = typeof type === 'string' ? C_TYPES[type as Exclude<FieldType, 'bytes'>] : koffi.array('uint8_t', type[1]);
+	}
+	const struct = koffi.struct(`nettop_${name}`, members as Record<string, string>);
+	const fields = {} as Record<K, Field>;
+	for (const [field, type] of Object.entries<Spec>(spec)) {
+		const size = typeof type === 'string' ? koffi.sizeof(C_TYPES[type as Exclude<FieldType, 'bytes'>]) : type[1];
+		fields[field as K] = { offset: koffi.offsetof(struct, field), size, type: typeof type === 'string' ? type : 'bytes' };
+	}
+	return { name, size: koffi.sizeof(struct), fields };
+}
+
+// ---- nic.bpf.c ----
+export const nicKey = layout('nic_key', { netns: 'u32', ifindex: 'u32', queue: 'u32' });
+export const nicVal = layout('nic_val', { tx_bytes: 'u64', tx_packets: 'u64', rx_bytes: 'u64', rx_packets: 'u64' });
+export const nicNameKey = layout('nic_name_key', { netns: 'u32', ifindex: 'u32' });
+export const nicName = layout('nic_name', { name: ['bytes', 16] });
+
+/** Every layout, by its C struct name: what the layout test compares with the objects' BTF. */
+export const ALL_LAYOUTS: readonly Layout[] = [nicKey, nicVal, nicNameKey, nicName];

@@ -1,0 +1,164 @@
+// BpfObject: open a CO-RE object, configure it, load it, attach its programs, find its maps, close it.
+import { findSectionVariable, kernelHasTracepoint } from './btf.js';
+import { BpfError, check, checkPtr } from './errors.js';
+import type { Layout } from './layouts.js';
+import { koffi, lib, type Ptr } from './libbpf.js';
+import { recentLog } from './log.js';
+import { BpfMap } from './map.js';
+
+/** A program that was not loaded or not attached, and why. */
+export interface Skipped {
+	readonly program: string;
+	readonly reason: string;
+}
+
+export class BpfObject {
+	private handle: bigint | null;
+	private loaded = false;
+	private readonly programs = new Map<string, { handle: bigint; section: string; enabled: boolean }>();
+	private readonly links: bigint[] = [];
+	private readonly maps = new Map<string, BpfMap>();
+	/** Programs left out before load (missing tracepoint, disabled) or failed to attach. */
+	readonly skipped: Skipped[] = [];
+
+	/** bpf_object__open_file(path, NULL); throws BpfError (ENOENT for a missing file). */
+	constructor(readonly path: string) {
+		const l = lib();
+		this.handle = checkPtr('bpf_object__open_file', l.bpf_object__open_file(path, null) as Ptr, path);
+		for (let p = l.bpf_object__next_program(this.handle, null) as Ptr; p; p = l.bpf_object__next_program(this.handle, p) as Ptr) {
+			const name = l.bpf_program__name(p) as string;
+			this.programs.set(name, { handle: p, section: l.bpf_program__section_name(p) as string, enabled: true });
+		}
+	}
+
+	programNames(): string[] {
+		return [...this.programs.keys()];
+	}
+
+	/** bpf_program__set_autoload(prog, false) before load: the program is neither loaded nor attached. */
+	disable(program: string, reason: string): void {
+		const p = this.program(program);
+		this.requireOpen('bpf_program__set_autoload');
+		check('bpf_program__set_autoload', lib().bpf_program__set_autoload(p.handle, false) as number, program);
+		if (p.enabled) this.skipped.push({ program, reason });
+		p.enabled = false;
+	}
+
+	/**
+	 * Writes `bytes` into the read-only global `name` (a `const volatile` in
+	 * .rodata) through bpf_map__initial_value(), before load: the verifier then
+	 * sees the value as a constant.
+	 */
+	setConstant(name: string, bytes: Uint8Array): void {
+		const l = lib();
+		const obj = this.requireOpen('bpf_map__initial_value');
+		const btf = checkPtr('bpf_object__btf', l.bpf_object__btf(obj) as Ptr, this.path);
+		for (let m = l.bpf_object__next_map(obj, null) as Ptr; m; m = l.bpf_object__next_map(obj, m) as Ptr) {
+			if (!(l.bpf_map__name(m) as string).endsWith('.rodata')) continue;
+			const where = findSectionVariable(btf, '.rodata', name);
+			if (!where) break;
+			if (where.size !== bytes.length) throw new Error(`${this.path}: ${name} is ${where.size} bytes, got ${bytes.length}`);
+			const size = [0];
+			const data = checkPtr('bpf_map__initial_value', l.bpf_map__initial_value(m, size) as Ptr, name);
+			new Uint8Array(koffi.view(data, size[0]!)).set(bytes, where.offset);
+			return;
+		}
+		throw new Error(`${this.path}: no read-only variable ${name}`);
+	}
+
+	/** bpf_map__set_max_entries before load. */
+	setMaxEntries(map: string, entries: number): void {
+		const l = lib();
+		const m = checkPtr('bpf_object__find_map_by_name', l.bpf_object__find_map_by_name(this.requireOpen('bpf_map__set_max_entries'), map) as Ptr, map);
+		check('bpf_map__set_max_entries', l.bpf_map__set_max_entries(m, entries) as number, map);
+	}
+
+	/**
+	 * bpf_object__load. First leaves out every tp_btf program whose tracepoint
+	 * this kernel lacks (recorded in `skipped`), so one missing hook does not
+	 * fail the whole object. A verifier rejection carries the log's last line.
+	 */
+	load(): void {
+		const obj = this.requireOpen('bpf_object__load');
+		for (const [name, p] of this.programs) {
+			const tp = /^tp_btf\/(.+)$/.exec(p.section)?.[1];
+			if (p.enabled && tp && !kernelHasTracepoint(tp)) this.disable(name, `kernel has no tracepoint ${tp}`);
+		}
+		if (![...this.programs.values()].some((p) => p.enabled)) throw new BpfError('bpf_object__load', 95 /* EOPNOTSUPP */, `${this.path}: no program this kernel can run`);
+		const ret = lib().bpf_object__load(obj) as number;
+		if (ret < 0) {
+			const why = recentLog(40).filter((line) => line.trim() !== '' && !/^\s*(processed|;|\d+:)/.test(line)).pop();
+			throw new BpfError('bpf_object__load', -ret, why ? `${this.path}: ${why.trim()}` : this.path);
+		}
+		this.loaded = true;
+	}
+
+	/**
+	 * bpf_program__attach for every loaded program. A failure of a program for
+	 * which `optional(name)` is true is recorded in `skipped`; any other failure
+	 * detaches what was attached and throws BpfError.
+	 */
+	attach(optional: (program: string) => boolean = () => false): void {
+		if (!this.loaded) throw new Error(`${this.path}: attach before load`);
+		for (const [name, p] of this.programs) {
+			if (!p.enabled) continue;
+			const link = lib().bpf_program__attach(p.handle) as Ptr;
+			if (link) {
+				this.links.push(link);
+				continue;
+			}
+			const error = new BpfError('bpf_program__attach', koffi.errno() || 22, name);
+			if (!optional(name)) {
+				this.detach();
+				throw error;
+			}
+			this.skipped.push({ program: name, reason: error.message });
+		}
+	}
+
+	/** How many programs are attached now. */
+	get attachedCount(): number {
+		return this.links.length;
+	}
+
+	/**
+	 * The loaded map `name`. With layouts, checks bpf_map__key_size/value_size
+	 * against TypeScript's view of the structs, so a drifted mirror fails at once.
+	 */
+	map(name: string, key?: Layout, value?: Layout): BpfMap {
+		let map = this.maps.get(name);
+		if (!map) {
+			const handle = checkPtr('bpf_object__find_map_by_name', lib().bpf_object__find_map_by_name(this.requireOpen('bpf_object__find_map_by_name'), name) as Ptr, name);
+			map = new BpfMap(name, handle);
+			this.maps.set(name, map);
+		}
+		if (key && key.size !== map.keySize) throw new Error(`${name}: key is ${map.keySize} bytes in the object, ${key.size} in TypeScript (${key.name})`);
+		if (value && value.size !== map.valueSize) throw new Error(`${name}: value is ${map.valueSize} bytes in the object, ${value.size} in TypeScript (${value.name})`);
+		return map;
+	}
+
+	/** bpf_link__destroy for every link; programs stay loaded until close(). */
+	detach(): void {
+		while (this.links.length > 0) lib().bpf_link__destroy(this.links.pop()!);
+	}
+
+	/** Detaches, then bpf_object__close: programs and maps are freed. Safe to call twice. */
+	close(): void {
+		if (this.handle === null) return;
+		this.detach();
+		lib().bpf_object__close(this.handle);
+		this.handle = null;
+		this.maps.clear();
+	}
+
+	private program(name: string) {
+		const p = this.programs.get(name);
+		if (!p) throw new Error(`${this.path}: no program ${name}`);
+		return p;
+	}
+
+	private requireOpen(op: string): bigint {
+		if (this.handle === null) throw new Error(`${op}: ${this.path} is closed`);
+		return this.handle;
+	}
+}

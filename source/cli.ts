@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// nettop's entry point: flags, privileges, the refresh loop, and a clean exit on every path.
+import { performance } from 'node:perf_hooks';
+import meow from 'meow';
+import { setLogSink } from '../native/log.js';
+import { currentNetns } from './collectors/netns.js';
+import { Sources } from './collectors/sources.js';
+import { runLoop } from './loop.js';
+import { buildSample } from './model/sample.js';
+import { parseOptions, UsageError } from './options.js';
+import { jsonLine } from './output/json.js';
+import { textBlock } from './output/text.js';
+import { explain } from './errors.js';
+
+const cli = meow(
+	`
+  Usage
+    $ sudo nettop [options]
+
+  Options
+    --json             print one JSON object per interval (NDJSON), no UI
+    -i, --interval S   seconds between refreshes (default 1, fractions allowed)
+    -n, --count N      stop after N intervals
+    --verbose          send libbpf's log to stderr
+    --version          print the version
+    --help             print this help
+
+  Values are deltas over each interval, read from eBPF programs that count in
+  the kernel. Needs root, or CAP_BPF and CAP_PERFMON.
+
+  Examples
+    $ sudo nettop --json -i 0.5 -n 3
+`,
+	{
+		importMeta: import.meta,
+		allowUnknownFlags: false,
+		flags: {
+			json: { type: 'boolean' },
+			interval: { type: 'string', shortFlag: 'i' },
+			count: { type: 'string', shortFlag: 'n' },
+			verbose: { type: 'boolean' },
+		},
+	},
+);
+
+function fail(message: string, code: number): never {
+	process.stderr.write(`nettop: ${message}\n`);
+	process.exit(code);
+}
+
+async function main(): Promise<number> {
+	let options;
+	try {
+		options = parseOptions(cli.flags, cli.input);
+	} catch (error) {
+		if (error instanceof UsageError) fail(error.message, 2);
+		throw error;
+	}
+	// libbpf's log never goes to stdout: with --verbose to stderr, else only kept for error messages.
+	setLogSink(options.verbose ? (_level, line) => process.stderr.write(`libbpf: ${line}\n`) : () => {});
+
+	const sources = new Sources();
+	const stop = new AbortController();
+	let exitCode = 0;
+	const onSignal = (signal: NodeJS.Signals) => {
+		exitCode = signal === 'SIGINT' ? 0 : 128 + (signal === 'SIGTERM' ? 15 : 1);
+		stop.abort();
+	};
+	for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
+
+	if (sources.empty) {
+		sources.close();
+		fail(explain(Object.values(sources.unavailable())[0] ?? 'no collector could start'), 1);
+	}
+	try {
+		const netns = currentNetns();
+		let prev = sources.read(performance.now(), Date.now());
+		await runLoop({
+			intervalMs: options.intervalMs,
+			count: options.count,
+			signal: stop.signal,
+			tick(mono) {
+				const cur = sources.read(mono, Date.now());
+				const sample = buildSample(prev, cur);
+				prev = cur;
+				const out = options.json ? `${jsonLine(sample)}\n` : `${textBlock(sample, netns).join('\n')}\n`;
+				if (!process.stdout.destroyed) process.stdout.write(out);
+			},
+		});
+	} finally {
+		sources.close();
+	}
+	return exitCode;
+}
+
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => fail(explain(error instanceof Error ? error.message : String(error)), 1),
+);

@@ -1,0 +1,46 @@
+// The refresh loop: a drift-corrected timer that calls `tick` every interval until stopped.
+import { performance } from 'node:perf_hooks';
+
+export interface LoopOptions {
+	readonly intervalMs: number;
+	/** Stop after this many ticks; undefined runs until `signal` aborts. */
+	readonly count?: number;
+	readonly signal: AbortSignal;
+	/** Called with the monotonic time of the tick (ms). */
+	readonly tick: (mono: number) => void;
+}
+
+/**
+ * Sleeps until start + k * interval for k = 1, 2, ..., so a slow tick shortens
+ * the next sleep instead of pushing every later tick back. Ticks missed
+ * entirely (the process was stopped) are skipped, not run in a burst.
+ */
+export async function runLoop({ intervalMs, count, signal, tick }: LoopOptions): Promise<void> {
+	const start = performance.now();
+	let k = 0;
+	while (!signal.aborted && (count === undefined || k < count)) {
+		k++;
+		let deadline = start + k * intervalMs;
+		const now = performance.now();
+		if (deadline < now - intervalMs) {
+			k = Math.floor((now - start) / intervalMs) + 1;
+			deadline = start + k * intervalMs;
+		}
+		await sleep(deadline - performance.now(), signal);
+		if (signal.aborted) return;
+		tick(performance.now());
+	}
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve) => {
+		if (signal.aborted) return resolve();
+		const timer = setTimeout(done, Math.max(0, ms));
+		function done() {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		}
+		signal.addEventListener('abort', done, { once: true });
+	});
+}

@@ -1,0 +1,134 @@
+// Test hosts: two network namespaces joined by a multi-queue veth pair, removed again on every path.
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { run, start } from './exec.js';
+
+const PREFIX = 'nettop-t';
+
+export interface Host {
+	readonly ns: string;
+	readonly dev: string;
+	readonly ip4: string;
+	readonly ip6: string;
+}
+
+/** Removes namespaces of earlier runs that died before cleaning up (ours only, by prefix). */
+export function removeStaleNamespaces(): void {
+	let list = '';
+	try {
+		list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+	} catch {
+		return;
+	}
+	for (const line of list.split('\n')) {
+		const name = line.split(' ')[0];
+		if (name?.startsWith(`${PREFIX}-`)) {
+			try {
+				execFileSync('ip', ['netns', 'del', name]);
+			} catch {
+				/* already gone */
+			}
+		}
+	}
+}
+
+const live = new Set<string>();
+process.on('exit', () => {
+	for (const ns of live) {
+		try {
+			execFileSync('ip', ['netns', 'del', ns]);
+		} catch {
+			/* already gone */
+		}
+	}
+});
+
+/**
+ * Two hosts, A and B, in namespaces of their own, joined by veth with `queues`
+ * TX and RX queues on each side. Addresses are from the benchmarking ranges
+ * (198.18.0.0/15, and a ULA for IPv6), reachable only between the two.
+ */
+export class TestNet {
+	readonly a: Host;
+	readonly b: Host;
+
+	private constructor(readonly id: string) {
+		this.a = { ns: `${PREFIX}-${id}-a`, dev: 'nt0', ip4: '198.18.0.1', ip6: 'fd6e:7474::1' };
+		this.b = { ns: `${PREFIX}-${id}-b`, dev: 'nt1', ip4: '198.18.0.2', ip6: 'fd6e:7474::2' };
+	}
+
+	static async create(queues = 4, ipv6 = false): Promise<TestNet> {
+		const net = new TestNet(`${process.pid}-${Math.random().toString(36).slice(2, 7)}`);
+		try {
+			for (const h of [net.a, net.b]) {
+				await run('ip', ['netns', 'add', h.ns]);
+				live.add(h.ns);
+				// Quiet namespaces: no IPv6 autoconfiguration chatter unless asked for.
+				await net.exec(h, 'sysctl', ['-qw', `net.ipv6.conf.all.disable_ipv6=${ipv6 ? 0 : 1}`]);
+				await net.exec(h, 'sysctl', ['-qw', `net.ipv6.conf.default.disable_ipv6=${ipv6 ? 0 : 1}`]);
+				await net.exec(h, 'ip', ['link', 'set', 'lo', 'up']);
+			}
+			const q = ['numtxqueues', String(queues), 'numrxqueues', String(queues)];
+			await run('ip', ['link', 'add', net.a.dev, 'netns', net.a.ns, ...q, 'type', 'veth', 'peer', 'name', net.b.dev, 'netns', net.b.ns, ...q]);
+			for (const h of [net.a, net.b]) {
+				if (ipv6) await net.exec(h, 'sysctl', ['-qw', `net.ipv6.conf.${h.dev}.accept_dad=0`]);
+				await net.exec(h, 'ip', ['addr', 'add', `${h.ip4}/30`, 'dev', h.dev]);
+				if (ipv6) await net.exec(h, 'ip', ['addr', 'add', `${h.ip6}/64`, 'dev', h.dev, 'nodad']);
+				await net.exec(h, 'ip', ['link', 'set', h.dev, 'up']);
+			}
+			return net;
+		} catch (error) {
+			await net.destroy();
+			throw error;
+		}
+	}
+
+	/** Runs a command inside a host's namespace to completion. */
+	exec(h: Host, cmd: string, args: readonly string[], timeoutMs?: number) {
+		return run('ip', ['netns', 'exec', h.ns, cmd, ...args], timeoutMs);
+	}
+
+	/** Starts a command inside a host's namespace; killed on cleanup. */
+	spawn(h: Host, cmd: string, args: readonly string[]): ChildProcess {
+		return start('ip', ['netns', 'exec', h.ns, cmd, ...args]);
+	}
+
+	/** The inode that identifies the host's namespace (what nettop reports as netns). */
+	netnsInode(h: Host): number {
+		return statSync(`/run/netns/${h.ns}`).ino;
+	}
+
+	async ifindex(h: Host): Promise<number> {
+		const { stdout } = await this.exec(h, 'cat', [`/sys/class/net/${h.dev}/ifindex`]);
+		return Number(stdout.trim());
+	}
+
+	/** The interface's counters from /proc/net/dev read inside its namespace. */
+	async procNetDev(h: Host): Promise<{ rx_bytes: number; rx_packets: number; tx_bytes: number; tx_packets: number }> {
+		const { stdout } = await this.exec(h, 'cat', ['/proc/net/dev']);
+		const line = stdout.split('\n').find((l) => l.trim().startsWith(`${h.dev}:`));
+		if (!line) throw new Error(`${h.dev} not in /proc/net/dev of ${h.ns}`);
+		const f = line.split(':')[1]!.trim().split(/\s+/).map(Number);
+		return { rx_bytes: f[0]!, rx_packets: f[1]!, tx_bytes: f[8]!, tx_packets: f[9]! };
+	}
+
+	/** A counter from /proc/net/snmp inside the namespace, e.g. ('Tcp', 'RetransSegs'). */
+	async snmp(h: Host, group: string, name: string): Promise<number> {
+		const { stdout } = await this.exec(h, 'cat', ['/proc/net/snmp']);
+		const lines = stdout.split('\n').filter((l) => l.startsWith(`${group}:`));
+		const names = lines[0]?.split(/\s+/) ?? [];
+		const values = lines[1]?.split(/\s+/) ?? [];
+		const i = names.indexOf(name);
+		if (i < 0) throw new Error(`${group} ${name} not in /proc/net/snmp`);
+		return Number(values[i]);
+	}
+
+	async destroy(): Promise<void> {
+		for (const h of [this.a, this.b]) {
+			if (!live.has(h.ns)) continue;
+			await run('ip', ['netns', 'del', h.ns]).catch(() => undefined);
+			live.delete(h.ns);
+		}
+	}
+}

@@ -1,0 +1,70 @@
+// Runs the real nettop CLI as a child process and reads what it prints.
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { exited, run, start, until } from './exec.js';
+
+export const CLI = fileURLToPath(new URL('../../source/cli.js', import.meta.url));
+
+/** A running `nettop`: its stdout lines, stderr text, and how to stop it. */
+export class NettopProcess {
+	readonly lines: string[] = [];
+	stderr = '';
+	private readonly child: ChildProcess;
+	private partial = '';
+
+	constructor(args: readonly string[], env?: NodeJS.ProcessEnv) {
+		this.child = start(process.execPath, [CLI, ...args], env);
+		this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+			const parts = (this.partial + chunk).split('\n');
+			this.partial = parts.pop()!;
+			this.lines.push(...parts);
+		});
+		this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+	}
+
+	get pid(): number {
+		return this.child.pid!;
+	}
+
+	/** JSON objects printed so far. */
+	json<T = Record<string, unknown>>(): T[] {
+		return this.lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
+	}
+
+	/** Waits until at least `n` lines were printed; throws with stderr when nettop exits or time runs out. */
+	async waitForLines(n: number, timeoutMs = 15_000): Promise<void> {
+		const ok = await until(() => this.lines.length >= n || this.child.exitCode !== null, timeoutMs);
+		if (!ok || this.lines.length < n) throw new Error(`nettop printed ${this.lines.length} of ${n} lines; stderr: ${this.stderr.trim()}`);
+	}
+
+	kill(signal: NodeJS.Signals): void {
+		this.child.kill(signal);
+	}
+
+	exited(timeoutMs?: number): Promise<number> {
+		return exited(this.child, timeoutMs);
+	}
+}
+
+/** Runs nettop to completion; returns exit code, stdout and stderr. */
+export async function runNettop(args: readonly string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv) {
+	const p = new NettopProcess(args, env);
+	const code = await p.exited(timeoutMs);
+	return { code, stdout: p.lines.join('\n'), stderr: p.stderr, lines: p.lines };
+}
+
+/** Names of loaded BPF programs whose names start with nt_ (nettop's prefix). */
+export async function nettopPrograms(): Promise<string[]> {
+	const { stdout } = await run('bpftool', ['prog', 'show', '--json']);
+	return (JSON.parse(stdout) as { name?: string }[]).map((p) => p.name ?? '').filter((n) => n.startsWith('nt_'));
+}
+
+/**
+ * Waits (at most 3 s: the kernel frees programs after an RCU grace period)
+ * until no nettop program is loaded; returns those still there.
+ */
+export async function programsLeft(): Promise<string[]> {
+	let left: string[] = [];
+	await until(async () => (left = await nettopPrograms()).length === 0, 3000);
+	return left;
+}

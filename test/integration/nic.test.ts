@@ -1,0 +1,99 @@
+// NIC collector against real traffic: per-queue TX over a 4-queue veth equals /proc/net/dev inside the namespace.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { killAll, until } from '../helpers/exec.js';
+import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { NettopProcess, programsLeft } from '../helpers/nettop.js';
+
+interface NicRow {
+	ifname: string;
+	ifindex: number;
+	netns: number;
+	queue: number;
+	tx_bytes: number;
+	tx_packets: number;
+	rx_bytes: number;
+	rx_packets: number;
+}
+
+let net: TestNet | undefined;
+
+before(() => removeStaleNamespaces());
+after(async () => {
+	killAll();
+	await net?.destroy();
+});
+
+/** Waits until `port` is listening inside the host's namespace. */
+async function listening(n: TestNet, host: TestNet['b'], port: number): Promise<void> {
+	const ok = await until(async () => (await n.exec(host, 'ss', ['-Hltn', `sport = :${port}`])).stdout.includes(`:${port}`), 5000);
+	assert.ok(ok, `nothing listens on ${port} in ${host.ns}`);
+}
+
+test('per-queue TX and RX over a 4-queue veth match /proc/net/dev within 1%', async (t) => {
+	if (!(await requireBpf(t))) return;
+	net = await TestNet.create(4);
+	const { a, b } = net;
+	const server = net.spawn(b, 'iperf3', ['-s', '-1', '-B', b.ip4, '-p', '5201']);
+	await listening(net, b, 5201);
+
+	const nettop = new NettopProcess(['--json', '-i', '0.5']);
+	await nettop.waitForLines(1); // attached, first interval printed
+	const txBefore = await net.procNetDev(a);
+	const rxBefore = await net.procNetDev(b);
+	// 8 parallel streams: flows hash onto the veth's TX queues.
+	await net.exec(a, 'iperf3', ['-c', b.ip4, '-p', '5201', '-t', '2', '-P', '8'], 30_000);
+	await until(() => server.exitCode !== null, 3000);
+	await new Promise((r) => setTimeout(r, 300)); // last FIN/ACKs
+	const txAfter = await net.procNetDev(a);
+	const rxAfter = await net.procNetDev(b);
+	await nettop.waitForLines(nettop.lines.length + 2); // intervals that end after the readings
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+
+	const [nsA, nsB] = [net.netnsInode(a), net.netnsInode(b)];
+	const [ifA, ifB] = [await net.ifindex(a), await net.ifindex(b)];
+	const rows = nettop.json<{ nic: NicRow[] }>().flatMap((l) => l.nic);
+	const txRows = rows.filter((r) => r.netns === nsA && r.ifindex === ifA);
+	const rxRows = rows.filter((r) => r.netns === nsB && r.ifindex === ifB);
+	assert.ok(txRows.every((r) => r.ifname === a.dev), 'interface name comes with the rows');
+
+	const txSum = txRows.reduce((s, r) => s + r.tx_bytes, 0);
+	const txProc = txAfter.tx_bytes - txBefore.tx_bytes;
+	assert.ok(txProc > 100_000_000, `iperf3 moved only ${txProc} bytes`);
+	assert.ok(Math.abs(txSum - txProc) <= txProc * 0.01, `nettop TX ${txSum} vs /proc/net/dev ${txProc}`);
+
+	const rxSum = rxRows.reduce((s, r) => s + r.rx_bytes, 0);
+	const rxProc = rxAfter.rx_bytes - rxBefore.rx_bytes;
+	assert.ok(Math.abs(rxSum - rxProc) <= rxProc * 0.01, `nettop RX ${rxSum} vs /proc/net/dev ${rxProc}`);
+
+	const perQueue = new Map<number, number>();
+	for (const r of txRows) perQueue.set(r.queue, (perQueue.get(r.queue) ?? 0) + r.tx_bytes);
+	t.diagnostic(`TX nettop ${txSum} /proc ${txProc}; RX nettop ${rxSum} /proc ${rxProc}; per queue ${JSON.stringify([...perQueue])}`);
+	const busy = [...perQueue.values()].filter((bytes) => bytes > 0).length;
+	assert.ok(busy >= 2, `traffic on ${busy} TX queue(s): ${JSON.stringify([...perQueue])}`);
+	assert.ok([...perQueue.keys()].every((q) => q >= 0 && q < 4), 'queues are within the veth 4');
+
+	assert.deepEqual(await programsLeft(), [], 'no nettop BPF program stays loaded');
+});
+
+test('the same name and ifindex in two namespaces are two rows', async (t) => {
+	if (!(await requireBpf(t))) return;
+	net ??= await TestNet.create(4);
+	const { a, b } = net;
+	const nettop = new NettopProcess(['--json', '-i', '0.3']);
+	await nettop.waitForLines(1);
+	// lo is ifindex 1 in both namespaces: traffic on each must stay apart.
+	await net.exec(a, 'sh', ['-c', 'head -c 300000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+	await net.exec(b, 'sh', ['-c', 'head -c 100000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+	await nettop.waitForLines(nettop.lines.length + 2);
+	nettop.kill('SIGTERM');
+	await nettop.exited();
+	const rows = nettop.json<{ nic: NicRow[] }>().flatMap((l) => l.nic);
+	const lo = (ns: number) => rows.filter((r) => r.netns === ns && r.ifindex === 1).reduce((s, r) => s + r.tx_bytes, 0);
+	const [loA, loB] = [lo(net.netnsInode(a)), lo(net.netnsInode(b))];
+	assert.ok(loA >= 300_000 && loA < 400_000, `lo in A: ${loA}`);
+	assert.ok(loB >= 100_000 && loB < 150_000, `lo in B: ${loB}`);
+	assert.ok(rows.filter((r) => r.ifindex === 1 && (r.netns === net!.netnsInode(a) || r.netns === net!.netnsInode(b))).every((r) => r.ifname === 'lo'));
+});
