@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* NIC throughput per (network namespace, ifindex, queue), TX and RX. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -7,7 +7,7 @@
 #include "nettop.h"
 #include "bits.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);

@@ -7,7 +7,7 @@ import { currentNetns } from './collectors/netns.js';
 import { Sources } from './collectors/sources.js';
 import { runLoop } from './loop.js';
 import { buildSample } from './model/sample.js';
-import { parseOptions, UsageError } from './options.js';
+import { FLAGS, parseOptions, UsageError } from './options.js';
 import { jsonLine } from './output/json.js';
 import { textBlock } from './output/text.js';
 import { explain } from './errors.js';
@@ -33,13 +33,8 @@ const cli = meow(
 `,
 	{
 		importMeta: import.meta,
-		allowUnknownFlags: false,
-		flags: {
-			json: { type: 'boolean' },
-			interval: { type: 'string', shortFlag: 'i' },
-			count: { type: 'string', shortFlag: 'n' },
-			verbose: { type: 'boolean' },
-		},
+		allowUnknownFlags: true, // reported by parseOptions in one line, exit 2
+		flags: FLAGS,
 	},
 );
 
@@ -51,7 +46,7 @@ function fail(message: string, code: number): never {
 async function main(): Promise<number> {
 	let options;
 	try {
-		options = parseOptions(cli.flags, cli.input);
+		options = parseOptions(cli.flags, cli.input, Object.keys(cli.unnormalizedFlags));
 	} catch (error) {
 		if (error instanceof UsageError) fail(error.message, 2);
 		throw error;

@@ -21,7 +21,23 @@ export class UsageError extends Error {
 
 const MAX_INTERVAL_S = 3600;
 
-export function parseOptions(flags: RawFlags, input: readonly string[] = []): Options {
+/** meow's flag definitions: one list for parsing and for rejecting unknown flags. */
+export const FLAGS = {
+	json: { type: 'boolean' },
+	interval: { type: 'string', shortFlag: 'i' },
+	count: { type: 'string', shortFlag: 'n' },
+	verbose: { type: 'boolean' },
+} as const;
+
+const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => ('shortFlag' in f ? [f.shortFlag] : []))]);
+
+/**
+ * Checks the flags. `given` are the flag names as typed (meow's
+ * unnormalizedFlags keys), so an unknown one is reported by the name the user typed.
+ */
+export function parseOptions(flags: RawFlags, input: readonly string[] = [], given: readonly string[] = []): Options {
+	const unknown = given.find((name) => !KNOWN.has(name));
+	if (unknown !== undefined) throw new UsageError(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown} (see nettop --help)`);
 	if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}" (see nettop --help)`);
 	const interval = flags.interval === undefined ? 1 : Number(flags.interval);
 	if (flags.interval !== undefined && (flags.interval.trim() === '' || !Number.isFinite(interval) || interval < 0.01 || interval > MAX_INTERVAL_S)) {

@@ -1,0 +1,24 @@
+// The CLI itself: bad flags give one line on stderr and exit 2; --help and --version work.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runNettop } from './helpers/nettop.js';
+
+test('bad flags: one line, exit 2, no stack trace', async () => {
+	for (const args of [['-i', '0'], ['-i', 'abc'], ['-n', 'x'], ['--bogus'], ['extra']]) {
+		const r = await runNettop(args);
+		assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+		assert.equal(r.stdout, '');
+		assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+		assert.match(r.stderr, /^nettop: [^\n]+\n$/, 'exactly one line');
+	}
+});
+
+test('--version and --help', async () => {
+	const v = await runNettop(['--version']);
+	assert.equal(v.code, 0);
+	assert.match(v.stdout, /^\d+\.\d+\.\d+/);
+	const h = await runNettop(['--help']);
+	assert.equal(h.code, 0);
+	assert.match(h.stdout, /--json/);
+	assert.match(h.stdout, /--interval/);
+});

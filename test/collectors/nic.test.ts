@@ -1,0 +1,45 @@
+// Decoding nic.bpf.o map bytes: keys, per-CPU values summed, names made printable.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { nicKey, nicName, nicNameKey, nicVal } from '../../native/layouts.js';
+import type { MapEntries } from '../../native/map.js';
+import { decodeNicCounters, decodeNicNames } from '../../source/collectors/nic.js';
+
+/** Builds what BpfMap.readAll() returns for `cpus` CPUs, as the kernel lays it out. */
+function entries(keySize: number, valueSize: number, cpus: number, rows: [Buffer, Buffer[]][]): MapEntries {
+	const cpuStride = cpus > 1 ? Math.ceil(valueSize / 8) * 8 : valueSize;
+	const valueStride = cpuStride * cpus;
+	const keys = Buffer.alloc(keySize * rows.length);
+	const values = Buffer.alloc(valueStride * rows.length);
+	rows.forEach(([k, perCpu], i) => {
+		k.copy(keys, i * keySize);
+		perCpu.forEach((v, cpu) => v.copy(values, i * valueStride + cpu * cpuStride));
+	});
+	return { count: rows.length, keys, values, keySize, valueStride, cpuStride, cpus };
+}
+
+const u32s = (...n: number[]) => Buffer.from(new Uint32Array(n).buffer);
+const u64s = (...n: bigint[]) => Buffer.from(new BigUint64Array(n).buffer);
+
+test('per-CPU counters are summed and joined with their names', () => {
+	const names = entries(nicNameKey.size, nicName.size, 1, [
+		[u32s(4026531840, 2), [Buffer.from('eth0\0\0\0\0\0\0\0\0\0\0\0\0')]],
+		[u32s(4026532000, 2), [Buffer.from('veth\x1b[31m\0\0\0\0\0\0\0')]],
+	]);
+	const stats = entries(nicKey.size, nicVal.size, 2, [
+		[u32s(4026531840, 2, 3), [u64s(1000n, 10n, 50n, 1n), u64s(24n, 1n, 0n, 0n)]],
+		[u32s(4026532000, 2, 0), [u64s(2n ** 40n, 5n, 0n, 0n), u64s(2n ** 40n, 5n, 7n, 1n)]],
+		[u32s(4026532999, 9, 1), [u64s(1n, 1n, 0n, 0n), u64s(0n, 0n, 0n, 0n)]],
+	]);
+	const rows = decodeNicCounters(stats, decodeNicNames(names));
+	assert.deepEqual(rows, [
+		{ netns: 4026531840, ifindex: 2, queue: 3, ifname: 'eth0', tx_bytes: 1024, tx_packets: 11, rx_bytes: 50, rx_packets: 1 },
+		{ netns: 4026532000, ifindex: 2, queue: 0, ifname: 'veth?[31m', tx_bytes: 2 ** 41, tx_packets: 10, rx_bytes: 7, rx_packets: 1 },
+		{ netns: 4026532999, ifindex: 9, queue: 1, ifname: '', tx_bytes: 1, tx_packets: 1, rx_bytes: 0, rx_packets: 0 },
+	]);
+});
+
+test('a name that fills all 16 bytes (no NUL) is read whole', () => {
+	const names = entries(nicNameKey.size, nicName.size, 1, [[u32s(1, 1), [Buffer.from('abcdefghijklmnop')]]]);
+	assert.equal(decodeNicNames(names).get('1:1'), 'abcdefghijklmnop');
+});

@@ -1,0 +1,32 @@
+// Nothing of nettop stays loaded in the kernel after it exits, however it exits.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { NettopProcess, nettopPrograms, programsLeft, runNettop } from '../helpers/nettop.js';
+
+test('normal exit after -n leaves no program loaded', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const r = await runNettop(['--json', '-n', '2', '-i', '0.1']);
+	assert.equal(r.code, 0, r.stderr);
+	assert.equal(r.lines.filter((l) => l !== '').length, 2);
+	assert.deepEqual(await programsLeft(), []);
+});
+
+for (const [signal, code] of [
+	['SIGINT', 0],
+	['SIGTERM', 143],
+	['SIGHUP', 129],
+	['SIGKILL', 137],
+] as const) {
+	test(`${signal} leaves no program loaded`, async (t) => {
+		if (!(await requireBpf(t))) return;
+		const nettop = new NettopProcess(['--json', '-i', '0.2']);
+		await nettop.waitForLines(1);
+		const loaded = await nettopPrograms();
+		assert.ok(loaded.includes('nt_nic_tx') && loaded.includes('nt_nic_rx'), `loaded while running: ${loaded.join(' ')}`);
+		nettop.kill(signal);
+		assert.equal(await nettop.exited(), code, nettop.stderr);
+		assert.deepEqual(await programsLeft(), [], `after ${signal}`);
+		assert.doesNotMatch(nettop.stderr, /\n\s+at /, 'no stack trace');
+	});
+}
