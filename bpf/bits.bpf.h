@@ -25,4 +25,23 @@ static __always_inline void count_lost(void *lost_map, __u32 idx)
 		*n += 1; /* per-CPU slot: no atomic needed */
 }
 
+/* floor(log2(v)) for v > 0, and 0 for v == 0: a log2 histogram slot. */
+static __always_inline __u32 log2_u32(__u32 v)
+{
+	__u32 r, shift;
+
+	r = (v > 0xffff) << 4;
+	v >>= r;
+	shift = (v > 0xff) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xf) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3) << 1;
+	v >>= shift;
+	r |= shift;
+	return r | (v >> 1);
+}
+
 #endif

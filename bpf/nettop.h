@@ -19,39 +19,143 @@
  */
 #define NIC_MAX_ENTRIES 16384
 
-struct nic_key {
+struct nt_nic_key {
 	__u32 netns;   /* inode of the interface's network namespace */
 	__u32 ifindex;
 	__u32 queue;   /* TX: skb->queue_mapping; RX: recorded rx queue, else 0 */
 };
-_Static_assert(sizeof(struct nic_key) == 12, "nic_key layout");
+_Static_assert(sizeof(struct nt_nic_key) == 12, "nt_nic_key layout");
 
-struct nic_val {
+struct nt_nic_val {
 	__u64 tx_bytes;
 	__u64 tx_packets;
 	__u64 rx_bytes;
 	__u64 rx_packets;
 };
-_Static_assert(sizeof(struct nic_val) == 32, "nic_val layout");
+_Static_assert(sizeof(struct nt_nic_val) == 32, "nt_nic_val layout");
 
 /*
  * nic_names: HASH, written when a (netns, ifindex, queue) key is first seen on
  * a CPU. Monotonic; deleted by userspace together with the stats entries.
  */
-struct nic_name_key {
+struct nt_nic_name_key {
 	__u32 netns;
 	__u32 ifindex;
 };
-_Static_assert(sizeof(struct nic_name_key) == 8, "nic_name_key layout");
+_Static_assert(sizeof(struct nt_nic_name_key) == 8, "nt_nic_name_key layout");
 
-struct nic_name {
+struct nt_nic_name {
 	__u8 name[IFNAMSIZ_NT];
 };
-_Static_assert(sizeof(struct nic_name) == 16, "nic_name layout");
+_Static_assert(sizeof(struct nt_nic_name) == 16, "nt_nic_name layout");
 
-/* Indexes of the lost-update counters (PERCPU_ARRAY, monotonic). */
-#define LOST_STATS 0 /* a stats entry could not be created: map full */
-#define LOST_NAMES 1 /* a name entry could not be created */
-#define LOST_SLOTS 2
+/*
+ * Indexes of each object's lost-update counters (a PERCPU_ARRAY named
+ * <object>_lost, monotonic): what the kernel side could not record.
+ */
+#define LOST_ENTRY 0  /* a map entry could not be created: map full */
+#define LOST_AUX 1    /* nic: a name entry; tcp/rtt/retrans: a socket-closed record */
+#define LOST_EVENT 2  /* an event did not fit in its ring buffer */
+#define LOST_SLOTS 3
+
+/* ---- shared by tcp.bpf.c, rtt.bpf.c, retrans.bpf.c ---------------------- */
+
+/*
+ * The process that owns a socket, stamped into BPF_MAP_TYPE_SK_STORAGE
+ * (sk_owner) when it sends, receives, connects or listens: in process context
+ * the current task is the owner. RTT samples and retransmits happen in
+ * softirq, where it is not, so they read this back. Freed with the socket.
+ */
+struct nt_sock_owner {
+	__u32 pid; /* tgid */
+	__u8 comm[16];
+};
+_Static_assert(sizeof(struct nt_sock_owner) == 20, "nt_sock_owner layout");
+
+/* A TCP connection as its socket names it. Ports in host order. */
+struct nt_flow_id {
+	__u8 laddr[16]; /* IPv4: first 4 bytes */
+	__u8 raddr[16];
+	__u32 netns;    /* inode of the socket's network namespace */
+	__u16 family;   /* AF_INET or AF_INET6 */
+	__u16 lport;
+	__u16 rport;
+	__u16 _pad;
+};
+_Static_assert(sizeof(struct nt_flow_id) == 44, "nt_flow_id layout");
+
+/*
+ * <object>_closed: RINGBUF of __u64 socket cookies, written by
+ * tcp_destroy_sock. Userspace reads the final counters of those sockets once
+ * more, then deletes their entries: that is how flow entries die.
+ */
+#define CLOSED_RING_BYTES (1 << 20)
+
+/* ---- tcp.bpf.c: bytes per process and connection ------------------------ */
+
+/*
+ * tcp_flows: HASH, monotonic per (socket cookie, pid); deleted by userspace
+ * after the socket's close record. Failed inserts count as LOST_ENTRY.
+ */
+#define TCP_MAX_FLOWS 65536
+
+struct nt_tcp_key {
+	__u64 cookie; /* bpf_get_socket_cookie(): unique, never reused */
+	__u32 pid;
+	__u32 _pad;
+};
+_Static_assert(sizeof(struct nt_tcp_key) == 16, "nt_tcp_key layout");
+
+struct nt_tcp_val {
+	__u64 tx_bytes;
+	__u64 rx_bytes;
+	struct nt_flow_id id;
+	__u8 comm[16];
+	__u32 _pad;
+};
+_Static_assert(sizeof(struct nt_tcp_val) == 80, "nt_tcp_val layout");
+
+/* ---- rtt.bpf.c: smoothed RTT log2 histograms per flow -------------------- */
+
+/*
+ * rtt_flows: HASH keyed by socket cookie (__u64), monotonic; deleted by
+ * userspace after the close record. Slot i counts srtt in [2^i, 2^(i+1)),
+ * slot 0 also 0; in microseconds, or milliseconds when targ_ms is set.
+ */
+#define RTT_MAX_FLOWS 32768
+#define RTT_SLOTS 27
+
+struct nt_rtt_val {
+	__u64 count;
+	__u64 sum;
+	struct nt_flow_id id;
+	__u32 pid;
+	__u8 comm[16];
+	__u32 slots[RTT_SLOTS];
+	__u32 _pad;
+};
+_Static_assert(sizeof(struct nt_rtt_val) == 192, "nt_rtt_val layout");
+
+/* ---- retrans.bpf.c: one event per retransmit ------------------------------ */
+
+#define RETRANS_RING_BYTES (1 << 22)
+
+#define KIND_DATA 0   /* data retransmit (RTO or fast retransmit) */
+#define KIND_TLP 1    /* data retransmit sent as a tail loss probe */
+#define KIND_SYN 2    /* SYN retransmit (state SYN_SENT) */
+#define KIND_SYNACK 3 /* SYN-ACK retransmit by a listener */
+
+struct nt_retrans_event {
+	__u64 ts_ns;  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 cookie; /* 0 for SYN-ACKs: the request sock is not the connection's */
+	struct nt_flow_id id;
+	__u32 pid;    /* socket owner from sk_owner, 0 when unknown */
+	__u8 comm[16];
+	__u32 segs;   /* segments in the retransmitted skb: what TcpRetransSegs adds */
+	__u8 state;   /* TCP state (include/net/tcp_states.h) */
+	__u8 kind;    /* KIND_* */
+	__u16 _pad;
+};
+_Static_assert(sizeof(struct nt_retrans_event) == 88, "nt_retrans_event layout");
 
 #endif /* NETTOP_H */

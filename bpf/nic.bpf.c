@@ -12,15 +12,15 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, NIC_MAX_ENTRIES);
-	__type(key, struct nic_key);
-	__type(value, struct nic_val);
+	__type(key, struct nt_nic_key);
+	__type(value, struct nt_nic_val);
 } nic_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NIC_MAX_ENTRIES);
-	__type(key, struct nic_name_key);
-	__type(value, struct nic_name);
+	__type(key, struct nt_nic_name_key);
+	__type(value, struct nt_nic_name);
 } nic_names SEC(".maps");
 
 struct {
@@ -30,31 +30,31 @@ struct {
 	__type(value, __u64);
 } nic_lost SEC(".maps");
 
-static const struct nic_val zero_val;
+static const struct nt_nic_val zero_val;
 
-static __always_inline struct nic_val *stats_for(const struct net_device *dev, __u32 queue)
+static __always_inline struct nt_nic_val *stats_for(const struct net_device *dev, __u32 queue)
 {
-	struct nic_key key = {
+	struct nt_nic_key key = {
 		/* Interfaces live in namespaces: (netns inode, ifindex) names one. */
 		.netns = dev->nd_net.net->ns.inum,
 		.ifindex = dev->ifindex,
 		.queue = queue,
 	};
-	struct nic_val *val = bpf_map_lookup_elem(&nic_stats, &key);
+	struct nt_nic_val *val = bpf_map_lookup_elem(&nic_stats, &key);
 	if (val)
 		return val;
 
 	/* First packet for this key: remember the interface name too. Only here,
 	 * so the per-packet path never copies the name. */
-	struct nic_name_key nkey = { .netns = key.netns, .ifindex = key.ifindex };
-	struct nic_name name = {};
+	struct nt_nic_name_key nkey = { .netns = key.netns, .ifindex = key.ifindex };
+	struct nt_nic_name name = {};
 	bpf_probe_read_kernel_str(name.name, sizeof(name.name), dev->name);
 	if (bpf_map_update_elem(&nic_names, &nkey, &name, BPF_ANY))
-		count_lost(&nic_lost, LOST_NAMES);
+		count_lost(&nic_lost, LOST_AUX);
 
 	val = lookup_or_init(&nic_stats, &key, &zero_val);
 	if (!val)
-		count_lost(&nic_lost, LOST_STATS);
+		count_lost(&nic_lost, LOST_ENTRY);
 	return val;
 }
 
@@ -67,7 +67,7 @@ static __always_inline struct nic_val *stats_for(const struct net_device *dev, _
 SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(nt_nic_tx, const struct sk_buff *skb, const struct net_device *dev)
 {
-	struct nic_val *val = stats_for(dev, skb->queue_mapping);
+	struct nt_nic_val *val = stats_for(dev, skb->queue_mapping);
 	if (!val)
 		return 0;
 	val->tx_bytes += skb->len;
@@ -96,7 +96,7 @@ int BPF_PROG(nt_nic_rx, struct sk_buff *skb)
 			len += pulled;
 	}
 	/* skb_record_rx_queue() stores queue + 1; 0 means none was recorded. */
-	struct nic_val *val = stats_for(dev, qm ? qm - 1 : 0);
+	struct nt_nic_val *val = stats_for(dev, qm ? qm - 1 : 0);
 	if (!val)
 		return 0;
 	val->rx_bytes += len;

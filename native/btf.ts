@@ -30,6 +30,31 @@ export function kernelHasTracepoint(name: string): boolean {
 	return (lib().btf__find_by_name_kind(vmlinuxBtf(), `btf_trace_${name}`, BTF_KIND_TYPEDEF) as number) > 0;
 }
 
+const BTF_KIND_FUNC_PROTO = 13;
+
+/**
+ * How many arguments tracepoint `name` passes on this kernel (its
+ * btf_trace_<name> typedef: pointer to a prototype whose first parameter is
+ * the context), or undefined when the kernel lacks it. Tracepoints do gain
+ * arguments (tcp_retransmit_skb got `err`), and a tp_btf program that reads
+ * one the kernel lacks is refused by the verifier.
+ */
+export function kernelTracepointArgs(name: string): number | undefined {
+	const l = lib();
+	const btf = vmlinuxBtf();
+	const id = l.btf__find_by_name_kind(btf, `btf_trace_${name}`, BTF_KIND_TYPEDEF) as number;
+	if (id <= 0) return undefined;
+	let type = typeAt(btf, id);
+	for (let hops = 0; hops < 4 && type.kind !== BTF_KIND_FUNC_PROTO; hops++) type = typeAt(btf, type.ref);
+	return type.kind === BTF_KIND_FUNC_PROTO ? type.vlen - 1 : undefined;
+}
+
+function typeAt(btf: bigint, id: number): { kind: number; vlen: number; ref: number } {
+	const view = new DataView(koffi.view(lib().btf__type_by_id(btf, id) as bigint, BTF_TYPE_SIZE));
+	const info = view.getUint32(4, LE);
+	return { kind: (info >> 24) & 0x1f, vlen: info & 0xffff, ref: view.getUint32(8, LE) };
+}
+
 /** Whether the running kernel's BTF has a type (any kind we ask) of this name, e.g. a struct. */
 export function kernelHasType(name: string, kind: number): boolean {
 	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, kind) as number) > 0;

@@ -43,10 +43,38 @@ function layout<K extends string>(name: string, spec: Record<K, Spec>): Layout<K
 }
 
 // ---- nic.bpf.c ----
-export const nicKey = layout('nic_key', { netns: 'u32', ifindex: 'u32', queue: 'u32' });
-export const nicVal = layout('nic_val', { tx_bytes: 'u64', tx_packets: 'u64', rx_bytes: 'u64', rx_packets: 'u64' });
-export const nicNameKey = layout('nic_name_key', { netns: 'u32', ifindex: 'u32' });
-export const nicName = layout('nic_name', { name: ['bytes', 16] });
+export const nicKey = layout('nt_nic_key', { netns: 'u32', ifindex: 'u32', queue: 'u32' });
+export const nicVal = layout('nt_nic_val', { tx_bytes: 'u64', tx_packets: 'u64', rx_bytes: 'u64', rx_packets: 'u64' });
+export const nicNameKey = layout('nt_nic_name_key', { netns: 'u32', ifindex: 'u32' });
+export const nicName = layout('nt_nic_name', { name: ['bytes', 16] });
+
+// ---- tcp.bpf.c, rtt.bpf.c, retrans.bpf.c ----
+export const sockOwner = layout('nt_sock_owner', { pid: 'u32', comm: ['bytes', 16] });
+const FLOW_ID = { laddr: ['bytes', 16], raddr: ['bytes', 16], netns: 'u32', family: 'u16', lport: 'u16', rport: 'u16', _pad: 'u16' } as const;
+export const flowId = layout('nt_flow_id', FLOW_ID);
+export const tcpKey = layout('nt_tcp_key', { cookie: 'u64', pid: 'u32', _pad: 'u32' });
+export const tcpVal = layout('nt_tcp_val', { tx_bytes: 'u64', rx_bytes: 'u64', id: ['bytes', flowId.size], comm: ['bytes', 16], _pad: 'u32' });
+export const RTT_SLOTS = 27;
+export const rttVal = layout('nt_rtt_val', {
+	count: 'u64',
+	sum: 'u64',
+	id: ['bytes', flowId.size],
+	pid: 'u32',
+	comm: ['bytes', 16],
+	slots: ['bytes', RTT_SLOTS * 4],
+	_pad: 'u32',
+});
+export const retransEvent = layout('nt_retrans_event', {
+	ts_ns: 'u64',
+	cookie: 'u64',
+	id: ['bytes', flowId.size],
+	pid: 'u32',
+	comm: ['bytes', 16],
+	segs: 'u32',
+	state: 'u8',
+	kind: 'u8',
+	_pad: 'u16',
+});
 
 /** Every layout, by its C struct name: what the layout test compares with the objects' BTF. */
-export const ALL_LAYOUTS: readonly Layout[] = [nicKey, nicVal, nicNameKey, nicName];
+export const ALL_LAYOUTS: readonly Layout[] = [nicKey, nicVal, nicNameKey, nicName, sockOwner, flowId, tcpKey, tcpVal, rttVal, retransEvent];

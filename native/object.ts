@@ -68,9 +68,15 @@ export class BpfObject {
 
 	/** bpf_map__set_max_entries before load. */
 	setMaxEntries(map: string, entries: number): void {
-		const l = lib();
-		const m = checkPtr('bpf_object__find_map_by_name', l.bpf_object__find_map_by_name(this.requireOpen('bpf_map__set_max_entries'), map) as Ptr, map);
-		check('bpf_map__set_max_entries', l.bpf_map__set_max_entries(m, entries) as number, map);
+		check('bpf_map__set_max_entries', lib().bpf_map__set_max_entries(this.mapHandle(map), entries) as number, map);
+	}
+
+	/**
+	 * bpf_map__reuse_fd before load: map `name` of this object becomes `other`
+	 * (same type and sizes), so two objects share one map.
+	 */
+	reuseMap(name: string, other: BpfMap): void {
+		check('bpf_map__reuse_fd', lib().bpf_map__reuse_fd(this.mapHandle(name), other.fd) as number, name);
 	}
 
 	/**
@@ -128,8 +134,7 @@ export class BpfObject {
 	map(name: string, key?: Layout, value?: Layout): BpfMap {
 		let map = this.maps.get(name);
 		if (!map) {
-			const handle = checkPtr('bpf_object__find_map_by_name', lib().bpf_object__find_map_by_name(this.requireOpen('bpf_object__find_map_by_name'), name) as Ptr, name);
-			map = new BpfMap(name, handle);
+			map = new BpfMap(name, this.mapHandle(name));
 			this.maps.set(name, map);
 		}
 		if (key && key.size !== map.keySize) throw new Error(`${name}: key is ${map.keySize} bytes in the object, ${key.size} in TypeScript (${key.name})`);
@@ -149,6 +154,10 @@ export class BpfObject {
 		lib().bpf_object__close(this.handle);
 		this.handle = null;
 		this.maps.clear();
+	}
+
+	private mapHandle(name: string): bigint {
+		return checkPtr('bpf_object__find_map_by_name', lib().bpf_object__find_map_by_name(this.requireOpen('bpf_object__find_map_by_name'), name) as Ptr, name);
 	}
 
 	private program(name: string) {

@@ -21,6 +21,11 @@ const cli = meow(
     --json             print one JSON object per interval (NDJSON), no UI
     -i, --interval S   seconds between refreshes (default 1, fractions allowed)
     -n, --count N      stop after N intervals
+    -p, --pid PID,...  TCP outputs: only these processes
+    -P, --port PORT,.. TCP outputs: only connections with this local or remote port
+    -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
+    -6, --ipv6         TCP outputs: IPv6 only
+    --ms               RTT histograms in milliseconds (default microseconds)
     --verbose          send libbpf's log to stderr
     --version          print the version
     --help             print this help
@@ -30,6 +35,7 @@ const cli = meow(
 
   Examples
     $ sudo nettop --json -i 0.5 -n 3
+    $ sudo nettop --json -P 443 -4
 `,
 	{
 		importMeta: import.meta,
@@ -54,7 +60,7 @@ async function main(): Promise<number> {
 	// libbpf's log never goes to stdout: with --verbose to stderr, else only kept for error messages.
 	setLogSink(options.verbose ? (_level, line) => process.stderr.write(`libbpf: ${line}\n`) : () => {});
 
-	const sources = new Sources();
+	const sources = new Sources({ ms: options.ms });
 	const stop = new AbortController();
 	let exitCode = 0;
 	const onSignal = (signal: NodeJS.Signals) => {
@@ -77,7 +83,7 @@ async function main(): Promise<number> {
 			signal: stop.signal,
 			tick(mono) {
 				const cur = sources.read(mono, Date.now());
-				const sample = buildSample(prev, cur);
+				const sample = buildSample(prev, cur, options.filter);
 				prev = cur;
 				const out = options.json ? `${jsonLine(sample)}\n` : `${textBlock(sample, netns).join('\n')}\n`;
 				if (!process.stdout.destroyed) process.stdout.write(out);

@@ -1,10 +1,15 @@
 // Turns meow's raw flags into checked options; every mistake is one line for the user.
 
+import type { Filter } from './model/filter.js';
+
 export interface Options {
 	readonly json: boolean;
 	readonly intervalMs: number;
 	readonly count: number | undefined;
 	readonly verbose: boolean;
+	/** RTT in milliseconds instead of microseconds. */
+	readonly ms: boolean;
+	readonly filter: Filter;
 }
 
 export interface RawFlags {
@@ -12,6 +17,11 @@ export interface RawFlags {
 	readonly interval?: string;
 	readonly count?: string;
 	readonly verbose?: boolean;
+	readonly pid?: string;
+	readonly port?: string;
+	readonly ipv4?: boolean;
+	readonly ipv6?: boolean;
+	readonly ms?: boolean;
 }
 
 /** A flag the user got wrong: the CLI prints the message and exits 2. */
@@ -27,6 +37,11 @@ export const FLAGS = {
 	interval: { type: 'string', shortFlag: 'i' },
 	count: { type: 'string', shortFlag: 'n' },
 	verbose: { type: 'boolean' },
+	pid: { type: 'string', shortFlag: 'p' },
+	port: { type: 'string', shortFlag: 'P' },
+	ipv4: { type: 'boolean', shortFlag: '4' },
+	ipv6: { type: 'boolean', shortFlag: '6' },
+	ms: { type: 'boolean' },
 } as const;
 
 const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => ('shortFlag' in f ? [f.shortFlag] : []))]);
@@ -50,5 +65,25 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 			throw new UsageError(`-n/--count wants a whole number of intervals (1 or more), got "${flags.count}"`);
 		}
 	}
-	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false };
+	if (flags.ipv4 && flags.ipv6) throw new UsageError('-4 and -6 exclude each other: leave both out for both families');
+	const filter: Filter = {
+		pids: numberList(flags.pid, '-p/--pid', 'process IDs', 1, 2 ** 22),
+		ports: numberList(flags.port, '-P/--port', 'ports', 1, 65535),
+		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
+	};
+	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter };
+}
+
+/** "80,443" -> {80, 443}; every item a whole number in [min, max]. */
+export function numberList(text: string | undefined, flag: string, what: string, min: number, max: number): Set<number> {
+	const out = new Set<number>();
+	if (text === undefined) return out;
+	for (const item of text.split(',')) {
+		const n = Number(item);
+		if (!/^\s*\d+\s*$/.test(item) || n < min || n > max) {
+			throw new UsageError(`${flag} wants ${what} from ${min} to ${max}, separated by commas; got "${text}"`);
+		}
+		out.add(n);
+	}
+	return out;
 }

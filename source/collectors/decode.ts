@@ -74,6 +74,12 @@ export function writeU32(buf: Buffer, offset: number, value: number): void {
 	else buf.writeUInt32BE(value, offset);
 }
 
+/** Writes a host-endian u64 (an exact integer below 2^53), to build a key. */
+export function writeU64(buf: Buffer, offset: number, value: number): void {
+	if (LITTLE_ENDIAN) buf.writeBigUInt64LE(BigInt(value), offset);
+	else buf.writeBigUInt64BE(BigInt(value), offset);
+}
+
 /** The total of a per-CPU array of u64 lost-update counters (cumulative). */
 export function sumLost(entries: MapEntries): number {
 	let total = 0;

@@ -3,6 +3,7 @@ import * as L from '../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, field, keyAt, sumLost, sumPerCpu, writeU32 } from './decode.js';
+import { IdleTracker } from './idle.js';
 import { openObject } from './objects.js';
 
 /** Counters since the entry was created in the kernel (monotonic). */
@@ -35,8 +36,7 @@ export class NicCollector {
 	private readonly stats: BpfMap;
 	private readonly names: BpfMap;
 	private readonly lost: BpfMap;
-	/** Per key: packets seen at the last change, and when that change was seen. */
-	private readonly activity = new Map<string, { packets: number; at: number }>();
+	private readonly idle = new IdleTracker(NIC_IDLE_MS);
 
 	constructor(private readonly obj: BpfObject = openObject('nic')) {
 		this.stats = obj.map('nic_stats', L.nicKey, L.nicVal);
@@ -50,22 +50,10 @@ export class NicCollector {
 		const counters: NicCounter[] = [];
 		const stale: NicCounter[] = [];
 		for (const c of all) {
-			const id = nicId(c);
-			const packets = c.tx_packets + c.rx_packets;
-			const last = this.activity.get(id);
-			if (!last || last.packets !== packets) {
-				this.activity.set(id, { packets, at: now });
-				counters.push(c);
-			} else if (now - last.at >= NIC_IDLE_MS) {
-				stale.push(c);
-			} else {
-				counters.push(c);
-			}
+			if (this.idle.stale(nicId(c), c.tx_packets + c.rx_packets, now)) stale.push(c);
+			else counters.push(c);
 		}
-		if (this.activity.size > all.length) {
-			const live = new Set(all.map(nicId));
-			for (const id of this.activity.keys()) if (!live.has(id)) this.activity.delete(id);
-		}
+		this.idle.sweep();
 		if (stale.length > 0) this.retire(stale, counters);
 		return { counters, lost: this.readLost() };
 	}
@@ -85,7 +73,6 @@ export class NicCollector {
 			writeU32(key, L.nicKey.fields.ifindex.offset, c.ifindex);
 			writeU32(key, L.nicKey.fields.queue.offset, c.queue);
 			this.stats.delete(key);
-			this.activity.delete(nicId(c));
 		}
 		const keep = new Set(live.map((c) => `${c.netns}:${c.ifindex}`));
 		const nameKey = Buffer.alloc(L.nicNameKey.size);

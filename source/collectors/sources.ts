@@ -1,5 +1,8 @@
 // Opens every collector nettop has; one that cannot run is kept as the reason why, the others go on.
 import { NicCollector, type NicSnapshot } from './nic.js';
+import { RetransCollector, type RetransSnapshot } from './retrans.js';
+import { RttCollector, type RttSnapshot } from './rtt.js';
+import { TcpCollector, type TcpSnapshot } from './tcp.js';
 
 /** A collector that could not start, and why (one line). */
 export interface Unavailable {
@@ -17,44 +20,76 @@ export interface RawSample {
 	readonly mono: number;
 	readonly wall: number;
 	readonly nic: Maybe<NicSnapshot>;
+	readonly tcp: Maybe<TcpSnapshot>;
+	readonly rtt: Maybe<RttSnapshot>;
+	readonly retrans: Maybe<RetransSnapshot>;
 }
 
-interface Closable {
+export const KEYS = ['nic', 'tcp', 'rtt', 'retrans'] as const;
+export type Key = (typeof KEYS)[number];
+
+interface Collector<T> {
+	read(now: number): T;
 	close(): void;
 }
 
-function attempt<T extends Closable>(open: () => T): Maybe<T> {
+function attempt<T>(open: () => Collector<T>): Maybe<Collector<T>> {
 	try {
 		return open();
 	} catch (error) {
-		return { unavailable: error instanceof Error ? error.message : String(error) };
+		return { unavailable: firstLine(error) };
 	}
 }
 
-export class Sources {
-	private readonly nic: Maybe<NicCollector>;
+function firstLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
 
-	constructor() {
-		this.nic = attempt(() => new NicCollector());
+export interface SourceOptions {
+	readonly ms?: boolean;
+}
+
+export class Sources {
+	private readonly collectors: { [K in Key]: Maybe<Collector<Exclude<RawSample[K], Unavailable>>> };
+
+	constructor(options: SourceOptions = {}) {
+		const nic = attempt(() => new NicCollector());
+		const tcp = attempt(() => new TcpCollector());
+		// With tcp.bpf.o loaded, RTT and retransmits share its socket-owner map.
+		const owners = isUnavailable(tcp) ? undefined : (tcp as TcpCollector).owners;
+		const rtt = attempt(() => new RttCollector({ ms: options.ms, owners }));
+		const retrans = attempt(() => new RetransCollector({ owners }));
+		this.collectors = { nic, tcp, rtt, retrans };
 	}
 
 	/** The reasons of the collectors that could not start, by JSON key. */
-	unavailable(): Record<string, string> {
-		const out: Record<string, string> = {};
-		if (isUnavailable(this.nic)) out.nic = this.nic.unavailable;
+	unavailable(): Partial<Record<Key, string>> {
+		const out: Partial<Record<Key, string>> = {};
+		for (const key of KEYS) {
+			const c = this.collectors[key];
+			if (isUnavailable(c)) out[key] = c.unavailable;
+		}
 		return out;
 	}
 
 	/** True when no collector could start. */
 	get empty(): boolean {
-		return isUnavailable(this.nic);
+		return KEYS.every((key) => isUnavailable(this.collectors[key]));
 	}
 
 	read(mono: number, wall: number): RawSample {
-		return { mono, wall, nic: isUnavailable(this.nic) ? this.nic : this.nic.read(mono) };
+		const read = <K extends Key>(key: K) => {
+			const c = this.collectors[key];
+			return isUnavailable(c) ? c : c.read(mono);
+		};
+		return { mono, wall, nic: read('nic'), tcp: read('tcp'), rtt: read('rtt'), retrans: read('retrans') };
 	}
 
+	/** Closes RTT and retransmits before tcp, whose owner map they share. */
 	close(): void {
-		if (!isUnavailable(this.nic)) this.nic.close();
+		for (const key of [...KEYS].reverse()) {
+			const c = this.collectors[key];
+			if (!isUnavailable(c)) c.close();
+		}
 	}
 }

@@ -1,6 +1,10 @@
-// One interval's view of the data: deltas between two raw samples, ready for JSON or the UI.
-import { isUnavailable, type Maybe, type RawSample, type Unavailable } from '../collectors/sources.js';
+// One interval's view of the data: deltas between two raw samples, filtered, ready for JSON or the UI.
+import { isUnavailable, KEYS, type Key, type Maybe, type RawSample, type Unavailable } from '../collectors/sources.js';
+import { NO_FILTER, type Filter } from './filter.js';
 import { nicDeltas, type NicDelta } from './nic.js';
+import { retransView, type RetransView } from './retrans.js';
+import { rttView, type RttView } from './rtt.js';
+import { tcpRows, type TcpRow } from './tcp.js';
 
 export interface Sample {
 	/** End of the interval, epoch ms. */
@@ -8,8 +12,11 @@ export interface Sample {
 	/** Length of the interval actually measured, seconds. */
 	readonly interval: number;
 	readonly nic: Maybe<readonly NicDelta[]>;
-	/** Kernel-side updates lost to full maps during the interval, by collector. */
-	readonly lost: Readonly<Record<string, number>>;
+	readonly tcp: Maybe<readonly TcpRow[]>;
+	readonly rtt: Maybe<RttView>;
+	readonly retrans: Maybe<RetransView>;
+	/** Kernel-side updates lost to full maps or rings during the interval, by collector. */
+	readonly lost: Readonly<Partial<Record<Key, number>>>;
 }
 
 function pick<T, R>(prev: Maybe<T>, cur: Maybe<T>, f: (p: T | undefined, c: T) => R): Maybe<R> {
@@ -17,13 +24,23 @@ function pick<T, R>(prev: Maybe<T>, cur: Maybe<T>, f: (p: T | undefined, c: T) =
 	return f(isUnavailable(prev) ? undefined : prev, cur);
 }
 
-/** The interval from `prev` to `cur`. */
-export function buildSample(prev: RawSample, cur: RawSample): Sample {
-	const lost: Record<string, number> = {};
-	const nic = pick(prev.nic, cur.nic, (p, c) => {
-		const grew = c.lost - (p?.lost ?? 0);
-		if (grew > 0) lost.nic = grew;
-		return nicDeltas(p?.counters ?? [], c.counters);
-	});
-	return { time: cur.wall, interval: (cur.mono - prev.mono) / 1000, nic, lost };
+/** The interval from `prev` to `cur`; `filter` applies to the TCP outputs. */
+export function buildSample(prev: RawSample, cur: RawSample, filter: Filter = NO_FILTER): Sample {
+	const lost: Partial<Record<Key, number>> = {};
+	for (const key of KEYS) {
+		const p = prev[key];
+		const c = cur[key];
+		if (isUnavailable(c)) continue;
+		const grew = c.lost - (isUnavailable(p) ? 0 : p.lost);
+		if (grew > 0) lost[key] = grew;
+	}
+	return {
+		time: cur.wall,
+		interval: (cur.mono - prev.mono) / 1000,
+		nic: pick(prev.nic, cur.nic, (p, c) => nicDeltas(p?.counters ?? [], c.counters)),
+		tcp: pick(prev.tcp, cur.tcp, (p, c) => tcpRows(p?.counters ?? [], c.counters, filter)),
+		rtt: pick(prev.rtt, cur.rtt, (p, c) => rttView(p?.counters ?? [], c.counters, filter, c.unit)),
+		retrans: pick(prev.retrans, cur.retrans, (_p, c) => retransView(c.events, filter)),
+		lost,
+	};
 }

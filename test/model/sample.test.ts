@@ -1,30 +1,43 @@
-// buildSample: interval length, deltas, unavailable collectors and lost updates.
+// buildSample: interval length, deltas for every key, the filter, unavailable collectors, lost updates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { NicCounter } from '../../source/collectors/nic.js';
-import type { RawSample } from '../../source/collectors/sources.js';
 import { buildSample } from '../../source/model/sample.js';
-
-const counter = (tx: number): NicCounter => ({ netns: 1, ifindex: 2, queue: 0, ifname: 'eth0', tx_bytes: tx, tx_packets: 1, rx_bytes: 0, rx_packets: 0 });
+import { available, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 
 test('interval and time come from the samples; counters become deltas', () => {
-	const prev: RawSample = { mono: 1000, wall: 5_000, nic: { counters: [counter(100)], lost: 0 } };
-	const cur: RawSample = { mono: 1500, wall: 5_500, nic: { counters: [counter(350)], lost: 0 } };
+	const prev = raw(1000, { nic: { counters: [nic(100)], lost: 0 }, tcp: { counters: [tcp(10, 0)], lost: 0 } });
+	const cur = raw(1500, { nic: { counters: [nic(350)], lost: 0 }, tcp: { counters: [tcp(60, 5)], lost: 0 } });
 	const s = buildSample(prev, cur);
 	assert.equal(s.interval, 0.5);
-	assert.equal(s.time, 5_500);
-	assert.ok(Array.isArray(s.nic));
-	assert.equal((s.nic as { tx_bytes: number }[])[0]!.tx_bytes, 250);
+	assert.equal(s.time, cur.wall);
+	assert.deepEqual(available(s.nic).map((r) => r.tx_bytes), [250]);
+	assert.deepEqual(available(s.tcp).map((r) => [r.tx_bytes, r.rx_bytes]), [[50, 5]]);
 	assert.deepEqual(s.lost, {});
 });
 
-test('an unavailable collector stays unavailable with its reason', () => {
-	const why = { unavailable: 'kernel has no tracepoint net_dev_start_xmit' };
-	const s = buildSample({ mono: 0, wall: 0, nic: why }, { mono: 1000, wall: 1000, nic: why });
-	assert.deepEqual(s.nic, why);
+test('the filter reaches tcp, rtt and retrans but not nic', () => {
+	const other = { cookie: 2, pid: 200, lport: 50000, rport: 22 };
+	const cur = raw(1000, {
+		nic: { counters: [nic(5)], lost: 0 },
+		tcp: { counters: [tcp(10, 0), tcp(7, 0, other)], lost: 0 },
+		rtt: { unit: 'usecs', counters: [rtt([100]), rtt([9000], other)], lost: 0 },
+		retrans: { events: [retrans(), retrans(other)], lost: 0 },
+	});
+	const s = buildSample(raw(0), cur, { pids: new Set(), ports: new Set([22]) });
+	assert.equal(available(s.nic).length, 1);
+	assert.deepEqual(available(s.tcp).map((r) => r.pid), [200]);
+	assert.deepEqual(available(s.rtt).flows.map((f) => f.pid), [200]);
+	assert.equal(available(s.retrans).count, 1);
 });
 
-test('updates lost to a full map during the interval are reported', () => {
-	const s = buildSample({ mono: 0, wall: 0, nic: { counters: [], lost: 4 } }, { mono: 1000, wall: 1000, nic: { counters: [], lost: 10 } });
-	assert.deepEqual(s.lost, { nic: 6 });
+test('an unavailable collector stays unavailable with its reason; the others go on', () => {
+	const why = { unavailable: 'kernel has no tracepoint sock_send_length' };
+	const s = buildSample(raw(0, { tcp: why }), raw(1000, { tcp: why, nic: { counters: [nic(1)], lost: 0 } }));
+	assert.deepEqual(s.tcp, why);
+	assert.ok(Array.isArray(s.nic));
+});
+
+test('updates lost in the kernel during the interval are reported by collector', () => {
+	const s = buildSample(raw(0, { nic: { counters: [], lost: 4 } }), raw(1000, { nic: { counters: [], lost: 10 }, retrans: { events: [], lost: 3 } }));
+	assert.deepEqual(s.lost, { nic: 6, retrans: 3 });
 });

@@ -1,27 +1,39 @@
-// The --json line: keys, ISO time, interval in seconds, NIC rows as deltas.
+// The --json line: keys, ISO times, interval in seconds, rows as deltas, unavailable reasons.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Sample } from '../../source/model/sample.js';
+import { buildSample } from '../../source/model/sample.js';
 import { jsonLine } from '../../source/output/json.js';
+import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 
-test('one JSON object with time, interval and nic rows', () => {
-	const sample: Sample = {
-		time: Date.UTC(2026, 10, 22, 12, 0, 0, 250),
-		interval: 0.5000004,
-		nic: [{ ifname: 'eth0', ifindex: 2, netns: 4026531840, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }],
-		lost: {},
-	};
-	const line = jsonLine(sample);
-	assert.ok(!line.includes('\n'));
-	assert.deepEqual(JSON.parse(line), {
-		time: '2026-11-22T12:00:00.250Z',
-		interval: 0.5,
-		nic: [{ ifname: 'eth0', ifindex: 2, netns: 4026531840, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }],
+test('one JSON object with time, interval and the four keys', () => {
+	const cur = raw(500.0004, {
+		nic: { counters: [nic(10, { queue: 1 })], lost: 0 },
+		tcp: { counters: [tcp(100, 20)], lost: 0 },
+		rtt: { unit: 'usecs', counters: [rtt([40, 50, 60])], lost: 0 },
+		retrans: { events: [retrans({ time: Date.UTC(2026, 10, 22, 12, 0, 0, 125), segs: 3 })], lost: 0 },
 	});
+	const line = jsonLine(buildSample(raw(0), cur));
+	assert.ok(!line.includes('\n'));
+	const j = JSON.parse(line);
+	assert.deepEqual(Object.keys(j), ['time', 'interval', 'nic', 'tcp', 'rtt', 'retrans']);
+	assert.equal(j.time, new Date(cur.wall).toISOString());
+	assert.equal(j.interval, 0.5);
+	assert.deepEqual(j.nic, [{ ifname: 'eth0', ifindex: 2, netns: 1, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }]);
+	assert.deepEqual(j.tcp, [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, tx_bytes: 100, rx_bytes: 20 }]);
+	assert.equal(j.rtt.unit, 'usecs');
+	assert.equal(j.rtt.count, 3);
+	assert.equal(j.rtt.sum, 150);
+	assert.deepEqual(j.rtt.buckets.at(-1), { lo: 32, hi: 63, count: 3 });
+	assert.equal(j.rtt.by_raddr[0].raddr, '10.0.0.2');
+	assert.equal(j.rtt.flows[0].rport, 443);
+	assert.deepEqual(j.retrans.events, [
+		{ time: '2026-11-22T12:00:00.125Z', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 100, comm: 'curl', state: 'ESTABLISHED', segs: 3, kind: 'data' },
+	]);
+	assert.deepEqual([j.retrans.count, j.retrans.segs, j.retrans.flows[0].segs], [1, 3, 3]);
 });
 
 test('an unavailable collector and lost updates are reported under their keys', () => {
-	const line = JSON.parse(jsonLine({ time: 0, interval: 1, nic: { unavailable: 'no BTF' }, lost: { nic: 3 } }));
-	assert.deepEqual(line.nic, { unavailable: 'no BTF' });
+	const line = JSON.parse(jsonLine(buildSample(raw(0), raw(1000, { tcp: { unavailable: 'no BTF' }, nic: { counters: [], lost: 3 } }))));
+	assert.deepEqual(line.tcp, { unavailable: 'no BTF' });
 	assert.deepEqual(line.lost, { nic: 3 });
 });

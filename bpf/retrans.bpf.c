@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Retransmits: one event per retransmitted skb or SYN-ACK, with its owner and segment count. */
+#include "vmlinux.h"
+#include "flow.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* include/net/inet_connection_sock.h: a #define, so not in BTF. */
+#define ICSK_TIME_LOSS_PROBE 3
+#define TCP_NEW_SYN_RECV 12
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, RETRANS_RING_BYTES);
+} retrans_events SEC(".maps");
+
+/* Never used: puts the event's layout into the object's BTF, for the layout test. */
+const struct nt_retrans_event *_nt_retrans_event_btf __attribute__((unused));
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} retrans_lost SEC(".maps");
+
+static __always_inline struct nt_retrans_event *reserve(void)
+{
+	struct nt_retrans_event *e = bpf_ringbuf_reserve(&retrans_events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(&retrans_lost, LOST_EVENT);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	return e;
+}
+
+static __always_inline void set_owner(struct nt_retrans_event *e, struct sock *sk)
+{
+	struct nt_sock_owner *owner = owner_of(sk);
+	if (owner) {
+		e->pid = owner->pid;
+		__builtin_memcpy(e->comm, owner->comm, sizeof(e->comm));
+	}
+}
+
+/*
+ * tcp_retransmit_skb fires at the end of __tcp_retransmit_skb(), after
+ * TCP_MIB_RETRANSSEGS grew by tcp_skb_pcount(skb): segs is read from the same
+ * place. A tail loss probe is sent from the write timer while icsk_pending is
+ * still ICSK_TIME_LOSS_PROBE, and only in CA_Open.
+ */
+static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct nt_retrans_event *e = reserve();
+	if (!e)
+		return 0;
+	struct tcp_skb_cb *cb = (struct tcp_skb_cb *)skb->cb;
+	struct inet_connection_sock *icsk = (struct inet_connection_sock *)sk;
+	__u16 segs = BPF_CORE_READ(cb, tcp_gso_segs);
+
+	e->cookie = bpf_get_socket_cookie(sk);
+	flow_id_of(&sk->__sk_common, &e->id);
+	set_owner(e, sk);
+	e->segs = segs ? segs : 1;
+	e->state = sk->__sk_common.skc_state;
+	if (e->state == TCP_SYN_SENT)
+		e->kind = KIND_SYN;
+	else if (BPF_CORE_READ(icsk, icsk_pending) == ICSK_TIME_LOSS_PROBE &&
+		 BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state) == TCP_CA_Open)
+		e->kind = KIND_TLP;
+	else
+		e->kind = KIND_DATA;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+#define EAGAIN 11
+#define ENOMEM 12
+#define EBUSY 16
+#define EINVAL 22
+#define EHOSTUNREACH 113
+
+/*
+ * Since the tracepoint gained `err`, it also fires for attempts that
+ * gave up before anything was sent (skb still in the host queue, window
+ * closed, no memory, no route) and before TCP_MIB_RETRANSSEGS moved: those are
+ * not retransmits. A failure of the transmit itself comes after the MIB update
+ * and is counted, as the kernel counts it.
+ */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(nt_retrans, struct sock *sk, struct sk_buff *skb, int err)
+{
+	if (err == -EBUSY || err == -EAGAIN || err == -ENOMEM || err == -EINVAL || err == -EHOSTUNREACH)
+		return 0;
+	return on_retransmit(sk, skb);
+}
+
+/* Kernels whose tracepoint has no err: it fires only after a successful resend. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(nt_retrans_noerr, struct sock *sk, struct sk_buff *skb)
+{
+	return on_retransmit(sk, skb);
+}
+
+/*
+ * tcp_retransmit_synack fires in tcp_rtx_synack() after a successful resend,
+ * where TCP_MIB_RETRANSSEGS grows by one. sk is the listener; the request
+ * sock's sock_common carries the connection's addresses.
+ */
+SEC("tp_btf/tcp_retransmit_synack")
+int BPF_PROG(nt_retrans_synack, struct sock *sk, struct request_sock *req)
+{
+	struct nt_retrans_event *e = reserve();
+	if (!e)
+		return 0;
+	flow_id_of(&req->__req_common, &e->id);
+	set_owner(e, sk);
+	e->segs = 1;
+	e->state = TCP_NEW_SYN_RECV;
+	e->kind = KIND_SYNACK;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+OWNER_PROGRAMS(nt_rtx_own_tx, nt_rtx_own_rx, nt_rtx_own_st)

@@ -1,0 +1,79 @@
+// Retransmit collector: events from retrans.bpf.o's ring buffer, with owner, segments and kind.
+import { kernelTracepointArgs } from '../../native/btf.js';
+import * as L from '../../native/layouts.js';
+import type { BpfMap } from '../../native/map.js';
+import type { BpfObject } from '../../native/object.js';
+import { RingBuffer } from '../../native/ringbuf.js';
+import { cstring, field, sumLost } from './decode.js';
+import { decodeFlowId, type FlowId } from './flows.js';
+import { openObject } from './objects.js';
+import { useOwners } from './owners.js';
+
+export type RetransKind = 'data' | 'tlp' | 'syn' | 'synack';
+const KINDS: RetransKind[] = ['data', 'tlp', 'syn', 'synack'];
+
+/** include/net/tcp_states.h */
+const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
+
+export interface RetransEvent extends FlowId {
+	/** Epoch ms. */
+	readonly time: number;
+	readonly cookie: number;
+	readonly pid: number;
+	readonly comm: string;
+	readonly state: string;
+	readonly segs: number;
+	readonly kind: RetransKind;
+}
+
+export interface RetransSnapshot {
+	/** Events since the last read, oldest first. */
+	readonly events: readonly RetransEvent[];
+	readonly lost: number;
+}
+
+export class RetransCollector {
+	private readonly ring: RingBuffer;
+	private readonly lost: BpfMap;
+	private readonly obj: BpfObject;
+
+	constructor(options: { owners?: BpfMap } = {}) {
+		this.obj = openObject('retrans', {
+			configure: (obj) => {
+				// One of two twins, by whether this kernel's tracepoint passes `err`.
+				const withErr = (kernelTracepointArgs('tcp_retransmit_skb') ?? 0) >= 3;
+				obj.disable(withErr ? 'nt_retrans_noerr' : 'nt_retrans', withErr ? 'the tracepoint has err' : 'the tracepoint has no err');
+				useOwners(obj, ['nt_rtx_own_tx', 'nt_rtx_own_rx', 'nt_rtx_own_st'], options.owners);
+			},
+		});
+		this.lost = this.obj.map('retrans_lost');
+		this.ring = new RingBuffer(this.obj.map('retrans_events'));
+	}
+
+	read(_now?: number): RetransSnapshot {
+		// Event stamps are CLOCK_MONOTONIC (bpf_ktime_get_ns), as is process.hrtime.
+		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
+		const events = this.ring.consume().map((record) => decodeRetransEvent(record, wallMinusMono));
+		return { events, lost: sumLost(this.lost.readAll()) };
+	}
+
+	close(): void {
+		this.ring.close();
+		this.obj.close();
+	}
+}
+
+/** One struct nt_retrans_event; `wallMinusMono` turns its monotonic stamp into epoch ms. */
+export function decodeRetransEvent(record: Buffer, wallMinusMono: number): RetransEvent {
+	const f = L.retransEvent.fields;
+	return {
+		time: field(record, 0, f.ts_ns) / 1e6 + wallMinusMono,
+		cookie: field(record, 0, f.cookie),
+		pid: field(record, 0, f.pid),
+		comm: cstring(record, f.comm.offset, f.comm.size),
+		...decodeFlowId(record, f.id.offset),
+		state: STATES[field(record, 0, f.state)] ?? String(field(record, 0, f.state)),
+		segs: field(record, 0, f.segs),
+		kind: KINDS[field(record, 0, f.kind)] ?? 'data',
+	};
+}

@@ -1,0 +1,80 @@
+// tcptop collector: cumulative bytes sent and received per (socket, process) from tcp.bpf.o.
+import * as L from '../../native/layouts.js';
+import type { BpfMap, MapEntries } from '../../native/map.js';
+import type { BpfObject } from '../../native/object.js';
+import { cstring, field, keyAt, sumLost, writeU32, writeU64 } from './decode.js';
+import { FlowTable } from './flow-table.js';
+import { decodeFlowId, type FlowId } from './flows.js';
+import { openObject } from './objects.js';
+
+/** Bytes one process moved on one connection since nettop first saw it do so. */
+export interface TcpCounter extends FlowId {
+	readonly cookie: number;
+	readonly pid: number;
+	readonly comm: string;
+	readonly tx_bytes: number;
+	readonly rx_bytes: number;
+}
+
+export interface TcpSnapshot {
+	readonly counters: readonly TcpCounter[];
+	readonly lost: number;
+}
+
+export function tcpId(c: { cookie: number; pid: number }): string {
+	return `${c.cookie}:${c.pid}`;
+}
+
+export class TcpCollector {
+	/** The socket-owner map, for the RTT and retransmit objects to share. */
+	readonly owners: BpfMap;
+	private readonly flows: FlowTable<TcpCounter>;
+	private readonly lost: BpfMap;
+
+	constructor(private readonly obj: BpfObject = openObject('tcp')) {
+		this.lost = obj.map('tcp_lost');
+		this.owners = obj.map('sk_owner', undefined, L.sockOwner);
+		this.flows = new FlowTable(obj, {
+			map: 'tcp_flows',
+			closedRing: 'tcp_closed',
+			key: L.tcpKey,
+			value: L.tcpVal,
+			decode: decodeTcpCounters,
+			version: (c) => c.tx_bytes + c.rx_bytes,
+			writeKey: (c, key) => {
+				writeU64(key, L.tcpKey.fields.cookie.offset, c.cookie);
+				writeU32(key, L.tcpKey.fields.pid.offset, c.pid);
+			},
+			id: tcpId,
+		});
+	}
+
+	read(now: number): TcpSnapshot {
+		return { counters: this.flows.read(now), lost: sumLost(this.lost.readAll()) };
+	}
+
+	close(): void {
+		this.flows.close();
+		this.obj.close();
+	}
+}
+
+/** tcp_flows entries as counters. */
+export function decodeTcpCounters(entries: MapEntries): TcpCounter[] {
+	const k = L.tcpKey.fields;
+	const v = L.tcpVal.fields;
+	const out: TcpCounter[] = [];
+	for (let i = 0; i < entries.count; i++) {
+		const key = keyAt(entries, i);
+		const base = i * entries.valueStride;
+		out.push({
+			cookie: field(key, 0, k.cookie),
+			pid: field(key, 0, k.pid),
+			comm: cstring(entries.values, base + v.comm.offset, v.comm.size),
+			...decodeFlowId(entries.values, base + v.id.offset),
+			tx_bytes: field(entries.values, base, v.tx_bytes),
+			rx_bytes: field(entries.values, base, v.rx_bytes),
+		});
+	}
+	return out;
+}

@@ -1,0 +1,55 @@
+// log2 histograms: slot i counts values in [2^i, 2^(i+1)), slot 0 also 0. Sums, buckets, percentiles.
+
+export interface Bucket {
+	readonly lo: number;
+	readonly hi: number;
+	readonly count: number;
+}
+
+/** The inclusive value range of slot i, as tcprtt prints it: 0 -> 1, 2 -> 3, 4 -> 7, ... */
+export function slotRange(i: number): { lo: number; hi: number } {
+	return i === 0 ? { lo: 0, hi: 1 } : { lo: 2 ** i, hi: 2 ** (i + 1) - 1 };
+}
+
+/** Adds `b` into `a` slot by slot (a grows to b's length). */
+export function addSlots(a: number[], b: readonly number[]): number[] {
+	for (let i = 0; i < b.length; i++) a[i] = (a[i] ?? 0) + b[i]!;
+	return a;
+}
+
+/** Slot-wise cur - prev; a slot that went down (entry recreated) counts from zero. */
+export function slotDeltas(prev: readonly number[] | undefined, cur: readonly number[]): number[] {
+	return cur.map((c, i) => {
+		const p = prev?.[i] ?? 0;
+		return c >= p ? c - p : c;
+	});
+}
+
+/** Slots from 0 to the highest non-empty one, with their ranges. */
+export function buckets(slots: readonly number[]): Bucket[] {
+	let last = slots.length - 1;
+	while (last >= 0 && slots[last] === 0) last--;
+	const out: Bucket[] = [];
+	for (let i = 0; i <= last; i++) out.push({ ...slotRange(i), count: slots[i]! });
+	return out;
+}
+
+/**
+ * The value below which a share `p` (0..1) of the samples lie, estimated by
+ * linear interpolation inside the slot where that rank falls. 0 when empty.
+ */
+export function percentile(slots: readonly number[], p: number): number {
+	const total = slots.reduce((s, n) => s + n, 0);
+	if (total === 0) return 0;
+	const rank = p * total;
+	let below = 0;
+	for (let i = 0; i < slots.length; i++) {
+		const n = slots[i]!;
+		if (n > 0 && below + n >= rank) {
+			const { lo, hi } = slotRange(i);
+			return lo + ((rank - below) / n) * (hi + 1 - lo);
+		}
+		below += n;
+	}
+	return slotRange(slots.length - 1).hi;
+}

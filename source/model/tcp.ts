@@ -1,0 +1,63 @@
+// tcptop model: bytes per connection and per process over one interval.
+import { tcpId, type TcpCounter } from '../collectors/tcp.js';
+import { counterDelta } from './counters.js';
+import { matches, type Filter } from './filter.js';
+
+export interface TcpRow {
+	readonly pid: number;
+	readonly comm: string;
+	readonly netns: number;
+	readonly family: 4 | 6;
+	readonly laddr: string;
+	readonly lport: number;
+	readonly raddr: string;
+	readonly rport: number;
+	readonly tx_bytes: number;
+	readonly rx_bytes: number;
+}
+
+/** Connections that moved bytes during the interval and pass the filter, busiest first. */
+export function tcpRows(prev: readonly TcpCounter[], cur: readonly TcpCounter[], filter: Filter): TcpRow[] {
+	const before = new Map(prev.map((c) => [tcpId(c), c]));
+	const rows: TcpRow[] = [];
+	for (const c of cur) {
+		if (!matches(filter, c)) continue;
+		const p = before.get(tcpId(c));
+		const tx = counterDelta(p?.tx_bytes, c.tx_bytes);
+		const rx = counterDelta(p?.rx_bytes, c.rx_bytes);
+		if (tx === 0 && rx === 0) continue;
+		rows.push({ pid: c.pid, comm: c.comm, netns: c.netns, family: c.family, laddr: c.laddr, lport: c.lport, raddr: c.raddr, rport: c.rport, tx_bytes: tx, rx_bytes: rx });
+	}
+	return rows.sort(byTraffic);
+}
+
+export interface TcpProcess {
+	readonly pid: number;
+	readonly comm: string;
+	readonly tx_bytes: number;
+	readonly rx_bytes: number;
+	readonly connections: readonly TcpRow[];
+}
+
+/** Rows grouped by process, busiest first. */
+export function tcpProcesses(rows: readonly TcpRow[]): TcpProcess[] {
+	const by = new Map<number, TcpRow[]>();
+	for (const r of rows) {
+		const list = by.get(r.pid);
+		if (list) list.push(r);
+		else by.set(r.pid, [r]);
+	}
+	return [...by.values()]
+		.map((connections) => ({
+			pid: connections[0]!.pid,
+			comm: connections[0]!.comm,
+			tx_bytes: connections.reduce((s, r) => s + r.tx_bytes, 0),
+			rx_bytes: connections.reduce((s, r) => s + r.rx_bytes, 0),
+			connections,
+		}))
+		.sort(byTraffic);
+}
+
+function byTraffic(a: { tx_bytes: number; rx_bytes: number }, b: { tx_bytes: number; rx_bytes: number }): number {
+	return b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes);
+}

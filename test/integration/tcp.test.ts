@@ -1,0 +1,190 @@
+// TCP collectors against real traffic: exact bytes per process, retransmits against TcpRetransSegs, RTT against ss.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { killAll } from '../helpers/exec.js';
+import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+import { receiver, sender } from '../helpers/peers.js';
+
+interface Flow {
+	pid: number;
+	comm: string;
+	netns: number;
+	family: number;
+	laddr: string;
+	lport: number;
+	raddr: string;
+	rport: number;
+}
+interface TcpRow extends Flow {
+	tx_bytes: number;
+	rx_bytes: number;
+}
+interface RetransEvent extends Flow {
+	segs: number;
+	kind: string;
+	state: string;
+}
+interface RttFlow extends Flow {
+	count: number;
+	p50: number;
+}
+interface Line {
+	tcp: TcpRow[];
+	rtt: { count: number; unit: string; buckets: { lo: number; hi: number; count: number }[]; flows: RttFlow[] };
+	retrans: { count: number; segs: number; events: RetransEvent[]; flows: (Flow & { count: number; segs: number })[] };
+}
+
+let net: TestNet;
+
+before(async () => {
+	removeStaleNamespaces();
+});
+after(async () => {
+	killAll();
+	await net?.destroy();
+});
+
+async function withNet(): Promise<TestNet> {
+	net ??= await TestNet.create(4, true);
+	return net;
+}
+
+/** Runs nettop around `work`; returns every JSON line printed from attach until after the work ended. */
+async function watch(args: string[], work: () => Promise<void>): Promise<Line[]> {
+	const nettop = new NettopProcess(['--json', '-i', '0.5', ...args]);
+	await nettop.waitForLines(1);
+	await work();
+	await new Promise((r) => setTimeout(r, 200)); // the last ACKs, the close records
+	await nettop.waitForLines(nettop.lines.length + 2);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	return nettop.json<Line>().slice(1);
+}
+
+test('tcptop: exact bytes per process for send() and sendfile(), peeks not counted, IPv4 and IPv6', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { a, b } = await withNet();
+	const peers: Awaited<ReturnType<typeof receiver>>[] = [];
+	const lines = await watch([], async () => {
+		const r1 = await receiver(net, b, 7101, true);
+		const r2 = await receiver(net, b, 7102, true, b.ip6);
+		const s1 = sender(net, a, b.ip4, 7101, 50_000_000, 'send');
+		const s2 = sender(net, a, b.ip6, 7102, 20_000_000, 'sendfile');
+		peers.push(r1, r2, s1, s2);
+		assert.equal(await s1.done(), 50_000_000);
+		assert.equal(await s2.done(), 20_000_000);
+		assert.equal(await r1.done(), 50_000_000);
+		assert.equal(await r2.done(), 20_000_000);
+	});
+	const [r1, r2, s1, s2] = peers as [typeof peers[0], typeof peers[0], typeof peers[0], typeof peers[0]];
+	const rows = lines.flatMap((l) => l.tcp);
+	const sum = (pid: number, k: 'tx_bytes' | 'rx_bytes') => rows.filter((r) => r.pid === pid).reduce((s, r) => s + r[k], 0);
+	t.diagnostic(`tx ${sum(s1.pid, 'tx_bytes')} ${sum(s2.pid, 'tx_bytes')} rx ${sum(r1.pid, 'rx_bytes')} ${sum(r2.pid, 'rx_bytes')}`);
+	assert.equal(sum(s1.pid, 'tx_bytes'), 50_000_000, 'sender 1, send()');
+	assert.equal(sum(s2.pid, 'tx_bytes'), 20_000_000, 'sender 2, sendfile()');
+	assert.equal(sum(r1.pid, 'rx_bytes'), 50_000_000, 'receiver 1, with MSG_PEEK reads');
+	assert.equal(sum(r2.pid, 'rx_bytes'), 20_000_000, 'receiver 2');
+	assert.equal(sum(s1.pid, 'rx_bytes') + sum(s2.pid, 'rx_bytes'), 0, 'senders read nothing but EOF');
+
+	const s1row = rows.find((r) => r.pid === s1.pid)!;
+	assert.equal(s1row.comm, 'python3');
+	assert.deepEqual([s1row.family, s1row.laddr, s1row.raddr, s1row.rport, s1row.netns], [4, a.ip4, b.ip4, 7101, net.netnsInode(a)]);
+	const s2row = rows.find((r) => r.pid === s2.pid)!;
+	assert.deepEqual([s2row.family, s2row.laddr, s2row.raddr, s2row.rport], [6, a.ip6, b.ip6, 7102]);
+	const r1row = rows.find((r) => r.pid === r1.pid)!;
+	assert.deepEqual([r1row.laddr, r1row.lport, r1row.raddr, r1row.rport], [b.ip4, 7101, a.ip4, s1row.lport]);
+});
+
+test('retransmits through a random nftables drop equal the TcpRetransSegs delta (2%) and carry the sender pid', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { a, b } = await withNet();
+	const rules = 'add table inet nettop_test\nadd chain inet nettop_test in { type filter hook input priority 0; }\nadd rule inet nettop_test in tcp dport 7103 numgen random mod 100 < 3 drop\n';
+	await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
+	let s: ReturnType<typeof sender> | undefined;
+	let before = 0;
+	let afterSegs = 0;
+	try {
+		const lines = await watch([], async () => {
+			before = await net.snmp(a, 'Tcp', 'RetransSegs');
+			const r = await receiver(net, b, 7103);
+			s = sender(net, a, b.ip4, 7103, 30_000_000);
+			assert.equal(await s.done(120_000), 30_000_000);
+			await r.done();
+			await new Promise((res) => setTimeout(res, 300));
+			afterSegs = await net.snmp(a, 'Tcp', 'RetransSegs');
+		});
+		const inA = lines.flatMap((l) => l.retrans.events).filter((e) => e.netns === net.netnsInode(a));
+		const segs = inA.reduce((sum, e) => sum + e.segs, 0);
+		const kernel = afterSegs - before;
+		t.diagnostic(`nettop segs ${segs} in ${inA.length} events; TcpRetransSegs delta ${kernel}; kinds ${JSON.stringify(count(inA.map((e) => e.kind)))}`);
+		assert.ok(kernel >= 20, `too few retransmits to compare: ${kernel}`);
+		assert.ok(Math.abs(segs - kernel) <= kernel * 0.02, `nettop ${segs} vs TcpRetransSegs ${kernel}`);
+		const data = inA.filter((e) => e.rport === 7103);
+		assert.ok(data.length > 0);
+		assert.ok(data.every((e) => e.pid === s!.pid && e.comm === 'python3'), `owners: ${[...new Set(data.map((e) => `${e.pid}/${e.comm}`))].join(' ')}; sender ${s!.pid}`);
+		const flows = lines.flatMap((l) => l.retrans.flows).filter((f) => f.rport === 7103);
+		assert.equal(flows.reduce((n, f) => n + f.segs, 0), data.reduce((n, e) => n + e.segs, 0), 'per-flow counts add up to the events');
+	} finally {
+		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_test']).catch(() => undefined);
+	}
+});
+
+function count(items: string[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const i of items) out[i] = (out[i] ?? 0) + 1;
+	return out;
+}
+
+test('RTT histogram fills, and the flow median slot holds or neighbours the rtt ss -tin reports', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { a, b } = await withNet();
+	let ssRttUs = 0;
+	let s: ReturnType<typeof sender> | undefined;
+	const lines = await watch([], async () => {
+		const r = await receiver(net, b, 7104);
+		// A paced transfer: a live flow to ask ss about, for about 2 s.
+		s = sender(net, a, b.ip4, 7104, 64 * 1024 * 100, 'send', 0.02);
+		await s.waitFor('connected');
+		await new Promise((res) => setTimeout(res, 1000));
+		const ss = (await net.exec(a, 'ss', ['-tinH', 'dport = :7104'])).stdout;
+		const m = /\brtt:([\d.]+)\//.exec(ss);
+		assert.ok(m, `no rtt in ss output: ${ss}`);
+		ssRttUs = Number(m[1]) * 1000;
+		await s.done();
+		await r.done();
+	});
+	const total = lines.reduce((n, l) => n + l.rtt.count, 0);
+	assert.ok(total > 50, `RTT samples: ${total}`);
+	assert.ok(lines.every((l) => l.rtt.unit === 'usecs'));
+	const bucketTotal = lines.reduce((n, l) => n + l.rtt.buckets.reduce((m, b2) => m + b2.count, 0), 0);
+	assert.equal(bucketTotal, total, 'buckets add up to the count');
+	const flow = lines.flatMap((l) => l.rtt.flows).filter((f) => f.rport === 7104 && f.pid === s!.pid);
+	assert.ok(flow.length > 0, 'the sender flow has RTT samples with its owner pid');
+	// The interval with most samples: its median slot against ss's smoothed rtt.
+	const busiest = flow.reduce((x, y) => (y.count > x.count ? y : x));
+	const slot = (us: number) => (us < 2 ? 0 : Math.floor(Math.log2(us)));
+	t.diagnostic(`ss rtt ${ssRttUs} us (slot ${slot(ssRttUs)}); nettop p50 ${busiest.p50} us (slot ${slot(busiest.p50)}) over ${busiest.count} samples`);
+	assert.ok(Math.abs(slot(busiest.p50) - slot(ssRttUs)) <= 1, `median slot ${slot(busiest.p50)} vs ss slot ${slot(ssRttUs)}`);
+});
+
+test('-P keeps only connections with that port, in every TCP output', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { a, b } = await withNet();
+	const lines = await watch(['-P', '7105'], async () => {
+		const r1 = await receiver(net, b, 7105);
+		const r2 = await receiver(net, b, 7106);
+		const s1 = sender(net, a, b.ip4, 7105, 3_000_000);
+		const s2 = sender(net, a, b.ip4, 7106, 3_000_000);
+		await Promise.all([s1.done(), s2.done(), r1.done(), r2.done()]);
+	});
+	const ports = (f: Flow) => [f.lport, f.rport];
+	const tcp = lines.flatMap((l) => l.tcp);
+	assert.ok(tcp.length > 0, 'the 7105 flow is there');
+	assert.ok(tcp.every((r) => ports(r).includes(7105)), `tcp rows: ${JSON.stringify(tcp.map(ports))}`);
+	assert.equal(tcp.filter((r) => r.rport === 7105).reduce((n, r) => n + r.tx_bytes, 0), 3_000_000);
+	const rtt = lines.flatMap((l) => l.rtt.flows);
+	assert.ok(rtt.length > 0 && rtt.every((f) => ports(f).includes(7105)), `rtt flows: ${JSON.stringify(rtt.map(ports))}`);
+	assert.ok(lines.flatMap((l) => l.retrans.events).every((e) => ports(e).includes(7105)));
+});
