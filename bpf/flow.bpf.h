@@ -62,17 +62,29 @@ static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_
 }
 
 /*
- * Defines <name>: on tcp_destroy_sock (the socket is being freed; no more
- * data will be counted on it) write its cookie to `ring`, so userspace reads
- * the final counters once more and deletes the entries.
+ * Defines `name`: on tcp_destroy_sock (the socket is being freed; nothing
+ * more will be counted on it) write its cookie to `ring`, so userspace reads
+ * the final counters once more and deletes the entries. And its twin `fe` for
+ * kernels without that tracepoint: fentry on tcp_v4_destroy_sock, which
+ * tcp_v6_destroy_sock calls too.
  */
-#define CLOSED_PROGRAM(name, ring, lost)                                        \
-	SEC("tp_btf/tcp_destroy_sock")                                          \
-	int BPF_PROG(name, struct sock *sk)                                     \
+#define CLOSED_PROGRAMS(name, fe, ring, lost)                                  \
+	static __always_inline void name##_report(struct sock *sk)              \
 	{                                                                       \
 		__u64 cookie = bpf_get_socket_cookie(sk);                       \
 		if (bpf_ringbuf_output(&ring, &cookie, sizeof(cookie), 0))      \
 			count_lost(&lost, LOST_AUX);                            \
+	}                                                                       \
+	SEC("tp_btf/tcp_destroy_sock")                                          \
+	int BPF_PROG(name, struct sock *sk)                                     \
+	{                                                                       \
+		name##_report(sk);                                              \
+		return 0;                                                       \
+	}                                                                       \
+	SEC("fentry/tcp_v4_destroy_sock")                                       \
+	int BPF_PROG(fe, struct sock *sk)                                       \
+	{                                                                       \
+		name##_report(sk);                                              \
 		return 0;                                                       \
 	}
 

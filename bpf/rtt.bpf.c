@@ -28,13 +28,10 @@ struct {
 } rtt_lost SEC(".maps");
 
 /*
- * tcp_probe fires at the top of tcp_rcv_established(), once per segment
- * received on an established connection: the hook tcprtt uses, as a stable
- * tracepoint. srtt_us holds 8 times the smoothed RTT (RFC 6298 fixed point).
- * Runs in softirq: the owner comes from sk_owner, not the current task.
+ * One RTT sample: srtt_us holds 8 times the smoothed RTT (RFC 6298 fixed
+ * point). Runs in softirq: the owner comes from sk_owner, not the current task.
  */
-SEC("tp_btf/tcp_probe")
-int BPF_PROG(nt_rtt, struct sock *sk, struct sk_buff *skb)
+static __always_inline int on_segment(struct sock *sk)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	__u32 srtt = BPF_CORE_READ(tp, srtt_us) >> 3;
@@ -74,5 +71,23 @@ int BPF_PROG(nt_rtt, struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-CLOSED_PROGRAM(nt_rtt_closed, rtt_closed, rtt_lost)
+/*
+ * tcp_probe fires at the top of tcp_rcv_established(), once per segment
+ * received on an established connection: the hook tcprtt uses, as a stable
+ * tracepoint.
+ */
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(nt_rtt, struct sock *sk, struct sk_buff *skb)
+{
+	return on_segment(sk);
+}
+
+/* Kernels without tcp_probe: the function itself, as tcprtt's fentry twin. */
+SEC("fentry/tcp_rcv_established")
+int BPF_PROG(nt_rtt_fe, struct sock *sk, struct sk_buff *skb)
+{
+	return on_segment(sk);
+}
+
+CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt_closed, rtt_lost)
 OWNER_PROGRAMS(nt_rtt_own_tx, nt_rtt_own_rx, nt_rtt_own_st)

@@ -83,6 +83,30 @@ int BPF_PROG(nt_tcp_recv, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
+/*
+ * Kernels without sock_send_length: tcp_sendmsg() returns what it accepted.
+ * sendfile() on kernels before 6.5 went through tcp_sendpage() instead and is
+ * not seen here.
+ */
+SEC("fexit/tcp_sendmsg")
+int BPF_PROG(nt_tcp_send_fx, struct sock *sk, struct msghdr *msg, size_t size, int ret)
+{
+	count(sk, ret, 0);
+	return 0;
+}
+
+/*
+ * Kernels without sock_recv_length: tcp_recvmsg() ends with
+ * tcp_cleanup_rbuf(sk, copied). Its signature is stable where tcp_recvmsg's
+ * is not, but it cannot tell a MSG_PEEK read, which counts here.
+ */
+SEC("fentry/tcp_cleanup_rbuf")
+int BPF_PROG(nt_tcp_recv_fe, struct sock *sk, int copied)
+{
+	count(sk, copied, 1);
+	return 0;
+}
+
 /* connect() and listen() run in the owner's context: stamp it for RTT and retransmits. */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(nt_tcp_state, struct sock *sk, int oldstate, int newstate)
@@ -92,4 +116,4 @@ int BPF_PROG(nt_tcp_state, struct sock *sk, int oldstate, int newstate)
 	return 0;
 }
 
-CLOSED_PROGRAM(nt_tcp_closed, tcp_closed, tcp_lost)
+CLOSED_PROGRAMS(nt_tcp_closed, nt_tcp_clos_fe, tcp_closed, tcp_lost)

@@ -23,11 +23,25 @@ export function releaseKernelBtf(): void {
 }
 
 /**
+ * Tracepoints to treat as missing, from $NETTOP_HIDE_TRACEPOINTS (comma
+ * separated): how the tests, and anyone curious, see nettop on a kernel without them.
+ */
+const hidden = new Set((process.env.NETTOP_HIDE_TRACEPOINTS ?? '').split(',').filter((t) => t !== ''));
+
+/**
  * Whether the running kernel defines tracepoint `name`, as tp_btf needs it:
  * every tracepoint has a `btf_trace_<name>` typedef in vmlinux BTF.
  */
 export function kernelHasTracepoint(name: string): boolean {
+	if (hidden.has(name)) return false;
 	return (lib().btf__find_by_name_kind(vmlinuxBtf(), `btf_trace_${name}`, BTF_KIND_TYPEDEF) as number) > 0;
+}
+
+const BTF_KIND_FUNC = 12;
+
+/** Whether the running kernel's BTF has function `name`, as fentry/fexit need it. */
+export function kernelHasFunction(name: string): boolean {
+	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC) as number) > 0;
 }
 
 const BTF_KIND_FUNC_PROTO = 13;
@@ -53,11 +67,6 @@ function typeAt(btf: bigint, id: number): { kind: number; vlen: number; ref: num
 	const view = new DataView(koffi.view(lib().btf__type_by_id(btf, id) as bigint, BTF_TYPE_SIZE));
 	const info = view.getUint32(4, LE);
 	return { kind: (info >> 24) & 0x1f, vlen: info & 0xffff, ref: view.getUint32(8, LE) };
-}
-
-/** Whether the running kernel's BTF has a type (any kind we ask) of this name, e.g. a struct. */
-export function kernelHasType(name: string, kind: number): boolean {
-	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, kind) as number) > 0;
 }
 
 /** Offset and size of global variable `name` inside data section `section` of an object's BTF. */

@@ -20,6 +20,8 @@ export class BpfError extends Error {
 		readonly op: string,
 		readonly errno: number,
 		detail?: string,
+		/** The BPF program the failure is about, when libbpf said. */
+		readonly program?: string,
 	) {
 		const code = errnoName(errno);
 		super(`${op}: ${code}${detail ? ` (${detail})` : ''}`);

@@ -1,5 +1,5 @@
 // BpfObject: open a CO-RE object, configure it, load it, attach its programs, find its maps, close it.
-import { findSectionVariable, kernelHasTracepoint } from './btf.js';
+import { findSectionVariable, kernelHasFunction, kernelHasTracepoint } from './btf.js';
 import { BpfError, check, checkPtr } from './errors.js';
 import type { Layout } from './layouts.js';
 import { koffi, lib, type Ptr } from './libbpf.js';
@@ -80,21 +80,41 @@ export class BpfObject {
 	}
 
 	/**
-	 * bpf_object__load. First leaves out every tp_btf program whose tracepoint
-	 * this kernel lacks (recorded in `skipped`), so one missing hook does not
+	 * Why this kernel cannot run `program`, judged from its section before
+	 * loading: a tp_btf tracepoint or an fentry/fexit function missing from
+	 * the kernel's BTF. undefined when nothing is known against it.
+	 */
+	unsupported(program: string): string | undefined {
+		const [kind, target] = this.program(program).section.split('/', 2);
+		if (kind === 'tp_btf' && target && !kernelHasTracepoint(target)) return `kernel has no tracepoint ${target}`;
+		if ((kind === 'fentry' || kind === 'fexit') && target && !kernelHasFunction(target)) return `kernel has no function ${target} in BTF`;
+		return undefined;
+	}
+
+	/** Whether `program` will be loaded (not disabled). */
+	enabled(program: string): boolean {
+		return this.program(program).enabled;
+	}
+
+	/**
+	 * bpf_object__load. First leaves out every program this kernel cannot run
+	 * (see unsupported(), recorded in `skipped`), so one missing hook does not
 	 * fail the whole object. A verifier rejection carries the log's last line.
 	 */
 	load(): void {
 		const obj = this.requireOpen('bpf_object__load');
 		for (const [name, p] of this.programs) {
-			const tp = /^tp_btf\/(.+)$/.exec(p.section)?.[1];
-			if (p.enabled && tp && !kernelHasTracepoint(tp)) this.disable(name, `kernel has no tracepoint ${tp}`);
+			const why = p.enabled ? this.unsupported(name) : undefined;
+			if (why) this.disable(name, why);
 		}
 		if (![...this.programs.values()].some((p) => p.enabled)) throw new BpfError('bpf_object__load', 95 /* EOPNOTSUPP */, `${this.path}: no program this kernel can run`);
 		const ret = lib().bpf_object__load(obj) as number;
 		if (ret < 0) {
-			const why = recentLog(40).filter((line) => line.trim() !== '' && !/^\s*(processed|;|\d+:)/.test(line)).pop();
-			throw new BpfError('bpf_object__load', -ret, why ? `${this.path}: ${why.trim()}` : this.path);
+			const log = recentLog(60);
+			// libbpf names the program the kernel refused: "prog 'x': failed to load".
+			const program = log.map((line) => /prog '([^']+)': failed to load/.exec(line)?.[1]).filter((p) => p !== undefined).pop();
+			const why = log.filter((line) => /BPF program load failed|invalid|R\d+ |unknown func|not allowed/.test(line)).pop();
+			throw new BpfError('bpf_object__load', -ret, [program && `program ${program}`, why?.replace(/^libbpf: /, '').trim()].filter(Boolean).join(': ') || this.path, program);
 		}
 		this.loaded = true;
 	}

@@ -58,7 +58,7 @@ async function main(): Promise<number> {
 		throw error;
 	}
 	// libbpf's log never goes to stdout: with --verbose to stderr, else only kept for error messages.
-	setLogSink(options.verbose ? (_level, line) => process.stderr.write(`libbpf: ${line}\n`) : () => {});
+	setLogSink(options.verbose ? (_level, line) => process.stderr.write(`${line}\n`) : () => {});
 
 	const sources = new Sources({ ms: options.ms });
 	const stop = new AbortController();

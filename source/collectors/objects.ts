@@ -1,7 +1,8 @@
-// Finds, opens, loads and attaches one of nettop's compiled BPF objects.
+// Finds, opens, loads and attaches one of nettop's compiled BPF objects, choosing among alternative hooks.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { BpfError } from '../../native/errors.js';
 import { BpfObject } from '../../native/object.js';
 
 /** Where the compiled objects live: $NETTOP_BPF_DIR, else bpf/ at the package root. */
@@ -10,24 +11,66 @@ export function bpfDir(): string {
 }
 
 export interface OpenOptions {
-	/** Programs whose attach may fail without failing the collector. */
+	/**
+	 * For each hook, the programs that can serve it, best first (a tp_btf
+	 * program, then an fentry/fexit twin). The first that this kernel loads
+	 * and attaches is used; the others are left out before load.
+	 */
+	readonly hooks?: Readonly<Record<string, readonly string[]>>;
+	/** Programs whose attach may fail without failing the collector (kept in `skipped`). */
 	readonly optional?: readonly string[];
-	/** Called between open and load: set constants, disable programs. */
+	/** Called between open and load: set constants, share maps, disable programs. */
 	readonly configure?: (obj: BpfObject) => void;
 }
 
-/** Opens, loads and attaches `<name>.bpf.o`; on any failure closes what it opened and rethrows. */
+/**
+ * Opens, loads and attaches `<name>.bpf.o`. When a hook's chosen program
+ * fails to attach (fentry refused, say), the object is reopened with that
+ * hook's next alternative. Throws, with every reason, when a hook has none
+ * left; whatever was opened is closed on every failure.
+ */
 export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 	const file = path.join(bpfDir(), `${name}.bpf.o`);
 	if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" (needs clang and bpftool)`);
-	const obj = new BpfObject(file);
-	try {
-		options.configure?.(obj);
-		obj.load();
-		obj.attach((program) => options.optional?.includes(program) ?? false);
-		return obj;
-	} catch (error) {
-		obj.close();
-		throw error;
+	const hooks = Object.entries(options.hooks ?? {});
+	const choice = new Map(hooks.map(([hook]) => [hook, 0]));
+	const reasons = new Map<string, string[]>(hooks.map(([hook]) => [hook, []]));
+	const hookPrograms = new Set(hooks.flatMap(([, alts]) => alts));
+	for (;;) {
+		const obj = new BpfObject(file);
+		try {
+			options.configure?.(obj);
+			for (const [hook, alts] of hooks) {
+				let i = choice.get(hook)!;
+				for (let why; i < alts.length && (why = obj.unsupported(alts[i]!)); i++) reasons.get(hook)!.push(`${alts[i]}: ${why}`);
+				choice.set(hook, i);
+				if (i >= alts.length) throw new Error(`no way to hook ${hook} on this kernel (${reasons.get(hook)!.join('; ')})`);
+				alts.forEach((alt, j) => j !== i && obj.disable(alt, j < i ? 'did not work here' : `${alts[i]} is used`));
+			}
+			try {
+				obj.load();
+			} catch (error) {
+				// The kernel refused an alternative (fentry can be): try the hook's next one.
+				const program = error instanceof BpfError ? error.program : undefined;
+				const hook = program ? hooks.find(([h, alts]) => alts[choice.get(h)!] === program) : undefined;
+				if (!hook) throw error;
+				reasons.get(hook[0])!.push(`${program}: the kernel refused to load it (${(error as BpfError).code})`);
+				choice.set(hook[0], choice.get(hook[0])! + 1);
+				obj.close();
+				continue;
+			}
+			obj.attach((program) => hookPrograms.has(program) || (options.optional?.includes(program) ?? false));
+			const failed = hooks.filter(([hook, alts]) => obj.skipped.some((s) => s.program === alts[choice.get(hook)!]));
+			if (failed.length === 0) return obj;
+			for (const [hook, alts] of failed) {
+				const program = alts[choice.get(hook)!]!;
+				reasons.get(hook)!.push(`${program}: ${obj.skipped.find((s) => s.program === program)!.reason}`);
+				choice.set(hook, choice.get(hook)! + 1);
+			}
+			obj.close();
+		} catch (error) {
+			obj.close();
+			throw error;
+		}
 	}
 }

@@ -12,3 +12,9 @@ export function useOwners(obj: BpfObject, own: readonly string[], owners: BpfMap
 	obj.reuseMap('sk_owner', owners);
 	for (const program of own) obj.disable(program, 'owners come from tcp.bpf.o');
 }
+
+/** The owner-stamping programs each object carries for when tcp.bpf.o is not loaded. */
+export const OWNER_PROGRAMS = {
+	rtt: ['nt_rtt_own_tx', 'nt_rtt_own_rx', 'nt_rtt_own_st'],
+	retrans: ['nt_rtx_own_tx', 'nt_rtx_own_rx', 'nt_rtx_own_st'],
+} as const;

@@ -7,7 +7,7 @@ import { RingBuffer } from '../../native/ringbuf.js';
 import { cstring, field, sumLost } from './decode.js';
 import { decodeFlowId, type FlowId } from './flows.js';
 import { openObject } from './objects.js';
-import { useOwners } from './owners.js';
+import { OWNER_PROGRAMS, useOwners } from './owners.js';
 
 export type RetransKind = 'data' | 'tlp' | 'syn' | 'synack';
 const KINDS: RetransKind[] = ['data', 'tlp', 'syn', 'synack'];
@@ -38,12 +38,15 @@ export class RetransCollector {
 	private readonly obj: BpfObject;
 
 	constructor(options: { owners?: BpfMap } = {}) {
+		// One of two twins, by whether this kernel's tracepoint passes `err`.
+		const withErr = (kernelTracepointArgs('tcp_retransmit_skb') ?? 0) >= 3;
+		const [use, other] = withErr ? ['nt_retrans', 'nt_retrans_noerr'] : ['nt_retrans_noerr', 'nt_retrans'];
 		this.obj = openObject('retrans', {
+			hooks: { retransmit: [use] },
+			optional: ['nt_retrans_synack', ...OWNER_PROGRAMS.retrans],
 			configure: (obj) => {
-				// One of two twins, by whether this kernel's tracepoint passes `err`.
-				const withErr = (kernelTracepointArgs('tcp_retransmit_skb') ?? 0) >= 3;
-				obj.disable(withErr ? 'nt_retrans_noerr' : 'nt_retrans', withErr ? 'the tracepoint has err' : 'the tracepoint has no err');
-				useOwners(obj, ['nt_rtx_own_tx', 'nt_rtx_own_rx', 'nt_rtx_own_st'], options.owners);
+				obj.disable(other, withErr ? 'the tracepoint passes err' : 'the tracepoint passes no err');
+				useOwners(obj, OWNER_PROGRAMS.retrans, options.owners);
 			},
 		});
 		this.lost = this.obj.map('retrans_lost');

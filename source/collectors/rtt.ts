@@ -6,7 +6,7 @@ import { cstring, field, keyAt, sumLost, u32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
 import { decodeFlowId, type FlowId } from './flows.js';
 import { openObject } from './objects.js';
-import { useOwners } from './owners.js';
+import { OWNER_PROGRAMS, useOwners } from './owners.js';
 
 /** One flow's RTT samples since nettop first saw it; slot i counts [2^i, 2^(i+1)). */
 export interface RttCounter extends FlowId {
@@ -33,9 +33,11 @@ export class RttCollector {
 	constructor(options: { ms?: boolean; owners?: BpfMap } = {}) {
 		this.unit = options.ms ? 'msecs' : 'usecs';
 		this.obj = openObject('rtt', {
+			hooks: { sample: ['nt_rtt', 'nt_rtt_fe'], close: ['nt_rtt_closed', 'nt_rtt_clos_fe'] },
+			optional: OWNER_PROGRAMS.rtt,
 			configure: (obj) => {
 				obj.setConstant('targ_ms', Uint8Array.of(options.ms ? 1 : 0));
-				useOwners(obj, ['nt_rtt_own_tx', 'nt_rtt_own_rx', 'nt_rtt_own_st'], options.owners);
+				useOwners(obj, OWNER_PROGRAMS.rtt, options.owners);
 			},
 		});
 		this.lost = this.obj.map('rtt_lost');

@@ -31,7 +31,12 @@ export class TcpCollector {
 	private readonly flows: FlowTable<TcpCounter>;
 	private readonly lost: BpfMap;
 
-	constructor(private readonly obj: BpfObject = openObject('tcp')) {
+	constructor(
+		private readonly obj: BpfObject = openObject('tcp', {
+			hooks: { send: ['nt_tcp_send', 'nt_tcp_send_fx'], recv: ['nt_tcp_recv', 'nt_tcp_recv_fe'], close: ['nt_tcp_closed', 'nt_tcp_clos_fe'] },
+			optional: ['nt_tcp_state'], // owner stamps on connect/listen: a nicety
+		}),
+	) {
 		this.lost = obj.map('tcp_lost');
 		this.owners = obj.map('sk_owner', undefined, L.sockOwner);
 		this.flows = new FlowTable(obj, {

@@ -23,7 +23,7 @@ for (const [signal, code] of [
 		const nettop = new NettopProcess(['--json', '-i', '0.2']);
 		await nettop.waitForLines(1);
 		const loaded = await nettopPrograms();
-		assert.ok(loaded.includes('nt_nic_tx') && loaded.includes('nt_nic_rx'), `loaded while running: ${loaded.join(' ')}`);
+		for (const p of ['nt_nic_tx', 'nt_nic_rx', 'nt_tcp_send', 'nt_tcp_recv', 'nt_rtt', 'nt_retrans']) assert.ok(loaded.includes(p), `${p} loaded while running: ${loaded.join(' ')}`);
 		nettop.kill(signal);
 		assert.equal(await nettop.exited(), code, nettop.stderr);
 		assert.deepEqual(await programsLeft(), [], `after ${signal}`);
