@@ -63,8 +63,8 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 
 /*
  * sock_send_length fires in sock_sendmsg_nosec() with what the protocol
- * accepted: write, send, sendmsg, sendmmsg and, since splice_to_socket() went
- * through sock_sendmsg (6.5), sendfile and splice too.
+ * accepted: write, send, sendmsg, sendmmsg and, since splice_to_socket() goes
+ * through sock_sendmsg, sendfile and splice too.
  */
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(nt_tcp_send, struct sock *sk, int ret, int flags)
@@ -85,8 +85,7 @@ int BPF_PROG(nt_tcp_recv, struct sock *sk, int ret, int flags)
 
 /*
  * Kernels without sock_send_length: tcp_sendmsg() returns what it accepted.
- * sendfile() on kernels before 6.5 went through tcp_sendpage() instead and is
- * not seen here.
+ * On kernels where sendfile() still went through tcp_sendpage() it is not seen.
  */
 SEC("fexit/tcp_sendmsg")
 int BPF_PROG(nt_tcp_send_fx, struct sock *sk, struct msghdr *msg, size_t size, int ret)
