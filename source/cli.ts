@@ -11,6 +11,7 @@ import { FLAGS, parseOptions, UsageError } from './options.js';
 import { jsonLine } from './output/json.js';
 import { textBlock } from './output/text.js';
 import { explain } from './errors.js';
+import { Feed, restoreTerminal, startTui } from './tui.js';
 
 const cli = meow(
 	`
@@ -26,12 +27,17 @@ const cli = meow(
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
     --ms               RTT histograms in milliseconds (default microseconds)
+    -t, --tab TAB      open the UI on nic, tcp, rtt or retrans (or 1-4)
     --verbose          send libbpf's log to stderr
     --version          print the version
     --help             print this help
 
+  Keys in the UI: 1-4 or Tab switch tabs, p filters by PID, P or / by port,
+  Esc clears, s sorts, space pauses, ? helps, q quits.
+
   Values are deltas over each interval, read from eBPF programs that count in
-  the kernel. Needs root, or CAP_BPF and CAP_PERFMON.
+  the kernel. Without a terminal (a pipe), a plain table per interval.
+  Needs root, or CAP_BPF and CAP_PERFMON.
 
   Examples
     $ sudo nettop --json -i 0.5 -n 3
@@ -74,15 +80,26 @@ async function main(): Promise<number> {
 		sources.close();
 		fail(explain(Object.values(sources.unavailable())[0] ?? 'no collector could start'), 1);
 	}
+	const netns = currentNetns();
+	const tui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
+	const feed = new Feed();
+	let stopTui: (() => void) | undefined;
 	try {
-		const netns = currentNetns();
 		let prev = sources.read(performance.now(), Date.now());
+		if (tui) {
+			stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
+			feed.publish(prev);
+		}
 		await runLoop({
 			intervalMs: options.intervalMs,
 			count: options.count,
 			signal: stop.signal,
 			tick(mono) {
 				const cur = sources.read(mono, Date.now());
+				if (tui) {
+					feed.publish(cur);
+					return;
+				}
 				const sample = buildSample(prev, cur, options.filter);
 				prev = cur;
 				const out = options.json ? `${jsonLine(sample)}\n` : `${textBlock(sample, netns).join('\n')}\n`;
@@ -90,6 +107,7 @@ async function main(): Promise<number> {
 			},
 		});
 	} finally {
+		stopTui?.();
 		sources.close();
 	}
 	return exitCode;
@@ -99,5 +117,8 @@ main().then(
 	(code) => {
 		process.exitCode = code;
 	},
-	(error: unknown) => fail(explain(error instanceof Error ? error.message : String(error)), 1),
+	(error: unknown) => {
+		restoreTerminal();
+		fail(explain(error instanceof Error ? error.message : String(error)), 1);
+	},
 );

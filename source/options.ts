@@ -1,6 +1,7 @@
 // Turns meow's raw flags into checked options; every mistake is one line for the user.
 
 import type { Filter } from './model/filter.js';
+import { TABS, type Tab } from './ui/tabs.js';
 
 export interface Options {
 	readonly json: boolean;
@@ -9,6 +10,8 @@ export interface Options {
 	readonly verbose: boolean;
 	/** RTT in milliseconds instead of microseconds. */
 	readonly ms: boolean;
+	/** The tab the UI opens on. */
+	readonly tab: Tab;
 	readonly filter: Filter;
 }
 
@@ -22,6 +25,7 @@ export interface RawFlags {
 	readonly ipv4?: boolean;
 	readonly ipv6?: boolean;
 	readonly ms?: boolean;
+	readonly tab?: string;
 }
 
 /** A flag the user got wrong: the CLI prints the message and exits 2. */
@@ -42,6 +46,7 @@ export const FLAGS = {
 	ipv4: { type: 'boolean', shortFlag: '4' },
 	ipv6: { type: 'boolean', shortFlag: '6' },
 	ms: { type: 'boolean' },
+	tab: { type: 'string', shortFlag: 't' },
 } as const;
 
 const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => ('shortFlag' in f ? [f.shortFlag] : []))]);
@@ -71,7 +76,18 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 		ports: numberList(flags.port, '-P/--port', 'ports', 1, 65535),
 		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
 	};
-	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter };
+	const tab = parseTab(flags.tab);
+	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter, tab };
+}
+
+/** -t/--tab: a tab by name (nic, tcp or tcptop, rtt, retrans) or number 1-4. */
+function parseTab(text: string | undefined): Tab {
+	if (text === undefined) return 'nic';
+	const t = text.toLowerCase();
+	const byNumber = /^[1-4]$/.test(t) ? TABS[Number(t) - 1] : undefined;
+	const tab = byNumber ?? (t === 'tcptop' ? 'tcp' : TABS.find((name) => name === t));
+	if (!tab) throw new UsageError(`-t/--tab wants one of nic, tcp, rtt, retrans (or 1-4), got "${text}"`);
+	return tab;
 }
 
 /** "80,443" -> {80, 443}; every item a whole number in [min, max]. */

@@ -1,0 +1,79 @@
+// The whole screen for one UI state: header, summary, tabs, the tab's rows (or help), footer.
+import React from 'react';
+import { Box, Text } from 'ink';
+import { Table } from '@alcalzone/ink-table';
+import type { UiState } from './state.js';
+import { clip, type Line } from './view/common.js';
+import { footerLine, headerLine, helpRows, summaryLine, tabsLine } from './view/frame.js';
+import { nicLines } from './view/nic.js';
+import { retransLines } from './view/retrans.js';
+import { rttLines } from './view/rtt.js';
+import { tcpLines } from './view/tcp.js';
+
+export interface ScreenProps {
+	readonly state: UiState;
+	readonly width: number;
+	readonly height: number;
+	/** False under NO_COLOR: bold, dim and inverse stay, colours go. */
+	readonly color: boolean;
+	readonly unicode: boolean;
+	/** Inode of nettop's own network namespace: its interfaces show no NETNS. */
+	readonly currentNetns: number;
+}
+
+/** Lines around the body: header, summary, tabs, footer. */
+export const CHROME_LINES = 4;
+
+export function bodyLines(props: ScreenProps): Line[] {
+	const { state, width } = props;
+	const height = Math.max(1, props.height - CHROME_LINES);
+	switch (state.tab) {
+		case 'nic':
+			return nicLines(state, height, props.currentNetns, props.unicode);
+		case 'tcp':
+			return tcpLines(state, height);
+		case 'rtt':
+			return rttLines(state, height, width);
+		case 'retrans':
+			return retransLines(state, height);
+	}
+}
+
+function Row({ line, width, color }: { line: Line; width: number; color: boolean }) {
+	const segments = clip(line, width);
+	return (
+		<Text wrap="truncate">
+			{segments.length === 0
+				? ' '
+				: segments.map((s, i) => (
+						<Text key={i} bold={s.bold} dimColor={s.dim} inverse={s.inverse} color={color ? s.color : undefined}>
+							{s.text}
+						</Text>
+					))}
+		</Text>
+	);
+}
+
+export function Screen(props: ScreenProps) {
+	const { state, width, color } = props;
+	const body = state.help ? undefined : bodyLines(props).slice(0, Math.max(1, props.height - CHROME_LINES));
+	return (
+		<Box flexDirection="column" width={width}>
+			<Row line={headerLine(state)} width={width} color={color} />
+			<Row line={summaryLine(state)} width={width} color={color} />
+			<Row line={tabsLine(state)} width={width} color={color} />
+			{body ? (
+				<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>
+					{body.map((l, i) => (
+						<Row key={i} line={l} width={width} color={color} />
+					))}
+				</Box>
+			) : (
+				<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>
+					<Table data={helpRows()} />
+				</Box>
+			)}
+			<Row line={footerLine(state)} width={width} color={color} />
+		</Box>
+	);
+}

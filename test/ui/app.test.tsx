@@ -1,0 +1,105 @@
+// The app with keys (ink-testing-library): samples from the feed, tab keys, a port filter typed in place, quit.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import type { RawSample } from '../../source/collectors/sources.js';
+import { NO_FILTER } from '../../source/model/filter.js';
+import { Feed } from '../../source/tui.js';
+import { App } from '../../source/ui/app.js';
+import { raw, tcp } from '../fixtures/records.js';
+
+/** Lets React and Ink process what was written (input is read asynchronously). */
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+function traffic(mono: number, bytes: number): RawSample {
+	return raw(mono, {
+		tcp: { counters: [tcp(bytes, 0, { cookie: 1, pid: 11, comm: 'nginx', lport: 443 }), tcp(bytes, 0, { cookie: 2, pid: 22, comm: 'sshd', lport: 22, rport: 50022 })], lost: 0 },
+	});
+}
+
+async function app() {
+	const feed = new Feed();
+	let quits = 0;
+	const ui = render(<App feed={feed} intervalMs={1000} filter={NO_FILTER} onQuit={() => quits++} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+	feed.publish(traffic(0, 0));
+	feed.publish(traffic(1000, 5000));
+	await settle();
+	return { ui, feed, quits: () => quits };
+}
+
+test('keys switch tabs: numbers, Tab and Shift-Tab', async () => {
+	const { ui } = await app();
+	assert.match(ui.lastFrame()!, /IFACE/);
+	for (const [keys, title] of [
+		['2', /PID COMM\s+CONNS/],
+		['3', /count 0/],
+		['4', /this interval: 0 retransmits/],
+		['\t', /IFACE/],
+		['\x1b[Z', /this interval/],
+		['1', /IFACE/],
+	] as const) {
+		ui.stdin.write(keys);
+		await settle();
+		assert.match(ui.lastFrame()!, title, JSON.stringify(keys));
+	}
+	ui.unmount();
+});
+
+test('P, a port typed in place, applied at once; Esc clears', async () => {
+	const { ui } = await app();
+	ui.stdin.write('2');
+	await settle();
+	assert.match(ui.lastFrame()!, /11 nginx/);
+	assert.match(ui.lastFrame()!, /22 sshd/);
+	ui.stdin.write('P');
+	await settle();
+	for (const ch of '443') {
+		ui.stdin.write(ch);
+		await settle();
+	}
+	let f = ui.lastFrame()!;
+	assert.match(f, /filter: port 443/);
+	assert.match(f, /filter by port .*: 443_/);
+	assert.match(f, /11 nginx/);
+	assert.doesNotMatch(f, /22 sshd/);
+	ui.stdin.write('\r');
+	await settle();
+	f = ui.lastFrame()!;
+	assert.doesNotMatch(f, /filter by port/, 'Enter closes the prompt');
+	assert.match(f, /filter: port 443/, 'the filter stays');
+	ui.stdin.write('\x1b');
+	await settle();
+	f = ui.lastFrame()!;
+	assert.doesNotMatch(f, /filter:/);
+	assert.match(f, /22 sshd/);
+	ui.unmount();
+});
+
+test('new samples refresh the screen; space pauses it', async () => {
+	const { ui, feed } = await app();
+	ui.stdin.write('2');
+	await settle();
+	assert.match(ui.lastFrame()!, /nginx\s+1\s+4\.9K/);
+	ui.stdin.write(' ');
+	await settle();
+	assert.match(ui.lastFrame()!, /PAUSED/);
+	feed.publish(traffic(2000, 105_000));
+	await settle();
+	assert.match(ui.lastFrame()!, /nginx\s+1\s+4\.9K/, 'paused: unchanged');
+	ui.stdin.write(' ');
+	feed.publish(traffic(3000, 205_000));
+	await settle();
+	assert.match(ui.lastFrame()!, /nginx\s+1\s+97\.7K/);
+	ui.unmount();
+});
+
+test('q and Ctrl-C quit', async () => {
+	const { ui, quits } = await app();
+	ui.stdin.write('q');
+	await settle();
+	ui.stdin.write('\x03');
+	await settle();
+	assert.equal(quits(), 2);
+	ui.unmount();
+});

@@ -1,0 +1,116 @@
+// The rendered screen (ink-testing-library, FORCE_COLOR=0): rows, bars, filters, truncation, 80x24.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { NO_FILTER } from '../../source/model/filter.js';
+import { Screen } from '../../source/ui/screen.js';
+import { initialState, reducer, type Action, type UiState } from '../../source/ui/state.js';
+import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+
+const HERE = 4026531840;
+
+function frame(state: UiState, width = 80, height = 23): string {
+	const { lastFrame, unmount } = render(<Screen state={state} width={width} height={height} color={false} unicode={false} currentNetns={HERE} />);
+	const out = lastFrame() ?? '';
+	unmount();
+	return out;
+}
+
+function state(actions: Action[] = []): UiState {
+	const first = raw(0, {
+		nic: { counters: [nic(0, { netns: HERE, ifname: 'eth0', queue: 0 }), nic(0, { netns: HERE, ifname: 'eth0', queue: 1 }), nic(0, { netns: 99, ifindex: 5, ifname: 'veth1' })], lost: 0 },
+		tcp: { counters: [tcp(0, 0, { cookie: 1, pid: 11, comm: 'nginx', lport: 443, rport: 50000 }), tcp(0, 0, { cookie: 2, pid: 22, comm: 'curl', rport: 8080 })], lost: 0 },
+	});
+	const second = raw(1000, {
+		nic: { counters: [nic(2_000_000, { netns: HERE, ifname: 'eth0', queue: 0 }), nic(1_000_000, { netns: HERE, ifname: 'eth0', queue: 1 }), nic(5000, { netns: 99, ifindex: 5, ifname: 'veth1' })], lost: 0 },
+		tcp: { counters: [tcp(3_000_000, 1000, { cookie: 1, pid: 11, comm: 'nginx', lport: 443, rport: 50000 }), tcp(500, 200_000, { cookie: 2, pid: 22, comm: 'curl', rport: 8080 })], lost: 0 },
+		rtt: { unit: 'usecs', counters: [rtt([40, 50, 60, 70, 100, 3000], { cookie: 1 })], lost: 0 },
+		retrans: { events: [retrans({ pid: 11, comm: 'nginx', lport: 443, rport: 50000, segs: 3 }), retrans({ kind: 'synack', pid: 0, comm: '', state: 'NEW_SYN_RECV' })], lost: 0 },
+	});
+	return [{ type: 'sample', raw: first } as Action, { type: 'sample', raw: second } as Action, ...actions].reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER }));
+}
+
+test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () => {
+	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'connections' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'by-address' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'help' }]] as Action[][]) {
+		const lines = frame(state(actions)).split('\n');
+		assert.ok(lines.length <= 23, `${JSON.stringify(actions)}: ${lines.length} lines`);
+		for (const l of lines) assert.ok([...l].length <= 80, `${JSON.stringify(actions)}: ${[...l].length} columns: ${l}`);
+	}
+});
+
+test('NIC: interfaces with their queues, rates right-aligned, other namespaces numbered', () => {
+	const f = frame(state());
+	assert.match(f, /^nettop {2}\d\d:\d\d:\d\d {2}every 1s/);
+	assert.match(f, /B\/s tx rx NIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us {2}RTX 4\.0seg\/s/);
+	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
+	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
+	assert.match(f, /\n {24}1 +977K +0/, 'queue 1');
+	assert.match(f, /\nveth1 {14}99 {3}0 {3}4\.9K/, 'another namespace: its inode');
+});
+
+test('tcptop: processes busiest first; connections with c', () => {
+	const f = frame(state([{ type: 'tab', tab: 'tcp' }]));
+	assert.match(f, / 2 tcptop /);
+	const rows = f.split('\n').filter((l) => /^ +\d{2} \w/.test(l));
+	assert.match(rows[0]!, /^\s+11 nginx\s+1\s+2\.9M\s+1\.0K$/);
+	assert.match(rows[1]!, /^\s+22 curl\s+1\s+500\s+195K$/);
+	const c = frame(state([{ type: 'tab', tab: 'tcp' }, { type: 'connections' }]));
+	assert.match(c, /11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+2\.9M\s+1\.0K/);
+});
+
+test('RTT: tcprtt-style bars scaled to the biggest slot, and per address', () => {
+	const f = frame(state([{ type: 'tab', tab: 'rtt' }]));
+	assert.match(f, /count 6 {2}avg 553\.3 {2}p50 /);
+	assert.match(f, /32 -> 63\s+: 3\s+\|\*{40}\|/);
+	assert.match(f, /64 -> 127\s+: 2\s+\|\*{27} {13}\|/);
+	assert.match(f, /2048 -> 4095\s+: 1\s+\|\*{13} {27}\|/);
+	const a = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'by-address' }]));
+	assert.match(a, /10\.0\.0\.2\s+6\s+553\.3/);
+});
+
+test('Retransmits: the interval, flows and events with owner, state and kind', () => {
+	const f = frame(state([{ type: 'tab', tab: 'retrans' }]));
+	assert.match(f, /this interval: 2 retransmits, 4 segments \(4\.0 segs\/s\)/);
+	assert.match(f, /11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+1\s+3/);
+	assert.match(f, /\d\d:\d\d:\d\d\s+11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+ESTAB\s+data\s+3/);
+	assert.match(f, /\d\d:\d\d:\d\d\s+-\s+10\.0\.0\.1:40000\s+10\.0\.0\.2:443\s+SYNRCV synack\s+1/);
+});
+
+test('the filter shows in the header and applies to the tabs', () => {
+	const s = state([{ type: 'tab', tab: 'tcp' }, { type: 'prompt', kind: 'port' }, { type: 'prompt-type', char: '4' }, { type: 'prompt-type', char: '4' }, { type: 'prompt-type', char: '3' }]);
+	const f = frame(s);
+	assert.match(f, /filter: port 443/);
+	assert.match(f, /filter by port \(comma separated, Enter done, Esc cancel\): 443_/);
+	assert.match(f, /11 nginx/);
+	assert.doesNotMatch(f, /22 curl/);
+	const r = frame(reducer(s, { type: 'tab', tab: 'retrans' }));
+	assert.match(r, /this interval: 2 retransmits/, 'the SYN-ACK on 443 stays; both match');
+});
+
+test('long lists end with a count of hidden rows', () => {
+	const many = Array.from({ length: 40 }, (_, i) => tcp(i + 1, 0, { cookie: i + 1, pid: 1000 + i }));
+	const s = [raw(0, { tcp: { counters: many.map((c) => ({ ...c, tx_bytes: 0 })), lost: 0 } }), raw(1000, { tcp: { counters: many, lost: 0 } })]
+		.map((r) => ({ type: 'sample', raw: r }) as Action)
+		.reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'tcp' }));
+	const f = frame(s);
+	assert.match(f, /\.\.\. 23 more processes/);
+	assert.match(f, /1023 curl/);
+	assert.doesNotMatch(f, /1022 curl/);
+	assert.equal(f.split('\n').length, 23);
+});
+
+test('help lists the keys in a table', () => {
+	const f = frame(state([{ type: 'help' }]));
+	assert.match(f, /│ key\s+│ action/);
+	assert.match(f, /│ P or \/\s+│ filter by local or remote port/);
+});
+
+test('an unavailable collector says why in its tab', () => {
+	const s = [raw(0, { tcp: { unavailable: 'no way to hook send' } }), raw(1000, { tcp: { unavailable: 'no way to hook send' } })]
+		.map((r) => ({ type: 'sample', raw: r }) as Action)
+		.reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'tcp' }));
+	const f = frame(s);
+	assert.match(f, /tcptop is unavailable on this system:\nno way to hook send/);
+	assert.match(f, /TCP n\/a n\/a/);
+});
