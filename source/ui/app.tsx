@@ -3,7 +3,6 @@ import React, { useEffect, useReducer, useState } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { RawSample } from '../collectors/sources.js';
 import type { Filter } from '../model/filter.js';
-import { keyToAction } from './keys.js';
 import { Screen } from './screen.js';
 import { initialState, reducer, type Tab } from './state.js';
 
@@ -44,12 +43,10 @@ export function App(props: AppProps) {
 	const [state, dispatch] = useReducer(reducer, { intervalMs: props.intervalMs, filter: props.filter, tab: props.tab }, initialState);
 	const size = useTerminalSize(props.size);
 	useEffect(() => props.feed.subscribe((raw) => dispatch({ type: 'sample', raw })), [props.feed]);
-	useInput((input, key) => {
-		const action = keyToAction(input, key, state.prompt !== undefined);
-		if (!action) return;
-		if (action.type === 'quit') props.onQuit();
-		else dispatch(action);
-	});
+	useInput((input, key) => dispatch({ type: 'key', input, key }));
+	useEffect(() => {
+		if (state.quit) props.onQuit();
+	}, [state.quit]);
 	// One line short of the terminal: a full-height frame would scroll it by a line.
 	return <Screen state={state} width={size.width} height={size.height - 1} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} />;
 }

@@ -2,7 +2,7 @@
 import type { Key } from 'ink';
 import type { Action } from './state.js';
 
-export type KeyResult = Action | { type: 'quit' } | undefined;
+export type KeyResult = Exclude<Action, { type: 'key' }> | { type: 'quit' } | undefined;
 
 /** What `input`/`key` mean; while a filter prompt is open, keys edit it. */
 export function keyToAction(input: string, key: Partial<Key>, prompting: boolean): KeyResult {

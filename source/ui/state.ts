@@ -6,6 +6,8 @@ import type { Filter } from '../model/filter.js';
 import { nicInterfaces } from '../model/nic.js';
 import { buildSample, type Sample } from '../model/sample.js';
 import { numberList, UsageError } from '../options.js';
+import type { Key } from 'ink';
+import { keyToAction } from './keys.js';
 
 import { TABS, type Tab } from './tabs.js';
 
@@ -51,6 +53,8 @@ export interface UiState {
 	readonly history: ReadonlyMap<string, readonly number[]>;
 	/** Recent retransmits, newest first, unfiltered (the filter applies when shown). */
 	readonly events: readonly RetransEvent[];
+	/** q or Ctrl-C was pressed: the app tells its owner. */
+	readonly quit: boolean;
 }
 
 export function initialState(options: { intervalMs: number; filter: Filter; tab?: Tab }): UiState {
@@ -65,6 +69,7 @@ export function initialState(options: { intervalMs: number; filter: Filter; tab?
 		intervalMs: options.intervalMs,
 		history: new Map(),
 		events: [],
+		quit: false,
 	};
 }
 
@@ -81,10 +86,21 @@ export type Action =
 	| { type: 'pause' }
 	| { type: 'help' }
 	| { type: 'connections' }
-	| { type: 'by-address' };
+	| { type: 'by-address' }
+	/** A key press, mapped here (not in the component) so it always sees the latest state. */
+	| { type: 'key'; input: string; key: Partial<Key> };
 
 export function reducer(state: UiState, action: Action): UiState {
 	switch (action.type) {
+		case 'key': {
+			// Keys typed fast or pasted arrive as one chunk ("P7501"): take them one by one.
+			if (action.input.length > 1 && !action.key.ctrl && !action.key.meta) {
+				return [...action.input].reduce((s, input) => reducer(s, { type: 'key', input, key: {} }), state);
+			}
+			const next = keyToAction(action.input, action.key, state.prompt !== undefined);
+			if (!next) return state;
+			return next.type === 'quit' ? { ...state, quit: true } : reducer(state, next);
+		}
 		case 'sample':
 			return onSample(state, action.raw);
 		case 'tab':

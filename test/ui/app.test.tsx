@@ -95,11 +95,12 @@ test('new samples refresh the screen; space pauses it', async () => {
 });
 
 test('q and Ctrl-C quit', async () => {
-	const { ui, quits } = await app();
-	ui.stdin.write('q');
-	await settle();
-	ui.stdin.write('\x03');
-	await settle();
-	assert.equal(quits(), 2);
-	ui.unmount();
+	for (const key of ['q', '\x03']) {
+		const { ui, quits } = await app();
+		assert.equal(quits(), 0);
+		ui.stdin.write(key);
+		await settle();
+		assert.equal(quits(), 1, JSON.stringify(key));
+		ui.unmount();
+	}
 });

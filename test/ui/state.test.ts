@@ -83,3 +83,15 @@ test('history per interface and the bounded event log', () => {
 	assert.equal(s.history.get('1:2')!.at(-1), 1000, 'bytes/s of the last interval');
 	assert.equal(s.events.length, EVENT_LOG);
 });
+
+test('keys arrive through the reducer, one chunk of fast typing at a time', () => {
+	let s = run(withTraffic(), { type: 'key', input: '2', key: {} }, { type: 'key', input: 'P80', key: {} });
+	assert.equal(s.tab, 'tcp');
+	assert.equal(s.prompt?.text, '80', 'the prompt opened before the digits arrived');
+	assert.deepEqual(pids(s), [1]);
+	s = run(s, { type: 'key', input: '\r', key: { return: true } }, { type: 'key', input: 'q', key: {} });
+	assert.equal(s.prompt, undefined);
+	assert.equal(s.quit, true);
+	assert.equal(run(start(), { type: 'key', input: 'c', key: { ctrl: true } }).quit, true);
+	assert.equal(run(start(), { type: 'key', input: 'x', key: {} }).quit, false);
+});

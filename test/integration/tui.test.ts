@@ -1,0 +1,127 @@
+// End to end: the real nettop in tmux at 80x24 against real traffic; keys, filters, quitting, signals.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { killAll, run, until } from '../helpers/exec.js';
+import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { CLI, programsLeft } from '../helpers/nettop.js';
+import { receiver, sender } from '../helpers/peers.js';
+import { Tmux } from '../helpers/tmux.js';
+
+let net: TestNet | undefined;
+let tmux: Tmux | undefined;
+
+before(() => removeStaleNamespaces());
+afterEach(async () => {
+	await tmux?.kill();
+	tmux = undefined;
+});
+after(async () => {
+	killAll();
+	await net?.destroy();
+});
+
+/** The nettop process tmux runs: the child of the pane's shell. */
+async function nettopPid(t: Tmux): Promise<number> {
+	const shell = await t.pane('pane_pid');
+	let pid = 0;
+	await until(async () => {
+		// meow sets process.title to "nettop", so match the child of the pane's shell.
+		const { stdout } = await run('pgrep', ['-P', shell, '-x', 'nettop']).catch(() => ({ stdout: '' }));
+		pid = Number(stdout.trim().split('\n')[0] || 0);
+		return pid > 0;
+	}, 5000);
+	assert.ok(pid > 0, 'nettop is running in the pane');
+	return pid;
+}
+
+test('80x24 in tmux: tabs, a port filter typed with keys, q restores the terminal and unloads', async (t) => {
+	if (!(await requireBpf(t))) return;
+	net = await TestNet.create(2);
+	const { a, b } = net;
+	const r1 = await receiver(net, b, 7501);
+	const r2 = await receiver(net, b, 7502);
+	// Paced senders: about 6 s of steady traffic on two ports.
+	const s1 = sender(net, a, b.ip4, 7501, 64 * 1024 * 300, 'send', 0.02);
+	const s2 = sender(net, a, b.ip4, 7502, 64 * 1024 * 300, 'send', 0.02);
+	tmux = new Tmux();
+	await tmux.start(`${process.execPath} ${CLI} -i 0.5`, 80, 24, { TERM: 'screen', LANG: 'C.UTF-8' });
+
+	let screen = await tmux.waitFor(/nt0 .*all/); // the veth in A, with its queues
+	assert.equal(await tmux.pane('alternate_on'), '1', 'runs on the alternate screen');
+	const rows = (await tmux.screen());
+	assert.ok(rows.length <= 24 && rows.every((l) => l.length <= 80), 'fits 80x24');
+	assert.match(rows[0]!, /^nettop\s+\d\d:\d\d:\d\d\s+every 0\.50s/);
+	assert.match(screen, / 1 NIC /);
+
+	await tmux.keys('2');
+	screen = await tmux.waitFor(/python3/);
+	assert.match(screen, /PID COMM\s+CONNS\s+TX\/s\s+RX\/s/);
+	await tmux.keys('c');
+	screen = await tmux.waitFor(/198\.18\.0\.2:7502/);
+	assert.match(screen, /198\.18\.0\.2:7501/);
+
+	await tmux.keys('P', '7', '5', '0', '1', 'Enter');
+	screen = await tmux.waitFor(/filter: port 7501/);
+	screen = await tmux.waitFor(/^(?![\s\S]*:7502)[\s\S]*198\.18\.0\.2:7501/); // 7502 gone at once, 7501 stays
+	assert.doesNotMatch(screen, /filter by port/, 'Enter closed the prompt');
+
+	await tmux.keys('3');
+	screen = await tmux.waitFor(/count [1-9]\d*\s+avg/);
+	assert.match(screen, /usecs\s+: count\s+distribution/);
+	assert.match(screen, /\|\*+ *\|/);
+	await tmux.keys('4');
+	await tmux.waitFor(/this interval: \d+ retransmits/);
+	await tmux.keys('Escape', '?');
+	await tmux.waitFor(/│ key\s+│ action/);
+
+	await tmux.keys('q');
+	await tmux.waitFor(/EXITED 0/);
+	assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
+	assert.equal(await tmux.pane('cursor_flag'), '1', 'cursor shown');
+	assert.deepEqual(await programsLeft(), []);
+	await tmux.kill();
+	tmux = undefined;
+	for (const p of [s1, s2, r1, r2]) await p.done();
+});
+
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+	test(`${signal} while the UI runs: terminal restored, nothing loaded`, async (t) => {
+		if (!(await requireBpf(t))) return;
+		tmux = new Tmux();
+		await tmux.start(`${process.execPath} ${CLI} -i 0.5`, 80, 24, { TERM: 'xterm' });
+		await tmux.waitFor(/IFACE/);
+		const pid = await nettopPid(tmux);
+		process.kill(pid, signal);
+		const screen = await tmux.waitFor(/EXITED \d+/);
+		const code = Number(/EXITED (\d+)/.exec(screen)![1]);
+		assert.equal(code, signal === 'SIGINT' ? 0 : signal === 'SIGTERM' ? 143 : 129);
+		assert.equal(await tmux.pane('alternate_on'), '0');
+		assert.equal(await tmux.pane('cursor_flag'), '1');
+		assert.doesNotMatch(screen, /at .*\.js:\d+/, 'no stack trace');
+		assert.deepEqual(await programsLeft(), []);
+		await tmux.kill();
+		tmux = undefined;
+	});
+}
+
+test('a dropped session (the pane killed): nettop exits and unloads', async (t) => {
+	if (!(await requireBpf(t))) return;
+	tmux = new Tmux();
+	await tmux.start(`${process.execPath} ${CLI} -i 0.5`);
+	await tmux.waitFor(/IFACE/);
+	const pid = await nettopPid(tmux);
+	await tmux.kill(); // the pty goes away: SIGHUP, as when SSH drops
+	tmux = undefined;
+	assert.ok(await until(() => !alive(pid), 5000), 'nettop exited');
+	assert.deepEqual(await programsLeft(), []);
+});
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
