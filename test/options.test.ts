@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
-	assert.deepEqual(parseOptions({}), { json: false, intervalMs: 1000, count: undefined, verbose: false, ms: false, filter: { pids: new Set(), ports: new Set(), family: undefined } });
+	assert.deepEqual(parseOptions({}), { json: false, intervalMs: 1000, count: undefined, verbose: false, ms: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic' });
+	assert.deepEqual(['tcp', 'tcptop', '3', 'RETRANS'].map((tab) => parseOptions({ tab }).tab), ['tcp', 'tcp', 'rtt', 'retrans']);
 	const o = parseOptions({ json: true, interval: '0.5', count: '3', pid: '12,345', port: '443', ipv6: true, ms: true });
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.ms], [true, 500, 3, true]);
 	assert.deepEqual(o.filter, { pids: new Set([12, 345]), ports: new Set([443]), family: 6 });
@@ -26,6 +27,8 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ pid: '0' }, /-p\/--pid/],
 		[{ port: '70000' }, /-P\/--port.*1 to 65535/],
 		[{ port: '80,abc' }, /-P\/--port/],
+		[{ tab: 'disk' }, /-t\/--tab wants one of nic, tcp, rtt, retrans/],
+		[{ tab: '5' }, /-t\/--tab/],
 	];
 	for (const [flags, message] of bad) {
 		assert.throws(() => parseOptions(flags), (e: unknown) => e instanceof UsageError && message.test(e.message), JSON.stringify(flags));
