@@ -10,6 +10,7 @@ import { buildSample } from './model/sample.js';
 import { FLAGS, parseOptions, UsageError } from './options.js';
 import { jsonLine } from './output/json.js';
 import { textBlock } from './output/text.js';
+import { initialState, reducer } from './ui/state.js';
 import { explain } from './errors.js';
 import { Feed, restoreTerminal, startTui } from './tui.js';
 
@@ -86,6 +87,8 @@ async function main(): Promise<number> {
 	let stopTui: (() => void) | undefined;
 	try {
 		let prev = sources.read(performance.now(), Date.now());
+		// Plain text shows what the UI would: keep the same state.
+		let state = reducer(initialState({ intervalMs: options.intervalMs, filter: options.filter }), { type: 'sample', raw: prev });
 		if (tui) {
 			stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
 			feed.publish(prev);
@@ -100,9 +103,14 @@ async function main(): Promise<number> {
 					feed.publish(cur);
 					return;
 				}
-				const sample = buildSample(prev, cur, options.filter);
-				prev = cur;
-				const out = options.json ? `${jsonLine(sample)}\n` : `${textBlock(sample, netns).join('\n')}\n`;
+				let out: string;
+				if (options.json) {
+					out = `${jsonLine(buildSample(prev, cur, options.filter))}\n`;
+					prev = cur;
+				} else {
+					state = reducer(state, { type: 'sample', raw: cur });
+					out = `${textBlock(state, netns).join('\n')}\n`;
+				}
 				if (!process.stdout.destroyed) process.stdout.write(out);
 			},
 		});

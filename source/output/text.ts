@@ -1,37 +1,33 @@
-// Plain-text output (no --json, not a TTY UI yet): one block per interval, a row per interface queue.
+// Plain-text output (not a terminal, no --json): the UI's views, one block per interval, no escapes.
 import { isUnavailable } from '../collectors/sources.js';
-import { averageSize, perSecond } from '../model/counters.js';
-import { fit, human, padLeft } from '../model/format.js';
-import { nicInterfaces } from '../model/nic.js';
-import type { Sample } from '../model/sample.js';
+import type { UiState } from '../ui/state.js';
+import type { Line } from '../ui/view/common.js';
+import { headerLine, summaryLine } from '../ui/view/frame.js';
+import { nicLines } from '../ui/view/nic.js';
+import { statsText } from '../ui/view/rtt.js';
+import { tcpLines } from '../ui/view/tcp.js';
 
-const HEADER = `${fit('IFACE', 12)} ${padLeft('NETNS', 10)} ${padLeft('Q', 3)} ${padLeft('TX/s', 6)} ${padLeft('TXpk/s', 6)} ${padLeft('TXavg', 5)} ${padLeft('RX/s', 6)} ${padLeft('RXpk/s', 6)} ${padLeft('RXavg', 5)}`;
+const ALL = 10_000;
+const text = (l: Line) => l.map((s) => s.text).join('').trimEnd();
 
-/** The lines for one interval; `currentNetns` rows show no namespace number. */
-export function textBlock(sample: Sample, currentNetns: number): string[] {
-	const time = new Date(sample.time).toTimeString().slice(0, 8);
-	const lines = [`${time}  interval ${sample.interval.toFixed(2)}s`];
-	if (isUnavailable(sample.nic)) return [...lines, `nic: unavailable: ${sample.nic.unavailable}`, ''];
-	lines.push(HEADER);
-	const s = sample.interval;
-	const cells = (name: string, netns: string, q: string, r: { tx_bytes: number; tx_packets: number; rx_bytes: number; rx_packets: number }) =>
-		[
-			fit(name, 12),
-			padLeft(netns, 10),
-			padLeft(q, 3),
-			padLeft(human(perSecond(r.tx_bytes, s)), 6),
-			padLeft(human(perSecond(r.tx_packets, s), 1000), 6),
-			padLeft(human(averageSize(r.tx_bytes, r.tx_packets)), 5),
-			padLeft(human(perSecond(r.rx_bytes, s)), 6),
-			padLeft(human(perSecond(r.rx_packets, s), 1000), 6),
-			padLeft(human(averageSize(r.rx_bytes, r.rx_packets)), 5),
-		].join(' ');
-	for (const nic of nicInterfaces(sample.nic)) {
-		const netns = nic.netns === currentNetns ? '' : String(nic.netns);
-		lines.push(cells(nic.ifname || `if${nic.ifindex}`, netns, nic.queues.length > 1 ? 'all' : String(nic.queues[0]!.queue), nic));
-		if (nic.queues.length > 1) for (const q of nic.queues) lines.push(cells('', '', String(q.queue), q));
-	}
-	if (sample.lost.nic) lines.push(`nic: ${sample.lost.nic} updates lost (map full)`);
-	lines.push('');
-	return lines;
+/** The lines for one interval: summary, NIC queues, tcptop processes, RTT and retransmit figures. */
+export function textBlock(state: UiState, currentNetns: number): string[] {
+	const s = state.sample;
+	if (!s) return [];
+	const rtt = isUnavailable(s.rtt) ? `RTT unavailable: ${s.rtt.unavailable}` : `RTT ${statsText(s.rtt, s.rtt.unit)}`;
+	const rtx = isUnavailable(s.retrans) ? `retransmits unavailable: ${s.retrans.unavailable}` : `retransmits ${s.retrans.count}, segments ${s.retrans.segs}`;
+	const lost = Object.entries(s.lost).map(([key, n]) => `${key}: ${n} updates lost (map or ring full)`);
+	return [
+		text(headerLine(state)),
+		text(summaryLine(state)),
+		'',
+		...nicLines(state, ALL, currentNetns, false).map(text),
+		'',
+		...tcpLines(state, ALL).map(text),
+		'',
+		rtt,
+		rtx,
+		...lost,
+		'',
+	];
 }

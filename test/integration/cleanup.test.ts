@@ -30,3 +30,16 @@ for (const [signal, code] of [
 		assert.doesNotMatch(nettop.stderr, /\n\s+at /, 'no stack trace');
 	});
 }
+
+test('without a terminal and without --json: a plain table per interval, no escape sequences', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const r = await runNettop(['-n', '2', '-i', '0.2']);
+	assert.equal(r.code, 0, r.stderr);
+	assert.equal(r.stdout.match(/^nettop {2}\d\d:\d\d:\d\d {2}every 0\.20s$/gm)?.length, 2, r.stdout);
+	assert.match(r.stdout, /^IFACE +NETNS +Q +TX\/s/m);
+	assert.match(r.stdout, /^ +PID COMM +CONNS/m);
+	assert.match(r.stdout, /^RTT count \d+/m);
+	assert.match(r.stdout, /^retransmits \d+, segments \d+$/m);
+	// eslint-disable-next-line no-control-regex
+	assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f]/, 'plain text only');
+});
