@@ -12,6 +12,17 @@ export interface FlowId {
 	readonly rport: number;
 }
 
+/** A connection and the process that owns it. */
+export interface OwnedFlow extends FlowId {
+	readonly pid: number;
+	readonly comm: string;
+}
+
+/** Just the OwnedFlow fields of a bigger record (so outputs carry no internal fields). */
+export function ownedFlow(f: OwnedFlow): OwnedFlow {
+	return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport };
+}
+
 const AF_INET6 = 10;
 
 /** Reads a struct nt_flow_id at `base`. */

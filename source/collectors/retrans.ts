@@ -5,7 +5,7 @@ import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { RingBuffer } from '../../native/ringbuf.js';
 import { cstring, field, sumLost } from './decode.js';
-import { decodeFlowId, type FlowId } from './flows.js';
+import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
 
@@ -15,12 +15,11 @@ const KINDS: RetransKind[] = ['data', 'tlp', 'syn', 'synack'];
 /** include/net/tcp_states.h */
 const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
 
-export interface RetransEvent extends FlowId {
+export interface RetransEvent extends OwnedFlow {
 	/** Epoch ms. */
 	readonly time: number;
 	readonly cookie: number;
-	readonly pid: number;
-	readonly comm: string;
+
 	readonly state: string;
 	readonly segs: number;
 	readonly kind: RetransKind;

@@ -4,15 +4,13 @@ import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, field, keyAt, sumLost, u32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
-import { decodeFlowId, type FlowId } from './flows.js';
+import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
 
 /** One flow's RTT samples since nettop first saw it; slot i counts [2^i, 2^(i+1)). */
-export interface RttCounter extends FlowId {
+export interface RttCounter extends OwnedFlow {
 	readonly cookie: number;
-	readonly pid: number;
-	readonly comm: string;
 	readonly count: number;
 	readonly sum: number;
 	readonly slots: readonly number[];

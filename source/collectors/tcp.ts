@@ -4,14 +4,12 @@ import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, field, keyAt, sumLost, writeU32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
-import { decodeFlowId, type FlowId } from './flows.js';
+import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 
 /** Bytes one process moved on one connection since nettop first saw it do so. */
-export interface TcpCounter extends FlowId {
+export interface TcpCounter extends OwnedFlow {
 	readonly cookie: number;
-	readonly pid: number;
-	readonly comm: string;
 	readonly tx_bytes: number;
 	readonly rx_bytes: number;
 }

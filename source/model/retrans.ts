@@ -1,16 +1,9 @@
 // Retransmits model: one interval's events and their per-flow counts.
+import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
 import type { RetransEvent } from '../collectors/retrans.js';
 import { matches, type Filter } from './filter.js';
 
-export interface RetransFlow {
-	readonly pid: number;
-	readonly comm: string;
-	readonly netns: number;
-	readonly family: 4 | 6;
-	readonly laddr: string;
-	readonly lport: number;
-	readonly raddr: string;
-	readonly rport: number;
+export interface RetransFlow extends OwnedFlow {
 	readonly count: number;
 	readonly segs: number;
 }
@@ -30,14 +23,9 @@ export function retransView(events: readonly RetransEvent[], filter: Filter): Re
 		const id = `${e.netns}|${e.laddr}|${e.lport}|${e.raddr}|${e.rport}`;
 		const f = flows.get(id);
 		flows.set(id, {
+			...ownedFlow(e),
 			pid: e.pid || f?.pid || 0,
 			comm: e.pid ? e.comm : (f?.comm ?? e.comm),
-			netns: e.netns,
-			family: e.family,
-			laddr: e.laddr,
-			lport: e.lport,
-			raddr: e.raddr,
-			rport: e.rport,
 			count: (f?.count ?? 0) + 1,
 			segs: (f?.segs ?? 0) + e.segs,
 		});

@@ -1,4 +1,5 @@
 // RTT model: one interval's histograms, overall, per remote address and per flow.
+import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
 import type { RttCounter } from '../collectors/rtt.js';
 import { counterDelta } from './counters.js';
 import { matches, type Filter } from './filter.js';
@@ -15,16 +16,7 @@ export interface RttStats {
 }
 
 /** Per flow: the figures without the buckets (a line each in JSON and the UI). */
-export interface RttFlow extends Omit<RttStats, 'buckets'> {
-	readonly pid: number;
-	readonly comm: string;
-	readonly netns: number;
-	readonly family: 4 | 6;
-	readonly laddr: string;
-	readonly lport: number;
-	readonly raddr: string;
-	readonly rport: number;
-}
+export interface RttFlow extends OwnedFlow, Omit<RttStats, 'buckets'> {}
 
 export interface RttView extends RttStats {
 	readonly unit: 'usecs' | 'msecs';
@@ -72,7 +64,7 @@ export function rttView(prev: readonly RttCounter[], cur: readonly RttCounter[],
 		a.sum += s;
 		byAddr.set(c.raddr, a);
 		const { buckets: _buckets, ...stats } = rttStats(slots, n, s);
-		flows.push({ pid: c.pid, comm: c.comm, netns: c.netns, family: c.family, laddr: c.laddr, lport: c.lport, raddr: c.raddr, rport: c.rport, ...stats });
+		flows.push({ ...ownedFlow(c), ...stats });
 	}
 	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
 	return { unit, ...rttStats(all, count, sum), by_raddr, flows: flows.sort((x, y) => y.count - x.count) };

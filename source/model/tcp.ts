@@ -1,17 +1,10 @@
 // tcptop model: bytes per connection and per process over one interval.
+import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
 import { tcpId, type TcpCounter } from '../collectors/tcp.js';
 import { counterDelta } from './counters.js';
 import { matches, type Filter } from './filter.js';
 
-export interface TcpRow {
-	readonly pid: number;
-	readonly comm: string;
-	readonly netns: number;
-	readonly family: 4 | 6;
-	readonly laddr: string;
-	readonly lport: number;
-	readonly raddr: string;
-	readonly rport: number;
+export interface TcpRow extends OwnedFlow {
 	readonly tx_bytes: number;
 	readonly rx_bytes: number;
 }
@@ -26,7 +19,7 @@ export function tcpRows(prev: readonly TcpCounter[], cur: readonly TcpCounter[],
 		const tx = counterDelta(p?.tx_bytes, c.tx_bytes);
 		const rx = counterDelta(p?.rx_bytes, c.rx_bytes);
 		if (tx === 0 && rx === 0) continue;
-		rows.push({ pid: c.pid, comm: c.comm, netns: c.netns, family: c.family, laddr: c.laddr, lport: c.lport, raddr: c.raddr, rport: c.rport, tx_bytes: tx, rx_bytes: rx });
+		rows.push({ ...ownedFlow(c), tx_bytes: tx, rx_bytes: rx });
 	}
 	return rows.sort(byTraffic);
 }
