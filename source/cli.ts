@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // nettop's entry point: flags, privileges, the refresh loop, and a clean exit on every path.
+import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import meow from 'meow';
 import { setLogSink } from '../native/log.js';
@@ -29,7 +30,8 @@ const cli = meow(
     -6, --ipv6         TCP outputs: IPv6 only
     --ms               RTT histograms in milliseconds (default microseconds)
     -t, --tab TAB      open the UI on nic, tcp, rtt or retrans (or 1-4)
-    --verbose          send libbpf's log to stderr
+    --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
+    --log FILE         append libbpf's log to FILE
     --version          print the version
     --help             print this help
 
@@ -51,6 +53,9 @@ const cli = meow(
 	},
 );
 
+/** While the UI draws on the terminal, log lines wait for it to close. */
+let uiOpen = false;
+
 function fail(message: string, code: number): never {
 	process.stderr.write(`nettop: ${message}\n`);
 	process.exit(code);
@@ -64,8 +69,23 @@ async function main(): Promise<number> {
 		if (error instanceof UsageError) fail(error.message, 2);
 		throw error;
 	}
-	// libbpf's log never goes to stdout: with --verbose to stderr, else only kept for error messages.
-	setLogSink(options.verbose ? (_level, line) => process.stderr.write(`${line}\n`) : () => {});
+	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.
+	const tui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
+	const held: string[] = [];
+	let logFd: number | undefined;
+	if (options.logFile) {
+		try {
+			logFd = openSync(options.logFile, 'a');
+		} catch (error) {
+			fail(`--log ${options.logFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 2);
+		}
+	}
+	setLogSink((_level, line) => {
+		if (logFd !== undefined) writeSync(logFd, `${line}\n`);
+		if (!options.verbose) return;
+		if (tui && uiOpen) held.push(line);
+		else process.stderr.write(`${line}\n`);
+	});
 
 	const sources = new Sources({ ms: options.ms });
 	const stop = new AbortController();
@@ -79,10 +99,9 @@ async function main(): Promise<number> {
 
 	if (sources.empty) {
 		sources.close();
-		fail(explain(Object.values(sources.unavailable())[0] ?? 'no collector could start'), 1);
+		fail(Object.values(sources.unavailable())[0] ?? 'no collector could start', 1);
 	}
 	const netns = currentNetns();
-	const tui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
 	const feed = new Feed();
 	let stopTui: (() => void) | undefined;
 	try {
@@ -90,6 +109,7 @@ async function main(): Promise<number> {
 		// Plain text shows what the UI would: keep the same state.
 		let state = reducer(initialState({ intervalMs: options.intervalMs, filter: options.filter }), { type: 'sample', raw: prev });
 		if (tui) {
+			uiOpen = true;
 			stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
 			feed.publish(prev);
 		}
@@ -116,7 +136,9 @@ async function main(): Promise<number> {
 		});
 	} finally {
 		stopTui?.();
+		uiOpen = false;
 		sources.close();
+		for (const line of held) process.stderr.write(`${line}\n`);
 	}
 	return exitCode;
 }

@@ -12,6 +12,8 @@ export interface Options {
 	readonly ms: boolean;
 	/** The tab the UI opens on. */
 	readonly tab: Tab;
+	/** Where libbpf's log goes besides --verbose's stderr. */
+	readonly logFile: string | undefined;
 	readonly filter: Filter;
 }
 
@@ -26,6 +28,7 @@ export interface RawFlags {
 	readonly ipv6?: boolean;
 	readonly ms?: boolean;
 	readonly tab?: string;
+	readonly log?: string;
 }
 
 /** A flag the user got wrong: the CLI prints the message and exits 2. */
@@ -47,6 +50,7 @@ export const FLAGS = {
 	ipv6: { type: 'boolean', shortFlag: '6' },
 	ms: { type: 'boolean' },
 	tab: { type: 'string', shortFlag: 't' },
+	log: { type: 'string' },
 } as const;
 
 const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => ('shortFlag' in f ? [f.shortFlag] : []))]);
@@ -77,7 +81,8 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
 	};
 	const tab = parseTab(flags.tab);
-	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter, tab };
+	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');
+	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter, tab, logFile: flags.log };
 }
 
 /** -t/--tab: a tab by name (nic, tcp or tcptop, rtt, retrans) or number 1-4. */

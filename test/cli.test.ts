@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { runNettop } from './helpers/nettop.js';
 
 test('bad flags: one line, exit 2, no stack trace', async () => {
-	for (const args of [['-i', '0'], ['-i', 'abc'], ['-n', 'x'], ['--bogus'], ['extra']]) {
+	for (const args of [['-i', '0'], ['-i', 'abc'], ['-i', '-1'], ['-n', 'x'], ['-p', 'x'], ['-p', '1,,2'], ['-P', '70000'], ['-P', '0'], ['-t', 'disk'], ['-4', '-6'], ['--bogus'], ['-x'], ['extra'], ['--log', '']]) {
 		const r = await runNettop(args);
 		assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
 		assert.equal(r.stdout, '');

@@ -51,7 +51,8 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 				obj.load();
 			} catch (error) {
 				// The kernel refused an alternative (fentry can be): try the hook's next one.
-				const program = error instanceof BpfError ? error.program : undefined;
+				// A verifier rejection (EACCES) is a bug of ours, not a missing feature: report it.
+				const program = error instanceof BpfError && error.code !== 'EACCES' ? error.program : undefined;
 				const hook = program ? hooks.find(([h, alts]) => alts[choice.get(h)!] === program) : undefined;
 				if (!hook) throw error;
 				reasons.get(hook[0])!.push(`${program}: the kernel refused to load it (${(error as BpfError).code})`);

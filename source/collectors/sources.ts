@@ -1,4 +1,5 @@
 // Opens every collector nettop has; one that cannot run is kept as the reason why, the others go on.
+import { explain } from '../errors.js';
 import { NicCollector, type NicSnapshot } from './nic.js';
 import { RetransCollector, type RetransSnapshot } from './retrans.js';
 import { RttCollector, type RttSnapshot } from './rtt.js';
@@ -37,7 +38,7 @@ function attempt<T>(open: () => Collector<T>): Maybe<Collector<T>> {
 	try {
 		return open();
 	} catch (error) {
-		return { unavailable: firstLine(error) };
+		return { unavailable: explain(firstLine(error)) };
 	}
 }
 

@@ -114,3 +114,8 @@ test('an unavailable collector says why in its tab', () => {
 	assert.match(f, /tcptop is unavailable on this system:\nno way to hook send/);
 	assert.match(f, /TCP n\/a n\/a/);
 });
+
+test('updates lost in the kernel show in the header', () => {
+	const s = [raw(0), raw(1000, { tcp: { counters: [], lost: 12 } })].map((r) => ({ type: 'sample', raw: r }) as Action).reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER }));
+	assert.match(frame(s).split('\n')[0]!, /LOST tcp 12/);
+});

@@ -23,6 +23,9 @@ export function headerLine(state: UiState): Line {
 	const segments: Segment[] = [{ text: 'nettop', bold: true }, { text: `  ${time}  every ${(state.intervalMs / 1000).toFixed(state.intervalMs % 1000 ? 2 : 0)}s` }];
 	if (state.paused) segments.push({ text: '  PAUSED', inverse: true });
 	if (isFiltering(state.filter)) segments.push({ text: `  filter: ${filterText(state)}`, color: 'cyan' });
+	const lost = Object.entries(state.sample?.lost ?? {});
+	// Updates the kernel could not record (a map or ring was full): never hidden.
+	if (lost.length > 0) segments.push({ text: `  LOST ${lost.map(([k, n]) => `${k} ${n}`).join(' ')}`, color: 'red', bold: true });
 	return segments;
 }
 
