@@ -59,6 +59,25 @@ export async function nettopPrograms(): Promise<string[]> {
 	return (JSON.parse(stdout) as { name?: string }[]).map((p) => p.name ?? '').filter((n) => n.startsWith('nt_'));
 }
 
+/** IDs of BPF links attached to nettop's programs (bpftool link show). */
+export async function nettopLinks(): Promise<number[]> {
+	const { stdout } = await run('bpftool', ['prog', 'show', '--json']);
+	const ids = new Set((JSON.parse(stdout) as { id: number; name?: string }[]).filter((p) => p.name?.startsWith('nt_')).map((p) => p.id));
+	const links = JSON.parse((await run('bpftool', ['link', 'show', '--json'])).stdout || '[]') as { id: number; prog_id: number }[];
+	return links.filter((l) => ids.has(l.prog_id)).map((l) => l.id);
+}
+
+/** Waits (at most 3 s) until none of `ids` is a live link; returns those still there. */
+export async function linksLeft(ids: readonly number[]): Promise<number[]> {
+	let left: number[] = [];
+	await until(async () => {
+		const live = new Set((JSON.parse((await run('bpftool', ['link', 'show', '--json'])).stdout || '[]') as { id: number }[]).map((l) => l.id));
+		left = ids.filter((id) => live.has(id));
+		return left.length === 0;
+	}, 3000);
+	return left;
+}
+
 /**
  * Waits (at most 3 s: the kernel frees programs after an RCU grace period)
  * until no nettop program is loaded; returns those still there.

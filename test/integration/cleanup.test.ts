@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { NettopProcess, nettopPrograms, programsLeft, runNettop } from '../helpers/nettop.js';
+import { linksLeft, NettopProcess, nettopLinks, nettopPrograms, programsLeft, runNettop } from '../helpers/nettop.js';
 
 test('normal exit after -n leaves no program loaded', async (t) => {
 	if (!(await requireBpf(t))) return;
@@ -24,9 +24,12 @@ for (const [signal, code] of [
 		await nettop.waitForLines(1);
 		const loaded = await nettopPrograms();
 		for (const p of ['nt_nic_tx', 'nt_nic_rx', 'nt_tcp_send', 'nt_tcp_recv', 'nt_rtt', 'nt_retrans']) assert.ok(loaded.includes(p), `${p} loaded while running: ${loaded.join(' ')}`);
+		const links = await nettopLinks();
+		assert.ok(links.length >= loaded.length, `a link per program while running: ${links.length} links, ${loaded.length} programs`);
 		nettop.kill(signal);
 		assert.equal(await nettop.exited(), code, nettop.stderr);
-		assert.deepEqual(await programsLeft(), [], `after ${signal}`);
+		assert.deepEqual(await programsLeft(), [], `programs after ${signal}`);
+		assert.deepEqual(await linksLeft(links), [], `links after ${signal}`);
 		assert.doesNotMatch(nettop.stderr, /\n\s+at /, 'no stack trace');
 	});
 }
