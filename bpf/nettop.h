@@ -89,15 +89,17 @@ _Static_assert(sizeof(struct nt_flow_id) == 44, "nt_flow_id layout");
  * tcp_destroy_sock. Userspace reads the final counters of those sockets once
  * more, then deletes their entries: that is how flow entries die.
  */
-#define CLOSED_RING_BYTES (1 << 20)
+#define CLOSED_RING_BYTES (1 << 22) /* 262,144 records: seconds of a heavy churn while userspace is starved */
 
 /* ---- tcp.bpf.c: bytes per process and connection ------------------------ */
 
 /*
- * tcp_flows: HASH, monotonic per (socket cookie, pid); deleted by userspace
- * after the socket's close record. Failed inserts count as LOST_ENTRY.
+ * tcp_flows: HASH (not preallocated: memory follows the live sockets),
+ * monotonic per (socket cookie, pid); deleted by userspace after the socket's
+ * close record. Failed inserts count as LOST_ENTRY. Sized for a churn of
+ * tens of thousands of sockets per interval.
  */
-#define TCP_MAX_FLOWS 65536
+#define TCP_MAX_FLOWS 131072
 
 struct nt_tcp_key {
 	__u64 cookie; /* bpf_get_socket_cookie(): unique, never reused */
@@ -118,11 +120,12 @@ _Static_assert(sizeof(struct nt_tcp_val) == 80, "nt_tcp_val layout");
 /* ---- rtt.bpf.c: smoothed RTT log2 histograms per flow -------------------- */
 
 /*
- * rtt_flows: HASH keyed by socket cookie (__u64), monotonic; deleted by
- * userspace after the close record. Slot i counts srtt in [2^i, 2^(i+1)),
- * slot 0 also 0; in microseconds, or milliseconds when targ_ms is set.
+ * rtt_flows: HASH (not preallocated) keyed by socket cookie (__u64),
+ * monotonic; deleted by userspace after the close record. Slot i counts srtt
+ * in [2^i, 2^(i+1)), slot 0 also 0; in microseconds, or milliseconds when
+ * targ_ms is set.
  */
-#define RTT_MAX_FLOWS 32768
+#define RTT_MAX_FLOWS 131072
 #define RTT_SLOTS 27
 
 struct nt_rtt_val {

@@ -11,6 +11,7 @@ const volatile __u8 targ_ms = 0;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RTT_MAX_FLOWS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64); /* socket cookie */
 	__type(value, struct nt_rtt_val);
 } rtt_flows SEC(".maps");

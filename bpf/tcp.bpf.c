@@ -10,6 +10,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TCP_MAX_FLOWS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nt_tcp_key);
 	__type(value, struct nt_tcp_val);
 } tcp_flows SEC(".maps");

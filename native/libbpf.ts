@@ -69,6 +69,7 @@ function bind() {
 		bpf_map_lookup_and_delete_batch: f(
 			'int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, _Inout_ uint32_t *count, void *opts)',
 		),
+		bpf_map_delete_batch: f('int bpf_map_delete_batch(int fd, void *keys, _Inout_ uint32_t *count, void *opts)'),
 		libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
 		// BTF
 		btf__load_vmlinux_btf: f('void *btf__load_vmlinux_btf()'),

@@ -19,6 +19,7 @@ export interface MapEntries {
 }
 
 let possibleCpus: number | undefined;
+const INITIAL_CAPACITY = 1024;
 
 /** libbpf_num_possible_cpus(): how many per-CPU slots a per-CPU value has. */
 export function numPossibleCpus(): number {
@@ -37,8 +38,10 @@ export class BpfMap {
 	readonly valueStride: number;
 	/** undefined until the first batch call tells whether the kernel supports it. */
 	private batch: boolean | undefined;
-	private readonly keys: Buffer;
-	private readonly values: Buffer;
+	/** Room for this many entries in keys/values; grows (doubling) up to maxEntries. */
+	private capacity: number;
+	private keys: Buffer;
+	private values: Buffer;
 	private readonly token: Buffer;
 
 	constructor(
@@ -56,8 +59,11 @@ export class BpfMap {
 		// The kernel lays per-CPU values out 8-byte aligned, one after another.
 		this.cpuStride = percpu ? Math.ceil(this.valueSize / 8) * 8 : this.valueSize;
 		this.valueStride = this.cpuStride * this.cpus;
-		this.keys = Buffer.alloc(this.keySize * this.maxEntries);
-		this.values = Buffer.alloc(this.valueStride * this.maxEntries);
+		// Buffers start small and grow with the map: a 128k-entry map that holds
+		// a few hundred entries must not cost its full size in every process.
+		this.capacity = Math.min(this.maxEntries, INITIAL_CAPACITY);
+		this.keys = Buffer.alloc(this.keySize * this.capacity);
+		this.values = Buffer.alloc(this.valueStride * this.capacity);
 		this.token = Buffer.alloc(Math.max(this.keySize, 8));
 		if (ARRAY_TYPES.has(this.type)) this.batch = false; // arrays: plain index walk is as cheap
 	}
@@ -94,6 +100,37 @@ export class BpfMap {
 		if (ret !== -2) check('bpf_map_delete_elem', ret, this.name);
 	}
 
+	/**
+	 * Deletes `count` keys laid out back to back in `keys`: one
+	 * bpf_map_delete_batch call (kernel >= 5.6), else one delete per key.
+	 * Absent keys are skipped.
+	 */
+	deleteMany(keys: Buffer, count: number): void {
+		let done = 0;
+		while (done < count && this.batch !== false) {
+			const n = [count - done];
+			const ret = lib().bpf_map_delete_batch(this.fd, keys.subarray(done * this.keySize), n, null) as number;
+			done += n[0]!;
+			if (ret === 0) return;
+			if (ret === -2) done++; // stopped at an absent key: skip it, go on
+			else if (done === 0 && (ret === -22 || ret === -95 || ret === -524)) break; // no batch ops here
+			else check('bpf_map_delete_batch', ret, this.name);
+		}
+		for (; done < count; done++) this.delete(keys.subarray(done * this.keySize, (done + 1) * this.keySize));
+	}
+
+	/** Makes room for at least `entries` entries, keeping what the first `keep` hold. */
+	private grow(entries: number, keep: number): void {
+		if (entries <= this.capacity) return;
+		this.capacity = Math.min(this.maxEntries, Math.max(entries, this.capacity * 2));
+		const keys = Buffer.alloc(this.keySize * this.capacity);
+		const values = Buffer.alloc(this.valueStride * this.capacity);
+		this.keys.copy(keys, 0, 0, keep * this.keySize);
+		this.values.copy(values, 0, 0, keep * this.valueStride);
+		this.keys = keys;
+		this.values = values;
+	}
+
 	private read(andDelete: boolean): MapEntries {
 		let count: number;
 		if (this.batch !== false) {
@@ -126,7 +163,8 @@ export class BpfMap {
 		let total = 0;
 		let first = true;
 		while (total < this.maxEntries) {
-			const count = [this.maxEntries - total];
+			if (total === this.capacity) this.grow(total + 1, total);
+			const count = [this.capacity - total];
 			const ret = fn(
 				this.fd,
 				first ? null : this.token,
@@ -136,13 +174,17 @@ export class BpfMap {
 				count,
 				null,
 			) as number;
+			if (ret === -28 /* ENOSPC: a hash bucket holds more than the room left */ && this.capacity < this.maxEntries) {
+				this.grow(this.capacity * 2, total);
+				continue;
+			}
 			first = false;
 			if (ret < 0 && ret !== -2 /* ENOENT: the last batch */) {
 				if (total === 0 && (ret === -22 || ret === -95 || ret === -524)) return -1; // EINVAL, EOPNOTSUPP, ENOTSUPP
 				throw new BpfError(op, -ret, this.name);
 			}
 			total += count[0]!;
-			if (ret === -2 || count[0] === 0) break;
+			if (ret === -2) break;
 		}
 		return total;
 	}
@@ -156,13 +198,14 @@ export class BpfMap {
 			const ret = l.bpf_map_get_next_key(this.fd, prev, next) as number;
 			if (ret === -2) break;
 			check('bpf_map_get_next_key', ret, this.name);
+			if (count === this.capacity) this.grow(count + 1, count);
 			const key = this.keys.subarray(count * this.keySize, (count + 1) * this.keySize);
 			next.copy(key);
 			const value = this.values.subarray(count * this.valueStride, (count + 1) * this.valueStride);
 			if (this.lookup(key, value)) count++;
 			prev = key;
 		}
-		if (andDelete) for (let i = 0; i < count; i++) this.delete(this.keys.subarray(i * this.keySize, (i + 1) * this.keySize));
+		if (andDelete) this.deleteMany(this.keys, count);
 		return count;
 	}
 }

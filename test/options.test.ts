@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
-	assert.deepEqual(parseOptions({}), { json: false, intervalMs: 1000, count: undefined, verbose: false, ms: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic' });
+	assert.deepEqual(parseOptions({}), { json: false, intervalMs: 1000, count: undefined, verbose: false, ms: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined });
 	assert.deepEqual(['tcp', 'tcptop', '3', 'RETRANS'].map((tab) => parseOptions({ tab }).tab), ['tcp', 'tcp', 'rtt', 'retrans']);
 	const o = parseOptions({ json: true, interval: '0.5', count: '3', pid: '12,345', port: '443', ipv6: true, ms: true });
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.ms], [true, 500, 3, true]);

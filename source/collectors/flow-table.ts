@@ -3,14 +3,22 @@ import type { Layout } from '../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { ClosedSockets } from './closed.js';
+import { sumLost, sumPerCpu } from './decode.js';
 import { IdleTracker } from './idle.js';
 
-/** A safety net behind close records (lost when the ring was full): entries unchanged this long go. */
+/** A safety net behind close records: entries unchanged this long go. */
 export const FLOW_IDLE_MS = 120_000;
+/** After close records were lost (the ring overflowed), entries of closed sockets sit idle: retire sooner. */
+export const FLOW_IDLE_AFTER_LOSS_MS = 5_000;
+const LOSS_MEMORY_MS = 300_000;
+const LOST_AUX = 1; // bpf/nettop.h: close records that did not fit in the ring
+const U64 = { offset: 0, size: 8, type: 'u64' } as const;
 
 export interface FlowTableSpec<T extends { cookie: number }> {
 	readonly map: string;
 	readonly closedRing: string;
+	/** The object's PERCPU_ARRAY of lost-update counters (LOST_ENTRY, LOST_AUX, LOST_EVENT). */
+	readonly lostMap: string;
 	readonly key?: Layout;
 	readonly value: Layout;
 	readonly decode: (entries: MapEntries) => T[];
@@ -23,16 +31,20 @@ export interface FlowTableSpec<T extends { cookie: number }> {
 
 export class FlowTable<T extends { cookie: number }> {
 	private readonly map: BpfMap;
+	private readonly lost: BpfMap;
 	private readonly closed: ClosedSockets;
 	private readonly idle = new IdleTracker(FLOW_IDLE_MS);
-	private readonly key: Buffer;
+	private readonly idleAfterLoss = new IdleTracker(FLOW_IDLE_AFTER_LOSS_MS);
+	private closesLost = 0;
+	private lossAt = -Infinity;
+	private gone: Buffer = Buffer.alloc(0);
 
 	constructor(
 		obj: BpfObject,
 		private readonly spec: FlowTableSpec<T>,
 	) {
 		this.map = obj.map(spec.map, spec.key, spec.value);
-		this.key = Buffer.alloc(this.map.keySize);
+		this.lost = obj.map(spec.lostMap);
 		this.closed = new ClosedSockets(obj, spec.closedRing);
 	}
 
@@ -42,27 +54,34 @@ export class FlowTable<T extends { cookie: number }> {
 	 * for FLOW_IDLE_MS are deleted and left out (if they move again, they
 	 * count from zero).
 	 */
-	read(now: number): T[] {
+	read(now: number): { entries: T[]; lost: number } {
 		const closed = this.closed.drain();
+		const lost = this.lost.readAll();
+		const closesLost = sumPerCpu(lost, LOST_AUX, U64);
+		if (closesLost > this.closesLost) this.lossAt = now;
+		this.closesLost = closesLost;
+		const idle = now - this.lossAt < LOSS_MEMORY_MS ? this.idleAfterLoss : this.idle;
 		const live: T[] = [];
 		const gone: T[] = [];
 		for (const entry of this.spec.decode(this.map.readAll())) {
 			if (closed.has(entry.cookie)) {
 				gone.push(entry);
 				live.push(entry);
-			} else if (this.idle.stale(this.spec.id(entry), this.spec.version(entry), now)) {
+			} else if (idle.stale(this.spec.id(entry), this.spec.version(entry), now)) {
 				gone.push(entry);
 			} else {
 				live.push(entry);
 			}
 		}
-		this.idle.sweep();
-		for (const entry of gone) {
-			this.key.fill(0);
-			this.spec.writeKey(entry, this.key);
-			this.map.delete(this.key);
+		idle.sweep();
+		if (gone.length > 0) {
+			const size = this.map.keySize;
+			if (this.gone.length < gone.length * size) this.gone = Buffer.alloc(gone.length * size * 2);
+			this.gone.fill(0, 0, gone.length * size);
+			gone.forEach((entry, i) => this.spec.writeKey(entry, this.gone.subarray(i * size, (i + 1) * size)));
+			this.map.deleteMany(this.gone, gone.length);
 		}
-		return live;
+		return { entries: live, lost: sumLost(lost) };
 	}
 
 	close(): void {

@@ -2,7 +2,7 @@
 import * as L from '../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
-import { cstring, field, keyAt, sumLost, u32, writeU64 } from './decode.js';
+import { cstring, field, keyAt, u32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
@@ -24,7 +24,6 @@ export interface RttSnapshot {
 
 export class RttCollector {
 	private readonly flows: FlowTable<RttCounter>;
-	private readonly lost: BpfMap;
 	private readonly unit: 'usecs' | 'msecs';
 	private readonly obj: BpfObject;
 
@@ -38,10 +37,10 @@ export class RttCollector {
 				useOwners(obj, OWNER_PROGRAMS.rtt, options.owners);
 			},
 		});
-		this.lost = this.obj.map('rtt_lost');
 		this.flows = new FlowTable(this.obj, {
 			map: 'rtt_flows',
 			closedRing: 'rtt_closed',
+			lostMap: 'rtt_lost',
 			value: L.rttVal,
 			decode: decodeRttCounters,
 			version: (c) => c.count,
@@ -51,7 +50,8 @@ export class RttCollector {
 	}
 
 	read(now: number): RttSnapshot {
-		return { unit: this.unit, counters: this.flows.read(now), lost: sumLost(this.lost.readAll()) };
+		const { entries, lost } = this.flows.read(now);
+		return { unit: this.unit, counters: entries, lost };
 	}
 
 	close(): void {

@@ -2,7 +2,7 @@
 import * as L from '../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
-import { cstring, field, keyAt, sumLost, writeU32, writeU64 } from './decode.js';
+import { cstring, field, keyAt, writeU32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
@@ -27,7 +27,6 @@ export class TcpCollector {
 	/** The socket-owner map, for the RTT and retransmit objects to share. */
 	readonly owners: BpfMap;
 	private readonly flows: FlowTable<TcpCounter>;
-	private readonly lost: BpfMap;
 
 	constructor(
 		private readonly obj: BpfObject = openObject('tcp', {
@@ -35,11 +34,11 @@ export class TcpCollector {
 			optional: ['nt_tcp_state'], // owner stamps on connect/listen: a nicety
 		}),
 	) {
-		this.lost = obj.map('tcp_lost');
 		this.owners = obj.map('sk_owner', undefined, L.sockOwner);
 		this.flows = new FlowTable(obj, {
 			map: 'tcp_flows',
 			closedRing: 'tcp_closed',
+			lostMap: 'tcp_lost',
 			key: L.tcpKey,
 			value: L.tcpVal,
 			decode: decodeTcpCounters,
@@ -53,7 +52,8 @@ export class TcpCollector {
 	}
 
 	read(now: number): TcpSnapshot {
-		return { counters: this.flows.read(now), lost: sumLost(this.lost.readAll()) };
+		const { entries, lost } = this.flows.read(now);
+		return { counters: entries, lost };
 	}
 
 	close(): void {

@@ -1,0 +1,97 @@
+// Scale: 10,000 concurrent connections and thousands of short ones per second, counted exactly, entries retired.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { killAll, run, until } from '../helpers/exec.js';
+import { churn, holdingServer, manyConnections } from '../helpers/load.js';
+import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+
+let net: TestNet | undefined;
+before(() => removeStaleNamespaces());
+after(async () => {
+	killAll();
+	await net?.destroy();
+});
+
+interface Line {
+	tcp: { pid: number; tx_bytes: number; rx_bytes: number; lport: number; rport: number }[];
+	lost?: Record<string, number>;
+}
+
+/** Entries in one of the running nettop's maps (bpftool map dump). */
+async function entries(map: string): Promise<number> {
+	const { stdout } = await run('bpftool', ['map', 'dump', 'name', map, '--json'], 60_000);
+	return (JSON.parse(stdout) as unknown[]).length;
+}
+
+async function setup(): Promise<TestNet> {
+	net ??= await TestNet.create(2);
+	for (const h of [net.a, net.b]) {
+		await net.exec(h, 'sysctl', ['-qw', 'net.ipv4.tcp_tw_reuse=1']);
+		await net.exec(h, 'sysctl', ['-qw', 'net.ipv4.ip_local_port_range=10000 60999']);
+		await net.exec(h, 'sysctl', ['-qw', 'net.core.somaxconn=8192']);
+	}
+	return net;
+}
+
+test('10,000 concurrent connections: every one counted, nothing lost, entries gone after close', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { a, b } = await setup();
+	const server = await holdingServer(net!, b, 7801);
+	const nettop = new NettopProcess(['--json', '-i', '1']);
+	await nettop.waitForLines(1);
+	const baseline = await entries('tcp_flows');
+	const clients = manyConnections(net!, a, b.ip4, 7801, 10_000, 4);
+	await clients.waitFor('open 10000', 120_000);
+	const open = await entries('tcp_flows');
+	await clients.waitFor('closed', 60_000);
+	await clients.done();
+	// Closed sockets leave the kernel maps once nettop has read their final counts.
+	let left = 0;
+	let rttLeft = 0;
+	assert.ok(
+		await until(async () => (left = await entries('tcp_flows')) <= baseline + 50 && (rttLeft = await entries('rtt_flows')) <= 50, 15_000),
+		`tcp_flows still holds ${left} entries (baseline ${baseline}), rtt_flows ${rttLeft}`,
+	);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	server.child.kill();
+
+	const lines = nettop.json<Line>();
+	const rows = lines.flatMap((l) => l.tcp).filter((r) => r.pid === clients.pid);
+	const conns = new Set(rows.map((r) => r.lport));
+	const tx = rows.reduce((n, r) => n + r.tx_bytes, 0);
+	t.diagnostic(`tcp_flows entries: ${baseline} before, ${open} with 10,000 open, ${left} after; rtt_flows after: ${rttLeft}; connections seen ${conns.size}, bytes ${tx}`);
+	assert.ok(open >= baseline + 20_000 - 50, `both ends of 10,000 connections in the map: ${open - baseline}`);
+	assert.equal(conns.size, 10_000, 'every client connection reported');
+	assert.equal(tx, 1_000_000, '100 bytes on each');
+	assert.ok(lines.every((l) => l.lost === undefined), `nothing lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
+});
+
+test('churn of short connections: bytes of closed sockets counted exactly, the maps do not grow', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { a, b } = await setup();
+	const server = await holdingServer(net!, b, 7802);
+	const nettop = new NettopProcess(['--json', '-i', '1']);
+	await nettop.waitForLines(1);
+	const c = churn(net!, a, b.ip4, 7802, 8);
+	const made = await c.done(60_000);
+	await new Promise((r) => setTimeout(r, 500));
+	await nettop.waitForLines(nettop.lines.length + 2);
+	const flowsAfter = await entries('tcp_flows');
+	const rttAfter = await entries('rtt_flows');
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	server.child.kill();
+
+	const lines = nettop.json<Line>();
+	const tx = lines.flatMap((l) => l.tcp).filter((r) => r.pid === c.pid).reduce((n, r) => n + r.tx_bytes, 0);
+	const perSecond = made / 8;
+	t.diagnostic(`lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
+	t.diagnostic(`${made} connections in 8 s (${perSecond.toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); tcp_flows ${flowsAfter}, rtt_flows ${rttAfter} entries after`);
+	assert.ok(perSecond >= 1000, `churn too slow to mean anything: ${perSecond}/s`);
+	assert.equal(tx, made * 10, 'every short connection counted, to the byte');
+	assert.ok(lines.every((l) => l.lost === undefined), 'nothing lost');
+	assert.ok(flowsAfter < 200 && rttAfter < 200, `entries retired: tcp_flows ${flowsAfter}, rtt_flows ${rttAfter}`);
+});
