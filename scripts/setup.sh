@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# build: clang llvm libbpf-dev bpftool make; run: libbpf1; tests: iproute2 iperf3 nftables socat tmux ethtool python3
-packages=(clang llvm libbpf-dev libbpf1 bpftool make iproute2 iperf3 nftables socat tmux ethtool python3)
+# build: clang llvm libbpf-dev bpftool make; run: libbpf1; tests: iproute2 iperf3 nftables socat tmux ethtool python3; bench: bpftrace nethogs
+packages=(clang llvm libbpf-dev libbpf1 bpftool make iproute2 iperf3 nftables socat tmux ethtool python3 bpftrace nethogs)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

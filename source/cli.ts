@@ -13,7 +13,6 @@ import { jsonLine } from './output/json.js';
 import { textBlock } from './output/text.js';
 import { initialState, reducer } from './ui/state.js';
 import { explain } from './errors.js';
-import { Feed, restoreTerminal, startTui } from './tui.js';
 
 const cli = meow(
 	`
@@ -87,7 +86,6 @@ async function main(): Promise<number> {
 		else process.stderr.write(`${line}\n`);
 	});
 
-	const sources = new Sources({ ms: options.ms });
 	const stop = new AbortController();
 	let exitCode = 0;
 	const onSignal = (signal: NodeJS.Signals) => {
@@ -97,29 +95,37 @@ async function main(): Promise<number> {
 	for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
 	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
 
+	// The UI (Ink and React load only for it) draws its first frame before the
+	// BPF objects load, so the screen answers at once; data follows.
+	const netns = currentNetns();
+	let feed: import('./tui.js').Feed | undefined;
+	let stopTui: (() => void) | undefined;
+	if (tui) {
+		const { Feed, startTui } = await import('./tui.js');
+		feed = new Feed();
+		uiOpen = true;
+		stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	const sources = new Sources({ ms: options.ms });
 	if (sources.empty) {
+		stopTui?.();
+		uiOpen = false;
 		sources.close();
 		fail(Object.values(sources.unavailable())[0] ?? 'no collector could start', 1);
 	}
-	const netns = currentNetns();
-	const feed = new Feed();
-	let stopTui: (() => void) | undefined;
 	try {
 		let prev = sources.read(performance.now(), Date.now());
 		// Plain text shows what the UI would: keep the same state.
 		let state = reducer(initialState({ intervalMs: options.intervalMs, filter: options.filter }), { type: 'sample', raw: prev });
-		if (tui) {
-			uiOpen = true;
-			stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
-			feed.publish(prev);
-		}
+		feed?.publish(prev);
 		await runLoop({
 			intervalMs: options.intervalMs,
 			count: options.count,
 			signal: stop.signal,
 			tick(mono) {
 				const cur = sources.read(mono, Date.now());
-				if (tui) {
+				if (feed) {
 					feed.publish(cur);
 					return;
 				}
@@ -148,7 +154,7 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		restoreTerminal();
+		if (uiOpen) process.stdout.write('\x1b[?25h\x1b[?1049l'); // the UI's own exit handler restores too
 		fail(explain(error instanceof Error ? error.message : String(error)), 1);
 	},
 );

@@ -5,9 +5,21 @@ import path from 'node:path';
 import { BpfError } from '../../native/errors.js';
 import { BpfObject } from '../../native/object.js';
 
-/** Where the compiled objects live: $NETTOP_BPF_DIR, else bpf/ at the package root. */
+let found: string | undefined;
+
+/**
+ * Where the compiled objects live: $NETTOP_BPF_DIR, else bpf/ at the package
+ * root, found upward from this file (which is dist/source/collectors/ in the
+ * compiled tree and dist/ in the bundle).
+ */
 export function bpfDir(): string {
-	return process.env.NETTOP_BPF_DIR ?? fileURLToPath(new URL('../../../bpf/', import.meta.url));
+	if (process.env.NETTOP_BPF_DIR) return process.env.NETTOP_BPF_DIR;
+	if (found) return found;
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	for (let up = 0; up < 5; up++, dir = path.dirname(dir)) {
+		if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'bpf'))) return (found = path.join(dir, 'bpf'));
+	}
+	return (found = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bpf'));
 }
 
 export interface OpenOptions {

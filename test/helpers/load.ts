@@ -5,8 +5,9 @@ import type { Host, TestNet } from './netns.js';
 
 /**
  * server HOST PORT: accept everything, read and drop, close on EOF.
- * many HOST PORT N HOLD: open N connections, send 100 bytes on each, hold
- *   them HOLD seconds, close them all; prints "open N", then "closed".
+ * many HOST PORT N HOLD [1]: open N connections, send 100 bytes on each, hold
+ *   them HOLD seconds (with 1: sending a byte on each every second), close
+ *   them all; prints "open N", then "closed".
  * churn HOST PORT SECS: connect, send 10 bytes, close, for SECS seconds;
  *   prints the number of connections made.
  */
@@ -39,12 +40,17 @@ if role == 'server':
             if not d:
                 sel.unregister(key.fileobj); key.fileobj.close()
 elif role == 'many':
-    n, hold = int(sys.argv[4]), float(sys.argv[5])
+    n, hold, pulse = int(sys.argv[4]), float(sys.argv[5]), len(sys.argv) > 6 and sys.argv[6] == '1'
     conns = []
     for _ in range(n):
         s = socket.create_connection((host, port)); s.sendall(b'x' * 100); conns.append(s)
     print('open', n, flush=True)
-    time.sleep(hold)
+    end = time.time() + hold
+    while time.time() < end:
+        if pulse:
+            for s in conns:
+                s.send(b'.')
+        time.sleep(min(1, max(0, end - time.time())))
     for s in conns:
         s.close()
     print('closed', flush=True)
@@ -61,8 +67,8 @@ export async function holdingServer(net: TestNet, host: Host, port: number): Pro
 	return p;
 }
 
-export function manyConnections(net: TestNet, host: Host, to: string, port: number, n: number, holdSeconds: number): Peer {
-	return new PeerProcess(net.spawn(host, 'python3', ['-c', SCRIPT, 'many', to, String(port), String(n), String(holdSeconds)]));
+export function manyConnections(net: TestNet, host: Host, to: string, port: number, n: number, holdSeconds: number, pulse = false): Peer {
+	return new PeerProcess(net.spawn(host, 'python3', ['-c', SCRIPT, 'many', to, String(port), String(n), String(holdSeconds), pulse ? '1' : '0']));
 }
 
 export function churn(net: TestNet, host: Host, to: string, port: number, seconds: number): Peer {

@@ -3,7 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exited, run, start, until } from './exec.js';
 
-export const CLI = fileURLToPath(new URL('../../source/cli.js', import.meta.url));
+/** The program users run: the bundle `npm run build` makes. */
+export const CLI = fileURLToPath(new URL('../../bin/nettop.js', import.meta.url));
 
 /** A running `nettop`: its stdout lines, stderr text, and how to stop it. */
 export class NettopProcess {

@@ -1,0 +1,59 @@
+// Kernel cost per event of every nettop program (kernel.bpf_stats_enabled), beside bpftrace doing the same counting.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { run, sleep, until } from '../helpers/exec.js';
+import type { TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+import { BPFTRACE_EQUIVALENT } from './startup.js';
+
+interface ProgStats {
+	id: number;
+	name?: string;
+	run_time_ns?: number;
+	run_cnt?: number;
+	pids?: { pid: number }[];
+}
+
+async function progs(): Promise<ProgStats[]> {
+	return JSON.parse((await run('bpftool', ['prog', 'show', '--json'])).stdout) as ProgStats[];
+}
+
+export interface KernelCost {
+	readonly name: string;
+	readonly events: number;
+	readonly ns: number;
+}
+
+/** Runs nettop and bpftrace side by side under `load`; ns per event of each program. */
+export async function kernelCost(net: TestNet, load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[] }> {
+	const statsFile = '/proc/sys/kernel/bpf_stats_enabled';
+	const before = readFileSync(statsFile, 'utf8').trim();
+	writeFileSync(statsFile, '1');
+	const nettop = new NettopProcess(['--json', '-i', '1']);
+	const bpftrace = spawn('bpftrace', ['-e', BPFTRACE_EQUIVALENT], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let ready = '';
+	bpftrace.stdout.on('data', (d: Buffer) => (ready += d.toString()));
+	try {
+		await nettop.waitForLines(1);
+		await until(() => ready.includes('ready'), 20_000);
+		const start = await progs();
+		await load();
+		const end = await progs();
+		const delta = (p: ProgStats): KernelCost => {
+			const s = start.find((q) => q.id === p.id);
+			const events = (p.run_cnt ?? 0) - (s?.run_cnt ?? 0);
+			return { name: p.name ?? String(p.id), events, ns: events > 0 ? ((p.run_time_ns ?? 0) - (s?.run_time_ns ?? 0)) / events : 0 };
+		};
+		const ours = end.filter((p) => p.name?.startsWith('nt_')).map(delta);
+		const theirs = end.filter((p) => p.pids?.some((q) => q.pid === bpftrace.pid)).map(delta).filter((c) => !/BEGIN/.test(c.name));
+		return { nettop: ours, bpftrace: theirs };
+	} finally {
+		nettop.kill('SIGINT');
+		bpftrace.kill('SIGINT');
+		await nettop.exited();
+		await new Promise((r) => (bpftrace.exitCode !== null ? r(null) : bpftrace.once('exit', r)));
+		writeFileSync(statsFile, before);
+		void net;
+		await sleep(200);
+	}
+}

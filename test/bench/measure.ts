@@ -1,0 +1,49 @@
+// Small measuring tools for the benchmarks: process CPU time and peak memory, medians, timing of output.
+import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+const TICK = 100; // USER_HZ: /proc/<pid>/stat counts clock ticks of 1/100 s on Linux
+
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / TICK;
+}
+
+/** Peak resident memory of a process in MB (VmHWM). */
+export function peakRssMb(pid: number): number {
+	const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+	return Number(kb) / 1024;
+}
+
+export function median(values: number[]): number {
+	const s = [...values].sort((a, b) => a - b);
+	const m = Math.floor(s.length / 2);
+	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Milliseconds from now until `child` writes something matching `pattern` (stdout or stderr). */
+export function timeUntilOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<number> {
+	const start = performance.now();
+	return new Promise((resolve, reject) => {
+		let seen = '';
+		const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms: ${seen.slice(-300)}`)), timeoutMs);
+		const on = (chunk: Buffer) => {
+			seen += chunk.toString('utf8');
+			if (pattern.test(seen)) {
+				clearTimeout(timer);
+				resolve(performance.now() - start);
+			}
+		};
+		child.stdout?.on('data', on);
+		child.stderr?.on('data', on);
+		child.on('exit', () => {
+			clearTimeout(timer);
+			if (!pattern.test(seen)) reject(new Error(`exited before ${pattern}: ${seen.slice(-300)}`));
+		});
+	});
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');

@@ -1,0 +1,112 @@
+// npm run bench: measures nettop on this machine and prints each figure beside its target and a reference.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { killAll, run, sleep } from '../helpers/exec.js';
+import { holdingServer, manyConnections } from '../helpers/load.js';
+import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+import { kernelCost } from './kernel.js';
+import { cpuSeconds, fmt, peakRssMb } from './measure.js';
+import { refreshCost } from './refresh.js';
+import { startup } from './startup.js';
+
+const rows: string[][] = [];
+function report(what: string, value: string, target: string, reference: string): void {
+	rows.push([what, value, target, reference]);
+	console.log(`  ${what}: ${value}   (target ${target}; reference ${reference})`);
+}
+
+async function prepare(): Promise<void> {
+	if (process.getuid?.() !== 0) throw new Error('npm run bench needs root (BPF, namespaces)');
+	// bpftrace attaches classic tracepoints through tracefs.
+	if (!existsSync('/sys/kernel/tracing/events')) await run('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing']);
+	for (const tool of ['bpftrace', 'nethogs', 'iperf3', 'python3']) await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
+		throw new Error(`${tool} is missing: run npm run setup`);
+	});
+}
+
+/** iperf3 from A to B for `seconds`, `streams` parallel. */
+async function iperf(net: TestNet, seconds: number, streams: number): Promise<void> {
+	const server = net.spawn(net.b, 'iperf3', ['-s', '-1', '-B', net.b.ip4, '-p', '5301']);
+	await sleep(300);
+	await net.exec(net.a, 'iperf3', ['-c', net.b.ip4, '-p', '5301', '-t', String(seconds), '-P', String(streams)], (seconds + 20) * 1000);
+	await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+}
+
+async function main(): Promise<void> {
+	await prepare();
+	removeStaleNamespaces();
+	console.log(`nettop benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Linux ${os.release()}, Node ${process.version}\n`);
+
+	console.log('1. Start-up (median of 5)');
+	const s = await startup(5);
+	report('exec -> first --json line (-i 0.01)', `${fmt(s.json, 0)} ms`, '<= 300 ms', `bpftrace attaching the same tracepoints: ${fmt(s.bpftrace, 0)} ms`);
+	report('exec -> first UI frame', `${fmt(s.frame, 0)} ms`, '<= 300 ms', `bpftrace: ${fmt(s.bpftrace, 0)} ms`);
+
+	const net = await TestNet.create(4);
+	try {
+		console.log('\n2. Kernel cost per event (kernel.bpf_stats_enabled), 8 s of iperf3 -P 4 through a 1% drop');
+		await net.exec(net.b, 'sh', ['-c', "printf 'add table inet nb\\nadd chain inet nb in { type filter hook input priority 0; }\\nadd rule inet nb in tcp dport 5301 numgen random mod 100 < 1 drop\\n' | nft -f -"]);
+		const k = await kernelCost(net, () => iperf(net, 8, 4));
+		await net.exec(net.b, 'nft', ['delete', 'table', 'inet', 'nb']);
+		const ref = k.bpftrace.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+		for (const c of k.nettop.filter((c) => c.events > 0)) report(`${c.name} (${c.events} events)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', 'see below');
+		console.log(`  bpftrace, same tracepoints, same time: ${ref}`);
+		rows.push(['bpftrace reference', ref, '', '']);
+
+		console.log('\n3-4. 10,000 live flows (each sends a byte a second): refresh cost, CPU at -i 1, peak RSS');
+		const server = await holdingServer(net, net.b, 7901);
+		const many = manyConnections(net, net.a, net.b.ip4, 7901, 10_000, 60, true);
+		await many.waitFor('open 10000', 120_000);
+		const nettop = new NettopProcess(['--json', '-i', '1']);
+		await nettop.waitForLines(2);
+		const cpu0 = cpuSeconds(nettop.pid);
+		const t0 = Date.now();
+		const r = await refreshCost(10, 500);
+		await sleep(Math.max(0, 20_000 - (Date.now() - t0)));
+		const cpu = ((cpuSeconds(nettop.pid) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
+		const rss = peakRssMb(nettop.pid);
+		const flows = nettop.json<{ tcp: unknown[] }>().at(-1)?.tcp.length ?? 0;
+		nettop.kill('SIGINT');
+		await nettop.exited();
+		report(`refresh with ${r.flows} flow entries: read + model + render`, `${fmt(r.total)} ms (${fmt(r.read)} + ${fmt(r.model)} + ${fmt(r.render)})`, '<= 15 ms', '-');
+		report(`nettop --json -i 1 CPU, ${flows} connections per line`, `${fmt(cpu, 2)} % of a core`, '<= 3 %', '-');
+		report('peak RSS (VmHWM) of that nettop', `${fmt(rss)} MB`, '<= 120 MB', '-');
+		many.child.kill();
+		server.child.kill();
+
+		console.log('\n5. Userspace CPU under heavy traffic: 15 s of iperf3 -P 4 between the namespaces');
+		const ours = new NettopProcess(['--json', '-i', '1']);
+		await ours.waitForLines(1);
+		const hogs = spawn('ip', ['netns', 'exec', net.a.ns, 'nethogs', '-t', '-d', '1', net.a.dev], { stdio: ['ignore', 'pipe', 'pipe'] });
+		hogs.stdout.resume();
+		hogs.stderr.resume();
+		await sleep(1000);
+		const hogsPid = Number((await run('pgrep', ['-P', String(hogs.pid), '-x', 'nethogs']).catch(() => ({ stdout: String(hogs.pid) }))).stdout.trim() || hogs.pid);
+		const [a0, h0] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
+		const w0 = Date.now();
+		await iperf(net, 15, 4);
+		const wall = (Date.now() - w0) / 1000;
+		const [a1, h1] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
+		const gbits = 0;
+		ours.kill('SIGINT');
+		await ours.exited();
+		hogs.kill('SIGINT');
+		const nettopCpu = ((a1 - a0) / wall) * 100;
+		const hogsCpu = ((h1 - h0) / wall) * 100;
+		report('nettop CPU', `${fmt(nettopCpu, 2)} % of a core`, `<= 1/20 of nethogs (${fmt(hogsCpu / 20, 2)} %)`, `nethogs on the same traffic: ${fmt(hogsCpu, 2)} %`);
+		void gbits;
+	} finally {
+		killAll();
+		await net.destroy();
+	}
+	console.log('\n| figure | measured | target | reference |\n| --- | --- | --- | --- |');
+	for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+main().catch((error: unknown) => {
+	killAll();
+	console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+});

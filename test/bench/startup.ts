@@ -1,0 +1,42 @@
+// Start-up: from exec to the first --json line and to the first UI frame; bpftrace attaching the same probes.
+import { spawn } from 'node:child_process';
+import { CLI } from '../helpers/nettop.js';
+import { median, timeUntilOutput } from './measure.js';
+
+/** A bpftrace program counting on the tracepoints nettop uses, printing "ready" once attached. */
+export const BPFTRACE_EQUIVALENT = `
+tracepoint:net:net_dev_start_xmit { @txb[str(args->name), args->queue_mapping] = sum(args->len); @txp[str(args->name), args->queue_mapping] = count(); }
+tracepoint:net:netif_receive_skb { @rxb[str(args->name)] = sum(args->len); @rxp[str(args->name)] = count(); }
+tracepoint:sock:sock_send_length /args->protocol == 6 && args->ret > 0/ { @tx[pid, args->sk] = sum(args->ret); }
+tracepoint:sock:sock_recv_length /args->protocol == 6 && args->ret > 0/ { @rx[pid, args->sk] = sum(args->ret); }
+tracepoint:tcp:tcp_probe { @rtt[args->sock_cookie] = hist(args->srtt); }
+tracepoint:tcp:tcp_retransmit_skb { @rtx[args->skaddr] = count(); }
+tracepoint:tcp:tcp_destroy_sock { @closed = count(); }
+BEGIN { printf("ready\\n"); }
+`;
+
+async function once(argv: string[], pattern: RegExp, pty = false): Promise<number> {
+	// The UI needs a terminal: script(1) gives it a pty.
+	const child = pty ? spawn('script', ['-qfec', argv.join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+	try {
+		return await timeUntilOutput(child, pattern);
+	} finally {
+		// script(1) hangs up its pty on SIGTERM, which ends the UI like a dropped session.
+		if (child.exitCode === null) {
+			child.kill(pty ? 'SIGTERM' : 'SIGINT');
+			await new Promise((r) => child.once('exit', r));
+		}
+	}
+}
+
+export async function startup(runs = 5) {
+	const json: number[] = [];
+	const frame: number[] = [];
+	const bpftrace: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		json.push(await once([process.execPath, CLI, '--json', '-i', '0.01', '-n', '1'], /^\{"time"/m));
+		frame.push(await once([process.execPath, CLI, '-i', '1'], /1 NIC/, true));
+		bpftrace.push(await once(['bpftrace', '-e', BPFTRACE_EQUIVALENT], /ready/));
+	}
+	return { json: median(json), frame: median(frame), bpftrace: median(bpftrace) };
+}
