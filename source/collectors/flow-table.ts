@@ -21,12 +21,13 @@ export interface FlowTableSpec<T extends { cookie: number }> {
 	readonly lostMap: string;
 	readonly key?: Layout;
 	readonly value: Layout;
-	readonly decode: (entries: MapEntries) => T[];
+	/** Decodes the map; `seen` holds the last read's records by id, to reuse what did not change. */
+	readonly decode: (entries: MapEntries, seen: ReadonlyMap<string | number, T>) => T[];
 	/** A number that grows whenever the entry changes. */
 	readonly version: (entry: T) => number;
 	/** Writes the entry's map key into `key` (zeroed, key-sized). */
 	readonly writeKey: (entry: T, key: Buffer) => void;
-	readonly id: (entry: T) => string;
+	readonly id: (entry: T) => string | number;
 }
 
 export class FlowTable<T extends { cookie: number }> {
@@ -38,6 +39,7 @@ export class FlowTable<T extends { cookie: number }> {
 	private closesLost = 0;
 	private lossAt = -Infinity;
 	private gone: Buffer = Buffer.alloc(0);
+	private seen: ReadonlyMap<string | number, T> = new Map();
 
 	constructor(
 		obj: BpfObject,
@@ -63,7 +65,10 @@ export class FlowTable<T extends { cookie: number }> {
 		const idle = now - this.lossAt < LOSS_MEMORY_MS ? this.idleAfterLoss : this.idle;
 		const live: T[] = [];
 		const gone: T[] = [];
-		for (const entry of this.spec.decode(this.map.readAll())) {
+		const decoded = this.spec.decode(this.map.readAll(), this.seen);
+		const next = new Map<string | number, T>();
+		for (const entry of decoded) {
+			next.set(this.spec.id(entry), entry);
 			if (closed.has(entry.cookie)) {
 				gone.push(entry);
 				live.push(entry);
@@ -74,6 +79,8 @@ export class FlowTable<T extends { cookie: number }> {
 			}
 		}
 		idle.sweep();
+		for (const entry of gone) next.delete(this.spec.id(entry));
+		this.seen = next;
 		if (gone.length > 0) {
 			const size = this.map.keySize;
 			if (this.gone.length < gone.length * size) this.gone = Buffer.alloc(gone.length * size * 2);

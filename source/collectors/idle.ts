@@ -1,5 +1,7 @@
 // Remembers when each map entry last changed, to retire entries that stopped changing.
 
+type Id = string | number;
+
 /**
  * Entries of monotonic maps die in the kernel only on an event (a socket's
  * close record) or not at all (interfaces). This is the safety net: an entry
@@ -8,17 +10,22 @@
  * forgets it, so if it moves again it counts from zero.
  */
 export class IdleTracker {
-	private readonly seen = new Map<string, { version: number; at: number }>();
-	private marks = new Set<string>();
+	private readonly seen = new Map<Id, { version: number; at: number }>();
+	private marks = new Set<Id>();
 
 	constructor(private readonly idleMs: number) {}
 
 	/** Records entry `id` at `now`; true when it has been idle for idleMs and should go. */
-	stale(id: string, version: number, now: number): boolean {
+	stale(id: Id, version: number, now: number): boolean {
 		this.marks.add(id);
 		const last = this.seen.get(id);
-		if (!last || last.version !== version) {
+		if (!last) {
 			this.seen.set(id, { version, at: now });
+			return false;
+		}
+		if (last.version !== version) {
+			last.version = version;
+			last.at = now;
 			return false;
 		}
 		if (now - last.at < this.idleMs) return false;
@@ -32,7 +39,7 @@ export class IdleTracker {
 		this.marks = new Set();
 	}
 
-	forget(id: string): void {
+	forget(id: Id): void {
 		this.seen.delete(id);
 	}
 }

@@ -37,15 +37,15 @@ export class RttCollector {
 				useOwners(obj, OWNER_PROGRAMS.rtt, options.owners);
 			},
 		});
-		this.flows = new FlowTable(this.obj, {
+		this.flows = new FlowTable<RttCounter>(this.obj, {
 			map: 'rtt_flows',
 			closedRing: 'rtt_closed',
 			lostMap: 'rtt_lost',
 			value: L.rttVal,
-			decode: decodeRttCounters,
+			decode: (entries, seen) => decodeRttCounters(entries, seen),
 			version: (c) => c.count,
 			writeKey: (c, key) => writeU64(key, 0, c.cookie),
-			id: (c) => String(c.cookie),
+			id: (c) => c.cookie,
 		});
 	}
 
@@ -60,20 +60,52 @@ export class RttCollector {
 	}
 }
 
-/** rtt_flows entries (key: socket cookie) as counters. */
-export function decodeRttCounters(entries: MapEntries): RttCounter[] {
+/** A Uint32Array over `buf` when its layout allows (aligned, host order is the map's), else undefined. */
+function hostU32(buf: Buffer): Uint32Array | undefined {
+	return buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 4)) : undefined;
+}
+
+/**
+ * rtt_flows entries (key: socket cookie) as counters. With `seen` (the last
+ * read's counters by cookie), a flow's addresses are reused, and its comm too
+ * while its owner is the same.
+ */
+export function decodeRttCounters(entries: MapEntries, seen?: ReadonlyMap<number | string, RttCounter>): RttCounter[] {
 	const v = L.rttVal.fields;
 	const out: RttCounter[] = [];
+	// The slots as u32s in place (host order, 4-byte aligned), without a call per slot.
+	const words = hostU32(entries.values);
 	for (let i = 0; i < entries.count; i++) {
 		const base = i * entries.valueStride;
-		const slots: number[] = [];
-		for (let s = 0; s < L.RTT_SLOTS; s++) slots.push(u32(entries.values, base + v.slots.offset + s * 4));
+		const cookie = field(keyAt(entries, i), 0, { offset: 0, size: 8, type: 'u64' });
+		const count = field(entries.values, base, v.count);
+		const known = seen?.get(cookie);
+		// Unchanged since the last read: the same record does.
+		if (known && known.count === count) {
+			out.push(known);
+			continue;
+		}
+		const pid = field(entries.values, base, v.pid);
+		let slots: number[];
+		if (words) {
+			const first = (base + v.slots.offset) / 4;
+			slots = Array.from(words.subarray(first, first + L.RTT_SLOTS));
+		} else {
+			slots = new Array<number>(L.RTT_SLOTS);
+			for (let s = 0; s < L.RTT_SLOTS; s++) slots[s] = u32(entries.values, base + v.slots.offset + s * 4);
+		}
+		const id = known ?? decodeFlowId(entries.values, base + v.id.offset);
 		out.push({
-			cookie: field(keyAt(entries, i), 0, { offset: 0, size: 8, type: 'u64' }),
-			pid: field(entries.values, base, v.pid),
-			comm: cstring(entries.values, base + v.comm.offset, v.comm.size),
-			...decodeFlowId(entries.values, base + v.id.offset),
-			count: field(entries.values, base, v.count),
+			cookie,
+			pid,
+			comm: known && known.pid === pid ? known.comm : cstring(entries.values, base + v.comm.offset, v.comm.size),
+			netns: id.netns,
+			family: id.family,
+			laddr: id.laddr,
+			lport: id.lport,
+			raddr: id.raddr,
+			rport: id.rport,
+			count,
 			sum: field(entries.values, base, v.sum),
 			slots,
 		});

@@ -19,8 +19,12 @@ export interface TcpSnapshot {
 	readonly lost: number;
 }
 
-export function tcpId(c: { cookie: number; pid: number }): string {
-	return `${c.cookie}:${c.pid}`;
+/**
+ * Identifies one process on one socket: a number (cheap to hash) while the
+ * cookie stays below 2^31, as it does for the first two billion sockets since boot.
+ */
+export function tcpId(c: { cookie: number; pid: number }): number | string {
+	return c.cookie < 2 ** 31 ? c.cookie * 2 ** 22 + c.pid : `${c.cookie}:${c.pid}`;
 }
 
 export class TcpCollector {
@@ -35,13 +39,13 @@ export class TcpCollector {
 		}),
 	) {
 		this.owners = obj.map('sk_owner', undefined, L.sockOwner);
-		this.flows = new FlowTable(obj, {
+		this.flows = new FlowTable<TcpCounter>(obj, {
 			map: 'tcp_flows',
 			closedRing: 'tcp_closed',
 			lostMap: 'tcp_lost',
 			key: L.tcpKey,
 			value: L.tcpVal,
-			decode: decodeTcpCounters,
+			decode: (entries, seen) => decodeTcpCounters(entries, seen),
 			version: (c) => c.tx_bytes + c.rx_bytes,
 			writeKey: (c, key) => {
 				writeU64(key, L.tcpKey.fields.cookie.offset, c.cookie);
@@ -62,19 +66,32 @@ export class TcpCollector {
 	}
 }
 
-/** tcp_flows entries as counters. */
-export function decodeTcpCounters(entries: MapEntries): TcpCounter[] {
+/**
+ * tcp_flows entries as counters. A socket's addresses and comm never change,
+ * so with `seen` (the counters of the last read, by tcpId) they are reused,
+ * not decoded again: with tens of thousands of flows that is most of the work.
+ */
+export function decodeTcpCounters(entries: MapEntries, seen?: ReadonlyMap<number | string, TcpCounter>): TcpCounter[] {
 	const k = L.tcpKey.fields;
 	const v = L.tcpVal.fields;
 	const out: TcpCounter[] = [];
 	for (let i = 0; i < entries.count; i++) {
 		const key = keyAt(entries, i);
 		const base = i * entries.valueStride;
+		const cookie = field(key, 0, k.cookie);
+		const pid = field(key, 0, k.pid);
+		const known = seen?.get(tcpId({ cookie, pid }));
+		const id = known ?? { comm: cstring(entries.values, base + v.comm.offset, v.comm.size), ...decodeFlowId(entries.values, base + v.id.offset) };
 		out.push({
-			cookie: field(key, 0, k.cookie),
-			pid: field(key, 0, k.pid),
-			comm: cstring(entries.values, base + v.comm.offset, v.comm.size),
-			...decodeFlowId(entries.values, base + v.id.offset),
+			cookie,
+			pid,
+			comm: id.comm,
+			netns: id.netns,
+			family: id.family,
+			laddr: id.laddr,
+			lport: id.lport,
+			raddr: id.raddr,
+			rport: id.rport,
 			tx_bytes: field(entries.values, base, v.tx_bytes),
 			rx_bytes: field(entries.values, base, v.rx_bytes),
 		});

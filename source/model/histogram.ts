@@ -38,18 +38,28 @@ export function buckets(slots: readonly number[]): Bucket[] {
  * The value below which a share `p` (0..1) of the samples lie, estimated by
  * linear interpolation inside the slot where that rank falls. 0 when empty.
  */
-export function percentile(slots: readonly number[], p: number): number {
-	const total = slots.reduce((s, n) => s + n, 0);
-	if (total === 0) return 0;
-	const rank = p * total;
+export function percentile(slots: ArrayLike<number>, p: number): number {
+	return percentiles(slots, [p])[0]!;
+}
+
+/** Several percentiles (ascending shares) in one pass over the slots. */
+export function percentiles(slots: ArrayLike<number>, shares: readonly number[]): number[] {
+	let total = 0;
+	for (let i = 0; i < slots.length; i++) total += slots[i]!;
+	const out = new Array<number>(shares.length).fill(0);
+	if (total === 0) return out;
 	let below = 0;
-	for (let i = 0; i < slots.length; i++) {
+	let k = 0;
+	for (let i = 0; i < slots.length && k < shares.length; i++) {
 		const n = slots[i]!;
-		if (n > 0 && below + n >= rank) {
-			const { lo, hi } = slotRange(i);
-			return lo + ((rank - below) / n) * (hi + 1 - lo);
+		while (n > 0 && k < shares.length && below + n >= shares[k]! * total) {
+			const lo = i === 0 ? 0 : 2 ** i;
+			const width = i === 0 ? 2 : 2 ** i;
+			out[k] = lo + ((shares[k]! * total - below) / n) * width;
+			k++;
 		}
 		below += n;
 	}
-	return slotRange(slots.length - 1).hi;
+	for (; k < shares.length; k++) out[k] = slotRange(slots.length - 1).hi;
+	return out;
 }

@@ -1,6 +1,7 @@
 // NIC model: per-queue deltas between two samples, and per-interface totals.
 import { nicId, type NicCounter } from '../collectors/nic.js';
 import { counterDelta } from './counters.js';
+import { indexBy } from './index.js';
 
 /** What one (netns, ifindex, queue) moved during one interval. */
 export interface NicDelta {
@@ -22,7 +23,7 @@ type Counter = (typeof COUNTERS)[number];
  * dropped; keys only in `cur` count from zero. Sorted by netns, ifindex, queue.
  */
 export function nicDeltas(prev: readonly NicCounter[], cur: readonly NicCounter[]): NicDelta[] {
-	const before = new Map(prev.map((c) => [nicId(c), c]));
+	const before = indexBy(prev, nicId);
 	const rows = cur.map((c): NicDelta => {
 		const p = before.get(nicId(c));
 		return {

@@ -3,7 +3,10 @@ import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
 import type { RttCounter } from '../collectors/rtt.js';
 import { counterDelta } from './counters.js';
 import { matches, type Filter } from './filter.js';
-import { addSlots, buckets, percentile, slotDeltas, type Bucket } from './histogram.js';
+import { buckets, percentiles, type Bucket } from './histogram.js';
+import { indexBy } from './index.js';
+
+const RTT_SLOTS = 27; // bpf/nettop.h
 
 export interface RttStats {
 	readonly count: number;
@@ -26,26 +29,30 @@ export interface RttView extends RttStats {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+const SHARES = [0.5, 0.9, 0.99];
+
+/** One slot's growth; a slot that went down was recreated and counts whole. */
+const slotDelta = (was: number, now: number) => (now >= was ? now - was : now);
+
+/** count, sum, avg and p50/p90/p99 of a histogram. */
+function figures(slots: ArrayLike<number>, count: number, sum: number): Omit<RttStats, 'buckets'> {
+	const [p50, p90, p99] = percentiles(slots, SHARES) as [number, number, number];
+	return { count, sum, avg: count > 0 ? round1(sum / count) : 0, p50: round1(p50), p90: round1(p90), p99: round1(p99) };
+}
+
 export function rttStats(slots: readonly number[], count: number, sum: number): RttStats {
-	return {
-		count,
-		sum,
-		avg: count > 0 ? round1(sum / count) : 0,
-		p50: round1(percentile(slots, 0.5)),
-		p90: round1(percentile(slots, 0.9)),
-		p99: round1(percentile(slots, 0.99)),
-		buckets: buckets(slots),
-	};
+	return { ...figures(slots, count, sum), buckets: buckets(slots) };
 }
 
 /** The samples taken during the interval on flows that pass the filter. Flows: most samples first. */
 export function rttView(prev: readonly RttCounter[], cur: readonly RttCounter[], filter: Filter, unit: 'usecs' | 'msecs'): RttView {
-	const before = new Map(prev.map((c) => [c.cookie, c]));
-	const all: number[] = [];
+	const before = indexBy(prev, (c) => c.cookie);
+	const all = new Array<number>(RTT_SLOTS).fill(0);
 	let count = 0;
 	let sum = 0;
 	const byAddr = new Map<string, { slots: number[]; count: number; sum: number }>();
-	const flows: RttFlow[] = [];
+	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
+	const flowInputs: { c: RttCounter; fresh: boolean; prev: RttCounter | undefined; n: number; s: number }[] = [];
 	for (const c of cur) {
 		if (!matches(filter, c)) continue;
 		const p = before.get(c.cookie);
@@ -53,19 +60,31 @@ export function rttView(prev: readonly RttCounter[], cur: readonly RttCounter[],
 		if (n === 0) continue;
 		// A recreated entry (count went down) counts whole, slots and sum alike.
 		const fresh = p === undefined || c.count < p.count;
-		const slots = slotDeltas(fresh ? undefined : p.slots, c.slots);
 		const s = fresh ? c.sum : c.sum - p.sum;
-		addSlots(all, slots);
+		let a = byAddr.get(c.raddr);
+		if (!a) byAddr.set(c.raddr, (a = { slots: new Array<number>(RTT_SLOTS).fill(0), count: 0, sum: 0 }));
+		for (let i = 0; i < RTT_SLOTS; i++) {
+			const d = slotDelta(fresh ? 0 : p.slots[i]!, c.slots[i] ?? 0);
+			all[i] = all[i]! + d;
+			a.slots[i] = a.slots[i]! + d;
+		}
 		count += n;
 		sum += s;
-		const a = byAddr.get(c.raddr) ?? { slots: [], count: 0, sum: 0 };
-		addSlots(a.slots, slots);
 		a.count += n;
 		a.sum += s;
-		byAddr.set(c.raddr, a);
-		const { buckets: _buckets, ...stats } = rttStats(slots, n, s);
-		flows.push({ ...ownedFlow(c), ...stats });
+		flowInputs.push({ c, fresh, prev: p, n, s });
 	}
+	let flows: RttFlow[] | undefined;
+	const flowFigures = (): RttFlow[] => {
+		const slots = new Float64Array(RTT_SLOTS);
+		return flowInputs
+			.map(({ c, fresh, prev, n, s }) => {
+				for (let i = 0; i < RTT_SLOTS; i++) slots[i] = slotDelta(fresh ? 0 : prev!.slots[i]!, c.slots[i] ?? 0);
+				return Object.assign(ownedFlow(c), figures(slots, n, s));
+			})
+			.sort((x, y) => y.count - x.count);
+	};
 	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
-	return { unit, ...rttStats(all, count, sum), by_raddr, flows: flows.sort((x, y) => y.count - x.count) };
+	const view: Omit<RttView, 'flows'> = { unit, ...rttStats(all, count, sum), by_raddr };
+	return Object.defineProperty(view, 'flows', { enumerable: true, get: () => (flows ??= flowFigures()) }) as RttView;
 }

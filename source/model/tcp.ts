@@ -2,6 +2,7 @@
 import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
 import { tcpId, type TcpCounter } from '../collectors/tcp.js';
 import { counterDelta } from './counters.js';
+import { indexBy } from './index.js';
 import { matches, type Filter } from './filter.js';
 
 export interface TcpRow extends OwnedFlow {
@@ -11,7 +12,7 @@ export interface TcpRow extends OwnedFlow {
 
 /** Connections that moved bytes during the interval and pass the filter, busiest first. */
 export function tcpRows(prev: readonly TcpCounter[], cur: readonly TcpCounter[], filter: Filter): TcpRow[] {
-	const before = new Map(prev.map((c) => [tcpId(c), c]));
+	const before = indexBy(prev, tcpId);
 	const rows: TcpRow[] = [];
 	for (const c of cur) {
 		if (!matches(filter, c)) continue;
@@ -19,7 +20,10 @@ export function tcpRows(prev: readonly TcpCounter[], cur: readonly TcpCounter[],
 		const tx = counterDelta(p?.tx_bytes, c.tx_bytes);
 		const rx = counterDelta(p?.rx_bytes, c.rx_bytes);
 		if (tx === 0 && rx === 0) continue;
-		rows.push({ ...ownedFlow(c), tx_bytes: tx, rx_bytes: rx });
+		const row = ownedFlow(c) as { -readonly [K in keyof TcpRow]: TcpRow[K] };
+		row.tx_bytes = tx;
+		row.rx_bytes = rx;
+		rows.push(row);
 	}
 	return rows.sort(byTraffic);
 }
