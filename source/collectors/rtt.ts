@@ -13,7 +13,7 @@ export interface RttCounter extends OwnedFlow {
 	readonly cookie: number;
 	readonly count: number;
 	readonly sum: number;
-	readonly slots: readonly number[];
+	readonly slots: Readonly<ArrayLike<number>>;
 }
 
 export interface RttSnapshot {
@@ -86,13 +86,14 @@ export function decodeRttCounters(entries: MapEntries, seen?: ReadonlyMap<number
 			continue;
 		}
 		const pid = field(entries.values, base, v.pid);
-		let slots: number[];
+		let slots: ArrayLike<number>;
 		if (words) {
 			const first = (base + v.slots.offset) / 4;
-			slots = Array.from(words.subarray(first, first + L.RTT_SLOTS));
+			slots = words.slice(first, first + L.RTT_SLOTS);
 		} else {
-			slots = new Array<number>(L.RTT_SLOTS);
-			for (let s = 0; s < L.RTT_SLOTS; s++) slots[s] = u32(entries.values, base + v.slots.offset + s * 4);
+			const copy = new Array<number>(L.RTT_SLOTS);
+			for (let s = 0; s < L.RTT_SLOTS; s++) copy[s] = u32(entries.values, base + v.slots.offset + s * 4);
+			slots = copy;
 		}
 		const id = known ?? decodeFlowId(entries.values, base + v.id.offset);
 		out.push({

@@ -70,7 +70,7 @@ test('rtt_flows: cookie key, count, sum, owner and the 27 slots', () => {
 	const [c] = decodeRttCounters(e);
 	assert.deepEqual([c!.cookie, c!.count, c!.sum, c!.pid, c!.comm], [99, 3, 300, 77, 'nginx']);
 	assert.equal(c!.slots.length, 27);
-	assert.deepEqual([c!.slots[6], c!.slots[26], c!.slots.reduce((s, n) => s + n, 0)], [2, 1, 3]);
+	assert.deepEqual([c!.slots[6], c!.slots[26], Array.from(c!.slots).reduce((s, n) => s + n, 0)], [2, 1, 3]);
 });
 
 test('retrans events: monotonic stamp to wall time, kind and state names', () => {

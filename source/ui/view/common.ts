@@ -47,6 +47,19 @@ export function truncate(rows: readonly Line[], height: number, what = 'rows'): 
 	return [...shown, line(`... ${rows.length - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
 }
 
+/**
+ * Like truncate(), but formats only the rows that will show: with tens of
+ * thousands of items, formatting all of them would cost more than the rest of
+ * a refresh.
+ */
+export function visible<T>(items: readonly T[], height: number, format: (item: T) => Line, empty: Line, what = 'rows'): Line[] {
+	if (items.length === 0) return height > 0 ? [empty] : [];
+	if (items.length <= height) return items.map(format);
+	if (height <= 0) return [];
+	const shown = items.slice(0, height - 1).map(format);
+	return [...shown, line(`... ${items.length - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
+}
+
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const ASCII = ['_', '.', '-', '~', '=', '+', '*', '#'];
 

@@ -5,7 +5,7 @@ import { matches } from '../../model/filter.js';
 import { retransView, type RetransFlow } from '../../model/retrans.js';
 import type { UiState } from '../state.js';
 import { sortKey } from '../state.js';
-import { cells, endpoint, line, truncate, unavailableLines, type Column, type Line } from './common.js';
+import { cells, endpoint, line, truncate, unavailableLines, visible, type Column, type Line } from './common.js';
 
 const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 10 }, { width: 22 }, { width: 22 }, { width: 7, right: true }, { width: 6, right: true }];
 const EVENT_COLUMNS: Column[] = [{ width: 8 }, { width: 7, right: true }, { width: 9 }, { width: 17 }, { width: 17 }, { width: 6 }, { width: 6 }, { width: 3, right: true }];
@@ -47,13 +47,12 @@ export function retransLines(state: UiState, height: number): Line[] {
 	const flowRows = flows.map((f) => line(cells(FLOW_COLUMNS, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)])));
 	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 4) / 3)));
 	const eventHead = line(cells(EVENT_COLUMNS, ['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG']), { bold: true });
-	const eventRows = events.map(eventLine);
 	const none = line('none recently', { dim: true });
 	return [
 		summary,
 		flowHead,
 		...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows'),
 		eventHead,
-		...truncate(eventRows.length ? eventRows : [none], height - 3 - Math.min(flowRoom, Math.max(1, flowRows.length)), 'events'),
+		...visible(events, height - 3 - Math.min(flowRoom, Math.max(1, flowRows.length)), eventLine, none, 'events'),
 	];
 }

@@ -2,10 +2,12 @@
 import { isUnavailable } from '../../collectors/sources.js';
 import { perSecond } from '../../model/counters.js';
 import { human } from '../../model/format.js';
-import { tcpProcesses, type TcpRow } from '../../model/tcp.js';
+import { tcpProcesses, type TcpProcess, type TcpRow } from '../../model/tcp.js';
 import type { UiState } from '../state.js';
 import { sortKey } from '../state.js';
-import { cells, endpoint, line, truncate, unavailableLines, type Column, type Line } from './common.js';
+import { cells, endpoint, line, unavailableLines, visible, type Column, type Line } from './common.js';
+
+const NONE = line('no TCP traffic in this interval', { dim: true });
 
 const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16 }, { width: 5, right: true }, { width: 8, right: true }, { width: 8, right: true }];
 const CONN_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 10 }, { width: 22 }, { width: 22 }, { width: 7, right: true }, { width: 7, right: true }];
@@ -26,14 +28,11 @@ export function tcpLines(state: UiState, height: number): Line[] {
 	const s = sample?.interval ?? 1;
 	if (state.connections) {
 		const header = line(cells(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
-		const body = [...rows].sort(by).map((r: TcpRow) =>
-			line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, s)), human(perSecond(r.rx_bytes, s))])),
-		);
-		return [header, ...truncate(body.length ? body : [line('no TCP traffic in this interval', { dim: true })], height - 1, 'connections')];
+		const format = (r: TcpRow) =>
+			line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, s)), human(perSecond(r.rx_bytes, s))]));
+		return [header, ...visible([...rows].sort(by), height - 1, format, NONE, 'connections')];
 	}
 	const header = line(cells(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
-	const body = tcpProcesses(rows)
-		.sort(by)
-		.map((p) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections.length), human(perSecond(p.tx_bytes, s)), human(perSecond(p.rx_bytes, s))])));
-	return [header, ...truncate(body.length ? body : [line('no TCP traffic in this interval', { dim: true })], height - 1, 'processes')];
+	const format = (p: TcpProcess) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections.length), human(perSecond(p.tx_bytes, s)), human(perSecond(p.rx_bytes, s))]));
+	return [header, ...visible(tcpProcesses(rows).sort(by), height - 1, format, NONE, 'processes')];
 }
