@@ -11,7 +11,7 @@ interface ProgStats {
 	name?: string;
 	run_time_ns?: number;
 	run_cnt?: number;
-	pids?: { pid: number }[];
+	type?: string;
 }
 
 async function progs(): Promise<ProgStats[]> {
@@ -30,6 +30,8 @@ export async function kernelCost(net: TestNet, load: () => Promise<void>): Promi
 	const before = readFileSync(statsFile, 'utf8').trim();
 	writeFileSync(statsFile, '1');
 	const nettop = new NettopProcess(['--json', '-i', '1']);
+	// bpftool here lists no owning pids: bpftrace's programs are the tracepoint ones that appear now.
+	const existing = new Set((await progs()).map((p) => p.id));
 	const bpftrace = spawn('bpftrace', ['-e', BPFTRACE_EQUIVALENT], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let ready = '';
 	bpftrace.stdout.on('data', (d: Buffer) => (ready += d.toString()));
@@ -45,7 +47,7 @@ export async function kernelCost(net: TestNet, load: () => Promise<void>): Promi
 			return { name: p.name ?? String(p.id), events, ns: events > 0 ? ((p.run_time_ns ?? 0) - (s?.run_time_ns ?? 0)) / events : 0 };
 		};
 		const ours = end.filter((p) => p.name?.startsWith('nt_')).map(delta);
-		const theirs = end.filter((p) => p.pids?.some((q) => q.pid === bpftrace.pid)).map(delta).filter((c) => !/BEGIN/.test(c.name));
+		const theirs = end.filter((p) => !existing.has(p.id) && p.type === 'tracepoint').map(delta);
 		return { nettop: ours, bpftrace: theirs };
 	} finally {
 		nettop.kill('SIGINT');

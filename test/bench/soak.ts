@@ -1,0 +1,57 @@
+// npm run soak: a churn of short connections for SOAK_SECONDS (default 600) under nettop; prints its memory and map sizes.
+import { killAll, run, sleep } from '../helpers/exec.js';
+import { churn, holdingServer } from '../helpers/load.js';
+import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+import { fmt } from './measure.js';
+import { readFileSync } from 'node:fs';
+
+const seconds = Number(process.env.SOAK_SECONDS ?? 600);
+const every = 30;
+
+function rssMb(pid: number): number {
+	return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+}
+
+async function entries(map: string): Promise<number> {
+	const { stdout } = await run('sh', ['-c', `bpftool map dump name ${map} | grep -c '"key"' || true`], 120_000);
+	return Number(stdout.trim());
+}
+
+async function main(): Promise<void> {
+	removeStaleNamespaces();
+	const net = await TestNet.create(2);
+	try {
+		for (const h of [net.a, net.b]) {
+			await net.exec(h, 'sysctl', ['-qw', 'net.ipv4.tcp_tw_reuse=1']);
+			await net.exec(h, 'sysctl', ['-qw', 'net.ipv4.ip_local_port_range=10000 60999']);
+		}
+		const server = await holdingServer(net, net.b, 7951);
+		const nettop = new NettopProcess(['--json', '-i', '1']);
+		await nettop.waitForLines(1);
+		const load = churn(net, net.a, net.b.ip4, 7951, seconds);
+		console.log(`churn of short connections for ${seconds} s under nettop --json -i 1\n`);
+		console.log('| t (s) | nettop RSS (MB) | tcp_flows | rtt_flows | lines | lost in the last 30 s |\n| --- | --- | --- | --- | --- | --- |');
+		const start = Date.now();
+		for (let t = 0; t <= seconds; t += every) {
+			await sleep(Math.max(0, start + t * 1000 - Date.now()));
+			const lost = nettop.json<{ lost?: Record<string, number> }>().reduce((n, l) => n + Object.values(l.lost ?? {}).reduce((a, b) => a + b, 0), 0);
+			console.log(`| ${t} | ${fmt(rssMb(nettop.pid))} | ${await entries('tcp_flows')} | ${await entries('rtt_flows')} | ${nettop.lines.length} | ${lost} |`);
+			nettop.lines.length = 0; // keep the harness's own memory flat
+		}
+		const made = await load.done(120_000);
+		console.log(`\n${made} connections in ${seconds} s (${fmt(made / seconds, 0)}/s)`);
+		nettop.kill('SIGINT');
+		await nettop.exited();
+		server.child.kill();
+	} finally {
+		killAll();
+		await net.destroy();
+	}
+}
+
+main().catch((error: unknown) => {
+	killAll();
+	console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+});
