@@ -124,10 +124,14 @@ async function main(): Promise<number> {
 			count: options.count,
 			signal: stop.signal,
 			tick(mono) {
+				// A reader slower than the interval (a pipe into a slow script): read
+				// nothing now, so the kernel keeps counting and the next line covers
+				// both intervals: memory stays bounded and no count is lost.
+				if (!feed && process.stdout.writableNeedDrain) return false;
 				const cur = sources.read(mono, Date.now());
 				if (feed) {
 					feed.publish(cur);
-					return;
+					return true;
 				}
 				let out: string;
 				if (options.json) {
@@ -138,6 +142,7 @@ async function main(): Promise<number> {
 					out = `${textBlock(state, netns).join('\n')}\n`;
 				}
 				if (!process.stdout.destroyed) process.stdout.write(out);
+				return true;
 			},
 		});
 	} finally {

@@ -6,8 +6,8 @@ export interface LoopOptions {
 	/** Stop after this many ticks; undefined runs until `signal` aborts. */
 	readonly count?: number;
 	readonly signal: AbortSignal;
-	/** Called with the monotonic time of the tick (ms). */
-	readonly tick: (mono: number) => void;
+	/** Called with the monotonic time of the tick (ms); false: nothing was done, it does not count. */
+	readonly tick: (mono: number) => boolean | void;
 }
 
 /**
@@ -18,7 +18,8 @@ export interface LoopOptions {
 export async function runLoop({ intervalMs, count, signal, tick }: LoopOptions): Promise<void> {
 	const start = performance.now();
 	let k = 0;
-	while (!signal.aborted && (count === undefined || k < count)) {
+	let done = 0;
+	while (!signal.aborted && (count === undefined || done < count)) {
 		k++;
 		let deadline = start + k * intervalMs;
 		const now = performance.now();
@@ -28,7 +29,7 @@ export async function runLoop({ intervalMs, count, signal, tick }: LoopOptions):
 		}
 		await sleep(deadline - performance.now(), signal);
 		if (signal.aborted) return;
-		tick(performance.now());
+		if (tick(performance.now()) !== false) done++;
 	}
 }
 

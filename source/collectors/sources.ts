@@ -1,4 +1,5 @@
 // Opens every collector nettop has; one that cannot run is kept as the reason why, the others go on.
+import { releaseKernelBtf } from '../../native/btf.js';
 import { explain } from '../errors.js';
 import { NicCollector, type NicSnapshot } from './nic.js';
 import { RetransCollector, type RetransSnapshot } from './retrans.js';
@@ -61,6 +62,8 @@ export class Sources {
 		const rtt = attempt(() => new RttCollector({ ms: options.ms, owners }));
 		const retrans = attempt(() => new RetransCollector({ owners }));
 		this.collectors = { nic, tcp, rtt, retrans };
+		// The kernel's BTF served to choose programs; tens of MB not to keep.
+		releaseKernelBtf();
 	}
 
 	/** The reasons of the collectors that could not start, by JSON key. */

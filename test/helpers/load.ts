@@ -8,8 +8,8 @@ import type { Host, TestNet } from './netns.js';
  * many HOST PORT N HOLD [1]: open N connections, send 100 bytes on each, hold
  *   them HOLD seconds (with 1: sending a byte on each every second), close
  *   them all; prints "open N", then "closed".
- * churn HOST PORT SECS: connect, send 10 bytes, close, for SECS seconds;
- *   prints the number of connections made.
+ * churn HOST PORT SECS [RATE]: connect, send 10 bytes, close, for SECS
+ *   seconds, at most RATE a second when given; prints the number made.
  */
 const SCRIPT = `
 import resource, selectors, socket, sys, time
@@ -55,9 +55,14 @@ elif role == 'many':
         s.close()
     print('closed', flush=True)
 else:
-    end, n = time.time() + float(sys.argv[4]), 0
+    start = time.time()
+    end, rate, n = start + float(sys.argv[4]), float(sys.argv[5]) if len(sys.argv) > 5 else 0, 0
     while time.time() < end:
         s = socket.create_connection((host, port)); s.sendall(b'y' * 10); s.close(); n += 1
+        if rate and n % 100 == 0:
+            ahead = start + n / rate - time.time()
+            if ahead > 0:
+                time.sleep(ahead)
     print(n, flush=True)
 `;
 
@@ -71,6 +76,6 @@ export function manyConnections(net: TestNet, host: Host, to: string, port: numb
 	return new PeerProcess(net.spawn(host, 'python3', ['-c', SCRIPT, 'many', to, String(port), String(n), String(holdSeconds), pulse ? '1' : '0']));
 }
 
-export function churn(net: TestNet, host: Host, to: string, port: number, seconds: number): Peer {
-	return new PeerProcess(net.spawn(host, 'python3', ['-c', SCRIPT, 'churn', to, String(port), String(seconds)]));
+export function churn(net: TestNet, host: Host, to: string, port: number, seconds: number, rate = 0): Peer {
+	return new PeerProcess(net.spawn(host, 'python3', ['-c', SCRIPT, 'churn', to, String(port), String(seconds), String(rate)]));
 }
