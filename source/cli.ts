@@ -52,6 +52,22 @@ const cli = meow(
 	},
 );
 
+/**
+ * Loads the UI. Ink renders nothing but the last frame when it believes it
+ * runs in CI (CI or CONTINUOUS_INTEGRATION set, read once as it loads); a
+ * user at a terminal wants live frames wherever the variable came from.
+ */
+async function importUi(): Promise<typeof import('./tui.js')> {
+	const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
+	try {
+		return await import('./tui.js');
+	} finally {
+		for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+	}
+}
+
 /** While the UI draws on the terminal, log lines wait for it to close. */
 let uiOpen = false;
 
@@ -101,7 +117,7 @@ async function main(): Promise<number> {
 	let feed: import('./tui.js').Feed | undefined;
 	let stopTui: (() => void) | undefined;
 	if (tui) {
-		const { Feed, startTui } = await import('./tui.js');
+		const { Feed, startTui } = await importUi();
 		feed = new Feed();
 		uiOpen = true;
 		stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
