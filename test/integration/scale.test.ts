@@ -75,7 +75,9 @@ test('churn of short connections: bytes of closed sockets counted exactly, the m
 	const server = await holdingServer(net!, b, 7802);
 	const nettop = new NettopProcess(['--json', '-i', '1']);
 	await nettop.waitForLines(1);
-	const c = churn(net!, a, b.ip4, 7802, 8);
+	// Paced at 5,000 a second: unpaced, the generator takes both cores and
+	// starves nettop itself, which then reports what it lost rather than counting it.
+	const c = churn(net!, a, b.ip4, 7802, 8, 5000);
 	const made = await c.done(60_000);
 	await new Promise((r) => setTimeout(r, 500));
 	await nettop.waitForLines(nettop.lines.length + 2);
@@ -90,7 +92,7 @@ test('churn of short connections: bytes of closed sockets counted exactly, the m
 	const perSecond = made / 8;
 	t.diagnostic(`lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
 	t.diagnostic(`${made} connections in 8 s (${perSecond.toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); tcp_flows ${flowsAfter}, rtt_flows ${rttAfter} entries after`);
-	assert.ok(perSecond >= 1000, `churn too slow to mean anything: ${perSecond}/s`);
+	assert.ok(perSecond >= 3000, `churn too slow to mean anything: ${perSecond}/s`);
 	assert.equal(tx, made * 10, 'every short connection counted, to the byte');
 	assert.ok(lines.every((l) => l.lost === undefined), 'nothing lost');
 	assert.ok(flowsAfter < 200 && rttAfter < 200, `entries retired: tcp_flows ${flowsAfter}, rtt_flows ${rttAfter}`);
