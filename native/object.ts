@@ -91,11 +91,6 @@ export class BpfObject {
 		return undefined;
 	}
 
-	/** Whether `program` will be loaded (not disabled). */
-	enabled(program: string): boolean {
-		return this.program(program).enabled;
-	}
-
 	/**
 	 * bpf_object__load. First leaves out every program this kernel cannot run
 	 * (see unsupported(), recorded in `skipped`), so one missing hook does not

@@ -33,6 +33,11 @@ export class Tmux {
 		for (const k of keys) await this.tmux(['send-keys', '-t', this.session, ...(k.length === 1 ? ['-l', k] : [k])]);
 	}
 
+	/** Resizes the window, as a user dragging the terminal does. */
+	async resize(width: number, height: number): Promise<void> {
+		await this.tmux(['resize-window', '-t', this.session, '-x', String(width), '-y', String(height)]);
+	}
+
 	/** A pane variable, e.g. alternate_on, cursor_flag, pane_pid. */
 	async pane(name: string): Promise<string> {
 		return (await this.tmux(['display-message', '-p', '-t', this.session, `#{${name}}`])).stdout.trim();

@@ -72,6 +72,16 @@ test('80x24 in tmux: tabs, a port filter typed with keys, q restores the termina
 	assert.match(screen, /\|\*+ *\|/);
 	await tmux.keys('4');
 	await tmux.waitFor(/this interval: \d+ retransmits/);
+	// Resizes: the screen follows, never wider or taller than the terminal.
+	for (const [w, h] of [[60, 18], [100, 30]] as const) {
+		await tmux.resize(w, h);
+		let lines: string[] = [];
+		const fits = await until(async () => {
+			lines = await tmux!.screen();
+			return lines.length <= h && lines.every((l) => l.length <= w) && lines.some((l) => l.includes('q quit'));
+		}, 5000);
+		assert.ok(fits, `${w}x${h}: ${lines.length} lines, widest ${Math.max(...lines.map((l) => l.length))}:\n${lines.join('\n')}`);
+	}
 	await tmux.keys('Escape', '?');
 	await tmux.waitFor(/│ key\s+│ action/);
 
