@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { killAll, run, sleep } from '../helpers/exec.js';
 import { holdingServer, manyConnections } from '../helpers/load.js';
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
-import { NettopProcess } from '../helpers/nettop.js';
+import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { kernelCost } from './kernel.js';
 import { cpuSeconds, fmt, peakRssMb } from './measure.js';
 import { refreshCost } from './refresh.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
 		console.log('\n3-4. 10,000 live flows (each sends a byte a second): refresh cost, CPU at -i 1, peak RSS');
 		const server = await holdingServer(net, net.b, 7901);
-		const many = manyConnections(net, net.a, net.b.ip4, 7901, 10_000, 60, true);
+		const many = manyConnections(net, net.a, net.b.ip4, 7901, 10_000, 90, true);
 		await many.waitFor('open 10000', 120_000);
 		const nettop = new NettopProcess(['--json', '-i', '1']);
 		await nettop.waitForLines(2);
@@ -70,9 +70,22 @@ async function main(): Promise<void> {
 		const flows = nettop.json<{ tcp: unknown[] }>().at(-1)?.tcp.length ?? 0;
 		nettop.kill('SIGINT');
 		await nettop.exited();
+		// The same in the UI (tcptop tab), in a pty.
+		const ui = spawn('script', ['-qfec', `${process.execPath} ${CLI} -i 1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		ui.stdout.resume();
+		await sleep(3000);
+		const uiPid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop'])).stdout.trim());
+		const u0 = cpuSeconds(uiPid);
+		const ut0 = Date.now();
+		await sleep(20_000);
+		const uiCpu = ((cpuSeconds(uiPid) - u0) / ((Date.now() - ut0) / 1000)) * 100;
+		const uiRss = peakRssMb(uiPid);
+		ui.kill('SIGTERM');
 		report(`refresh with ${r.flows} flow entries: read + model + render`, `${fmt(r.total)} ms (${fmt(r.read)} + ${fmt(r.model)} + ${fmt(r.render)})`, '<= 15 ms', '-');
 		report(`nettop --json -i 1 CPU, ${flows} connections per line`, `${fmt(cpu, 2)} % of a core`, '<= 3 %', '-');
 		report('peak RSS (VmHWM) of that nettop', `${fmt(rss)} MB`, '<= 120 MB', '-');
+		report('the UI (tcptop tab, -i 1) on the same flows: CPU', `${fmt(uiCpu, 2)} % of a core`, '<= 3 %', '-');
+		report('the UI: peak RSS (VmHWM)', `${fmt(uiRss)} MB`, '<= 120 MB', '-');
 		many.child.kill();
 		server.child.kill();
 
