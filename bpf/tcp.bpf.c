@@ -36,13 +36,17 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 		return;
 
 	/* Process context: the current task is the one moving the bytes. */
-	struct nt_sock_owner *owner = stamp_owner(sk);
 	struct nt_tcp_key key = {
 		.cookie = bpf_get_socket_cookie(sk),
 		.pid = bpf_get_current_pid_tgid() >> 32,
 	};
 	struct nt_tcp_val *val = bpf_map_lookup_elem(&tcp_flows, &key);
 	if (!val) {
+		/*
+		 * A process starts using the socket: stamp it as the owner here
+		 * only, so the per-call path is one lookup and one add.
+		 */
+		struct nt_sock_owner *owner = stamp_owner(sk);
 		struct nt_tcp_val init = {};
 		flow_id_of(&sk->__sk_common, &init.id);
 		if (owner && owner->pid == key.pid)
