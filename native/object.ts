@@ -137,11 +137,6 @@ export class BpfObject {
 		}
 	}
 
-	/** How many programs are attached now. */
-	get attachedCount(): number {
-		return this.links.length;
-	}
-
 	/**
 	 * The loaded map `name`. With layouts, checks bpf_map__key_size/value_size
 	 * against TypeScript's view of the structs, so a drifted mirror fails at once.

@@ -39,7 +39,4 @@ export class IdleTracker {
 		this.marks = new Set();
 	}
 
-	forget(id: Id): void {
-		this.seen.delete(id);
-	}
 }

@@ -11,20 +11,6 @@ export function slotRange(i: number): { lo: number; hi: number } {
 	return i === 0 ? { lo: 0, hi: 1 } : { lo: 2 ** i, hi: 2 ** (i + 1) - 1 };
 }
 
-/** Adds `b` into `a` slot by slot (a grows to b's length). */
-export function addSlots(a: number[], b: readonly number[]): number[] {
-	for (let i = 0; i < b.length; i++) a[i] = (a[i] ?? 0) + b[i]!;
-	return a;
-}
-
-/** Slot-wise cur - prev; a slot that went down (entry recreated) counts from zero. */
-export function slotDeltas(prev: readonly number[] | undefined, cur: readonly number[]): number[] {
-	return cur.map((c, i) => {
-		const p = prev?.[i] ?? 0;
-		return c >= p ? c - p : c;
-	});
-}
-
 /** Slots from 0 to the highest non-empty one, with their ranges. */
 export function buckets(slots: readonly number[]): Bucket[] {
 	let last = slots.length - 1;
@@ -35,14 +21,10 @@ export function buckets(slots: readonly number[]): Bucket[] {
 }
 
 /**
- * The value below which a share `p` (0..1) of the samples lie, estimated by
- * linear interpolation inside the slot where that rank falls. 0 when empty.
+ * The values below which the shares `shares` (ascending, 0..1) of the samples
+ * lie, each estimated by linear interpolation inside the slot where its rank
+ * falls; all 0 when empty. One pass over the slots.
  */
-export function percentile(slots: ArrayLike<number>, p: number): number {
-	return percentiles(slots, [p])[0]!;
-}
-
-/** Several percentiles (ascending shares) in one pass over the slots. */
 export function percentiles(slots: ArrayLike<number>, shares: readonly number[]): number[] {
 	let total = 0;
 	for (let i = 0; i < slots.length; i++) total += slots[i]!;

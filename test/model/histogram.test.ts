@@ -1,7 +1,9 @@
 // log2 histogram maths: slot ranges, buckets, slot deltas, percentiles.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addSlots, buckets, percentile, slotDeltas, slotRange } from '../../source/model/histogram.js';
+import { buckets, percentiles, slotRange } from '../../source/model/histogram.js';
+
+const percentile = (slots: number[], p: number) => percentiles(slots, [p])[0]!;
 
 test('slot ranges as tcprtt prints them', () => {
 	assert.deepEqual([0, 1, 2, 10].map(slotRange), [
@@ -22,13 +24,6 @@ test('buckets run from slot 0 to the last non-empty slot', () => {
 	assert.deepEqual(buckets([0, 0]), []);
 });
 
-test('slotDeltas and addSlots', () => {
-	assert.deepEqual(slotDeltas([1, 2, 3], [1, 5, 4]), [0, 3, 1]);
-	assert.deepEqual(slotDeltas(undefined, [1, 5]), [1, 5]);
-	assert.deepEqual(slotDeltas([9, 9], [2, 10]), [2, 1], 'a slot that went down restarted');
-	assert.deepEqual(addSlots([1], [1, 2]), [2, 2]);
-});
-
 test('percentiles interpolate inside the slot where the rank falls', () => {
 	// 100 samples in slot 6 ([64, 128)): p50 is half way, p99 near the top.
 	const slots = new Array(27).fill(0);
@@ -42,4 +37,5 @@ test('percentiles interpolate inside the slot where the rank falls', () => {
 	assert.ok(percentile(mixed, 0.5) >= 16 && percentile(mixed, 0.5) < 32);
 	assert.ok(percentile(mixed, 0.99) >= 16384 && percentile(mixed, 0.99) < 32768);
 	assert.equal(percentile(new Array(27).fill(0), 0.5), 0);
+	assert.deepEqual(percentiles(slots, [0.5, 0.99]), [96, 64 + 0.99 * 64], 'several in one pass');
 });
