@@ -66,11 +66,6 @@ export class BpfObject {
 		throw new Error(`${this.path}: no read-only variable ${name}`);
 	}
 
-	/** bpf_map__set_max_entries before load. */
-	setMaxEntries(map: string, entries: number): void {
-		check('bpf_map__set_max_entries', lib().bpf_map__set_max_entries(this.mapHandle(map), entries) as number, map);
-	}
-
 	/**
 	 * bpf_map__reuse_fd before load: map `name` of this object becomes `other`
 	 * (same type and sizes), so two objects share one map.

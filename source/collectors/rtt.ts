@@ -4,7 +4,7 @@ import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, field, keyAt, u32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
-import { decodeFlowId, type OwnedFlow } from './flows.js';
+import { decodeFlowId, withFlow, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
 
@@ -96,20 +96,8 @@ export function decodeRttCounters(entries: MapEntries, seen?: ReadonlyMap<number
 			slots = copy;
 		}
 		const id = known ?? decodeFlowId(entries.values, base + v.id.offset);
-		out.push({
-			cookie,
-			pid,
-			comm: known && known.pid === pid ? known.comm : cstring(entries.values, base + v.comm.offset, v.comm.size),
-			netns: id.netns,
-			family: id.family,
-			laddr: id.laddr,
-			lport: id.lport,
-			raddr: id.raddr,
-			rport: id.rport,
-			count,
-			sum: field(entries.values, base, v.sum),
-			slots,
-		});
+		const comm = known && known.pid === pid ? known.comm : cstring(entries.values, base + v.comm.offset, v.comm.size);
+		out.push(withFlow({ cookie, pid, comm, count, sum: field(entries.values, base, v.sum), slots }, id));
 	}
 	return out;
 }

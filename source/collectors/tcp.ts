@@ -4,7 +4,7 @@ import type { BpfMap, MapEntries } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, field, keyAt, writeU32, writeU64 } from './decode.js';
 import { FlowTable } from './flow-table.js';
-import { decodeFlowId, type OwnedFlow } from './flows.js';
+import { decodeFlowId, withFlow, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 
 /** Bytes one process moved on one connection since nettop first saw it do so. */
@@ -82,19 +82,7 @@ export function decodeTcpCounters(entries: MapEntries, seen?: ReadonlyMap<number
 		const pid = field(key, 0, k.pid);
 		const known = seen?.get(tcpId({ cookie, pid }));
 		const id = known ?? { comm: cstring(entries.values, base + v.comm.offset, v.comm.size), ...decodeFlowId(entries.values, base + v.id.offset) };
-		out.push({
-			cookie,
-			pid,
-			comm: id.comm,
-			netns: id.netns,
-			family: id.family,
-			laddr: id.laddr,
-			lport: id.lport,
-			raddr: id.raddr,
-			rport: id.rport,
-			tx_bytes: field(entries.values, base, v.tx_bytes),
-			rx_bytes: field(entries.values, base, v.rx_bytes),
-		});
+		out.push(withFlow({ cookie, pid, comm: id.comm, tx_bytes: field(entries.values, base, v.tx_bytes), rx_bytes: field(entries.values, base, v.rx_bytes) }, id));
 	}
 	return out;
 }

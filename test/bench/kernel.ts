@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { run, sleep, until } from '../helpers/exec.js';
-import type { TestNet } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { BPFTRACE_EQUIVALENT } from './startup.js';
 
@@ -25,7 +24,7 @@ export interface KernelCost {
 }
 
 /** Runs nettop and bpftrace side by side under `load`; ns per event of each program. */
-export async function kernelCost(net: TestNet, load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[] }> {
+export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[] }> {
 	const statsFile = '/proc/sys/kernel/bpf_stats_enabled';
 	const before = readFileSync(statsFile, 'utf8').trim();
 	writeFileSync(statsFile, '1');
@@ -55,7 +54,6 @@ export async function kernelCost(net: TestNet, load: () => Promise<void>): Promi
 		await nettop.exited();
 		await new Promise((r) => (bpftrace.exitCode !== null ? r(null) : bpftrace.once('exit', r)));
 		writeFileSync(statsFile, before);
-		void net;
 		await sleep(200);
 	}
 }

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 	try {
 		console.log('\n2. Kernel cost per event (kernel.bpf_stats_enabled), 8 s of iperf3 -P 4 through a 1% drop');
 		await net.exec(net.b, 'sh', ['-c', "printf 'add table inet nb\\nadd chain inet nb in { type filter hook input priority 0; }\\nadd rule inet nb in tcp dport 5301 numgen random mod 100 < 1 drop\\n' | nft -f -"]);
-		const k = await kernelCost(net, () => iperf(net, 8, 4));
+		const k = await kernelCost(() => iperf(net, 8, 4));
 		await net.exec(net.b, 'nft', ['delete', 'table', 'inet', 'nb']);
 		const ref = k.bpftrace.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
 		for (const c of k.nettop.filter((c) => c.events > 0)) report(`${c.name} (${c.events} events)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', 'see below');
@@ -102,14 +102,12 @@ async function main(): Promise<void> {
 		await iperf(net, 15, 4);
 		const wall = (Date.now() - w0) / 1000;
 		const [a1, h1] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
-		const gbits = 0;
 		ours.kill('SIGINT');
 		await ours.exited();
 		hogs.kill('SIGINT');
 		const nettopCpu = ((a1 - a0) / wall) * 100;
 		const hogsCpu = ((h1 - h0) / wall) * 100;
 		report('nettop CPU', `${fmt(nettopCpu, 2)} % of a core`, `<= 1/20 of nethogs (${fmt(hogsCpu / 20, 2)} %)`, `nethogs on the same traffic: ${fmt(hogsCpu, 2)} %`);
-		void gbits;
 	} finally {
 		killAll();
 		await net.destroy();

@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { run, start } from './exec.js';
+import { after, before } from 'node:test';
+import { killAll, run, start } from './exec.js';
 
 const PREFIX = 'nettop-t';
 
@@ -131,4 +132,20 @@ export class TestNet {
 			live.delete(h.ns);
 		}
 	}
+}
+
+/**
+ * The hosts of one test file: registers hooks that remove namespaces left by
+ * an earlier run first, and at the end (also after a failure) kill every
+ * process the tests started and remove the namespaces. Returns a function
+ * that creates the two hosts on first use.
+ */
+export function testHosts(queues = 4, ipv6 = false): () => Promise<TestNet> {
+	let net: TestNet | undefined;
+	before(() => removeStaleNamespaces());
+	after(async () => {
+		killAll();
+		await net?.destroy();
+	});
+	return async () => (net ??= await TestNet.create(queues, ipv6));
 }

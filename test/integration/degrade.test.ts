@@ -1,22 +1,16 @@
 // A kernel without some tracepoints: the affected collector says why, the others keep counting.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll } from '../helpers/exec.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { testHosts } from '../helpers/netns.js';
 import { NettopProcess, programsLeft } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 
-let net: TestNet | undefined;
-before(() => removeStaleNamespaces());
-after(async () => {
-	killAll();
-	await net?.destroy();
-});
+const hosts = testHosts(2);
 
 test('without sock_send_length/sock_recv_length: tcp is unavailable with the reason, nic, rtt and retrans go on', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net = await TestNet.create(2);
+	const net = await hosts();
 	const { a, b } = net;
 	// NETTOP_HIDE_TRACEPOINTS makes nettop see this kernel as one without them.
 	const env = { ...process.env, NETTOP_HIDE_TRACEPOINTS: 'sock_send_length,sock_recv_length' };

@@ -1,9 +1,9 @@
 // Names chosen by an attacker (a process or interface named with ESC and BEL) never reach the terminal or JSON raw.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll, start, exited } from '../helpers/exec.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { start, exited } from '../helpers/exec.js';
+import { testHosts } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { receiver } from '../helpers/peers.js';
 import { Tmux } from '../helpers/tmux.js';
@@ -13,16 +13,11 @@ const SHOWN_COMM = '?[31mevil?';
 const EVIL_IF = 'e\x1b[7mv\x07';
 const SHOWN_IF = 'e?[7mv?';
 
-let net: TestNet | undefined;
+const hosts = testHosts(2);
 let tmux: Tmux | undefined;
-before(() => removeStaleNamespaces());
 afterEach(async () => {
 	await tmux?.kill();
 	tmux = undefined;
-});
-after(async () => {
-	killAll();
-	await net?.destroy();
 });
 
 /** A Python sender that renames itself (prctl PR_SET_NAME) before it connects and sends. */
@@ -40,7 +35,7 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]|\\u00(0[0-8bcef]|1[0-9a-f
 
 test('a process named with ESC and BEL: sanitised in JSON, plain text and the UI', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net ??= await TestNet.create(2);
+	const net = await hosts();
 	const { a, b } = net;
 	const r = await receiver(net, b, 7701);
 	const nettop = new NettopProcess(['--json', '-i', '0.5']);
@@ -65,14 +60,14 @@ test('a process named with ESC and BEL: sanitised in JSON, plain text and the UI
 
 test('an interface named with ESC and BEL: sanitised in JSON and plain text', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net ??= await TestNet.create(2);
+	const net = await hosts();
 	const { a } = net;
 	// A second veth pair inside A, with a hostile name; UDP over it.
 	await net.exec(a, 'ip', ['link', 'add', EVIL_IF, 'type', 'veth', 'peer', 'name', 'ntpeer']);
 	await net.exec(a, 'ip', ['addr', 'add', '198.19.0.1/30', 'dev', EVIL_IF]);
 	await net.exec(a, 'ip', ['link', 'set', EVIL_IF, 'up']);
 	await net.exec(a, 'ip', ['link', 'set', 'ntpeer', 'up']);
-	const traffic = () => net!.exec(a, 'sh', ['-c', 'head -c 200000 /dev/zero | socat -u - UDP4-SENDTO:198.19.0.2:9,so-bindtodevice=' + "'" + EVIL_IF + "'"]).catch(() => undefined);
+	const traffic = () => net.exec(a, 'sh', ['-c', 'head -c 200000 /dev/zero | socat -u - UDP4-SENDTO:198.19.0.2:9,so-bindtodevice=' + "'" + EVIL_IF + "'"]).catch(() => undefined);
 	const json = new NettopProcess(['--json', '-i', '0.3']);
 	await json.waitForLines(1);
 	await traffic();
@@ -80,7 +75,7 @@ test('an interface named with ESC and BEL: sanitised in JSON and plain text', as
 	json.kill('SIGINT');
 	await json.exited();
 	assert.doesNotMatch(json.lines.join('\n'), CONTROL);
-	const names = new Set(json.json<{ nic: { ifname: string; netns: number }[] }>().flatMap((l) => l.nic).filter((n) => n.netns === net!.netnsInode(a)).map((n) => n.ifname));
+	const names = new Set(json.json<{ nic: { ifname: string; netns: number }[] }>().flatMap((l) => l.nic).filter((n) => n.netns === net.netnsInode(a)).map((n) => n.ifname));
 	assert.ok(names.has(SHOWN_IF), `interface names seen in A: ${[...names].join(', ')}`);
 
 	const plain = start(process.execPath, [CLI, '-n', '3', '-i', '0.3']);

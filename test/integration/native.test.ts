@@ -1,24 +1,18 @@
 // native/ against the real kernel: read, drain and delete map entries; read-only constants; --ms.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { BpfError } from '../../native/errors.js';
 import { nicKey, nicVal } from '../../native/layouts.js';
 import { BpfObject } from '../../native/object.js';
 import { u32 } from '../../source/collectors/decode.js';
 import { bpfDir } from '../../source/collectors/objects.js';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll } from '../helpers/exec.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { testHosts } from '../helpers/netns.js';
 import type { MapEntries } from '../../native/map.js';
 import { programsLeft, runNettop } from '../helpers/nettop.js';
 
-let net: TestNet | undefined;
-before(() => removeStaleNamespaces());
-after(async () => {
-	killAll();
-	await net?.destroy();
-});
+const hosts = testHosts(1);
 
 /** Keys of `entries` that are lo (ifindex 1) in the namespace with inode `netns`. */
 function loKeys(entries: MapEntries, netns: number): Buffer[] {
@@ -32,10 +26,10 @@ function loKeys(entries: MapEntries, netns: number): Buffer[] {
 
 test('BpfMap: readAll sees entries, drain takes them out, deleteMany removes keys', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net = await TestNet.create(1);
+	const net = await hosts();
 	const ns = net.netnsInode(net.a);
 	// Packets on lo of a namespace of our own, where nothing else talks.
-	const traffic = () => net!.exec(net!.a, 'sh', ['-c', 'head -c 20000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+	const traffic = () => net.exec(net.a, 'sh', ['-c', 'head -c 20000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
 	const obj = new BpfObject(path.join(bpfDir(), 'nic.bpf.o'));
 	try {
 		obj.load();

@@ -1,9 +1,9 @@
 // NIC collector against real traffic: per-queue TX over a 4-queue veth equals /proc/net/dev inside the namespace.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll, until } from '../helpers/exec.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { until } from '../helpers/exec.js';
+import { testHosts, type TestNet } from '../helpers/netns.js';
 import { NettopProcess, programsLeft } from '../helpers/nettop.js';
 
 interface NicRow {
@@ -17,13 +17,7 @@ interface NicRow {
 	rx_packets: number;
 }
 
-let net: TestNet | undefined;
-
-before(() => removeStaleNamespaces());
-after(async () => {
-	killAll();
-	await net?.destroy();
-});
+const hosts = testHosts(4);
 
 /** Waits until `port` is listening inside the host's namespace. */
 async function listening(n: TestNet, host: TestNet['b'], port: number): Promise<void> {
@@ -33,7 +27,7 @@ async function listening(n: TestNet, host: TestNet['b'], port: number): Promise<
 
 test('per-queue TX and RX over a 4-queue veth match /proc/net/dev within 1%', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net = await TestNet.create(4);
+	const net = await hosts();
 	const { a, b } = net;
 	const server = net.spawn(b, 'iperf3', ['-s', '-1', '-B', b.ip4, '-p', '5201']);
 	await listening(net, b, 5201);
@@ -80,7 +74,7 @@ test('per-queue TX and RX over a 4-queue veth match /proc/net/dev within 1%', as
 
 test('the same name and ifindex in two namespaces are two rows', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net ??= await TestNet.create(4);
+	const net = await hosts();
 	const { a, b } = net;
 	const nettop = new NettopProcess(['--json', '-i', '0.3']);
 	await nettop.waitForLines(1);
@@ -95,5 +89,5 @@ test('the same name and ifindex in two namespaces are two rows', async (t) => {
 	const [loA, loB] = [lo(net.netnsInode(a)), lo(net.netnsInode(b))];
 	assert.ok(loA >= 300_000 && loA < 400_000, `lo in A: ${loA}`);
 	assert.ok(loB >= 100_000 && loB < 150_000, `lo in B: ${loB}`);
-	assert.ok(rows.filter((r) => r.ifindex === 1 && (r.netns === net!.netnsInode(a) || r.netns === net!.netnsInode(b))).every((r) => r.ifname === 'lo'));
+	assert.ok(rows.filter((r) => r.ifindex === 1 && (r.netns === net.netnsInode(a) || r.netns === net.netnsInode(b))).every((r) => r.ifname === 'lo'));
 });

@@ -1,18 +1,13 @@
 // Scale: 10,000 concurrent connections and thousands of short ones per second, counted exactly, entries retired.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll, run, until } from '../helpers/exec.js';
+import { run, until } from '../helpers/exec.js';
 import { churn, holdingServer, manyConnections } from '../helpers/load.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { testHosts, type TestNet } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
 
-let net: TestNet | undefined;
-before(() => removeStaleNamespaces());
-after(async () => {
-	killAll();
-	await net?.destroy();
-});
+const hosts = testHosts(2);
 
 interface Line {
 	tcp: { pid: number; tx_bytes: number; rx_bytes: number; lport: number; rport: number }[];
@@ -26,7 +21,7 @@ async function entries(map: string): Promise<number> {
 }
 
 async function setup(): Promise<TestNet> {
-	net ??= await TestNet.create(2);
+	const net = await hosts();
 	for (const h of [net.a, net.b]) {
 		await net.exec(h, 'sysctl', ['-qw', 'net.ipv4.tcp_tw_reuse=1']);
 		await net.exec(h, 'sysctl', ['-qw', 'net.ipv4.ip_local_port_range=10000 60999']);
@@ -37,12 +32,13 @@ async function setup(): Promise<TestNet> {
 
 test('10,000 concurrent connections: every one counted, nothing lost, entries gone after close', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const { a, b } = await setup();
-	const server = await holdingServer(net!, b, 7801);
+	const net = await setup();
+	const { a, b } = net;
+	const server = await holdingServer(net, b, 7801);
 	const nettop = new NettopProcess(['--json', '-i', '1']);
 	await nettop.waitForLines(1);
 	const baseline = await entries('tcp_flows');
-	const clients = manyConnections(net!, a, b.ip4, 7801, 10_000, 4);
+	const clients = manyConnections(net, a, b.ip4, 7801, 10_000, 4);
 	await clients.waitFor('open 10000', 120_000);
 	const open = await entries('tcp_flows');
 	await clients.waitFor('closed', 60_000);
@@ -71,13 +67,14 @@ test('10,000 concurrent connections: every one counted, nothing lost, entries go
 
 test('churn of short connections: bytes of closed sockets counted exactly, the maps do not grow', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const { a, b } = await setup();
-	const server = await holdingServer(net!, b, 7802);
+	const net = await setup();
+	const { a, b } = net;
+	const server = await holdingServer(net, b, 7802);
 	const nettop = new NettopProcess(['--json', '-i', '1']);
 	await nettop.waitForLines(1);
 	// Paced at 5,000 a second: unpaced, the generator takes both cores and
 	// starves nettop itself, which then reports what it lost rather than counting it.
-	const c = churn(net!, a, b.ip4, 7802, 8, 5000);
+	const c = churn(net, a, b.ip4, 7802, 8, 5000);
 	const made = await c.done(60_000);
 	await new Promise((r) => setTimeout(r, 500));
 	await nettop.waitForLines(nettop.lines.length + 2);

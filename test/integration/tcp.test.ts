@@ -1,9 +1,8 @@
 // TCP collectors against real traffic: exact bytes per process, retransmits against TcpRetransSegs, RTT against ss.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll } from '../helpers/exec.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { testHosts } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 
@@ -36,20 +35,7 @@ interface Line {
 	retrans: { count: number; segs: number; events: RetransEvent[]; flows: (Flow & { count: number; segs: number })[] };
 }
 
-let net: TestNet;
-
-before(async () => {
-	removeStaleNamespaces();
-});
-after(async () => {
-	killAll();
-	await net?.destroy();
-});
-
-async function withNet(): Promise<TestNet> {
-	net ??= await TestNet.create(4, true);
-	return net;
-}
+const hosts = testHosts(4, true);
 
 /** Runs nettop around `work`; returns every JSON line printed from attach until after the work ended. */
 async function watch(args: string[], work: () => Promise<void>): Promise<Line[]> {
@@ -65,7 +51,8 @@ async function watch(args: string[], work: () => Promise<void>): Promise<Line[]>
 
 test('tcptop: exact bytes per process for send() and sendfile(), peeks not counted, IPv4 and IPv6', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const { a, b } = await withNet();
+	const net = await hosts();
+	const { a, b } = net;
 	const peers: Awaited<ReturnType<typeof receiver>>[] = [];
 	const lines = await watch([], async () => {
 		const r1 = await receiver(net, b, 7101, true);
@@ -99,7 +86,8 @@ test('tcptop: exact bytes per process for send() and sendfile(), peeks not count
 
 test('retransmits through a random nftables drop equal the TcpRetransSegs delta (2%) and carry the sender pid', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const { a, b } = await withNet();
+	const net = await hosts();
+	const { a, b } = net;
 	const rules = 'add table inet nettop_test\nadd chain inet nettop_test in { type filter hook input priority 0; }\nadd rule inet nettop_test in tcp dport 7103 numgen random mod 100 < 3 drop\n';
 	await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
 	let s: ReturnType<typeof sender> | undefined;
@@ -139,7 +127,8 @@ function count(items: string[]): Record<string, number> {
 
 test('RTT histogram fills, and the flow median slot holds or neighbours the rtt ss -tin reports', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const { a, b } = await withNet();
+	const net = await hosts();
+	const { a, b } = net;
 	let ssRttUs = 0;
 	let s: ReturnType<typeof sender> | undefined;
 	const lines = await watch([], async () => {
@@ -171,7 +160,8 @@ test('RTT histogram fills, and the flow median slot holds or neighbours the rtt 
 
 test('-P keeps only connections with that port, in every TCP output', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const { a, b } = await withNet();
+	const net = await hosts();
+	const { a, b } = net;
 	const lines = await watch(['-P', '7105'], async () => {
 		const r1 = await receiver(net, b, 7105);
 		const r2 = await receiver(net, b, 7106);

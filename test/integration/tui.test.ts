@@ -1,24 +1,18 @@
 // End to end: the real nettop in tmux at 80x24 against real traffic; keys, filters, quitting, signals.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { killAll, run, until } from '../helpers/exec.js';
-import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
+import { run, until } from '../helpers/exec.js';
+import { testHosts } from '../helpers/netns.js';
 import { CLI, programsLeft } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 import { Tmux } from '../helpers/tmux.js';
 
-let net: TestNet | undefined;
+const hosts = testHosts(2);
 let tmux: Tmux | undefined;
-
-before(() => removeStaleNamespaces());
 afterEach(async () => {
 	await tmux?.kill();
 	tmux = undefined;
-});
-after(async () => {
-	killAll();
-	await net?.destroy();
 });
 
 /** The nettop process tmux runs: the child of the pane's shell. */
@@ -37,7 +31,7 @@ async function nettopPid(t: Tmux): Promise<number> {
 
 test('80x24 in tmux: tabs, a port filter typed with keys, q restores the terminal and unloads', async (t) => {
 	if (!(await requireBpf(t))) return;
-	net = await TestNet.create(2);
+	const net = await hosts();
 	const { a, b } = net;
 	const r1 = await receiver(net, b, 7501);
 	const r2 = await receiver(net, b, 7502);
