@@ -4,6 +4,9 @@
 
 #include <bpf/bpf_helpers.h>
 
+/* One load the compiler may neither repeat nor merge: for fields others write concurrently. */
+#define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
+
 /*
  * Look a key up, inserting a zero value first when it is missing. Returns NULL
  * only when the map is full; the caller counts that, so nothing is lost silently.

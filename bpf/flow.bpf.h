@@ -45,6 +45,70 @@ static __always_inline struct nt_sock_owner *owner_of(struct sock *sk)
 	return bpf_sk_storage_get(&sk_owner, sk, 0, 0);
 }
 
+/*
+ * Declares a slot table (bpf/nettop.h): prefix##_vals (n values, read by
+ * userspace through mmap), prefix##_free (the ring of free slot numbers) and
+ * prefix##_ctl (its counters). n must be a power of two.
+ */
+#define SLOT_TABLE(prefix, val_type, n)                                        \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                               \
+		__uint(max_entries, n);                                         \
+		__uint(map_flags, BPF_F_MMAPABLE);                              \
+		__type(key, __u32);                                             \
+		__type(value, val_type);                                        \
+	} prefix##_vals SEC(".maps");                                           \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                               \
+		__uint(max_entries, n);                                         \
+		__uint(map_flags, BPF_F_MMAPABLE);                              \
+		__type(key, __u32);                                             \
+		__type(value, __u32);                                           \
+	} prefix##_free SEC(".maps");                                           \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                               \
+		__uint(max_entries, 1);                                         \
+		__uint(map_flags, BPF_F_MMAPABLE);                              \
+		__type(key, __u32);                                             \
+		__type(value, struct nt_slot_ctl);                              \
+	} prefix##_ctl SEC(".maps");
+
+/*
+ * A free slot of a slot table: one userspace gave back, else a never used
+ * one. -1 when all n are in use. Only for a new flow, never per packet.
+ */
+static __always_inline long slot_take(void *ctl_map, void *free_map, __u32 n)
+{
+	__u32 zero = 0;
+	struct nt_slot_ctl *ctl = bpf_map_lookup_elem(ctl_map, &zero);
+
+	if (!ctl)
+		return -1;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		__u32 head = READ_ONCE(ctl->free_head);
+		if (head == READ_ONCE(ctl->free_tail))
+			break;
+		__u32 at = head & (n - 1);
+		__u32 *slot = bpf_map_lookup_elem(free_map, &at);
+		if (!slot)
+			break;
+		__u32 s = READ_ONCE(*slot);
+		/* The entry stays until head moves past it: take it only if we move head. */
+		if (__sync_val_compare_and_swap(&ctl->free_head, head, head + 1) == head)
+			return s;
+	}
+	if (READ_ONCE(ctl->next) >= n)
+		return -1;
+	__u32 s = __sync_fetch_and_add(&ctl->next, 1);
+	return s < n ? s : -1;
+}
+
+/* Makes a slot's value visible to userspace: the cookie goes in last. */
+static __always_inline void slot_publish(__u64 *cookie_field, __u64 cookie)
+{
+	__sync_lock_test_and_set(cookie_field, cookie);
+}
+
 /* Fills a flow_id from the sock_common shared by full and request sockets. */
 static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_flow_id *id)
 {

@@ -69,8 +69,12 @@ _Static_assert(sizeof(struct nt_nic_name) == 16, "nt_nic_name layout");
 struct nt_sock_owner {
 	__u32 pid; /* tgid */
 	__u8 comm[16];
+	/* Where this socket's counters are (slot + 1; 0: none yet), to skip the index. */
+	__u32 tcp_pid;  /* the process tcp_slot counts (a socket can have several) */
+	__u32 tcp_slot;
+	__u32 rtt_slot;
 };
-_Static_assert(sizeof(struct nt_sock_owner) == 20, "nt_sock_owner layout");
+_Static_assert(sizeof(struct nt_sock_owner) == 32, "nt_sock_owner layout");
 
 /* A TCP connection as its socket names it. Ports in host order. */
 struct nt_flow_id {
@@ -85,6 +89,25 @@ struct nt_flow_id {
 _Static_assert(sizeof(struct nt_flow_id) == 44, "nt_flow_id layout");
 
 /*
+ * Slot tables: per-flow values live in <prefix>_vals, an ARRAY created
+ * BPF_F_MMAPABLE that userspace reads in place (no syscall, no copy). A slot
+ * whose cookie is 0 is free; the kernel writes the cookie last, once the rest
+ * is set. Free slots come from <prefix>_free, a ring of slot numbers that
+ * userspace fills (free_tail) and the programs take from (free_head, with
+ * compare-and-swap); then from next, which only grows. A program that loses
+ * a race to create the same flow marks its slot SLOT_ORPHAN; userspace frees it.
+ */
+struct nt_slot_ctl {
+	__u32 next;      /* slots below this have been used */
+	__u32 free_head; /* kernel: next entry of <prefix>_free to take */
+	__u32 free_tail; /* userspace: next entry of <prefix>_free to fill */
+	__u32 _pad;
+};
+_Static_assert(sizeof(struct nt_slot_ctl) == 16, "nt_slot_ctl layout");
+
+#define SLOT_ORPHAN (~0ULL)
+
+/*
  * <object>_closed: RINGBUF of __u64 socket cookies, written by
  * tcp_destroy_sock. Userspace reads the final counters of those sockets once
  * more, then deletes their entries: that is how flow entries die.
@@ -94,12 +117,13 @@ _Static_assert(sizeof(struct nt_flow_id) == 44, "nt_flow_id layout");
 /* ---- tcp.bpf.c: bytes per process and connection ------------------------ */
 
 /*
- * tcp_flows: HASH (not preallocated: memory follows the live sockets),
- * monotonic per (socket cookie, pid); deleted by userspace after the socket's
- * close record. Failed inserts count as LOST_ENTRY. Sized for a churn of
- * tens of thousands of sockets per interval.
+ * tcp_vals: slot table of monotonic counters per (socket cookie, pid);
+ * tcp_index: HASH (cookie, pid) -> slot, for the first send of a process on a
+ * socket (later ones find the slot in sk_owner). Both freed by userspace after
+ * the socket's close record. A flow that finds no slot counts as LOST_ENTRY.
+ * Sized for tens of thousands of live sockets plus an interval's churn.
  */
-#define TCP_MAX_FLOWS 131072
+#define TCP_MAX_FLOWS 65536 /* a power of two: the free ring wraps with a mask */
 
 struct nt_tcp_key {
 	__u64 cookie; /* bpf_get_socket_cookie(): unique, never reused */
@@ -109,26 +133,28 @@ struct nt_tcp_key {
 _Static_assert(sizeof(struct nt_tcp_key) == 16, "nt_tcp_key layout");
 
 struct nt_tcp_val {
+	__u64 cookie; /* 0: free slot; written last */
 	__u64 tx_bytes;
 	__u64 rx_bytes;
 	struct nt_flow_id id;
+	__u32 pid;
 	__u8 comm[16];
-	__u32 _pad;
 };
-_Static_assert(sizeof(struct nt_tcp_val) == 80, "nt_tcp_val layout");
+_Static_assert(sizeof(struct nt_tcp_val) == 88, "nt_tcp_val layout");
 
 /* ---- rtt.bpf.c: smoothed RTT log2 histograms per flow -------------------- */
 
 /*
- * rtt_flows: HASH (not preallocated) keyed by socket cookie (__u64),
- * monotonic; deleted by userspace after the close record. Slot i counts srtt
- * in [2^i, 2^(i+1)), slot 0 also 0; in microseconds, or milliseconds when
- * targ_ms is set.
+ * rtt_vals: slot table of monotonic histograms per socket (found through
+ * sk_owner's rtt_slot); freed by userspace after the close record. Slot i
+ * counts srtt in [2^i, 2^(i+1)), slot 0 also 0; in microseconds, or
+ * milliseconds when targ_ms is set.
  */
-#define RTT_MAX_FLOWS 131072
+#define RTT_MAX_FLOWS 65536 /* a power of two */
 #define RTT_SLOTS 27
 
 struct nt_rtt_val {
+	__u64 cookie; /* 0: free slot; written last */
 	__u64 count;
 	__u64 sum;
 	struct nt_flow_id id;
@@ -137,7 +163,7 @@ struct nt_rtt_val {
 	__u32 slots[RTT_SLOTS];
 	__u32 _pad;
 };
-_Static_assert(sizeof(struct nt_rtt_val) == 192, "nt_rtt_val layout");
+_Static_assert(sizeof(struct nt_rtt_val) == 200, "nt_rtt_val layout");
 
 /* ---- retrans.bpf.c: one event per retransmit ------------------------------ */
 

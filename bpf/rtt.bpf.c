@@ -8,13 +8,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set before load: slots in milliseconds instead of microseconds (tcprtt -m). */
 const volatile __u8 targ_ms = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RTT_MAX_FLOWS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u64); /* socket cookie */
-	__type(value, struct nt_rtt_val);
-} rtt_flows SEC(".maps");
+SLOT_TABLE(rtt, struct nt_rtt_val, RTT_MAX_FLOWS)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -27,6 +21,49 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } rtt_lost SEC(".maps");
+
+/* The socket's slot, found through sk_owner (created on its first sample). */
+static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u64 cookie)
+{
+	struct nt_sock_owner *owner = bpf_sk_storage_get(&sk_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	struct nt_rtt_val *val;
+	__u32 s;
+
+	if (!owner)
+		goto lost;
+	__u32 known = READ_ONCE(owner->rtt_slot);
+	if (known) {
+		s = known - 1;
+		val = bpf_map_lookup_elem(&rtt_vals, &s);
+		if (val && val->cookie == cookie)
+			return val;
+	}
+	/* First sample, or the slot was retired while the socket sat idle. */
+	long taken = slot_take(&rtt_ctl, &rtt_free, RTT_MAX_FLOWS);
+	if (taken < 0)
+		goto lost;
+	s = taken;
+	val = bpf_map_lookup_elem(&rtt_vals, &s);
+	if (!val)
+		goto lost;
+	val->count = 0;
+	val->sum = 0;
+	val->pid = 0;
+	__builtin_memset(val->slots, 0, sizeof(val->slots));
+	flow_id_of(&sk->__sk_common, &val->id);
+	if (__sync_val_compare_and_swap(&owner->rtt_slot, known, s + 1) != known) {
+		/* Another CPU created it first: use theirs. */
+		slot_publish(&val->cookie, SLOT_ORPHAN);
+		s = READ_ONCE(owner->rtt_slot) - 1;
+		val = bpf_map_lookup_elem(&rtt_vals, &s);
+		return val && val->cookie == cookie ? val : NULL;
+	}
+	slot_publish(&val->cookie, cookie);
+	return val;
+lost:
+	count_lost(&rtt_lost, LOST_ENTRY);
+	return NULL;
+}
 
 /*
  * One RTT sample: srtt_us holds 8 times the smoothed RTT (RFC 6298 fixed
@@ -43,17 +80,9 @@ static __always_inline int on_segment(struct sock *sk)
 		srtt /= 1000;
 
 	__u64 cookie = bpf_get_socket_cookie(sk);
-	struct nt_rtt_val *val = bpf_map_lookup_elem(&rtt_flows, &cookie);
-	if (!val) {
-		struct nt_rtt_val init = {};
-		flow_id_of(&sk->__sk_common, &init.id);
-		bpf_map_update_elem(&rtt_flows, &cookie, &init, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&rtt_flows, &cookie);
-		if (!val) {
-			count_lost(&rtt_lost, LOST_ENTRY);
-			return 0;
-		}
-	}
+	struct nt_rtt_val *val = rtt_flow(sk, cookie);
+	if (!val)
+		return 0;
 	if (!val->pid) {
 		/* Learn the owner once it has been stamped (first send/receive). */
 		struct nt_sock_owner *owner = owner_of(sk);

@@ -7,13 +7,15 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define MSG_PEEK 2
 
+SLOT_TABLE(tcp, struct nt_tcp_val, TCP_MAX_FLOWS)
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TCP_MAX_FLOWS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nt_tcp_key);
-	__type(value, struct nt_tcp_val);
-} tcp_flows SEC(".maps");
+	__type(value, __u32); /* slot in tcp_vals */
+} tcp_index SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -27,6 +29,72 @@ struct {
 	__type(value, __u64);
 } tcp_lost SEC(".maps");
 
+/* The slot of (cookie, pid) if it still holds that flow, else NULL. */
+static __always_inline struct nt_tcp_val *tcp_slot(__u32 s, __u64 cookie, __u32 pid)
+{
+	struct nt_tcp_val *val = bpf_map_lookup_elem(&tcp_vals, &s);
+	return val && val->cookie == cookie && val->pid == pid ? val : NULL;
+}
+
+/*
+ * The first send or receive of a process on a socket (or the first since
+ * sk_owner's cache moved to another process): find the flow through the index
+ * or create it, and remember its slot in sk_owner.
+ */
+static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u32 pid)
+{
+	struct nt_tcp_key key = { .cookie = cookie, .pid = pid };
+	struct nt_sock_owner *owner = stamp_owner(sk);
+	struct nt_tcp_val *val = NULL;
+	__u32 *at = bpf_map_lookup_elem(&tcp_index, &key);
+	__u32 s;
+
+	if (at) {
+		s = *at;
+		val = tcp_slot(s, cookie, pid);
+		if (!val) /* its slot was retired while idle */
+			bpf_map_delete_elem(&tcp_index, &key);
+	}
+	if (!val) {
+		long taken = slot_take(&tcp_ctl, &tcp_free, TCP_MAX_FLOWS);
+		if (taken < 0)
+			goto lost;
+		s = taken;
+		val = bpf_map_lookup_elem(&tcp_vals, &s);
+		if (!val)
+			goto lost;
+		val->tx_bytes = 0;
+		val->rx_bytes = 0;
+		val->pid = pid;
+		flow_id_of(&sk->__sk_common, &val->id);
+		if (owner && owner->pid == pid)
+			__builtin_memcpy(val->comm, owner->comm, sizeof(val->comm));
+		else
+			bpf_get_current_comm(val->comm, sizeof(val->comm));
+		if (bpf_map_update_elem(&tcp_index, &key, &s, BPF_NOEXIST)) {
+			/* Another CPU created this flow first, or the index is full. */
+			slot_publish(&val->cookie, SLOT_ORPHAN);
+			at = bpf_map_lookup_elem(&tcp_index, &key);
+			if (!at)
+				goto lost;
+			s = *at;
+			val = tcp_slot(s, cookie, pid);
+			if (!val)
+				goto lost;
+		} else {
+			slot_publish(&val->cookie, cookie);
+		}
+	}
+	if (owner) {
+		owner->tcp_pid = pid;
+		owner->tcp_slot = s + 1;
+	}
+	return val;
+lost:
+	count_lost(&tcp_lost, LOST_ENTRY);
+	return NULL;
+}
+
 static __always_inline void count(struct sock *sk, int ret, int rx)
 {
 	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP)
@@ -36,30 +104,18 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 		return;
 
 	/* Process context: the current task is the one moving the bytes. */
-	struct nt_tcp_key key = {
-		.cookie = bpf_get_socket_cookie(sk),
-		.pid = bpf_get_current_pid_tgid() >> 32,
-	};
-	struct nt_tcp_val *val = bpf_map_lookup_elem(&tcp_flows, &key);
-	if (!val) {
-		/*
-		 * A process starts using the socket: stamp it as the owner here
-		 * only, so the per-call path is one lookup and one add.
-		 */
-		struct nt_sock_owner *owner = stamp_owner(sk);
-		struct nt_tcp_val init = {};
-		flow_id_of(&sk->__sk_common, &init.id);
-		if (owner && owner->pid == key.pid)
-			__builtin_memcpy(init.comm, owner->comm, sizeof(init.comm));
-		else
-			bpf_get_current_comm(init.comm, sizeof(init.comm));
-		bpf_map_update_elem(&tcp_flows, &key, &init, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&tcp_flows, &key);
-		if (!val) {
-			count_lost(&tcp_lost, LOST_ENTRY);
-			return;
-		}
-	}
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	struct nt_tcp_val *val = NULL;
+	struct nt_sock_owner *owner = owner_of(sk);
+
+	/* The usual path: sk_owner knows the slot; no hashing. */
+	if (owner && owner->tcp_pid == pid && owner->tcp_slot)
+		val = tcp_slot(owner->tcp_slot - 1, cookie, pid);
+	if (!val)
+		val = tcp_flow(sk, cookie, pid);
+	if (!val)
+		return;
 	if (rx)
 		__sync_fetch_and_add(&val->rx_bytes, ret);
 	else

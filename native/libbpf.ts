@@ -86,6 +86,9 @@ function bind() {
 		libbpf_set_print: f('void *libbpf_set_print(nettop_libbpf_print_fn *fn)'),
 		libbpf_strerror: f('int libbpf_strerror(int err, _Out_ uint8_t *buf, size_t size)'),
 		vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, void *fmt, void *args)'),
+		// maps created BPF_F_MMAPABLE, read and written in place
+		mmap: libc.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)'),
+		munmap: libc.func('int munmap(void *addr, size_t length)'),
 	};
 }
 

@@ -1,6 +1,19 @@
 // BpfMap: read, drain and delete entries of a loaded map (batch ops where the kernel has them).
 import { BpfError, check } from './errors.js';
-import { lib } from './libbpf.js';
+import { koffi, lib } from './libbpf.js';
+
+const PROT_READ = 1;
+const PROT_WRITE = 2;
+const MAP_SHARED = 1;
+const MAP_FAILED = 2n ** 64n - 1n;
+
+/** A map's values mapped into this process (BpfMap.mmap); unmap() before the map is closed. */
+export interface MappedValues {
+	readonly buffer: ArrayBuffer;
+	/** Bytes from one value to the next. */
+	readonly stride: number;
+	unmap(): void;
+}
 
 /** BPF map types whose values are per CPU (enum bpf_map_type). */
 const PERCPU_TYPES = new Set([5 /* PERCPU_HASH */, 6 /* PERCPU_ARRAY */, 10 /* LRU_PERCPU_HASH */]);
@@ -84,6 +97,29 @@ export class BpfMap {
 	 */
 	drain(): MapEntries {
 		return this.read(true);
+	}
+
+	/**
+	 * The values of an ARRAY map created BPF_F_MMAPABLE, mapped into this
+	 * process: reads and writes go straight to the kernel's memory, with no
+	 * syscall and no copy. Value i is at i * round_up(valueSize, 8).
+	 */
+	mmap(): MappedValues {
+		if (!ARRAY_TYPES.has(this.type) || this.cpus !== 1) throw new BpfError('mmap', 22 /* EINVAL */, this.name);
+		const stride = Math.ceil(this.valueSize / 8) * 8;
+		const bytes = stride * this.maxEntries; // the kernel rounds the mapping up to whole pages
+		const l = lib();
+		const addr = l.mmap(null, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, this.fd, 0) as bigint | null;
+		if (addr === null || addr === MAP_FAILED) throw new BpfError('mmap', koffi.errno(), this.name);
+		let mapped = true;
+		return {
+			buffer: koffi.view(addr, bytes),
+			stride,
+			unmap: () => {
+				if (mapped) l.munmap(addr, bytes);
+				mapped = false;
+			},
+		};
 	}
 
 	/** bpf_map_lookup_elem for one key into `value` (valueStride bytes); false when the key is absent. */

@@ -1,31 +1,71 @@
-// RTT collector: cumulative log2 histograms of smoothed RTT per TCP flow from rtt.bpf.o.
+// RTT collector: cumulative log2 histograms of smoothed RTT per TCP flow, read in place from rtt.bpf.o's slot table.
 import * as L from '../../native/layouts.js';
-import type { BpfMap, MapEntries } from '../../native/map.js';
+import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
-import { cstring, field, keyAt, u32, writeU64 } from './decode.js';
-import { FlowTable } from './flow-table.js';
-import { decodeFlowId, withFlow, type OwnedFlow } from './flows.js';
+import { cstring, u32, u64 } from './decode.js';
+import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
+import { SlotTable, slotCookie, wordsU64 } from './slots.js';
 
-/** One flow's RTT samples since nettop first saw it; slot i counts [2^i, 2^(i+1)). */
-export interface RttCounter extends OwnedFlow {
+const SLOTS = L.RTT_SLOTS;
+
+/** A socket's flow and owner (pid 0 until it is known): shared by every read while it holds. */
+export interface RttFlow extends OwnedFlow {
 	readonly cookie: number;
+}
+
+/** One flow's samples as a record (tests and small callers); slot i counts [2^i, 2^(i+1)). */
+export interface RttCounter extends RttFlow {
 	readonly count: number;
 	readonly sum: number;
 	readonly slots: Readonly<ArrayLike<number>>;
 }
 
+/**
+ * RTT samples per flow since nettop first saw it, in columns: entry i is
+ * flows[i], count[i], sum[i] and hist[i*27 .. i*27+27). `slot` ascending, as
+ * in TcpSnapshot.
+ */
 export interface RttSnapshot {
 	readonly unit: 'usecs' | 'msecs';
-	readonly counters: readonly RttCounter[];
+	readonly count: number;
+	readonly flows: readonly RttFlow[];
+	readonly slot: Uint32Array;
+	readonly samples: Float64Array;
+	readonly sum: Float64Array;
+	readonly hist: Uint32Array;
 	readonly lost: number;
 }
 
+/** A snapshot from records, slots given by `slotOf` (tests). */
+export function rttSnapshot(counters: readonly RttCounter[], unit: 'usecs' | 'msecs' = 'usecs', lost = 0, slotOf: (c: RttCounter, i: number) => number = (_c, i) => i): RttSnapshot {
+	const order = counters.map((c, i) => ({ c, slot: slotOf(c, i) })).sort((a, b) => a.slot - b.slot);
+	const hist = new Uint32Array(order.length * SLOTS);
+	order.forEach(({ c }, i) => hist.set(Array.from(c.slots).slice(0, SLOTS), i * SLOTS));
+	return {
+		unit,
+		count: order.length,
+		flows: order.map(({ c }) => c),
+		slot: Uint32Array.from(order, (o) => o.slot),
+		samples: Float64Array.from(order, (o) => o.c.count),
+		sum: Float64Array.from(order, (o) => o.c.sum),
+		hist,
+		lost,
+	};
+}
+
+const V = L.rttVal.fields;
+const COUNT = V.count.offset / 4;
+const SUM = V.sum.offset / 4;
+const PID = V.pid.offset / 4;
+const HIST = V.slots.offset / 4;
+
 export class RttCollector {
-	private readonly flows: FlowTable<RttCounter>;
+	private readonly table: SlotTable;
 	private readonly unit: 'usecs' | 'msecs';
 	private readonly obj: BpfObject;
+	private known: (RttFlow | undefined)[] = [];
 
 	constructor(options: { ms?: boolean; owners?: BpfMap } = {}) {
 		this.unit = options.ms ? 'msecs' : 'usecs';
@@ -37,67 +77,53 @@ export class RttCollector {
 				useOwners(obj, OWNER_PROGRAMS.rtt, options.owners);
 			},
 		});
-		this.flows = new FlowTable<RttCounter>(this.obj, {
-			map: 'rtt_flows',
-			closedRing: 'rtt_closed',
-			lostMap: 'rtt_lost',
+		this.table = new SlotTable(this.obj, {
+			prefix: 'rtt',
 			value: L.rttVal,
-			decode: (entries, seen) => decodeRttCounters(entries, seen),
-			version: (c) => c.count,
-			writeKey: (c, key) => writeU64(key, 0, c.cookie),
-			id: (c) => c.cookie,
+			version: (w, s) => wordsU64(w, s * this.table.wordsPerSlot + COUNT),
 		});
 	}
 
 	read(now: number): RttSnapshot {
-		const { entries, lost } = this.flows.read(now);
-		return { unit: this.unit, counters: entries, lost };
+		const scan = this.table.scan(now);
+		const { words, wordsPerSlot: step } = scan;
+		const n = scan.count;
+		const flows = new Array<RttFlow>(n);
+		const slot = scan.slots.slice(0, n);
+		const samples = new Float64Array(n);
+		const sum = new Float64Array(n);
+		const hist = new Uint32Array(n * SLOTS);
+		for (let i = 0; i < n; i++) {
+			const s = slot[i]!;
+			const base = s * step;
+			// The slots first: the kernel adds to a slot just before the count, so
+			// a count read after them seldom misses a sample they hold.
+			for (let k = 0, from = base + HIST, to = i * SLOTS; k < SLOTS; k++) hist[to + k] = words[from + k]!;
+			samples[i] = wordsU64(words, base + COUNT);
+			sum[i] = wordsU64(words, base + SUM);
+			let flow = this.known[s];
+			// Addresses never change; the owner is learned once: decoded again only when either moves.
+			if (!flow || flow.cookie !== slotCookie(words, base) || flow.pid !== words[base + PID]) {
+				flow = decodeRttFlow(this.table.bytes, base * 4);
+				this.known[s] = flow;
+			}
+			flows[i] = flow;
+		}
+		this.table.release();
+		return { unit: this.unit, count: n, flows, slot, samples, sum, hist, lost: scan.lost };
 	}
 
 	close(): void {
-		this.flows.close();
+		this.table.close();
 		this.obj.close();
 	}
 }
 
-/** A Uint32Array over `buf` when its layout allows (aligned, host order is the map's), else undefined. */
-function hostU32(buf: Buffer): Uint32Array | undefined {
-	return buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 4)) : undefined;
-}
-
-/**
- * rtt_flows entries (key: socket cookie) as counters. With `seen` (the last
- * read's counters by cookie), a flow's addresses are reused, and its comm too
- * while its owner is the same.
- */
-export function decodeRttCounters(entries: MapEntries, seen?: ReadonlyMap<number | string, RttCounter>): RttCounter[] {
-	const v = L.rttVal.fields;
-	const out: RttCounter[] = [];
-	// The slots as u32s in place (host order, 4-byte aligned), without a call per slot.
-	const words = hostU32(entries.values);
-	for (let i = 0; i < entries.count; i++) {
-		const base = i * entries.valueStride;
-		const cookie = field(keyAt(entries, i), 0, { offset: 0, size: 8, type: 'u64' });
-		const count = field(entries.values, base, v.count);
-		const known = seen?.get(cookie);
-		// Unchanged since the last read: the same record does.
-		if (known && known.count === count) {
-			out.push(known);
-			continue;
-		}
-		const pid = field(entries.values, base, v.pid);
-		let slots: ArrayLike<number>;
-		if (words) {
-			const first = (base + v.slots.offset) / 4;
-			slots = words.slice(first, first + L.RTT_SLOTS);
-		} else {
-			const copy = new Array<number>(L.RTT_SLOTS);
-			for (let s = 0; s < L.RTT_SLOTS; s++) copy[s] = u32(entries.values, base + v.slots.offset + s * 4);
-			slots = copy;
-		}
-		const id = known ?? decodeFlowId(entries.values, base + v.id.offset);
-		const comm = known && known.pid === pid ? known.comm : cstring(entries.values, base + v.comm.offset, v.comm.size);
-		out.push(withFlow({ cookie, pid, comm, count, sum: field(entries.values, base, v.sum), slots }, id));
-	}
-	return out;
+/** The flow an rtt_vals value at byte `base` holds. */
+export function decodeRttFlow(bytes: Buffer, base: number): RttFlow {
+	const flow = decodeFlowId(bytes, base + V.id.offset) as RttFlow & { cookie: number; pid: number; comm: string };
+	flow.cookie = u64(bytes, base + V.cookie.offset);
+	flow.pid = u32(bytes, base + V.pid.offset);
+	flow.comm = flow.pid ? cstring(bytes, base + V.comm.offset, V.comm.size) : '';
+	return flow;
 }

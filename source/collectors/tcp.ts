@@ -1,36 +1,68 @@
-// tcptop collector: cumulative bytes sent and received per (socket, process) from tcp.bpf.o.
+// tcptop collector: cumulative bytes sent and received per (socket, process), read in place from tcp.bpf.o's slot table.
 import * as L from '../../native/layouts.js';
-import type { BpfMap, MapEntries } from '../../native/map.js';
+import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
-import { cstring, field, keyAt, writeU32, writeU64 } from './decode.js';
-import { FlowTable } from './flow-table.js';
-import { decodeFlowId, withFlow, type OwnedFlow } from './flows.js';
+import { cstring, u32, u64, writeU32, writeU64 } from './decode.js';
+import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
+import { SlotTable, slotCookie, wordsU64 } from './slots.js';
 
-/** Bytes one process moved on one connection since nettop first saw it do so. */
-export interface TcpCounter extends OwnedFlow {
+/** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
+export interface TcpFlow extends OwnedFlow {
 	readonly cookie: number;
+}
+
+/** A flow and its cumulative bytes, as one record (tests and small callers). */
+export interface TcpCounter extends TcpFlow {
 	readonly tx_bytes: number;
 	readonly rx_bytes: number;
 }
 
+/**
+ * Bytes moved per flow since nettop first saw it, in columns: entry i is
+ * flows[i], tx[i], rx[i]. `slot` (ascending) places each entry in the kernel's
+ * table, so two reads are matched entry by entry without hashing.
+ */
 export interface TcpSnapshot {
-	readonly counters: readonly TcpCounter[];
+	readonly count: number;
+	readonly flows: readonly TcpFlow[];
+	readonly slot: Uint32Array;
+	readonly tx: Float64Array;
+	readonly rx: Float64Array;
 	readonly lost: number;
 }
 
-/**
- * Identifies one process on one socket: a number (cheap to hash) while the
- * cookie stays below 2^31, as it does for the first two billion sockets since boot.
- */
-export function tcpId(c: { cookie: number; pid: number }): number | string {
-	return c.cookie < 2 ** 31 ? c.cookie * 2 ** 22 + c.pid : `${c.cookie}:${c.pid}`;
+/** A snapshot from records, slots given by `slotOf` (tests, and callers without a kernel table). */
+export function tcpSnapshot(counters: readonly TcpCounter[], lost = 0, slotOf: (c: TcpCounter, i: number) => number = (_c, i) => i): TcpSnapshot {
+	const order = counters.map((c, i) => ({ c, slot: slotOf(c, i) })).sort((a, b) => a.slot - b.slot);
+	return {
+		count: order.length,
+		flows: order.map(({ c }) => c),
+		slot: Uint32Array.from(order, (o) => o.slot),
+		tx: Float64Array.from(order, (o) => o.c.tx_bytes),
+		rx: Float64Array.from(order, (o) => o.c.rx_bytes),
+		lost,
+	};
 }
+
+/** Entry i of a snapshot as one record. */
+export function tcpCounter(s: TcpSnapshot, i: number): TcpCounter {
+	return { ...s.flows[i]!, tx_bytes: s.tx[i]!, rx_bytes: s.rx[i]! };
+}
+
+const V = L.tcpVal.fields;
+const TX = V.tx_bytes.offset / 4;
+const RX = V.rx_bytes.offset / 4;
+const PID = V.pid.offset / 4;
 
 export class TcpCollector {
 	/** The socket-owner map, for the RTT and retransmit objects to share. */
 	readonly owners: BpfMap;
-	private readonly flows: FlowTable<TcpCounter>;
+	private readonly table: SlotTable;
+	private readonly index: BpfMap;
+	/** The flow each slot held at the last read. */
+	private known: (TcpFlow | undefined)[] = [];
+	private indexKeys = Buffer.alloc(0);
 
 	constructor(
 		private readonly obj: BpfObject = openObject('tcp', {
@@ -39,50 +71,72 @@ export class TcpCollector {
 		}),
 	) {
 		this.owners = obj.map('sk_owner', undefined, L.sockOwner);
-		this.flows = new FlowTable<TcpCounter>(obj, {
-			map: 'tcp_flows',
-			closedRing: 'tcp_closed',
-			lostMap: 'tcp_lost',
-			key: L.tcpKey,
+		this.index = obj.map('tcp_index', L.tcpKey);
+		this.table = new SlotTable(obj, {
+			prefix: 'tcp',
 			value: L.tcpVal,
-			decode: (entries, seen) => decodeTcpCounters(entries, seen),
-			version: (c) => c.tx_bytes + c.rx_bytes,
-			writeKey: (c, key) => {
-				writeU64(key, L.tcpKey.fields.cookie.offset, c.cookie);
-				writeU32(key, L.tcpKey.fields.pid.offset, c.pid);
+			version: (w, s) => {
+				const base = s * this.table.wordsPerSlot;
+				return wordsU64(w, base + TX) + wordsU64(w, base + RX);
 			},
-			id: tcpId,
+			retire: (slots, n) => this.unindex(slots, n),
 		});
 	}
 
 	read(now: number): TcpSnapshot {
-		const { entries, lost } = this.flows.read(now);
-		return { counters: entries, lost };
+		const scan = this.table.scan(now);
+		const { words, wordsPerSlot: step } = scan;
+		const n = scan.count;
+		const flows = new Array<TcpFlow>(n);
+		const slot = scan.slots.slice(0, n);
+		const tx = new Float64Array(n);
+		const rx = new Float64Array(n);
+		for (let i = 0; i < n; i++) {
+			const s = slot[i]!;
+			const base = s * step;
+			tx[i] = wordsU64(words, base + TX);
+			rx[i] = wordsU64(words, base + RX);
+			let flow = this.known[s];
+			// A socket's addresses and comm never change: decoded when the slot gets a new flow only.
+			if (!flow || flow.cookie !== slotCookie(words, base) || flow.pid !== words[base + PID]) {
+				flow = decodeTcpFlow(this.table.bytes, s * step * 4);
+				this.known[s] = flow;
+			}
+			flows[i] = flow;
+		}
+		this.table.release();
+		return { count: n, flows, slot, tx, rx, lost: scan.lost };
 	}
 
 	close(): void {
-		this.flows.close();
+		this.table.close();
 		this.obj.close();
+	}
+
+	/** Deletes the index entries (cookie, pid) of slots about to be freed. */
+	private unindex(slots: Uint32Array, n: number): void {
+		const size = this.index.keySize;
+		if (this.indexKeys.length < n * size) this.indexKeys = Buffer.alloc(n * size * 2);
+		this.indexKeys.fill(0, 0, n * size);
+		const { words, wordsPerSlot: step } = this.table;
+		let keys = 0;
+		for (let i = 0; i < n; i++) {
+			const base = slots[i]! * step;
+			const cookie = slotCookie(words, base);
+			if (cookie >= 2 ** 64 - 1) continue; // an orphan was never indexed
+			writeU64(this.indexKeys, keys * size + L.tcpKey.fields.cookie.offset, cookie);
+			writeU32(this.indexKeys, keys * size + L.tcpKey.fields.pid.offset, words[base + PID]!);
+			keys++;
+		}
+		if (keys > 0) this.index.deleteMany(this.indexKeys, keys);
 	}
 }
 
-/**
- * tcp_flows entries as counters. A socket's addresses and comm never change,
- * so with `seen` (the counters of the last read, by tcpId) they are reused,
- * not decoded again: with tens of thousands of flows that is most of the work.
- */
-export function decodeTcpCounters(entries: MapEntries, seen?: ReadonlyMap<number | string, TcpCounter>): TcpCounter[] {
-	const k = L.tcpKey.fields;
-	const v = L.tcpVal.fields;
-	const out: TcpCounter[] = [];
-	for (let i = 0; i < entries.count; i++) {
-		const key = keyAt(entries, i);
-		const base = i * entries.valueStride;
-		const cookie = field(key, 0, k.cookie);
-		const pid = field(key, 0, k.pid);
-		const known = seen?.get(tcpId({ cookie, pid }));
-		const id = known ?? { comm: cstring(entries.values, base + v.comm.offset, v.comm.size), ...decodeFlowId(entries.values, base + v.id.offset) };
-		out.push(withFlow({ cookie, pid, comm: id.comm, tx_bytes: field(entries.values, base, v.tx_bytes), rx_bytes: field(entries.values, base, v.rx_bytes) }, id));
-	}
-	return out;
+/** The flow a tcp_vals value at byte `base` holds. */
+export function decodeTcpFlow(bytes: Buffer, base: number): TcpFlow {
+	const flow = decodeFlowId(bytes, base + V.id.offset) as TcpFlow & { cookie: number; pid: number; comm: string };
+	flow.cookie = u64(bytes, base + V.cookie.offset);
+	flow.pid = u32(bytes, base + V.pid.offset);
+	flow.comm = cstring(bytes, base + V.comm.offset, V.comm.size);
+	return flow;
 }

@@ -12,7 +12,7 @@ export function slotRange(i: number): { lo: number; hi: number } {
 }
 
 /** Slots from 0 to the highest non-empty one, with their ranges. */
-export function buckets(slots: readonly number[]): Bucket[] {
+export function buckets(slots: ArrayLike<number>): Bucket[] {
 	let last = slots.length - 1;
 	while (last >= 0 && slots[last] === 0) last--;
 	const out: Bucket[] = [];

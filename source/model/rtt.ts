@@ -1,10 +1,11 @@
 // RTT model: one interval's histograms, overall, per remote address and per flow.
 import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
-import type { RttCounter } from '../collectors/rtt.js';
+import type { RttFlow, RttSnapshot } from '../collectors/rtt.js';
 import { counterDelta } from './counters.js';
-import { matches, type Filter } from './filter.js';
+import { isFiltering, matches, type Filter } from './filter.js';
 import { buckets, percentiles, type Bucket } from './histogram.js';
-import { indexBy } from './index.js';
+import { byKeyDescending } from './order.js';
+import { matchSlots } from './slots.js';
 
 const RTT_SLOTS = 27; // bpf/nettop.h
 
@@ -19,12 +20,12 @@ export interface RttStats {
 }
 
 /** Per flow: the figures without the buckets (a line each in JSON and the UI). */
-export interface RttFlow extends OwnedFlow, Omit<RttStats, 'buckets'> {}
+export interface RttFlowFigures extends OwnedFlow, Omit<RttStats, 'buckets'> {}
 
 export interface RttView extends RttStats {
 	readonly unit: 'usecs' | 'msecs';
 	readonly by_raddr: readonly (RttStats & { readonly raddr: string })[];
-	readonly flows: readonly RttFlow[];
+	readonly flows: readonly RttFlowFigures[];
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -40,49 +41,74 @@ function figures(slots: ArrayLike<number>, count: number, sum: number): Omit<Rtt
 	return { count, sum, avg: count > 0 ? round1(sum / count) : 0, p50: round1(p50), p90: round1(p90), p99: round1(p99) };
 }
 
-export function rttStats(slots: readonly number[], count: number, sum: number): RttStats {
+export function rttStats(slots: ArrayLike<number>, count: number, sum: number): RttStats {
 	return { ...figures(slots, count, sum), buckets: buckets(slots) };
 }
 
+const sameFlow = (a: RttFlow, b: RttFlow) => a === b || a.cookie === b.cookie;
+
+/**
+ * This interval's slots of entry i of `cur` (j: the same flow in `prev`, or
+ * -1), `n` samples in all, into out[0..end); returns end. Past end every slot
+ * is 0: the scan stops once it has found the n samples (most flows fill a
+ * slot or two of the 27).
+ */
+function intervalSlots(prev: RttSnapshot | undefined, cur: RttSnapshot, i: number, j: number, n: number, out: Float64Array): number {
+	const at = i * RTT_SLOTS;
+	// A recreated entry (count went down) counts whole, slots and sum alike.
+	const was = j < 0 || cur.samples[i]! < prev!.samples[j]! ? -1 : j * RTT_SLOTS;
+	let found = 0;
+	let k = 0;
+	for (; k < RTT_SLOTS && found < n; k++) {
+		const d = was < 0 ? cur.hist[at + k]! : slotDelta(prev!.hist[was + k]!, cur.hist[at + k]!);
+		out[k] = d;
+		found += d;
+	}
+	return k;
+}
+
 /** The samples taken during the interval on flows that pass the filter. Flows: most samples first. */
-export function rttView(prev: readonly RttCounter[], cur: readonly RttCounter[], filter: Filter, unit: 'usecs' | 'msecs'): RttView {
-	const before = indexBy(prev, (c) => c.cookie);
-	const all = new Array<number>(RTT_SLOTS).fill(0);
+export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter: Filter, unit: 'usecs' | 'msecs'): RttView {
+	const before = matchSlots(prev, cur, sameFlow);
+	const filtering = isFiltering(filter);
+	const all = new Float64Array(RTT_SLOTS);
+	const d = new Float64Array(RTT_SLOTS);
 	let count = 0;
 	let sum = 0;
-	const byAddr = new Map<string, { slots: number[]; count: number; sum: number }>();
-	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
-	const flowInputs: { c: RttCounter; fresh: boolean; prev: RttCounter | undefined; n: number; s: number }[] = [];
-	for (const c of cur) {
-		if (!matches(filter, c)) continue;
-		const p = before.get(c.cookie);
-		const n = counterDelta(p?.count, c.count);
+	const byAddr = new Map<string, { slots: Float64Array; count: number; sum: number }>();
+	// Entries with samples this interval, as (i, samples, sum) triples, for the per-flow figures.
+	const moved: number[] = [];
+	for (let i = 0; i < cur.count; i++) {
+		const c = cur.flows[i]!;
+		if (filtering && !matches(filter, c)) continue;
+		const j = before[i]!;
+		const n = counterDelta(j < 0 ? undefined : prev!.samples[j], cur.samples[i]!);
 		if (n === 0) continue;
-		// A recreated entry (count went down) counts whole, slots and sum alike.
-		const fresh = p === undefined || c.count < p.count;
-		const s = fresh ? c.sum : c.sum - p.sum;
+		const s = j < 0 || cur.samples[i]! < prev!.samples[j]! ? cur.sum[i]! : cur.sum[i]! - prev!.sum[j]!;
 		let a = byAddr.get(c.raddr);
-		if (!a) byAddr.set(c.raddr, (a = { slots: new Array<number>(RTT_SLOTS).fill(0), count: 0, sum: 0 }));
-		for (let i = 0; i < RTT_SLOTS; i++) {
-			const d = slotDelta(fresh ? 0 : p.slots[i]!, c.slots[i] ?? 0);
-			all[i] = all[i]! + d;
-			a.slots[i] = a.slots[i]! + d;
+		if (!a) byAddr.set(c.raddr, (a = { slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+		const end = intervalSlots(prev, cur, i, j, n, d);
+		const slots = a.slots;
+		for (let k = 0; k < end; k++) {
+			all[k] = all[k]! + d[k]!;
+			slots[k] = slots[k]! + d[k]!;
 		}
 		count += n;
 		sum += s;
 		a.count += n;
 		a.sum += s;
-		flowInputs.push({ c, fresh, prev: p, n, s });
+		moved.push(i, n, s);
 	}
-	let flows: RttFlow[] | undefined;
-	const flowFigures = (): RttFlow[] => {
-		const slots = new Float64Array(RTT_SLOTS);
-		return flowInputs
-			.map(({ c, fresh, prev, n, s }) => {
-				for (let i = 0; i < RTT_SLOTS; i++) slots[i] = slotDelta(fresh ? 0 : prev!.slots[i]!, c.slots[i] ?? 0);
-				return Object.assign(ownedFlow(c), figures(slots, n, s));
-			})
-			.sort((x, y) => y.count - x.count);
+	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
+	let flows: RttFlowFigures[] | undefined;
+	const flowFigures = (): RttFlowFigures[] => {
+		const out: RttFlowFigures[] = [];
+		for (let m = 0; m < moved.length; m += 3) {
+			const i = moved[m]!;
+			d.fill(0, intervalSlots(prev, cur, i, before[i]!, moved[m + 1]!, d));
+			out.push(Object.assign(ownedFlow(cur.flows[i]!), figures(d, moved[m + 1]!, moved[m + 2]!)));
+		}
+		return byKeyDescending(out, (f) => f.count);
 	};
 	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
 	const view: Omit<RttView, 'flows'> = { unit, ...rttStats(all, count, sum), by_raddr };

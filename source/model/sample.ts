@@ -38,8 +38,8 @@ export function buildSample(prev: RawSample, cur: RawSample, filter: Filter = NO
 		time: cur.wall,
 		interval: (cur.mono - prev.mono) / 1000,
 		nic: pick(prev.nic, cur.nic, (p, c) => nicDeltas(p?.counters ?? [], c.counters)),
-		tcp: pick(prev.tcp, cur.tcp, (p, c) => tcpRows(p?.counters ?? [], c.counters, filter)),
-		rtt: pick(prev.rtt, cur.rtt, (p, c) => rttView(p?.counters ?? [], c.counters, filter, c.unit)),
+		tcp: pick(prev.tcp, cur.tcp, (p, c) => tcpRows(p, c, filter)),
+		rtt: pick(prev.rtt, cur.rtt, (p, c) => rttView(p, c, filter, c.unit)),
 		retrans: pick(prev.retrans, cur.retrans, (_p, c) => retransView(c.events, filter)),
 		lost,
 	};

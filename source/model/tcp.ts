@@ -1,31 +1,36 @@
 // tcptop model: bytes per connection and per process over one interval.
 import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
-import { tcpId, type TcpCounter } from '../collectors/tcp.js';
+import type { TcpFlow, TcpSnapshot } from '../collectors/tcp.js';
 import { counterDelta } from './counters.js';
-import { indexBy } from './index.js';
-import { matches, type Filter } from './filter.js';
+import { isFiltering, matches, type Filter } from './filter.js';
+import { byKeyDescending } from './order.js';
+import { matchSlots } from './slots.js';
 
 export interface TcpRow extends OwnedFlow {
 	readonly tx_bytes: number;
 	readonly rx_bytes: number;
 }
 
+const sameFlow = (a: TcpFlow, b: TcpFlow) => a === b || (a.cookie === b.cookie && a.pid === b.pid);
+
 /** Connections that moved bytes during the interval and pass the filter, busiest first. */
-export function tcpRows(prev: readonly TcpCounter[], cur: readonly TcpCounter[], filter: Filter): TcpRow[] {
-	const before = indexBy(prev, tcpId);
+export function tcpRows(prev: TcpSnapshot | undefined, cur: TcpSnapshot, filter: Filter): TcpRow[] {
+	const before = matchSlots(prev, cur, sameFlow);
+	const filtering = isFiltering(filter);
 	const rows: TcpRow[] = [];
-	for (const c of cur) {
-		if (!matches(filter, c)) continue;
-		const p = before.get(tcpId(c));
-		const tx = counterDelta(p?.tx_bytes, c.tx_bytes);
-		const rx = counterDelta(p?.rx_bytes, c.rx_bytes);
+	for (let i = 0; i < cur.count; i++) {
+		const flow = cur.flows[i]!;
+		if (filtering && !matches(filter, flow)) continue;
+		const j = before[i]!;
+		const tx = counterDelta(j < 0 ? undefined : prev!.tx[j], cur.tx[i]!);
+		const rx = counterDelta(j < 0 ? undefined : prev!.rx[j], cur.rx[i]!);
 		if (tx === 0 && rx === 0) continue;
-		const row = ownedFlow(c) as { -readonly [K in keyof TcpRow]: TcpRow[K] };
+		const row = ownedFlow(flow) as { -readonly [K in keyof TcpRow]: TcpRow[K] };
 		row.tx_bytes = tx;
 		row.rx_bytes = rx;
 		rows.push(row);
 	}
-	return rows.sort(byTraffic);
+	return byKeyDescending(rows, total);
 }
 
 export interface TcpProcess {
@@ -38,23 +43,18 @@ export interface TcpProcess {
 
 /** Rows grouped by process, busiest first. */
 export function tcpProcesses(rows: readonly TcpRow[]): TcpProcess[] {
-	const by = new Map<number, TcpRow[]>();
+	const by = new Map<number, { pid: number; comm: string; tx_bytes: number; rx_bytes: number; connections: TcpRow[] }>();
 	for (const r of rows) {
-		const list = by.get(r.pid);
-		if (list) list.push(r);
-		else by.set(r.pid, [r]);
+		const p = by.get(r.pid);
+		if (p) {
+			p.tx_bytes += r.tx_bytes;
+			p.rx_bytes += r.rx_bytes;
+			p.connections.push(r);
+		} else {
+			by.set(r.pid, { pid: r.pid, comm: r.comm, tx_bytes: r.tx_bytes, rx_bytes: r.rx_bytes, connections: [r] });
+		}
 	}
-	return [...by.values()]
-		.map((connections) => ({
-			pid: connections[0]!.pid,
-			comm: connections[0]!.comm,
-			tx_bytes: connections.reduce((s, r) => s + r.tx_bytes, 0),
-			rx_bytes: connections.reduce((s, r) => s + r.rx_bytes, 0),
-			connections,
-		}))
-		.sort(byTraffic);
+	return byKeyDescending([...by.values()], total);
 }
 
-function byTraffic(a: { tx_bytes: number; rx_bytes: number }, b: { tx_bytes: number; rx_bytes: number }): number {
-	return b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes);
-}
+const total = (r: { tx_bytes: number; rx_bytes: number }) => r.tx_bytes + r.rx_bytes;

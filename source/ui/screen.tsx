@@ -39,7 +39,7 @@ export function bodyLines(props: ScreenProps): Line[] {
 	}
 }
 
-function Row({ line, width, color }: { line: Line; width: number; color: boolean }) {
+function RowText({ line, width, color }: RowProps) {
 	const segments = clip(line, width);
 	return (
 		<Text wrap="truncate">
@@ -53,6 +53,18 @@ function Row({ line, width, color }: { line: Line; width: number; color: boolean
 		</Text>
 	);
 }
+
+interface RowProps {
+	line: Line;
+	width: number;
+	color: boolean;
+}
+
+const sameSegments = (a: Line, b: Line) =>
+	a.length === b.length && a.every((s, i) => s.text === b[i]!.text && s.bold === b[i]!.bold && s.dim === b[i]!.dim && s.inverse === b[i]!.inverse && s.color === b[i]!.color);
+
+/** A line is rebuilt every refresh; React redoes its row only when what it shows changed. */
+const Row = React.memo(RowText, (a: RowProps, b: RowProps) => a.width === b.width && a.color === b.color && sameSegments(a.line, b.line));
 
 export function Screen(props: ScreenProps) {
 	const { state, width, color } = props;

@@ -40,7 +40,7 @@ export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost
 			read.push(t1 - t0);
 			model.push(t2 - t1);
 			paint.push(t3 - t2);
-			if (!('unavailable' in raw.tcp)) flows = raw.tcp.counters.length;
+			if (!('unavailable' in raw.tcp)) flows = raw.tcp.count;
 		}
 	} finally {
 		ui.unmount();

@@ -2,7 +2,7 @@
 import { killAll, run, sleep } from '../helpers/exec.js';
 import { churn, holdingServer } from '../helpers/load.js';
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
-import { CLI } from '../helpers/nettop.js';
+import { CLI, slotsInUse } from '../helpers/nettop.js';
 import { start as startProcess } from '../helpers/exec.js';
 import { fmt } from './measure.js';
 import { readFileSync } from 'node:fs';
@@ -14,11 +14,6 @@ const every = 30;
 
 function rssMb(pid: number): number {
 	return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-}
-
-async function entries(map: string): Promise<number> {
-	const { stdout } = await run('sh', ['-c', `bpftool map dump name ${map} | grep -c '"key"' || true`], 120_000);
-	return Number(stdout.trim());
 }
 
 async function main(): Promise<void> {
@@ -49,11 +44,11 @@ async function main(): Promise<void> {
 		await sleep(1500);
 		const load = churn(net, net.a, net.b.ip4, 7951, seconds, rate);
 		console.log(`churn of short connections (at most ${rate}/s) for ${seconds} s under nettop --json -i 1\n`);
-		console.log('| t (s) | nettop RSS (MB) | tcp_flows | rtt_flows | lines in the last 30 s | lost in the last 30 s |\n| --- | --- | --- | --- | --- | --- |');
+		console.log('| t (s) | nettop RSS (MB) | tcp slots in use | rtt slots in use | lines in the last 30 s | lost in the last 30 s |\n| --- | --- | --- | --- | --- | --- |');
 		const start = Date.now();
 		for (let t = 0; t <= seconds; t += every) {
 			await sleep(Math.max(0, start + t * 1000 - Date.now()));
-			console.log(`| ${t} | ${fmt(rssMb(nettop.pid!))} | ${await entries('tcp_flows')} | ${await entries('rtt_flows')} | ${lines} | ${lost} |`);
+			console.log(`| ${t} | ${fmt(rssMb(nettop.pid!))} | ${await slotsInUse('tcp')} | ${await slotsInUse('rtt')} | ${lines} | ${lost} |`);
 			lines = 0;
 			lost = 0;
 		}

@@ -5,8 +5,8 @@ import * as L from '../../native/layouts.js';
 import type { MapEntries } from '../../native/map.js';
 import { decodeFlowId, ipv6 } from '../../source/collectors/flows.js';
 import { decodeRetransEvent } from '../../source/collectors/retrans.js';
-import { decodeRttCounters } from '../../source/collectors/rtt.js';
-import { decodeTcpCounters } from '../../source/collectors/tcp.js';
+import { decodeRttFlow } from '../../source/collectors/rtt.js';
+import { decodeTcpFlow } from '../../source/collectors/tcp.js';
 
 /** Writes a struct nt_flow_id into `buf` at `base`. */
 function flowId(buf: Buffer, base: number, family: number, laddr: number[], raddr: number[], lport: number, rport: number, netns: number): void {
@@ -44,33 +44,27 @@ test('IPv6 text follows RFC 5952', () => {
 	assert.equal(ipv6(Buffer.alloc(16), 0), '::');
 });
 
-test('tcp_flows: key (cookie, pid), bytes, comm made printable', () => {
-	const e = entries(L.tcpKey.size, L.tcpVal.size, 1);
-	e.keys.writeBigUInt64LE(123456789n, L.tcpKey.fields.cookie.offset);
-	e.keys.writeUInt32LE(4242, L.tcpKey.fields.pid.offset);
-	e.values.writeBigUInt64LE(50_000_000n, L.tcpVal.fields.tx_bytes.offset);
-	e.values.writeBigUInt64LE(7n, L.tcpVal.fields.rx_bytes.offset);
-	flowId(e.values, L.tcpVal.fields.id.offset, 2, [127, 0, 0, 1], [127, 0, 0, 1], 5000, 6000, 1);
-	Buffer.from('evil\x1b[2J\x07').copy(e.values, L.tcpVal.fields.comm.offset);
-	assert.deepEqual(decodeTcpCounters(e), [
-		{ cookie: 123456789, pid: 4242, comm: 'evil?[2J?', netns: 1, family: 4, laddr: '127.0.0.1', lport: 5000, raddr: '127.0.0.1', rport: 6000, tx_bytes: 50_000_000, rx_bytes: 7 },
-	]);
+test('tcp_vals: the cookie, pid, flow and comm made printable', () => {
+	const v = Buffer.alloc(L.tcpVal.size);
+	v.writeBigUInt64LE(123456789n, L.tcpVal.fields.cookie.offset);
+	v.writeUInt32LE(4242, L.tcpVal.fields.pid.offset);
+	flowId(v, L.tcpVal.fields.id.offset, 2, [127, 0, 0, 1], [127, 0, 0, 1], 5000, 6000, 1);
+	Buffer.from('evil\x1b[2J\x07').copy(v, L.tcpVal.fields.comm.offset);
+	assert.deepEqual({ ...decodeTcpFlow(v, 0) }, { cookie: 123456789, pid: 4242, comm: 'evil?[2J?', netns: 1, family: 4, laddr: '127.0.0.1', lport: 5000, raddr: '127.0.0.1', rport: 6000 });
 });
 
-test('rtt_flows: cookie key, count, sum, owner and the 27 slots', () => {
-	const e = entries(8, L.rttVal.size, 1);
-	e.keys.writeBigUInt64LE(99n, 0);
-	const v = L.rttVal.fields;
-	e.values.writeBigUInt64LE(3n, v.count.offset);
-	e.values.writeBigUInt64LE(300n, v.sum.offset);
-	e.values.writeUInt32LE(77, v.pid.offset);
-	Buffer.from('nginx').copy(e.values, v.comm.offset);
-	e.values.writeUInt32LE(2, v.slots.offset + 6 * 4);
-	e.values.writeUInt32LE(1, v.slots.offset + 26 * 4);
-	const [c] = decodeRttCounters(e);
-	assert.deepEqual([c!.cookie, c!.count, c!.sum, c!.pid, c!.comm], [99, 3, 300, 77, 'nginx']);
-	assert.equal(c!.slots.length, 27);
-	assert.deepEqual([c!.slots[6], c!.slots[26], Array.from(c!.slots).reduce((s, n) => s + n, 0)], [2, 1, 3]);
+test('rtt_vals: the cookie and owner of a slot; no comm before the owner is known', () => {
+	const v = Buffer.alloc(L.rttVal.size * 2);
+	const f = L.rttVal.fields;
+	v.writeBigUInt64LE(99n, f.cookie.offset);
+	v.writeUInt32LE(77, f.pid.offset);
+	Buffer.from('nginx').copy(v, f.comm.offset);
+	const c = decodeRttFlow(v, 0);
+	assert.deepEqual([c.cookie, c.pid, c.comm], [99, 77, 'nginx']);
+	v.writeBigUInt64LE(100n, L.rttVal.size + f.cookie.offset);
+	Buffer.from('stale').copy(v, L.rttVal.size + f.comm.offset);
+	const unowned = decodeRttFlow(v, L.rttVal.size);
+	assert.deepEqual([unowned.cookie, unowned.pid, unowned.comm], [100, 0, '']);
 });
 
 test('retrans events: monotonic stamp to wall time, kind and state names', () => {

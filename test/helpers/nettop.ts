@@ -88,3 +88,16 @@ export async function programsLeft(): Promise<string[]> {
 	await until(async () => (left = await nettopPrograms()).length === 0, 3000);
 	return left;
 }
+
+/** Entries in one of the running nettop's hash maps (bpftool map dump). */
+export async function mapEntries(map: string): Promise<number> {
+	const { stdout } = await run('bpftool', ['map', 'dump', 'name', map, '--json'], 60_000);
+	return (JSON.parse(stdout) as unknown[]).length;
+}
+
+/** Slots in use in one of the running nettop's slot tables: taken (next) less those back in the free ring. */
+export async function slotsInUse(prefix: 'tcp' | 'rtt'): Promise<number> {
+	const { stdout } = await run('bpftool', ['map', 'dump', 'name', `${prefix}_ctl`, '--json'], 60_000);
+	const [{ formatted: c }] = JSON.parse(stdout) as [{ formatted: { value: { next: number; free_head: number; free_tail: number } } }];
+	return Math.min(c.value.next, 65536) - ((c.value.free_tail - c.value.free_head) >>> 0);
+}

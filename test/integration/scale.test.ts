@@ -2,22 +2,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { run, until } from '../helpers/exec.js';
+import { until } from '../helpers/exec.js';
 import { churn, holdingServer, manyConnections } from '../helpers/load.js';
 import { testHosts, type TestNet } from '../helpers/netns.js';
-import { NettopProcess } from '../helpers/nettop.js';
+import { mapEntries as entries, NettopProcess, slotsInUse as slots } from '../helpers/nettop.js';
 
 const hosts = testHosts(2);
 
 interface Line {
 	tcp: { pid: number; tx_bytes: number; rx_bytes: number; lport: number; rport: number }[];
 	lost?: Record<string, number>;
-}
-
-/** Entries in one of the running nettop's maps (bpftool map dump). */
-async function entries(map: string): Promise<number> {
-	const { stdout } = await run('bpftool', ['map', 'dump', 'name', map, '--json'], 60_000);
-	return (JSON.parse(stdout) as unknown[]).length;
 }
 
 async function setup(): Promise<TestNet> {
@@ -30,25 +24,27 @@ async function setup(): Promise<TestNet> {
 	return net;
 }
 
-test('10,000 concurrent connections: every one counted, nothing lost, entries gone after close', async (t) => {
+test('10,000 concurrent connections: every one counted, nothing lost, slots freed after close', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await setup();
 	const { a, b } = net;
 	const server = await holdingServer(net, b, 7801);
 	const nettop = new NettopProcess(['--json', '-i', '1']);
 	await nettop.waitForLines(1);
-	const baseline = await entries('tcp_flows');
+	const baseline = await slots('tcp');
 	const clients = manyConnections(net, a, b.ip4, 7801, 10_000, 4);
 	await clients.waitFor('open 10000', 120_000);
-	const open = await entries('tcp_flows');
+	const open = await slots('tcp');
+	const indexed = await entries('tcp_index');
 	await clients.waitFor('closed', 60_000);
 	await clients.done();
 	// Closed sockets leave the kernel maps once nettop has read their final counts.
 	let left = 0;
 	let rttLeft = 0;
+	let indexLeft = 0;
 	assert.ok(
-		await until(async () => (left = await entries('tcp_flows')) <= baseline + 50 && (rttLeft = await entries('rtt_flows')) <= 50, 15_000),
-		`tcp_flows still holds ${left} entries (baseline ${baseline}), rtt_flows ${rttLeft}`,
+		await until(async () => (left = await slots('tcp')) <= baseline + 50 && (rttLeft = await slots('rtt')) <= 50 && (indexLeft = await entries('tcp_index')) <= baseline + 50, 15_000),
+		`tcp slots still in use: ${left} (baseline ${baseline}), rtt ${rttLeft}, tcp_index ${indexLeft}`,
 	);
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
@@ -58,14 +54,15 @@ test('10,000 concurrent connections: every one counted, nothing lost, entries go
 	const rows = lines.flatMap((l) => l.tcp).filter((r) => r.pid === clients.pid);
 	const conns = new Set(rows.map((r) => r.lport));
 	const tx = rows.reduce((n, r) => n + r.tx_bytes, 0);
-	t.diagnostic(`tcp_flows entries: ${baseline} before, ${open} with 10,000 open, ${left} after; rtt_flows after: ${rttLeft}; connections seen ${conns.size}, bytes ${tx}`);
-	assert.ok(open >= baseline + 20_000 - 50, `both ends of 10,000 connections in the map: ${open - baseline}`);
+	t.diagnostic(`tcp slots: ${baseline} before, ${open} with 10,000 open (tcp_index ${indexed}), ${left} after; rtt slots after: ${rttLeft}; connections seen ${conns.size}, bytes ${tx}`);
+	assert.ok(open >= baseline + 20_000 - 50, `both ends of 10,000 connections in the table: ${open - baseline}`);
+	assert.ok(indexed >= baseline + 20_000 - 50, `and in its index: ${indexed - baseline}`);
 	assert.equal(conns.size, 10_000, 'every client connection reported');
 	assert.equal(tx, 1_000_000, '100 bytes on each');
 	assert.ok(lines.every((l) => l.lost === undefined), `nothing lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
 });
 
-test('churn of short connections: bytes of closed sockets counted exactly, the maps do not grow', async (t) => {
+test('churn of short connections: bytes of closed sockets counted exactly, the tables do not grow', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await setup();
 	const { a, b } = net;
@@ -78,8 +75,9 @@ test('churn of short connections: bytes of closed sockets counted exactly, the m
 	const made = await c.done(60_000);
 	await new Promise((r) => setTimeout(r, 500));
 	await nettop.waitForLines(nettop.lines.length + 2);
-	const flowsAfter = await entries('tcp_flows');
-	const rttAfter = await entries('rtt_flows');
+	const flowsAfter = await slots('tcp');
+	const rttAfter = await slots('rtt');
+	const indexAfter = await entries('tcp_index');
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
 	server.child.kill();
@@ -88,9 +86,9 @@ test('churn of short connections: bytes of closed sockets counted exactly, the m
 	const tx = lines.flatMap((l) => l.tcp).filter((r) => r.pid === c.pid).reduce((n, r) => n + r.tx_bytes, 0);
 	const perSecond = made / 8;
 	t.diagnostic(`lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
-	t.diagnostic(`${made} connections in 8 s (${perSecond.toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); tcp_flows ${flowsAfter}, rtt_flows ${rttAfter} entries after`);
+	t.diagnostic(`${made} connections in 8 s (${perSecond.toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); slots in use after: tcp ${flowsAfter} (tcp_index ${indexAfter}), rtt ${rttAfter}`);
 	assert.ok(perSecond >= 3000, `churn too slow to mean anything: ${perSecond}/s`);
 	assert.equal(tx, made * 10, 'every short connection counted, to the byte');
 	assert.ok(lines.every((l) => l.lost === undefined), 'nothing lost');
-	assert.ok(flowsAfter < 200 && rttAfter < 200, `entries retired: tcp_flows ${flowsAfter}, rtt_flows ${rttAfter}`);
+	assert.ok(flowsAfter < 200 && rttAfter < 200 && indexAfter < 200, `slots freed: tcp ${flowsAfter} (tcp_index ${indexAfter}), rtt ${rttAfter}`);
 });

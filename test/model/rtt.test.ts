@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { rttView } from '../../source/model/rtt.js';
-import { rtt } from '../fixtures/records.js';
+import { rtt, rttSnap } from '../fixtures/records.js';
 
 test('only the samples of the interval count', () => {
 	const prev = [rtt([100, 100], { cookie: 1 })];
 	const cur = [rtt([100, 100, 100, 5000], { cookie: 1 })];
-	const v = rttView(prev, cur, NO_FILTER, 'usecs');
+	const v = rttView(rttSnap(prev), rttSnap(cur), NO_FILTER, 'usecs');
 	assert.equal(v.count, 2);
 	assert.equal(v.sum, 5100);
 	assert.equal(v.avg, 2550);
@@ -29,7 +29,7 @@ test('per remote address and per flow, most samples first; idle flows left out',
 		rtt([1], { cookie: 4, raddr: '10.0.0.5' }),
 	];
 	const prev = [rtt([1], { cookie: 4, raddr: '10.0.0.5' })];
-	const v = rttView(prev, cur, NO_FILTER, 'usecs');
+	const v = rttView(rttSnap(prev), rttSnap(cur), NO_FILTER, 'usecs');
 	assert.deepEqual(v.by_raddr.map((a) => [a.raddr, a.count]), [
 		['10.0.0.9', 4],
 		['10.0.0.7', 3],
@@ -40,12 +40,12 @@ test('per remote address and per flow, most samples first; idle flows left out',
 });
 
 test('a recreated entry (count went down) counts whole', () => {
-	const v = rttView([rtt([8, 8, 8, 8, 8], { cookie: 1 })], [rtt([1000], { cookie: 1 })], NO_FILTER, 'usecs');
+	const v = rttView(rttSnap([rtt([8, 8, 8, 8, 8], { cookie: 1 })]), rttSnap([rtt([1000], { cookie: 1 })]), NO_FILTER, 'usecs');
 	assert.deepEqual([v.count, v.sum], [1, 1000]);
 });
 
 test('filters apply before aggregation', () => {
 	const cur = [rtt([10], { cookie: 1, pid: 1 }), rtt([9000], { cookie: 2, pid: 2 })];
-	const v = rttView([], cur, { pids: new Set([2]), ports: new Set() }, 'msecs');
+	const v = rttView(undefined, rttSnap(cur), { pids: new Set([2]), ports: new Set() }, 'msecs');
 	assert.deepEqual([v.unit, v.count, v.sum, v.by_raddr.length], ['msecs', 1, 9000, 1]);
 });

@@ -52,12 +52,33 @@ export function truncate(rows: readonly Line[], height: number, what = 'rows'): 
  * thousands of items, formatting all of them would cost more than the rest of
  * a refresh.
  */
-export function visible<T>(items: readonly T[], height: number, format: (item: T) => Line, empty: Line, what = 'rows'): Line[] {
-	if (items.length === 0) return height > 0 ? [empty] : [];
-	if (items.length <= height) return items.map(format);
+export function visible<T>(items: readonly T[], height: number, format: (item: T) => Line, empty: Line, what = 'rows', total = items.length): Line[] {
+	if (total === 0) return height > 0 ? [empty] : [];
+	if (total <= height) return items.map(format);
 	if (height <= 0) return [];
 	const shown = items.slice(0, height - 1).map(format);
-	return [...shown, line(`... ${items.length - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
+	return [...shown, line(`... ${total - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
+}
+
+/** visible() of `items` in the order `by`, sorting only the rows that fit (tens of thousands of flows, a screen of rows). */
+export function visibleTop<T>(items: readonly T[], height: number, by: (a: T, b: T) => number, format: (item: T) => Line, empty: Line, what = 'rows'): Line[] {
+	const fit = items.length <= height ? items.length : Math.max(0, height - 1);
+	return visible(top(items, fit, by), height, format, empty, what, items.length);
+}
+
+/** The first `k` of `items` in the order `by` (stable, as a full sort would give them), without sorting the rest. */
+export function top<T>(items: readonly T[], k: number, by: (a: T, b: T) => number): T[] {
+	if (items.length <= k) return [...items].sort(by);
+	const best: T[] = [];
+	if (k <= 0) return best;
+	for (const item of items) {
+		if (best.length === k && by(item, best[k - 1]!) >= 0) continue;
+		let at = best.length;
+		while (at > 0 && by(item, best[at - 1]!) < 0) at--;
+		best.splice(at, 0, item);
+		if (best.length > k) best.pop();
+	}
+	return best;
 }
 
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

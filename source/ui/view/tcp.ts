@@ -5,7 +5,7 @@ import { human } from '../../model/format.js';
 import { tcpProcesses, type TcpProcess, type TcpRow } from '../../model/tcp.js';
 import type { UiState } from '../state.js';
 import { sortKey } from '../state.js';
-import { cells, endpoint, line, unavailableLines, visible, type Column, type Line } from './common.js';
+import { cells, endpoint, line, unavailableLines, visibleTop, type Column, type Line } from './common.js';
 
 const NONE = line('no TCP traffic in this interval', { dim: true });
 
@@ -30,9 +30,9 @@ export function tcpLines(state: UiState, height: number): Line[] {
 		const header = line(cells(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
 		const format = (r: TcpRow) =>
 			line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, s)), human(perSecond(r.rx_bytes, s))]));
-		return [header, ...visible([...rows].sort(by), height - 1, format, NONE, 'connections')];
+		return [header, ...visibleTop(rows, height - 1, by, format, NONE, 'connections')];
 	}
 	const header = line(cells(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
 	const format = (p: TcpProcess) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections.length), human(perSecond(p.tx_bytes, s)), human(perSecond(p.rx_bytes, s))]));
-	return [header, ...visible(tcpProcesses(rows).sort(by), height - 1, format, NONE, 'processes')];
+	return [header, ...visibleTop(tcpProcesses(rows), height - 1, by, format, NONE, 'processes')];
 }
