@@ -6,6 +6,7 @@
 
 /* One load the compiler may neither repeat nor merge: for fields others write concurrently. */
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
 
 /*
  * Look a key up, inserting a zero value first when it is missing. Returns NULL

@@ -127,28 +127,33 @@ static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_
 
 /*
  * Defines `name`: on tcp_destroy_sock (the socket is being freed; nothing
- * more will be counted on it) write its cookie to `ring`, so userspace reads
- * the final counters once more and deletes the entries. And its twin `fe` for
- * kernels without that tracepoint: fentry on tcp_v4_destroy_sock, which
- * tcp_v6_destroy_sock calls too.
+ * more will be counted on it) mark the socket's slot in `vals` closed, the
+ * slot sk_owner's `field` names (slot + 1), so userspace reads the final
+ * values once more and frees it. And its twin `fe` for kernels without that
+ * tracepoint: fentry on tcp_v4_destroy_sock, which tcp_v6_destroy_sock calls too.
  */
-#define CLOSED_PROGRAMS(name, fe, ring, lost)                                  \
-	static __always_inline void name##_report(struct sock *sk)              \
+#define CLOSED_PROGRAMS(name, fe, vals, val_type, field)                        \
+	static __always_inline void name##_mark(struct sock *sk)                \
 	{                                                                       \
+		struct nt_sock_owner *owner = owner_of(sk);                     \
+		if (!owner || !owner->field)                                    \
+			return;                                                 \
+		__u32 s = owner->field - 1;                                     \
 		__u64 cookie = bpf_get_socket_cookie(sk);                       \
-		if (bpf_ringbuf_output(&ring, &cookie, sizeof(cookie), 0))      \
-			count_lost(&lost, LOST_AUX);                            \
+		val_type *val = bpf_map_lookup_elem(&vals, &s);                 \
+		if (val && val->cookie == cookie)                               \
+			WRITE_ONCE(val->closed, 1);                             \
 	}                                                                       \
 	SEC("tp_btf/tcp_destroy_sock")                                          \
 	int BPF_PROG(name, struct sock *sk)                                     \
 	{                                                                       \
-		name##_report(sk);                                              \
+		name##_mark(sk);                                                \
 		return 0;                                                       \
 	}                                                                       \
 	SEC("fentry/tcp_v4_destroy_sock")                                       \
 	int BPF_PROG(fe, struct sock *sk)                                       \
 	{                                                                       \
-		name##_report(sk);                                              \
+		name##_mark(sk);                                                \
 		return 0;                                                       \
 	}
 

@@ -54,7 +54,7 @@ _Static_assert(sizeof(struct nt_nic_name) == 16, "nt_nic_name layout");
  * <object>_lost, monotonic): what the kernel side could not record.
  */
 #define LOST_ENTRY 0  /* a map entry could not be created: map full */
-#define LOST_AUX 1    /* nic: a name entry; tcp/rtt/retrans: a socket-closed record */
+#define LOST_AUX 1    /* nic: a name entry */
 #define LOST_EVENT 2  /* an event did not fit in its ring buffer */
 #define LOST_SLOTS 3
 
@@ -92,7 +92,9 @@ _Static_assert(sizeof(struct nt_flow_id) == 44, "nt_flow_id layout");
  * Slot tables: per-flow values live in <prefix>_vals, an ARRAY created
  * BPF_F_MMAPABLE that userspace reads in place (no syscall, no copy). A slot
  * whose cookie is 0 is free; the kernel writes the cookie last, once the rest
- * is set. Free slots come from <prefix>_free, a ring of slot numbers that
+ * is set; when the socket is destroyed (tcp_destroy_sock: nothing more will
+ * be counted on it), `closed` is set, and userspace reads the final values
+ * once more and frees the slot. Free slots come from <prefix>_free, a ring of slot numbers that
  * userspace fills (free_tail) and the programs take from (free_head, with
  * compare-and-swap); then from next, which only grows. A program that loses
  * a race to create the same flow marks its slot SLOT_ORPHAN; userspace frees it.
@@ -107,20 +109,13 @@ _Static_assert(sizeof(struct nt_slot_ctl) == 16, "nt_slot_ctl layout");
 
 #define SLOT_ORPHAN (~0ULL)
 
-/*
- * <object>_closed: RINGBUF of __u64 socket cookies, written by
- * tcp_destroy_sock. Userspace reads the final counters of those sockets once
- * more, then deletes their entries: that is how flow entries die.
- */
-#define CLOSED_RING_BYTES (1 << 22) /* 262,144 records: seconds of a heavy churn while userspace is starved */
-
 /* ---- tcp.bpf.c: bytes per process and connection ------------------------ */
 
 /*
  * tcp_vals: slot table of monotonic counters per (socket cookie, pid);
  * tcp_index: HASH (cookie, pid) -> slot, for the first send of a process on a
- * socket (later ones find the slot in sk_owner). Both freed by userspace after
- * the socket's close record. A flow that finds no slot counts as LOST_ENTRY.
+ * socket (later ones find the slot in sk_owner). Both freed by userspace once
+ * the slot is closed. A flow that finds no slot counts as LOST_ENTRY.
  * Sized for tens of thousands of live sockets plus an interval's churn.
  */
 #define TCP_MAX_FLOWS 65536 /* a power of two: the free ring wraps with a mask */
@@ -139,14 +134,16 @@ struct nt_tcp_val {
 	struct nt_flow_id id;
 	__u32 pid;
 	__u8 comm[16];
+	__u32 closed; /* set when the socket is destroyed */
+	__u32 _pad;
 };
-_Static_assert(sizeof(struct nt_tcp_val) == 88, "nt_tcp_val layout");
+_Static_assert(sizeof(struct nt_tcp_val) == 96, "nt_tcp_val layout");
 
 /* ---- rtt.bpf.c: smoothed RTT log2 histograms per flow -------------------- */
 
 /*
  * rtt_vals: slot table of monotonic histograms per socket (found through
- * sk_owner's rtt_slot); freed by userspace after the close record. Slot i
+ * sk_owner's rtt_slot); freed by userspace once the slot is closed. Slot i
  * counts srtt in [2^i, 2^(i+1)), slot 0 also 0; in microseconds, or
  * milliseconds when targ_ms is set.
  */
@@ -161,7 +158,7 @@ struct nt_rtt_val {
 	__u32 pid;
 	__u8 comm[16];
 	__u32 slots[RTT_SLOTS];
-	__u32 _pad;
+	__u32 closed; /* set when the socket is destroyed */
 };
 _Static_assert(sizeof(struct nt_rtt_val) == 200, "nt_rtt_val layout");
 

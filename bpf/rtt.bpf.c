@@ -11,11 +11,6 @@ const volatile __u8 targ_ms = 0;
 SLOT_TABLE(rtt, struct nt_rtt_val, RTT_MAX_FLOWS)
 
 struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, CLOSED_RING_BYTES);
-} rtt_closed SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LOST_SLOTS);
 	__type(key, __u32);
@@ -49,6 +44,7 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u64 cookie
 	val->count = 0;
 	val->sum = 0;
 	val->pid = 0;
+	val->closed = 0;
 	__builtin_memset(val->slots, 0, sizeof(val->slots));
 	flow_id_of(&sk->__sk_common, &val->id);
 	if (__sync_val_compare_and_swap(&owner->rtt_slot, known, s + 1) != known) {
@@ -119,5 +115,5 @@ int BPF_PROG(nt_rtt_fe, struct sock *sk, struct sk_buff *skb)
 	return on_segment(sk);
 }
 
-CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt_closed, rtt_lost)
+CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt_vals, struct nt_rtt_val, rtt_slot)
 OWNER_PROGRAMS(nt_rtt_own_tx, nt_rtt_own_rx, nt_rtt_own_st)

@@ -18,11 +18,6 @@ struct {
 } tcp_index SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, CLOSED_RING_BYTES);
-} tcp_closed SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LOST_SLOTS);
 	__type(key, __u32);
@@ -65,6 +60,7 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 			goto lost;
 		val->tx_bytes = 0;
 		val->rx_bytes = 0;
+		val->closed = 0;
 		val->pid = pid;
 		flow_id_of(&sk->__sk_common, &val->id);
 		if (owner && owner->pid == pid)
@@ -176,4 +172,4 @@ int BPF_PROG(nt_tcp_state, struct sock *sk, int oldstate, int newstate)
 	return 0;
 }
 
-CLOSED_PROGRAMS(nt_tcp_closed, nt_tcp_clos_fe, tcp_closed, tcp_lost)
+CLOSED_PROGRAMS(nt_tcp_closed, nt_tcp_clos_fe, tcp_vals, struct nt_tcp_val, tcp_slot)

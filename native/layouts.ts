@@ -54,7 +54,7 @@ export const slotCtl = layout('nt_slot_ctl', { next: 'u32', free_head: 'u32', fr
 const FLOW_ID = { laddr: ['bytes', 16], raddr: ['bytes', 16], netns: 'u32', family: 'u16', lport: 'u16', rport: 'u16', _pad: 'u16' } as const;
 export const flowId = layout('nt_flow_id', FLOW_ID);
 export const tcpKey = layout('nt_tcp_key', { cookie: 'u64', pid: 'u32', _pad: 'u32' });
-export const tcpVal = layout('nt_tcp_val', { cookie: 'u64', tx_bytes: 'u64', rx_bytes: 'u64', id: ['bytes', flowId.size], pid: 'u32', comm: ['bytes', 16] });
+export const tcpVal = layout('nt_tcp_val', { cookie: 'u64', tx_bytes: 'u64', rx_bytes: 'u64', id: ['bytes', flowId.size], pid: 'u32', comm: ['bytes', 16], closed: 'u32', _pad: 'u32' });
 export const RTT_SLOTS = 27;
 export const rttVal = layout('nt_rtt_val', {
 	cookie: 'u64',
@@ -64,7 +64,7 @@ export const rttVal = layout('nt_rtt_val', {
 	pid: 'u32',
 	comm: ['bytes', 16],
 	slots: ['bytes', RTT_SLOTS * 4],
-	_pad: 'u32',
+	closed: 'u32',
 });
 export const retransEvent = layout('nt_retrans_event', {
 	ts_ns: 'u64',

@@ -102,12 +102,14 @@ export class BpfMap {
 	/**
 	 * The values of an ARRAY map created BPF_F_MMAPABLE, mapped into this
 	 * process: reads and writes go straight to the kernel's memory, with no
-	 * syscall and no copy. Value i is at i * round_up(valueSize, 8).
+	 * syscall and no copy. Value i is at i * round_up(valueSize, 8). Only the
+	 * first `entries` values are mapped: the mapping costs resident memory
+	 * for all it covers.
 	 */
-	mmap(): MappedValues {
+	mmap(entries = this.maxEntries): MappedValues {
 		if (!ARRAY_TYPES.has(this.type) || this.cpus !== 1) throw new BpfError('mmap', 22 /* EINVAL */, this.name);
 		const stride = Math.ceil(this.valueSize / 8) * 8;
-		const bytes = stride * this.maxEntries; // the kernel rounds the mapping up to whole pages
+		const bytes = stride * Math.min(entries, this.maxEntries); // the kernel rounds the mapping up to whole pages
 		const l = lib();
 		const addr = l.mmap(null, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, this.fd, 0) as bigint | null;
 		if (addr === null || addr === MAP_FAILED) throw new BpfError('mmap', koffi.errno(), this.name);

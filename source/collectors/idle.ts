@@ -3,11 +3,11 @@
 type Id = string | number;
 
 /**
- * Entries of monotonic maps die in the kernel only on an event (a socket's
- * close record) or not at all (interfaces). This is the safety net: an entry
- * whose `version` (any number that grows with activity) has not changed for
- * `idleMs` is reported stale; the collector deletes it in the kernel and
- * forgets it, so if it moves again it counts from zero.
+ * Entries of the NIC maps never die in the kernel: an interface that goes
+ * away leaves its entries behind. An entry whose `version` (any number that
+ * grows with activity) has not changed for `idleMs` is reported stale; the
+ * collector deletes it in the kernel and forgets it, so if it moves again it
+ * counts from zero.
  */
 export class IdleTracker {
 	private readonly seen = new Map<Id, { version: number; at: number }>();

@@ -6,7 +6,7 @@ import { cstring, u32, u64 } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
-import { SlotTable, slotCookie, wordsU64 } from './slots.js';
+import { SlotTable, wordsU64 } from './slots.js';
 
 const SLOTS = L.RTT_SLOTS;
 
@@ -103,7 +103,7 @@ export class RttCollector {
 			sum[i] = wordsU64(words, base + SUM);
 			let flow = this.known[s];
 			// Addresses never change; the owner is learned once: decoded again only when either moves.
-			if (!flow || flow.cookie !== slotCookie(words, base) || flow.pid !== words[base + PID]) {
+			if (!flow || flow.cookie !== wordsU64(words, base) || flow.pid !== words[base + PID]) {
 				flow = decodeRttFlow(this.table.bytes, base * 4);
 				this.known[s] = flow;
 			}

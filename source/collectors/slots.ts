@@ -4,16 +4,12 @@ import { LITTLE_ENDIAN } from '../../native/layouts.js';
 import type { BpfMap, MappedValues } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import * as L from '../../native/layouts.js';
-import { ClosedSockets } from './closed.js';
-import { sumLost, sumPerCpu } from './decode.js';
+import { sumLost } from './decode.js';
 
-/** A safety net behind close records: slots unchanged this long are freed. */
+/** A safety net behind the close flag: slots unchanged this long are freed (a socket idle that long counts from zero again). */
 export const FLOW_IDLE_MS = 120_000;
-/** After close records were lost (the ring overflowed), slots of closed sockets sit idle: free them sooner. */
-export const FLOW_IDLE_AFTER_LOSS_MS = 5_000;
-const LOSS_MEMORY_MS = 300_000;
-const LOST_AUX = 1; // bpf/nettop.h: close records that did not fit in the ring
-const U64 = { offset: 0, size: 8, type: 'u64' } as const;
+/** Slots mapped at first; the mapping grows with the slots the kernel has used. */
+const FIRST_MAPPED = 4096;
 const TWO_32 = 2 ** 32;
 const ORPHAN = 0xffffffff; // SLOT_ORPHAN: both halves all ones
 // struct nt_slot_ctl, as u32 indexes
@@ -21,9 +17,10 @@ const NEXT = L.slotCtl.fields.next.offset / 4;
 const FREE_TAIL = L.slotCtl.fields.free_tail.offset / 4;
 
 export interface SlotTableSpec {
-	/** The prefix of the object's <prefix>_vals, <prefix>_free, <prefix>_ctl, <prefix>_closed and <prefix>_lost. */
+	/** The prefix of the object's <prefix>_vals, <prefix>_free, <prefix>_ctl and <prefix>_lost. */
 	readonly prefix: string;
-	readonly value: Layout;
+	/** The value layout: a u64 `cookie` first and a u32 `closed` field. */
+	readonly value: Layout<'cookie' | 'closed'>;
 	/** A number that grows whenever slot `s` changes (its counters), read from `words`. */
 	readonly version: (words: Uint32Array, s: number) => number;
 	/** Called with the slots about to be freed (their values still readable), before they are. */
@@ -34,15 +31,10 @@ export interface SlotTableSpec {
 export interface SlotScan {
 	readonly count: number;
 	readonly slots: Uint32Array;
-	/** The whole value array as u32 words (host order); slot s starts at s * wordsPerSlot. */
+	/** The mapped values as u32 words (host order); slot s starts at s * wordsPerSlot. */
 	readonly words: Uint32Array;
 	readonly wordsPerSlot: number;
 	readonly lost: number;
-}
-
-/** The u64 cookie of slot `s` (the first field of every slot-table value). */
-export function slotCookie(words: Uint32Array, base: number): number {
-	return LITTLE_ENDIAN ? words[base + 1]! * TWO_32 + words[base]! : words[base]! * TWO_32 + words[base + 1]!;
 }
 
 /** A u64 at word `at` as a number (exact below 2^53). */
@@ -51,18 +43,21 @@ export function wordsU64(words: Uint32Array, at: number): number {
 }
 
 export class SlotTable {
-	readonly words: Uint32Array;
-	readonly bytes: Buffer;
+	/** The mapped values: replaced when the mapping grows, so read them anew after each scan(). */
+	words: Uint32Array;
+	bytes: Buffer;
 	readonly wordsPerSlot: number;
 	readonly capacity: number;
-	private readonly mapped: MappedValues[];
+	private readonly vals: BpfMap;
+	private values: MappedValues;
+	private mappedSlots: number;
+	private readonly ctlMapping: MappedValues;
+	private readonly freeMapping: MappedValues;
 	private readonly ctl: Uint32Array;
 	private readonly freeRing: Uint32Array;
 	private readonly freeStep: number;
+	private readonly closedWord: number;
 	private readonly lost: BpfMap;
-	private readonly closed: ClosedSockets;
-	private closesLost = 0;
-	private lossAt = -Infinity;
 	// Per slot: the cookie last seen in it, its version, and when that last changed.
 	private occupant = new Float64Array(0);
 	private version = new Float64Array(0);
@@ -75,44 +70,44 @@ export class SlotTable {
 		obj: BpfObject,
 		private readonly spec: SlotTableSpec,
 	) {
-		const vals = obj.map(`${spec.prefix}_vals`, undefined, spec.value);
-		this.capacity = vals.maxEntries;
-		const values = vals.mmap();
-		this.mapped = [values];
+		this.vals = obj.map(`${spec.prefix}_vals`, undefined, spec.value);
+		this.lost = obj.map(`${spec.prefix}_lost`);
+		const ctl = obj.map(`${spec.prefix}_ctl`, undefined, L.slotCtl);
+		const free = obj.map(`${spec.prefix}_free`);
+		this.capacity = this.vals.maxEntries;
+		this.ctlMapping = ctl.mmap();
 		try {
-			const ctl = obj.map(`${spec.prefix}_ctl`, undefined, L.slotCtl).mmap();
-			this.mapped.push(ctl);
-			const free = obj.map(`${spec.prefix}_free`).mmap();
-			this.mapped.push(free);
-			this.ctl = new Uint32Array(ctl.buffer, 0, 4);
-			this.freeRing = new Uint32Array(free.buffer);
-			this.freeStep = free.stride / 4; // array values are 8-byte aligned: one u32 every 8 bytes
-			this.lost = obj.map(`${spec.prefix}_lost`);
-			this.closed = new ClosedSockets(obj, `${spec.prefix}_closed`);
+			this.freeMapping = free.mmap();
+			try {
+				this.mappedSlots = Math.min(this.capacity, FIRST_MAPPED);
+				this.values = this.vals.mmap(this.mappedSlots);
+			} catch (error) {
+				this.freeMapping.unmap();
+				throw error;
+			}
 		} catch (error) {
-			for (const m of this.mapped) m.unmap();
+			this.ctlMapping.unmap();
 			throw error;
 		}
-		this.wordsPerSlot = values.stride / 4;
-		this.words = new Uint32Array(values.buffer);
-		this.bytes = Buffer.from(values.buffer);
+		this.ctl = new Uint32Array(this.ctlMapping.buffer, 0, 4);
+		this.freeRing = new Uint32Array(this.freeMapping.buffer);
+		this.freeStep = this.freeMapping.stride / 4; // array values are 8-byte aligned: one u32 every 8 bytes
+		this.wordsPerSlot = this.values.stride / 4;
+		this.closedWord = spec.value.fields.closed.offset / 4;
+		this.words = new Uint32Array(this.values.buffer);
+		this.bytes = Buffer.from(this.values.buffer);
 	}
 
 	/**
-	 * The live slots. Sockets closed since the last scan are in it one last
-	 * time with their final values; they, slots idle for FLOW_IDLE_MS (left
-	 * out) and orphans are freed by release(), once the caller has read them.
+	 * The live slots. Closed ones are in it one last time with their final
+	 * values; they, slots idle for FLOW_IDLE_MS (left out) and orphans are
+	 * freed by release(), once the caller has read them.
 	 */
 	scan(now: number): SlotScan {
-		const closed = this.closed.drain();
-		const lostMap = this.lost.readAll();
-		const closesLost = sumPerCpu(lostMap, LOST_AUX, U64);
-		if (closesLost > this.closesLost) this.lossAt = now;
-		this.closesLost = closesLost;
-		const idleMs = now - this.lossAt < LOSS_MEMORY_MS ? FLOW_IDLE_AFTER_LOSS_MS : FLOW_IDLE_MS;
+		const lost = sumLost(this.lost.readAll());
 		const used = Math.min(Atomics.load(this.ctl, NEXT), this.capacity);
 		this.reserve(used);
-		const { words, wordsPerSlot: step, occupant, version, changedAt, live, retiring } = this;
+		const { words, wordsPerSlot: step, closedWord, occupant, version, changedAt, live, retiring } = this;
 		let count = 0;
 		let gone = 0;
 		for (let s = 0, base = 0; s < used; s++, base += step) {
@@ -129,15 +124,15 @@ export class SlotTable {
 				occupant[s] = cookie;
 				version[s] = v;
 				changedAt[s] = now;
-			} else if (now - changedAt[s]! >= idleMs) {
+			} else if (now - changedAt[s]! >= FLOW_IDLE_MS) {
 				retiring[gone++] = s; // idle: freed, left out
 				continue;
 			}
 			live[count++] = s;
-			if (closed.size > 0 && closed.has(cookie)) retiring[gone++] = s;
+			if (words[base + closedWord] !== 0) retiring[gone++] = s;
 		}
 		this.retiringCount = gone;
-		return { count, slots: live, words, wordsPerSlot: step, lost: sumLost(lostMap) };
+		return { count, slots: live, words, wordsPerSlot: step, lost };
 	}
 
 	/** Frees the slots the last scan retired: the kernel may reuse them from now on. */
@@ -161,12 +156,22 @@ export class SlotTable {
 	}
 
 	close(): void {
-		this.closed.close();
-		for (const m of this.mapped) m.unmap();
+		this.values.unmap();
+		this.freeMapping.unmap();
+		this.ctlMapping.unmap();
 	}
 
-	/** Grows the per-slot arrays to cover `used` slots. */
+	/** Maps and tracks at least `used` slots. */
 	private reserve(used: number): void {
+		if (used > this.mappedSlots) {
+			const slots = Math.min(this.capacity, Math.max(used, this.mappedSlots * 2));
+			const values = this.vals.mmap(slots);
+			this.values.unmap();
+			this.values = values;
+			this.mappedSlots = slots;
+			this.words = new Uint32Array(values.buffer);
+			this.bytes = Buffer.from(values.buffer);
+		}
 		if (this.live.length >= used) return;
 		const size = Math.min(this.capacity, Math.max(used, this.live.length * 2, 1024));
 		const grow = (a: Float64Array) => {

@@ -5,7 +5,7 @@ import type { BpfObject } from '../../native/object.js';
 import { cstring, u32, u64, writeU32, writeU64 } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
-import { SlotTable, slotCookie, wordsU64 } from './slots.js';
+import { SlotTable, wordsU64 } from './slots.js';
 
 /** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
 export interface TcpFlow extends OwnedFlow {
@@ -98,7 +98,7 @@ export class TcpCollector {
 			rx[i] = wordsU64(words, base + RX);
 			let flow = this.known[s];
 			// A socket's addresses and comm never change: decoded when the slot gets a new flow only.
-			if (!flow || flow.cookie !== slotCookie(words, base) || flow.pid !== words[base + PID]) {
+			if (!flow || flow.cookie !== wordsU64(words, base) || flow.pid !== words[base + PID]) {
 				flow = decodeTcpFlow(this.table.bytes, s * step * 4);
 				this.known[s] = flow;
 			}
@@ -122,7 +122,7 @@ export class TcpCollector {
 		let keys = 0;
 		for (let i = 0; i < n; i++) {
 			const base = slots[i]! * step;
-			const cookie = slotCookie(words, base);
+			const cookie = wordsU64(words, base);
 			if (cookie >= 2 ** 64 - 1) continue; // an orphan was never indexed
 			writeU64(this.indexKeys, keys * size + L.tcpKey.fields.cookie.offset, cookie);
 			writeU32(this.indexKeys, keys * size + L.tcpKey.fields.pid.offset, words[base + PID]!);
