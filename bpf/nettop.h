@@ -164,7 +164,7 @@ _Static_assert(sizeof(struct nt_rtt_val) == 200, "nt_rtt_val layout");
 
 /* ---- retrans.bpf.c: one event per retransmit ------------------------------ */
 
-#define RETRANS_RING_BYTES (1 << 22)
+#define RETRANS_RING_BYTES (1 << 21) /* 21,845 events between two reads; more are counted as lost */
 
 #define KIND_DATA 0   /* data retransmit (RTO or fast retransmit) */
 #define KIND_TLP 1    /* data retransmit sent as a tail loss probe */

@@ -1,5 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // nettop's entry point: flags, privileges, the refresh loop, and a clean exit on every path.
+// The shebang caps V8's young generation at 4 MB a semi-space (the default is 16):
+// with the per-flow arrays pooled, that keeps nettop tens of MB smaller for the
+// same CPU (npm run bench runs nettop this way).
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import meow from 'meow';

@@ -4,6 +4,7 @@ import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, u32, u64 } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
+import { FramePool, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
 import { SlotTable, wordsU64 } from './slots.js';
@@ -27,7 +28,7 @@ export interface RttCounter extends RttFlow {
  * flows[i], count[i], sum[i] and hist[i*27 .. i*27+27). `slot` ascending, as
  * in TcpSnapshot.
  */
-export interface RttSnapshot {
+export interface RttSnapshot extends Framed {
 	readonly unit: 'usecs' | 'msecs';
 	readonly count: number;
 	readonly flows: readonly RttFlow[];
@@ -55,6 +56,12 @@ export function rttSnapshot(counters: readonly RttCounter[], unit: 'usecs' | 'ms
 	};
 }
 
+/** A copy of a snapshot that no later read changes. */
+export function retainRtt(s: RttSnapshot): RttSnapshot {
+	const n = s.count;
+	return { unit: s.unit, count: n, flows: s.flows.slice(0, n), slot: s.slot.slice(0, n), samples: s.samples.slice(0, n), sum: s.sum.slice(0, n), hist: s.hist.slice(0, n * SLOTS), lost: s.lost };
+}
+
 const V = L.rttVal.fields;
 const COUNT = V.count.offset / 4;
 const SUM = V.sum.offset / 4;
@@ -66,6 +73,13 @@ export class RttCollector {
 	private readonly unit: 'usecs' | 'msecs';
 	private readonly obj: BpfObject;
 	private known: (RttFlow | undefined)[] = [];
+	private readonly frames = new FramePool((n) => ({
+		flows: new Array<RttFlow>(n),
+		slot: new Uint32Array(n),
+		samples: new Float64Array(n),
+		sum: new Float64Array(n),
+		hist: new Uint32Array(n * SLOTS),
+	}));
 
 	constructor(options: { ms?: boolean; owners?: BpfMap } = {}) {
 		this.unit = options.ms ? 'msecs' : 'usecs';
@@ -88,14 +102,12 @@ export class RttCollector {
 		const scan = this.table.scan(now);
 		const { words, wordsPerSlot: step } = scan;
 		const n = scan.count;
-		const flows = new Array<RttFlow>(n);
-		const slot = scan.slots.slice(0, n);
-		const samples = new Float64Array(n);
-		const sum = new Float64Array(n);
-		const hist = new Uint32Array(n * SLOTS);
+		const { frame, arrays } = this.frames.take(n);
+		const { flows, slot, samples, sum, hist } = arrays;
 		for (let i = 0; i < n; i++) {
-			const s = slot[i]!;
+			const s = scan.slots[i]!;
 			const base = s * step;
+			slot[i] = s;
 			// The slots first: the kernel adds to a slot just before the count, so
 			// a count read after them seldom misses a sample they hold.
 			for (let k = 0, from = base + HIST, to = i * SLOTS; k < SLOTS; k++) hist[to + k] = words[from + k]!;
@@ -110,7 +122,19 @@ export class RttCollector {
 			flows[i] = flow;
 		}
 		this.table.release();
-		return { unit: this.unit, count: n, flows, slot, samples, sum, hist, lost: scan.lost };
+		const snapshot: RttSnapshot = {
+			unit: this.unit,
+			count: n,
+			flows,
+			slot: slot.subarray(0, n),
+			samples: samples.subarray(0, n),
+			sum: sum.subarray(0, n),
+			hist: hist.subarray(0, n * SLOTS),
+			lost: scan.lost,
+			frame,
+		};
+		frame.holder = snapshot;
+		return snapshot;
 	}
 
 	close(): void {

@@ -3,8 +3,9 @@ import { releaseKernelBtf } from '../../native/btf.js';
 import { explain } from '../errors.js';
 import { NicCollector, type NicSnapshot } from './nic.js';
 import { RetransCollector, type RetransSnapshot } from './retrans.js';
-import { RttCollector, type RttSnapshot } from './rtt.js';
-import { TcpCollector, type TcpSnapshot } from './tcp.js';
+import { isCurrent } from './frames.js';
+import { retainRtt, RttCollector, type RttSnapshot } from './rtt.js';
+import { retainTcp, TcpCollector, type TcpSnapshot } from './tcp.js';
 
 /** A collector that could not start, and why (one line). */
 export interface Unavailable {
@@ -25,6 +26,16 @@ export interface RawSample {
 	readonly tcp: Maybe<TcpSnapshot>;
 	readonly rtt: Maybe<RttSnapshot>;
 	readonly retrans: Maybe<RetransSnapshot>;
+}
+
+/** False once a later read reused the arrays of this sample's flow snapshots (they are pooled: see collectors/frames.ts). */
+export function isFresh(raw: RawSample): boolean {
+	return (isUnavailable(raw.tcp) || isCurrent(raw.tcp)) && (isUnavailable(raw.rtt) || isCurrent(raw.rtt));
+}
+
+/** A copy of a sample that later reads leave as it is (to keep one longer than the last two reads). */
+export function retainSample(raw: RawSample): RawSample {
+	return { ...raw, tcp: isUnavailable(raw.tcp) ? raw.tcp : retainTcp(raw.tcp), rtt: isUnavailable(raw.rtt) ? raw.rtt : retainRtt(raw.rtt) };
 }
 
 export const KEYS = ['nic', 'tcp', 'rtt', 'retrans'] as const;

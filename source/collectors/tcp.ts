@@ -4,6 +4,7 @@ import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, u32, u64, writeU32, writeU64 } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
+import { FramePool, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { SlotTable, wordsU64 } from './slots.js';
 
@@ -23,7 +24,7 @@ export interface TcpCounter extends TcpFlow {
  * flows[i], tx[i], rx[i]. `slot` (ascending) places each entry in the kernel's
  * table, so two reads are matched entry by entry without hashing.
  */
-export interface TcpSnapshot {
+export interface TcpSnapshot extends Framed {
 	readonly count: number;
 	readonly flows: readonly TcpFlow[];
 	readonly slot: Uint32Array;
@@ -45,9 +46,9 @@ export function tcpSnapshot(counters: readonly TcpCounter[], lost = 0, slotOf: (
 	};
 }
 
-/** Entry i of a snapshot as one record. */
-export function tcpCounter(s: TcpSnapshot, i: number): TcpCounter {
-	return { ...s.flows[i]!, tx_bytes: s.tx[i]!, rx_bytes: s.rx[i]! };
+/** A copy of a snapshot that no later read changes. */
+export function retainTcp(s: TcpSnapshot): TcpSnapshot {
+	return { count: s.count, flows: s.flows.slice(0, s.count), slot: s.slot.slice(0, s.count), tx: s.tx.slice(0, s.count), rx: s.rx.slice(0, s.count), lost: s.lost };
 }
 
 const V = L.tcpVal.fields;
@@ -63,6 +64,7 @@ export class TcpCollector {
 	/** The flow each slot held at the last read. */
 	private known: (TcpFlow | undefined)[] = [];
 	private indexKeys = Buffer.alloc(0);
+	private readonly frames = new FramePool((n) => ({ flows: new Array<TcpFlow>(n), slot: new Uint32Array(n), tx: new Float64Array(n), rx: new Float64Array(n) }));
 
 	constructor(
 		private readonly obj: BpfObject = openObject('tcp', {
@@ -87,13 +89,12 @@ export class TcpCollector {
 		const scan = this.table.scan(now);
 		const { words, wordsPerSlot: step } = scan;
 		const n = scan.count;
-		const flows = new Array<TcpFlow>(n);
-		const slot = scan.slots.slice(0, n);
-		const tx = new Float64Array(n);
-		const rx = new Float64Array(n);
+		const { frame, arrays } = this.frames.take(n);
+		const { flows, slot, tx, rx } = arrays;
 		for (let i = 0; i < n; i++) {
-			const s = slot[i]!;
+			const s = scan.slots[i]!;
 			const base = s * step;
+			slot[i] = s;
 			tx[i] = wordsU64(words, base + TX);
 			rx[i] = wordsU64(words, base + RX);
 			let flow = this.known[s];
@@ -105,7 +106,9 @@ export class TcpCollector {
 			flows[i] = flow;
 		}
 		this.table.release();
-		return { count: n, flows, slot, tx, rx, lost: scan.lost };
+		const snapshot: TcpSnapshot = { count: n, flows, slot: slot.subarray(0, n), tx: tx.subarray(0, n), rx: rx.subarray(0, n), lost: scan.lost, frame };
+		frame.holder = snapshot;
+		return snapshot;
 	}
 
 	close(): void {

@@ -5,7 +5,7 @@ import { counterDelta } from './counters.js';
 import { isFiltering, matches, type Filter } from './filter.js';
 import { buckets, percentiles, type Bucket } from './histogram.js';
 import { byKeyDescending } from './order.js';
-import { matchSlots } from './slots.js';
+import { matchSlots, requireCurrent } from './slots.js';
 
 const RTT_SLOTS = 27; // bpf/nettop.h
 
@@ -102,6 +102,8 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
 	let flows: RttFlowFigures[] | undefined;
 	const flowFigures = (): RttFlowFigures[] => {
+		requireCurrent(cur);
+		if (prev) requireCurrent(prev);
 		const out: RttFlowFigures[] = [];
 		for (let m = 0; m < moved.length; m += 3) {
 			const i = moved[m]!;

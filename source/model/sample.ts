@@ -4,7 +4,7 @@ import { NO_FILTER, type Filter } from './filter.js';
 import { nicDeltas, type NicDelta } from './nic.js';
 import { retransView, type RetransView } from './retrans.js';
 import { rttView, type RttView } from './rtt.js';
-import { tcpRows, type TcpRow } from './tcp.js';
+import { tcpRows, type TcpRows } from './tcp.js';
 
 export interface Sample {
 	/** End of the interval, epoch ms. */
@@ -12,7 +12,7 @@ export interface Sample {
 	/** Length of the interval actually measured, seconds. */
 	readonly interval: number;
 	readonly nic: Maybe<readonly NicDelta[]>;
-	readonly tcp: Maybe<readonly TcpRow[]>;
+	readonly tcp: Maybe<TcpRows>;
 	readonly rtt: Maybe<RttView>;
 	readonly retrans: Maybe<RetransView>;
 	/** Kernel-side updates lost to full maps or rings during the interval, by collector. */

@@ -1,6 +1,8 @@
 // Matches the entries of two reads of a slot table: both list their slots in ascending order.
 
-interface Slotted<F> {
+import { isCurrent, type Framed } from '../collectors/frames.js';
+
+interface Slotted<F> extends Framed {
 	readonly count: number;
 	readonly slot: Uint32Array;
 	readonly flows: readonly F[];
@@ -11,6 +13,8 @@ interface Slotted<F> {
  * during the interval, or its slot now holds another flow). One merge pass, no hashing.
  */
 export function matchSlots<F>(prev: Slotted<F> | undefined, cur: Slotted<F>, same: (a: F, b: F) => boolean): Int32Array {
+	requireCurrent(cur);
+	if (prev) requireCurrent(prev);
 	const out = new Int32Array(cur.count).fill(-1);
 	if (!prev) return out;
 	for (let i = 0, j = 0; i < cur.count; i++) {
@@ -19,4 +23,9 @@ export function matchSlots<F>(prev: Slotted<F> | undefined, cur: Slotted<F>, sam
 		if (j < prev.count && prev.slot[j] === s && same(prev.flows[j]!, cur.flows[i]!)) out[i] = j;
 	}
 	return out;
+}
+
+/** Throws when a snapshot's pooled arrays now hold a later read (a caller kept it too long): never a wrong number. */
+export function requireCurrent(s: Framed): void {
+	if (!isCurrent(s)) throw new Error('internal: a snapshot was used after its arrays were reused by a later read');
 }

@@ -26,8 +26,8 @@ export function summarize(s: Sample): Summary {
 	return {
 		nicTx: nic && perSecond(sum(nic, (r) => r.tx_bytes), t),
 		nicRx: nic && perSecond(sum(nic, (r) => r.rx_bytes), t),
-		tcpTx: tcp && perSecond(sum(tcp, (r) => r.tx_bytes), t),
-		tcpRx: tcp && perSecond(sum(tcp, (r) => r.rx_bytes), t),
+		tcpTx: tcp && perSecond(tcp.sum('tx'), t),
+		tcpRx: tcp && perSecond(tcp.sum('rx'), t),
 		rttP50: rtt && rtt.count > 0 ? rtt.p50 : undefined,
 		rttP99: rtt && rtt.count > 0 ? rtt.p99 : undefined,
 		rttUnit: rtt?.unit ?? 'usecs',

@@ -1,7 +1,7 @@
 // The UI's state and its pure reducer: tabs, filters typed in place, sort, pause, history.
 import type { RetransEvent } from '../collectors/retrans.js';
 import type { RawSample } from '../collectors/sources.js';
-import { isUnavailable } from '../collectors/sources.js';
+import { isFresh, isUnavailable, retainSample } from '../collectors/sources.js';
 import type { Filter } from '../model/filter.js';
 import { nicInterfaces } from '../model/nic.js';
 import { buildSample, type Sample } from '../model/sample.js';
@@ -124,7 +124,10 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'sort':
 			return { ...state, sort: { ...state.sort, [state.tab]: (state.sort[state.tab] + 1) % SORTS[state.tab].length } };
 		case 'pause':
-			return { ...state, paused: !state.paused };
+			// Paused, the shown interval must outlive the reads that go on: keep copies.
+			return state.paused
+				? { ...state, paused: false }
+				: { ...state, paused: true, prev: state.prev && retainSample(state.prev), cur: state.cur && retainSample(state.cur) };
 		case 'help':
 			return { ...state, help: !state.help };
 		case 'connections':
@@ -158,13 +161,14 @@ function typed(state: UiState, text: string): UiState {
 
 /** A new filter applies at once: the shown interval is rebuilt from the raw samples kept. */
 function withFilter(state: UiState, filter: Filter): UiState {
-	const sample = state.prev && state.cur ? buildSample(state.prev, state.cur, filter) : state.sample;
+	const sample = state.prev && state.cur && isFresh(state.prev) && isFresh(state.cur) ? buildSample(state.prev, state.cur, filter) : state.sample;
 	return { ...state, filter, sample };
 }
 
 function onSample(state: UiState, raw: RawSample): UiState {
 	if (state.paused) return state;
-	if (!state.cur) return { ...state, cur: raw };
+	// A previous read whose arrays were reused meanwhile (the UI fell behind): start over from this one.
+	if (!state.cur || !isFresh(state.cur)) return { ...state, prev: undefined, cur: raw };
 	const sample = buildSample(state.cur, raw, state.filter);
 	return {
 		...state,

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 		nettop.kill('SIGINT');
 		await nettop.exited();
 		// The same in the UI (tcptop tab), in a pty.
-		const ui = spawn('script', ['-qfec', `${process.execPath} ${CLI} -i 1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		const ui = spawn('script', ['-qfec', `${CLI} -i 1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
 		ui.stdout.resume();
 		await sleep(3000);
 		const uiPid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop'])).stdout.trim());

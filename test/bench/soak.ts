@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 		}
 		const server = await holdingServer(net, net.b, 7951);
 		// Lines are counted and scanned for "lost", not parsed: the harness must keep up.
-		const nettop = startProcess(process.execPath, [CLI, '--json', '-i', '1']);
+		const nettop = startProcess(CLI, ['--json', '-i', '1']);
 		let lines = 0;
 		let lost = 0;
 		let tail = '';

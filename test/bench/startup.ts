@@ -34,8 +34,8 @@ export async function startup(runs = 5) {
 	const frame: number[] = [];
 	const bpftrace: number[] = [];
 	for (let i = 0; i < runs; i++) {
-		json.push(await once([process.execPath, CLI, '--json', '-i', '0.01', '-n', '1'], /^\{"time"/m));
-		frame.push(await once([process.execPath, CLI, '-i', '1'], /1 NIC/, true));
+		json.push(await once([CLI, '--json', '-i', '0.01', '-n', '1'], /^\{"time"/m));
+		frame.push(await once([CLI, '-i', '1'], /1 NIC/, true));
 		bpftrace.push(await once(['bpftrace', '-e', BPFTRACE_EQUIVALENT], /ready/));
 	}
 	return { json: median(json), frame: median(frame), bpftrace: median(bpftrace) };

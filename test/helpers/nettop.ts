@@ -14,7 +14,7 @@ export class NettopProcess {
 	private partial = '';
 
 	constructor(args: readonly string[], env?: NodeJS.ProcessEnv) {
-		this.child = start(process.execPath, [CLI, ...args], env);
+		this.child = start(CLI, [...args], env); // the bin as users run it: its shebang sets node flags
 		this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
 			const parts = (this.partial + chunk).split('\n');
 			this.partial = parts.pop()!;

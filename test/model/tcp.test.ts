@@ -35,7 +35,7 @@ test('pid, port and family filters', () => {
 
 test('tcpProcesses adds up connections per pid', () => {
 	const rows = tcpRows(undefined, tcpSnap([tcp(10, 1, { cookie: 1 }), tcp(30, 2, { cookie: 2 }), tcp(5, 0, { cookie: 3, pid: 9, comm: 'ssh' })]), NO_FILTER);
-	assert.deepEqual(tcpProcesses(rows).map((p) => [p.pid, p.comm, p.tx_bytes, p.rx_bytes, p.connections.length]), [
+	assert.deepEqual(tcpProcesses(rows).map((p) => [p.pid, p.comm, p.tx_bytes, p.rx_bytes, p.connections]), [
 		[100, 'curl', 40, 3, 2],
 		[9, 'ssh', 5, 0, 1],
 	]);

@@ -62,20 +62,31 @@ export function visible<T>(items: readonly T[], height: number, format: (item: T
 
 /** visible() of `items` in the order `by`, sorting only the rows that fit (tens of thousands of flows, a screen of rows). */
 export function visibleTop<T>(items: readonly T[], height: number, by: (a: T, b: T) => number, format: (item: T) => Line, empty: Line, what = 'rows'): Line[] {
-	const fit = items.length <= height ? items.length : Math.max(0, height - 1);
-	return visible(top(items, fit, by), height, format, empty, what, items.length);
+	return visibleTopIndexes(items.length, height, (a, b) => by(items[a]!, items[b]!), (i) => format(items[i]!), empty, what);
+}
+
+/** visibleTop() of rows 0..n-1 known by index (rows kept in columns). */
+export function visibleTopIndexes(n: number, height: number, by: (a: number, b: number) => number, format: (i: number) => Line, empty: Line, what = 'rows'): Line[] {
+	const fit = n <= height ? n : Math.max(0, height - 1);
+	return visible(topIndexes(n, fit, by), height, format, empty, what, n);
 }
 
 /** The first `k` of `items` in the order `by` (stable, as a full sort would give them), without sorting the rest. */
 export function top<T>(items: readonly T[], k: number, by: (a: T, b: T) => number): T[] {
-	if (items.length <= k) return [...items].sort(by);
-	const best: T[] = [];
+	return topIndexes(items.length, k, (a, b) => by(items[a]!, items[b]!)).map((i) => items[i]!);
+}
+
+/** The first `k` of the indexes 0..n-1 in the order `by`, ties by index, without sorting the rest. */
+export function topIndexes(n: number, k: number, by: (a: number, b: number) => number): number[] {
+	const cmp = (a: number, b: number) => by(a, b) || a - b;
+	if (n <= k) return Array.from({ length: n }, (_, i) => i).sort(cmp);
+	const best: number[] = [];
 	if (k <= 0) return best;
-	for (const item of items) {
-		if (best.length === k && by(item, best[k - 1]!) >= 0) continue;
+	for (let i = 0; i < n; i++) {
+		if (best.length === k && cmp(i, best[k - 1]!) >= 0) continue;
 		let at = best.length;
-		while (at > 0 && by(item, best[at - 1]!) < 0) at--;
-		best.splice(at, 0, item);
+		while (at > 0 && cmp(i, best[at - 1]!) < 0) at--;
+		best.splice(at, 0, i);
 		if (best.length > k) best.pop();
 	}
 	return best;

@@ -2,10 +2,10 @@
 import { isUnavailable } from '../../collectors/sources.js';
 import { perSecond } from '../../model/counters.js';
 import { human } from '../../model/format.js';
-import { tcpProcesses, type TcpProcess, type TcpRow } from '../../model/tcp.js';
+import { NO_ROWS, tcpProcesses, type TcpProcess, type TcpRows } from '../../model/tcp.js';
 import type { UiState } from '../state.js';
 import { sortKey } from '../state.js';
-import { cells, endpoint, line, unavailableLines, visibleTop, type Column, type Line } from './common.js';
+import { cells, endpoint, line, unavailableLines, visibleTop, visibleTopIndexes, type Column, type Line } from './common.js';
 
 const NONE = line('no TCP traffic in this interval', { dim: true });
 
@@ -20,19 +20,29 @@ const SORTERS: Record<string, (a: Traffic, b: Traffic) => number> = {
 	pid: (a, b) => a.pid - b.pid,
 };
 
+/** The same orders over the rows' columns, by row index. */
+const ROW_SORTERS: Record<string, (r: TcpRows) => (a: number, b: number) => number> = {
+	total: (r) => (a, b) => r.tx[b]! + r.rx[b]! - (r.tx[a]! + r.rx[a]!),
+	tx: (r) => (a, b) => r.tx[b]! - r.tx[a]!,
+	rx: (r) => (a, b) => r.rx[b]! - r.rx[a]!,
+	pid: (r) => (a, b) => r.flows[a]!.pid - r.flows[b]!.pid,
+};
+
 export function tcpLines(state: UiState, height: number): Line[] {
 	const sample = state.sample;
 	const by = SORTERS[sortKey(state, 'tcp')]!;
 	if (sample && isUnavailable(sample.tcp)) return unavailableLines('tcptop', sample.tcp.unavailable);
-	const rows = sample && !isUnavailable(sample.tcp) ? sample.tcp : [];
+	const rows = sample && !isUnavailable(sample.tcp) ? sample.tcp : NO_ROWS;
 	const s = sample?.interval ?? 1;
 	if (state.connections) {
 		const header = line(cells(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
-		const format = (r: TcpRow) =>
-			line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, s)), human(perSecond(r.rx_bytes, s))]));
-		return [header, ...visibleTop(rows, height - 1, by, format, NONE, 'connections')];
+		const format = (i: number) => {
+			const r = rows.row(i);
+			return line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, s)), human(perSecond(r.rx_bytes, s))]));
+		};
+		return [header, ...visibleTopIndexes(rows.length, height - 1, ROW_SORTERS[sortKey(state, 'tcp')]!(rows), format, NONE, 'connections')];
 	}
 	const header = line(cells(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
-	const format = (p: TcpProcess) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections.length), human(perSecond(p.tx_bytes, s)), human(perSecond(p.rx_bytes, s))]));
+	const format = (p: TcpProcess) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, s)), human(perSecond(p.rx_bytes, s))]));
 	return [header, ...visibleTop(tcpProcesses(rows), height - 1, by, format, NONE, 'processes')];
 }
