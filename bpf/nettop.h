@@ -73,8 +73,14 @@ struct nt_sock_owner {
 	__u32 tcp_pid;  /* the process tcp_slot counts (a socket can have several) */
 	__u32 tcp_slot;
 	__u32 rtt_slot;
+	/*
+	 * The socket's cookie, kept here by the first program that gives it a slot:
+	 * a slot still holds this socket when its cookie is this one, checked
+	 * without reaching into the socket for the cookie on every packet.
+	 */
+	__u64 cookie;
 };
-_Static_assert(sizeof(struct nt_sock_owner) == 32, "nt_sock_owner layout");
+_Static_assert(sizeof(struct nt_sock_owner) == 40, "nt_sock_owner layout");
 
 /* A TCP connection as its socket names it. Ports in host order. */
 struct nt_flow_id {
@@ -127,17 +133,22 @@ struct nt_tcp_key {
 };
 _Static_assert(sizeof(struct nt_tcp_key) == 16, "nt_tcp_key layout");
 
+/*
+ * Slot values are whole cache lines (the array keeps them 64-byte aligned),
+ * what every packet touches first, the socket's name after: two flows
+ * counted on two CPUs never share a line.
+ */
 struct nt_tcp_val {
 	__u64 cookie; /* 0: free slot; written last */
 	__u64 tx_bytes;
 	__u64 rx_bytes;
-	struct nt_flow_id id;
 	__u32 pid;
-	__u8 comm[16];
 	__u32 closed; /* set when the socket is destroyed */
-	__u32 _pad;
+	struct nt_flow_id id;
+	__u8 comm[16];
+	__u8 _pad[36];
 };
-_Static_assert(sizeof(struct nt_tcp_val) == 96, "nt_tcp_val layout");
+_Static_assert(sizeof(struct nt_tcp_val) == 128, "nt_tcp_val layout");
 
 /* ---- rtt.bpf.c: smoothed RTT log2 histograms per flow -------------------- */
 
@@ -154,13 +165,14 @@ struct nt_rtt_val {
 	__u64 cookie; /* 0: free slot; written last */
 	__u64 count;
 	__u64 sum;
-	struct nt_flow_id id;
 	__u32 pid;
-	__u8 comm[16];
-	__u32 slots[RTT_SLOTS];
 	__u32 closed; /* set when the socket is destroyed */
+	__u32 slots[RTT_SLOTS];
+	struct nt_flow_id id;
+	__u8 comm[16];
+	__u8 _pad[56];
 };
-_Static_assert(sizeof(struct nt_rtt_val) == 200, "nt_rtt_val layout");
+_Static_assert(sizeof(struct nt_rtt_val) == 256, "nt_rtt_val layout");
 
 /* ---- retrans.bpf.c: one event per retransmit ------------------------------ */
 

@@ -18,7 +18,7 @@ struct {
 } rtt_lost SEC(".maps");
 
 /* The socket's slot, found through sk_owner (created on its first sample). */
-static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u64 cookie)
+static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk)
 {
 	struct nt_sock_owner *owner = bpf_sk_storage_get(&sk_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	struct nt_rtt_val *val;
@@ -27,13 +27,16 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u64 cookie
 	if (!owner)
 		goto lost;
 	__u32 known = READ_ONCE(owner->rtt_slot);
-	if (known) {
+	if (known && owner->cookie) {
 		s = known - 1;
 		val = bpf_map_lookup_elem(&rtt_vals, &s);
-		if (val && val->cookie == cookie)
+		if (val && val->cookie == owner->cookie)
 			return val;
 	}
 	/* First sample, or the slot was retired while the socket sat idle. */
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	if (!owner->cookie)
+		owner->cookie = cookie;
 	long taken = slot_take(&rtt_ctl, &rtt_free, RTT_MAX_FLOWS);
 	if (taken < 0)
 		goto lost;
@@ -75,8 +78,7 @@ static __always_inline int on_segment(struct sock *sk)
 	if (targ_ms)
 		srtt /= 1000;
 
-	__u64 cookie = bpf_get_socket_cookie(sk);
-	struct nt_rtt_val *val = rtt_flow(sk, cookie);
+	struct nt_rtt_val *val = rtt_flow(sk);
 	if (!val)
 		return 0;
 	if (!val->pid) {

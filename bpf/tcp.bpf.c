@@ -41,6 +41,9 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 	struct nt_tcp_key key = { .cookie = cookie, .pid = pid };
 	struct nt_sock_owner *owner = stamp_owner(sk);
 	struct nt_tcp_val *val = NULL;
+
+	if (owner && !owner->cookie)
+		owner->cookie = cookie;
 	__u32 *at = bpf_map_lookup_elem(&tcp_index, &key);
 	__u32 s;
 
@@ -100,16 +103,15 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 		return;
 
 	/* Process context: the current task is the one moving the bytes. */
-	__u64 cookie = bpf_get_socket_cookie(sk);
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	struct nt_tcp_val *val = NULL;
 	struct nt_sock_owner *owner = owner_of(sk);
 
-	/* The usual path: sk_owner knows the slot; no hashing. */
-	if (owner && owner->tcp_pid == pid && owner->tcp_slot)
-		val = tcp_slot(owner->tcp_slot - 1, cookie, pid);
+	/* The usual path: sk_owner knows the slot and the cookie; no hashing. */
+	if (owner && owner->tcp_pid == pid && owner->tcp_slot && owner->cookie)
+		val = tcp_slot(owner->tcp_slot - 1, owner->cookie, pid);
 	if (!val)
-		val = tcp_flow(sk, cookie, pid);
+		val = tcp_flow(sk, bpf_get_socket_cookie(sk), pid);
 	if (!val)
 		return;
 	if (rx)

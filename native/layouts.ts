@@ -49,22 +49,32 @@ export const nicNameKey = layout('nt_nic_name_key', { netns: 'u32', ifindex: 'u3
 export const nicName = layout('nt_nic_name', { name: ['bytes', 16] });
 
 // ---- tcp.bpf.c, rtt.bpf.c, retrans.bpf.c ----
-export const sockOwner = layout('nt_sock_owner', { pid: 'u32', comm: ['bytes', 16], tcp_pid: 'u32', tcp_slot: 'u32', rtt_slot: 'u32' });
+export const sockOwner = layout('nt_sock_owner', { pid: 'u32', comm: ['bytes', 16], tcp_pid: 'u32', tcp_slot: 'u32', rtt_slot: 'u32', cookie: 'u64' });
 export const slotCtl = layout('nt_slot_ctl', { next: 'u32', free_head: 'u32', free_tail: 'u32', _pad: 'u32' });
 const FLOW_ID = { laddr: ['bytes', 16], raddr: ['bytes', 16], netns: 'u32', family: 'u16', lport: 'u16', rport: 'u16', _pad: 'u16' } as const;
 export const flowId = layout('nt_flow_id', FLOW_ID);
 export const tcpKey = layout('nt_tcp_key', { cookie: 'u64', pid: 'u32', _pad: 'u32' });
-export const tcpVal = layout('nt_tcp_val', { cookie: 'u64', tx_bytes: 'u64', rx_bytes: 'u64', id: ['bytes', flowId.size], pid: 'u32', comm: ['bytes', 16], closed: 'u32', _pad: 'u32' });
+export const tcpVal = layout('nt_tcp_val', {
+	cookie: 'u64',
+	tx_bytes: 'u64',
+	rx_bytes: 'u64',
+	pid: 'u32',
+	closed: 'u32',
+	id: ['bytes', flowId.size],
+	comm: ['bytes', 16],
+	_pad: ['bytes', 36],
+});
 export const RTT_SLOTS = 27;
 export const rttVal = layout('nt_rtt_val', {
 	cookie: 'u64',
 	count: 'u64',
 	sum: 'u64',
-	id: ['bytes', flowId.size],
 	pid: 'u32',
-	comm: ['bytes', 16],
-	slots: ['bytes', RTT_SLOTS * 4],
 	closed: 'u32',
+	slots: ['bytes', RTT_SLOTS * 4],
+	id: ['bytes', flowId.size],
+	comm: ['bytes', 16],
+	_pad: ['bytes', 56],
 });
 export const retransEvent = layout('nt_retrans_event', {
 	ts_ns: 'u64',

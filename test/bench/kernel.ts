@@ -1,6 +1,11 @@
 // Kernel cost per event of every nettop program (kernel.bpf_stats_enabled), beside bpftrace doing the same counting.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BpfObject } from '../../native/object.js';
+import { bpfDir } from '../../source/collectors/objects.js';
 import { run, sleep, until } from '../helpers/exec.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { BPFTRACE_EQUIVALENT } from './startup.js';
@@ -23,8 +28,28 @@ export interface KernelCost {
 	readonly ns: number;
 }
 
-/** Runs nettop and bpftrace side by side under `load`; ns per event of each program. */
-export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[] }> {
+/** Builds and attaches test/bench/floor.bpf.c: empty programs on nettop's tracepoints. */
+async function attachFloor(): Promise<BpfObject> {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'nettop-floor-'));
+	try {
+		const source = fileURLToPath(new URL('../../../test/bench/floor.bpf.c', import.meta.url));
+		const arch = os.arch() === 'arm64' ? 'arm64' : 'x86';
+		const object = path.join(dir, 'floor.bpf.o');
+		await run('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${path.join(bpfDir(), '.output')}`, '-c', source, '-o', object]);
+		const obj = new BpfObject(object);
+		obj.load();
+		obj.attach();
+		return obj;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Runs nettop, bpftrace and empty programs (the floor) side by side under
+ * `load`; ns per event of each program.
+ */
+export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[] }> {
 	const statsFile = '/proc/sys/kernel/bpf_stats_enabled';
 	const before = readFileSync(statsFile, 'utf8').trim();
 	writeFileSync(statsFile, '1');
@@ -34,7 +59,9 @@ export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: K
 	const bpftrace = spawn('bpftrace', ['-e', BPFTRACE_EQUIVALENT], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let ready = '';
 	bpftrace.stdout.on('data', (d: Buffer) => (ready += d.toString()));
+	let floor: BpfObject | undefined;
 	try {
+		floor = await attachFloor();
 		await nettop.waitForLines(1);
 		await until(() => ready.includes('ready'), 20_000);
 		const start = await progs();
@@ -47,8 +74,10 @@ export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: K
 		};
 		const ours = end.filter((p) => p.name?.startsWith('nt_')).map(delta);
 		const theirs = end.filter((p) => !existing.has(p.id) && p.type === 'tracepoint').map(delta);
-		return { nettop: ours, bpftrace: theirs };
+		const empty = end.filter((p) => p.name?.startsWith('floor_')).map(delta);
+		return { nettop: ours, bpftrace: theirs, floor: empty };
 	} finally {
+		floor?.close();
 		nettop.kill('SIGINT');
 		bpftrace.kill('SIGINT');
 		await nettop.exited();

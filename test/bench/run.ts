@@ -12,6 +12,9 @@ import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
 
 const rows: string[][] = [];
+/** BENCH_ONLY=startup,kernel,flows,traffic runs just those parts (all by default). */
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (part: string) => !only || only.includes(part);
 function report(what: string, value: string, target: string, reference: string): void {
 	rows.push([what, value, target, reference]);
 	console.log(`  ${what}: ${value}   (target ${target}; reference ${reference})`);
@@ -39,81 +42,97 @@ async function main(): Promise<void> {
 	removeStaleNamespaces();
 	console.log(`nettop benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Linux ${os.release()}, Node ${process.version}\n`);
 
-	console.log('1. Start-up (median of 5)');
-	const s = await startup(5);
-	report('exec -> first --json line (-i 0.01)', `${fmt(s.json, 0)} ms`, '<= 300 ms', `bpftrace attaching the same tracepoints: ${fmt(s.bpftrace, 0)} ms`);
-	report('exec -> first UI frame', `${fmt(s.frame, 0)} ms`, '<= 300 ms', `bpftrace: ${fmt(s.bpftrace, 0)} ms`);
+	if (want('startup')) {
+		console.log('1. Start-up (median of 5)');
+		const s = await startup(5);
+		report('exec -> first --json line (-i 0.01)', `${fmt(s.json, 0)} ms`, '<= 300 ms', `bpftrace attaching the same tracepoints: ${fmt(s.bpftrace, 0)} ms`);
+		report('exec -> first UI frame', `${fmt(s.frame, 0)} ms`, '<= 300 ms', `bpftrace: ${fmt(s.bpftrace, 0)} ms`);
+	}
 
 	const net = await TestNet.create(4);
 	try {
-		console.log('\n2. Kernel cost per event (kernel.bpf_stats_enabled), 8 s of iperf3 -P 4 through a 1% drop');
-		await net.exec(net.b, 'sh', ['-c', "printf 'add table inet nb\\nadd chain inet nb in { type filter hook input priority 0; }\\nadd rule inet nb in tcp dport 5301 numgen random mod 100 < 1 drop\\n' | nft -f -"]);
-		const k = await kernelCost(() => iperf(net, 8, 4));
-		await net.exec(net.b, 'nft', ['delete', 'table', 'inet', 'nb']);
-		const ref = k.bpftrace.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
-		for (const c of k.nettop.filter((c) => c.events > 0)) report(`${c.name} (${c.events} events)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', 'see below');
-		console.log(`  bpftrace, same tracepoints, same time: ${ref}`);
-		rows.push(['bpftrace reference', ref, '', '']);
-
-		console.log('\n3-4. 10,000 live flows (each sends a byte a second): refresh cost, CPU at -i 1, peak RSS');
-		const server = await holdingServer(net, net.b, 7901);
-		const many = manyConnections(net, net.a, net.b.ip4, 7901, 10_000, 90, true);
-		await many.waitFor('open 10000', 120_000);
-		const nettop = new NettopProcess(['--json', '-i', '1']);
-		await nettop.waitForLines(2);
-		const cpu0 = cpuSeconds(nettop.pid);
-		const t0 = Date.now();
-		const r = await refreshCost(10, 500);
-		await sleep(Math.max(0, 20_000 - (Date.now() - t0)));
-		const cpu = ((cpuSeconds(nettop.pid) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
-		const rss = peakRssMb(nettop.pid);
-		const flows = nettop.json<{ tcp: unknown[] }>().at(-1)?.tcp.length ?? 0;
-		nettop.kill('SIGINT');
-		await nettop.exited();
-		// The same in the UI (tcptop tab), in a pty.
-		const ui = spawn('script', ['-qfec', `${CLI} -i 1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-		ui.stdout.resume();
-		await sleep(3000);
-		const uiPid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop'])).stdout.trim());
-		const u0 = cpuSeconds(uiPid);
-		const ut0 = Date.now();
-		await sleep(20_000);
-		const uiCpu = ((cpuSeconds(uiPid) - u0) / ((Date.now() - ut0) / 1000)) * 100;
-		const uiRss = peakRssMb(uiPid);
-		ui.kill('SIGTERM');
-		report(`refresh with ${r.flows} flow entries: read + model + render`, `${fmt(r.total)} ms (${fmt(r.read)} + ${fmt(r.model)} + ${fmt(r.render)})`, '<= 15 ms', '-');
-		report(`nettop --json -i 1 CPU, ${flows} connections per line`, `${fmt(cpu, 2)} % of a core`, '<= 3 %', '-');
-		report('peak RSS (VmHWM) of that nettop', `${fmt(rss)} MB`, '<= 120 MB', '-');
-		report('the UI (tcptop tab, -i 1) on the same flows: CPU', `${fmt(uiCpu, 2)} % of a core`, '<= 3 %', '-');
-		report('the UI: peak RSS (VmHWM)', `${fmt(uiRss)} MB`, '<= 120 MB', '-');
-		many.child.kill();
-		server.child.kill();
-
-		console.log('\n5. Userspace CPU under heavy traffic: 15 s of iperf3 -P 4 between the namespaces');
-		const ours = new NettopProcess(['--json', '-i', '1']);
-		await ours.waitForLines(1);
-		const hogs = spawn('ip', ['netns', 'exec', net.a.ns, 'nethogs', '-t', '-d', '1', net.a.dev], { stdio: ['ignore', 'pipe', 'pipe'] });
-		hogs.stdout.resume();
-		hogs.stderr.resume();
-		await sleep(1000);
-		const hogsPid = Number((await run('pgrep', ['-P', String(hogs.pid), '-x', 'nethogs']).catch(() => ({ stdout: String(hogs.pid) }))).stdout.trim() || hogs.pid);
-		const [a0, h0] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
-		const w0 = Date.now();
-		await iperf(net, 15, 4);
-		const wall = (Date.now() - w0) / 1000;
-		const [a1, h1] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
-		ours.kill('SIGINT');
-		await ours.exited();
-		hogs.kill('SIGINT');
-		const nettopCpu = ((a1 - a0) / wall) * 100;
-		const hogsCpu = ((h1 - h0) / wall) * 100;
-		report('nettop CPU', `${fmt(nettopCpu, 2)} % of a core`, `<= 1/20 of nethogs (${fmt(hogsCpu / 20, 2)} %)`, `nethogs on the same traffic: ${fmt(hogsCpu, 2)} %`);
+		if (want('kernel')) await kernelPart(net);
+		if (want('flows')) await flowsPart(net);
+		if (want('traffic')) await trafficPart(net);
 	} finally {
 		killAll();
 		await net.destroy();
 	}
 	console.log('\n| figure | measured | target | reference |\n| --- | --- | --- | --- |');
 	for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+async function kernelPart(net: TestNet): Promise<void> {
+	console.log('\n2. Kernel cost per event (kernel.bpf_stats_enabled), 8 s of iperf3 -P 4 through a 1% drop');
+	await net.exec(net.b, 'sh', ['-c', "printf 'add table inet nb\\nadd chain inet nb in { type filter hook input priority 0; }\\nadd rule inet nb in tcp dport 5301 numgen random mod 100 < 1 drop\\n' | nft -f -"]);
+	const k = await kernelCost(() => iperf(net, 8, 4));
+	await net.exec(net.b, 'nft', ['delete', 'table', 'inet', 'nb']);
+	const ref = k.bpftrace.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+	for (const c of k.nettop.filter((c) => c.events > 0)) report(`${c.name} (${c.events} events)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', 'see below');
+	console.log(`  bpftrace, same tracepoints, same time: ${ref}`);
+	rows.push(['bpftrace reference', ref, '', '']);
+	const floor = k.floor.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+	console.log(`  empty programs on the same tracepoints (the floor), same time: ${floor}`);
+	rows.push(['empty programs (floor)', floor, '', '']);
+}
+
+async function flowsPart(net: TestNet): Promise<void> {
+	console.log('\n3-4. 10,000 live flows (each sends a byte a second): refresh cost, CPU at -i 1, peak RSS');
+	const server = await holdingServer(net, net.b, 7901);
+	const many = manyConnections(net, net.a, net.b.ip4, 7901, 10_000, 90, true);
+	await many.waitFor('open 10000', 120_000);
+	// The refresh in this process first, alone: no other nettop competing for the CPUs.
+	const r = await refreshCost(10, 500);
+	const nettop = new NettopProcess(['--json', '-i', '1']);
+	await nettop.waitForLines(2);
+	const cpu0 = cpuSeconds(nettop.pid);
+	const t0 = Date.now();
+	await sleep(20_000);
+	const cpu = ((cpuSeconds(nettop.pid) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
+	const rss = peakRssMb(nettop.pid);
+	const flows = nettop.json<{ tcp: unknown[] }>().at(-1)?.tcp.length ?? 0;
+	nettop.kill('SIGINT');
+	await nettop.exited();
+	// The same in the UI (tcptop tab), in a pty.
+	const ui = spawn('script', ['-qfec', `${CLI} -i 1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+	ui.stdout.resume();
+	await sleep(3000);
+	const uiPid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop'])).stdout.trim());
+	const u0 = cpuSeconds(uiPid);
+	const ut0 = Date.now();
+	await sleep(20_000);
+	const uiCpu = ((cpuSeconds(uiPid) - u0) / ((Date.now() - ut0) / 1000)) * 100;
+	const uiRss = peakRssMb(uiPid);
+	ui.kill('SIGTERM');
+	report(`refresh with ${r.flows} flow entries: read + model + render`, `${fmt(r.total)} ms (${fmt(r.read)} + ${fmt(r.model)} + ${fmt(r.render)})`, '<= 15 ms', '-');
+	report(`nettop --json -i 1 CPU, ${flows} connections per line`, `${fmt(cpu, 2)} % of a core`, '<= 3 %', '-');
+	report('peak RSS (VmHWM) of that nettop', `${fmt(rss)} MB`, '<= 120 MB', '-');
+	report('the UI (tcptop tab, -i 1) on the same flows: CPU', `${fmt(uiCpu, 2)} % of a core`, '<= 3 %', '-');
+	report('the UI: peak RSS (VmHWM)', `${fmt(uiRss)} MB`, '<= 120 MB', '-');
+	many.child.kill();
+	server.child.kill();
+}
+
+async function trafficPart(net: TestNet): Promise<void> {
+	console.log('\n5. Userspace CPU under heavy traffic: 15 s of iperf3 -P 4 between the namespaces');
+	const ours = new NettopProcess(['--json', '-i', '1']);
+	await ours.waitForLines(1);
+	const hogs = spawn('ip', ['netns', 'exec', net.a.ns, 'nethogs', '-t', '-d', '1', net.a.dev], { stdio: ['ignore', 'pipe', 'pipe'] });
+	hogs.stdout.resume();
+	hogs.stderr.resume();
+	await sleep(1000);
+	const hogsPid = Number((await run('pgrep', ['-P', String(hogs.pid), '-x', 'nethogs']).catch(() => ({ stdout: String(hogs.pid) }))).stdout.trim() || hogs.pid);
+	const [a0, h0] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
+	const w0 = Date.now();
+	await iperf(net, 15, 4);
+	const wall = (Date.now() - w0) / 1000;
+	const [a1, h1] = [cpuSeconds(ours.pid), cpuSeconds(hogsPid)];
+	ours.kill('SIGINT');
+	await ours.exited();
+	hogs.kill('SIGINT');
+	const nettopCpu = ((a1 - a0) / wall) * 100;
+	const hogsCpu = ((h1 - h0) / wall) * 100;
+	report('nettop CPU', `${fmt(nettopCpu, 2)} % of a core`, `<= 1/20 of nethogs (${fmt(hogsCpu / 20, 2)} %)`, `nethogs on the same traffic: ${fmt(hogsCpu, 2)} %`);
 }
 
 main().catch((error: unknown) => {

@@ -22,10 +22,13 @@ async function once(argv: string[], pattern: RegExp, pty = false): Promise<numbe
 		return await timeUntilOutput(child, pattern);
 	} finally {
 		// script(1) hangs up its pty on SIGTERM, which ends the UI like a dropped session.
-		if (child.exitCode === null) {
-			child.kill(pty ? 'SIGTERM' : 'SIGINT');
-			await new Promise((r) => child.once('exit', r));
+		// A signal that lands while bpftrace is still attaching can go unseen: send it again, then SIGKILL.
+		const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+		for (let i = 0; i < 6 && child.exitCode === null; i++) {
+			child.kill(i === 5 ? 'SIGKILL' : pty ? 'SIGTERM' : 'SIGINT');
+			await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
 		}
+		await exited;
 	}
 }
 
