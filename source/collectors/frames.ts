@@ -46,3 +46,9 @@ export class FramePool<A> {
 		return f;
 	}
 }
+
+/** Records in slot order with their slots: to build a snapshot from records (tests, small callers). */
+export function inSlotOrder<T>(records: readonly T[], slotOf: (r: T, i: number) => number): { records: T[]; slot: Uint32Array } {
+	const order = records.map((r, i) => ({ r, slot: slotOf(r, i) })).sort((a, b) => a.slot - b.slot);
+	return { records: order.map((o) => o.r), slot: Uint32Array.from(order, (o) => o.slot) };
+}

@@ -4,7 +4,7 @@ import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, u32, u64 } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
-import { FramePool, type Framed } from './frames.js';
+import { FramePool, inSlotOrder, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
 import { SlotTable, wordsU64 } from './slots.js';
@@ -41,19 +41,11 @@ export interface RttSnapshot extends Framed {
 
 /** A snapshot from records, slots given by `slotOf` (tests). */
 export function rttSnapshot(counters: readonly RttCounter[], unit: 'usecs' | 'msecs' = 'usecs', lost = 0, slotOf: (c: RttCounter, i: number) => number = (_c, i) => i): RttSnapshot {
-	const order = counters.map((c, i) => ({ c, slot: slotOf(c, i) })).sort((a, b) => a.slot - b.slot);
-	const hist = new Uint32Array(order.length * SLOTS);
-	order.forEach(({ c }, i) => hist.set(Array.from(c.slots).slice(0, SLOTS), i * SLOTS));
-	return {
-		unit,
-		count: order.length,
-		flows: order.map(({ c }) => c),
-		slot: Uint32Array.from(order, (o) => o.slot),
-		samples: Float64Array.from(order, (o) => o.c.count),
-		sum: Float64Array.from(order, (o) => o.c.sum),
-		hist,
-		lost,
-	};
+	const { records, slot } = inSlotOrder(counters, slotOf);
+	const hist = new Uint32Array(records.length * SLOTS);
+	records.forEach((c, i) => hist.set(Array.from(c.slots).slice(0, SLOTS), i * SLOTS));
+	const column = (f: (c: RttCounter) => number) => Float64Array.from(records, f);
+	return { unit, count: records.length, flows: records, slot, samples: column((c) => c.count), sum: column((c) => c.sum), hist, lost };
 }
 
 /** A copy of a snapshot that no later read changes. */

@@ -4,7 +4,7 @@ import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { cstring, u32, u64, writeU32, writeU64 } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
-import { FramePool, type Framed } from './frames.js';
+import { FramePool, inSlotOrder, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { SlotTable, wordsU64 } from './slots.js';
 
@@ -35,15 +35,9 @@ export interface TcpSnapshot extends Framed {
 
 /** A snapshot from records, slots given by `slotOf` (tests, and callers without a kernel table). */
 export function tcpSnapshot(counters: readonly TcpCounter[], lost = 0, slotOf: (c: TcpCounter, i: number) => number = (_c, i) => i): TcpSnapshot {
-	const order = counters.map((c, i) => ({ c, slot: slotOf(c, i) })).sort((a, b) => a.slot - b.slot);
-	return {
-		count: order.length,
-		flows: order.map(({ c }) => c),
-		slot: Uint32Array.from(order, (o) => o.slot),
-		tx: Float64Array.from(order, (o) => o.c.tx_bytes),
-		rx: Float64Array.from(order, (o) => o.c.rx_bytes),
-		lost,
-	};
+	const { records, slot } = inSlotOrder(counters, slotOf);
+	const column = (f: (c: TcpCounter) => number) => Float64Array.from(records, f);
+	return { count: records.length, flows: records, slot, tx: column((c) => c.tx_bytes), rx: column((c) => c.rx_bytes), lost };
 }
 
 /** A copy of a snapshot that no later read changes. */

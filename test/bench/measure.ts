@@ -18,6 +18,27 @@ export function peakRssMb(pid: number): number {
 	return Number(kb) / 1024;
 }
 
+/** Resident MB of a process by what is mapped: the node binary, BPF maps (mmapped slot tables and rings), anonymous memory, the rest. */
+export function rssParts(pid: number): { node: number; bpf: number; anon: number; other: number } {
+	const parts = { node: 0, bpf: 0, anon: 0, other: 0 };
+	let name = '';
+	for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+		const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+		if (head) {
+			name = head[1]!;
+			continue;
+		}
+		const rss = /^Rss:\s+(\d+) kB/.exec(line);
+		if (!rss) continue;
+		const mb = Number(rss[1]) / 1024;
+		if (name === process.execPath || name.endsWith('/node')) parts.node += mb;
+		else if (name.includes('bpf-map')) parts.bpf += mb;
+		else if (name === '' || name === '[heap]' || name.startsWith('[anon')) parts.anon += mb;
+		else parts.other += mb;
+	}
+	return parts;
+}
+
 export function median(values: number[]): number {
 	const s = [...values].sort((a, b) => a - b);
 	const m = Math.floor(s.length / 2);

@@ -7,7 +7,7 @@ import { holdingServer, manyConnections } from '../helpers/load.js';
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { kernelCost } from './kernel.js';
-import { cpuSeconds, fmt, peakRssMb } from './measure.js';
+import { cpuSeconds, fmt, peakRssMb, rssParts } from './measure.js';
 import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
 
@@ -103,12 +103,14 @@ async function flowsPart(net: TestNet): Promise<void> {
 	await sleep(20_000);
 	const uiCpu = ((cpuSeconds(uiPid) - u0) / ((Date.now() - ut0) / 1000)) * 100;
 	const uiRss = peakRssMb(uiPid);
+	const parts = rssParts(uiPid);
 	ui.kill('SIGTERM');
 	report(`refresh with ${r.flows} flow entries: read + model + render`, `${fmt(r.total)} ms (${fmt(r.read)} + ${fmt(r.model)} + ${fmt(r.render)})`, '<= 15 ms', '-');
 	report(`nettop --json -i 1 CPU, ${flows} connections per line`, `${fmt(cpu, 2)} % of a core`, '<= 3 %', '-');
 	report('peak RSS (VmHWM) of that nettop', `${fmt(rss)} MB`, '<= 120 MB', '-');
 	report('the UI (tcptop tab, -i 1) on the same flows: CPU', `${fmt(uiCpu, 2)} % of a core`, '<= 3 %', '-');
 	report('the UI: peak RSS (VmHWM)', `${fmt(uiRss)} MB`, '<= 120 MB', '-');
+	report('  its resident memory at the end, by mapping', `node binary ${fmt(parts.node)} MB, BPF maps ${fmt(parts.bpf)} MB, anonymous (JS heap, malloc) ${fmt(parts.anon)} MB, other ${fmt(parts.other)} MB`, '', '-');
 	many.child.kill();
 	server.child.kill();
 }
