@@ -71,12 +71,7 @@ export function visibleTopIndexes(n: number, height: number, by: (a: number, b: 
 	return visible(topIndexes(n, fit, by), height, format, empty, what, n);
 }
 
-/** The first `k` of `items` in the order `by` (stable, as a full sort would give them), without sorting the rest. */
-export function top<T>(items: readonly T[], k: number, by: (a: T, b: T) => number): T[] {
-	return topIndexes(items.length, k, (a, b) => by(items[a]!, items[b]!)).map((i) => items[i]!);
-}
-
-/** The first `k` of the indexes 0..n-1 in the order `by`, ties by index, without sorting the rest. */
+/** The first `k` of the indexes 0..n-1 in the order `by`, ties by index (as a stable sort gives them), without sorting the rest. */
 export function topIndexes(n: number, k: number, by: (a: number, b: number) => number): number[] {
 	const cmp = (a: number, b: number) => by(a, b) || a - b;
 	if (n <= k) return Array.from({ length: n }, (_, i) => i).sort(cmp);
