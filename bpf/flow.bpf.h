@@ -103,6 +103,17 @@ static __always_inline long slot_take(void *ctl_map, void *free_map, __u32 n)
 	return s < n ? s : -1;
 }
 
+/* A free slot's value in `vals_map` (its number in *slot), or NULL when the table is full. */
+static __always_inline void *slot_new(void *ctl_map, void *free_map, void *vals_map, __u32 n, __u32 *slot)
+{
+	long taken = slot_take(ctl_map, free_map, n);
+
+	if (taken < 0)
+		return NULL;
+	*slot = taken;
+	return bpf_map_lookup_elem(vals_map, slot);
+}
+
 /* Makes a slot's value visible to userspace: the cookie goes in last. */
 static __always_inline void slot_publish(__u64 *cookie_field, __u64 cookie)
 {

@@ -37,11 +37,7 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk)
 	__u64 cookie = bpf_get_socket_cookie(sk);
 	if (!owner->cookie)
 		owner->cookie = cookie;
-	long taken = slot_take(&rtt_ctl, &rtt_free, RTT_MAX_FLOWS);
-	if (taken < 0)
-		goto lost;
-	s = taken;
-	val = bpf_map_lookup_elem(&rtt_vals, &s);
+	val = slot_new(&rtt_ctl, &rtt_free, &rtt_vals, RTT_MAX_FLOWS, &s);
 	if (!val)
 		goto lost;
 	val->count = 0;

@@ -54,11 +54,7 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 			bpf_map_delete_elem(&tcp_index, &key);
 	}
 	if (!val) {
-		long taken = slot_take(&tcp_ctl, &tcp_free, TCP_MAX_FLOWS);
-		if (taken < 0)
-			goto lost;
-		s = taken;
-		val = bpf_map_lookup_elem(&tcp_vals, &s);
+		val = slot_new(&tcp_ctl, &tcp_free, &tcp_vals, TCP_MAX_FLOWS, &s);
 		if (!val)
 			goto lost;
 		val->tx_bytes = 0;
