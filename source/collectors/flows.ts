@@ -1,6 +1,8 @@
 // Decodes struct nt_flow_id (a TCP connection as its socket names it) and formats its addresses.
 import * as L from '../../native/layouts.js';
-import { field, u16 } from './decode.js';
+import type { Layout } from '../../native/layouts.js';
+import { cstring, field, u16, u32, u64 } from './decode.js';
+import { wordsU64 } from './slots.js';
 
 /** A TCP connection's endpoints; IPv4-mapped IPv6 sockets are shown as IPv4. */
 export interface FlowId {
@@ -35,7 +37,37 @@ export function withFlow<T extends object>(record: T, id: FlowId): T & FlowId {
 	return r;
 }
 
+/** A socket's connection and owner, as a slot table holds it. */
+export interface SocketFlow extends OwnedFlow {
+	readonly cookie: number;
+}
+
 const AF_INET6 = 10;
+
+/**
+ * One string per distinct text: tens of thousands of flows share a few
+ * addresses and process names. Bounded: forgotten when it grows past `max`
+ * (only memory is at stake).
+ */
+class Interned<K> {
+	private readonly texts = new Map<K, string>();
+
+	constructor(private readonly max = 4096) {}
+
+	get(key: K, make: (key: K) => string): string {
+		let text = this.texts.get(key);
+		if (text === undefined) {
+			if (this.texts.size >= this.max) this.texts.clear();
+			text = make(key);
+			this.texts.set(key, text);
+		}
+		return text;
+	}
+}
+
+const ipv4Texts = new Interned<number>();
+const otherTexts = new Interned<string>();
+const same = (text: string) => text;
 
 /** Reads a struct nt_flow_id at `base`. */
 export function decodeFlowId(buf: Buffer, base: number): FlowId {
@@ -56,11 +88,11 @@ export function decodeFlowId(buf: Buffer, base: number): FlowId {
 function address(buf: Buffer, offset: number, v6: boolean): { text: string; v4: boolean } {
 	if (!v6) return { text: ipv4(buf, offset), v4: true };
 	if (isV4Mapped(buf, offset)) return { text: ipv4(buf, offset + 12), v4: true };
-	return { text: ipv6(buf, offset), v4: false };
+	return { text: otherTexts.get(ipv6(buf, offset), same), v4: false };
 }
 
 function ipv4(buf: Buffer, offset: number): string {
-	return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+	return ipv4Texts.get(buf.readUInt32BE(offset), () => `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`);
 }
 
 /** ::ffff:a.b.c.d */
@@ -91,4 +123,61 @@ export function ipv6(buf: Buffer, offset: number): string {
 	const hex = groups.map((g) => g.toString(16));
 	if (best < 0) return hex.join(':');
 	return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+type SocketFields = 'cookie' | 'pid' | 'comm' | 'id';
+
+/**
+ * The flow each slot of a table holds (the value's cookie, pid, comm and
+ * nt_flow_id), decoded when the slot gets another socket or owner only: a
+ * socket's addresses never change, and its owner is learned once. Shared by
+ * every read while it holds.
+ */
+export class SlotFlows {
+	private flows: (SocketFlow | undefined)[] = [];
+	private cookies = new Float64Array(0);
+	private pids = new Uint32Array(0);
+	private readonly cookieWord: number;
+	private readonly pidWord: number;
+
+	/** `commWithoutPid`: whether a value with pid 0 still names a process (else comm is '' until the owner is known). */
+	constructor(
+		private readonly value: Layout<SocketFields>,
+		private readonly commWithoutPid: boolean,
+	) {
+		this.cookieWord = value.fields.cookie.offset / 4;
+		this.pidWord = value.fields.pid.offset / 4;
+	}
+
+	/** The flow in slot `s`, whose value starts at word `base` of `words` (`bytes`: the same memory). */
+	at(words: Uint32Array, bytes: Buffer, s: number, base: number): SocketFlow {
+		const cookie = wordsU64(words, base + this.cookieWord);
+		const pid = words[base + this.pidWord]!;
+		if (this.cookies[s] === cookie && this.pids[s] === pid) return this.flows[s]!;
+		if (s >= this.cookies.length) this.grow(s + 1);
+		const flow = decodeSocketFlow(bytes, base * 4, this.value, this.commWithoutPid);
+		this.flows[s] = flow;
+		this.cookies[s] = cookie;
+		this.pids[s] = pid;
+		return flow;
+	}
+
+	private grow(n: number): void {
+		const size = Math.max(n, 2 * this.cookies.length, 1024);
+		const cookies = new Float64Array(size);
+		cookies.set(this.cookies);
+		const pids = new Uint32Array(size);
+		pids.set(this.pids);
+		this.cookies = cookies;
+		this.pids = pids;
+	}
+}
+
+/** The flow a slot table value at byte `base` holds: one object, all its fields in one shape. */
+export function decodeSocketFlow(bytes: Buffer, base: number, value: Layout<SocketFields>, commWithoutPid = true): SocketFlow {
+	const f = value.fields;
+	const id = decodeFlowId(bytes, base + f.id.offset);
+	const pid = u32(bytes, base + f.pid.offset);
+	const comm = pid || commWithoutPid ? otherTexts.get(cstring(bytes, base + f.comm.offset, f.comm.size), same) : '';
+	return { cookie: u64(bytes, base + f.cookie.offset), pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport };
 }

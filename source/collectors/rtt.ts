@@ -2,8 +2,7 @@
 import * as L from '../../native/layouts.js';
 import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
-import { cstring, u32, u64 } from './decode.js';
-import { decodeFlowId, type OwnedFlow } from './flows.js';
+import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
 import { FramePool, inSlotOrder, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
@@ -12,9 +11,7 @@ import { SlotTable, wordsU64 } from './slots.js';
 const SLOTS = L.RTT_SLOTS;
 
 /** A socket's flow and owner (pid 0 until it is known): shared by every read while it holds. */
-export interface RttFlow extends OwnedFlow {
-	readonly cookie: number;
-}
+export type RttFlow = SocketFlow;
 
 /** One flow's samples as a record (tests and small callers); slot i counts [2^i, 2^(i+1)). */
 export interface RttCounter extends RttFlow {
@@ -25,8 +22,11 @@ export interface RttCounter extends RttFlow {
 
 /**
  * RTT samples per flow since nettop first saw it, in columns: entry i is
- * flows[i], count[i], sum[i] and hist[i*27 .. i*27+27). `slot` ascending, as
- * in TcpSnapshot.
+ * flows[i], samples[i], sum[i] and its histogram. `slot` ascending, as in
+ * TcpSnapshot. Histograms are packed: most flows fill one to three of the 27
+ * slots, so entry i keeps only slots histLo[i] .. histLo[i] + len - 1, in
+ * hist[histAt[i] .. histAt[i + 1]) (len = histAt[i + 1] - histAt[i]); its
+ * other slots are 0.
  */
 export interface RttSnapshot extends Framed {
 	readonly unit: 'usecs' | 'msecs';
@@ -36,41 +36,77 @@ export interface RttSnapshot extends Framed {
 	readonly samples: Float64Array;
 	readonly sum: Float64Array;
 	readonly hist: Uint32Array;
+	/** count + 1 offsets into hist. */
+	readonly histAt: Uint32Array;
+	readonly histLo: Uint8Array;
 	readonly lost: number;
+}
+
+/** Slot k of entry i's histogram. */
+export function histSlot(s: RttSnapshot, i: number, k: number): number {
+	const lo = s.histLo[i]!;
+	const at = s.histAt[i]!;
+	return k >= lo && k - lo < s.histAt[i + 1]! - at ? s.hist[at + k - lo]! : 0;
+}
+
+/** Packs histograms given whole (27 slots each) into hist, histAt and histLo. */
+function packHistograms(whole: readonly (readonly number[])[]): Pick<RttSnapshot, 'hist' | 'histAt' | 'histLo'> {
+	const hist: number[] = [];
+	const histAt = new Uint32Array(whole.length + 1);
+	const histLo = new Uint8Array(whole.length);
+	whole.forEach((slots, i) => {
+		const used = slots.flatMap((v, k) => (v !== 0 ? [k] : []));
+		const lo = used[0] ?? 0;
+		histLo[i] = lo;
+		hist.push(...slots.slice(lo, used.length ? used.at(-1)! + 1 : lo));
+		histAt[i + 1] = hist.length;
+	});
+	return { hist: Uint32Array.from(hist), histAt, histLo };
 }
 
 /** A snapshot from records, slots given by `slotOf` (tests). */
 export function rttSnapshot(counters: readonly RttCounter[], unit: 'usecs' | 'msecs' = 'usecs', lost = 0, slotOf: (c: RttCounter, i: number) => number = (_c, i) => i): RttSnapshot {
 	const { records, slot } = inSlotOrder(counters, slotOf);
-	const hist = new Uint32Array(records.length * SLOTS);
-	records.forEach((c, i) => hist.set(Array.from(c.slots).slice(0, SLOTS), i * SLOTS));
 	const column = (f: (c: RttCounter) => number) => Float64Array.from(records, f);
-	return { unit, count: records.length, flows: records, slot, samples: column((c) => c.count), sum: column((c) => c.sum), hist, lost };
+	const packed = packHistograms(records.map((c) => Array.from(c.slots).slice(0, SLOTS)));
+	return { unit, count: records.length, flows: records, slot, samples: column((c) => c.count), sum: column((c) => c.sum), ...packed, lost };
 }
 
 /** A copy of a snapshot that no later read changes. */
 export function retainRtt(s: RttSnapshot): RttSnapshot {
 	const n = s.count;
-	return { unit: s.unit, count: n, flows: s.flows.slice(0, n), slot: s.slot.slice(0, n), samples: s.samples.slice(0, n), sum: s.sum.slice(0, n), hist: s.hist.slice(0, n * SLOTS), lost: s.lost };
+	return {
+		unit: s.unit,
+		count: n,
+		flows: s.flows.slice(0, n),
+		slot: s.slot.slice(0, n),
+		samples: s.samples.slice(0, n),
+		sum: s.sum.slice(0, n),
+		hist: s.hist.slice(0, s.histAt[n]),
+		histAt: s.histAt.slice(0, n + 1),
+		histLo: s.histLo.slice(0, n),
+		lost: s.lost,
+	};
 }
 
 const V = L.rttVal.fields;
 const COUNT = V.count.offset / 4;
 const SUM = V.sum.offset / 4;
-const PID = V.pid.offset / 4;
 const HIST = V.slots.offset / 4;
 
 export class RttCollector {
 	private readonly table: SlotTable;
 	private readonly unit: 'usecs' | 'msecs';
 	private readonly obj: BpfObject;
-	private known: (RttFlow | undefined)[] = [];
+	private readonly known = new SlotFlows(L.rttVal, false);
 	private readonly frames = new FramePool((n) => ({
 		flows: new Array<RttFlow>(n),
 		slot: new Uint32Array(n),
 		samples: new Float64Array(n),
 		sum: new Float64Array(n),
-		hist: new Uint32Array(n * SLOTS),
+		hist: new Uint32Array(n * 4), // grows when the histograms need more
+		histAt: new Uint32Array(n + 1),
+		histLo: new Uint8Array(n),
 	}));
 
 	constructor(options: { ms?: boolean; owners?: BpfMap } = {}) {
@@ -95,24 +131,34 @@ export class RttCollector {
 		const { words, wordsPerSlot: step } = scan;
 		const n = scan.count;
 		const { frame, arrays } = this.frames.take(n);
-		const { flows, slot, samples, sum, hist } = arrays;
+		const { flows, slot, samples, sum, histAt, histLo } = arrays;
+		let hist = arrays.hist;
+		let at = 0;
 		for (let i = 0; i < n; i++) {
 			const s = scan.slots[i]!;
 			const base = s * step;
 			slot[i] = s;
 			// The slots first: the kernel adds to a slot just before the count, so
-			// a count read after them seldom misses a sample they hold.
-			for (let k = 0, from = base + HIST, to = i * SLOTS; k < SLOTS; k++) hist[to + k] = words[from + k]!;
+			// a count read after them seldom misses a sample they hold. From the
+			// first slot in use to the last, each read once.
+			if (hist.length < at + SLOTS) hist = arrays.hist = grown(hist, at);
+			const from = base + HIST;
+			let lo = 0;
+			while (lo < SLOTS && words[from + lo] === 0) lo++;
+			let end = lo;
+			for (let k = lo, to = at - lo; k < SLOTS; k++) {
+				const v = words[from + k]!;
+				hist[to + k] = v;
+				if (v !== 0) end = k + 1;
+			}
+			histAt[i] = at;
+			histLo[i] = end > lo ? lo : 0;
+			at += end - lo;
 			samples[i] = wordsU64(words, base + COUNT);
 			sum[i] = wordsU64(words, base + SUM);
-			let flow = this.known[s];
-			// Addresses never change; the owner is learned once: decoded again only when either moves.
-			if (!flow || flow.cookie !== wordsU64(words, base) || flow.pid !== words[base + PID]) {
-				flow = decodeRttFlow(this.table.bytes, base * 4);
-				this.known[s] = flow;
-			}
-			flows[i] = flow;
+			flows[i] = this.known.at(words, this.table.bytes, s, base);
 		}
+		histAt[n] = at;
 		this.table.release();
 		const snapshot: RttSnapshot = {
 			unit: this.unit,
@@ -121,7 +167,9 @@ export class RttCollector {
 			slot: slot.subarray(0, n),
 			samples: samples.subarray(0, n),
 			sum: sum.subarray(0, n),
-			hist: hist.subarray(0, n * SLOTS),
+			hist: hist.subarray(0, at),
+			histAt: histAt.subarray(0, n + 1),
+			histLo: histLo.subarray(0, n),
 			lost: scan.lost,
 			frame,
 		};
@@ -135,11 +183,14 @@ export class RttCollector {
 	}
 }
 
+/** `hist` with room for one more whole histogram after its first `used` words. */
+function grown(hist: Uint32Array, used: number): Uint32Array<ArrayBuffer> {
+	const bigger = new Uint32Array(Math.max(2 * hist.length, used + SLOTS));
+	bigger.set(hist.subarray(0, used));
+	return bigger;
+}
+
 /** The flow an rtt_vals value at byte `base` holds. */
 export function decodeRttFlow(bytes: Buffer, base: number): RttFlow {
-	const flow = decodeFlowId(bytes, base + V.id.offset) as RttFlow & { cookie: number; pid: number; comm: string };
-	flow.cookie = u64(bytes, base + V.cookie.offset);
-	flow.pid = u32(bytes, base + V.pid.offset);
-	flow.comm = flow.pid ? cstring(bytes, base + V.comm.offset, V.comm.size) : '';
-	return flow;
+	return decodeSocketFlow(bytes, base, L.rttVal, false);
 }

@@ -2,16 +2,14 @@
 import * as L from '../../native/layouts.js';
 import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
-import { cstring, u32, u64, writeU32, writeU64 } from './decode.js';
-import { decodeFlowId, type OwnedFlow } from './flows.js';
+import { writeU32, writeU64 } from './decode.js';
+import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
 import { FramePool, inSlotOrder, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { SlotTable, wordsU64 } from './slots.js';
 
 /** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
-export interface TcpFlow extends OwnedFlow {
-	readonly cookie: number;
-}
+export type TcpFlow = SocketFlow;
 
 /** A flow and its cumulative bytes, as one record (tests and small callers). */
 export interface TcpCounter extends TcpFlow {
@@ -55,8 +53,7 @@ export class TcpCollector {
 	readonly owners: BpfMap;
 	private readonly table: SlotTable;
 	private readonly index: BpfMap;
-	/** The flow each slot held at the last read. */
-	private known: (TcpFlow | undefined)[] = [];
+	private readonly known = new SlotFlows(L.tcpVal, true);
 	private indexKeys = Buffer.alloc(0);
 	private readonly frames = new FramePool((n) => ({ flows: new Array<TcpFlow>(n), slot: new Uint32Array(n), tx: new Float64Array(n), rx: new Float64Array(n) }));
 
@@ -91,13 +88,7 @@ export class TcpCollector {
 			slot[i] = s;
 			tx[i] = wordsU64(words, base + TX);
 			rx[i] = wordsU64(words, base + RX);
-			let flow = this.known[s];
-			// A socket's addresses and comm never change: decoded when the slot gets a new flow only.
-			if (!flow || flow.cookie !== wordsU64(words, base) || flow.pid !== words[base + PID]) {
-				flow = decodeTcpFlow(this.table.bytes, s * step * 4);
-				this.known[s] = flow;
-			}
-			flows[i] = flow;
+			flows[i] = this.known.at(words, this.table.bytes, s, base);
 		}
 		this.table.release();
 		const snapshot: TcpSnapshot = { count: n, flows, slot: slot.subarray(0, n), tx: tx.subarray(0, n), rx: rx.subarray(0, n), lost: scan.lost, frame };
@@ -131,9 +122,5 @@ export class TcpCollector {
 
 /** The flow a tcp_vals value at byte `base` holds. */
 export function decodeTcpFlow(bytes: Buffer, base: number): TcpFlow {
-	const flow = decodeFlowId(bytes, base + V.id.offset) as TcpFlow & { cookie: number; pid: number; comm: string };
-	flow.cookie = u64(bytes, base + V.cookie.offset);
-	flow.pid = u32(bytes, base + V.pid.offset);
-	flow.comm = cstring(bytes, base + V.comm.offset, V.comm.size);
-	return flow;
+	return decodeSocketFlow(bytes, base, L.tcpVal);
 }

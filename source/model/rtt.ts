@@ -49,18 +49,28 @@ const sameFlow = (a: RttFlow, b: RttFlow) => a === b || a.cookie === b.cookie;
 
 /**
  * This interval's slots of entry i of `cur` (j: the same flow in `prev`, or
- * -1), `n` samples in all, into out[0..end); returns end. Past end every slot
- * is 0: the scan stops once it has found the n samples (most flows fill a
- * slot or two of the 27).
+ * -1), `n` samples in all, into out[lo..end) where lo = cur.histLo[i];
+ * returns end. The other slots are 0: the flow's packed histogram holds no
+ * more, and the scan stops once it has found the n samples.
  */
 function intervalSlots(prev: RttSnapshot | undefined, cur: RttSnapshot, i: number, j: number, n: number, out: Float64Array): number {
-	const at = i * RTT_SLOTS;
+	const lo = cur.histLo[i]!;
+	const at = cur.histAt[i]! - lo; // slot k is hist[at + k]
+	const last = lo + cur.histAt[i + 1]! - cur.histAt[i]!;
+	const hist = cur.hist;
 	// A recreated entry (count went down) counts whole, slots and sum alike.
-	const was = j < 0 || cur.samples[i]! < prev!.samples[j]! ? -1 : j * RTT_SLOTS;
+	if (j < 0 || cur.samples[i]! < prev!.samples[j]!) {
+		for (let k = lo; k < last; k++) out[k] = hist[at + k]!;
+		return last;
+	}
+	const plo = prev!.histLo[j]!;
+	const pat = prev!.histAt[j]! - plo;
+	const plast = plo + prev!.histAt[j + 1]! - prev!.histAt[j]!;
+	const was = prev!.hist;
 	let found = 0;
-	let k = 0;
-	for (; k < RTT_SLOTS && found < n; k++) {
-		const d = was < 0 ? cur.hist[at + k]! : slotDelta(prev!.hist[was + k]!, cur.hist[at + k]!);
+	let k = lo;
+	for (; k < last && found < n; k++) {
+		const d = slotDelta(k >= plo && k < plast ? was[pat + k]! : 0, hist[at + k]!);
 		out[k] = d;
 		found += d;
 	}
@@ -76,28 +86,37 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	let count = 0;
 	let sum = 0;
 	const byAddr = new Map<string, { slots: Float64Array; count: number; sum: number }>();
-	// Entries with samples this interval, as (i, samples, sum) triples, for the per-flow figures.
-	const moved: number[] = [];
+	let a: { slots: Float64Array; count: number; sum: number } | undefined;
+	let addr: string | undefined;
+	// The entries with samples this interval, for the per-flow figures.
+	const moved = new Int32Array(cur.count);
+	let nMoved = 0;
+	const samplesOf = (i: number) => counterDelta(before[i]! < 0 ? undefined : prev!.samples[before[i]!], cur.samples[i]!);
+	const sumOf = (i: number, j: number) => (j < 0 || cur.samples[i]! < prev!.samples[j]! ? cur.sum[i]! : cur.sum[i]! - prev!.sum[j]!);
 	for (let i = 0; i < cur.count; i++) {
 		const c = cur.flows[i]!;
 		if (filtering && !matches(filter, c)) continue;
-		const j = before[i]!;
-		const n = counterDelta(j < 0 ? undefined : prev!.samples[j], cur.samples[i]!);
+		const n = samplesOf(i);
 		if (n === 0) continue;
-		const s = j < 0 || cur.samples[i]! < prev!.samples[j]! ? cur.sum[i]! : cur.sum[i]! - prev!.sum[j]!;
-		let a = byAddr.get(c.raddr);
-		if (!a) byAddr.set(c.raddr, (a = { slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+		const j = before[i]!;
+		const s = sumOf(i, j);
+		// Flows to one address often sit side by side: look it up when the address changes.
+		if (c.raddr !== addr) {
+			addr = c.raddr;
+			a = byAddr.get(addr);
+			if (!a) byAddr.set(addr, (a = { slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+		}
 		const end = intervalSlots(prev, cur, i, j, n, d);
-		const slots = a.slots;
-		for (let k = 0; k < end; k++) {
+		const slots = a!.slots;
+		for (let k = cur.histLo[i]!; k < end; k++) {
 			all[k] = all[k]! + d[k]!;
 			slots[k] = slots[k]! + d[k]!;
 		}
 		count += n;
 		sum += s;
-		a.count += n;
-		a.sum += s;
-		moved.push(i, n, s);
+		a!.count += n;
+		a!.sum += s;
+		moved[nMoved++] = i;
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
 	let flows: RttFlowFigures[] | undefined;
@@ -105,10 +124,12 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		requireCurrent(cur);
 		if (prev) requireCurrent(prev);
 		const out: RttFlowFigures[] = [];
-		for (let m = 0; m < moved.length; m += 3) {
+		for (let m = 0; m < nMoved; m++) {
 			const i = moved[m]!;
-			d.fill(0, intervalSlots(prev, cur, i, before[i]!, moved[m + 1]!, d));
-			out.push(Object.assign(ownedFlow(cur.flows[i]!), figures(d, moved[m + 1]!, moved[m + 2]!)));
+			const n = samplesOf(i);
+			d.fill(0);
+			intervalSlots(prev, cur, i, before[i]!, n, d);
+			out.push(Object.assign(ownedFlow(cur.flows[i]!), figures(d, n, sumOf(i, before[i]!))));
 		}
 		return byKeyDescending(out, (f) => f.count);
 	};

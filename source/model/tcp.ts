@@ -14,17 +14,28 @@ export interface TcpRow extends OwnedFlow {
 const sameFlow = (a: TcpFlow, b: TcpFlow) => a === b || (a.cookie === b.cookie && a.pid === b.pid);
 
 /**
- * Connections that moved bytes during the interval, busiest first, in
- * columns: row i is flows[i], tx[i], rx[i]. Tens of thousands of rows a
- * refresh stay three arrays; a row becomes a record only where one is shown
- * or printed (row(), map(), and toJSON() for --json).
+ * Connections that moved bytes during the interval, in columns: row i is
+ * flows[i], tx[i], rx[i], rows in the order of the kernel's slots. Tens of
+ * thousands of rows a refresh stay three arrays; a row becomes a record only
+ * where one is shown or printed (row(), and map() and toJSON() for --json,
+ * which go busiest first). The UI sorts only the rows that fit on screen.
  */
 export class TcpRows {
+	private busiest?: number[];
+
 	constructor(
 		readonly flows: readonly TcpFlow[],
 		readonly tx: Float64Array,
 		readonly rx: Float64Array,
 	) {}
+
+	/** Row indexes busiest first (bytes both ways; ties in row order), sorted when first asked. */
+	order(): readonly number[] {
+		return (this.busiest ??= byKeyDescending(
+			Array.from({ length: this.length }, (_, i) => i),
+			(i) => this.tx[i]! + this.rx[i]!,
+		));
+	}
 
 	get length(): number {
 		return this.flows.length;
@@ -38,9 +49,11 @@ export class TcpRows {
 		return row;
 	}
 
+	/** f of each row, busiest first. */
 	map<U>(f: (row: TcpRow, i: number) => U): U[] {
-		const out = new Array<U>(this.length);
-		for (let i = 0; i < this.length; i++) out[i] = f(this.row(i), i);
+		const order = this.order();
+		const out = new Array<U>(order.length);
+		for (let k = 0; k < order.length; k++) out[k] = f(this.row(order[k]!), k);
 		return out;
 	}
 
@@ -58,35 +71,26 @@ export class TcpRows {
 
 export const NO_ROWS = new TcpRows([], new Float64Array(0), new Float64Array(0));
 
-/** Connections that moved bytes during the interval and pass the filter, busiest first. */
+/** Connections that moved bytes during the interval and pass the filter. */
 export function tcpRows(prev: TcpSnapshot | undefined, cur: TcpSnapshot, filter: Filter): TcpRows {
 	const before = matchSlots(prev, cur, sameFlow);
 	const filtering = isFiltering(filter);
-	const moved: number[] = [];
+	const flows: TcpFlow[] = [];
 	const tx = new Float64Array(cur.count);
 	const rx = new Float64Array(cur.count);
+	let n = 0;
 	for (let i = 0; i < cur.count; i++) {
 		if (filtering && !matches(filter, cur.flows[i]!)) continue;
 		const j = before[i]!;
 		const t = counterDelta(j < 0 ? undefined : prev!.tx[j], cur.tx[i]!);
 		const r = counterDelta(j < 0 ? undefined : prev!.rx[j], cur.rx[i]!);
 		if (t === 0 && r === 0) continue;
-		tx[i] = t;
-		rx[i] = r;
-		moved.push(i);
+		flows.push(cur.flows[i]!);
+		tx[n] = t;
+		rx[n] = r;
+		n++;
 	}
-	const order = byKeyDescending(moved, (i) => tx[i]! + rx[i]!);
-	const n = order.length;
-	const flows = new Array<TcpFlow>(n);
-	const rowTx = new Float64Array(n);
-	const rowRx = new Float64Array(n);
-	for (let k = 0; k < n; k++) {
-		const i = order[k]!;
-		flows[k] = cur.flows[i]!;
-		rowTx[k] = tx[i]!;
-		rowRx[k] = rx[i]!;
-	}
-	return new TcpRows(flows, rowTx, rowRx);
+	return new TcpRows(flows, tx.subarray(0, n), rx.subarray(0, n));
 }
 
 export interface TcpProcess {
@@ -100,16 +104,19 @@ export interface TcpProcess {
 
 /** Rows grouped by process, busiest first. */
 export function tcpProcesses(rows: TcpRows): TcpProcess[] {
-	const by = new Map<number, { pid: number; comm: string; tx_bytes: number; rx_bytes: number; connections: number }>();
+	type Totals = { -readonly [K in keyof TcpProcess]: TcpProcess[K] };
+	const by = new Map<number, Totals>();
+	let p: Totals | undefined;
 	for (let i = 0; i < rows.length; i++) {
 		const flow = rows.flows[i]!;
-		const p = by.get(flow.pid);
+		// A process's connections often sit side by side: look it up when the pid changes.
+		if (p?.pid !== flow.pid) p = by.get(flow.pid);
 		if (p) {
 			p.tx_bytes += rows.tx[i]!;
 			p.rx_bytes += rows.rx[i]!;
 			p.connections++;
 		} else {
-			by.set(flow.pid, { pid: flow.pid, comm: flow.comm, tx_bytes: rows.tx[i]!, rx_bytes: rows.rx[i]!, connections: 1 });
+			by.set(flow.pid, (p = { pid: flow.pid, comm: flow.comm, tx_bytes: rows.tx[i]!, rx_bytes: rows.rx[i]!, connections: 1 }));
 		}
 	}
 	return byKeyDescending([...by.values()], total);

@@ -49,3 +49,22 @@ test('filters apply before aggregation', () => {
 	const v = rttView(undefined, rttSnap(cur), { pids: new Set([2]), ports: new Set() }, 'msecs');
 	assert.deepEqual([v.unit, v.count, v.sum, v.by_raddr.length], ['msecs', 1, 9000, 1]);
 });
+
+test('a histogram that widens between reads: each slot counts only its growth', () => {
+	const prev = [rtt([100, 100], { cookie: 1 }), rtt([3000], { cookie: 2, raddr: '10.0.0.8' })];
+	const cur = [rtt([2, 100, 100, 100, 50_000], { cookie: 1 }), rtt([3000, 3000, 3000], { cookie: 2, raddr: '10.0.0.8' })];
+	const v = rttView(rttSnap(prev), rttSnap(cur), NO_FILTER, 'usecs');
+	assert.deepEqual(
+		v.buckets.filter((b) => b.count > 0).map((b) => [b.lo, b.count]),
+		[
+			[2, 1],
+			[64, 1],
+			[2048, 2],
+			[32768, 1],
+		],
+	);
+	assert.deepEqual(v.flows.map((f) => [f.count, f.sum, f.p50]), [
+		[3, 2 + 100 + 50_000, 96],
+		[2, 6000, 3072],
+	]);
+});
