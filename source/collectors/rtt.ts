@@ -99,6 +99,9 @@ export class RttCollector {
 	private readonly unit: 'usecs' | 'msecs';
 	private readonly obj: BpfObject;
 	private readonly known = new SlotFlows(L.rttVal, false);
+	// Per table slot: the histogram slots its flow had used at the last read, [usedLo, usedEnd).
+	private usedLo: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+	private usedEnd: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 	private readonly frames = new FramePool((n) => ({
 		flows: new Array<RttFlow>(n),
 		slot: new Uint32Array(n),
@@ -123,6 +126,10 @@ export class RttCollector {
 			prefix: 'rtt',
 			value: L.rttVal,
 			version: (w, s) => wordsU64(w, s * this.table.wordsPerSlot + COUNT),
+			// A freed slot gets another flow: its histogram starts empty.
+			retire: (slots, n) => {
+				for (let i = 0; i < n; i++) this.usedEnd[slots[i]!] = this.usedLo[slots[i]!] = 0;
+			},
 		});
 	}
 
@@ -133,28 +140,46 @@ export class RttCollector {
 		const { frame, arrays } = this.frames.take(n);
 		const { flows, slot, samples, sum, histAt, histLo } = arrays;
 		let hist = arrays.hist;
+		let { usedLo, usedEnd } = this;
 		let at = 0;
 		for (let i = 0; i < n; i++) {
 			const s = scan.slots[i]!;
 			const base = s * step;
 			slot[i] = s;
-			// The slots first: the kernel adds to a slot just before the count, so
-			// a count read after them seldom misses a sample they hold. From the
-			// first slot in use to the last, each read once.
+			// The histogram first: the kernel adds to a slot just before the count,
+			// so a count read after the slots seldom misses a sample they hold.
+			// The slots this flow used so far are read first; all 27 only when
+			// they hold fewer samples than the count (a sample elsewhere).
 			if (hist.length < at + SLOTS) hist = arrays.hist = grown(hist, at);
+			if (s >= usedEnd.length) [usedLo, usedEnd] = this.growUsed(s + 1);
 			const from = base + HIST;
-			let lo = 0;
-			while (lo < SLOTS && words[from + lo] === 0) lo++;
-			let end = lo;
-			for (let k = lo, to = at - lo; k < SLOTS; k++) {
+			let lo = usedLo[s]!;
+			let end = usedEnd[s]!;
+			let found = 0;
+			for (let k = lo, to = at - lo; k < end; k++) {
 				const v = words[from + k]!;
 				hist[to + k] = v;
-				if (v !== 0) end = k + 1;
+				found += v;
+			}
+			let count = wordsU64(words, base + COUNT);
+			if (found < count) {
+				lo = 0;
+				while (lo < SLOTS && words[from + lo] === 0) lo++;
+				end = lo;
+				for (let k = lo, to = at - lo; k < SLOTS; k++) {
+					const v = words[from + k]!;
+					hist[to + k] = v;
+					if (v !== 0) end = k + 1;
+				}
+				if (end === lo) lo = end = 0;
+				usedLo[s] = lo;
+				usedEnd[s] = end;
+				count = wordsU64(words, base + COUNT);
 			}
 			histAt[i] = at;
-			histLo[i] = end > lo ? lo : 0;
+			histLo[i] = lo;
 			at += end - lo;
-			samples[i] = wordsU64(words, base + COUNT);
+			samples[i] = count;
 			sum[i] = wordsU64(words, base + SUM);
 			flows[i] = this.known.at(words, this.table.bytes, s, base);
 		}
@@ -180,6 +205,18 @@ export class RttCollector {
 	close(): void {
 		this.table.close();
 		this.obj.close();
+	}
+
+	/** Room for `n` table slots in usedLo and usedEnd. */
+	private growUsed(n: number): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
+		const size = Math.max(n, 2 * this.usedEnd.length, 1024);
+		const lo = new Uint8Array(size);
+		lo.set(this.usedLo);
+		const end = new Uint8Array(size);
+		end.set(this.usedEnd);
+		this.usedLo = lo;
+		this.usedEnd = end;
+		return [lo, end];
 	}
 }
 
