@@ -30,6 +30,7 @@ export function lib(): ReturnType<typeof bind> {
 }
 
 export const PrintFn = koffi.proto('int nettop_libbpf_print_fn(int level, void *fmt, void *args)');
+export const Timespec = koffi.struct('nettop_timespec', { tv_sec: 'int64_t', tv_nsec: 'long' });
 export const SampleFn = koffi.proto('int nettop_ring_buffer_sample_fn(void *ctx, void *data, size_t size)');
 
 function bind() {
@@ -89,7 +90,18 @@ function bind() {
 		// maps created BPF_F_MMAPABLE, read and written in place
 		mmap: libc.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)'),
 		munmap: libc.func('int munmap(void *addr, size_t length)'),
+		// the benchmarks' clock: CPU time of the calling thread
+		clock_gettime: libc.func('int clock_gettime(int clock, _Out_ nettop_timespec *ts)'),
 	};
+}
+
+const CLOCK_THREAD_CPUTIME_ID = 3;
+
+/** CPU time the calling thread has used, in ms (clock_gettime(CLOCK_THREAD_CPUTIME_ID): exact to the call). */
+export function threadCpuMs(): number {
+	const ts = { tv_sec: 0, tv_nsec: 0 };
+	if (lib().clock_gettime(CLOCK_THREAD_CPUTIME_ID, ts) !== 0) throw new Error('clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed');
+	return Number(ts.tv_sec) * 1000 + Number(ts.tv_nsec) / 1e6;
 }
 
 export { koffi };

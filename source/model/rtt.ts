@@ -1,5 +1,5 @@
 // RTT model: one interval's histograms, overall, per remote address and per flow.
-import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
+import type { OwnedFlow } from '../collectors/flows.js';
 import type { RttFlow, RttSnapshot } from '../collectors/rtt.js';
 import { counterDelta } from './counters.js';
 import { isFiltering, matches, type Filter } from './filter.js';
@@ -129,7 +129,9 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 			const n = samplesOf(i);
 			d.fill(0);
 			intervalSlots(prev, cur, i, before[i]!, n, d);
-			out.push(Object.assign(ownedFlow(cur.flows[i]!), figures(d, n, sumOf(i, before[i]!))));
+			const f = cur.flows[i]!;
+			const { count, sum, avg, p50, p90, p99 } = figures(d, n, sumOf(i, before[i]!));
+			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 });
 		}
 		return byKeyDescending(out, (f) => f.count);
 	};

@@ -1,5 +1,5 @@
 // tcptop model: bytes per connection and per process over one interval.
-import { ownedFlow, type OwnedFlow } from '../collectors/flows.js';
+import type { OwnedFlow } from '../collectors/flows.js';
 import type { TcpFlow, TcpSnapshot } from '../collectors/tcp.js';
 import { counterDelta } from './counters.js';
 import { isFiltering, matches, type Filter } from './filter.js';
@@ -41,12 +41,10 @@ export class TcpRows {
 		return this.flows.length;
 	}
 
-	/** Row i as a record: its connection, owner and bytes. */
+	/** Row i as a record: its connection, owner and bytes (one object literal: one shape, no growth). */
 	row(i: number): TcpRow {
-		const row = ownedFlow(this.flows[i]!) as { -readonly [K in keyof TcpRow]: TcpRow[K] };
-		row.tx_bytes = this.tx[i]!;
-		row.rx_bytes = this.rx[i]!;
-		return row;
+		const f = this.flows[i]!;
+		return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]! };
 	}
 
 	/** f of each row, busiest first. */

@@ -2,26 +2,40 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { performance } from 'node:perf_hooks';
+import { threadCpuMs } from '../../native/libbpf.js';
 import { Sources } from '../../source/collectors/sources.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
 import { initialState, reducer, type UiState } from '../../source/ui/state.js';
 import { median } from './measure.js';
 
-export interface RefreshCost {
+export interface Parts {
 	readonly read: number;
 	readonly model: number;
 	readonly render: number;
 	readonly total: number;
+}
+
+export interface RefreshCost {
+	/** Median CPU ms of each part on the main thread, where a refresh runs: what it costs. */
+	readonly cpu: Parts;
+	/** Median wall-clock ms of each part: longer when other processes (the load itself) take the CPU meanwhile. */
+	readonly wall: Parts;
 	readonly flows: number;
 }
 
-/** Median ms of each part of a refresh over `rounds` refreshes, `gapMs` apart. */
+const cpuMs = threadCpuMs;
+
+function medians(read: number[], model: number[], paint: number[]): Parts {
+	const [r, m, p] = [median(read), median(model), median(paint)];
+	return { read: r, model: m, render: p, total: median(read.map((x, i) => x + model[i]! + paint[i]!)) };
+}
+
+/** Medians of each part of a refresh over `rounds` refreshes, `gapMs` apart. */
 export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost> {
 	const sources = new Sources();
-	const read: number[] = [];
-	const model: number[] = [];
-	const paint: number[] = [];
+	const [read, model, paint]: [number[], number[], number[]] = [[], [], []];
+	const [cpuRead, cpuModel, cpuPaint]: [number[], number[], number[]] = [[], [], []];
 	let flows = 0;
 	let state: UiState = initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'tcp' });
 	state = reducer(state, { type: 'sample', raw: sources.read(performance.now(), Date.now()) });
@@ -29,23 +43,25 @@ export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost
 	try {
 		for (let i = 0; i < rounds; i++) {
 			await new Promise((r) => setTimeout(r, gapMs));
-			const t0 = performance.now();
+			const [t0, c0] = [performance.now(), cpuMs()];
 			const raw = sources.read(performance.now(), Date.now());
-			const t1 = performance.now();
+			const [t1, c1] = [performance.now(), cpuMs()];
 			state = reducer({ ...state, connections: true }, { type: 'sample', raw });
-			const t2 = performance.now();
+			const [t2, c2] = [performance.now(), cpuMs()];
 			ui.rerender(<Screen state={state} width={80} height={23} color={false} unicode={false} currentNetns={0} />);
 			ui.lastFrame();
-			const t3 = performance.now();
+			const [t3, c3] = [performance.now(), cpuMs()];
 			read.push(t1 - t0);
 			model.push(t2 - t1);
 			paint.push(t3 - t2);
+			cpuRead.push(c1 - c0);
+			cpuModel.push(c2 - c1);
+			cpuPaint.push(c3 - c2);
 			if (!('unavailable' in raw.tcp)) flows = raw.tcp.count;
 		}
 	} finally {
 		ui.unmount();
 		sources.close();
 	}
-	const [r, m, p] = [median(read), median(model), median(paint)];
-	return { read: r, model: m, render: p, total: r + m + p, flows };
+	return { cpu: medians(cpuRead, cpuModel, cpuPaint), wall: medians(read, model, paint), flows };
 }
