@@ -66,8 +66,11 @@ lost:
  */
 static __always_inline int on_segment(struct sock *sk)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
-	__u32 srtt = BPF_CORE_READ(tp, srtt_us) >> 3;
+	/* A checked cast, then a direct load: cheaper than a probe read. */
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return 0;
+	__u32 srtt = tp->srtt_us >> 3;
 
 	if (!srtt)
 		return 0; /* no RTT sample yet */
