@@ -12,7 +12,7 @@ import { Sources } from './collectors/sources.js';
 import { runLoop } from './loop.js';
 import { buildSample } from './model/sample.js';
 import { FLAGS, parseOptions, UsageError } from './options.js';
-import { jsonLine } from './output/json.js';
+import { jsonPieces } from './output/json.js';
 import { textBlock } from './output/text.js';
 import { initialState, reducer } from './ui/state.js';
 import { explain } from './errors.js';
@@ -152,15 +152,15 @@ async function main(): Promise<number> {
 					feed.publish(cur);
 					return true;
 				}
-				let out: string;
 				if (options.json) {
-					out = `${jsonLine(buildSample(prev, cur, options.filter))}\n`;
+					const sample = buildSample(prev, cur, options.filter);
 					prev = cur;
+					for (const piece of jsonPieces(sample)) if (!process.stdout.destroyed) process.stdout.write(piece);
+					if (!process.stdout.destroyed) process.stdout.write('\n');
 				} else {
 					state = reducer(state, { type: 'sample', raw: cur });
-					out = `${textBlock(state, netns).join('\n')}\n`;
+					if (!process.stdout.destroyed) process.stdout.write(`${textBlock(state, netns).join('\n')}\n`);
 				}
-				if (!process.stdout.destroyed) process.stdout.write(out);
 				return true;
 			},
 		});

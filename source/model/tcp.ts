@@ -55,8 +55,16 @@ export class TcpRows {
 		return out;
 	}
 
+	/** The rows from `from` to `to` (busiest first) as records. */
+	records(from = 0, to = this.length): TcpRow[] {
+		const order = this.order();
+		const out: TcpRow[] = [];
+		for (let k = from; k < to; k++) out.push(this.row(order[k]!));
+		return out;
+	}
+
 	toJSON(): TcpRow[] {
-		return this.map((r) => r);
+		return this.records();
 	}
 
 	/** The total of a column. */
