@@ -26,6 +26,10 @@ export interface RttView extends RttStats {
 	readonly unit: 'usecs' | 'msecs';
 	readonly by_raddr: readonly (RttStats & { readonly raddr: string })[];
 	readonly flows: readonly RttFlowFigures[];
+	/** flows.length, without building them (not in JSON). */
+	readonly flowCount: number;
+	/** flows[from..to), built when asked: to write them a few at a time (not in JSON). */
+	flowsBetween(from: number, to: number): RttFlowFigures[];
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -119,23 +123,33 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		moved[nMoved++] = i;
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
-	let flows: RttFlowFigures[] | undefined;
-	const flowFigures = (): RttFlowFigures[] => {
+	let order: number[] | undefined; // positions in `moved`, most samples first
+	const figuresOf = (m: number): RttFlowFigures => {
+		const i = moved[m]!;
+		const n = samplesOf(i);
+		d.fill(0);
+		intervalSlots(prev, cur, i, before[i]!, n, d);
+		const f = cur.flows[i]!;
+		const { count, sum, avg, p50, p90, p99 } = figures(d, n, sumOf(i, before[i]!));
+		return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 };
+	};
+	const flowsBetween = (from: number, to: number): RttFlowFigures[] => {
 		requireCurrent(cur);
 		if (prev) requireCurrent(prev);
+		order ??= byKeyDescending(
+			Array.from({ length: nMoved }, (_, m) => m),
+			(m) => samplesOf(moved[m]!),
+		);
 		const out: RttFlowFigures[] = [];
-		for (let m = 0; m < nMoved; m++) {
-			const i = moved[m]!;
-			const n = samplesOf(i);
-			d.fill(0);
-			intervalSlots(prev, cur, i, before[i]!, n, d);
-			const f = cur.flows[i]!;
-			const { count, sum, avg, p50, p90, p99 } = figures(d, n, sumOf(i, before[i]!));
-			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 });
-		}
-		return byKeyDescending(out, (f) => f.count);
+		for (let k = from; k < Math.min(to, nMoved); k++) out.push(figuresOf(order[k]!));
+		return out;
 	};
+	let flows: RttFlowFigures[] | undefined;
 	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
-	const view: Omit<RttView, 'flows'> = { unit, ...rttStats(all, count, sum), by_raddr };
-	return Object.defineProperty(view, 'flows', { enumerable: true, get: () => (flows ??= flowFigures()) }) as RttView;
+	const view: Omit<RttView, 'flows' | 'flowCount' | 'flowsBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
+	return Object.defineProperties(view, {
+		flows: { enumerable: true, get: () => (flows ??= flowsBetween(0, nMoved)) },
+		flowCount: { value: nMoved },
+		flowsBetween: { value: flowsBetween },
+	}) as RttView;
 }

@@ -27,9 +27,9 @@ export function* jsonPieces(sample: Sample): Generator<string> {
 	const rtt = sample.rtt;
 	if (isUnavailable(rtt)) yield JSON.stringify(rtt);
 	else {
-		const { unit, count, sum, avg, p50, p90, p99, buckets, by_raddr, flows } = rtt;
+		const { unit, count, sum, avg, p50, p90, p99, buckets, by_raddr } = rtt;
 		yield `${open({ unit, count, sum, avg, p50, p90, p99, buckets, by_raddr })},"flows":`;
-		yield* array(flows.length, (from, to) => flows.slice(from, to));
+		yield* array(rtt.flowCount, (from, to) => rtt.flowsBetween(from, to));
 		yield '}';
 	}
 	yield `,"retrans":${JSON.stringify(retrans)}`;

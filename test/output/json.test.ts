@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildSample } from '../../source/model/sample.js';
 import { jsonLine } from '../../source/output/json.js';
+import type { TcpCounter } from '../../source/collectors/tcp.js';
 import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 
 test('one JSON object with time, interval and the four keys', () => {
@@ -36,4 +37,28 @@ test('an unavailable collector and lost updates are reported under their keys', 
 	const line = JSON.parse(jsonLine(buildSample(raw(0), raw(1000, { tcp: { unavailable: 'no BTF' }, nic: { counters: [], lost: 3 } }))));
 	assert.deepEqual(line.tcp, { unavailable: 'no BTF' });
 	assert.deepEqual(line.lost, { nic: 3 });
+});
+
+test('a line written in pieces is the JSON of the whole sample, hundreds of rows included', () => {
+	const many = (f: (k: number) => TcpCounter) => Array.from({ length: 700 }, (_, k) => f(k));
+	const prev = raw(0, { tcp: { counters: many((k) => tcp(0, 0, { cookie: k + 1, lport: 1000 + k })), lost: 0 }, rtt: { counters: [], lost: 0 } });
+	const cur = raw(1000, {
+		tcp: { counters: many((k) => tcp(k * 7 + 1, k % 3, { cookie: k + 1, lport: 1000 + k })), lost: 1 },
+		rtt: { counters: Array.from({ length: 600 }, (_, k) => rtt(Array.from({ length: (k % 5) + 1 }, () => 10 * (k + 1)), { cookie: k + 1, lport: 1000 + k })), lost: 0 },
+	});
+	const sample = buildSample(prev, cur);
+	const whole = JSON.stringify({
+		time: new Date(sample.time).toISOString(),
+		interval: 1,
+		nic: sample.nic,
+		tcp: sample.tcp,
+		rtt: sample.rtt,
+		retrans: sample.retrans,
+		lost: sample.lost,
+	});
+	assert.equal(jsonLine(sample), whole);
+	const line = JSON.parse(jsonLine(sample));
+	assert.equal(line.tcp.length, 700);
+	assert.equal(line.rtt.flows.length, 600);
+	assert.deepEqual(line.tcp.slice(0, 2).map((r: { tx_bytes: number }) => r.tx_bytes), [699 * 7 + 1, 698 * 7 + 1], 'busiest first');
 });
