@@ -47,6 +47,8 @@ async function main(): Promise<void> {
 		const s = await startup(5);
 		report('exec -> first --json line (-i 0.01)', `${fmt(s.json, 0)} ms`, '<= 300 ms', `bpftrace attaching the same tracepoints: ${fmt(s.bpftrace, 0)} ms`);
 		report('exec -> first UI frame', `${fmt(s.frame, 0)} ms`, '<= 300 ms', `bpftrace: ${fmt(s.bpftrace, 0)} ms`);
+		report('  of which node starting (node -e, nothing else)', `${fmt(s.node, 0)} ms`, '', '-');
+		report('  and opening, loading, attaching the four BPF objects (in process)', `${fmt(s.objects, 0)} ms`, '', '-');
 	}
 
 	const net = await TestNet.create(4);
