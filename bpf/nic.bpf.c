@@ -9,9 +9,12 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/* Allocated as interfaces appear: preallocating 16,384 per-CPU entries
+ * would make loading the object take tens of milliseconds. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, NIC_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nt_nic_key);
 	__type(value, struct nt_nic_val);
 } nic_stats SEC(".maps");
@@ -19,6 +22,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NIC_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nt_nic_name_key);
 	__type(value, struct nt_nic_name);
 } nic_names SEC(".maps");
