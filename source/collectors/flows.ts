@@ -2,7 +2,7 @@
 import * as L from '../../native/layouts.js';
 import type { Layout } from '../../native/layouts.js';
 import { cstring, field, u16, u32, u64 } from './decode.js';
-import { wordsU64 } from './slots.js';
+import { enlarged, wordsU64 } from './slots.js';
 
 /** A TCP connection's endpoints; IPv4-mapped IPv6 sockets are shown as IPv4. */
 export interface FlowId {
@@ -154,22 +154,16 @@ export class SlotFlows {
 		const cookie = wordsU64(words, base + this.cookieWord);
 		const pid = words[base + this.pidWord]!;
 		if (this.cookies[s] === cookie && this.pids[s] === pid) return this.flows[s]!;
-		if (s >= this.cookies.length) this.grow(s + 1);
+		if (s >= this.cookies.length) {
+			const size = Math.max(s + 1, 2 * this.cookies.length, 1024);
+			this.cookies = enlarged(this.cookies, size);
+			this.pids = enlarged(this.pids, size);
+		}
 		const flow = decodeSocketFlow(bytes, base * 4, this.value, this.commWithoutPid);
 		this.flows[s] = flow;
 		this.cookies[s] = cookie;
 		this.pids[s] = pid;
 		return flow;
-	}
-
-	private grow(n: number): void {
-		const size = Math.max(n, 2 * this.cookies.length, 1024);
-		const cookies = new Float64Array(size);
-		cookies.set(this.cookies);
-		const pids = new Uint32Array(size);
-		pids.set(this.pids);
-		this.cookies = cookies;
-		this.pids = pids;
 	}
 }
 

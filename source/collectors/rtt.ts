@@ -6,7 +6,7 @@ import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
 import { FramePool, inSlotOrder, type Framed } from './frames.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
-import { SlotTable, wordsU64 } from './slots.js';
+import { enlarged, SlotTable, wordsU64 } from './slots.js';
 
 const SLOTS = L.RTT_SLOTS;
 
@@ -210,13 +210,9 @@ export class RttCollector {
 	/** Room for `n` table slots in usedLo and usedEnd. */
 	private growUsed(n: number): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
 		const size = Math.max(n, 2 * this.usedEnd.length, 1024);
-		const lo = new Uint8Array(size);
-		lo.set(this.usedLo);
-		const end = new Uint8Array(size);
-		end.set(this.usedEnd);
-		this.usedLo = lo;
-		this.usedEnd = end;
-		return [lo, end];
+		this.usedLo = enlarged(this.usedLo, size);
+		this.usedEnd = enlarged(this.usedEnd, size);
+		return [this.usedLo, this.usedEnd];
 	}
 }
 

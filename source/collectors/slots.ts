@@ -37,6 +37,15 @@ export interface SlotScan {
 	readonly lost: number;
 }
 
+type Grows = Float64Array | Uint32Array | Uint8Array;
+
+/** A copy of `a` with room for `size` elements, the new ones zero. */
+export function enlarged<A extends Grows>(a: A, size: number): A {
+	const b = new (a.constructor as new (n: number) => A)(size);
+	b.set(a);
+	return b;
+}
+
 /** A u64 at word `at` as a number (exact below 2^53). */
 export function wordsU64(words: Uint32Array, at: number): number {
 	return LITTLE_ENDIAN ? words[at + 1]! * TWO_32 + words[at]! : words[at]! * TWO_32 + words[at + 1]!;
@@ -174,14 +183,9 @@ export class SlotTable {
 		}
 		if (this.live.length >= used) return;
 		const size = Math.min(this.capacity, Math.max(used, this.live.length * 2, 1024));
-		const grow = (a: Float64Array) => {
-			const b = new Float64Array(size);
-			b.set(a);
-			return b;
-		};
-		this.occupant = grow(this.occupant);
-		this.version = grow(this.version);
-		this.changedAt = grow(this.changedAt);
+		this.occupant = enlarged(this.occupant, size);
+		this.version = enlarged(this.version, size);
+		this.changedAt = enlarged(this.changedAt, size);
 		this.live = new Uint32Array(size);
 		this.retiring = new Uint32Array(size);
 	}
