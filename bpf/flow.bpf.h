@@ -120,16 +120,20 @@ static __always_inline void slot_publish(__u64 *cookie_field, __u64 cookie)
 	__sync_lock_test_and_set(cookie_field, cookie);
 }
 
-/* Fills a flow_id from the sock_common shared by full and request sockets. */
+/*
+ * Fills a flow_id from the sock_common shared by full and request sockets.
+ * skc comes from a tracepoint or fentry argument (a BTF pointer): plain
+ * loads, no probe reads.
+ */
 static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_flow_id *id)
 {
 	id->family = skc->skc_family;
 	id->lport = skc->skc_num;
 	id->rport = bpf_ntohs(skc->skc_dport);
-	id->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
+	id->netns = skc->skc_net.net->ns.inum;
 	if (id->family == AF_INET6) {
-		BPF_CORE_READ_INTO(&id->laddr, skc, skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&id->raddr, skc, skc_v6_daddr.in6_u.u6_addr8);
+		__builtin_memcpy(id->laddr, skc->skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
+		__builtin_memcpy(id->raddr, skc->skc_v6_daddr.in6_u.u6_addr8, 16);
 	} else {
 		__builtin_memcpy(id->laddr, &skc->skc_rcv_saddr, 4);
 		__builtin_memcpy(id->raddr, &skc->skc_daddr, 4);
