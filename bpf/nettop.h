@@ -35,6 +35,21 @@ struct nt_nic_val {
 _Static_assert(sizeof(struct nt_nic_val) == 32, "nt_nic_val layout");
 
 /*
+ * nic_cache: PERCPU_ARRAY of NIC_CACHE_SLOTS, the fast path. On each CPU, slot
+ * i belongs for good to the first key that hashed to i there (key.netns 0:
+ * free); that key's packets on that CPU add to the slot, an array index and
+ * no hashing. Other keys go to nic_stats. Userspace adds both up per key.
+ */
+#define NIC_CACHE_SLOTS 64
+
+struct nt_nic_slot {
+	struct nt_nic_key key;
+	__u32 _pad;
+	struct nt_nic_val val;
+};
+_Static_assert(sizeof(struct nt_nic_slot) == 48, "nt_nic_slot layout");
+
+/*
  * nic_names: HASH, written when a (netns, ifindex, queue) key is first seen on
  * a CPU. Monotonic; deleted by userspace together with the stats entries.
  */

@@ -34,7 +34,55 @@ struct {
 	__type(value, __u64);
 } nic_lost SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NIC_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct nt_nic_slot);
+} nic_cache SEC(".maps");
+
+/* Per CPU: set while this CPU claims a nic_cache slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} nic_claiming SEC(".maps");
+
 static const struct nt_nic_val zero_val;
+
+/* A key's first packet (on a CPU, or in nic_stats): remember the interface's name. */
+static __always_inline void remember_name(const struct net_device *dev, const struct nt_nic_key *key)
+{
+	struct nt_nic_name_key nkey = { .netns = key->netns, .ifindex = key->ifindex };
+	struct nt_nic_name name = {};
+	bpf_probe_read_kernel_str(name.name, sizeof(name.name), dev->name);
+	if (bpf_map_update_elem(&nic_names, &nkey, &name, BPF_ANY))
+		count_lost(&nic_lost, LOST_AUX);
+}
+
+/*
+ * Takes a free slot of this CPU for `key`. A nic program can run nested in
+ * another on the same CPU (netconsole transmits from interrupts): the nested
+ * one, seeing the claim under way, leaves the cache alone. The slot's netns
+ * goes in last, so a half-written key never matches.
+ */
+static __always_inline void claim(struct nt_nic_slot *slot, const struct nt_nic_key *key, const struct net_device *dev)
+{
+	__u32 zero = 0;
+	__u32 *busy = bpf_map_lookup_elem(&nic_claiming, &zero);
+
+	if (!busy || READ_ONCE(*busy))
+		return;
+	WRITE_ONCE(*busy, 1);
+	if (!READ_ONCE(slot->key.netns)) {
+		remember_name(dev, key);
+		slot->key.ifindex = key->ifindex;
+		slot->key.queue = key->queue;
+		WRITE_ONCE(slot->key.netns, key->netns);
+	}
+	WRITE_ONCE(*busy, 0);
+}
 
 static __always_inline struct nt_nic_val *stats_for(const struct net_device *dev, __u32 queue)
 {
@@ -44,18 +92,22 @@ static __always_inline struct nt_nic_val *stats_for(const struct net_device *dev
 		.ifindex = dev->ifindex,
 		.queue = queue,
 	};
+	__u32 i = ((key.netns * 31 + key.ifindex) * 31 + key.queue) & (NIC_CACHE_SLOTS - 1);
+	struct nt_nic_slot *slot = bpf_map_lookup_elem(&nic_cache, &i);
+
+	if (slot) {
+		if (!READ_ONCE(slot->key.netns))
+			claim(slot, &key, dev);
+		if (READ_ONCE(slot->key.netns) == key.netns && slot->key.ifindex == key.ifindex && slot->key.queue == key.queue)
+			return &slot->val;
+	}
+
+	/* The slot holds another key: the hash. */
 	struct nt_nic_val *val = bpf_map_lookup_elem(&nic_stats, &key);
 	if (val)
 		return val;
-
-	/* First packet for this key: remember the interface name too. Only here,
-	 * so the per-packet path never copies the name. */
-	struct nt_nic_name_key nkey = { .netns = key.netns, .ifindex = key.ifindex };
-	struct nt_nic_name name = {};
-	bpf_probe_read_kernel_str(name.name, sizeof(name.name), dev->name);
-	if (bpf_map_update_elem(&nic_names, &nkey, &name, BPF_ANY))
-		count_lost(&nic_lost, LOST_AUX);
-
+	/* First packet for this key here: only now is the name copied. */
+	remember_name(dev, &key);
 	val = lookup_or_init(&nic_stats, &key, &zero_val);
 	if (!val)
 		count_lost(&nic_lost, LOST_ENTRY);

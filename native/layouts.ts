@@ -47,6 +47,7 @@ export const nicKey = layout('nt_nic_key', { netns: 'u32', ifindex: 'u32', queue
 export const nicVal = layout('nt_nic_val', { tx_bytes: 'u64', tx_packets: 'u64', rx_bytes: 'u64', rx_packets: 'u64' });
 export const nicNameKey = layout('nt_nic_name_key', { netns: 'u32', ifindex: 'u32' });
 export const nicName = layout('nt_nic_name', { name: ['bytes', 16] });
+export const nicSlot = layout('nt_nic_slot', { key: ['bytes', nicKey.size], _pad: 'u32', val: ['bytes', nicVal.size] });
 
 // ---- tcp.bpf.c, rtt.bpf.c, retrans.bpf.c ----
 export const sockOwner = layout('nt_sock_owner', { pid: 'u32', comm: ['bytes', 16], tcp_pid: 'u32', tcp_slot: 'u32', rtt_slot: 'u32', cookie: 'u64' });
@@ -89,4 +90,4 @@ export const retransEvent = layout('nt_retrans_event', {
 });
 
 /** Every layout, by its C struct name: what the layout test compares with the objects' BTF. */
-export const ALL_LAYOUTS: readonly Layout[] = [nicKey, nicVal, nicNameKey, nicName, sockOwner, slotCtl, flowId, tcpKey, tcpVal, rttVal, retransEvent];
+export const ALL_LAYOUTS: readonly Layout[] = [nicKey, nicVal, nicNameKey, nicName, nicSlot, sockOwner, slotCtl, flowId, tcpKey, tcpVal, rttVal, retransEvent];

@@ -62,6 +62,7 @@ function bind() {
 		bpf_map__initial_value: f('void *bpf_map__initial_value(void *map, _Out_ size_t *psize)'),
 		bpf_map_lookup_elem: f('int bpf_map_lookup_elem(int fd, void *key, void *value)'),
 		bpf_map_delete_elem: f('int bpf_map_delete_elem(int fd, void *key)'),
+		bpf_map_update_elem: f('int bpf_map_update_elem(int fd, void *key, void *value, uint64_t flags)'),
 		bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, void *key, void *next_key)'),
 		bpf_map_lookup_batch: f(
 			'int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, _Inout_ uint32_t *count, void *opts)',

@@ -132,6 +132,11 @@ export class BpfMap {
 		return true;
 	}
 
+	/** bpf_map_update_elem: `value` is valueStride bytes (every CPU's value, for a per-CPU map). */
+	update(key: Buffer, value: Buffer): void {
+		check('bpf_map_update_elem', lib().bpf_map_update_elem(this.fd, key, value, 0) as number, this.name);
+	}
+
 	/** bpf_map_delete_elem; an absent key is not an error. */
 	delete(key: Buffer): void {
 		const ret = lib().bpf_map_delete_elem(this.fd, key) as number;

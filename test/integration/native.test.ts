@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { BpfError } from '../../native/errors.js';
-import { nicKey, nicVal } from '../../native/layouts.js';
+import { nicKey, nicSlot, nicVal } from '../../native/layouts.js';
 import { BpfObject } from '../../native/object.js';
-import { u32 } from '../../source/collectors/decode.js';
+import { u32, writeU32 } from '../../source/collectors/decode.js';
 import { bpfDir } from '../../source/collectors/objects.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { testHosts } from '../helpers/netns.js';
@@ -35,6 +35,15 @@ test('BpfMap: readAll sees entries, drain takes them out, deleteMany removes key
 		obj.load();
 		obj.attach();
 		const stats = obj.map('nic_stats', nicKey, nicVal);
+		// Every CPU's nic_cache slots taken by another key: packets go to nic_stats.
+		const cache = obj.map('nic_cache', undefined, nicSlot);
+		const other = Buffer.alloc(cache.valueStride);
+		for (let cpu = 0; cpu < cache.cpus; cpu++) writeU32(other, cpu * cache.cpuStride + nicSlot.fields.key.offset + nicKey.fields.netns.offset, 1);
+		const index = Buffer.alloc(4);
+		for (let i = 0; i < cache.maxEntries; i++) {
+			writeU32(index, 0, i);
+			cache.update(index, other);
+		}
 		await traffic();
 		assert.equal(loKeys(stats.readAll(), ns).length, 1, 'our lo has an entry');
 		const drained = stats.drain();
