@@ -1,6 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=2
 // nettop's entry point: flags, privileges, the refresh loop, and a clean exit on every path.
-// The shebang caps V8's young generation at 4 MB a semi-space (the default is 16):
+// The shebang caps V8's young generation at 2 MB a semi-space (the default is 16):
 // with the per-flow arrays pooled, that keeps nettop tens of MB smaller for the
 // same CPU (npm run bench runs nettop this way).
 import { openSync, writeSync } from 'node:fs';
@@ -77,6 +77,26 @@ async function importUi(): Promise<typeof import('./tui.js')> {
 	}
 }
 
+/**
+ * Writes to stdout and, when the reader has fallen behind (a pipe), waits
+ * until it drains. Once nettop is stopping it waits no more: the rest of the
+ * line is queued and flushed before exit, so no line is left cut.
+ */
+async function writeOut(text: string, signal: AbortSignal): Promise<void> {
+	if (process.stdout.destroyed || process.stdout.write(text) || signal.aborted) return;
+	await new Promise<void>((resolve) => {
+		const done = () => {
+			process.stdout.off('drain', done);
+			process.stdout.off('close', done);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		process.stdout.on('drain', done);
+		process.stdout.on('close', done);
+		signal.addEventListener('abort', done);
+	});
+}
+
 /** While the UI draws on the terminal, log lines wait for it to close. */
 let uiOpen = false;
 
@@ -148,7 +168,7 @@ async function main(): Promise<number> {
 			intervalMs: options.intervalMs,
 			count: options.count,
 			signal: stop.signal,
-			tick(mono) {
+			async tick(mono) {
 				// A reader slower than the interval (a pipe into a slow script): read
 				// nothing now, so the kernel keeps counting and the next line covers
 				// both intervals: memory stays bounded and no count is lost.
@@ -161,8 +181,10 @@ async function main(): Promise<number> {
 				if (options.json) {
 					const sample = buildSample(prev, cur, options.filter);
 					prev = cur;
-					for (const piece of jsonPieces(sample)) if (!process.stdout.destroyed) process.stdout.write(piece);
-					if (!process.stdout.destroyed) process.stdout.write('\n');
+					// A piece once the reader took the last: a slow reader holds back a
+					// piece of the line, not megabytes of it.
+					for (const piece of jsonPieces(sample)) await writeOut(piece, stop.signal);
+					await writeOut('\n', stop.signal);
 				} else {
 					state = reducer(state, { type: 'sample', raw: cur });
 					if (!process.stdout.destroyed) process.stdout.write(`${textBlock(state, netns).join('\n')}\n`);

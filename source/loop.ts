@@ -6,8 +6,8 @@ export interface LoopOptions {
 	/** Stop after this many ticks; undefined runs until `signal` aborts. */
 	readonly count?: number;
 	readonly signal: AbortSignal;
-	/** Called with the monotonic time of the tick (ms); false: nothing was done, it does not count. */
-	readonly tick: (mono: number) => boolean | void;
+	/** Called with the monotonic time of the tick (ms); false: nothing was done, it does not count. The next tick waits for a returned promise. */
+	readonly tick: (mono: number) => boolean | void | Promise<boolean | void>;
 }
 
 /**
@@ -29,7 +29,7 @@ export async function runLoop({ intervalMs, count, signal, tick }: LoopOptions):
 		}
 		await sleep(deadline - performance.now(), signal);
 		if (signal.aborted) return;
-		if (tick(performance.now()) !== false) done++;
+		if ((await tick(performance.now())) !== false) done++;
 	}
 }
 

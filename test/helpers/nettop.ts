@@ -38,6 +38,15 @@ export class NettopProcess {
 		if (!ok || this.lines.length < n) throw new Error(`nettop printed ${this.lines.length} of ${n} lines; stderr: ${this.stderr.trim()}`);
 	}
 
+	/** Stops reading nettop's stdout (a stalled reader: the pipe fills), until resume(). */
+	pause(): void {
+		this.child.stdout!.pause();
+	}
+
+	resume(): void {
+		this.child.stdout!.resume();
+	}
+
 	kill(signal: NodeJS.Signals): void {
 		this.child.kill(signal);
 	}

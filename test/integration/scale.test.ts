@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { until } from '../helpers/exec.js';
+import { sleep, until } from '../helpers/exec.js';
 import { churn, holdingServer, manyConnections } from '../helpers/load.js';
 import { testHosts, type TestNet } from '../helpers/netns.js';
 import { mapEntries as entries, NettopProcess, slotsInUse as slots } from '../helpers/nettop.js';
@@ -91,4 +91,35 @@ test('churn of short connections: bytes of closed sockets counted exactly, the t
 	assert.equal(tx, made * 10, 'every short connection counted, to the byte');
 	assert.ok(lines.every((l) => l.lost === undefined), 'nothing lost');
 	assert.ok(flowsAfter < 200 && rttAfter < 200 && indexAfter < 200, `slots freed: tcp ${flowsAfter} (tcp_index ${indexAfter}), rtt ${rttAfter}`);
+});
+
+test('a reader that stalls: nettop waits for it, and its lines stay whole and cover every interval', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await setup();
+	const server = await holdingServer(net, net.b, 7803);
+	// 500 connections sending a byte each every second: lines of 1,000 rows (both ends), more than a pipe holds.
+	const clients = manyConnections(net, net.a, net.b.ip4, 7803, 500, 8, true);
+	await clients.waitFor('open 500', 60_000);
+	const nettop = new NettopProcess(['--json', '-i', '0.1', '-P', '7803']);
+	await nettop.waitForLines(2);
+	nettop.pause();
+	await sleep(2000);
+	nettop.resume();
+	await sleep(1500);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	clients.child.kill();
+	server.child.kill();
+
+	const lines = nettop.json<{ time: string; interval: number; tcp: unknown[] }>(); // a cut line would not parse
+	const biggest = Math.max(...lines.map((l) => l.tcp.length));
+	const longest = Math.max(...lines.map((l) => l.interval));
+	t.diagnostic(`${lines.length} lines, up to ${biggest} tcp rows; longest interval ${longest} s`);
+	assert.ok(biggest >= 500, `lines big enough to fill the pipe: ${biggest} rows`);
+	// Each line covers the time since the one before: nothing skipped, nothing counted twice.
+	for (let k = 1; k < lines.length; k++) {
+		const gap = (Date.parse(lines[k]!.time) - Date.parse(lines[k - 1]!.time)) / 1000;
+		assert.ok(Math.abs(gap - lines[k]!.interval) < 0.05, `line ${k}: ${gap} s after the one before, interval ${lines[k]!.interval} s`);
+	}
+	assert.ok(longest >= 0.5, `while the reader stalled nettop read nothing, and the next line covers the stall: longest interval ${longest} s`);
 });
