@@ -9,8 +9,8 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* Allocated as interfaces appear: preallocating 16,384 per-CPU entries
- * would make loading the object take tens of milliseconds. */
+/* Allocated as interfaces appear: preallocated, the kernel would allocate
+ * 16,384 per-CPU entries while loading the object, at every start. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, NIC_MAX_ENTRIES);
@@ -96,9 +96,12 @@ static __always_inline struct nt_nic_val *stats_for(const struct net_device *dev
 	struct nt_nic_slot *slot = bpf_map_lookup_elem(&nic_cache, &i);
 
 	if (slot) {
-		if (!READ_ONCE(slot->key.netns))
+		__u32 netns = READ_ONCE(slot->key.netns);
+		if (!netns) {
 			claim(slot, &key, dev);
-		if (READ_ONCE(slot->key.netns) == key.netns && slot->key.ifindex == key.ifindex && slot->key.queue == key.queue)
+			netns = READ_ONCE(slot->key.netns);
+		}
+		if (netns == key.netns && slot->key.ifindex == key.ifindex && slot->key.queue == key.queue)
 			return &slot->val;
 	}
 

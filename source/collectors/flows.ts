@@ -25,18 +25,6 @@ export function ownedFlow(f: OwnedFlow): OwnedFlow {
 	return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport };
 }
 
-/** `record` with the six connection fields of `id` set on it (no spread: one object, one shape). */
-export function withFlow<T extends object>(record: T, id: FlowId): T & FlowId {
-	const r = record as T & { -readonly [K in keyof FlowId]: FlowId[K] };
-	r.netns = id.netns;
-	r.family = id.family;
-	r.laddr = id.laddr;
-	r.lport = id.lport;
-	r.raddr = id.raddr;
-	r.rport = id.rport;
-	return r;
-}
-
 /** A socket's connection and owner, as a slot table holds it. */
 export interface SocketFlow extends OwnedFlow {
 	readonly cookie: number;

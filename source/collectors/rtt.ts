@@ -150,7 +150,8 @@ export class RttCollector {
 			// so a count read after the slots seldom misses a sample they hold.
 			// The slots this flow used so far are read first; all 27 only when
 			// they hold fewer samples than the count (a sample elsewhere).
-			if (hist.length < at + SLOTS) hist = arrays.hist = grown(hist, at);
+			// Room for one more whole histogram after the `at` words in use.
+			if (hist.length < at + SLOTS) hist = arrays.hist = enlarged(hist.subarray(0, at), Math.max(2 * hist.length, at + SLOTS));
 			if (s >= usedEnd.length) [usedLo, usedEnd] = this.growUsed(s + 1);
 			const from = base + HIST;
 			let lo = usedLo[s]!;
@@ -214,13 +215,6 @@ export class RttCollector {
 		this.usedEnd = enlarged(this.usedEnd, size);
 		return [this.usedLo, this.usedEnd];
 	}
-}
-
-/** `hist` with room for one more whole histogram after its first `used` words. */
-function grown(hist: Uint32Array, used: number): Uint32Array<ArrayBuffer> {
-	const bigger = new Uint32Array(Math.max(2 * hist.length, used + SLOTS));
-	bigger.set(hist.subarray(0, used));
-	return bigger;
 }
 
 /** The flow an rtt_vals value at byte `base` holds. */

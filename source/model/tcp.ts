@@ -17,8 +17,8 @@ const sameFlow = (a: TcpFlow, b: TcpFlow) => a === b || (a.cookie === b.cookie &
  * Connections that moved bytes during the interval, in columns: row i is
  * flows[i], tx[i], rx[i], rows in the order of the kernel's slots. Tens of
  * thousands of rows a refresh stay three arrays; a row becomes a record only
- * where one is shown or printed (row(), and map() and toJSON() for --json,
- * which go busiest first). The UI sorts only the rows that fit on screen.
+ * where one is shown or printed (row(), and records() and toJSON() for
+ * --json, which go busiest first). The UI sorts only the rows that fit on screen.
  */
 export class TcpRows {
 	private busiest?: number[];
@@ -45,14 +45,6 @@ export class TcpRows {
 	row(i: number): TcpRow {
 		const f = this.flows[i]!;
 		return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]! };
-	}
-
-	/** f of each row, busiest first. */
-	map<U>(f: (row: TcpRow, i: number) => U): U[] {
-		const order = this.order();
-		const out = new Array<U>(order.length);
-		for (let k = 0; k < order.length; k++) out[k] = f(this.row(order[k]!), k);
-		return out;
 	}
 
 	/** The rows from `from` to `to` (busiest first) as records. */

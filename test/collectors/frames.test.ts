@@ -56,10 +56,10 @@ test('paused, the shown interval survives later reads, and a filter typed meanwh
 	for (let i = 2; i < 2 + 2 * FRAMES; i++) s = reducer(s, { type: 'sample', raw: framed(pool, i * 1000, i * 100, 2) });
 	s = reducer(s, { type: 'prompt', kind: 'pid' });
 	s = reducer(s, { type: 'prompt-type', char: '2' });
-	assert.deepEqual(available(s.sample!.tcp).map((r) => [r.pid, r.tx_bytes]), [[2, 200]], 'the paused interval, filtered');
+	assert.deepEqual(available(s.sample!.tcp).records().map((r) => [r.pid, r.tx_bytes]), [[2, 200]], 'the paused interval, filtered');
 	s = reducer(reducer(s, { type: 'prompt-done' }), { type: 'pause' });
 	s = reducer(s, { type: 'sample', raw: framed(pool, 9000, 900, 2) });
-	assert.deepEqual(available(s.sample!.tcp).map((r) => [r.pid, r.tx_bytes]), [[2, 1600]], 'after the pause: the interval since the paused read');
+	assert.deepEqual(available(s.sample!.tcp).records().map((r) => [r.pid, r.tx_bytes]), [[2, 1600]], 'after the pause: the interval since the paused read');
 });
 
 test('a read whose arrays were reused before the UI took the next one: the UI starts over, no wrong delta', () => {
@@ -70,5 +70,5 @@ test('a read whose arrays were reused before the UI took the next one: the UI st
 	s = reducer(s, { type: 'sample', raw: framed(pool, 5000, 500, 2) });
 	assert.equal(s.sample, undefined, 'no interval from a stale read');
 	s = reducer(s, { type: 'sample', raw: framed(pool, 6000, 600, 2) });
-	assert.deepEqual(available(s.sample!.tcp).map((r) => r.tx_bytes), [200, 100]);
+	assert.deepEqual(available(s.sample!.tcp).records().map((r) => r.tx_bytes), [200, 100]);
 });

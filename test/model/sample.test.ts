@@ -11,7 +11,7 @@ test('interval and time come from the samples; counters become deltas', () => {
 	assert.equal(s.interval, 0.5);
 	assert.equal(s.time, cur.wall);
 	assert.deepEqual(available(s.nic).map((r) => r.tx_bytes), [250]);
-	assert.deepEqual(available(s.tcp).map((r) => [r.tx_bytes, r.rx_bytes]), [[50, 5]]);
+	assert.deepEqual(available(s.tcp).records().map((r) => [r.tx_bytes, r.rx_bytes]), [[50, 5]]);
 	assert.deepEqual(s.lost, {});
 });
 
@@ -25,7 +25,7 @@ test('the filter reaches tcp, rtt and retrans but not nic', () => {
 	});
 	const s = buildSample(raw(0), cur, { pids: new Set(), ports: new Set([22]) });
 	assert.equal(available(s.nic).length, 1);
-	assert.deepEqual(available(s.tcp).map((r) => r.pid), [200]);
+	assert.deepEqual(available(s.tcp).records().map((r) => r.pid), [200]);
 	assert.deepEqual(available(s.rtt).flows.map((f) => f.pid), [200]);
 	assert.equal(available(s.retrans).count, 1);
 });

@@ -14,7 +14,7 @@ function withTraffic(state = start()): UiState {
 	return run(state, { type: 'sample', raw: raw(0, { tcp: t(0) }) }, { type: 'sample', raw: raw(1000, { tcp: t(100) }) });
 }
 
-const pids = (s: UiState) => available(s.sample!.tcp).map((r) => r.pid).sort();
+const pids = (s: UiState) => available(s.sample!.tcp).records().map((r) => r.pid).sort();
 
 test('tabs by number and by Tab, wrapping both ways', () => {
 	assert.equal(run(start(), { type: 'tab', tab: 'rtt' }).tab, 'rtt');
