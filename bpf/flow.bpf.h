@@ -46,6 +46,37 @@ static __always_inline struct nt_sock_owner *owner_of(struct sock *sk)
 }
 
 /*
+ * Slot hints: an ARRAY of HINT_ENTRIES slot numbers, indexed by a hash of the
+ * socket's cookie (and pid), written when a flow is found the slow way. The
+ * next packet reads the socket's cookie straight from sock_common, takes the
+ * hinted slot and checks that slot's own cookie: two array loads and no helper
+ * call (a call and its return are what cost most here). A wrong or stale hint
+ * only sends the packet the slow way; collisions overwrite each other.
+ */
+#define HINT_BITS 16
+#define HINT_ENTRIES (1 << HINT_BITS)
+
+#define HINT_ARRAY(name)                                                       \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                               \
+		__uint(max_entries, HINT_ENTRIES);                              \
+		__type(key, __u32);                                             \
+		__type(value, __u32);                                           \
+	} name SEC(".maps");
+
+/* The hint array index of a key: Fibonacci hashing, so sequential cookies spread out. */
+static __always_inline __u32 hint_index(__u64 key)
+{
+	return (key * 0x9E3779B97F4A7C15ULL) >> (64 - HINT_BITS);
+}
+
+/* The socket's cookie if one was made already (bpf_get_socket_cookie makes it), else 0. */
+static __always_inline __u64 cookie_made(struct sock *sk)
+{
+	return sk->__sk_common.skc_cookie.counter;
+}
+
+/*
  * Declares a slot table (bpf/nettop.h): prefix##_vals (n values, read by
  * userspace through mmap), prefix##_free (the ring of free slot numbers) and
  * prefix##_ctl (its counters). n must be a power of two.

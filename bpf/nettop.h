@@ -84,7 +84,11 @@ _Static_assert(sizeof(struct nt_nic_name) == 16, "nt_nic_name layout");
 struct nt_sock_owner {
 	__u32 pid; /* tgid */
 	__u8 comm[16];
-	/* Where this socket's counters are (slot + 1; 0: none yet), to skip the index. */
+	/*
+	 * Where this socket's counters are (slot + 1; 0: none yet), for
+	 * tcp_destroy_sock and the slow path; packets find them through the
+	 * objects' hint arrays (bpf/flow.bpf.h) instead.
+	 */
 	__u32 tcp_pid;  /* the process tcp_slot counts (a socket can have several) */
 	__u32 tcp_slot;
 	__u32 rtt_slot;

@@ -17,8 +17,14 @@ struct {
 	__type(value, __u64);
 } rtt_lost SEC(".maps");
 
-/* The socket's slot, found through sk_owner (created on its first sample). */
-static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk)
+/* cookie -> slot hints for the per-segment path. */
+HINT_ARRAY(rtt_hint)
+
+/*
+ * The socket's slot, found through sk_owner (created on its first sample),
+ * the slow way: the slot number goes to *slot for the hints.
+ */
+static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u32 *slot)
 {
 	struct nt_sock_owner *owner = bpf_sk_storage_get(&sk_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	struct nt_rtt_val *val;
@@ -30,8 +36,10 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk)
 	if (known && owner->cookie) {
 		s = known - 1;
 		val = bpf_map_lookup_elem(&rtt_vals, &s);
-		if (val && val->cookie == owner->cookie)
+		if (val && val->cookie == owner->cookie) {
+			*slot = s;
 			return val;
+		}
 	}
 	/* First sample, or the slot was retired while the socket sat idle. */
 	__u64 cookie = bpf_get_socket_cookie(sk);
@@ -51,9 +59,11 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk)
 		slot_publish(&val->cookie, SLOT_ORPHAN);
 		s = READ_ONCE(owner->rtt_slot) - 1;
 		val = bpf_map_lookup_elem(&rtt_vals, &s);
+		*slot = s;
 		return val && val->cookie == cookie ? val : NULL;
 	}
 	slot_publish(&val->cookie, cookie);
+	*slot = s;
 	return val;
 lost:
 	count_lost(&rtt_lost, LOST_ENTRY);
@@ -66,6 +76,25 @@ lost:
  */
 static __always_inline int on_segment(struct sock *sk)
 {
+	/*
+	 * The usual path: the hint names the slot, and the slot's cookie
+	 * confirms it. Looked up before the helper call below, so that the
+	 * slot's cache line is on its way meanwhile.
+	 */
+	__u64 cookie = cookie_made(sk);
+	__u32 h = hint_index(cookie);
+	__u32 *hint = bpf_map_lookup_elem(&rtt_hint, &h);
+	struct nt_rtt_val *val = NULL;
+
+	if (!hint)
+		return 0;
+	if (cookie) {
+		__u32 s = *hint;
+		val = bpf_map_lookup_elem(&rtt_vals, &s);
+		if (val && val->cookie != cookie)
+			val = NULL;
+	}
+
 	/* A checked cast, then a direct load: cheaper than a probe read. */
 	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
 	if (!tp)
@@ -77,9 +106,17 @@ static __always_inline int on_segment(struct sock *sk)
 	if (targ_ms)
 		srtt /= 1000;
 
-	struct nt_rtt_val *val = rtt_flow(sk);
-	if (!val)
-		return 0;
+	if (!val) {
+		__u32 s;
+		val = rtt_flow(sk, &s);
+		if (!val)
+			return 0;
+		/* rtt_flow made the cookie if it was not yet. */
+		h = hint_index(val->cookie);
+		hint = bpf_map_lookup_elem(&rtt_hint, &h);
+		if (hint)
+			*hint = s;
+	}
 	if (!val->pid) {
 		/* Learn the owner once it has been stamped (first send/receive). */
 		struct nt_sock_owner *owner = owner_of(sk);
@@ -92,9 +129,15 @@ static __always_inline int on_segment(struct sock *sk)
 	__u32 slot = log2_u32(srtt);
 	if (slot >= RTT_SLOTS)
 		slot = RTT_SLOTS - 1;
-	__sync_fetch_and_add(&val->slots[slot], 1);
-	__sync_fetch_and_add(&val->count, 1);
-	__sync_fetch_and_add(&val->sum, srtt);
+	/*
+	 * tcp_rcv_established() runs under the socket's lock (bh_lock_sock, or
+	 * the owner's backlog): one sample at a time per socket, so plain adds,
+	 * no atomics. The slot first, the count after: userspace reads them in
+	 * the other order.
+	 */
+	WRITE_ONCE(val->slots[slot], val->slots[slot] + 1);
+	WRITE_ONCE(val->count, val->count + 1);
+	WRITE_ONCE(val->sum, val->sum + srtt);
 	return 0;
 }
 

@@ -24,6 +24,15 @@ struct {
 	__type(value, __u64);
 } tcp_lost SEC(".maps");
 
+/* (cookie, pid) -> slot hints for the per-packet path. */
+HINT_ARRAY(tcp_hint)
+
+static __always_inline __u32 *tcp_hint_of(__u64 cookie, __u32 pid)
+{
+	__u32 h = hint_index(cookie ^ ((__u64)pid << 32));
+	return bpf_map_lookup_elem(&tcp_hint, &h);
+}
+
 /* The slot of (cookie, pid) if it still holds that flow, else NULL. */
 static __always_inline struct nt_tcp_val *tcp_slot(__u32 s, __u64 cookie, __u32 pid)
 {
@@ -32,9 +41,9 @@ static __always_inline struct nt_tcp_val *tcp_slot(__u32 s, __u64 cookie, __u32 
 }
 
 /*
- * The first send or receive of a process on a socket (or the first since
- * sk_owner's cache moved to another process): find the flow through the index
- * or create it, and remember its slot in sk_owner.
+ * The first send or receive of a process on a socket (or the first since its
+ * hint was overwritten): find the flow through the index or create it, and
+ * remember its slot in the hints and in sk_owner (for tcp_destroy_sock).
  */
 static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u32 pid)
 {
@@ -84,6 +93,9 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 		owner->tcp_pid = pid;
 		owner->tcp_slot = s + 1;
 	}
+	__u32 *hint = tcp_hint_of(cookie, pid);
+	if (hint)
+		*hint = s;
 	return val;
 lost:
 	count_lost(&tcp_lost, LOST_ENTRY);
@@ -92,7 +104,7 @@ lost:
 
 static __always_inline void count(struct sock *sk, int ret, int rx)
 {
-	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP)
+	if (ret <= 0)
 		return;
 	__u16 family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
@@ -100,16 +112,23 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 
 	/* Process context: the current task is the one moving the bytes. */
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	__u64 cookie = cookie_made(sk);
 	struct nt_tcp_val *val = NULL;
-	struct nt_sock_owner *owner = owner_of(sk);
 
-	/* The usual path: sk_owner knows the slot and the cookie; no hashing. */
-	if (owner && owner->tcp_pid == pid && owner->tcp_slot && owner->cookie)
-		val = tcp_slot(owner->tcp_slot - 1, owner->cookie, pid);
-	if (!val)
+	/* The usual path: the hint names the slot, and the slot confirms it. */
+	if (cookie) {
+		__u32 *hint = tcp_hint_of(cookie, pid);
+		if (hint)
+			val = tcp_slot(*hint, cookie, pid);
+	}
+	if (!val) {
+		/* Only TCP sockets ever get a slot: the protocol is checked here, off the usual path. */
+		if (sk->sk_protocol != IPPROTO_TCP)
+			return;
 		val = tcp_flow(sk, bpf_get_socket_cookie(sk), pid);
-	if (!val)
-		return;
+		if (!val)
+			return;
+	}
 	if (rx)
 		__sync_fetch_and_add(&val->rx_bytes, ret);
 	else

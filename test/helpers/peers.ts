@@ -8,11 +8,13 @@ import type { Host, TestNet } from './netns.js';
  * One Python script, two roles. recv HOST PORT PEEK: accept one connection,
  * read to EOF (with a MSG_PEEK before every 4th read when PEEK is 1), print
  * the byte count. send HOST PORT BYTES HOW PACE: send BYTES with send() in
- * 64 KiB chunks (HOW=send, sleeping PACE seconds between chunks) or with
- * sendfile() of a file that size (HOW=sendfile), then wait for the peer to close.
+ * 64 KiB chunks (HOW=send, sleeping PACE seconds between chunks), with
+ * sendfile() of a file that size (HOW=sendfile), or fork after connecting
+ * and send BYTES from each process at once over the one socket, printing the
+ * child's pid (HOW=fork); then wait for the peer to close.
  */
 const SCRIPT = `
-import socket, sys, tempfile, time
+import os, socket, sys, tempfile, time
 role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 fam = socket.AF_INET6 if ':' in host else socket.AF_INET
 if role == 'recv':
@@ -38,6 +40,14 @@ else:
         with tempfile.TemporaryFile() as f:
             f.write(b'\\0' * nbytes); f.flush(); f.seek(0)
             s.sendfile(f)
+    elif how == 'fork':
+        child, chunk, left = os.fork(), b'x' * 65536, nbytes
+        while left > 0:
+            k = min(left, len(chunk)); s.sendall(chunk[:k]); left -= k
+        if child == 0:
+            os._exit(0)
+        os.waitpid(child, 0)
+        print('child', child, flush=True)
     else:
         chunk, left = b'x' * 65536, nbytes
         while left > 0:
@@ -78,6 +88,6 @@ export async function receiver(net: TestNet, host: Host, port: number, peek = fa
 	return peer;
 }
 
-export function sender(net: TestNet, host: Host, to: string, port: number, bytes: number, how: 'send' | 'sendfile' = 'send', pace = 0): Peer {
+export function sender(net: TestNet, host: Host, to: string, port: number, bytes: number, how: 'send' | 'sendfile' | 'fork' = 'send', pace = 0): Peer {
 	return new Peer(net.spawn(host, 'python3', ['-c', SCRIPT, 'send', to, String(port), String(bytes), how, String(pace)]));
 }

@@ -84,6 +84,30 @@ test('tcptop: exact bytes per process for send() and sendfile(), peeks not count
 	assert.deepEqual([r1row.laddr, r1row.lport, r1row.raddr, r1row.rport], [b.ip4, 7101, a.ip4, s1row.lport]);
 });
 
+test('tcptop: a socket two processes send on at once (fork) counts each process exactly', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	let parent = 0;
+	let child = 0;
+	const lines = await watch([], async () => {
+		const r = await receiver(net, b, 7103);
+		const s = sender(net, a, b.ip4, 7103, 30_000_000, 'fork');
+		parent = s.pid;
+		assert.equal(await s.done(), 30_000_000);
+		child = Number(/child (\d+)/.exec(s.output)?.[1]);
+		assert.equal(await r.done(), 60_000_000, 'the receiver got both processes\' bytes');
+	});
+	const rows = lines.flatMap((l) => l.tcp).filter((r) => r.rport === 7103);
+	const sent = (pid: number) => rows.filter((r) => r.pid === pid).reduce((s, r) => s + r.tx_bytes, 0);
+	t.diagnostic(`parent ${sent(parent)} child ${sent(child)}`);
+	assert.ok(child > 0 && child !== parent, 'the child printed its pid');
+	assert.equal(sent(parent), 30_000_000, 'the parent');
+	assert.equal(sent(child), 30_000_000, 'the child, on the same connection');
+	const ports = new Set(rows.filter((r) => r.pid === parent || r.pid === child).map((r) => r.lport));
+	assert.equal(ports.size, 1, 'one connection');
+});
+
 test('retransmits through a random nftables drop equal the TcpRetransSegs delta (2%) and carry the sender pid', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
