@@ -5,6 +5,13 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/*
+ * A kfunc (Linux 6.2+) the verifier turns into a plain move: the socket as
+ * a tcp_sock, with no call at run time. Weak: on older kernels the object
+ * loads without it, and nettop leaves out nt_rtt, the program that uses it.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* Set before load: slots in milliseconds instead of microseconds (tcprtt -m). */
 const volatile __u8 targ_ms = 0;
 
@@ -74,12 +81,12 @@ lost:
  * One RTT sample: srtt_us holds 8 times the smoothed RTT (RFC 6298 fixed
  * point). Runs in softirq: the owner comes from sk_owner, not the current task.
  */
-static __always_inline int on_segment(struct sock *sk)
+static __always_inline int on_segment(struct sock *sk, bool cast)
 {
 	/*
 	 * The usual path: the hint names the slot, and the slot's cookie
-	 * confirms it. Looked up before the helper call below, so that the
-	 * slot's cache line is on its way meanwhile.
+	 * confirms it. Looked up before the tcp_sock below, so that the slot's
+	 * cache line is on its way meanwhile.
 	 */
 	__u64 cookie = cookie_made(sk);
 	__u32 h = hint_index(cookie);
@@ -95,8 +102,11 @@ static __always_inline int on_segment(struct sock *sk)
 			val = NULL;
 	}
 
-	/* A checked cast, then a direct load: cheaper than a probe read. */
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	/*
+	 * Both hooks run in tcp_rcv_established(): sk is a TCP socket. A cast,
+	 * then a direct load: cheaper than a probe read.
+	 */
+	struct tcp_sock *tp = cast ? bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock)) : bpf_skc_to_tcp_sock(sk);
 	if (!tp)
 		return 0;
 	__u32 srtt = tp->srtt_us >> 3;
@@ -149,14 +159,21 @@ static __always_inline int on_segment(struct sock *sk)
 SEC("tp_btf/tcp_probe")
 int BPF_PROG(nt_rtt, struct sock *sk, struct sk_buff *skb)
 {
-	return on_segment(sk);
+	return on_segment(sk, true);
+}
+
+/* The same without bpf_rdonly_cast: a checked cast through a helper call. */
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(nt_rtt_sk, struct sock *sk, struct sk_buff *skb)
+{
+	return on_segment(sk, false);
 }
 
 /* Kernels without tcp_probe: the function itself, as tcprtt's fentry twin. */
 SEC("fentry/tcp_rcv_established")
 int BPF_PROG(nt_rtt_fe, struct sock *sk, struct sk_buff *skb)
 {
-	return on_segment(sk);
+	return on_segment(sk, false);
 }
 
 CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt_vals, struct nt_rtt_val, rtt_slot)

@@ -23,10 +23,13 @@ export function releaseKernelBtf(): void {
 }
 
 /**
- * Tracepoints to treat as missing, from $NETTOP_HIDE_TRACEPOINTS (comma
- * separated): how the tests, and anyone curious, see nettop on a kernel without them.
+ * Tracepoints, and kernel functions (kfuncs among them), to treat as missing,
+ * from $NETTOP_HIDE_TRACEPOINTS and $NETTOP_HIDE_FUNCTIONS (comma separated):
+ * how the tests, and anyone curious, see nettop on a kernel without them.
  */
-const hidden = new Set((process.env.NETTOP_HIDE_TRACEPOINTS ?? '').split(',').filter((t) => t !== ''));
+const listed = (v: string | undefined) => new Set((v ?? '').split(',').filter((t) => t !== ''));
+const hidden = listed(process.env.NETTOP_HIDE_TRACEPOINTS);
+const hiddenFunctions = listed(process.env.NETTOP_HIDE_FUNCTIONS);
 
 /**
  * Whether the running kernel defines tracepoint `name`, as tp_btf needs it:
@@ -39,8 +42,9 @@ export function kernelHasTracepoint(name: string): boolean {
 
 const BTF_KIND_FUNC = 12;
 
-/** Whether the running kernel's BTF has function `name`, as fentry/fexit need it. */
+/** Whether the running kernel's BTF has function `name`, as fentry/fexit and kfunc calls need it. */
 export function kernelHasFunction(name: string): boolean {
+	if (hiddenFunctions.has(name)) return false;
 	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC) as number) > 0;
 }
 

@@ -1,5 +1,6 @@
 // RTT collector: cumulative log2 histograms of smoothed RTT per TCP flow, read in place from rtt.bpf.o's slot table.
 import * as L from '../../native/layouts.js';
+import { kernelHasFunction } from '../../native/btf.js';
 import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
@@ -114,10 +115,13 @@ export class RttCollector {
 
 	constructor(options: { ms?: boolean; owners?: BpfMap } = {}) {
 		this.unit = options.ms ? 'msecs' : 'usecs';
+		const cast = kernelHasFunction('bpf_rdonly_cast');
 		this.obj = openObject('rtt', {
-			hooks: { sample: ['nt_rtt', 'nt_rtt_fe'], close: ['nt_rtt_closed', 'nt_rtt_clos_fe'] },
+			// nt_rtt needs the kfunc bpf_rdonly_cast (Linux 6.2+); nt_rtt_sk does the same through a helper call.
+			hooks: { sample: [...(cast ? ['nt_rtt'] : []), 'nt_rtt_sk', 'nt_rtt_fe'], close: ['nt_rtt_closed', 'nt_rtt_clos_fe'] },
 			optional: OWNER_PROGRAMS.rtt,
 			configure: (obj) => {
+				if (!cast) obj.disable('nt_rtt', 'kernel has no bpf_rdonly_cast');
 				obj.setConstant('targ_ms', Uint8Array.of(options.ms ? 1 : 0));
 				useOwners(obj, OWNER_PROGRAMS.rtt, options.owners);
 			},

@@ -3,19 +3,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { testHosts } from '../helpers/netns.js';
-import { NettopProcess, programsLeft } from '../helpers/nettop.js';
+import { NettopProcess, nettopPrograms, programsLeft } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 
 const hosts = testHosts(2);
 
-test('without sock_send_length/sock_recv_length: tcp is unavailable with the reason, nic, rtt and retrans go on', async (t) => {
+test('without sock_send_length/sock_recv_length: tcp is unavailable with the reason, nic, rtt and retrans go on; rtt without bpf_rdonly_cast', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	// NETTOP_HIDE_TRACEPOINTS makes nettop see this kernel as one without them.
-	const env = { ...process.env, NETTOP_HIDE_TRACEPOINTS: 'sock_send_length,sock_recv_length' };
+	// NETTOP_HIDE_TRACEPOINTS and _FUNCTIONS make nettop see this kernel as one without them.
+	const env = { ...process.env, NETTOP_HIDE_TRACEPOINTS: 'sock_send_length,sock_recv_length', NETTOP_HIDE_FUNCTIONS: 'bpf_rdonly_cast' };
 	const nettop = new NettopProcess(['--json', '-i', '0.5'], env);
 	await nettop.waitForLines(1);
+	const loaded = await nettopPrograms();
+	assert.ok(loaded.includes('nt_rtt_sk') && !loaded.includes('nt_rtt'), `rtt samples through the helper twin: ${loaded.join(' ')}`);
 	const r = await receiver(net, b, 7201);
 	const s = sender(net, a, b.ip4, 7201, 5_000_000);
 	await s.done();
