@@ -23,16 +23,17 @@ export function buckets(slots: ArrayLike<number>): Bucket[] {
 /**
  * The values below which the shares `shares` (ascending, 0..1) of the samples
  * lie, each estimated by linear interpolation inside the slot where its rank
- * falls; all 0 when empty. One pass over the slots.
+ * falls; all 0 when empty. One pass over the slots; a caller that knows the
+ * slots outside [lo, end) are 0 can say so, and they are skipped.
  */
-export function percentiles(slots: ArrayLike<number>, shares: readonly number[]): number[] {
+export function percentiles(slots: ArrayLike<number>, shares: readonly number[], lo = 0, end = slots.length): number[] {
 	let total = 0;
-	for (let i = 0; i < slots.length; i++) total += slots[i]!;
+	for (let i = lo; i < end; i++) total += slots[i]!;
 	const out = new Array<number>(shares.length).fill(0);
 	if (total === 0) return out;
 	let below = 0;
 	let k = 0;
-	for (let i = 0; i < slots.length && k < shares.length; i++) {
+	for (let i = lo; i < end && k < shares.length; i++) {
 		const n = slots[i]!;
 		while (n > 0 && k < shares.length && below + n >= shares[k]! * total) {
 			const lo = i === 0 ? 0 : 2 ** i;

@@ -30,7 +30,12 @@ export interface RttView extends RttStats {
 	readonly flowCount: number;
 	/** flows[from..to), built when asked: to write them a few at a time (not in JSON). */
 	flowsBetween(from: number, to: number): RttFlowFigures[];
+	/** The same, each as its flow and its figures, without building a record (not in JSON). */
+	eachFlowBetween(from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void;
 }
+
+/** A flow's figures, without the flow. */
+export type FlowFigures = Omit<RttStats, 'buckets'>;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -39,9 +44,9 @@ const SHARES = [0.5, 0.9, 0.99];
 /** One slot's growth; a slot that went down was recreated and counts whole. */
 const slotDelta = (was: number, now: number) => (now >= was ? now - was : now);
 
-/** count, sum, avg and p50/p90/p99 of a histogram. */
-function figures(slots: ArrayLike<number>, count: number, sum: number): Omit<RttStats, 'buckets'> {
-	const [p50, p90, p99] = percentiles(slots, SHARES) as [number, number, number];
+/** count, sum, avg and p50/p90/p99 of a histogram (whose slots outside [lo, end) are 0). */
+function figures(slots: ArrayLike<number>, count: number, sum: number, lo = 0, end = slots.length): FlowFigures {
+	const [p50, p90, p99] = percentiles(slots, SHARES, lo, end) as [number, number, number];
 	return { count, sum, avg: count > 0 ? round1(sum / count) : 0, p50: round1(p50), p90: round1(p90), p99: round1(p99) };
 }
 
@@ -124,32 +129,37 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
 	let order: number[] | undefined; // positions in `moved`, most samples first
-	const figuresOf = (m: number): RttFlowFigures => {
-		const i = moved[m]!;
-		const n = samplesOf(i);
-		d.fill(0);
-		intervalSlots(prev, cur, i, before[i]!, n, d);
-		const f = cur.flows[i]!;
-		const { count, sum, avg, p50, p90, p99 } = figures(d, n, sumOf(i, before[i]!));
-		return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 };
-	};
-	const flowsBetween = (from: number, to: number): RttFlowFigures[] => {
+	const one = new Float64Array(RTT_SLOTS); // one flow's slots
+	const eachFlowBetween = (from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void => {
 		requireCurrent(cur);
 		if (prev) requireCurrent(prev);
 		order ??= byKeyDescending(
 			Array.from({ length: nMoved }, (_, m) => m),
 			(m) => samplesOf(moved[m]!),
 		);
+		for (let k = from; k < Math.min(to, nMoved); k++) {
+			const i = moved[order[k]!]!;
+			const n = samplesOf(i);
+			// intervalSlots writes all of one[lo..end), and the figures read only that.
+			const lo = cur.histLo[i]!;
+			const end = intervalSlots(prev, cur, i, before[i]!, n, one);
+			visit(cur.flows[i]!, figures(one, n, sumOf(i, before[i]!), lo, end));
+		}
+	};
+	const flowsBetween = (from: number, to: number): RttFlowFigures[] => {
 		const out: RttFlowFigures[] = [];
-		for (let k = from; k < Math.min(to, nMoved); k++) out.push(figuresOf(order[k]!));
+		eachFlowBetween(from, to, (f, { count, sum, avg, p50, p90, p99 }) =>
+			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 }),
+		);
 		return out;
 	};
 	let flows: RttFlowFigures[] | undefined;
 	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
-	const view: Omit<RttView, 'flows' | 'flowCount' | 'flowsBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
+	const view: Omit<RttView, 'flows' | 'flowCount' | 'flowsBetween' | 'eachFlowBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
 	return Object.defineProperties(view, {
 		flows: { enumerable: true, get: () => (flows ??= flowsBetween(0, nMoved)) },
 		flowCount: { value: nMoved },
 		flowsBetween: { value: flowsBetween },
+		eachFlowBetween: { value: eachFlowBetween },
 	}) as RttView;
 }

@@ -68,3 +68,19 @@ test('a histogram that widens between reads: each slot counts only its growth', 
 		[2, 6000, 3072],
 	]);
 });
+
+test('each flow\'s figures are those of its own samples alone, flow after flow', () => {
+	// Flows over different slot ranges, one after another: nothing of one flow's
+	// histogram may leak into the next one's percentiles.
+	const values = (k: number) => (k % 3 === 0 ? [3, 5000, 5000] : k % 3 === 1 ? [70, 80, 90, 100] : [200_000]);
+	const prev = Array.from({ length: 30 }, (_, k) => rtt([], { cookie: k + 1, lport: 2000 + k }));
+	const cur = Array.from({ length: 30 }, (_, k) => rtt(values(k), { cookie: k + 1, lport: 2000 + k }));
+	const v = rttView(rttSnap(prev), rttSnap(cur), NO_FILTER, 'usecs');
+	assert.equal(v.flows.length, 30);
+	for (const f of v.flows) {
+		const alone = rttView(undefined, rttSnap([cur[f.lport - 2000]!]), NO_FILTER, 'usecs');
+		const { count, sum, avg, p50, p90, p99 } = alone;
+		assert.deepEqual([f.count, f.sum, f.avg, f.p50, f.p90, f.p99], [count, sum, avg, p50, p90, p99], `flow ${f.lport}`);
+	}
+	assert.deepEqual(v.flowsBetween(10, 20), v.flows.slice(10, 20), 'a range gives the same figures');
+});

@@ -41,10 +41,12 @@ test('an unavailable collector and lost updates are reported under their keys', 
 
 test('a line written in pieces is the JSON of the whole sample, hundreds of rows included', () => {
 	const many = (f: (k: number) => TcpCounter) => Array.from({ length: 700 }, (_, k) => f(k));
-	const prev = raw(0, { tcp: { counters: many((k) => tcp(0, 0, { cookie: k + 1, lport: 1000 + k })), lost: 0 }, rtt: { counters: [], lost: 0 } });
+	// Process names JSON must escape: quotes, backslashes, control characters; and non-ASCII.
+	const comm = (k: number) => ['curl', 'we"ird\\name', 'tab\there\u0007', 'caf\u00e9'][k % 4]!;
+	const prev = raw(0, { tcp: { counters: many((k) => tcp(0, 0, { cookie: k + 1, lport: 1000 + k, comm: comm(k) })), lost: 0 }, rtt: { counters: [], lost: 0 } });
 	const cur = raw(1000, {
-		tcp: { counters: many((k) => tcp(k * 7 + 1, k % 3, { cookie: k + 1, lport: 1000 + k })), lost: 1 },
-		rtt: { counters: Array.from({ length: 600 }, (_, k) => rtt(Array.from({ length: (k % 5) + 1 }, () => 10 * (k + 1)), { cookie: k + 1, lport: 1000 + k })), lost: 0 },
+		tcp: { counters: many((k) => tcp(k * 7 + 1, k % 3, { cookie: k + 1, lport: 1000 + k, comm: comm(k) })), lost: 1 },
+		rtt: { counters: Array.from({ length: 600 }, (_, k) => rtt(Array.from({ length: (k % 5) + 1 }, (_, v) => 10 * (k + 1) + v * 7), { cookie: k + 1, lport: 1000 + k, comm: comm(k) })), lost: 0 },
 	});
 	const sample = buildSample(prev, cur);
 	const whole = JSON.stringify({
@@ -61,4 +63,7 @@ test('a line written in pieces is the JSON of the whole sample, hundreds of rows
 	assert.equal(line.tcp.length, 700);
 	assert.equal(line.rtt.flows.length, 600);
 	assert.deepEqual(line.tcp.slice(0, 2).map((r: { tx_bytes: number }) => r.tx_bytes), [699 * 7 + 1, 698 * 7 + 1], 'busiest first');
+	assert.deepEqual(new Set(line.tcp.map((r: { comm: string }) => r.comm)), new Set(['curl', 'we"ird\\name', 'tab\there\u0007', 'caf\u00e9']));
+	assert.ok(line.rtt.flows.some((f: { avg: number }) => !Number.isInteger(f.avg)), 'fractional averages among the figures');
+	assert.equal(jsonLine(sample), whole, 'the same again: flows written before');
 });
