@@ -89,9 +89,9 @@ struct nt_sock_owner {
 	 * tcp_destroy_sock and the slow path; packets find them through the
 	 * objects' hint arrays (bpf/flow.bpf.h) instead.
 	 */
-	__u32 tcp_pid;  /* the process tcp_slot counts (a socket can have several) */
-	__u32 tcp_slot;
+	__u32 tcp_slot; /* the last process's, when several share the socket */
 	__u32 rtt_slot;
+	__u32 _pad;
 	/*
 	 * The socket's cookie, kept here by the first program that gives it a slot:
 	 * a slot still holds this socket when its cookie is this one, checked

@@ -89,10 +89,8 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 			slot_publish(&val->cookie, cookie);
 		}
 	}
-	if (owner) {
-		owner->tcp_pid = pid;
+	if (owner)
 		owner->tcp_slot = s + 1;
-	}
 	__u32 *hint = tcp_hint_of(cookie, pid);
 	if (hint)
 		*hint = s;

@@ -50,7 +50,7 @@ export const nicName = layout('nt_nic_name', { name: ['bytes', 16] });
 export const nicSlot = layout('nt_nic_slot', { key: ['bytes', nicKey.size], _pad: 'u32', val: ['bytes', nicVal.size] });
 
 // ---- tcp.bpf.c, rtt.bpf.c, retrans.bpf.c ----
-export const sockOwner = layout('nt_sock_owner', { pid: 'u32', comm: ['bytes', 16], tcp_pid: 'u32', tcp_slot: 'u32', rtt_slot: 'u32', cookie: 'u64' });
+export const sockOwner = layout('nt_sock_owner', { pid: 'u32', comm: ['bytes', 16], tcp_slot: 'u32', rtt_slot: 'u32', _pad: 'u32', cookie: 'u64' });
 export const slotCtl = layout('nt_slot_ctl', { next: 'u32', free_head: 'u32', free_tail: 'u32', _pad: 'u32' });
 const FLOW_ID = { laddr: ['bytes', 16], raddr: ['bytes', 16], netns: 'u32', family: 'u16', lport: 'u16', rport: 'u16', _pad: 'u16' } as const;
 export const flowId = layout('nt_flow_id', FLOW_ID);

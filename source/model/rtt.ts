@@ -28,9 +28,7 @@ export interface RttView extends RttStats {
 	readonly flows: readonly RttFlowFigures[];
 	/** flows.length, without building them (not in JSON). */
 	readonly flowCount: number;
-	/** flows[from..to), built when asked: to write them a few at a time (not in JSON). */
-	flowsBetween(from: number, to: number): RttFlowFigures[];
-	/** The same, each as its flow and its figures, without building a record (not in JSON). */
+	/** flows[from..to), each as its flow and its figures, without building a record: to write them a few at a time (not in JSON). */
 	eachFlowBetween(from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void;
 }
 
@@ -146,20 +144,19 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 			visit(cur.flows[i]!, figures(one, n, sumOf(i, before[i]!), lo, end));
 		}
 	};
-	const flowsBetween = (from: number, to: number): RttFlowFigures[] => {
+	let flows: RttFlowFigures[] | undefined;
+	const allFlows = (): RttFlowFigures[] => {
 		const out: RttFlowFigures[] = [];
-		eachFlowBetween(from, to, (f, { count, sum, avg, p50, p90, p99 }) =>
+		eachFlowBetween(0, nMoved, (f, { count, sum, avg, p50, p90, p99 }) =>
 			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 }),
 		);
 		return out;
 	};
-	let flows: RttFlowFigures[] | undefined;
 	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
-	const view: Omit<RttView, 'flows' | 'flowCount' | 'flowsBetween' | 'eachFlowBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
+	const view: Omit<RttView, 'flows' | 'flowCount' | 'eachFlowBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
 	return Object.defineProperties(view, {
-		flows: { enumerable: true, get: () => (flows ??= flowsBetween(0, nMoved)) },
+		flows: { enumerable: true, get: () => (flows ??= allFlows()) },
 		flowCount: { value: nMoved },
-		flowsBetween: { value: flowsBetween },
 		eachFlowBetween: { value: eachFlowBetween },
 	}) as RttView;
 }

@@ -47,12 +47,9 @@ export class TcpRows {
 		return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]! };
 	}
 
-	/** The rows from `from` to `to` (busiest first) as records. */
-	records(from = 0, to = this.length): TcpRow[] {
-		const order = this.order();
-		const out: TcpRow[] = [];
-		for (let k = from; k < to; k++) out.push(this.row(order[k]!));
-		return out;
+	/** The rows (busiest first) as records. */
+	records(): TcpRow[] {
+		return this.order().map((i) => this.row(i));
 	}
 
 	toJSON(): TcpRow[] {

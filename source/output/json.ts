@@ -76,7 +76,7 @@ function flowText(f: OwnedFlow): string {
 /** A number as JSON.stringify writes it. */
 const num = (n: number) => (Number.isFinite(n) ? `${n}` : 'null');
 
-/** TcpRows.records(from, to) as JSON, without the brackets. */
+/** Rows from..to of TcpRows.records() as JSON, without the brackets. */
 function tcpRowsText(tcp: TcpRows, from: number, to: number): string {
 	const order = tcp.order();
 	let text = '';
@@ -87,7 +87,7 @@ function tcpRowsText(tcp: TcpRows, from: number, to: number): string {
 	return text;
 }
 
-/** RttView.flowsBetween(from, to) as JSON, without the brackets. */
+/** RttView.flows[from..to) as JSON, without the brackets. */
 function rttFlowsText(rtt: RttView, from: number, to: number): string {
 	let text = '';
 	rtt.eachFlowBetween(from, to, (f, x) => {
