@@ -154,14 +154,18 @@ static __always_inline void slot_publish(__u64 *cookie_field, __u64 cookie)
 /*
  * Fills a flow_id from the sock_common shared by full and request sockets.
  * skc comes from a tracepoint or fentry argument (a BTF pointer): plain
- * loads, no probe reads.
+ * loads, no probe reads. Except, when `once` (a path taken once per flow),
+ * for the namespace behind skc_net: loading a pointer from a BTF pointer
+ * makes the verifier search the kernel's whole BTF by name, several times,
+ * for whether the pointee is trusted, at every start, on every path it
+ * checks (milliseconds each); two probe reads are two helper calls.
  */
-static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_flow_id *id)
+static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_flow_id *id, bool once)
 {
 	id->family = skc->skc_family;
 	id->lport = skc->skc_num;
 	id->rport = bpf_ntohs(skc->skc_dport);
-	id->netns = skc->skc_net.net->ns.inum;
+	id->netns = once ? BPF_CORE_READ(skc, skc_net.net, ns.inum) : skc->skc_net.net->ns.inum;
 	if (id->family == AF_INET6) {
 		__builtin_memcpy(id->laddr, skc->skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
 		__builtin_memcpy(id->raddr, skc->skc_v6_daddr.in6_u.u6_addr8, 16);

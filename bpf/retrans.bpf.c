@@ -62,7 +62,7 @@ static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
 	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
 
 	e->cookie = bpf_get_socket_cookie(sk);
-	flow_id_of(&sk->__sk_common, &e->id);
+	flow_id_of(&sk->__sk_common, &e->id, false);
 	set_owner(e, sk);
 	e->segs = segs ? segs : 1;
 	e->state = sk->__sk_common.skc_state;
@@ -116,7 +116,7 @@ int BPF_PROG(nt_retrans_synack, struct sock *sk, struct request_sock *req)
 	struct nt_retrans_event *e = reserve();
 	if (!e)
 		return 0;
-	flow_id_of(&req->__req_common, &e->id);
+	flow_id_of(&req->__req_common, &e->id, false);
 	set_owner(e, sk);
 	e->segs = 1;
 	e->state = TCP_NEW_SYN_RECV;

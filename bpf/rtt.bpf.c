@@ -60,7 +60,7 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u32 *slot)
 	val->pid = 0;
 	val->closed = 0;
 	__builtin_memset(val->slots, 0, sizeof(val->slots));
-	flow_id_of(&sk->__sk_common, &val->id);
+	flow_id_of(&sk->__sk_common, &val->id, true);
 	if (__sync_val_compare_and_swap(&owner->rtt_slot, known, s + 1) != known) {
 		/* Another CPU created it first: use theirs. */
 		slot_publish(&val->cookie, SLOT_ORPHAN);

@@ -70,7 +70,7 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 		val->rx_bytes = 0;
 		val->closed = 0;
 		val->pid = pid;
-		flow_id_of(&sk->__sk_common, &val->id);
+		flow_id_of(&sk->__sk_common, &val->id, true);
 		if (owner && owner->pid == pid)
 			__builtin_memcpy(val->comm, owner->comm, sizeof(val->comm));
 		else
