@@ -24,12 +24,14 @@ export function buckets(slots: ArrayLike<number>): Bucket[] {
  * The values below which the shares `shares` (ascending, 0..1) of the samples
  * lie, each estimated by linear interpolation inside the slot where its rank
  * falls; all 0 when empty. One pass over the slots; a caller that knows the
- * slots outside [lo, end) are 0 can say so, and they are skipped.
+ * slots outside [lo, end) are 0 can say so, and they are skipped. Written
+ * into `out` (one per share) when given: once per flow, that is no array per flow.
  */
-export function percentiles(slots: ArrayLike<number>, shares: readonly number[], lo = 0, end = slots.length): number[] {
+export function percentiles<T extends number[] | Float64Array = number[]>(slots: ArrayLike<number>, shares: readonly number[], lo = 0, end = slots.length, out?: T): T {
 	let total = 0;
 	for (let i = lo; i < end; i++) total += slots[i]!;
-	const out = new Array<number>(shares.length).fill(0);
+	out ??= new Array<number>(shares.length) as T;
+	out.fill(0);
 	if (total === 0) return out;
 	let below = 0;
 	let k = 0;

@@ -28,7 +28,11 @@ export interface RttView extends RttStats {
 	readonly flows: readonly RttFlowFigures[];
 	/** flows.length, without building them (not in JSON). */
 	readonly flowCount: number;
-	/** flows[from..to), each as its flow and its figures, without building a record: to write them a few at a time (not in JSON). */
+	/**
+	 * flows[from..to), each as its flow and its figures, without building a
+	 * record: to write them a few at a time (not in JSON). The figures object
+	 * is reused: valid during the call only.
+	 */
 	eachFlowBetween(from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void;
 }
 
@@ -42,10 +46,20 @@ const SHARES = [0.5, 0.9, 0.99];
 /** One slot's growth; a slot that went down was recreated and counts whole. */
 const slotDelta = (was: number, now: number) => (now >= was ? now - was : now);
 
-/** count, sum, avg and p50/p90/p99 of a histogram (whose slots outside [lo, end) are 0). */
-function figures(slots: ArrayLike<number>, count: number, sum: number, lo = 0, end = slots.length): FlowFigures {
-	const [p50, p90, p99] = percentiles(slots, SHARES, lo, end) as [number, number, number];
-	return { count, sum, avg: count > 0 ? round1(sum / count) : 0, p50: round1(p50), p90: round1(p90), p99: round1(p99) };
+type Figures = { -readonly [K in keyof FlowFigures]: FlowFigures[K] };
+const newFigures = (): Figures => ({ count: 0, sum: 0, avg: 0, p50: 0, p90: 0, p99: 0 });
+const pcts = new Float64Array(SHARES.length);
+
+/** count, sum, avg and p50/p90/p99 of a histogram (whose slots outside [lo, end) are 0), into `into` (a new object by default). */
+function figures(slots: ArrayLike<number>, count: number, sum: number, lo = 0, end = slots.length, into = newFigures()): FlowFigures {
+	percentiles(slots, SHARES, lo, end, pcts);
+	into.count = count;
+	into.sum = sum;
+	into.avg = count > 0 ? round1(sum / count) : 0;
+	into.p50 = round1(pcts[0]!);
+	into.p90 = round1(pcts[1]!);
+	into.p99 = round1(pcts[2]!);
+	return into;
 }
 
 export function rttStats(slots: ArrayLike<number>, count: number, sum: number): RttStats {
@@ -128,6 +142,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
 	let order: number[] | undefined; // positions in `moved`, most samples first
 	const one = new Float64Array(RTT_SLOTS); // one flow's slots
+	const its = newFigures(); // and its figures
 	const eachFlowBetween = (from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void => {
 		requireCurrent(cur);
 		if (prev) requireCurrent(prev);
@@ -141,7 +156,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 			// intervalSlots writes all of one[lo..end), and the figures read only that.
 			const lo = cur.histLo[i]!;
 			const end = intervalSlots(prev, cur, i, before[i]!, n, one);
-			visit(cur.flows[i]!, figures(one, n, sumOf(i, before[i]!), lo, end));
+			visit(cur.flows[i]!, figures(one, n, sumOf(i, before[i]!), lo, end, its));
 		}
 	};
 	let flows: RttFlowFigures[] | undefined;
