@@ -14,7 +14,7 @@ import { Sources } from './collectors/sources.js';
 import { runLoop } from './loop.js';
 import { buildSample } from './model/sample.js';
 import { FLAGS, parseOptions, UsageError } from './options.js';
-import { jsonPieces } from './output/json.js';
+import { jsonPieces, pieceWritten } from './output/json.js';
 import { textBlock } from './output/text.js';
 import { initialState, reducer } from './ui/state.js';
 import { explain } from './errors.js';
@@ -82,10 +82,22 @@ async function importUi(): Promise<typeof import('./tui.js')> {
 /**
  * Writes to stdout and, when the reader has fallen behind (a pipe), waits
  * until it drains. Once nettop is stopping it waits no more: the rest of the
- * line is queued and flushed before exit, so no line is left cut.
+ * line is queued and flushed before exit, so no line is left cut. `written`
+ * is called once the bytes have been handed to the system (or failed to
+ * be): at once when the write completed as it was made, which it usually
+ * does, else from the write's callback.
  */
-async function writeOut(text: string, signal: AbortSignal): Promise<void> {
-	if (process.stdout.destroyed || process.stdout.write(text) || signal.aborted) return;
+async function writeOut(text: string | Uint8Array, signal: AbortSignal, written?: () => void): Promise<void> {
+	if (process.stdout.destroyed) return;
+	let pending = written;
+	const done = () => {
+		const w = pending;
+		pending = undefined;
+		w?.();
+	};
+	const ok = process.stdout.write(text, done);
+	if (process.stdout.writableLength === 0) done();
+	if (ok || signal.aborted) return;
 	await new Promise<void>((resolve) => {
 		const done = () => {
 			process.stdout.off('drain', done);
@@ -185,7 +197,7 @@ async function main(): Promise<number> {
 					prev = cur;
 					// A piece once the reader took the last: a slow reader holds back a
 					// piece of the line, not megabytes of it.
-					for (const piece of jsonPieces(sample)) await writeOut(piece, stop.signal);
+					for (const piece of jsonPieces(sample)) await writeOut(piece, stop.signal, () => pieceWritten(piece));
 					await writeOut('\n', stop.signal);
 				} else {
 					state = reducer(state, { type: 'sample', raw: cur });

@@ -14,10 +14,20 @@ export interface FlowId {
 	readonly rport: number;
 }
 
+/**
+ * Where an output keeps what it made of a flow (--json: the flow's fields,
+ * encoded once): a socket's flow is one object, shared by every read while
+ * it holds, so that is made once per socket, not once per line. A symbol, so
+ * JSON.stringify never writes it; a cache of the other fields, which never change.
+ */
+export const RENDERED: unique symbol = Symbol('rendered');
+
 /** A connection and the process that owns it. */
 export interface OwnedFlow extends FlowId {
 	readonly pid: number;
 	readonly comm: string;
+	/** See RENDERED. */
+	[RENDERED]?: Uint8Array;
 }
 
 /** Just the OwnedFlow fields of a bigger record (so outputs carry no internal fields). */
@@ -161,5 +171,6 @@ export function decodeSocketFlow(bytes: Buffer, base: number, value: Layout<Sock
 	const id = decodeFlowId(bytes, base + f.id.offset);
 	const pid = u32(bytes, base + f.pid.offset);
 	const comm = pid || commWithoutPid ? otherTexts.get(cstring(bytes, base + f.comm.offset, f.comm.size), same) : '';
-	return { cookie: u64(bytes, base + f.cookie.offset), pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport };
+	// RENDERED from the start: every flow keeps one shape.
+	return { cookie: u64(bytes, base + f.cookie.offset), pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport, [RENDERED]: undefined };
 }

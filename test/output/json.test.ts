@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildSample } from '../../source/model/sample.js';
-import { jsonLine } from '../../source/output/json.js';
+import { jsonLine, numberText } from '../../source/output/json.js';
 import type { TcpCounter } from '../../source/collectors/tcp.js';
 import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 
@@ -66,4 +66,13 @@ test('a line written in pieces is the JSON of the whole sample, hundreds of rows
 	assert.deepEqual(new Set(line.tcp.map((r: { comm: string }) => r.comm)), new Set(['curl', 'we"ird\\name', 'tab\there\u0007', 'caf\u00e9']));
 	assert.ok(line.rtt.flows.some((f: { avg: number }) => !Number.isInteger(f.avg)), 'fractional averages among the figures');
 	assert.equal(jsonLine(sample), whole, 'the same again: flows written before');
+});
+
+test('numbers are written as JSON.stringify writes them', () => {
+	const values = [0, -0, 1, 9, 10, 99, 100, 4026531840, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 60, 1e21, 0.5, 0.1, 15.2, 99.9, 100.1, 123456789.7, 2 ** 49 / 10, 1 / 3, 12.25, 1e-7, -1, -2.5, NaN, Infinity, -Infinity];
+	// Tenths as the RTT figures round them, and whole numbers, across their range.
+	for (let k = 0; k < 200_000; k += 7) values.push(k, k / 10, Math.round(k * 1.37 * 10) / 10, k * 65_537 + 0.1);
+	for (let e = 0; e < 53; e++) values.push(2 ** e + 1, Math.round((2 ** e / 7) * 10) / 10);
+	const wrong = values.filter((n) => numberText(n) !== JSON.stringify(n));
+	assert.deepEqual(wrong.map((n) => [n, numberText(n)]), []);
 });
