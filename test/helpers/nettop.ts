@@ -11,13 +11,19 @@ export class NettopProcess {
 	readonly lines: string[] = [];
 	stderr = '';
 	private readonly child: ChildProcess;
-	private partial = '';
+	/** The unfinished line's chunks: a line of megabytes comes in many, and joining them at each would cost the reader (and the CPUs nettop runs on) time quadratic in its length. */
+	private partial: string[] = [];
 
 	constructor(args: readonly string[], env?: NodeJS.ProcessEnv) {
 		this.child = start(CLI, [...args], env); // the bin as users run it: its shebang sets node flags
 		this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-			const parts = (this.partial + chunk).split('\n');
-			this.partial = parts.pop()!;
+			if (!chunk.includes('\n')) {
+				this.partial.push(chunk);
+				return;
+			}
+			const parts = chunk.split('\n');
+			parts[0] = this.partial.join('') + parts[0];
+			this.partial = [parts.pop()!];
 			this.lines.push(...parts);
 		});
 		this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
