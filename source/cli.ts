@@ -90,13 +90,13 @@ async function importUi(): Promise<typeof import('./tui.js')> {
 async function writeOut(text: string | Uint8Array, signal: AbortSignal, written?: () => void): Promise<void> {
 	if (process.stdout.destroyed) return;
 	let pending = written;
-	const done = () => {
+	const handedOver = () => {
 		const w = pending;
 		pending = undefined;
 		w?.();
 	};
-	const ok = process.stdout.write(text, done);
-	if (process.stdout.writableLength === 0) done();
+	const ok = process.stdout.write(text, handedOver);
+	if (process.stdout.writableLength === 0) handedOver();
 	if (ok || signal.aborted) return;
 	await new Promise<void>((resolve) => {
 		const done = () => {
