@@ -158,7 +158,7 @@ static __always_inline void slot_publish(__u64 *cookie_field, __u64 cookie)
  * for the namespace behind skc_net: loading a pointer from a BTF pointer
  * makes the verifier search the kernel's whole BTF by name, several times,
  * for whether the pointee is trusted, at every start, on every path it
- * checks (milliseconds each); two probe reads are two helper calls.
+ * checks; two probe reads are two helper calls.
  */
 static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_flow_id *id, bool once)
 {

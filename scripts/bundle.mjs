@@ -5,8 +5,8 @@ import { build } from 'esbuild';
 
 /*
  * meow's bundled dependencies run normalize-package-data's setup (spdx-correct
- * sorting its license tables among it) as the module loads: about 10 ms of
- * every start, for a function meow calls only when a program reads cli.pkg,
+ * sorting its license tables among it) as the module loads, at every start,
+ * for a function meow calls only when a program reads cli.pkg,
  * which nettop never does. Made lazy here: the same function, set up on its
  * first call. If meow's file changes, the build stops rather than bundling it
  * unchanged unnoticed.

@@ -16,8 +16,9 @@ export function jsonLine(sample: Sample): string {
 /**
  * jsonLine() in pieces of UTF-8, to write one after another: with tens of
  * thousands of connections a line is megabytes, and the pieces of it are
- * short-lived small buffers instead of one large string. Rows are written
- * as bytes straight into the piece: no string per row or per number.
+ * 64 kB buffers (reused once written: pieceWritten) instead of one large
+ * string. Rows are written as bytes straight into the piece: no string per
+ * row or per number.
  */
 export function* jsonPieces(sample: Sample): Generator<Uint8Array> {
 	const out = new Piece();
@@ -61,9 +62,9 @@ function* array(out: Piece, n: number, rows: (from: number, to: number) => void)
 const PIECE_BYTES = 64 * 1024;
 
 /*
- * Buffers of pieces already written, to write the next ones into: megabytes
- * a second of new buffers outside the JS heap would make V8 collect its
- * whole heap more often (it counts memory held outside it).
+ * Buffers of pieces already written, to write the next ones into, rather
+ * than megabytes a second of new buffers outside the JS heap, which V8
+ * counts when it decides to collect the whole heap.
  */
 const spare: Buffer[] = [];
 const SPARE_MAX = 8;
@@ -105,6 +106,12 @@ class Piece {
 		this.room(s.length);
 		const buf = this.buf;
 		for (let k = 0; k < s.length; k++) buf[this.at++] = s.charCodeAt(k);
+	}
+
+	/** `key` (ASCII, with its quotes, colon and any comma before it), then the number. */
+	field(key: string, n: number): void {
+		this.ascii(key);
+		this.number(n);
 	}
 
 	bytes(b: Uint8Array): void {
@@ -177,10 +184,8 @@ function tcpRows(out: Piece, tcp: TcpRows, from: number, to: number): void {
 		const i = order[k]!;
 		if (k > from) out.ascii(',');
 		out.bytes(flowText(tcp.flows[i]!));
-		out.ascii('"tx_bytes":');
-		out.number(tcp.tx[i]!);
-		out.ascii(',"rx_bytes":');
-		out.number(tcp.rx[i]!);
+		out.field('"tx_bytes":', tcp.tx[i]!);
+		out.field(',"rx_bytes":', tcp.rx[i]!);
 		out.ascii('}');
 	}
 }
@@ -192,18 +197,12 @@ function rttFlows(out: Piece, rtt: RttView, from: number, to: number): void {
 		if (!first) out.ascii(',');
 		first = false;
 		out.bytes(flowText(f));
-		out.ascii('"count":');
-		out.number(x.count);
-		out.ascii(',"sum":');
-		out.number(x.sum);
-		out.ascii(',"avg":');
-		out.number(x.avg);
-		out.ascii(',"p50":');
-		out.number(x.p50);
-		out.ascii(',"p90":');
-		out.number(x.p90);
-		out.ascii(',"p99":');
-		out.number(x.p99);
+		out.field('"count":', x.count);
+		out.field(',"sum":', x.sum);
+		out.field(',"avg":', x.avg);
+		out.field(',"p50":', x.p50);
+		out.field(',"p90":', x.p90);
+		out.field(',"p99":', x.p99);
 		out.ascii('}');
 	});
 }
