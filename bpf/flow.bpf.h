@@ -170,9 +170,13 @@ static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_
 		__builtin_memcpy(id->laddr, skc->skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
 		__builtin_memcpy(id->raddr, skc->skc_v6_daddr.in6_u.u6_addr8, 16);
 	} else {
+		/* The rest zeroed too: slots and ring records are reused. */
+		__builtin_memset(id->laddr, 0, 16);
+		__builtin_memset(id->raddr, 0, 16);
 		__builtin_memcpy(id->laddr, &skc->skc_rcv_saddr, 4);
 		__builtin_memcpy(id->raddr, &skc->skc_daddr, 4);
 	}
+	id->_pad = 0;
 }
 
 /*

@@ -24,16 +24,30 @@ struct {
 	__type(value, __u64);
 } retrans_lost SEC(".maps");
 
+/*
+ * A kfunc (Linux 6.2+) the verifier turns into a plain move: the socket as
+ * a tcp_sock, with no call at run time. Weak: on older kernels the object
+ * loads without it, and nettop uses the twins that make a helper call instead.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* Every field is written by the caller: no memset of the whole event. */
 static __always_inline struct nt_retrans_event *reserve(void)
 {
 	struct nt_retrans_event *e = bpf_ringbuf_reserve(&retrans_events, sizeof(*e), 0);
-	if (!e) {
+	if (!e)
 		count_lost(&retrans_lost, LOST_EVENT);
-		return NULL;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
 	return e;
+}
+
+/*
+ * Into the ring: nettop reads it each interval and never sleeps on it, so no
+ * wakeup (which would queue an irq_work when the ring was empty).
+ */
+static __always_inline void submit(struct nt_retrans_event *e)
+{
+	e->_pad = 0;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void set_owner(struct nt_retrans_event *e, struct sock *sk)
@@ -42,6 +56,9 @@ static __always_inline void set_owner(struct nt_retrans_event *e, struct sock *s
 	if (owner) {
 		e->pid = owner->pid;
 		__builtin_memcpy(e->comm, owner->comm, sizeof(e->comm));
+	} else {
+		e->pid = 0;
+		__builtin_memset(e->comm, 0, sizeof(e->comm));
 	}
 }
 
@@ -51,7 +68,7 @@ static __always_inline void set_owner(struct nt_retrans_event *e, struct sock *s
  * place. A tail loss probe is sent from the write timer while icsk_pending is
  * still ICSK_TIME_LOSS_PROBE, and only in CA_Open.
  */
-static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
+static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb, bool cast)
 {
 	struct nt_retrans_event *e = reserve();
 	if (!e)
@@ -59,21 +76,33 @@ static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
 	/* Direct loads from the tracepoint's trusted pointers: cheaper than probe reads. */
 	struct tcp_skb_cb *cb = (struct tcp_skb_cb *)skb->cb;
 	__u16 segs = cb->tcp_gso_segs;
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	/* The tracepoint fires only for TCP sockets. */
+	struct tcp_sock *tp = cast ? bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock)) : bpf_skc_to_tcp_sock(sk);
+	__u64 cookie = cookie_made(sk);
 
-	e->cookie = bpf_get_socket_cookie(sk);
+	if (!tp) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	/*
+	 * The retransmit was just sent: the socket's clock (tcp_clock_ns(),
+	 * CLOCK_MONOTONIC) was refreshed by the timer or ACK that sent it.
+	 */
+	e->ts_ns = tp->tcp_clock_cache;
+	/* Made already if nettop saw the socket send, receive or sample an RTT. */
+	e->cookie = cookie ? cookie : bpf_get_socket_cookie(sk);
 	flow_id_of(&sk->__sk_common, &e->id, false);
 	set_owner(e, sk);
 	e->segs = segs ? segs : 1;
 	e->state = sk->__sk_common.skc_state;
 	if (e->state == TCP_SYN_SENT)
 		e->kind = KIND_SYN;
-	else if (tp && tp->inet_conn.icsk_pending == ICSK_TIME_LOSS_PROBE &&
+	else if (tp->inet_conn.icsk_pending == ICSK_TIME_LOSS_PROBE &&
 		 BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_state) == TCP_CA_Open)
 		e->kind = KIND_TLP;
 	else
 		e->kind = KIND_DATA;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -90,19 +119,35 @@ static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
  * not retransmits. A failure of the transmit itself comes after the MIB update
  * and is counted, as the kernel counts it.
  */
+static __always_inline bool not_sent(int err)
+{
+	return err == -EBUSY || err == -EAGAIN || err == -ENOMEM || err == -EINVAL || err == -EHOSTUNREACH;
+}
+
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(nt_retrans, struct sock *sk, struct sk_buff *skb, int err)
 {
-	if (err == -EBUSY || err == -EAGAIN || err == -ENOMEM || err == -EINVAL || err == -EHOSTUNREACH)
-		return 0;
-	return on_retransmit(sk, skb);
+	return not_sent(err) ? 0 : on_retransmit(sk, skb, true);
+}
+
+/* The same without bpf_rdonly_cast: a checked cast through a helper call. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(nt_retrans_sk, struct sock *sk, struct sk_buff *skb, int err)
+{
+	return not_sent(err) ? 0 : on_retransmit(sk, skb, false);
 }
 
 /* Kernels whose tracepoint has no err: it fires only after a successful resend. */
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(nt_retrans_noerr, struct sock *sk, struct sk_buff *skb)
 {
-	return on_retransmit(sk, skb);
+	return on_retransmit(sk, skb, true);
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(nt_retrans_noerr_sk, struct sock *sk, struct sk_buff *skb)
+{
+	return on_retransmit(sk, skb, false);
 }
 
 /*
@@ -116,12 +161,14 @@ int BPF_PROG(nt_retrans_synack, struct sock *sk, struct request_sock *req)
 	struct nt_retrans_event *e = reserve();
 	if (!e)
 		return 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->cookie = 0;
 	flow_id_of(&req->__req_common, &e->id, false);
 	set_owner(e, sk);
 	e->segs = 1;
 	e->state = TCP_NEW_SYN_RECV;
 	e->kind = KIND_SYNACK;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 // Retransmit collector: events from retrans.bpf.o's ring buffer, with owner, segments and kind.
-import { kernelTracepointArgs } from '../../native/btf.js';
+import { kernelHasFunction, kernelTracepointArgs } from '../../native/btf.js';
 import * as L from '../../native/layouts.js';
 import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
@@ -8,6 +8,10 @@ import { cstring, field, sumLost } from './decode.js';
 import { decodeFlowId, type OwnedFlow } from './flows.js';
 import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
+
+/** The retransmit programs for tracepoints with and without `err`: the kfunc cast first, the helper call after. */
+const RETRANS_ERR = ['nt_retrans', 'nt_retrans_sk'] as const;
+const RETRANS_NOERR = ['nt_retrans_noerr', 'nt_retrans_noerr_sk'] as const;
 
 export type RetransKind = 'data' | 'tlp' | 'syn' | 'synack';
 const KINDS: RetransKind[] = ['data', 'tlp', 'syn', 'synack'];
@@ -37,14 +41,17 @@ export class RetransCollector {
 	private readonly obj: BpfObject;
 
 	constructor(options: { owners?: BpfMap } = {}) {
-		// One of two twins, by whether this kernel's tracepoint passes `err`.
+		// Twins by whether this kernel's tracepoint passes `err`; of those, the
+		// one that casts with the kfunc bpf_rdonly_cast (Linux 6.2+) when there is one.
 		const withErr = (kernelTracepointArgs('tcp_retransmit_skb') ?? 0) >= 3;
-		const [use, other] = withErr ? ['nt_retrans', 'nt_retrans_noerr'] : ['nt_retrans_noerr', 'nt_retrans'];
+		const cast = kernelHasFunction('bpf_rdonly_cast');
+		const [pair, other] = withErr ? [RETRANS_ERR, RETRANS_NOERR] : [RETRANS_NOERR, RETRANS_ERR];
 		this.obj = openObject('retrans', {
-			hooks: { retransmit: [use] },
+			hooks: { retransmit: cast ? pair : [pair[1]] },
 			optional: ['nt_retrans_synack', ...OWNER_PROGRAMS.retrans],
 			configure: (obj) => {
-				obj.disable(other, withErr ? 'the tracepoint passes err' : 'the tracepoint passes no err');
+				for (const p of other) obj.disable(p, withErr ? 'the tracepoint passes err' : 'the tracepoint passes no err');
+				if (!cast) obj.disable(pair[0], 'kernel has no bpf_rdonly_cast');
 				useOwners(obj, OWNER_PROGRAMS.retrans, options.owners);
 			},
 		});
@@ -53,7 +60,7 @@ export class RetransCollector {
 	}
 
 	read(_now?: number): RetransSnapshot {
-		// Event stamps are CLOCK_MONOTONIC (bpf_ktime_get_ns), as is process.hrtime.
+		// Event stamps are CLOCK_MONOTONIC (the socket's clock, tcp_clock_ns(), or bpf_ktime_get_ns), as is process.hrtime.
 		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
 		const events = this.ring.consume().map((record) => decodeRetransEvent(record, wallMinusMono));
 		return { events, lost: sumLost(this.lost.readAll()) };

@@ -8,7 +8,7 @@ import { receiver, sender } from '../helpers/peers.js';
 
 const hosts = testHosts(2);
 
-test('without sock_send_length/sock_recv_length: tcp is unavailable with the reason, nic, rtt and retrans go on; rtt without bpf_rdonly_cast', async (t) => {
+test('without sock_send_length/sock_recv_length: tcp is unavailable with the reason, nic, rtt and retrans go on; rtt and retrans without bpf_rdonly_cast', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
@@ -18,15 +18,23 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	await nettop.waitForLines(1);
 	const loaded = await nettopPrograms();
 	assert.ok(loaded.includes('nt_rtt_sk') && !loaded.includes('nt_rtt'), `rtt samples through the helper twin: ${loaded.join(' ')}`);
+	assert.ok(loaded.includes('nt_retrans_sk') && !loaded.includes('nt_retrans'), `retransmits through the helper twin: ${loaded.join(' ')}`);
+	// A few dropped segments, for retransmits to see.
+	const rules = 'add table inet nettop_degrade\nadd chain inet nettop_degrade in { type filter hook input priority 0; }\nadd rule inet nettop_degrade in tcp dport 7201 numgen random mod 100 < 3 drop\n';
+	await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
 	const r = await receiver(net, b, 7201);
 	const s = sender(net, a, b.ip4, 7201, 5_000_000);
-	await s.done();
-	await r.done();
+	try {
+		await s.done();
+		await r.done();
+	} finally {
+		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_degrade']).catch(() => undefined);
+	}
 	await nettop.waitForLines(nettop.lines.length + 2);
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
 
-	type Line = { nic: unknown; tcp: { unavailable?: string }; rtt: { count: number; flows: { pid: number; rport: number }[] }; retrans: { count: number } };
+	type Line = { nic: unknown; tcp: { unavailable?: string }; rtt: { count: number; flows: { pid: number; rport: number }[] }; retrans: { count: number; events: { pid: number; rport: number }[] } };
 	const lines = nettop.json<Line>();
 	const why = lines[0]!.tcp.unavailable;
 	t.diagnostic(`tcp: ${why}`);
@@ -36,6 +44,8 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	assert.ok(lines.every((l) => l.tcp.unavailable === why), 'on every line');
 	assert.ok(lines.every((l) => Array.isArray(l.nic)), 'nic goes on');
 	assert.ok(lines.every((l) => typeof l.retrans.count === 'number'), 'retrans goes on');
+	const resent = lines.flatMap((l) => l.retrans.events).filter((e) => e.rport === 7201);
+	assert.ok(resent.length > 0 && resent.every((e) => e.pid === s.pid), `retransmits of the transfer, with its owner: ${JSON.stringify(resent.slice(0, 3))}`);
 	const flows = lines.flatMap((l) => l.rtt.flows).filter((f) => f.rport === 7201);
 	assert.ok(flows.length > 0, 'rtt goes on, with samples for the transfer');
 	assert.ok(flows.every((f) => f.pid === s.pid), 'owner stamped at connect() by rtt.bpf.o itself');

@@ -21,6 +21,7 @@ interface TcpRow extends Flow {
 	rx_bytes: number;
 }
 interface RetransEvent extends Flow {
+	time: string;
 	segs: number;
 	kind: string;
 	state: string;
@@ -117,12 +118,16 @@ test('retransmits through a random nftables drop equal the TcpRetransSegs delta 
 	let s: ReturnType<typeof sender> | undefined;
 	let before = 0;
 	let afterSegs = 0;
+	let started = 0;
+	let ended = 0;
 	try {
 		const lines = await watch([], async () => {
 			before = await net.snmp(a, 'Tcp', 'RetransSegs');
 			const r = await receiver(net, b, 7103);
+			started = Date.now();
 			s = sender(net, a, b.ip4, 7103, 30_000_000);
 			assert.equal(await s.done(120_000), 30_000_000);
+			ended = Date.now();
 			await r.done();
 			await new Promise((res) => setTimeout(res, 300));
 			afterSegs = await net.snmp(a, 'Tcp', 'RetransSegs');
@@ -136,6 +141,9 @@ test('retransmits through a random nftables drop equal the TcpRetransSegs delta 
 		const data = inA.filter((e) => e.rport === 7103);
 		assert.ok(data.length > 0);
 		assert.ok(data.every((e) => e.pid === s!.pid && e.comm === 'python3'), `owners: ${[...new Set(data.map((e) => `${e.pid}/${e.comm}`))].join(' ')}; sender ${s!.pid}`);
+		// Stamped by the socket's own clock: within the transfer (ms in JSON, and the clocks compared to the ms: a few ms either way).
+		const outside = data.map((e) => Date.parse(e.time)).filter((ms) => ms < started - 5 || ms > ended + 5);
+		assert.deepEqual(outside, [], `event times within the transfer, ${started} to ${ended}`);
 		const flows = lines.flatMap((l) => l.retrans.flows).filter((f) => f.rport === 7103);
 		assert.equal(flows.reduce((n, f) => n + f.segs, 0), data.reduce((n, e) => n + e.segs, 0), 'per-flow counts add up to the events');
 	} finally {
