@@ -24,12 +24,16 @@ struct {
 	__type(value, __u64);
 } tcp_lost SEC(".maps");
 
-/* (cookie, pid) -> slot hints for the per-packet path. */
+/*
+ * cookie -> slot hints for the per-packet path. By cookie alone, so the hint
+ * is read before the pid is known; processes that share a socket share its
+ * hint, and the slot's pid tells their flows apart.
+ */
 HINT_ARRAY(tcp_hint)
 
-static __always_inline __u32 *tcp_hint_of(__u64 cookie, __u32 pid)
+static __always_inline __u32 *tcp_hint_of(__u64 cookie)
 {
-	__u32 h = hint_index(cookie ^ ((__u64)pid << 32));
+	__u32 h = hint_index(cookie);
 	return bpf_map_lookup_elem(&tcp_hint, &h);
 }
 
@@ -91,7 +95,7 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 	}
 	if (owner)
 		owner->tcp_slot = s + 1;
-	__u32 *hint = tcp_hint_of(cookie, pid);
+	__u32 *hint = tcp_hint_of(cookie);
 	if (hint)
 		*hint = s;
 	return val;
@@ -108,18 +112,31 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 	if (family != AF_INET && family != AF_INET6)
 		return;
 
-	/* Process context: the current task is the one moving the bytes. */
-	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	/*
+	 * The usual path: the hint names the slot, and the slot confirms it.
+	 * The hint and the slot are loaded before the call for the pid, so that
+	 * their cache misses overlap with it.
+	 */
 	__u64 cookie = cookie_made(sk);
 	struct nt_tcp_val *val = NULL;
+	__u64 held = 0;
+	__u32 held_pid = 0;
 
-	/* The usual path: the hint names the slot, and the slot confirms it. */
 	if (cookie) {
-		__u32 *hint = tcp_hint_of(cookie, pid);
-		if (hint)
-			val = tcp_slot(*hint, cookie, pid);
+		__u32 *hint = tcp_hint_of(cookie);
+		if (hint) {
+			__u32 s = *hint;
+			val = bpf_map_lookup_elem(&tcp_vals, &s);
+			if (val) {
+				held = READ_ONCE(val->cookie);
+				held_pid = READ_ONCE(val->pid);
+			}
+		}
 	}
-	if (!val) {
+	/* Process context: the current task is the one moving the bytes. */
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!val || held != cookie || held_pid != pid) {
 		/* Only TCP sockets ever get a slot: the protocol is checked here, off the usual path. */
 		if (sk->sk_protocol != IPPROTO_TCP)
 			return;
