@@ -212,6 +212,29 @@ static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_
 	}
 
 /*
+ * Defines `name`, an iterator over sk_owner (iter/bpf_sk_storage_map): for
+ * every socket still alive that has a slot in `vals` (sk_owner's `field`,
+ * slot + 1), it writes the slot number (a u32) to the reader. Socket storage
+ * is freed with its socket, so a slot left out is one whose socket is gone:
+ * userspace frees those once they have been unchanged a while, in case a
+ * close went unseen (the kernel does not run a program nested in itself on
+ * one CPU, and under load closes have been seen to reach no program at all).
+ */
+#define SWEEP_PROGRAM(name, vals, val_type, field)                              \
+	SEC("iter/bpf_sk_storage_map")                                          \
+	int name(struct bpf_iter__bpf_sk_storage_map *ctx)                      \
+	{                                                                       \
+		struct nt_sock_owner *owner = ctx->value;                       \
+		if (!ctx->sk || !owner || !owner->field)                        \
+			return 0;                                               \
+		__u32 s = owner->field - 1;                                     \
+		val_type *val = bpf_map_lookup_elem(&vals, &s);                 \
+		if (val && val->cookie == owner->cookie)                        \
+			bpf_seq_write(ctx->meta->seq, &s, sizeof(s));           \
+		return 0;                                                       \
+	}
+
+/*
  * Defines the three owner-stamping programs for an object that runs without
  * tcp.bpf.o (prefix_tx, prefix_rx, prefix_state).
  */

@@ -178,3 +178,4 @@ int BPF_PROG(nt_rtt_fe, struct sock *sk, struct sk_buff *skb)
 
 CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt_vals, struct nt_rtt_val, rtt_slot)
 OWNER_PROGRAMS(nt_rtt_own_tx, nt_rtt_own_rx, nt_rtt_own_st)
+SWEEP_PROGRAM(nt_rtt_sweep, rtt_vals, struct nt_rtt_val, rtt_slot)

@@ -205,3 +205,4 @@ int BPF_PROG(nt_tcp_state, struct sock *sk, int oldstate, int newstate)
 }
 
 CLOSED_PROGRAMS(nt_tcp_closed, nt_tcp_clos_fe, tcp_vals, struct nt_tcp_val, tcp_slot)
+SWEEP_PROGRAM(nt_tcp_sweep, tcp_vals, struct nt_tcp_val, tcp_slot)

@@ -32,6 +32,8 @@ export function lib(): ReturnType<typeof bind> {
 export const PrintFn = koffi.proto('int nettop_libbpf_print_fn(int level, void *fmt, void *args)');
 export const Timespec = koffi.struct('nettop_timespec', { tv_sec: 'int64_t', tv_nsec: 'long' });
 export const SampleFn = koffi.proto('int nettop_ring_buffer_sample_fn(void *ctx, void *data, size_t size)');
+/** struct bpf_iter_attach_opts; link_info points at a union bpf_iter_link_info (for a map: its fd, a u32). */
+export const IterAttachOpts = koffi.struct('nettop_bpf_iter_attach_opts', { sz: 'size_t', link_info: 'void *', link_info_len: 'uint32_t' });
 
 function bind() {
 	const libbpf = openLibrary([process.env.NETTOP_LIBBPF ?? 'libbpf.so.1']);
@@ -51,6 +53,12 @@ function bind() {
 		bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
 		bpf_program__attach: f('void *bpf_program__attach(void *prog)'),
 		bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
+		// iterators over a map (iter/bpf_sk_storage_map): opts is struct bpf_iter_attach_opts
+		bpf_program__attach_iter: f('void *bpf_program__attach_iter(void *prog, const nettop_bpf_iter_attach_opts *opts)'),
+		bpf_link__fd: f('int bpf_link__fd(void *link)'),
+		bpf_iter_create: f('int bpf_iter_create(int link_fd)'),
+		read: libc.func('long read(int fd, void *buf, size_t count)'),
+		close: libc.func('int close(int fd)'),
 		// maps
 		bpf_map__name: f('const char *bpf_map__name(void *map)'),
 		bpf_map__fd: f('int bpf_map__fd(void *map)'),

@@ -2,7 +2,7 @@
 import { findSectionVariable, kernelHasFunction, kernelHasTracepoint } from './btf.js';
 import { BpfError, check, checkPtr } from './errors.js';
 import type { Layout } from './layouts.js';
-import { koffi, lib, type Ptr } from './libbpf.js';
+import { IterAttachOpts, koffi, lib, type Ptr } from './libbpf.js';
 import { recentLog } from './log.js';
 import { BpfMap } from './map.js';
 
@@ -33,6 +33,11 @@ export class BpfObject {
 
 	programNames(): string[] {
 		return [...this.programs.keys()];
+	}
+
+	/** Whether `program` is (to be) loaded: not disabled, nor left out by load(). */
+	enabled(program: string): boolean {
+		return this.program(program).enabled;
 	}
 
 	/** bpf_program__set_autoload(prog, false) before load: the program is neither loaded nor attached. */
@@ -83,6 +88,7 @@ export class BpfObject {
 		const [kind, target] = this.program(program).section.split('/', 2);
 		if (kind === 'tp_btf' && target && !kernelHasTracepoint(target)) return `kernel has no tracepoint ${target}`;
 		if ((kind === 'fentry' || kind === 'fexit') && target && !kernelHasFunction(target)) return `kernel has no function ${target} in BTF`;
+		if (kind === 'iter' && target && !kernelHasFunction(`bpf_iter_${target}`)) return `kernel has no ${target} iterator`;
 		return undefined;
 	}
 
@@ -117,7 +123,7 @@ export class BpfObject {
 	attach(optional: (program: string) => boolean = () => false): void {
 		if (!this.loaded) throw new Error(`${this.path}: attach before load`);
 		for (const [name, p] of this.programs) {
-			if (!p.enabled) continue;
+			if (!p.enabled || p.section.startsWith('iter/')) continue; // iterators: see iterator()
 			const link = lib().bpf_program__attach(p.handle) as Ptr;
 			if (link) {
 				this.links.push(link);
@@ -147,6 +153,24 @@ export class BpfObject {
 		return map;
 	}
 
+	/**
+	 * The loaded iterator program `program` (an iter/bpf_sk_storage_map or
+	 * other map iterator) bound to `map`: bpf_program__attach_iter with the
+	 * map's fd. Its link goes with the object's others (detach, close).
+	 */
+	iterator(program: string, map: BpfMap): BpfIterator {
+		if (!this.loaded) throw new Error(`${this.path}: iterator before load`);
+		const p = this.program(program);
+		if (!p.enabled) throw new Error(`${this.path}: ${program} was not loaded`);
+		// union bpf_iter_link_info { struct { __u32 map_fd; } map; ... }
+		const info = Uint32Array.of(map.fd);
+		const opts = { sz: koffi.sizeof(IterAttachOpts), link_info: info, link_info_len: 4 };
+		const link = lib().bpf_program__attach_iter(p.handle, opts) as Ptr;
+		if (!link) throw new BpfError('bpf_program__attach_iter', koffi.errno() || 22, program);
+		this.links.push(link);
+		return new BpfIterator(program, lib().bpf_link__fd(link) as number);
+	}
+
 	/** bpf_link__destroy for every link; programs stay loaded until close(). */
 	detach(): void {
 		while (this.links.length > 0) lib().bpf_link__destroy(this.links.pop()!);
@@ -174,5 +198,37 @@ export class BpfObject {
 	private requireOpen(op: string): bigint {
 		if (this.handle === null) throw new Error(`${op}: ${this.path} is closed`);
 		return this.handle;
+	}
+}
+
+/** An attached iterator: each read() runs it once over its map and returns all it wrote. */
+export class BpfIterator {
+	private buffer = Buffer.alloc(64 * 1024);
+
+	constructor(
+		readonly name: string,
+		private readonly linkFd: number,
+	) {}
+
+	/** bpf_iter_create, then read to the end. The bytes are valid until the next read(). */
+	read(): Buffer {
+		const l = lib();
+		const fd = check('bpf_iter_create', l.bpf_iter_create(this.linkFd) as number, this.name);
+		try {
+			let used = 0;
+			for (;;) {
+				if (used === this.buffer.length) {
+					const bigger = Buffer.alloc(this.buffer.length * 2);
+					this.buffer.copy(bigger);
+					this.buffer = bigger;
+				}
+				const n = Number(l.read(fd, this.buffer.subarray(used), this.buffer.length - used));
+				if (n < 0) throw new BpfError('read', koffi.errno() || 5, this.name);
+				if (n === 0) return this.buffer.subarray(0, used);
+				used += n;
+			}
+		} finally {
+			l.close(fd);
+		}
 	}
 }

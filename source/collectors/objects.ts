@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { BpfError } from '../../native/errors.js';
+import { kernelHasFunction } from '../../native/btf.js';
 import { BpfObject } from '../../native/object.js';
 
 let found: string | undefined;
@@ -29,6 +30,12 @@ export interface OpenOptions {
 	 * and attaches is used; the others are left out before load.
 	 */
 	readonly hooks?: Readonly<Record<string, readonly string[]>>;
+	/**
+	 * Hooks the collector can go without, having another way to the same
+	 * facts: when none of their programs works here, the object is used
+	 * without them (each reason kept in `skipped`).
+	 */
+	readonly spare?: readonly string[];
 	/** Programs whose attach may fail without failing the collector (kept in `skipped`). */
 	readonly optional?: readonly string[];
 	/** Called between open and load: set constants, share maps, disable programs. */
@@ -56,7 +63,7 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 				let i = choice.get(hook)!;
 				for (let why; i < alts.length && (why = obj.unsupported(alts[i]!)); i++) reasons.get(hook)!.push(`${alts[i]}: ${why}`);
 				choice.set(hook, i);
-				if (i >= alts.length) throw new Error(`no way to hook ${hook} on this kernel (${reasons.get(hook)!.join('; ')})`);
+				if (i >= alts.length && !options.spare?.includes(hook)) throw new Error(`no way to hook ${hook} on this kernel (${reasons.get(hook)!.join('; ')})`);
 				alts.forEach((alt, j) => j !== i && obj.disable(alt, j < i ? 'did not work here' : `${alts[i]} is used`));
 			}
 			try {
@@ -86,4 +93,13 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 			throw error;
 		}
 	}
+}
+
+/**
+ * The slot tables' `close` hook is spare where the kernel has the socket
+ * storage iterator their sweep needs (see SlotTableSpec.sweep): a slot whose
+ * close is not seen is freed once the sweep finds its socket gone.
+ */
+export function closeSpare(): readonly string[] {
+	return kernelHasFunction('bpf_iter_bpf_sk_storage_map') ? ['close'] : [];
 }

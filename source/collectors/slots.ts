@@ -2,12 +2,16 @@
 import type { Layout } from '../../native/layouts.js';
 import { LITTLE_ENDIAN } from '../../native/layouts.js';
 import type { BpfMap, MappedValues } from '../../native/map.js';
-import type { BpfObject } from '../../native/object.js';
+import type { BpfIterator, BpfObject } from '../../native/object.js';
 import * as L from '../../native/layouts.js';
 import { sumLost } from './decode.js';
 
 /** A safety net behind the close flag: slots unchanged this long are freed (a socket idle that long counts from zero again). */
 export const FLOW_IDLE_MS = 120_000;
+/** How often the sweep (SlotTableSpec.sweep) asks the kernel which slots' sockets are alive. */
+export const SWEEP_MS = 5_000;
+/** A slot whose socket the sweep did not find is freed once unchanged this long (see SlotTableSpec.sweep). */
+export const SWEEP_STALE_MS = 10_000;
 /** Slots mapped at first; the mapping grows with the slots the kernel has used. */
 const FIRST_MAPPED = 4096;
 const TWO_32 = 2 ** 32;
@@ -25,6 +29,14 @@ export interface SlotTableSpec {
 	readonly version: (words: Uint32Array, s: number) => number;
 	/** Called with the slots about to be freed (their values still readable), before they are. */
 	readonly retire?: (slots: Uint32Array, count: number) => void;
+	/**
+	 * An iterator over the socket owners (bpf/flow.bpf.h SWEEP_PROGRAM) that
+	 * writes the slot of every socket still alive, as u32s. A slot it leaves
+	 * out, unchanged for SWEEP_STALE_MS, is freed: its socket is gone and its
+	 * close went unseen (README: "Per-connection counters"). Without it, such
+	 * a slot waits FLOW_IDLE_MS.
+	 */
+	readonly sweep?: BpfIterator;
 }
 
 /** The live slots of one scan, ascending: `slots[0..count)`. */
@@ -74,6 +86,10 @@ export class SlotTable {
 	private live = new Uint32Array(0);
 	private retiring = new Uint32Array(0);
 	private retiringCount = 0;
+	// Per slot: the number of the last sweep that found its socket alive.
+	private alive = new Uint32Array(0);
+	private sweeps = 0;
+	private sweptAt = -Infinity;
 
 	constructor(
 		obj: BpfObject,
@@ -116,7 +132,8 @@ export class SlotTable {
 		const lost = sumLost(this.lost.readAll());
 		const used = Math.min(Atomics.load(this.ctl, NEXT), this.capacity);
 		this.reserve(used);
-		const { words, wordsPerSlot: step, closedWord, occupant, version, changedAt, live, retiring } = this;
+		const swept = this.sweep(now);
+		const { words, wordsPerSlot: step, closedWord, occupant, version, changedAt, live, retiring, alive, sweeps } = this;
 		let count = 0;
 		let gone = 0;
 		for (let s = 0, base = 0; s < used; s++, base += step) {
@@ -133,8 +150,8 @@ export class SlotTable {
 				occupant[s] = cookie;
 				version[s] = v;
 				changedAt[s] = now;
-			} else if (now - changedAt[s]! >= FLOW_IDLE_MS) {
-				retiring[gone++] = s; // idle: freed, left out
+			} else if (now - changedAt[s]! >= FLOW_IDLE_MS || (swept && alive[s] !== sweeps && now - changedAt[s]! >= SWEEP_STALE_MS)) {
+				retiring[gone++] = s; // idle, or its socket gone: freed, left out (nothing new to report)
 				continue;
 			}
 			live[count++] = s;
@@ -170,6 +187,20 @@ export class SlotTable {
 		this.ctlMapping.unmap();
 	}
 
+	/** Runs the sweep when it is due; true when it ran (alive[] then holds this sweep's number for every live socket's slot). */
+	private sweep(now: number): boolean {
+		if (!this.spec.sweep || now - this.sweptAt < SWEEP_MS) return false;
+		const found = this.spec.sweep.read();
+		this.sweptAt = now;
+		const n = ++this.sweeps;
+		const { alive } = this;
+		for (let at = 0; at + 4 <= found.length; at += 4) {
+			const s = LITTLE_ENDIAN ? found.readUInt32LE(at) : found.readUInt32BE(at);
+			if (s < alive.length) alive[s] = n;
+		}
+		return true;
+	}
+
 	/** Maps and tracks at least `used` slots. */
 	private reserve(used: number): void {
 		if (used > this.mappedSlots) {
@@ -186,6 +217,7 @@ export class SlotTable {
 		this.occupant = enlarged(this.occupant, size);
 		this.version = enlarged(this.version, size);
 		this.changedAt = enlarged(this.changedAt, size);
+		this.alive = enlarged(this.alive, size);
 		this.live = new Uint32Array(size);
 		this.retiring = new Uint32Array(size);
 	}

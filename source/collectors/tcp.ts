@@ -5,7 +5,7 @@ import type { BpfObject } from '../../native/object.js';
 import { writeU32, writeU64 } from './decode.js';
 import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
 import { FramePool, inSlotOrder, type Framed } from './frames.js';
-import { openObject } from './objects.js';
+import { closeSpare, openObject } from './objects.js';
 import { SlotTable, wordsU64 } from './slots.js';
 
 /** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
@@ -60,6 +60,7 @@ export class TcpCollector {
 	constructor(
 		private readonly obj: BpfObject = openObject('tcp', {
 			hooks: { send: ['nt_tcp_send', 'nt_tcp_send_fx'], recv: ['nt_tcp_recv', 'nt_tcp_recv_fe'], close: ['nt_tcp_closed', 'nt_tcp_clos_fe'] },
+			spare: closeSpare(),
 			optional: ['nt_tcp_state'], // owner stamps on connect/listen: a nicety
 		}),
 	) {
@@ -73,6 +74,7 @@ export class TcpCollector {
 				return wordsU64(w, base + TX) + wordsU64(w, base + RX);
 			},
 			retire: (slots, n) => this.unindex(slots, n),
+			sweep: obj.enabled('nt_tcp_sweep') ? obj.iterator('nt_tcp_sweep', this.owners) : undefined,
 		});
 	}
 

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { testHosts } from '../helpers/netns.js';
-import { NettopProcess, nettopPrograms, programsLeft } from '../helpers/nettop.js';
+import { until } from '../helpers/exec.js';
+import { holdingServer, manyConnections } from '../helpers/load.js';
+import { NettopProcess, nettopPrograms, programsLeft, slotsInUse } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 
 const hosts = testHosts(2);
@@ -51,4 +53,39 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	assert.ok(flows.every((f) => f.pid === s.pid), 'owner stamped at connect() by rtt.bpf.o itself');
 	assert.equal(nettop.stderr, '', 'nothing on stderr');
 	assert.deepEqual(await programsLeft(), []);
+});
+
+test('without tcp_destroy_sock (no close seen): the sweep finds the sockets gone and frees their slots', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const env = { ...process.env, NETTOP_HIDE_TRACEPOINTS: 'tcp_destroy_sock' };
+	const nettop = new NettopProcess(['--json', '-i', '1'], env);
+	await nettop.waitForLines(1);
+	const loaded = await nettopPrograms();
+	assert.ok(!loaded.includes('nt_tcp_closed') && !loaded.includes('nt_rtt_closed'), `no close programs: ${loaded.join(' ')}`);
+	assert.ok(loaded.includes('nt_tcp_sweep') && loaded.includes('nt_rtt_sweep'), `the sweeps are loaded: ${loaded.join(' ')}`);
+	const baseline = [await slotsInUse('tcp'), await slotsInUse('rtt')];
+	const server = await holdingServer(net, b, 7202);
+	const clients = manyConnections(net, a, b.ip4, 7202, 200, 1);
+	await clients.waitFor('open 200', 60_000);
+	const open = [await slotsInUse('tcp'), await slotsInUse('rtt')];
+	await clients.waitFor('closed', 60_000);
+	await clients.done();
+	// Unchanged for SWEEP_STALE_MS, then the next sweep (every SWEEP_MS): well within 25 s.
+	let left = open;
+	const freed = await until(async () => {
+		left = [await slotsInUse('tcp'), await slotsInUse('rtt')];
+		return left[0]! <= baseline[0]! && left[1]! <= baseline[1]!;
+	}, 25_000);
+	await nettop.waitForLines(nettop.lines.length + 1);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	server.child.kill();
+	t.diagnostic(`slots (tcp, rtt): ${baseline.join(', ')} before, ${open.join(', ')} open, ${left.join(', ')} after`);
+	assert.ok(open[0]! >= baseline[0]! + 400 && open[1]! >= baseline[1]! + 400, `both ends of 200 connections had slots: ${open.join(', ')}`);
+	assert.ok(freed, `slots of closed sockets freed: ${left.join(', ')} (baseline ${baseline.join(', ')})`);
+	type Line = { tcp: { pid: number; tx_bytes: number }[] };
+	const tx = nettop.json<Line>().flatMap((l) => l.tcp).filter((r) => r.pid === clients.pid).reduce((n, r) => n + r.tx_bytes, 0);
+	assert.equal(tx, 200 * 100, 'every byte sent counted once');
 });
