@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { killAll, run, start } from './exec.js';
 
 const PREFIX = 'nettop-t';
@@ -136,13 +136,15 @@ export class TestNet {
 
 /**
  * The hosts of one test file: registers hooks that remove namespaces left by
- * an earlier run first, and at the end (also after a failure) kill every
- * process the tests started and remove the namespaces. Returns a function
+ * an earlier run first, after each test (also after a failure) kill every
+ * process it started, and at the end remove the namespaces. Returns a function
  * that creates the two hosts on first use.
  */
 export function testHosts(queues = 4, ipv6 = false): () => Promise<TestNet> {
 	let net: TestNet | undefined;
 	before(() => removeStaleNamespaces());
+	// A test that fails midway leaves its nettop and peers running: not into the next test.
+	afterEach(() => killAll());
 	after(async () => {
 		killAll();
 		await net?.destroy();

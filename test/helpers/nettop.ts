@@ -113,6 +113,9 @@ export async function mapEntries(map: string): Promise<number> {
 /** Slots in use in one of the running nettop's slot tables: taken (next) less those back in the free ring. */
 export async function slotsInUse(prefix: 'tcp' | 'rtt'): Promise<number> {
 	const { stdout } = await run('bpftool', ['map', 'dump', 'name', `${prefix}_ctl`, '--json'], 60_000);
-	const [{ formatted: c }] = JSON.parse(stdout) as [{ formatted: { value: { next: number; free_head: number; free_tail: number } } }];
+	const dumped = JSON.parse(stdout) as { formatted?: { value: { next: number; free_head: number; free_tail: number } } }[];
+	// With several maps of that name bpftool wraps each in an object of its own: another nettop is running.
+	const c = dumped.length === 1 ? dumped[0]!.formatted : undefined;
+	if (!c) throw new Error(`expected one nettop's ${prefix}_ctl, bpftool printed: ${stdout.slice(0, 200)}`);
 	return Math.min(c.value.next, 65536) - ((c.value.free_tail - c.value.free_head) >>> 0);
 }
