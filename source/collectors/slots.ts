@@ -189,7 +189,10 @@ export class SlotTable {
 
 	/** Runs the sweep when it is due; true when it ran (alive[] then holds this sweep's number for every live socket's slot). */
 	private sweep(now: number): boolean {
-		if (!this.spec.sweep || now - this.sweptAt < SWEEP_MS) return false;
+		if (!this.spec.sweep) return false;
+		// Not at the first scan: every slot is new then, and none could be freed.
+		if (this.sweptAt === -Infinity) this.sweptAt = now;
+		if (now - this.sweptAt < SWEEP_MS) return false;
 		const found = this.spec.sweep.read();
 		this.sweptAt = now;
 		const n = ++this.sweeps;
