@@ -8,7 +8,11 @@ import { sumLost } from './decode.js';
 
 /** A safety net behind the close flag: slots unchanged this long are freed (a socket idle that long counts from zero again). */
 export const FLOW_IDLE_MS = 120_000;
-/** How often the sweep (SlotTableSpec.sweep) asks the kernel which slots' sockets are alive. */
+/**
+ * How often, at most, the sweep (SlotTableSpec.sweep) asks the kernel which
+ * slots' sockets are alive; only while some slot has been unchanged for
+ * SWEEP_STALE_MS (it visits every socket: with every flow moving, it never runs).
+ */
 export const SWEEP_MS = 5_000;
 /** A slot whose socket the sweep did not find is freed once unchanged this long (see SlotTableSpec.sweep). */
 export const SWEEP_STALE_MS = 10_000;
@@ -90,6 +94,8 @@ export class SlotTable {
 	private alive = new Uint32Array(0);
 	private sweeps = 0;
 	private sweptAt = -Infinity;
+	/** Slots the last scan found unchanged for SWEEP_STALE_MS and kept: the sweep runs only while there are some. */
+	private stale = 0;
 
 	constructor(
 		obj: BpfObject,
@@ -132,10 +138,11 @@ export class SlotTable {
 		const lost = sumLost(this.lost.readAll());
 		const used = Math.min(Atomics.load(this.ctl, NEXT), this.capacity);
 		this.reserve(used);
-		const swept = this.sweep(now);
+		const swept = this.stale > 0 && this.sweep(now);
 		const { words, wordsPerSlot: step, closedWord, occupant, version, changedAt, live, retiring, alive, sweeps } = this;
 		let count = 0;
 		let gone = 0;
+		let stale = 0;
 		for (let s = 0, base = 0; s < used; s++, base += step) {
 			const lo = words[base]!;
 			const hi = words[base + 1]!;
@@ -150,14 +157,18 @@ export class SlotTable {
 				occupant[s] = cookie;
 				version[s] = v;
 				changedAt[s] = now;
-			} else if (now - changedAt[s]! >= FLOW_IDLE_MS || (swept && alive[s] !== sweeps && now - changedAt[s]! >= SWEEP_STALE_MS)) {
-				retiring[gone++] = s; // idle, or its socket gone: freed, left out (nothing new to report)
-				continue;
+			} else if (now - changedAt[s]! >= SWEEP_STALE_MS) {
+				if (now - changedAt[s]! >= FLOW_IDLE_MS || (swept && alive[s] !== sweeps)) {
+					retiring[gone++] = s; // idle, or its socket gone: freed, left out (nothing new to report)
+					continue;
+				}
+				stale++;
 			}
 			live[count++] = s;
 			if (words[base + closedWord] !== 0) retiring[gone++] = s;
 		}
 		this.retiringCount = gone;
+		this.stale = stale;
 		return { count, slots: live, words, wordsPerSlot: step, lost };
 	}
 
@@ -189,10 +200,7 @@ export class SlotTable {
 
 	/** Runs the sweep when it is due; true when it ran (alive[] then holds this sweep's number for every live socket's slot). */
 	private sweep(now: number): boolean {
-		if (!this.spec.sweep) return false;
-		// Not at the first scan: every slot is new then, and none could be freed.
-		if (this.sweptAt === -Infinity) this.sweptAt = now;
-		if (now - this.sweptAt < SWEEP_MS) return false;
+		if (!this.spec.sweep || now - this.sweptAt < SWEEP_MS) return false;
 		const found = this.spec.sweep.read();
 		this.sweptAt = now;
 		const n = ++this.sweeps;
