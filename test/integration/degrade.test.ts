@@ -21,14 +21,17 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	const loaded = await nettopPrograms();
 	assert.ok(loaded.includes('nt_rtt_sk') && !loaded.includes('nt_rtt'), `rtt samples through the helper twin: ${loaded.join(' ')}`);
 	assert.ok(loaded.includes('nt_retrans_sk') && !loaded.includes('nt_retrans'), `retransmits through the helper twin: ${loaded.join(' ')}`);
-	// A few dropped segments, for retransmits to see.
-	const rules = 'add table inet nettop_degrade\nadd chain inet nettop_degrade in { type filter hook input priority 0; }\nadd rule inet nettop_degrade in tcp dport 7201 numgen random mod 100 < 3 drop\n';
+	// Dropped segments, for retransmits to see: 10% of the packets (veth carries 64 kB GSO packets, so 20 MB is a few hundred).
+	const rules = 'add table inet nettop_degrade\nadd chain inet nettop_degrade in { type filter hook input priority 0; }\nadd rule inet nettop_degrade in tcp dport 7201 numgen random mod 100 < 10 drop\n';
 	await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
+	const before = await net.snmp(a, 'Tcp', 'RetransSegs');
 	const r = await receiver(net, b, 7201);
-	const s = sender(net, a, b.ip4, 7201, 5_000_000);
+	const s = sender(net, a, b.ip4, 7201, 20_000_000);
+	let resentByKernel = 0;
 	try {
-		await s.done();
+		await s.done(120_000);
 		await r.done();
+		resentByKernel = (await net.snmp(a, 'Tcp', 'RetransSegs')) - before;
 	} finally {
 		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_degrade']).catch(() => undefined);
 	}
@@ -36,7 +39,7 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
 
-	type Line = { nic: unknown; tcp: { unavailable?: string }; rtt: { count: number; flows: { pid: number; rport: number }[] }; retrans: { count: number; events: { pid: number; rport: number }[] } };
+	type Line = { nic: unknown; tcp: { unavailable?: string }; rtt: { count: number; flows: { pid: number; rport: number }[] }; retrans: { count: number; events: { pid: number; rport: number; segs: number }[] } };
 	const lines = nettop.json<Line>();
 	const why = lines[0]!.tcp.unavailable;
 	t.diagnostic(`tcp: ${why}`);
@@ -47,6 +50,10 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	assert.ok(lines.every((l) => Array.isArray(l.nic)), 'nic goes on');
 	assert.ok(lines.every((l) => typeof l.retrans.count === 'number'), 'retrans goes on');
 	const resent = lines.flatMap((l) => l.retrans.events).filter((e) => e.rport === 7201);
+	const segs = resent.reduce((n, e) => n + e.segs, 0);
+	t.diagnostic(`retransmits: ${resent.length} events of ${segs} segments; TcpRetransSegs grew by ${resentByKernel}`);
+	assert.ok(resentByKernel > 0, 'the drop made the kernel retransmit');
+	assert.ok(Math.abs(segs - resentByKernel) <= resentByKernel * 0.02, `segments: nettop ${segs}, TcpRetransSegs ${resentByKernel}`);
 	assert.ok(resent.length > 0 && resent.every((e) => e.pid === s.pid), `retransmits of the transfer, with its owner: ${JSON.stringify(resent.slice(0, 3))}`);
 	const flows = lines.flatMap((l) => l.rtt.flows).filter((f) => f.rport === 7201);
 	assert.ok(flows.length > 0, 'rtt goes on, with samples for the transfer');
