@@ -33,7 +33,7 @@ export interface OpenOptions {
 	/**
 	 * Hooks the collector can go without, having another way to the same
 	 * facts: when none of their programs works here, the object is used
-	 * without them (each reason kept in `skipped`).
+	 * without them (their programs listed in `skipped`).
 	 */
 	readonly spare?: readonly string[];
 	/** Programs whose attach may fail without failing the collector (kept in `skipped`). */
