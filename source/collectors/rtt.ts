@@ -135,7 +135,6 @@ export class RttCollector {
 			retire: (slots, n) => {
 				for (let i = 0; i < n; i++) this.usedEnd[slots[i]!] = this.usedLo[slots[i]!] = 0;
 			},
-			sweep: this.obj.enabled('nt_rtt_sweep') ? this.obj.iterator('nt_rtt_sweep', this.obj.map('sk_owner')) : undefined,
 		});
 	}
 

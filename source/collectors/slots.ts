@@ -9,12 +9,12 @@ import { sumLost } from './decode.js';
 /** A safety net behind the close flag: slots unchanged this long are freed (a socket idle that long counts from zero again). */
 export const FLOW_IDLE_MS = 120_000;
 /**
- * How often, at most, the sweep (SlotTableSpec.sweep) asks the kernel which
+ * How often, at most, the sweep (SlotTable's sweeper) asks the kernel which
  * slots' sockets are alive; only while some slot has been unchanged for
  * SWEEP_STALE_MS (it visits every socket: with every flow moving, it never runs).
  */
 export const SWEEP_MS = 5_000;
-/** A slot whose socket the sweep did not find is freed once unchanged this long (see SlotTableSpec.sweep). */
+/** A slot whose socket the sweep did not find is freed once unchanged this long (see SlotTable's sweeper). */
 export const SWEEP_STALE_MS = 10_000;
 /** Slots mapped at first; the mapping grows with the slots the kernel has used. */
 const FIRST_MAPPED = 4096;
@@ -25,7 +25,7 @@ const NEXT = L.slotCtl.fields.next.offset / 4;
 const FREE_TAIL = L.slotCtl.fields.free_tail.offset / 4;
 
 export interface SlotTableSpec {
-	/** The prefix of the object's <prefix>_vals, <prefix>_free, <prefix>_ctl and <prefix>_lost. */
+	/** The prefix of the object's <prefix>_vals, <prefix>_free, <prefix>_ctl and <prefix>_lost, and of its sweep program nt_<prefix>_sweep. */
 	readonly prefix: string;
 	/** The value layout: a u64 `cookie` first and a u32 `closed` field. */
 	readonly value: Layout<'cookie' | 'closed'>;
@@ -33,14 +33,6 @@ export interface SlotTableSpec {
 	readonly version: (words: Uint32Array, s: number) => number;
 	/** Called with the slots about to be freed (their values still readable), before they are. */
 	readonly retire?: (slots: Uint32Array, count: number) => void;
-	/**
-	 * An iterator over the socket owners (bpf/flow.bpf.h SWEEP_PROGRAM) that
-	 * writes the slot of every socket still alive, as u32s. A slot it leaves
-	 * out, unchanged for SWEEP_STALE_MS, is freed: its socket is gone and its
-	 * close went unseen (README: "Per-connection counters"). Without it, such
-	 * a slot waits FLOW_IDLE_MS.
-	 */
-	readonly sweep?: BpfIterator;
 }
 
 /** The live slots of one scan, ascending: `slots[0..count)`. */
@@ -90,6 +82,15 @@ export class SlotTable {
 	private live = new Uint32Array(0);
 	private retiring = new Uint32Array(0);
 	private retiringCount = 0;
+	/**
+	 * The sweep: nt_<prefix>_sweep (bpf/flow.bpf.h SWEEP_PROGRAM), an iterator
+	 * over the socket owners that writes the slot of every socket still alive,
+	 * as u32s. A slot it leaves out, unchanged for SWEEP_STALE_MS, is freed:
+	 * its socket is gone and its close went unseen (README: "Per-connection
+	 * counters"). Where the kernel has no such iterator, such a slot waits
+	 * FLOW_IDLE_MS.
+	 */
+	private readonly sweeper: BpfIterator | undefined;
 	// Per slot: the number of the last sweep that found its socket alive.
 	private alive = new Uint32Array(0);
 	private sweeps = 0;
@@ -101,6 +102,9 @@ export class SlotTable {
 		obj: BpfObject,
 		private readonly spec: SlotTableSpec,
 	) {
+		// First: its link goes with the object, while the mappings below are undone by hand on failure.
+		const sweep = `nt_${spec.prefix}_sweep`;
+		this.sweeper = obj.enabled(sweep) ? obj.iterator(sweep, obj.map('sk_owner')) : undefined;
 		this.vals = obj.map(`${spec.prefix}_vals`, undefined, spec.value);
 		this.lost = obj.map(`${spec.prefix}_lost`);
 		const ctl = obj.map(`${spec.prefix}_ctl`, undefined, L.slotCtl);
@@ -200,8 +204,8 @@ export class SlotTable {
 
 	/** Runs the sweep when it is due; true when it ran (alive[] then holds this sweep's number for every live socket's slot). */
 	private sweep(now: number): boolean {
-		if (!this.spec.sweep || now - this.sweptAt < SWEEP_MS) return false;
-		const found = this.spec.sweep.read();
+		if (!this.sweeper || now - this.sweptAt < SWEEP_MS) return false;
+		const found = this.sweeper.read();
 		this.sweptAt = now;
 		const n = ++this.sweeps;
 		const { alive } = this;

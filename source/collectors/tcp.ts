@@ -74,7 +74,6 @@ export class TcpCollector {
 				return wordsU64(w, base + TX) + wordsU64(w, base + RX);
 			},
 			retire: (slots, n) => this.unindex(slots, n),
-			sweep: obj.enabled('nt_tcp_sweep') ? obj.iterator('nt_tcp_sweep', this.owners) : undefined,
 		});
 	}
 
