@@ -30,7 +30,8 @@ export function explain(message: string, privileged = canLoadBpf()): string {
 	if (/btf__load_vmlinux_btf/.test(message)) {
 		return `this kernel has no BTF (/sys/kernel/btf/vmlinux): nettop needs a kernel built with CONFIG_DEBUG_INFO_BTF (${message})`;
 	}
-	if (/\bEPERM\b|\bEACCES\b/.test(message) && !/program \S+: /.test(message)) {
+	// A program or hook the kernel refused is not a matter of privileges.
+	if (/\bEPERM\b|\bEACCES\b/.test(message) && !/program \S+: |^no way to hook /.test(message)) {
 		return privileged
 			? `the kernel refused to load BPF programs although nettop has the capabilities: kernel lockdown or a security policy may forbid BPF (${message})`
 			: `not permitted to load BPF programs: run as root (sudo nettop) or with CAP_BPF and CAP_PERFMON (${message})`;

@@ -5,7 +5,7 @@ import type { BpfMap } from '../../native/map.js';
 import type { BpfObject } from '../../native/object.js';
 import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
 import { FramePool, inSlotOrder, type Framed } from './frames.js';
-import { closeSpare, openObject } from './objects.js';
+import { openObject } from './objects.js';
 import { OWNER_PROGRAMS, useOwners } from './owners.js';
 import { enlarged, SlotTable, wordsU64 } from './slots.js';
 
@@ -119,8 +119,8 @@ export class RttCollector {
 		this.obj = openObject('rtt', {
 			// nt_rtt needs the kfunc bpf_rdonly_cast (Linux 6.2+); nt_rtt_sk does the same through a helper call.
 			hooks: { sample: [...(cast ? ['nt_rtt'] : []), 'nt_rtt_sk', 'nt_rtt_fe'], close: ['nt_rtt_closed', 'nt_rtt_clos_fe'] },
-			spare: closeSpare(),
-			optional: OWNER_PROGRAMS.rtt,
+			optional: [...OWNER_PROGRAMS.rtt, 'nt_rtt_sweep'],
+			coveredBy: { close: 'nt_rtt_sweep' },
 			configure: (obj) => {
 				if (!cast) obj.disable('nt_rtt', 'kernel has no bpf_rdonly_cast');
 				obj.setConstant('targ_ms', Uint8Array.of(options.ms ? 1 : 0));

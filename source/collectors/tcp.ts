@@ -5,7 +5,7 @@ import type { BpfObject } from '../../native/object.js';
 import { writeU32, writeU64 } from './decode.js';
 import { decodeSocketFlow, SlotFlows, type SocketFlow } from './flows.js';
 import { FramePool, inSlotOrder, type Framed } from './frames.js';
-import { closeSpare, openObject } from './objects.js';
+import { openObject } from './objects.js';
 import { SlotTable, wordsU64 } from './slots.js';
 
 /** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
@@ -60,8 +60,9 @@ export class TcpCollector {
 	constructor(
 		private readonly obj: BpfObject = openObject('tcp', {
 			hooks: { send: ['nt_tcp_send', 'nt_tcp_send_fx'], recv: ['nt_tcp_recv', 'nt_tcp_recv_fe'], close: ['nt_tcp_closed', 'nt_tcp_clos_fe'] },
-			spare: closeSpare(),
-			optional: ['nt_tcp_state'], // owner stamps on connect/listen: a nicety
+			// Owner stamps on connect/listen (a nicety), and the sweep, which covers for an unseen close.
+			optional: ['nt_tcp_state', 'nt_tcp_sweep'],
+			coveredBy: { close: 'nt_tcp_sweep' },
 		}),
 	) {
 		this.owners = obj.map('sk_owner', undefined, L.sockOwner);
