@@ -12,7 +12,7 @@ let vmlinux: bigint | undefined;
 
 /** The kernel's BTF (btf__load_vmlinux_btf), loaded once; throws BpfError when the kernel has none. */
 function vmlinuxBtf(): bigint {
-	vmlinux ??= checkPtr('btf__load_vmlinux_btf', lib().btf__load_vmlinux_btf() as Ptr);
+	vmlinux ??= checkPtr('btf__load_vmlinux_btf', lib().btf__load_vmlinux_btf());
 	return vmlinux;
 }
 
@@ -37,7 +37,7 @@ const hiddenFunctions = listed(process.env.NETTOP_HIDE_FUNCTIONS);
  */
 export function kernelHasTracepoint(name: string): boolean {
 	if (hidden.has(name)) return false;
-	return (lib().btf__find_by_name_kind(vmlinuxBtf(), `btf_trace_${name}`, BTF_KIND_TYPEDEF) as number) > 0;
+	return (lib().btf__find_by_name_kind(vmlinuxBtf(), `btf_trace_${name}`, BTF_KIND_TYPEDEF)) > 0;
 }
 
 const BTF_KIND_FUNC = 12;
@@ -45,7 +45,7 @@ const BTF_KIND_FUNC = 12;
 /** Whether the running kernel's BTF has function `name`, as fentry/fexit and kfunc calls need it. */
 export function kernelHasFunction(name: string): boolean {
 	if (hiddenFunctions.has(name)) return false;
-	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC) as number) > 0;
+	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC)) > 0;
 }
 
 const BTF_KIND_FUNC_PROTO = 13;
@@ -60,7 +60,7 @@ const BTF_KIND_FUNC_PROTO = 13;
 export function kernelTracepointArgs(name: string): number | undefined {
 	const l = lib();
 	const btf = vmlinuxBtf();
-	const id = l.btf__find_by_name_kind(btf, `btf_trace_${name}`, BTF_KIND_TYPEDEF) as number;
+	const id = l.btf__find_by_name_kind(btf, `btf_trace_${name}`, BTF_KIND_TYPEDEF);
 	if (id <= 0) return undefined;
 	let type = typeAt(btf, id);
 	for (let hops = 0; hops < 4 && type.kind !== BTF_KIND_FUNC_PROTO; hops++) type = typeAt(btf, type.ref);
@@ -68,7 +68,7 @@ export function kernelTracepointArgs(name: string): number | undefined {
 }
 
 function typeAt(btf: bigint, id: number): { kind: number; vlen: number; ref: number } {
-	const view = new DataView(koffi.view(lib().btf__type_by_id(btf, id) as bigint, BTF_TYPE_SIZE));
+	const view = new DataView(koffi.view(lib().btf__type_by_id(btf, id), BTF_TYPE_SIZE));
 	const info = view.getUint32(4, LE);
 	return { kind: (info >> 24) & 0x1f, vlen: info & 0xffff, ref: view.getUint32(8, LE) };
 }
@@ -76,15 +76,15 @@ function typeAt(btf: bigint, id: number): { kind: number; vlen: number; ref: num
 /** Offset and size of global variable `name` inside data section `section` of an object's BTF. */
 export function findSectionVariable(btf: bigint, section: string, name: string): { offset: number; size: number } | undefined {
 	const l = lib();
-	const id = l.btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) as number;
+	const id = l.btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC);
 	if (id <= 0) return undefined;
-	const type = l.btf__type_by_id(btf, id) as bigint;
+	const type = l.btf__type_by_id(btf, id);
 	const head = new DataView(koffi.view(type, BTF_TYPE_SIZE));
 	const vlen = head.getUint32(4, LE) & 0xffff;
 	const infos = new DataView(koffi.view(type + BigInt(BTF_TYPE_SIZE), vlen * SECINFO_SIZE));
 	for (let i = 0; i < vlen; i++) {
 		const varId = infos.getUint32(i * SECINFO_SIZE, LE);
-		const varType = l.btf__type_by_id(btf, varId) as bigint;
+		const varType = l.btf__type_by_id(btf, varId);
 		const nameOff = new DataView(koffi.view(varType, 4)).getUint32(0, LE);
 		if (l.btf__name_by_offset(btf, nameOff) === name) {
 			return { offset: infos.getUint32(i * SECINFO_SIZE + 4, LE), size: infos.getUint32(i * SECINFO_SIZE + 8, LE) };

@@ -22,7 +22,7 @@ export function setLogSink(next: LogSink): void {
 	sink = next;
 	if (registered !== undefined) return;
 	registered = koffi.register((level: number, fmt: bigint, args: bigint) => {
-		const n = lib().vsnprintf(buffer, buffer.length, fmt, args) as number;
+		const n = lib().vsnprintf(buffer, buffer.length, fmt, args);
 		const text = buffer.toString('utf8', 0, Math.max(0, Math.min(n, buffer.length - 1))).trimEnd();
 		for (const line of text.split('\n')) {
 			recent.push(line);

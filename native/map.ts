@@ -1,4 +1,4 @@
-// BpfMap: read, drain and delete entries of a loaded map (batch ops where the kernel has them).
+// BpfMap: read and delete entries of a loaded map (batch ops where the kernel has them), or map its values in place.
 import { BpfError, check } from './errors.js';
 import { koffi, lib } from './libbpf.js';
 
@@ -36,7 +36,7 @@ const INITIAL_CAPACITY = 1024;
 
 /** libbpf_num_possible_cpus(): how many per-CPU slots a per-CPU value has. */
 export function numPossibleCpus(): number {
-	possibleCpus ??= check('libbpf_num_possible_cpus', lib().libbpf_num_possible_cpus() as number);
+	possibleCpus ??= check('libbpf_num_possible_cpus', lib().libbpf_num_possible_cpus());
 	return possibleCpus;
 }
 
@@ -62,11 +62,11 @@ export class BpfMap {
 		handle: bigint,
 	) {
 		const l = lib();
-		this.fd = check('bpf_map__fd', l.bpf_map__fd(handle) as number, name);
-		this.type = l.bpf_map__type(handle) as number;
-		this.keySize = l.bpf_map__key_size(handle) as number;
-		this.valueSize = l.bpf_map__value_size(handle) as number;
-		this.maxEntries = l.bpf_map__max_entries(handle) as number;
+		this.fd = check('bpf_map__fd', l.bpf_map__fd(handle), name);
+		this.type = l.bpf_map__type(handle);
+		this.keySize = l.bpf_map__key_size(handle);
+		this.valueSize = l.bpf_map__value_size(handle);
+		this.maxEntries = l.bpf_map__max_entries(handle);
 		const percpu = PERCPU_TYPES.has(this.type);
 		this.cpus = percpu ? numPossibleCpus() : 1;
 		// The kernel lays per-CPU values out 8-byte aligned, one after another.
@@ -87,16 +87,27 @@ export class BpfMap {
 	 * buffers are reused by the next call: decode before reading again.
 	 */
 	readAll(): MapEntries {
-		return this.read(false);
-	}
-
-	/**
-	 * Every entry, removed from the map as it is read: bpf_map_lookup_and_delete_batch,
-	 * or lookup + delete per key where batch ops are missing. For maps that the
-	 * kernel side only inserts into (no in-place updates), so nothing is lost.
-	 */
-	drain(): MapEntries {
-		return this.read(true);
+		let count: number;
+		if (this.batch !== false) {
+			count = this.readBatch();
+			if (count < 0) {
+				this.batch = false;
+				count = this.readByKey();
+			} else {
+				this.batch = true;
+			}
+		} else {
+			count = this.readByKey();
+		}
+		return {
+			count,
+			keys: this.keys,
+			values: this.values,
+			keySize: this.keySize,
+			valueStride: this.valueStride,
+			cpuStride: this.cpuStride,
+			cpus: this.cpus,
+		};
 	}
 
 	/**
@@ -111,7 +122,7 @@ export class BpfMap {
 		const stride = Math.ceil(this.valueSize / 8) * 8;
 		const bytes = stride * Math.min(entries, this.maxEntries); // the kernel rounds the mapping up to whole pages
 		const l = lib();
-		const addr = l.mmap(null, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, this.fd, 0) as bigint | null;
+		const addr = l.mmap(null, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, this.fd, 0);
 		if (addr === null || addr === MAP_FAILED) throw new BpfError('mmap', koffi.errno(), this.name);
 		let mapped = true;
 		return {
@@ -126,20 +137,15 @@ export class BpfMap {
 
 	/** bpf_map_lookup_elem for one key into `value` (valueStride bytes); false when the key is absent. */
 	lookup(key: Buffer, value: Buffer): boolean {
-		const ret = lib().bpf_map_lookup_elem(this.fd, key, value) as number;
+		const ret = lib().bpf_map_lookup_elem(this.fd, key, value);
 		if (ret === -2 /* ENOENT */) return false;
 		check('bpf_map_lookup_elem', ret, this.name);
 		return true;
 	}
 
-	/** bpf_map_update_elem: `value` is valueStride bytes (every CPU's value, for a per-CPU map). */
-	update(key: Buffer, value: Buffer): void {
-		check('bpf_map_update_elem', lib().bpf_map_update_elem(this.fd, key, value, 0) as number, this.name);
-	}
-
 	/** bpf_map_delete_elem; an absent key is not an error. */
 	delete(key: Buffer): void {
-		const ret = lib().bpf_map_delete_elem(this.fd, key) as number;
+		const ret = lib().bpf_map_delete_elem(this.fd, key);
 		if (ret !== -2) check('bpf_map_delete_elem', ret, this.name);
 	}
 
@@ -152,7 +158,7 @@ export class BpfMap {
 		let done = 0;
 		while (done < count && this.batch !== false) {
 			const n = [count - done];
-			const ret = lib().bpf_map_delete_batch(this.fd, keys.subarray(done * this.keySize), n, null) as number;
+			const ret = lib().bpf_map_delete_batch(this.fd, keys.subarray(done * this.keySize), n, null);
 			done += n[0]!;
 			if (ret === 0) return;
 			if (ret === -2) done++; // stopped at an absent key: skip it, go on
@@ -174,41 +180,15 @@ export class BpfMap {
 		this.values = values;
 	}
 
-	private read(andDelete: boolean): MapEntries {
-		let count: number;
-		if (this.batch !== false) {
-			count = this.readBatch(andDelete);
-			if (count < 0) {
-				this.batch = false;
-				count = this.readByKey(andDelete);
-			} else {
-				this.batch = true;
-			}
-		} else {
-			count = this.readByKey(andDelete);
-		}
-		return {
-			count,
-			keys: this.keys,
-			values: this.values,
-			keySize: this.keySize,
-			valueStride: this.valueStride,
-			cpuStride: this.cpuStride,
-			cpus: this.cpus,
-		};
-	}
-
 	/** Returns the entry count, or -1 when the kernel has no batch ops for this map. */
-	private readBatch(andDelete: boolean): number {
+	private readBatch(): number {
 		const l = lib();
-		const op = andDelete ? 'bpf_map_lookup_and_delete_batch' : 'bpf_map_lookup_batch';
-		const fn = andDelete ? l.bpf_map_lookup_and_delete_batch : l.bpf_map_lookup_batch;
 		let total = 0;
 		let first = true;
 		while (total < this.maxEntries) {
 			if (total === this.capacity) this.grow(total + 1, total);
 			const count = [this.capacity - total];
-			const ret = fn(
+			const ret = l.bpf_map_lookup_batch(
 				this.fd,
 				first ? null : this.token,
 				this.token,
@@ -216,7 +196,7 @@ export class BpfMap {
 				this.values.subarray(total * this.valueStride),
 				count,
 				null,
-			) as number;
+			);
 			if (ret === -28 /* ENOSPC: a hash bucket holds more than the room left */ && this.capacity < this.maxEntries) {
 				this.grow(this.capacity * 2, total);
 				continue;
@@ -224,7 +204,7 @@ export class BpfMap {
 			first = false;
 			if (ret < 0 && ret !== -2 /* ENOENT: the last batch */) {
 				if (total === 0 && (ret === -22 || ret === -95 || ret === -524)) return -1; // EINVAL, EOPNOTSUPP, ENOTSUPP
-				throw new BpfError(op, -ret, this.name);
+				throw new BpfError('bpf_map_lookup_batch', -ret, this.name);
 			}
 			total += count[0]!;
 			if (ret === -2) break;
@@ -232,13 +212,13 @@ export class BpfMap {
 		return total;
 	}
 
-	private readByKey(andDelete: boolean): number {
+	private readByKey(): number {
 		const l = lib();
 		let count = 0;
 		let prev: Buffer | null = null;
 		const next = Buffer.alloc(this.keySize);
 		while (count < this.maxEntries) {
-			const ret = l.bpf_map_get_next_key(this.fd, prev, next) as number;
+			const ret = l.bpf_map_get_next_key(this.fd, prev, next);
 			if (ret === -2) break;
 			check('bpf_map_get_next_key', ret, this.name);
 			if (count === this.capacity) this.grow(count + 1, count);
@@ -248,7 +228,6 @@ export class BpfMap {
 			if (this.lookup(key, value)) count++;
 			prev = key;
 		}
-		if (andDelete) this.deleteMany(this.keys, count);
 		return count;
 	}
 }

@@ -24,15 +24,11 @@ export class BpfObject {
 	/** bpf_object__open_file(path, NULL); throws BpfError (ENOENT for a missing file). */
 	constructor(readonly path: string) {
 		const l = lib();
-		this.handle = checkPtr('bpf_object__open_file', l.bpf_object__open_file(path, null) as Ptr, path);
-		for (let p = l.bpf_object__next_program(this.handle, null) as Ptr; p; p = l.bpf_object__next_program(this.handle, p) as Ptr) {
-			const name = l.bpf_program__name(p) as string;
-			this.programs.set(name, { handle: p, section: l.bpf_program__section_name(p) as string, enabled: true });
+		this.handle = checkPtr('bpf_object__open_file', l.bpf_object__open_file(path, null), path);
+		for (let p = l.bpf_object__next_program(this.handle, null); p; p = l.bpf_object__next_program(this.handle, p)) {
+			const name = l.bpf_program__name(p);
+			this.programs.set(name, { handle: p, section: l.bpf_program__section_name(p), enabled: true });
 		}
-	}
-
-	programNames(): string[] {
-		return [...this.programs.keys()];
 	}
 
 	/** Whether `program` is (to be) loaded: not disabled, nor left out by load(). */
@@ -44,7 +40,7 @@ export class BpfObject {
 	disable(program: string, reason: string): void {
 		const p = this.program(program);
 		this.requireOpen('bpf_program__set_autoload');
-		check('bpf_program__set_autoload', lib().bpf_program__set_autoload(p.handle, false) as number, program);
+		check('bpf_program__set_autoload', lib().bpf_program__set_autoload(p.handle, false), program);
 		if (p.enabled) this.skipped.push({ program, reason });
 		p.enabled = false;
 	}
@@ -57,14 +53,14 @@ export class BpfObject {
 	setConstant(name: string, bytes: Uint8Array): void {
 		const l = lib();
 		const obj = this.requireOpen('bpf_map__initial_value');
-		const btf = checkPtr('bpf_object__btf', l.bpf_object__btf(obj) as Ptr, this.path);
-		for (let m = l.bpf_object__next_map(obj, null) as Ptr; m; m = l.bpf_object__next_map(obj, m) as Ptr) {
-			if (!(l.bpf_map__name(m) as string).endsWith('.rodata')) continue;
+		const btf = checkPtr('bpf_object__btf', l.bpf_object__btf(obj), this.path);
+		for (let m = l.bpf_object__next_map(obj, null); m; m = l.bpf_object__next_map(obj, m)) {
+			if (!(l.bpf_map__name(m)).endsWith('.rodata')) continue;
 			const where = findSectionVariable(btf, '.rodata', name);
 			if (!where) break;
 			if (where.size !== bytes.length) throw new Error(`${this.path}: ${name} is ${where.size} bytes, got ${bytes.length}`);
 			const size = [0];
-			const data = checkPtr('bpf_map__initial_value', l.bpf_map__initial_value(m, size) as Ptr, name);
+			const data = checkPtr('bpf_map__initial_value', l.bpf_map__initial_value(m, size), name);
 			new Uint8Array(koffi.view(data, size[0]!)).set(bytes, where.offset);
 			return;
 		}
@@ -76,7 +72,7 @@ export class BpfObject {
 	 * (same type and sizes), so two objects share one map.
 	 */
 	reuseMap(name: string, other: BpfMap): void {
-		check('bpf_map__reuse_fd', lib().bpf_map__reuse_fd(this.mapHandle(name), other.fd) as number, name);
+		check('bpf_map__reuse_fd', lib().bpf_map__reuse_fd(this.mapHandle(name), other.fd), name);
 	}
 
 	/**
@@ -104,7 +100,7 @@ export class BpfObject {
 			if (why) this.disable(name, why);
 		}
 		if (![...this.programs.values()].some((p) => p.enabled)) throw new BpfError('bpf_object__load', 95 /* EOPNOTSUPP */, `${this.path}: no program this kernel can run`);
-		const ret = lib().bpf_object__load(obj) as number;
+		const ret = lib().bpf_object__load(obj);
 		if (ret < 0) {
 			const log = recentLog(60);
 			// libbpf names the program the kernel refused: "prog 'x': failed to load".
@@ -124,7 +120,7 @@ export class BpfObject {
 		if (!this.loaded) throw new Error(`${this.path}: attach before load`);
 		for (const [name, p] of this.programs) {
 			if (!p.enabled || p.section.startsWith('iter/')) continue; // iterators: see iterator()
-			const link = lib().bpf_program__attach(p.handle) as Ptr;
+			const link = lib().bpf_program__attach(p.handle);
 			if (link) {
 				this.links.push(link);
 				continue;
@@ -165,10 +161,10 @@ export class BpfObject {
 		// union bpf_iter_link_info { struct { __u32 map_fd; } map; ... }
 		const info = Uint32Array.of(map.fd);
 		const opts = { sz: koffi.sizeof(IterAttachOpts), link_info: info, link_info_len: 4 };
-		const link = lib().bpf_program__attach_iter(p.handle, opts) as Ptr;
+		const link = lib().bpf_program__attach_iter(p.handle, opts);
 		if (!link) throw new BpfError('bpf_program__attach_iter', koffi.errno() || 22, program);
 		this.links.push(link);
-		return new BpfIterator(program, lib().bpf_link__fd(link) as number);
+		return new BpfIterator(program, lib().bpf_link__fd(link));
 	}
 
 	/** bpf_link__destroy for every link; programs stay loaded until close(). */
@@ -186,7 +182,7 @@ export class BpfObject {
 	}
 
 	private mapHandle(name: string): bigint {
-		return checkPtr('bpf_object__find_map_by_name', lib().bpf_object__find_map_by_name(this.requireOpen('bpf_object__find_map_by_name'), name) as Ptr, name);
+		return checkPtr('bpf_object__find_map_by_name', lib().bpf_object__find_map_by_name(this.requireOpen('bpf_object__find_map_by_name'), name), name);
 	}
 
 	private program(name: string) {
@@ -213,7 +209,7 @@ export class BpfIterator {
 	/** bpf_iter_create, then read to the end. The bytes are valid until the next read(). */
 	read(): Buffer {
 		const l = lib();
-		const fd = check('bpf_iter_create', l.bpf_iter_create(this.linkFd) as number, this.name);
+		const fd = check('bpf_iter_create', l.bpf_iter_create(this.linkFd), this.name);
 		try {
 			let used = 0;
 			for (;;) {

@@ -23,7 +23,7 @@ export class RingBuffer {
 			return this.batch.length >= this.maxPerConsume ? 1 : 0;
 		}, koffi.pointer(SampleFn));
 		try {
-			this.handle = checkPtr('ring_buffer__new', lib().ring_buffer__new(map.fd, this.callback, null, null) as Ptr, map.name);
+			this.handle = checkPtr('ring_buffer__new', lib().ring_buffer__new(map.fd, this.callback, null, null), map.name);
 		} catch (error) {
 			koffi.unregister(this.callback);
 			throw error;

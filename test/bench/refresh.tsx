@@ -2,7 +2,7 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { performance } from 'node:perf_hooks';
-import { threadCpuMs } from '../../native/libbpf.js';
+import { threadCpuMs } from './thread-cpu.js';
 import { Sources } from '../../source/collectors/sources.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';

@@ -10,6 +10,7 @@ import { bpfDir } from '../../source/collectors/objects.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { testHosts } from '../helpers/netns.js';
 import type { MapEntries } from '../../native/map.js';
+import { drain, update } from '../helpers/maps.js';
 import { programsLeft, runNettop } from '../helpers/nettop.js';
 
 const hosts = testHosts(1);
@@ -42,11 +43,11 @@ test('BpfMap: readAll sees entries, drain takes them out, deleteMany removes key
 		const index = Buffer.alloc(4);
 		for (let i = 0; i < cache.maxEntries; i++) {
 			writeU32(index, 0, i);
-			cache.update(index, other);
+			update(cache, index, other);
 		}
 		await traffic();
 		assert.equal(loKeys(stats.readAll(), ns).length, 1, 'our lo has an entry');
-		const drained = stats.drain();
+		const drained = drain(stats);
 		assert.equal(loKeys(drained, ns).length, 1, 'drain returned it');
 		assert.equal(drained.cpus * drained.cpuStride, drained.valueStride, 'per-CPU values, one slot per possible CPU');
 		assert.equal(loKeys(stats.readAll(), ns).length, 0, 'and took it out');
