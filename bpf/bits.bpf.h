@@ -22,6 +22,15 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* An object's lost-update counters (bpf/nettop.h LOST_*): a PERCPU_ARRAY named `name`. */
+#define LOST_COUNTERS(name)                                                    \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                        \
+		__uint(max_entries, LOST_SLOTS);                                \
+		__type(key, __u32);                                             \
+		__type(value, __u64);                                           \
+	} name SEC(".maps");
+
 static __always_inline void count_lost(void *lost_map, __u32 idx)
 {
 	__u64 *n = bpf_map_lookup_elem(lost_map, &idx);

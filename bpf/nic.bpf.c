@@ -4,7 +4,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "nettop.h"
+#include "nic.h"
 #include "bits.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -27,12 +27,7 @@ struct {
 	__type(value, struct nt_nic_name);
 } nic_names SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LOST_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} nic_lost SEC(".maps");
+LOST_COUNTERS(nic_lost)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -143,7 +138,7 @@ SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(nt_nic_rx, struct sk_buff *skb)
 {
 	const struct net_device *dev = skb->dev;
-	__u32 len = skb->len;
+	__u64 len = skb->len; /* 64-bit: the header length below stays a 64-bit difference the verifier accepts */
 	__u16 mac = skb->mac_header;
 	__u16 qm = skb->queue_mapping;
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Retransmits: one event per retransmitted skb or SYN-ACK, with its owner and segment count. */
 #include "vmlinux.h"
+#include "retrans.h"
+#include "bits.bpf.h"
 #include "flow.bpf.h"
+#include "owner.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -17,12 +20,7 @@ struct {
 /* Never used: puts the event's layout into the object's BTF, for the layout test. */
 const struct nt_retrans_event *_nt_retrans_event_btf __attribute__((unused));
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LOST_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} retrans_lost SEC(".maps");
+LOST_COUNTERS(retrans_lost)
 
 /*
  * A kfunc (Linux 6.2+) the verifier turns into a plain move: the socket as
@@ -172,4 +170,6 @@ int BPF_PROG(nt_retrans_synack, struct sock *sk, struct request_sock *req)
 	return 0;
 }
 
-OWNER_PROGRAMS(nt_rtx_own_tx, nt_rtx_own_rx, nt_rtx_own_st)
+/* Owner stamps, left out when another object's are shared (source/kernel/owners.ts). */
+OWNER_LENGTH_PROGRAMS(nt_rtx_own_tx, nt_rtx_own_rx)
+OWNER_STATE_PROGRAM(nt_rtx_own_st)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* RTT: log2 histograms of the TCP smoothed round-trip time, per flow. */
 #include "vmlinux.h"
+#include "rtt.h"
 #include "flow.bpf.h"
+#include "owner.bpf.h"
+#include "slots.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -17,41 +20,36 @@ const volatile __u8 targ_ms = 0;
 
 SLOT_TABLE(rtt, struct nt_rtt_val, RTT_MAX_FLOWS)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LOST_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} rtt_lost SEC(".maps");
+LOST_COUNTERS(rtt_lost)
 
 /* cookie -> slot hints for the per-segment path. */
 HINT_ARRAY(rtt_hint)
 
 /*
- * The socket's slot, found through sk_owner (created on its first sample),
- * the slow way: the slot number goes to *slot for the hints.
+ * The socket's slot, found through rtt_sk (created on its first sample), the
+ * slow way: the slot number goes to *slot for the hints.
  */
 static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u32 *slot)
 {
-	struct nt_sock_owner *owner = bpf_sk_storage_get(&sk_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	struct nt_slot_ref *ref = slot_ref_of(&rtt_sk, sk);
 	struct nt_rtt_val *val;
 	__u32 s;
 
-	if (!owner)
+	if (!ref)
 		goto lost;
-	__u32 known = READ_ONCE(owner->rtt_slot);
-	if (known && owner->cookie) {
+	__u32 known = READ_ONCE(ref->slot);
+	if (known && ref->cookie) {
 		s = known - 1;
 		val = bpf_map_lookup_elem(&rtt_vals, &s);
-		if (val && val->cookie == owner->cookie) {
+		if (val && val->cookie == ref->cookie) {
 			*slot = s;
 			return val;
 		}
 	}
 	/* First sample, or the slot was retired while the socket sat idle. */
 	__u64 cookie = bpf_get_socket_cookie(sk);
-	if (!owner->cookie)
-		owner->cookie = cookie;
+	if (!ref->cookie)
+		ref->cookie = cookie;
 	val = slot_new(&rtt_ctl, &rtt_free, &rtt_vals, RTT_MAX_FLOWS, &s);
 	if (!val)
 		goto lost;
@@ -61,10 +59,10 @@ static __always_inline struct nt_rtt_val *rtt_flow(struct sock *sk, __u32 *slot)
 	val->closed = 0;
 	__builtin_memset(val->slots, 0, sizeof(val->slots));
 	flow_id_of(&sk->__sk_common, &val->id, true);
-	if (__sync_val_compare_and_swap(&owner->rtt_slot, known, s + 1) != known) {
+	if (__sync_val_compare_and_swap(&ref->slot, known, s + 1) != known) {
 		/* Another CPU created it first: use theirs. */
 		slot_publish(&val->cookie, SLOT_ORPHAN);
-		s = READ_ONCE(owner->rtt_slot) - 1;
+		s = READ_ONCE(ref->slot) - 1;
 		val = bpf_map_lookup_elem(&rtt_vals, &s);
 		*slot = s;
 		return val && val->cookie == cookie ? val : NULL;
@@ -176,6 +174,8 @@ int BPF_PROG(nt_rtt_fe, struct sock *sk, struct sk_buff *skb)
 	return on_segment(sk, false);
 }
 
-CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt_vals, struct nt_rtt_val, rtt_slot)
-OWNER_PROGRAMS(nt_rtt_own_tx, nt_rtt_own_rx, nt_rtt_own_st)
-SWEEP_PROGRAM(nt_rtt_sweep, rtt_vals, struct nt_rtt_val, rtt_slot)
+CLOSED_PROGRAMS(nt_rtt_closed, nt_rtt_clos_fe, rtt, struct nt_rtt_val)
+SWEEP_PROGRAM(nt_rtt_sweep, rtt, struct nt_rtt_val)
+/* Owner stamps, left out when another object's are shared (source/kernel/owners.ts). */
+OWNER_LENGTH_PROGRAMS(nt_rtt_own_tx, nt_rtt_own_rx)
+OWNER_STATE_PROGRAM(nt_rtt_own_st)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* tcptop: bytes sent and received per process and TCP connection. */
 #include "vmlinux.h"
+#include "tcp.h"
 #include "flow.bpf.h"
+#include "owner.bpf.h"
+#include "slots.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -17,12 +20,7 @@ struct {
 	__type(value, __u32); /* slot in tcp_vals */
 } tcp_index SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LOST_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} tcp_lost SEC(".maps");
+LOST_COUNTERS(tcp_lost)
 
 /*
  * cookie -> slot hints for the per-packet path. By cookie alone, so the hint
@@ -46,17 +44,15 @@ static __always_inline struct nt_tcp_val *tcp_slot(__u32 s, __u64 cookie, __u32 
 
 /*
  * The first send or receive of a process on a socket (or the first since its
- * hint was overwritten): find the flow through the index or create it, and
- * remember its slot in the hints and in sk_owner (for tcp_destroy_sock).
+ * hint was overwritten): stamp the owner, find the flow through the index or
+ * create it, and remember its slot in the hints and in tcp_sk (for the close
+ * and the sweep; the last process's, when several share the socket).
  */
 static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u32 pid)
 {
 	struct nt_tcp_key key = { .cookie = cookie, .pid = pid };
 	struct nt_sock_owner *owner = stamp_owner(sk);
 	struct nt_tcp_val *val = NULL;
-
-	if (owner && !owner->cookie)
-		owner->cookie = cookie;
 	__u32 *at = bpf_map_lookup_elem(&tcp_index, &key);
 	__u32 s;
 
@@ -93,8 +89,11 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 			slot_publish(&val->cookie, cookie);
 		}
 	}
-	if (owner)
-		owner->tcp_slot = s + 1;
+	struct nt_slot_ref *ref = slot_ref_of(&tcp_sk, sk);
+	if (ref) {
+		ref->cookie = cookie;
+		ref->slot = s + 1;
+	}
 	__u32 *hint = tcp_hint_of(cookie);
 	if (hint)
 		*hint = s;
@@ -196,13 +195,6 @@ int BPF_PROG(nt_tcp_recv_fe, struct sock *sk, int copied)
 }
 
 /* connect() and listen() run in the owner's context: stamp it for RTT and retransmits. */
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(nt_tcp_state, struct sock *sk, int oldstate, int newstate)
-{
-	if ((newstate == TCP_SYN_SENT || newstate == TCP_LISTEN) && sk->sk_protocol == IPPROTO_TCP)
-		stamp_owner(sk);
-	return 0;
-}
-
-CLOSED_PROGRAMS(nt_tcp_closed, nt_tcp_clos_fe, tcp_vals, struct nt_tcp_val, tcp_slot)
-SWEEP_PROGRAM(nt_tcp_sweep, tcp_vals, struct nt_tcp_val, tcp_slot)
+OWNER_STATE_PROGRAM(nt_tcp_state)
+CLOSED_PROGRAMS(nt_tcp_closed, nt_tcp_clos_fe, tcp, struct nt_tcp_val)
+SWEEP_PROGRAM(nt_tcp_sweep, tcp, struct nt_tcp_val)

@@ -35,7 +35,7 @@ let possibleCpus: number | undefined;
 const INITIAL_CAPACITY = 1024;
 
 /** libbpf_num_possible_cpus(): how many per-CPU slots a per-CPU value has. */
-export function numPossibleCpus(): number {
+function numPossibleCpus(): number {
 	possibleCpus ??= check('libbpf_num_possible_cpus', lib().libbpf_num_possible_cpus());
 	return possibleCpus;
 }

@@ -1,23 +1,21 @@
 #!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=2
-// nettop's entry point: flags, privileges, the refresh loop, and a clean exit on every path.
-// The shebang caps V8's young generation at 2 MB a semi-space (the default is 16):
-// with the per-flow arrays pooled, that keeps nettop tens of MB smaller for the
-// same CPU (npm run bench runs nettop this way). It also drops NODE_EXTRA_CA_CERTS:
-// node parses every certificate that names before running any code (npm run
-// bench prints node's start with and without it), and nettop opens no TLS connection.
+// nettop's entry point: flags, the refresh loop feeding the pipeline and the chosen output, and a clean exit on every path.
+// The #! line's choices (a small young generation, no extra CA certificates) are explained in docs/performance.md.
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import meow from 'meow';
 import { setLogSink } from '../native/log.js';
-import { currentNetns } from './collectors/netns.js';
-import { Sources } from './collectors/sources.js';
+import { Collectors } from './collectors.js';
+import { FEATURE_KEYS } from './features/index.js';
+import { pieceWritten } from './format/json-piece.js';
+import { explain } from './kernel/explain.js';
+import { currentNetns } from './kernel/netns.js';
 import { runLoop } from './loop.js';
-import { buildSample } from './model/sample.js';
-import { FLAGS, parseOptions, UsageError } from './options.js';
-import { jsonPieces, pieceWritten } from './output/json.js';
-import { textBlock } from './output/text.js';
-import { initialState, reducer } from './ui/state.js';
-import { explain } from './errors.js';
+import { FLAGS, parseOptions, TAB_NAMES, UsageError } from './options.js';
+import { jsonPieces } from './output/json.js';
+import { PlainTable } from './output/text.js';
+import { Pipeline } from './pipeline.js';
+import { UiStore } from './ui/store.js';
 
 const cli = meow(
 	`
@@ -33,14 +31,14 @@ const cli = meow(
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
     --ms               RTT histograms in milliseconds (default microseconds)
-    -t, --tab TAB      open the UI on nic, tcp, rtt or retrans (or 1-4)
+    -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
     --log FILE         append libbpf's log to FILE
     --version          print the version
     --help             print this help
 
-  Keys in the UI: 1-4 or Tab switch tabs, p filters by PID, P or / by port,
-  Esc clears, s sorts, space pauses, ? helps, q quits.
+  Keys in the UI: 1-${FEATURE_KEYS.length} or Tab switch tabs, p filters by PID, P or / by port,
+  Esc clears, s sorts, space pauses, ? lists every key, q quits.
 
   Values are deltas over each interval, read from eBPF programs that count in
   the kernel. Without a terminal (a pipe), a plain table per interval.
@@ -157,27 +155,28 @@ async function main(): Promise<number> {
 	// The UI (Ink and React load only for it) draws its first frame before the
 	// BPF objects load, so the screen answers at once; data follows.
 	const netns = currentNetns();
-	let feed: import('./tui.js').Feed | undefined;
+	const pipeline = new Pipeline(options.filter);
+	let store: UiStore | undefined;
 	let stopTui: (() => void) | undefined;
 	if (tui) {
-		const { Feed, startTui } = await importUi();
-		feed = new Feed();
+		const { startTui } = await importUi();
+		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab });
 		uiOpen = true;
-		stopTui = startTui(feed, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, currentNetns: netns, onQuit: () => stop.abort() });
+		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort() });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
-	const sources = new Sources({ ms: options.ms });
-	if (sources.empty) {
+	const collectors = new Collectors({ ms: options.ms });
+	if (collectors.empty) {
 		stopTui?.();
 		uiOpen = false;
-		sources.close();
-		fail(Object.values(sources.unavailable())[0] ?? 'no collector could start', 1);
+		collectors.close();
+		fail(Object.values(collectors.unavailable())[0] ?? 'no collector could start', 1);
 	}
+	const plain = options.json ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns });
 	try {
-		let prev = sources.read(performance.now(), Date.now());
-		// Plain text shows what the UI would: keep the same state.
-		let state = reducer(initialState({ intervalMs: options.intervalMs, filter: options.filter }), { type: 'sample', raw: prev });
-		feed?.publish(prev);
+		const first = collectors.read(performance.now(), Date.now());
+		if (store) store.publish(first);
+		else pipeline.push(first);
 		await runLoop({
 			intervalMs: options.intervalMs,
 			count: options.count,
@@ -186,30 +185,29 @@ async function main(): Promise<number> {
 				// A reader slower than the interval (a pipe into a slow script): read
 				// nothing now, so the kernel keeps counting and the next line covers
 				// both intervals: memory stays bounded and no count is lost.
-				if (!feed && process.stdout.writableNeedDrain) return false;
-				const cur = sources.read(mono, Date.now());
-				if (feed) {
-					feed.publish(cur);
+				if (!store && process.stdout.writableNeedDrain) return false;
+				const reading = collectors.read(mono, Date.now());
+				if (store) {
+					store.publish(reading);
 					return true;
 				}
-				if (options.json) {
-					const sample = buildSample(prev, cur, options.filter);
-					prev = cur;
-					// A piece once the reader took the last: a slow reader holds back a
-					// piece of the line, not megabytes of it.
-					for (const piece of jsonPieces(sample)) await writeOut(piece, stop.signal, () => pieceWritten(piece));
-					await writeOut('\n', stop.signal);
-				} else {
-					state = reducer(state, { type: 'sample', raw: cur });
-					if (!process.stdout.destroyed) process.stdout.write(`${textBlock(state, netns).join('\n')}\n`);
+				const sample = pipeline.push(reading);
+				if (!sample) return true;
+				if (plain) {
+					if (!process.stdout.destroyed) process.stdout.write(`${plain.lines(sample).join('\n')}\n`);
+					return true;
 				}
+				// A piece once the reader took the last: a slow reader holds back a
+				// piece of the line, not megabytes of it.
+				for (const piece of jsonPieces(sample)) await writeOut(piece, stop.signal, () => pieceWritten(piece));
+				await writeOut('\n', stop.signal);
 				return true;
 			},
 		});
 	} finally {
 		stopTui?.();
 		uiOpen = false;
-		sources.close();
+		collectors.close();
 		for (const line of held) process.stderr.write(`${line}\n`);
 	}
 	return exitCode;

@@ -1,7 +1,8 @@
 // Turns meow's raw flags into checked options; every mistake is one line for the user.
+import { ALL_FEATURES, FEATURE_KEYS, type FeatureKey } from './features/index.js';
+import { numberList, PID_MAX, UsageError, type Filter } from './model/filter.js';
 
-import type { Filter } from './model/filter.js';
-import { TABS, type Tab } from './ui/tabs.js';
+export { UsageError };
 
 export interface Options {
 	readonly json: boolean;
@@ -11,7 +12,7 @@ export interface Options {
 	/** RTT in milliseconds instead of microseconds. */
 	readonly ms: boolean;
 	/** The tab the UI opens on. */
-	readonly tab: Tab;
+	readonly tab: FeatureKey;
 	/** Where libbpf's log goes besides --verbose's stderr. */
 	readonly logFile: string | undefined;
 	readonly filter: Filter;
@@ -29,11 +30,6 @@ export interface RawFlags {
 	readonly ms?: boolean;
 	readonly tab?: string;
 	readonly log?: string;
-}
-
-/** A flag the user got wrong: the CLI prints the message and exits 2. */
-export class UsageError extends Error {
-	override name = 'UsageError';
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -76,7 +72,7 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	}
 	if (flags.ipv4 && flags.ipv6) throw new UsageError('-4 and -6 exclude each other: leave both out for both families');
 	const filter: Filter = {
-		pids: numberList(flags.pid, '-p/--pid', 'process IDs', 1, 2 ** 22),
+		pids: numberList(flags.pid, '-p/--pid', 'process IDs', 1, PID_MAX),
 		ports: numberList(flags.port, '-P/--port', 'ports', 1, 65535),
 		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
 	};
@@ -85,26 +81,15 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter, tab, logFile: flags.log };
 }
 
-/** -t/--tab: a tab by name (nic, tcp or tcptop, rtt, retrans) or number 1-4. */
-function parseTab(text: string | undefined): Tab {
-	if (text === undefined) return 'nic';
-	const t = text.toLowerCase();
-	const byNumber = /^[1-4]$/.test(t) ? TABS[Number(t) - 1] : undefined;
-	const tab = byNumber ?? (t === 'tcptop' ? 'tcp' : TABS.find((name) => name === t));
-	if (!tab) throw new UsageError(`-t/--tab wants one of nic, tcp, rtt, retrans (or 1-4), got "${text}"`);
-	return tab;
-}
+/** What -t/--tab takes: each tab's key (or another name it has), or its number. */
+export const TAB_NAMES = `${FEATURE_KEYS.join(', ')} (or 1-${FEATURE_KEYS.length})`;
 
-/** "80,443" -> {80, 443}; every item a whole number in [min, max]. */
-export function numberList(text: string | undefined, flag: string, what: string, min: number, max: number): Set<number> {
-	const out = new Set<number>();
-	if (text === undefined) return out;
-	for (const item of text.split(',')) {
-		const n = Number(item);
-		if (!/^\s*\d+\s*$/.test(item) || n < min || n > max) {
-			throw new UsageError(`${flag} wants ${what} from ${min} to ${max}, separated by commas; got "${text}"`);
-		}
-		out.add(n);
-	}
-	return out;
+/** -t/--tab: a tab by key, other name, or number. */
+function parseTab(text: string | undefined): FeatureKey {
+	if (text === undefined) return FEATURE_KEYS[0]!;
+	const t = text.toLowerCase();
+	const n = /^[1-9]\d*$/.test(t) ? Number(t) : 0;
+	const tab = n >= 1 && n <= FEATURE_KEYS.length ? FEATURE_KEYS[n - 1] : ALL_FEATURES.find((f) => f.key === t || f.aliases.includes(t))?.key;
+	if (!tab) throw new UsageError(`-t/--tab wants one of ${TAB_NAMES}, got "${text}"`);
+	return tab as FeatureKey;
 }

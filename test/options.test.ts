@@ -1,6 +1,7 @@
 // CLI flag checking: good values pass, bad ones give one clear line.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FEATURE_KEYS } from '../source/features/index.js';
 import { parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
@@ -28,7 +29,8 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ port: '70000' }, /-P\/--port.*1 to 65535/],
 		[{ port: '80,abc' }, /-P\/--port/],
 		[{ tab: 'disk' }, /-t\/--tab wants one of nic, tcp, rtt, retrans/],
-		[{ tab: '5' }, /-t\/--tab/],
+		[{ tab: String(FEATURE_KEYS.length + 1) }, /-t\/--tab/],
+		[{ tab: '0' }, /-t\/--tab/],
 	];
 	for (const [flags, message] of bad) {
 		assert.throws(() => parseOptions(flags), (e: unknown) => e instanceof UsageError && message.test(e.message), JSON.stringify(flags));

@@ -1,4 +1,4 @@
-// The PID, port and family filters, applied to every TCP output.
+// The PID, port and family filters applied to every per-connection output, and the lists users type for them.
 
 export interface Filter {
 	/** Empty: every process. */
@@ -19,4 +19,25 @@ export function matches(f: Filter, flow: { pid: number; lport: number; rport: nu
 
 export function isFiltering(f: Filter): boolean {
 	return f.pids.size > 0 || f.ports.size > 0 || f.family !== undefined;
+}
+
+/** A value the user gave (a flag, or text typed in a prompt) that does not parse; the message says what was wanted. */
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
+
+export const PID_MAX = 2 ** 22;
+
+/** "80,443" -> {80, 443}; every item a whole number in [min, max]. `flag` and `what` name it in the message. */
+export function numberList(text: string | undefined, flag: string, what: string, min: number, max: number): Set<number> {
+	const out = new Set<number>();
+	if (text === undefined) return out;
+	for (const item of text.split(',')) {
+		const n = Number(item);
+		if (!/^\s*\d+\s*$/.test(item) || n < min || n > max) {
+			throw new UsageError(`${flag} wants ${what} from ${min} to ${max}, separated by commas; got "${text}"`);
+		}
+		out.add(n);
+	}
+	return out;
 }

@@ -1,8 +1,8 @@
 // Matches the entries of two reads of a slot table: both list their slots in ascending order.
+import { requireCurrent, type Snapshot } from './reading.js';
 
-import { isCurrent, type Framed } from '../collectors/frames.js';
-
-interface Slotted<F> extends Framed {
+/** A snapshot of a slot table: entry i is flows[i], in table slot slot[i] (ascending). */
+export interface SlotSnapshot<F> extends Snapshot {
 	readonly count: number;
 	readonly slot: Uint32Array;
 	readonly flows: readonly F[];
@@ -12,7 +12,7 @@ interface Slotted<F> extends Framed {
  * For each entry i of `cur`, the index of the same flow in `prev`, or -1 (new
  * during the interval, or its slot now holds another flow). One merge pass, no hashing.
  */
-export function matchSlots<F>(prev: Slotted<F> | undefined, cur: Slotted<F>, same: (a: F, b: F) => boolean): Int32Array {
+export function matchSlots<F>(prev: SlotSnapshot<F> | undefined, cur: SlotSnapshot<F>, same: (a: F, b: F) => boolean): Int32Array {
 	requireCurrent(cur);
 	if (prev) requireCurrent(prev);
 	const out = new Int32Array(cur.count).fill(-1);
@@ -23,9 +23,4 @@ export function matchSlots<F>(prev: Slotted<F> | undefined, cur: Slotted<F>, sam
 		if (j < prev.count && prev.slot[j] === s && same(prev.flows[j]!, cur.flows[i]!)) out[i] = j;
 	}
 	return out;
-}
-
-/** Throws when a snapshot's pooled arrays now hold a later read (a caller kept it too long): never a wrong number. */
-export function requireCurrent(s: Framed): void {
-	if (!isCurrent(s)) throw new Error('internal: a snapshot was used after its arrays were reused by a later read');
 }

@@ -1,33 +1,42 @@
-// Plain-text output (not a terminal, no --json): the UI's views, one block per interval, no escapes.
-import { isUnavailable } from '../collectors/sources.js';
-import type { UiState } from '../ui/state.js';
-import type { Line } from '../ui/view/common.js';
-import { headerLine, summaryLine } from '../ui/view/frame.js';
-import { nicLines } from '../ui/view/nic.js';
-import { statsText } from '../ui/view/rtt.js';
-import { tcpLines } from '../ui/view/tcp.js';
+// Plain-text output (not a terminal, no --json): the header, summary and each feature's lines, one block per interval, no escapes.
+import { plainText } from '../format/lines.js';
+import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
+import type { Filter } from '../model/filter.js';
+import type { Maybe } from '../model/reading.js';
+import { headerLine, summaryLine } from './frame.js';
 
+export interface PlainOptions {
+	readonly intervalMs: number;
+	readonly filter: Filter;
+	/** Inode of nettop's own network namespace: its interfaces show no NETNS. */
+	readonly currentNetns: number;
+}
+
+/** Every row there is: the plain table is not cut to a screen. */
 const ALL = 10_000;
-const text = (l: Line) => l.map((s) => s.text).join('').trimEnd();
 
-/** The lines for one interval: summary, NIC queues, tcptop processes, RTT and retransmit figures. */
-export function textBlock(state: UiState, currentNetns: number): string[] {
-	const s = state.sample;
-	if (!s) return [];
-	const rtt = isUnavailable(s.rtt) ? `RTT unavailable: ${s.rtt.unavailable}` : `RTT ${statsText(s.rtt, s.rtt.unit)}`;
-	const rtx = isUnavailable(s.retrans) ? `retransmits unavailable: ${s.retrans.unavailable}` : `retransmits ${s.retrans.count}, segments ${s.retrans.segs}`;
-	const lost = Object.entries(s.lost).map(([key, n]) => `${key}: ${n} updates lost (map or ring full)`);
-	return [
-		text(headerLine(state)),
-		text(summaryLine(state)),
-		'',
-		...nicLines(state, ALL, currentNetns, false).map(text),
-		'',
-		...tcpLines(state, ALL).map(text),
-		'',
-		rtt,
-		rtx,
-		...lost,
-		'',
-	];
+/** The plain table: it keeps each feature's tab state (the NIC history), as the UI does, in the tabs' default sort. */
+export class PlainTable {
+	private readonly states = new Map<string, unknown>(ALL_FEATURES.map((f) => [f.key, f.tab.initial]));
+
+	constructor(private readonly options: PlainOptions) {}
+
+	/** The lines for one interval: header, summary, then each feature's, a blank line between. */
+	lines(sample: Sample): string[] {
+		const { intervalMs, filter, currentNetns } = this.options;
+		const out = [plainText(headerLine({ time: sample.time, intervalMs, paused: false, filter, lost: sample.lost })), plainText(summaryLine(sample))];
+		let short = false;
+		for (const f of ALL_FEATURES) {
+			const view = entry(sample, f.key) as Maybe<unknown>;
+			let state = this.states.get(f.key);
+			if (f.tab.next) this.states.set(f.key, (state = f.tab.next(state, view, sample.interval)));
+			const lines = f.text(view, { state, sort: f.tab.sorts[0]!, seconds: sample.interval, height: ALL, width: ALL, currentNetns, unicode: false });
+			// A blank line before each table; figures of a line each follow one another.
+			if (!(short && lines.length === 1)) out.push('');
+			out.push(...lines);
+			short = lines.length === 1;
+		}
+		const lost = Object.entries(sample.lost).map(([key, n]) => `${key}: ${n} updates lost (map or ring full)`);
+		return [...out, ...lost, ''];
+	}
 }

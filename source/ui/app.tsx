@@ -1,21 +1,11 @@
-// The root component: keeps the UI state, maps keys to actions, takes samples from the feed.
-import React, { useEffect, useReducer, useState } from 'react';
+// The root component: shows the store's state, hands it the keys, follows the terminal's size.
+import React, { useEffect, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
-import type { RawSample } from '../collectors/sources.js';
-import type { Filter } from '../model/filter.js';
 import { Screen } from './screen.js';
-import { initialState, reducer, type Tab } from './state.js';
-
-/** Where samples come from: the refresh loop outside React publishes, the app subscribes. */
-export interface SampleFeed {
-	subscribe(listener: (raw: RawSample) => void): () => void;
-}
+import type { UiStore } from './store.js';
 
 export interface AppProps {
-	readonly feed: SampleFeed;
-	readonly intervalMs: number;
-	readonly filter: Filter;
-	readonly tab?: Tab;
+	readonly store: UiStore;
 	readonly onQuit: () => void;
 	readonly color: boolean;
 	readonly unicode: boolean;
@@ -40,10 +30,10 @@ function useTerminalSize(fixed?: { width: number; height: number }) {
 }
 
 export function App(props: AppProps) {
-	const [state, dispatch] = useReducer(reducer, { intervalMs: props.intervalMs, filter: props.filter, tab: props.tab }, initialState);
+	const { store } = props;
+	const state = useSyncExternalStore(store.subscribe, store.getState);
 	const size = useTerminalSize(props.size);
-	useEffect(() => props.feed.subscribe((raw) => dispatch({ type: 'sample', raw })), [props.feed]);
-	useInput((input, key) => dispatch({ type: 'key', input, key }));
+	useInput((input, key) => store.dispatch({ type: 'key', input, key }));
 	useEffect(() => {
 		if (state.quit) props.onQuit();
 	}, [state.quit]);

@@ -1,49 +1,122 @@
-// Maps a key press to a UI action: pure, so the whole key map is a table test.
+// The key table: every key the UI answers, with what the help, the footer and the README say of it.
 import type { Key } from 'ink';
-import type { Action } from './state.js';
+import { ALL_FEATURES, FEATURE_KEYS, type FeatureKey } from '../features/index.js';
+import type { Tab } from '../features/feature.js';
 
-export type KeyResult = Exclude<Action, { type: 'key' }> | { type: 'quit' } | undefined;
+/** One key press as Ink reports it. */
+export interface KeyPress {
+	readonly input: string;
+	readonly key: Partial<Key>;
+}
 
-/** What `input`/`key` mean; while a filter prompt is open, keys edit it. */
-export function keyToAction(input: string, key: Partial<Key>, prompting: boolean): KeyResult {
-	if (key.ctrl && input === 'c') return { type: 'quit' };
-	if (prompting) {
-		if (key.escape) return { type: 'escape' };
-		if (key.return) return { type: 'prompt-done' };
-		if (key.backspace || key.delete) return { type: 'prompt-erase' };
-		if (/^[0-9,]$/.test(input)) return { type: 'prompt-type', char: input };
-		return undefined;
-	}
+/** What a key press asks of the UI. */
+export type KeyAction =
+	| { type: 'tab'; tab: FeatureKey }
+	| { type: 'tab-step'; by: 1 | -1 }
+	| { type: 'prompt'; kind: 'pid' | 'port' }
+	| { type: 'prompt-type'; char: string }
+	| { type: 'prompt-erase' }
+	| { type: 'prompt-done' }
+	| { type: 'escape' }
+	| { type: 'sort' }
+	| { type: 'pause' }
+	| { type: 'help' }
+	/** A key of the current tab's own (Tab.keys). */
+	| { type: 'tab-key'; key: string }
+	| { type: 'quit' };
+
+/** The tab shown and its state: what a binding's footer may depend on. */
+export interface CurrentTab {
+	readonly tab: Tab<unknown, unknown>;
+	readonly state: unknown;
+}
+
+export interface KeyBinding {
+	/** The keys, as the help and the README write them. */
+	readonly label: string;
+	/** What they do, for the help and the README. */
+	readonly help: string;
+	/** What the footer says of them. */
+	footer(current: CurrentTab): string;
+	/** The action for a press of one of these keys; undefined for any other key. */
+	action(press: KeyPress): KeyAction | undefined;
+}
+
+const TAB_KEYS = ALL_FEATURES.flatMap((f) => f.tab.keys.map((k) => ({ title: f.tab.title, key: k.key, help: k.help })));
+const fixed = (text: string) => () => text;
+
+/** Every key outside a prompt, in the order the footer lists them; the help and the README list them in this order too. */
+export const KEY_TABLE: readonly KeyBinding[] = [
+	{
+		label: 'q, Ctrl-C / ?',
+		help: 'quit / this help (? closes it)',
+		footer: fixed('q quit  ? help'),
+		action: ({ input, key }) => (input === 'q' || (key.ctrl && input === 'c') ? { type: 'quit' } : input === '?' || input === 'h' ? { type: 'help' } : undefined),
+	},
+	{
+		label: `1-${FEATURE_KEYS.length}, Tab, S-Tab`,
+		help: `${ALL_FEATURES.map((f) => f.tab.title).join(', ')}; next, previous`,
+		footer: fixed(`1-${FEATURE_KEYS.length} tabs`),
+		action({ input, key }) {
+			if (key.tab) return { type: 'tab-step', by: key.shift ? -1 : 1 };
+			const n = /^[1-9]$/.test(input) ? Number(input) : 0;
+			return n >= 1 && n <= FEATURE_KEYS.length ? { type: 'tab', tab: FEATURE_KEYS[n - 1]! } : undefined;
+		},
+	},
+	{
+		label: 'p',
+		help: 'filter by PID (comma separated, applied as typed)',
+		footer: fixed('p pid'),
+		action: ({ input }) => (input === 'p' ? { type: 'prompt', kind: 'pid' } : undefined),
+	},
+	{
+		label: 'P or /',
+		help: 'filter by local or remote port',
+		footer: fixed('P port'),
+		action: ({ input }) => (input === 'P' || input === '/' ? { type: 'prompt', kind: 'port' } : undefined),
+	},
+	{
+		label: 'Esc',
+		help: 'undo the prompt, or clear the filters',
+		footer: fixed('Esc clear'),
+		action: ({ key }) => (key.escape ? { type: 'escape' } : undefined),
+	},
+	{
+		label: 's',
+		help: 'cycle the sort order of this tab',
+		footer: fixed('s sort'),
+		action: ({ input }) => (input === 's' ? { type: 'sort' } : undefined),
+	},
+	{
+		label: 'space',
+		help: 'pause the screen (counting goes on)',
+		footer: fixed('spc pause'),
+		action: ({ input }) => (input === ' ' ? { type: 'pause' } : undefined),
+	},
+	{
+		label: TAB_KEYS.map((k) => k.key).join(' / '),
+		help: TAB_KEYS.map((k) => `${k.title} ${k.help}`).join(' / '),
+		footer: ({ tab, state }) => tab.keys.map((k) => k.footer(state)).join('  '),
+		action: ({ input }) => (TAB_KEYS.some((k) => k.key === input) ? { type: 'tab-key', key: input } : undefined),
+	},
+];
+
+/** Inside a filter prompt: digits and commas edit it, Enter keeps it, Esc undoes it. */
+function promptAction({ input, key }: KeyPress): KeyAction | undefined {
 	if (key.escape) return { type: 'escape' };
-	if (key.tab) return { type: 'tab-step', by: key.shift ? -1 : 1 };
-	switch (input) {
-		case '1':
-			return { type: 'tab', tab: 'nic' };
-		case '2':
-			return { type: 'tab', tab: 'tcp' };
-		case '3':
-			return { type: 'tab', tab: 'rtt' };
-		case '4':
-			return { type: 'tab', tab: 'retrans' };
-		case 'p':
-			return { type: 'prompt', kind: 'pid' };
-		case 'P':
-		case '/':
-			return { type: 'prompt', kind: 'port' };
-		case 's':
-			return { type: 'sort' };
-		case ' ':
-			return { type: 'pause' };
-		case '?':
-		case 'h':
-			return { type: 'help' };
-		case 'c':
-			return { type: 'connections' };
-		case 'a':
-			return { type: 'by-address' };
-		case 'q':
-			return { type: 'quit' };
-		default:
-			return undefined;
+	if (key.return) return { type: 'prompt-done' };
+	if (key.backspace || key.delete) return { type: 'prompt-erase' };
+	if (/^[0-9,]$/.test(input)) return { type: 'prompt-type', char: input };
+	return undefined;
+}
+
+/** What a key press means; while a filter prompt is open, keys edit it (Ctrl-C still quits). */
+export function keyAction(press: KeyPress, prompting: boolean): KeyAction | undefined {
+	if (press.key.ctrl && press.input === 'c') return { type: 'quit' };
+	if (prompting) return promptAction(press);
+	for (const binding of KEY_TABLE) {
+		const action = binding.action(press);
+		if (action) return action;
 	}
+	return undefined;
 }

@@ -2,13 +2,11 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import type { UiState } from './state.js';
-import { clip, type Line } from './view/common.js';
-import { footerLine, headerLine, helpRows, summaryLine, tabsLine } from './view/frame.js';
-import { nicLines } from './view/nic.js';
-import { retransLines } from './view/retrans.js';
-import { rttLines } from './view/rtt.js';
-import { tcpLines } from './view/tcp.js';
+import { clip, type Line } from '../format/lines.js';
+import { ALL_FEATURES, entry } from '../features/index.js';
+import { headerLine, summaryLine } from '../output/frame.js';
+import { footerLine, helpRows, tabsLine } from './bars.js';
+import { sortKey, type UiState } from './state.js';
 
 export interface ScreenProps {
 	readonly state: UiState;
@@ -22,21 +20,14 @@ export interface ScreenProps {
 }
 
 /** Lines around the body: header, summary, tabs, footer. */
-export const CHROME_LINES = 4;
+const CHROME_LINES = 4;
 
-export function bodyLines(props: ScreenProps): Line[] {
-	const { state, width } = props;
+function bodyLines(props: ScreenProps): Line[] {
+	const { state, width, currentNetns, unicode } = props;
 	const height = Math.max(1, props.height - CHROME_LINES);
-	switch (state.tab) {
-		case 'nic':
-			return nicLines(state, height, props.currentNetns, props.unicode);
-		case 'tcp':
-			return tcpLines(state, height);
-		case 'rtt':
-			return rttLines(state, height, width);
-		case 'retrans':
-			return retransLines(state, height);
-	}
+	const f = ALL_FEATURES.find((x) => x.key === state.tab)!;
+	const view = state.sample && entry(state.sample, f.key);
+	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds: state.sample?.interval ?? 1, height, width, currentNetns, unicode });
 }
 
 function RowText({ line, width, color }: RowProps) {
@@ -71,8 +62,8 @@ export function Screen(props: ScreenProps) {
 	const body = state.help ? undefined : bodyLines(props).slice(0, Math.max(1, props.height - CHROME_LINES));
 	return (
 		<Box flexDirection="column" width={width}>
-			<Row line={headerLine(state)} width={width} color={color} />
-			<Row line={summaryLine(state)} width={width} color={color} />
+			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {} })} width={width} color={color} />
+			<Row line={summaryLine(state.sample)} width={width} color={color} />
 			<Row line={tabsLine(state)} width={width} color={color} />
 			{body ? (
 				<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>

@@ -1,25 +1,9 @@
-// The UI's state and its pure reducer: tabs, filters typed in place, sort, pause, history.
-import type { RetransEvent } from '../collectors/retrans.js';
-import type { RawSample } from '../collectors/sources.js';
-import { isFresh, isUnavailable, retainSample } from '../collectors/sources.js';
-import type { Filter } from '../model/filter.js';
-import { nicInterfaces } from '../model/nic.js';
-import { buildSample, type Sample } from '../model/sample.js';
-import { numberList, UsageError } from '../options.js';
+// The UI's state and its pure reducer: tabs, filters typed in place, sort, pause, each tab's own state; samples come in whole.
 import type { Key } from 'ink';
-import { keyToAction } from './keys.js';
-
-import { TABS, type Tab } from './tabs.js';
-
-export { TABS, TAB_TITLES, type Tab } from './tabs.js';
-
-/** What 's' cycles through, per tab; the first is the default. */
-export const SORTS: Record<Tab, readonly string[]> = {
-	nic: ['total', 'tx', 'rx', 'name'],
-	tcp: ['total', 'tx', 'rx', 'pid'],
-	rtt: ['count', 'p99', 'avg'],
-	retrans: ['segs', 'count'],
-};
+import { ALL_FEATURES, entry, FEATURE_KEYS, keyed, type FeatureKey, type Sample, type TabStates } from '../features/index.js';
+import type { SomeFeature } from '../features/feature.js';
+import { numberList, PID_MAX, UsageError, type Filter } from '../model/filter.js';
+import { keyAction, type KeyAction } from './keys.js';
 
 export interface Prompt {
 	readonly kind: 'pid' | 'port';
@@ -30,65 +14,51 @@ export interface Prompt {
 	readonly before: Filter;
 }
 
-export const HISTORY = 30;
-export const EVENT_LOG = 500;
-
 export interface UiState {
-	readonly tab: Tab;
+	readonly tab: FeatureKey;
+	/** What the pipeline filters by: the store hands it every change (ui/store.ts). */
 	readonly filter: Filter;
 	readonly prompt?: Prompt;
-	readonly sort: Readonly<Record<Tab, number>>;
+	/** Per tab: the index of its sort in its `sorts`. */
+	readonly sort: Readonly<Record<FeatureKey, number>>;
+	readonly tabs: TabStates;
+	/** The app holds the pipeline's shown interval while paused. */
 	readonly paused: boolean;
 	readonly help: boolean;
-	/** tcptop: processes, or every connection. */
-	readonly connections: boolean;
-	/** RTT: the overall histogram, or per remote address. */
-	readonly byAddress: boolean;
 	readonly intervalMs: number;
-	readonly prev?: RawSample;
-	readonly cur?: RawSample;
-	/** The interval between prev and cur, with the current filter. */
+	/** Wall time of the last reading (epoch ms). */
+	readonly time?: number;
+	/** The interval shown. */
 	readonly sample?: Sample;
-	/** Per interface ("netns:ifindex"): bytes/s of the last HISTORY intervals, oldest first. */
-	readonly history: ReadonlyMap<string, readonly number[]>;
-	/** Recent retransmits, newest first, unfiltered (the filter applies when shown). */
-	readonly events: readonly RetransEvent[];
 	/** q or Ctrl-C was pressed: the app tells its owner. */
 	readonly quit: boolean;
 }
 
-export function initialState(options: { intervalMs: number; filter: Filter; tab?: Tab }): UiState {
+const byKey = <T>(value: (f: SomeFeature) => T) => Object.fromEntries(ALL_FEATURES.map((f) => [f.key, value(f)]));
+
+export function initialState(options: { intervalMs: number; filter: Filter; tab?: FeatureKey }): UiState {
 	return {
-		tab: options.tab ?? 'nic',
+		tab: options.tab ?? FEATURE_KEYS[0]!,
 		filter: options.filter,
-		sort: { nic: 0, tcp: 0, rtt: 0, retrans: 0 },
+		sort: byKey(() => 0) as Record<FeatureKey, number>,
+		tabs: keyed<TabStates>(byKey((f) => f.tab.initial)),
 		paused: false,
 		help: false,
-		connections: false,
-		byAddress: false,
 		intervalMs: options.intervalMs,
-		history: new Map(),
-		events: [],
 		quit: false,
 	};
 }
 
 export type Action =
-	| { type: 'sample'; raw: RawSample }
-	| { type: 'tab'; tab: Tab }
-	| { type: 'tab-step'; by: 1 | -1 }
-	| { type: 'prompt'; kind: 'pid' | 'port' }
-	| { type: 'prompt-type'; char: string }
-	| { type: 'prompt-erase' }
-	| { type: 'prompt-done' }
-	| { type: 'escape' }
-	| { type: 'sort' }
-	| { type: 'pause' }
-	| { type: 'help' }
-	| { type: 'connections' }
-	| { type: 'by-address' }
+	/** A new reading: the interval it closes (undefined for the first), and its wall time. */
+	| { type: 'sample'; sample: Sample | undefined; time: number }
+	/** The shown interval, made again with the filter just set. */
+	| { type: 'refiltered'; sample: Sample }
+	| KeyAction
 	/** A key press, mapped here (not in the component) so it always sees the latest state. */
 	| { type: 'key'; input: string; key: Partial<Key> };
+
+const featureOf = (key: FeatureKey): SomeFeature => ALL_FEATURES.find((f) => f.key === key)!;
 
 export function reducer(state: UiState, action: Action): UiState {
 	switch (action.type) {
@@ -97,96 +67,72 @@ export function reducer(state: UiState, action: Action): UiState {
 			if (action.input.length > 1 && !action.key.ctrl && !action.key.meta) {
 				return [...action.input].reduce((s, input) => reducer(s, { type: 'key', input, key: {} }), state);
 			}
-			const next = keyToAction(action.input, action.key, state.prompt !== undefined);
-			if (!next) return state;
-			return next.type === 'quit' ? { ...state, quit: true } : reducer(state, next);
+			const next = keyAction(action, state.prompt !== undefined);
+			return next ? reducer(state, next) : state;
 		}
 		case 'sample':
-			return onSample(state, action.raw);
+			return state.paused ? state : onSample(state, action.sample, action.time);
+		case 'refiltered':
+			return { ...state, sample: action.sample };
+		case 'quit':
+			return { ...state, quit: true };
 		case 'tab':
 			return { ...state, tab: action.tab, help: false };
 		case 'tab-step': {
-			const i = (TABS.indexOf(state.tab) + action.by + TABS.length) % TABS.length;
-			return { ...state, tab: TABS[i]!, help: false };
+			const i = (FEATURE_KEYS.indexOf(state.tab) + action.by + FEATURE_KEYS.length) % FEATURE_KEYS.length;
+			return { ...state, tab: FEATURE_KEYS[i]!, help: false };
+		}
+		case 'tab-key': {
+			const binding = featureOf(state.tab).tab.keys.find((k) => k.key === action.key);
+			return binding ? { ...state, tabs: { ...state.tabs, [state.tab]: binding.apply(entry(state.tabs, state.tab)) } } : state;
 		}
 		case 'prompt':
 			return { ...state, help: false, prompt: { kind: action.kind, text: promptText(state.filter, action.kind), before: state.filter } };
 		case 'prompt-type':
-			return state.prompt ? typed(state, state.prompt.text + action.char) : state;
+			return state.prompt ? promptEdited(state, state.prompt.text + action.char) : state;
 		case 'prompt-erase':
-			return state.prompt ? typed(state, state.prompt.text.slice(0, -1)) : state;
+			return state.prompt ? promptEdited(state, state.prompt.text.slice(0, -1)) : state;
 		case 'prompt-done':
 			return state.prompt?.error ? state : { ...state, prompt: undefined };
 		case 'escape':
-			if (state.prompt) return withFilter({ ...state, prompt: undefined }, state.prompt.before);
+			if (state.prompt) return { ...state, prompt: undefined, filter: state.prompt.before };
 			if (state.help) return { ...state, help: false };
-			return withFilter(state, { pids: new Set(), ports: new Set(), family: state.filter.family });
+			return { ...state, filter: { pids: new Set(), ports: new Set(), family: state.filter.family } };
 		case 'sort':
-			return { ...state, sort: { ...state.sort, [state.tab]: (state.sort[state.tab] + 1) % SORTS[state.tab].length } };
+			return { ...state, sort: { ...state.sort, [state.tab]: (state.sort[state.tab] + 1) % featureOf(state.tab).tab.sorts.length } };
 		case 'pause':
-			// Paused, the shown interval must outlive the reads that go on: keep copies.
-			return state.paused
-				? { ...state, paused: false }
-				: { ...state, paused: true, prev: state.prev && retainSample(state.prev), cur: state.cur && retainSample(state.cur) };
+			return { ...state, paused: !state.paused };
 		case 'help':
 			return { ...state, help: !state.help };
-		case 'connections':
-			return { ...state, connections: !state.connections };
-		case 'by-address':
-			return { ...state, byAddress: !state.byAddress };
 	}
 }
 
-/** The current sort key of the current tab. */
-export function sortKey(state: UiState, tab: Tab = state.tab): string {
-	return SORTS[tab][state.sort[tab]]!;
+/** The current sort of a tab (the current one by default). */
+export function sortKey(state: UiState, tab: FeatureKey = state.tab): string {
+	return featureOf(tab).tab.sorts[state.sort[tab]]!;
 }
 
 function promptText(filter: Filter, kind: 'pid' | 'port'): string {
 	return [...(kind === 'pid' ? filter.pids : filter.ports)].join(',');
 }
 
-/** Applies the prompt's text at once when it parses (an empty text clears that filter). */
-function typed(state: UiState, text: string): UiState {
+/** The prompt's new text, applied at once when it parses (an empty text clears that filter). */
+function promptEdited(state: UiState, text: string): UiState {
 	const prompt = state.prompt!;
 	try {
-		const values = text === '' ? new Set<number>() : prompt.kind === 'pid' ? numberList(text, 'PID', 'process IDs', 1, 2 ** 22) : numberList(text, 'port', 'ports', 1, 65535);
+		const values = text === '' ? new Set<number>() : prompt.kind === 'pid' ? numberList(text, 'PID', 'process IDs', 1, PID_MAX) : numberList(text, 'port', 'ports', 1, 65535);
 		const filter = prompt.kind === 'pid' ? { ...state.filter, pids: values } : { ...state.filter, ports: values };
-		return withFilter({ ...state, prompt: { ...prompt, text, error: undefined } }, filter);
+		return { ...state, filter, prompt: { ...prompt, text, error: undefined } };
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
 		return { ...state, prompt: { ...prompt, text, error: text.endsWith(',') ? undefined : error.message } };
 	}
 }
 
-/** A new filter applies at once: the shown interval is rebuilt from the raw samples kept. */
-function withFilter(state: UiState, filter: Filter): UiState {
-	const sample = state.prev && state.cur && isFresh(state.prev) && isFresh(state.cur) ? buildSample(state.prev, state.cur, filter) : state.sample;
-	return { ...state, filter, sample };
-}
-
-function onSample(state: UiState, raw: RawSample): UiState {
-	if (state.paused) return state;
-	// A previous read whose arrays were reused meanwhile (the UI fell behind): start over from this one.
-	if (!state.cur || !isFresh(state.cur)) return { ...state, prev: undefined, cur: raw };
-	const sample = buildSample(state.cur, raw, state.filter);
-	return {
-		...state,
-		prev: state.cur,
-		cur: raw,
-		sample,
-		history: nextHistory(state.history, sample),
-		events: isUnavailable(raw.retrans) ? state.events : [...[...raw.retrans.events].reverse(), ...state.events].slice(0, EVENT_LOG),
-	};
-}
-
-function nextHistory(history: ReadonlyMap<string, readonly number[]>, sample: Sample): ReadonlyMap<string, readonly number[]> {
-	if (isUnavailable(sample.nic)) return history;
-	const next = new Map<string, readonly number[]>();
-	for (const nic of nicInterfaces(sample.nic)) {
-		const id = `${nic.netns}:${nic.ifindex}`;
-		const rate = sample.interval > 0 ? (nic.tx_bytes + nic.rx_bytes) / sample.interval : 0;
-		next.set(id, [...(history.get(id) ?? []), rate].slice(-HISTORY));
-	}
-	return next;
+/** A new interval: shown, and each tab remembers what it keeps of it. */
+function onSample(state: UiState, sample: Sample | undefined, time: number): UiState {
+	if (!sample) return { ...state, time };
+	const tabs: Record<string, unknown> = { ...state.tabs };
+	for (const f of ALL_FEATURES) if (f.tab.next) tabs[f.key] = f.tab.next(tabs[f.key], entry(sample, f.key), sample.interval);
+	return { ...state, time, sample, tabs: keyed<TabStates>(tabs) };
 }

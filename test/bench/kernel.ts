@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BpfObject } from '../../native/object.js';
-import { bpfDir } from '../../source/collectors/objects.js';
+import { bpfDir } from '../../source/kernel/objects.js';
 import { run, sleep, until } from '../helpers/exec.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { BPFTRACE_EQUIVALENT } from './startup.js';

@@ -1,7 +1,7 @@
 // Start-up: from exec to the first --json line and to the first UI frame; bpftrace attaching the same probes.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { Sources } from '../../source/collectors/sources.js';
+import { Collectors } from '../../source/collectors.js';
 import { CLI } from '../helpers/nettop.js';
 import { median, timeUntilOutput } from './measure.js';
 
@@ -53,7 +53,7 @@ export async function startup(runs = 5) {
 		if (certs) nodeCerts.push(await once([process.execPath, '-e', 'console.log("up")'], /up/));
 		// Opening, loading (libbpf, the verifier) and attaching the four BPF objects, in this process.
 		const t0 = performance.now();
-		new Sources().close();
+		new Collectors().close();
 		objects.push(performance.now() - t0);
 	}
 	return { json: median(json), frame: median(frame), bpftrace: median(bpftrace), node: median(node), nodeCerts: certs ? median(nodeCerts) : undefined, objects: median(objects) };

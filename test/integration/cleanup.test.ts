@@ -43,6 +43,5 @@ test('without a terminal and without --json: a plain table per interval, no esca
 	assert.match(r.stdout, /^ +PID COMM +CONNS/m);
 	assert.match(r.stdout, /^RTT count \d+/m);
 	assert.match(r.stdout, /^retransmits \d+, segments \d+$/m);
-	// eslint-disable-next-line no-control-regex
 	assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f]/, 'plain text only');
 });

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { run } from '../helpers/exec.js';
 import { CLI, programsLeft, runNettop } from '../helpers/nettop.js';
-import { bpfDir } from '../../source/collectors/objects.js';
+import { bpfDir } from '../../source/kernel/objects.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nettop-errors-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

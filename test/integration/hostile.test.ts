@@ -30,7 +30,6 @@ for _ in range(int(sys.argv[4])):
 s.close()
 `;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]|\\u00(0[0-8bcef]|1[0-9a-f]|7f)/i;
 
 test('a process named with ESC and BEL: sanitised in JSON, plain text and the UI', async (t) => {

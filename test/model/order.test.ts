@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { byKeyDescending } from '../../source/model/order.js';
 import { matchSlots } from '../../source/model/slots.js';
-import { topIndexes } from '../../source/ui/view/common.js';
+import { topIndexes } from '../../source/format/lines.js';
 
 const rows = Array.from({ length: 5000 }, (_, i) => ({ i, k: (i * 7919) % 97 }));
 const stable = <T>(xs: readonly T[], by: (a: T, b: T) => number) => [...xs].sort(by);
@@ -29,8 +29,8 @@ test('topIndexes: the first k of a stable sort, without sorting the rest', () =>
 
 test('matchSlots: the same slot with the same flow matches; a reused slot or a new one does not', () => {
 	const flow = (cookie: number) => ({ cookie });
-	const prev = { count: 3, slot: Uint32Array.of(1, 4, 9), flows: [flow(10), flow(40), flow(90)] };
-	const cur = { count: 4, slot: Uint32Array.of(0, 4, 9, 12), flows: [flow(5), flow(40), flow(91), flow(120)] };
+	const prev = { lost: 0, count: 3, slot: Uint32Array.of(1, 4, 9), flows: [flow(10), flow(40), flow(90)] };
+	const cur = { lost: 0, count: 4, slot: Uint32Array.of(0, 4, 9, 12), flows: [flow(5), flow(40), flow(91), flow(120)] };
 	assert.deepEqual([...matchSlots(prev, cur, (a, b) => a.cookie === b.cookie)], [-1, 1, -1, -1]);
 	assert.deepEqual([...matchSlots(undefined, cur, () => true)], [-1, -1, -1, -1]);
 });

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ALL_LAYOUTS } from '../../native/layouts.js';
-import { bpfDir } from '../../source/collectors/objects.js';
+import { FEATURES } from '../../source/features/index.js';
+import { flowId, slotCtl, slotRef, sockOwner } from '../../source/kernel/layouts.js';
+import { bpfDir } from '../../source/kernel/objects.js';
 
 interface BtfStruct {
 	kind: string;
@@ -25,9 +26,10 @@ function structsInObjects(): Map<string, BtfStruct> {
 	return out;
 }
 
-test('every layout in native/layouts.ts matches the C struct: size, fields, offsets', () => {
+test('every layout the features and their shared headers declare matches the C struct: size, fields, offsets', () => {
 	const structs = structsInObjects();
-	for (const layout of ALL_LAYOUTS) {
+	// The structs of bpf/nettop.h, then each feature's own (bpf/<key>.h).
+	for (const layout of [sockOwner, flowId, slotCtl, slotRef, ...FEATURES.flatMap((f) => f.layouts)]) {
 		const c = structs.get(layout.name);
 		assert.ok(c, `struct ${layout.name} is not in any compiled object`);
 		assert.equal(layout.size, c.size, `sizeof(struct ${layout.name})`);

@@ -1,12 +1,23 @@
 // The --json line: keys, ISO times, interval in seconds, rows as deltas, unavailable reasons.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildSample } from '../../source/model/sample.js';
-import { jsonLine, numberText } from '../../source/output/json.js';
-import type { TcpCounter } from '../../source/collectors/tcp.js';
-import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+import { FEATURE_KEYS, type Sample } from '../../source/features/index.js';
+import { Piece } from '../../source/format/json-piece.js';
+import { jsonPieces } from '../../source/output/json.js';
+import { buildSample } from '../../source/pipeline.js';
+import { nic, raw, retrans, rtt, tcp, type TcpCounter } from '../fixtures/records.js';
 
-test('one JSON object with time, interval and the four keys', () => {
+/** The whole line the pieces make. */
+const jsonLine = (sample: Sample) => Buffer.concat([...jsonPieces(sample)]).toString('utf8');
+
+/** The text Piece.number() writes for n. */
+function numberText(n: number): string {
+	const piece = new Piece();
+	piece.number(n);
+	return Buffer.from(piece.take(true)).toString('latin1');
+}
+
+test('one JSON object with time, interval and each feature\'s key', () => {
 	const cur = raw(500.0004, {
 		nic: { counters: [nic(10, { queue: 1 })], lost: 0 },
 		tcp: { counters: [tcp(100, 20)], lost: 0 },
@@ -16,7 +27,8 @@ test('one JSON object with time, interval and the four keys', () => {
 	const line = jsonLine(buildSample(raw(0), cur));
 	assert.ok(!line.includes('\n'));
 	const j = JSON.parse(line);
-	assert.deepEqual(Object.keys(j), ['time', 'interval', 'nic', 'tcp', 'rtt', 'retrans']);
+	assert.deepEqual(Object.keys(j), ['time', 'interval', ...FEATURE_KEYS]);
+	assert.deepEqual(FEATURE_KEYS.slice(0, 4), ['nic', 'tcp', 'rtt', 'retrans'], 'in the registry\'s order');
 	assert.equal(j.time, new Date(cur.wall).toISOString());
 	assert.equal(j.interval, 0.5);
 	assert.deepEqual(j.nic, [{ ifname: 'eth0', ifindex: 2, netns: 1, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }]);

@@ -1,31 +1,32 @@
-// The app with keys (ink-testing-library): samples from the feed, tab keys, a port filter typed in place, quit.
+// The app with keys (ink-testing-library): readings through the store and its pipeline, tab keys, a port filter typed in place, quit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import type { RawSample } from '../../source/collectors/sources.js';
+import type { Reading } from '../../source/features/index.js';
 import { NO_FILTER } from '../../source/model/filter.js';
-import { Feed } from '../../source/tui.js';
+import { Pipeline } from '../../source/pipeline.js';
 import { App } from '../../source/ui/app.js';
+import { UiStore } from '../../source/ui/store.js';
 import { raw, tcp } from '../fixtures/records.js';
 
 /** Lets React and Ink process what was written (input is read asynchronously). */
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
-function traffic(mono: number, bytes: number): RawSample {
+function traffic(mono: number, bytes: number): Reading {
 	return raw(mono, {
 		tcp: { counters: [tcp(bytes, 0, { cookie: 1, pid: 11, comm: 'nginx', lport: 443 }), tcp(bytes, 0, { cookie: 2, pid: 22, comm: 'sshd', lport: 22, rport: 50022 })], lost: 0 },
 	});
 }
 
 async function app() {
-	const feed = new Feed();
+	const store = new UiStore(new Pipeline(NO_FILTER), { intervalMs: 1000, filter: NO_FILTER });
 	let quits = 0;
-	const ui = render(<App feed={feed} intervalMs={1000} filter={NO_FILTER} onQuit={() => quits++} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
-	feed.publish(traffic(0, 0));
-	feed.publish(traffic(1000, 5000));
+	const ui = render(<App store={store} onQuit={() => quits++} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+	store.publish(traffic(0, 0));
+	store.publish(traffic(1000, 5000));
 	await settle();
-	return { ui, feed, quits: () => quits };
+	return { ui, store, quits: () => quits };
 }
 
 test('keys switch tabs: numbers, Tab and Shift-Tab', async () => {
@@ -77,18 +78,18 @@ test('P, a port typed in place, applied at once; Esc clears', async () => {
 });
 
 test('new samples refresh the screen; space pauses it', async () => {
-	const { ui, feed } = await app();
+	const { ui, store } = await app();
 	ui.stdin.write('2');
 	await settle();
 	assert.match(ui.lastFrame()!, /nginx\s+1\s+4\.9K/);
 	ui.stdin.write(' ');
 	await settle();
 	assert.match(ui.lastFrame()!, /PAUSED/);
-	feed.publish(traffic(2000, 105_000));
+	store.publish(traffic(2000, 105_000));
 	await settle();
 	assert.match(ui.lastFrame()!, /nginx\s+1\s+4\.9K/, 'paused: unchanged');
 	ui.stdin.write(' ');
-	feed.publish(traffic(3000, 205_000));
+	store.publish(traffic(3000, 205_000));
 	await settle();
 	assert.match(ui.lastFrame()!, /nginx\s+1\s+97\.7K/);
 	ui.unmount();

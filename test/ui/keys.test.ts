@@ -1,7 +1,13 @@
 // The key map as a table: what each key does, and how the filter prompt takes keys.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { keyToAction } from '../../source/ui/keys.js';
+import { FEATURE_KEYS } from '../../source/features/index.js';
+import { keyAction, KEY_TABLE } from '../../source/ui/keys.js';
+import { footerLine, helpRows } from '../../source/ui/bars.js';
+import { initialState, reducer } from '../../source/ui/state.js';
+import { NO_FILTER } from '../../source/model/filter.js';
+
+const keyToAction = (input: string, key: Record<string, boolean>, prompting: boolean) => keyAction({ input, key }, prompting);
 
 test('keys outside a prompt', () => {
 	const cases: [string, Record<string, boolean>, unknown][] = [
@@ -18,12 +24,14 @@ test('keys outside a prompt', () => {
 		['s', {}, { type: 'sort' }],
 		[' ', {}, { type: 'pause' }],
 		['?', {}, { type: 'help' }],
-		['c', {}, { type: 'connections' }],
-		['a', {}, { type: 'by-address' }],
+		['c', {}, { type: 'tab-key', key: 'c' }],
+		['a', {}, { type: 'tab-key', key: 'a' }],
+		['h', {}, { type: 'help' }],
 		['q', {}, { type: 'quit' }],
 		['c', { ctrl: true }, { type: 'quit' }],
 		['x', {}, undefined],
-		['5', {}, undefined],
+		[String(FEATURE_KEYS.length + 1), {}, undefined],
+		['0', {}, undefined],
 	];
 	for (const [input, key, want] of cases) assert.deepEqual(keyToAction(input, key, false), want, `${JSON.stringify(input)} ${JSON.stringify(key)}`);
 });
@@ -41,4 +49,18 @@ test('keys inside a prompt edit it; q and digits are text there, Ctrl-C still qu
 		['c', { ctrl: true }, { type: 'quit' }],
 	];
 	for (const [input, key, want] of cases) assert.deepEqual(keyToAction(input, key, true), want, `${JSON.stringify(input)} ${JSON.stringify(key)}`);
+});
+
+test('the help and the footer come from the key table', () => {
+	assert.deepEqual(helpRows().map((r) => r.key), KEY_TABLE.map((b) => b.label));
+	assert.deepEqual(helpRows()[0], { key: 'q, Ctrl-C / ?', action: 'quit / this help (? closes it)' });
+	assert.equal(helpRows().length, 8, 'eight rows: the boxed help table fits the body of a 24-line terminal');
+	const footer = (tab: (typeof FEATURE_KEYS)[number], ...keys: string[]) =>
+		footerLine(keys.reduce((s, key) => reducer(s, { type: 'tab-key', key }), initialState({ intervalMs: 1000, filter: NO_FILTER, tab })))
+			.map((s) => s.text)
+			.join('');
+	assert.equal(footer('nic'), 'q quit  ? help  1-4 tabs  p pid  P port  Esc clear  s sort  spc pause');
+	assert.equal(footer('tcp'), 'q quit  ? help  1-4 tabs  p pid  P port  Esc clear  s sort  spc pause  c conns');
+	assert.equal(footer('tcp', 'c'), 'q quit  ? help  1-4 tabs  p pid  P port  Esc clear  s sort  spc pause  c procs');
+	assert.match(footer('rtt'), /spc pause {2}a addrs$/);
 });

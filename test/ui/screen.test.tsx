@@ -5,8 +5,9 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
-import { initialState, reducer, type Action, type UiState } from '../../source/ui/state.js';
+import { reducer, type Action, type UiState } from '../../source/ui/state.js';
 import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+import { TestStore } from '../helpers/ui.js';
 
 const HERE = 4026531840;
 
@@ -28,11 +29,13 @@ function state(actions: Action[] = []): UiState {
 		rtt: { unit: 'usecs', counters: [rtt([40, 50, 60, 70, 100, 3000], { cookie: 1 })], lost: 0 },
 		retrans: { events: [retrans({ pid: 11, comm: 'nginx', lport: 443, rport: 50000, segs: 3 }), retrans({ kind: 'synack', pid: 0, comm: '', state: 'NEW_SYN_RECV' })], lost: 0 },
 	});
-	return [{ type: 'sample', raw: first } as Action, { type: 'sample', raw: second } as Action, ...actions].reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER }));
+	const ui = new TestStore();
+	ui.read(first, second);
+	return ui.act(...actions);
 }
 
 test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () => {
-	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'connections' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'by-address' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'help' }]] as Action[][]) {
+	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'help' }]] as Action[][]) {
 		const lines = frame(state(actions)).split('\n');
 		assert.ok(lines.length <= 23, `${JSON.stringify(actions)}: ${lines.length} lines`);
 		for (const l of lines) assert.ok([...l].length <= 80, `${JSON.stringify(actions)}: ${[...l].length} columns: ${l}`);
@@ -55,7 +58,7 @@ test('tcptop: processes busiest first; connections with c', () => {
 	const rows = f.split('\n').filter((l) => /^ +\d{2} \w/.test(l));
 	assert.match(rows[0]!, /^\s+11 nginx\s+1\s+2\.9M\s+1\.0K$/);
 	assert.match(rows[1]!, /^\s+22 curl\s+1\s+500\s+195K$/);
-	const c = frame(state([{ type: 'tab', tab: 'tcp' }, { type: 'connections' }]));
+	const c = frame(state([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]));
 	assert.match(c, /11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+2\.9M\s+1\.0K/);
 });
 
@@ -65,7 +68,7 @@ test('RTT: tcprtt-style bars scaled to the biggest slot, and per address', () =>
 	assert.match(f, /32 -> 63\s+: 3\s+\|\*{40}\|/);
 	assert.match(f, /64 -> 127\s+: 2\s+\|\*{27} {13}\|/);
 	assert.match(f, /2048 -> 4095\s+: 1\s+\|\*{13} {27}\|/);
-	const a = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'by-address' }]));
+	const a = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]));
 	assert.match(a, /10\.0\.0\.2\s+6\s+553\.3/);
 });
 
@@ -90,9 +93,7 @@ test('the filter shows in the header and applies to the tabs', () => {
 
 test('long lists end with a count of hidden rows', () => {
 	const many = Array.from({ length: 40 }, (_, i) => tcp(i + 1, 0, { cookie: i + 1, pid: 1000 + i }));
-	const s = [raw(0, { tcp: { counters: many.map((c) => ({ ...c, tx_bytes: 0 })), lost: 0 } }), raw(1000, { tcp: { counters: many, lost: 0 } })]
-		.map((r) => ({ type: 'sample', raw: r }) as Action)
-		.reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'tcp' }));
+	const s = new TestStore({ tab: 'tcp' }).read(raw(0, { tcp: { counters: many.map((c) => ({ ...c, tx_bytes: 0 })), lost: 0 } }), raw(1000, { tcp: { counters: many, lost: 0 } }));
 	const f = frame(s);
 	assert.match(f, /\.\.\. 23 more processes/);
 	assert.match(f, /1023 curl/);
@@ -107,15 +108,13 @@ test('help lists the keys in a table', () => {
 });
 
 test('an unavailable collector says why in its tab', () => {
-	const s = [raw(0, { tcp: { unavailable: 'no way to hook send' } }), raw(1000, { tcp: { unavailable: 'no way to hook send' } })]
-		.map((r) => ({ type: 'sample', raw: r }) as Action)
-		.reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'tcp' }));
+	const s = new TestStore({ tab: 'tcp' }).read(raw(0, { tcp: { unavailable: 'no way to hook send' } }), raw(1000, { tcp: { unavailable: 'no way to hook send' } }));
 	const f = frame(s);
 	assert.match(f, /tcptop is unavailable on this system:\nno way to hook send/);
 	assert.match(f, /TCP n\/a n\/a/);
 });
 
 test('updates lost in the kernel show in the header', () => {
-	const s = [raw(0), raw(1000, { tcp: { counters: [], lost: 12 } })].map((r) => ({ type: 'sample', raw: r }) as Action).reduce(reducer, initialState({ intervalMs: 1000, filter: NO_FILTER }));
+	const s = new TestStore().read(raw(0), raw(1000, { tcp: { counters: [], lost: 12 } }));
 	assert.match(frame(s).split('\n')[0]!, /LOST tcp 12/);
 });

@@ -1,17 +1,21 @@
-// The UI reducer as tables: tabs, filters typed in place and applied at once, sort, pause, history.
+// The UI reducer as tables, with the pipeline behind it: tabs, filters typed in place and applied at once, sort, pause, tab state.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { HISTORY } from '../../source/features/nic/tab.js';
+import { nextRecent, RECENT, type RetransEvent } from '../../source/features/retrans/model.js';
 import { NO_FILTER } from '../../source/model/filter.js';
-import { EVENT_LOG, initialState, reducer, sortKey, type Action, type UiState } from '../../source/ui/state.js';
+import { initialState, reducer, sortKey, type Action, type UiState } from '../../source/ui/state.js';
 import { available, nic, raw, retrans, tcp } from '../fixtures/records.js';
+import { TestStore } from '../helpers/ui.js';
 
 const run = (state: UiState, ...actions: Action[]) => actions.reduce(reducer, state);
 const start = () => initialState({ intervalMs: 1000, filter: NO_FILTER });
 
-/** Two samples: pid 1 on port 80, pid 2 on port 22. */
-function withTraffic(state = start()): UiState {
+/** Two readings: pid 1 on port 80, pid 2 on port 22. */
+function withTraffic(ui = new TestStore()): TestStore {
 	const t = (n: number) => ({ counters: [tcp(n, 0, { cookie: 1, pid: 1, rport: 80 }), tcp(n, 0, { cookie: 2, pid: 2, rport: 22 })], lost: 0 });
-	return run(state, { type: 'sample', raw: raw(0, { tcp: t(0) }) }, { type: 'sample', raw: raw(1000, { tcp: t(100) }) });
+	ui.read(raw(0, { tcp: t(0) }), raw(1000, { tcp: t(100) }));
+	return ui;
 }
 
 const pids = (s: UiState) => available(s.sample!.tcp).records().map((r) => r.pid).sort();
@@ -23,36 +27,39 @@ test('tabs by number and by Tab, wrapping both ways', () => {
 	assert.equal(run(start(), { type: 'tab', tab: 'retrans' }, { type: 'tab-step', by: 1 }).tab, 'nic');
 });
 
-test('the first sample only primes; the second makes an interval', () => {
-	const one = run(start(), { type: 'sample', raw: raw(0) });
+test('the first reading only primes; the second makes an interval', () => {
+	const one = new TestStore().read(raw(0));
 	assert.equal(one.sample, undefined);
-	assert.equal(withTraffic().sample!.interval, 1);
-	assert.deepEqual(pids(withTraffic()), [1, 2]);
+	assert.equal(one.time, raw(0).wall, 'the header has the time of the first reading');
+	assert.equal(withTraffic().getState().sample!.interval, 1);
+	assert.deepEqual(pids(withTraffic().getState()), [1, 2]);
 });
 
 test('a port typed in the prompt applies at once to the shown interval', () => {
-	let s = run(withTraffic(), { type: 'prompt', kind: 'port' }, { type: 'prompt-type', char: '8' });
+	const ui = withTraffic();
+	let s = ui.act({ type: 'prompt', kind: 'port' }, { type: 'prompt-type', char: '8' });
 	assert.deepEqual([...s.filter.ports], [8]);
 	assert.deepEqual(pids(s), [], 'no connection on port 8');
-	s = run(s, { type: 'prompt-type', char: '0' });
+	s = ui.act({ type: 'prompt-type', char: '0' });
 	assert.deepEqual(pids(s), [1]);
-	s = run(s, { type: 'prompt-done' });
+	s = ui.act({ type: 'prompt-done' });
 	assert.equal(s.prompt, undefined);
 	assert.deepEqual(pids(s), [1], 'the filter stays after Enter');
-	s = run(s, { type: 'escape' });
+	s = ui.act({ type: 'escape' });
 	assert.deepEqual(pids(s), [1, 2], 'Esc outside the prompt clears the filters');
 });
 
 test('a bad value shows an error and keeps the last good filter; Esc undoes the prompt', () => {
-	let s = run(withTraffic(), { type: 'prompt', kind: 'pid' }, { type: 'prompt-type', char: '2' });
+	const ui = withTraffic();
+	let s = ui.act({ type: 'prompt', kind: 'pid' }, { type: 'prompt-type', char: '2' });
 	assert.deepEqual(pids(s), [2]);
-	s = run(s, { type: 'prompt-type', char: ',' });
+	s = ui.act({ type: 'prompt-type', char: ',' });
 	assert.equal(s.prompt!.error, undefined, 'a trailing comma is still being typed');
-	s = run(s, { type: 'prompt-type', char: '0' }, { type: 'prompt-erase' }, { type: 'prompt-erase' }, { type: 'prompt-erase' }, { type: 'prompt-type', char: '0' });
+	s = ui.act({ type: 'prompt-type', char: '0' }, { type: 'prompt-erase' }, { type: 'prompt-erase' }, { type: 'prompt-erase' }, { type: 'prompt-type', char: '0' });
 	assert.match(s.prompt!.error!, /PID wants process IDs from 1/);
 	assert.deepEqual(pids(s), [1, 2], 'the empty text before it cleared the filter, "0" did not apply');
 	assert.deepEqual(run(s, { type: 'prompt-done' }).prompt?.text, '0', 'Enter does not close a prompt with an error');
-	s = run(s, { type: 'escape' });
+	s = ui.act({ type: 'escape' });
 	assert.equal(s.prompt, undefined);
 	assert.deepEqual(s.filter.pids, new Set(), 'back to the filter before the prompt');
 });
@@ -62,11 +69,13 @@ test('the prompt starts from the current filter', () => {
 	assert.equal(s.prompt!.text, '5,6');
 });
 
-test('pause ignores samples until resumed', () => {
-	const paused = run(withTraffic(), { type: 'pause' });
-	const after = run(paused, { type: 'sample', raw: raw(2000) });
+test('pause keeps the shown interval until resumed', () => {
+	const ui = withTraffic();
+	const paused = ui.act({ type: 'pause' });
+	const after = ui.read(raw(2000));
 	assert.equal(after.sample, paused.sample);
-	assert.equal(run(after, { type: 'pause' }, { type: 'sample', raw: raw(3000) }).sample!.interval, 2, 'resumes from the last kept sample');
+	ui.act({ type: 'pause' });
+	assert.equal(ui.read(raw(3000)).sample!.interval, 2, 'resumes from the last kept reading');
 });
 
 test('s cycles the sort of the current tab only', () => {
@@ -76,20 +85,36 @@ test('s cycles the sort of the current tab only', () => {
 	assert.equal(sortKey(run(s, { type: 'sort' }, { type: 'sort' }, { type: 'sort' })), 'total', 'wraps');
 });
 
-test('history per interface and the bounded event log', () => {
-	let s = start();
-	for (let i = 0; i <= 40; i++) s = run(s, { type: 'sample', raw: raw(i * 1000, { nic: { counters: [nic(i * 1000)], lost: 0 }, retrans: { events: Array.from({ length: 20 }, () => retrans()), lost: 0 } }) });
-	assert.equal(s.history.get('1:2')!.length, 30);
-	assert.equal(s.history.get('1:2')!.at(-1), 1000, 'bytes/s of the last interval');
-	assert.equal(s.events.length, EVENT_LOG);
+test('a tab\'s own key changes its own state, and only on that tab', () => {
+	const s = run(start(), { type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' });
+	assert.equal(s.tabs.tcp.connections, true);
+	assert.equal(s.tabs.rtt.byAddress, false);
+	assert.equal(run(s, { type: 'tab', tab: 'nic' }, { type: 'tab-key', key: 'c' }).tabs.tcp.connections, true, 'c on the NIC tab does nothing');
+	assert.equal(run(s, { type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }).tabs.rtt.byAddress, true);
+});
+
+test('history per interface and the bounded list of recent retransmits', () => {
+	const ui = new TestStore();
+	let recent: readonly RetransEvent[] = [];
+	for (let i = 0; i <= 40; i++) {
+		const events = Array.from({ length: 20 }, () => retrans());
+		ui.read(raw(i * 1000, { nic: { counters: [nic(i * 1000)], lost: 0 }, retrans: { events, lost: 0, recent } }));
+		recent = nextRecent(recent, events); // as the collector keeps them
+	}
+	const s = ui.getState();
+	assert.equal(s.tabs.nic.history.get('1:2')!.length, HISTORY);
+	assert.equal(s.tabs.nic.history.get('1:2')!.at(-1), 1000, 'bytes/s of the last interval');
+	assert.equal(available(s.sample!.retrans).recent.length, RECENT);
+	assert.equal(available(s.sample!.retrans).count, 20, 'the interval\'s own count');
 });
 
 test('keys arrive through the reducer, one chunk of fast typing at a time', () => {
-	let s = run(withTraffic(), { type: 'key', input: '2', key: {} }, { type: 'key', input: 'P80', key: {} });
+	const ui = withTraffic();
+	let s = ui.act({ type: 'key', input: '2', key: {} }, { type: 'key', input: 'P80', key: {} });
 	assert.equal(s.tab, 'tcp');
 	assert.equal(s.prompt?.text, '80', 'the prompt opened before the digits arrived');
 	assert.deepEqual(pids(s), [1]);
-	s = run(s, { type: 'key', input: '\r', key: { return: true } }, { type: 'key', input: 'q', key: {} });
+	s = ui.act({ type: 'key', input: '\r', key: { return: true } }, { type: 'key', input: 'q', key: {} });
 	assert.equal(s.prompt, undefined);
 	assert.equal(s.quit, true);
 	assert.equal(run(start(), { type: 'key', input: 'c', key: { ctrl: true } }).quit, true);

@@ -1,0 +1,58 @@
+// The set of collectors: every feature's, opened with the kernel state they share; one that cannot run is kept as the reason why.
+import { releaseKernelBtf } from '../native/btf.js';
+import { ALL_FEATURES, keyed, type FeatureKey, type Reading } from './features/index.js';
+import type { Collector } from './features/feature.js';
+import { explain } from './kernel/explain.js';
+import { SocketOwners } from './kernel/owners.js';
+import { isUnavailable, type Maybe, type Snapshot } from './model/reading.js';
+
+export interface CollectorOptions {
+	/** RTT in milliseconds (--ms). */
+	readonly ms?: boolean;
+}
+
+function firstLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+export class Collectors {
+	private readonly collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[];
+
+	/** Opens every feature's collector, in the registry's order: the first that tracks sockets provides the owner stamps the others share. */
+	constructor(options: CollectorOptions = {}) {
+		const context = { ms: options.ms ?? false, owners: new SocketOwners() };
+		this.collectors = ALL_FEATURES.map((f) => {
+			try {
+				return { key: f.key, collector: f.open(context) };
+			} catch (error) {
+				return { key: f.key, collector: { unavailable: explain(firstLine(error)) } };
+			}
+		});
+		// The kernel's BTF served to choose programs; tens of MB not to keep.
+		releaseKernelBtf();
+	}
+
+	/** The reasons of the collectors that could not start, by feature. */
+	unavailable(): Partial<Record<FeatureKey, string>> {
+		const out: Partial<Record<string, string>> = {};
+		for (const { key, collector } of this.collectors) if (isUnavailable(collector)) out[key] = collector.unavailable;
+		return out;
+	}
+
+	/** True when no collector could start. */
+	get empty(): boolean {
+		return this.collectors.every(({ collector }) => isUnavailable(collector));
+	}
+
+	/** Every collector's snapshot now. `mono` is a monotonic clock (ms), `wall` the epoch time (ms). */
+	read(mono: number, wall: number): Reading {
+		const reading: Record<string, unknown> = { mono, wall };
+		for (const { key, collector } of this.collectors) reading[key] = isUnavailable(collector) ? collector : collector.read(mono);
+		return keyed<Reading>(reading);
+	}
+
+	/** Closes in reverse order: an object reusing another's owner map goes first. */
+	close(): void {
+		for (const { collector } of [...this.collectors].reverse()) if (!isUnavailable(collector)) collector.close();
+	}
+}

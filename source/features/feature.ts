@@ -1,0 +1,95 @@
+// What a feature is: a collector, its model, a tab, and its JSON and plain-text writers, under one key.
+import type { Layout } from '../../native/layouts.js';
+import type { Line } from '../format/lines.js';
+import type { Piece } from '../format/json-piece.js';
+import type { SocketOwners } from '../kernel/owners.js';
+import type { Filter } from '../model/filter.js';
+import type { Maybe, Snapshot } from '../model/reading.js';
+
+/** What every feature's kernel side is given: the options it needs and the kernel state features share. */
+export interface FeatureContext {
+	/** RTT in milliseconds instead of microseconds (--ms). */
+	readonly ms: boolean;
+	readonly owners: SocketOwners;
+}
+
+/** Reads one feature's kernel state. `now` (a monotonic clock, ms) dates activity. */
+export interface Collector<S extends Snapshot> {
+	read(now: number): S;
+	close(): void;
+}
+
+/** What a tab is given to draw its rows. */
+export interface TabProps<T> {
+	readonly state: T;
+	/** The tab's current sort (one of its `sorts`). */
+	readonly sort: string;
+	/** Length of the interval shown, in seconds. */
+	readonly seconds: number;
+	readonly height: number;
+	readonly width: number;
+	/** Inode of nettop's own network namespace: its interfaces show no NETNS. */
+	readonly currentNetns: number;
+	/** Whether the terminal's locale shows block characters. */
+	readonly unicode: boolean;
+}
+
+/** A key that only means something on its feature's tab; it changes the tab's state. */
+export interface TabKey<T> {
+	readonly key: string;
+	/** For the help and the README, after the tab's title: "connections". */
+	readonly help: string;
+	/** For the footer, given the tab's state: "c conns". */
+	footer(state: T): string;
+	apply(state: T): T;
+}
+
+export interface Tab<V, T> {
+	readonly title: string;
+	/** What the sort key cycles through; the first is the default. */
+	readonly sorts: readonly string[];
+	/** The tab's own state (what its keys toggle, what it remembers across intervals). */
+	readonly initial: T;
+	readonly keys: readonly TabKey<T>[];
+	/** A new interval (not the shown one filtered anew): what the tab remembers of it. */
+	next?(state: T, view: Maybe<V>, seconds: number): T;
+	/** The rows below the tab bar; `view` is undefined before the first interval. */
+	lines(view: Maybe<V> | undefined, props: TabProps<T>): Line[];
+}
+
+/** One figure of the summary line: "NIC 2.9M 0". */
+export interface SummaryPart {
+	readonly label: string;
+	readonly text: string;
+	/** Shown in red: something is wrong (retransmits). */
+	readonly alert?: boolean;
+}
+
+/**
+ * A feature: source/features/<key>/, with bpf/<key>.bpf.c and bpf/<key>.h.
+ * S is its collector's snapshot, V its view of one interval, T its tab's state.
+ */
+export interface Feature<K extends string, S extends Snapshot, V, T> {
+	/** Its key in the JSON line, its tab's name for -t/--tab, its object's name (bpf/<key>.bpf.o). */
+	readonly key: K;
+	/** Other names -t/--tab takes for it. */
+	readonly aliases: readonly string[];
+	/** The structs of bpf/<key>.h, checked against the object's BTF. */
+	readonly layouts: readonly Layout[];
+	/** Opens, loads and attaches its object; throws (one line) when it cannot run here. */
+	open(context: FeatureContext): Collector<S>;
+	/** A copy of a snapshot that later reads leave as it is (for a paused screen), or the snapshot when nothing in it is reused. */
+	retain(snapshot: S): S;
+	/** The interval from `prev` (undefined: from nothing) to `cur`, filtered. */
+	interval(prev: S | undefined, cur: S, filter: Filter): V;
+	/** Writes the view as the value of its key in the JSON line; yields pieces of it when it is long. */
+	json(view: V, out: Piece): Iterable<Uint8Array>;
+	/** Its lines in the plain table (no terminal, no --json), which keeps a tab state of its own. */
+	text(view: Maybe<V>, props: TabProps<T>): string[];
+	/** Its figure in the summary line; `view` undefined when the collector is unavailable. */
+	summary(view: V | undefined, seconds: number): SummaryPart;
+	readonly tab: Tab<V, T>;
+}
+
+/** Any feature, as the registry and the outputs handle them all alike. */
+export type SomeFeature = Feature<string, Snapshot, unknown, unknown>;

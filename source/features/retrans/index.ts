@@ -1,0 +1,27 @@
+// The Retransmits feature: every retransmitted segment with the process that owns the socket.
+import { perSecond } from '../../model/counters.js';
+import { isUnavailable } from '../../model/reading.js';
+import type { Feature } from '../feature.js';
+import { RetransCollector } from './collector.js';
+import { RETRANS_LAYOUTS } from './layouts.js';
+import { retransView, type RetransSnapshot, type RetransView } from './model.js';
+import { retransTab } from './tab.js';
+
+export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined> = {
+	key: 'retrans',
+	aliases: [],
+	layouts: RETRANS_LAYOUTS,
+	open: (context) => new RetransCollector(context.owners),
+	retain: (snapshot) => snapshot,
+	interval: (_prev, cur, filter) => retransView(cur, filter),
+	*json(view, out) {
+		out.text(JSON.stringify(view));
+	},
+	text: (view) => [isUnavailable(view) ? `retransmits unavailable: ${view.unavailable}` : `retransmits ${view.count}, segments ${view.segs}`],
+	summary(view, seconds) {
+		if (!view) return { label: 'RTX', text: 'n/a' };
+		const rate = perSecond(view.segs, seconds);
+		return { label: 'RTX', text: `${rate.toFixed(1)}seg/s`, alert: rate > 0 };
+	},
+	tab: retransTab,
+};

@@ -1,0 +1,50 @@
+// The RTT feature: log2 histograms of smoothed RTT, overall, per remote address and per flow.
+import { flowJson, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
+import { isUnavailable } from '../../model/reading.js';
+import type { Feature } from '../feature.js';
+import { RttCollector } from './collector.js';
+import { RTT_LAYOUTS } from './layouts.js';
+import { rttView, type RttView } from './model.js';
+import { retainRtt, type RttSnapshot } from './snapshot.js';
+import { rttTab, statsText, type RttTabState } from './tab.js';
+
+/** RttView.flows[from..to) as JSON, without the brackets: as JSON.stringify writes them, byte for byte. */
+function flowsJson(out: Piece, rtt: RttView, from: number, to: number): void {
+	let first = true;
+	rtt.eachFlowBetween(from, to, (f, x) => {
+		if (!first) out.ascii(',');
+		first = false;
+		out.bytes(flowJson(f));
+		out.field('"count":', x.count);
+		out.field(',"sum":', x.sum);
+		out.field(',"avg":', x.avg);
+		out.field(',"p50":', x.p50);
+		out.field(',"p90":', x.p90);
+		out.field(',"p99":', x.p99);
+		out.ascii('}');
+	});
+}
+
+/** RTT figures for the summary: whole numbers, one decimal below 10. */
+const short = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+
+export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
+	key: 'rtt',
+	aliases: [],
+	layouts: RTT_LAYOUTS,
+	open: (context) => new RttCollector(context),
+	retain: retainRtt,
+	interval: (prev, cur, filter) => rttView(prev, cur, filter, cur.unit),
+	*json(view, out) {
+		const { unit, count, sum, avg, p50, p90, p99, buckets, by_raddr } = view;
+		out.text(`${unclosedObject({ unit, count, sum, avg, p50, p90, p99, buckets, by_raddr })},"flows":`);
+		yield* jsonArray(out, view.flowCount, (from, to) => flowsJson(out, view, from, to));
+		out.text('}');
+	},
+	text: (view) => [isUnavailable(view) ? `RTT unavailable: ${view.unavailable}` : `RTT ${statsText(view, view.unit)}`],
+	summary(view) {
+		if (!view || view.count === 0) return { label: 'RTT', text: 'n/a' };
+		return { label: 'RTT', text: `p50 ${short(view.p50)} p99 ${short(view.p99)}${view.unit === 'msecs' ? 'ms' : 'us'}` };
+	},
+	tab: rttTab,
+};

@@ -1,0 +1,176 @@
+// RTT model: one interval's histograms, overall, per remote address and per flow.
+import { counterDelta } from '../../model/counters.js';
+import { isFiltering, matches, type Filter } from '../../model/filter.js';
+import type { OwnedFlow } from '../../model/flow.js';
+import { buckets, percentiles, type Bucket } from '../../model/histogram.js';
+import { byKeyDescending } from '../../model/order.js';
+import { requireCurrent } from '../../model/reading.js';
+import { matchSlots } from '../../model/slots.js';
+import { RTT_SLOTS, type RttFlow, type RttSnapshot } from './snapshot.js';
+
+export interface RttStats {
+	readonly count: number;
+	readonly sum: number;
+	readonly avg: number;
+	readonly p50: number;
+	readonly p90: number;
+	readonly p99: number;
+	readonly buckets: readonly Bucket[];
+}
+
+/** Per flow: the figures without the buckets (a line each in JSON and the UI). */
+export interface RttFlowFigures extends OwnedFlow, Omit<RttStats, 'buckets'> {}
+
+export interface RttView extends RttStats {
+	readonly unit: 'usecs' | 'msecs';
+	readonly by_raddr: readonly (RttStats & { readonly raddr: string })[];
+	readonly flows: readonly RttFlowFigures[];
+	/** flows.length, without building them (not in JSON). */
+	readonly flowCount: number;
+	/**
+	 * flows[from..to), each as its flow and its figures, without building a
+	 * record: to write them a few at a time (not in JSON). The figures object
+	 * is reused: valid during the call only.
+	 */
+	eachFlowBetween(from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void;
+}
+
+/** A flow's figures, without the flow. */
+export type FlowFigures = Omit<RttStats, 'buckets'>;
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+const SHARES = [0.5, 0.9, 0.99];
+
+/** One slot's growth; a slot that went down was recreated and counts whole. */
+const slotDelta = (was: number, now: number) => (now >= was ? now - was : now);
+
+type Figures = { -readonly [K in keyof FlowFigures]: FlowFigures[K] };
+const newFigures = (): Figures => ({ count: 0, sum: 0, avg: 0, p50: 0, p90: 0, p99: 0 });
+const pcts = new Float64Array(SHARES.length);
+
+/** count, sum, avg and p50/p90/p99 of a histogram (whose slots outside [lo, end) are 0), into `into` (a new object by default). */
+function figures(slots: ArrayLike<number>, count: number, sum: number, lo = 0, end = slots.length, into = newFigures()): FlowFigures {
+	percentiles(slots, SHARES, lo, end, pcts);
+	into.count = count;
+	into.sum = sum;
+	into.avg = count > 0 ? round1(sum / count) : 0;
+	into.p50 = round1(pcts[0]!);
+	into.p90 = round1(pcts[1]!);
+	into.p99 = round1(pcts[2]!);
+	return into;
+}
+
+function rttStats(slots: ArrayLike<number>, count: number, sum: number): RttStats {
+	return { ...figures(slots, count, sum), buckets: buckets(slots) };
+}
+
+const sameFlow = (a: RttFlow, b: RttFlow) => a === b || a.cookie === b.cookie;
+
+/**
+ * This interval's slots of entry i of `cur` (j: the same flow in `prev`, or
+ * -1), `n` samples in all, into out[lo..end) where lo = cur.histLo[i];
+ * returns end. The other slots are 0: the flow's packed histogram holds no
+ * more, and the scan stops once it has found the n samples.
+ */
+function intervalSlots(prev: RttSnapshot | undefined, cur: RttSnapshot, i: number, j: number, n: number, out: Float64Array): number {
+	const lo = cur.histLo[i]!;
+	const at = cur.histAt[i]! - lo; // slot k is hist[at + k]
+	const last = lo + cur.histAt[i + 1]! - cur.histAt[i]!;
+	const hist = cur.hist;
+	// A recreated entry (count went down) counts whole, slots and sum alike.
+	if (j < 0 || cur.samples[i]! < prev!.samples[j]!) {
+		for (let k = lo; k < last; k++) out[k] = hist[at + k]!;
+		return last;
+	}
+	const plo = prev!.histLo[j]!;
+	const pat = prev!.histAt[j]! - plo;
+	const plast = plo + prev!.histAt[j + 1]! - prev!.histAt[j]!;
+	const was = prev!.hist;
+	let found = 0;
+	let k = lo;
+	for (; k < last && found < n; k++) {
+		const d = slotDelta(k >= plo && k < plast ? was[pat + k]! : 0, hist[at + k]!);
+		out[k] = d;
+		found += d;
+	}
+	return k;
+}
+
+/** The samples taken during the interval on flows that pass the filter. Flows: most samples first. */
+export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter: Filter, unit: 'usecs' | 'msecs'): RttView {
+	const before = matchSlots(prev, cur, sameFlow);
+	const filtering = isFiltering(filter);
+	const all = new Float64Array(RTT_SLOTS);
+	const d = new Float64Array(RTT_SLOTS);
+	let count = 0;
+	let sum = 0;
+	const byAddr = new Map<string, { slots: Float64Array; count: number; sum: number }>();
+	let a: { slots: Float64Array; count: number; sum: number } | undefined;
+	let addr: string | undefined;
+	// The entries with samples this interval, for the per-flow figures.
+	const moved = new Int32Array(cur.count);
+	let nMoved = 0;
+	const samplesOf = (i: number) => counterDelta(before[i]! < 0 ? undefined : prev!.samples[before[i]!], cur.samples[i]!);
+	const sumOf = (i: number, j: number) => (j < 0 || cur.samples[i]! < prev!.samples[j]! ? cur.sum[i]! : cur.sum[i]! - prev!.sum[j]!);
+	for (let i = 0; i < cur.count; i++) {
+		const c = cur.flows[i]!;
+		if (filtering && !matches(filter, c)) continue;
+		const n = samplesOf(i);
+		if (n === 0) continue;
+		const j = before[i]!;
+		const s = sumOf(i, j);
+		// Flows to one address often sit side by side: look it up when the address changes.
+		if (c.raddr !== addr) {
+			addr = c.raddr;
+			a = byAddr.get(addr);
+			if (!a) byAddr.set(addr, (a = { slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+		}
+		const end = intervalSlots(prev, cur, i, j, n, d);
+		const slots = a!.slots;
+		for (let k = cur.histLo[i]!; k < end; k++) {
+			all[k] = all[k]! + d[k]!;
+			slots[k] = slots[k]! + d[k]!;
+		}
+		count += n;
+		sum += s;
+		a!.count += n;
+		a!.sum += s;
+		moved[nMoved++] = i;
+	}
+	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
+	let order: number[] | undefined; // positions in `moved`, most samples first
+	const one = new Float64Array(RTT_SLOTS); // one flow's slots
+	const its = newFigures(); // and its figures
+	const eachFlowBetween = (from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void => {
+		requireCurrent(cur);
+		if (prev) requireCurrent(prev);
+		order ??= byKeyDescending(
+			Array.from({ length: nMoved }, (_, m) => m),
+			(m) => samplesOf(moved[m]!),
+		);
+		for (let k = from; k < Math.min(to, nMoved); k++) {
+			const i = moved[order[k]!]!;
+			const n = samplesOf(i);
+			// intervalSlots writes all of one[lo..end), and the figures read only that.
+			const lo = cur.histLo[i]!;
+			const end = intervalSlots(prev, cur, i, before[i]!, n, one);
+			visit(cur.flows[i]!, figures(one, n, sumOf(i, before[i]!), lo, end, its));
+		}
+	};
+	let flows: RttFlowFigures[] | undefined;
+	const allFlows = (): RttFlowFigures[] => {
+		const out: RttFlowFigures[] = [];
+		eachFlowBetween(0, nMoved, (f, { count, sum, avg, p50, p90, p99 }) =>
+			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 }),
+		);
+		return out;
+	};
+	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
+	const view: Omit<RttView, 'flows' | 'flowCount' | 'eachFlowBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
+	return Object.defineProperties(view, {
+		flows: { enumerable: true, get: () => (flows ??= allFlows()) },
+		flowCount: { value: nMoved },
+		eachFlowBetween: { value: eachFlowBetween },
+	}) as RttView;
+}

@@ -1,0 +1,64 @@
+// The tcptop tab: processes (or every connection) by bytes/s sent and received.
+import { perSecond } from '../../model/counters.js';
+import { isUnavailable, type Maybe } from '../../model/reading.js';
+import { cells, endpoint, line, unavailableLines, visibleTop, visibleTopIndexes, type Column, type Line } from '../../format/lines.js';
+import { human } from '../../format/numbers.js';
+import type { Tab, TabProps } from '../feature.js';
+import { NO_ROWS, tcpProcesses, type TcpProcess, type TcpRows } from './model.js';
+
+export interface TcpTabState {
+	/** Every connection instead of processes. */
+	readonly connections: boolean;
+}
+
+const NONE = line('no TCP traffic in this interval', { dim: true });
+
+const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16 }, { width: 5, right: true }, { width: 8, right: true }, { width: 8, right: true }];
+const CONN_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 10 }, { width: 22 }, { width: 22 }, { width: 7, right: true }, { width: 7, right: true }];
+
+type Traffic = { tx_bytes: number; rx_bytes: number; pid: number };
+const SORTERS: Record<string, (a: Traffic, b: Traffic) => number> = {
+	total: (a, b) => b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes),
+	tx: (a, b) => b.tx_bytes - a.tx_bytes,
+	rx: (a, b) => b.rx_bytes - a.rx_bytes,
+	pid: (a, b) => a.pid - b.pid,
+};
+
+/** The same orders over the rows' columns, by row index. */
+const ROW_SORTERS: Record<string, (r: TcpRows) => (a: number, b: number) => number> = {
+	total: (r) => (a, b) => r.tx[b]! + r.rx[b]! - (r.tx[a]! + r.rx[a]!),
+	tx: (r) => (a, b) => r.tx[b]! - r.tx[a]!,
+	rx: (r) => (a, b) => r.rx[b]! - r.rx[a]!,
+	pid: (r) => (a, b) => r.flows[a]!.pid - r.flows[b]!.pid,
+};
+
+function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height }: TabProps<TcpTabState>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('tcptop', view.unavailable);
+	const rows = view ?? NO_ROWS;
+	if (state.connections) {
+		const header = line(cells(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
+		const format = (i: number) => {
+			const r = rows.row(i);
+			return line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds))]));
+		};
+		return [header, ...visibleTopIndexes(rows.length, height - 1, ROW_SORTERS[sort]!(rows), format, NONE, 'connections')];
+	}
+	const header = line(cells(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
+	const format = (p: TcpProcess) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, seconds)), human(perSecond(p.rx_bytes, seconds))]));
+	return [header, ...visibleTop(tcpProcesses(rows), height - 1, SORTERS[sort]!, format, NONE, 'processes')];
+}
+
+export const tcpTab: Tab<TcpRows, TcpTabState> = {
+	title: 'tcptop',
+	sorts: ['total', 'tx', 'rx', 'pid'],
+	initial: { connections: false },
+	keys: [
+		{
+			key: 'c',
+			help: 'connections',
+			footer: (state) => (state.connections ? 'c procs' : 'c conns'),
+			apply: (state) => ({ connections: !state.connections }),
+		},
+	],
+	lines: tcpLines,
+};

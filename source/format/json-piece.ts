@@ -1,0 +1,130 @@
+// JSON written as UTF-8 bytes straight into reused 64 kB pieces: no string per row or per number (docs/performance.md).
+import { ownedFlow, type OwnedFlow } from '../model/flow.js';
+
+const PIECE_BYTES = 64 * 1024;
+
+/** Buffers of pieces already written, for the next pieces: not megabytes a second of new memory outside the JS heap. */
+const freeBuffers: Buffer[] = [];
+const FREE_MAX = 8;
+
+/** Gives back the buffer of a piece once it has been written (the write's callback): the next pieces reuse it. */
+export function pieceWritten(piece: Uint8Array): void {
+	if (freeBuffers.length < FREE_MAX && piece.byteOffset === 0 && piece.buffer.byteLength >= PIECE_BYTES) freeBuffers.push(Buffer.from(piece.buffer as ArrayBuffer));
+}
+
+const newBuffer = () => freeBuffers.pop() ?? Buffer.allocUnsafe(PIECE_BYTES);
+
+/** An object's JSON without its closing brace, for more keys to follow. */
+export const unclosedObject = (o: object) => JSON.stringify(o).slice(0, -1);
+
+/** A piece of a line being written: UTF-8 bytes in a buffer that grows as needed. */
+export class Piece {
+	private buf = newBuffer();
+	private at = 0;
+
+	/** The bytes so far; the next ones, unless this was the `last` piece, go to another buffer (the writer holds these until written). */
+	take(last = false): Uint8Array {
+		const bytes = this.buf.subarray(0, this.at);
+		if (!last) this.buf = newBuffer();
+		this.at = 0;
+		return bytes;
+	}
+
+	text(s: string): void {
+		this.room(3 * s.length);
+		this.at += this.buf.write(s, this.at, 'utf8');
+	}
+
+	/** A string of ASCII characters only. */
+	ascii(s: string): void {
+		this.room(s.length);
+		const buf = this.buf;
+		for (let k = 0; k < s.length; k++) buf[this.at++] = s.charCodeAt(k);
+	}
+
+	/** `key` (ASCII, with its quotes, colon and any comma before it), then the number. */
+	field(key: string, n: number): void {
+		this.ascii(key);
+		this.number(n);
+	}
+
+	bytes(b: Uint8Array): void {
+		this.room(b.length);
+		this.buf.set(b, this.at);
+		this.at += b.length;
+	}
+
+	/**
+	 * A number as JSON.stringify writes it, by hand for those most are: whole
+	 * numbers, and tenths (the RTT figures are rounded to one decimal). For a
+	 * double that is exactly k / 10, the shortest text that reads back as it,
+	 * which is what JSON.stringify writes, is k's digits with a point before the last.
+	 */
+	number(n: number): void {
+		if (n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n) {
+			this.digits(n);
+			return;
+		}
+		const tenths = Math.round(n * 10);
+		if (n > 0 && tenths < 2 ** 49 && tenths / 10 === n) {
+			this.digits(Math.floor(tenths / 10));
+			this.room(2);
+			this.buf[this.at++] = 46; // '.'
+			this.buf[this.at++] = 48 + (tenths % 10);
+			return;
+		}
+		this.ascii(Number.isFinite(n) ? `${n}` : 'null');
+	}
+
+	/** A whole number from 0 to 2^53. */
+	private digits(n: number): void {
+		let len = 1;
+		for (let p = 10; p <= n; p *= 10) len++;
+		this.room(len);
+		const buf = this.buf;
+		let k = this.at + len;
+		let v = n;
+		do {
+			const q = Math.floor(v / 10);
+			buf[--k] = 48 + (v - q * 10);
+			v = q;
+		} while (v > 0);
+		this.at += len;
+	}
+
+	private room(n: number): void {
+		if (this.at + n <= this.buf.length) return;
+		const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));
+		this.buf.copy(bigger, 0, 0, this.at);
+		this.buf = bigger;
+	}
+}
+
+/** A JSON array of n items into `out`, `rowsPerPiece` at a time (`rows(from, to)` writes those, comma separated), a piece after each but the last. */
+export function* jsonArray(out: Piece, n: number, rows: (from: number, to: number) => void, rowsPerPiece = 256): Generator<Uint8Array> {
+	out.ascii('[');
+	for (let from = 0; from < n; from += rowsPerPiece) {
+		const to = Math.min(n, from + rowsPerPiece);
+		if (from > 0) out.ascii(',');
+		rows(from, to);
+		if (to < n) yield out.take();
+	}
+	out.ascii(']');
+}
+
+/**
+ * Each flow's fields, encoded once: a socket's flow is one object, shared by
+ * every read while it holds, so a line of tens of thousands of connections
+ * encodes only the flows it has not seen before. Forgotten with the flow.
+ */
+const flowTexts = new WeakMap<OwnedFlow, Uint8Array>();
+
+/** `{"pid":…,"rport":…,` for a flow, in UTF-8: its fields in OwnedFlow's order, ready for more. */
+export function flowJson(f: OwnedFlow): Uint8Array {
+	let text = flowTexts.get(f);
+	if (text === undefined) {
+		text = Buffer.from(`${unclosedObject(ownedFlow(f))},`);
+		flowTexts.set(f, text);
+	}
+	return text;
+}

@@ -1,0 +1,27 @@
+// A TCP connection as the model and every output name it: endpoints, namespace, owner.
+
+/** A connection's endpoints; IPv4-mapped IPv6 sockets are shown as IPv4. */
+export interface FlowId {
+	readonly netns: number;
+	readonly family: 4 | 6;
+	readonly laddr: string;
+	readonly lport: number;
+	readonly raddr: string;
+	readonly rport: number;
+}
+
+/** A connection and the process that owns it. */
+export interface OwnedFlow extends FlowId {
+	readonly pid: number;
+	readonly comm: string;
+}
+
+/** Just the OwnedFlow fields of a bigger record, in the order every output writes them. */
+export function ownedFlow(f: OwnedFlow): OwnedFlow {
+	return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport };
+}
+
+/** A socket's connection and owner, as a slot table holds it: one object per socket and owner, shared by every read while it holds. */
+export interface SocketFlow extends OwnedFlow {
+	readonly cookie: number;
+}

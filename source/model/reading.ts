@@ -1,0 +1,47 @@
+// The reading contract: what a collector's read hands the model, and whether it may still be used.
+
+/** A collector that could not start, and why (one line). */
+export interface Unavailable {
+	readonly unavailable: string;
+}
+
+export type Maybe<T> = T | Unavailable;
+
+export function isUnavailable<T>(x: Maybe<T>): x is Unavailable {
+	return typeof x === 'object' && x !== null && 'unavailable' in x;
+}
+
+/** One set of pooled arrays (kernel/frames.ts); `holder` is the snapshot whose values it holds now. */
+export interface Frame {
+	holder: unknown;
+}
+
+/** What every collector's read gives: its cumulative count of updates the kernel could not record, and the frame its arrays may live in. */
+export interface Snapshot {
+	readonly lost: number;
+	/** Set when the snapshot's arrays are pooled: they hold a later read once the frame is taken again. */
+	readonly frame?: Frame;
+}
+
+/** False once the snapshot's frame holds a later read. */
+export function isCurrent(s: Snapshot): boolean {
+	return s.frame === undefined || s.frame.holder === s;
+}
+
+/** Throws when a snapshot's pooled arrays now hold a later read (a caller kept it too long): never a wrong number. */
+export function requireCurrent(s: Snapshot): void {
+	if (!isCurrent(s)) throw new Error('internal: a snapshot was used after its arrays were reused by a later read');
+}
+
+/** When a reading was taken: `mono` a monotonic clock (ms), `wall` the epoch time (ms). Each feature's snapshot sits beside them under its key. */
+export interface ReadingTimes {
+	readonly mono: number;
+	readonly wall: number;
+}
+
+/** One interval: its end (epoch ms), its measured length (s), and the updates lost in the kernel during it, by feature. Each feature's view sits beside them under its key. */
+export interface IntervalTimes {
+	readonly time: number;
+	readonly interval: number;
+	readonly lost: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,78 @@
+// The pipeline: keeps the previous and current readings, the filter and the copies taken while paused, and makes the one Sample every output renders.
+import { ALL_FEATURES, entry, keyed, type Reading, type Sample } from './features/index.js';
+import { NO_FILTER, type Filter } from './model/filter.js';
+import { isCurrent, isUnavailable, type Maybe, type Snapshot } from './model/reading.js';
+
+/** False once a later read reused the arrays of one of this reading's snapshots (they are pooled: kernel/frames.ts). */
+function isFresh(reading: Reading): boolean {
+	return ALL_FEATURES.every((f) => {
+		const s = entry(reading, f.key) as Maybe<Snapshot>;
+		return isUnavailable(s) || isCurrent(s);
+	});
+}
+
+/** A copy of a reading that later reads leave as it is. */
+function retained(reading: Reading): Reading {
+	const out: Record<string, unknown> = { ...reading };
+	for (const f of ALL_FEATURES) {
+		const s = entry(reading, f.key) as Maybe<Snapshot>;
+		if (!isUnavailable(s)) out[f.key] = f.retain(s);
+	}
+	return keyed<Reading>(out);
+}
+
+/** The interval from `prev` to `cur`: each feature's view, filtered, and what the kernel lost meanwhile. */
+export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FILTER): Sample {
+	const sample: Record<string, unknown> = { time: cur.wall, interval: (cur.mono - prev.mono) / 1000 };
+	const lost: Record<string, number> = {};
+	for (const f of ALL_FEATURES) {
+		const c = entry(cur, f.key) as Maybe<Snapshot>;
+		const p = entry(prev, f.key) as Maybe<Snapshot>;
+		if (isUnavailable(c)) {
+			sample[f.key] = c;
+			continue;
+		}
+		const before = isUnavailable(p) ? undefined : p;
+		sample[f.key] = f.interval(before, c, filter);
+		const grew = c.lost - (before?.lost ?? 0);
+		if (grew > 0) lost[f.key] = grew;
+	}
+	sample.lost = lost;
+	return keyed<Sample>(sample);
+}
+
+export class Pipeline {
+	private prev: Reading | undefined;
+	private cur: Reading | undefined;
+	private held = false;
+
+	constructor(private filter: Filter = NO_FILTER) {}
+
+	/**
+	 * A new reading: the interval since the one before, or undefined for the
+	 * first (or when the one before was reused meanwhile: start over, never a
+	 * wrong delta). While paused, readings are let go: the shown interval stays.
+	 */
+	push(reading: Reading): Sample | undefined {
+		if (this.held) return undefined;
+		const prev = this.cur && isFresh(this.cur) ? this.cur : undefined;
+		this.prev = prev;
+		this.cur = reading;
+		return prev && buildSample(prev, reading, this.filter);
+	}
+
+	/** The filter from now on; the shown interval made again with it (undefined before the first). */
+	refilter(filter: Filter): Sample | undefined {
+		this.filter = filter;
+		return this.prev && this.cur && isFresh(this.prev) && isFresh(this.cur) ? buildSample(this.prev, this.cur, filter) : undefined;
+	}
+
+	/** Paused: the shown interval must outlive the reads that go on, so keep copies of its readings. Resumed: the next interval starts at the last one kept. */
+	hold(paused: boolean): void {
+		if (paused && !this.held) {
+			this.prev &&= retained(this.prev);
+			this.cur &&= retained(this.cur);
+		}
+		this.held = paused;
+	}
+}
