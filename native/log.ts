@@ -13,13 +13,18 @@ const recent: string[] = [];
 const RECENT_MAX = 200;
 const buffer = Buffer.alloc(4096);
 
-/**
- * Install our print callback with libbpf_set_print(). libbpf formats with a
- * va_list; we hand it to libc's vsnprintf as the opaque pointer it is. Lines
- * are kept in a short ring (for error messages) and passed to `next`.
- */
+/** Sends libbpf's log lines to `next` (they are kept for error messages whether or not a sink is set). */
 export function setLogSink(next: LogSink): void {
 	sink = next;
+	captureLog();
+}
+
+/**
+ * Installs our print callback with libbpf_set_print(), once: BpfObject reads
+ * the lines back to name the program the kernel refused. libbpf formats with
+ * a va_list; we hand it to libc's vsnprintf as the opaque pointer it is.
+ */
+export function captureLog(): void {
 	if (registered !== undefined) return;
 	registered = koffi.register((level: number, fmt: bigint, args: bigint) => {
 		const n = lib().vsnprintf(buffer, buffer.length, fmt, args);

@@ -3,7 +3,7 @@ import { findSectionVariable, kernelHasFunction, kernelHasTracepoint } from './b
 import { BpfError, check, checkPtr } from './errors.js';
 import type { Layout } from './layouts.js';
 import { IterAttachOpts, koffi, lib, type Ptr } from './libbpf.js';
-import { recentLog } from './log.js';
+import { captureLog, recentLog } from './log.js';
 import { BpfMap } from './map.js';
 
 /** A program that was not loaded or not attached, and why. */
@@ -24,11 +24,17 @@ export class BpfObject {
 	/** bpf_object__open_file(path, NULL); throws BpfError (ENOENT for a missing file). */
 	constructor(readonly path: string) {
 		const l = lib();
+		captureLog(); // load() names a refused program from libbpf's log
 		this.handle = checkPtr('bpf_object__open_file', l.bpf_object__open_file(path, null), path);
 		for (let p = l.bpf_object__next_program(this.handle, null); p; p = l.bpf_object__next_program(this.handle, p)) {
 			const name = l.bpf_program__name(p);
 			this.programs.set(name, { handle: p, section: l.bpf_program__section_name(p), enabled: true });
 		}
+	}
+
+	/** The kind of `program`: its section's prefix (tp_btf, fentry, iter, ...). */
+	kind(program: string): string {
+		return this.program(program).section.split('/', 1)[0]!;
 	}
 
 	/** Whether `program` is (to be) loaded: not disabled, nor left out by load(). */
