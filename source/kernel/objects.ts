@@ -44,6 +44,14 @@ export interface OpenOptions {
 }
 
 /**
+ * Kinds of program (iter, ...) the kernel refused to load, as an optional
+ * program of an object opened before: such a refusal is the kernel's policy
+ * for the kind, so later objects leave theirs out before load, not after
+ * loading the object once more.
+ */
+const refusedKinds = new Map<string, string>();
+
+/**
  * Opens, loads and attaches `<name>.bpf.o`. When a hook's chosen program
  * fails to load or attach (fentry refused, say), the object is reopened with
  * that hook's next alternative; an optional program refused is left out.
@@ -64,6 +72,10 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 		const obj = new BpfObject(file);
 		try {
 			options.configure?.(obj);
+			for (const program of optional) {
+				const why = refusedKinds.get(obj.kind(program));
+				if (why && !refused.has(program)) refused.set(program, why);
+			}
 			for (const [program, why] of refused) obj.disable(program, why);
 			for (const [hook, alts] of hooks) {
 				let i = choice.get(hook)!;
@@ -89,7 +101,9 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 				const program = error instanceof BpfError && error.code !== 'EACCES' ? error.program : undefined;
 				const hook = program ? hooks.find(([h, alts]) => alts[choice.get(h)!] === program) : undefined;
 				if (program && !hook && optional.has(program)) {
-					refused.set(program, `the kernel refused to load it (${(error as BpfError).code})`);
+					const why = `the kernel refused to load it (${(error as BpfError).code})`;
+					refused.set(program, why);
+					refusedKinds.set(obj.kind(program), `the kernel refused ${obj.kind(program)} programs (${(error as BpfError).code})`);
 					obj.close();
 					continue;
 				}
