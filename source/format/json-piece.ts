@@ -115,16 +115,45 @@ export function* jsonArray(out: Piece, n: number, rows: (from: number, to: numbe
 /**
  * Each flow's fields, encoded once: a socket's flow is one object, shared by
  * every read while it holds, so a line of tens of thousands of connections
- * encodes only the flows it has not seen before. Forgotten with the flow.
+ * encodes only the flows it has not seen before. A Map, not a WeakMap: with
+ * tens of thousands of keys the garbage collector's cost for a WeakMap's
+ * entries made --json's lines about half as costly again (docs/performance.md).
+ * Flows no longer written are forgotten once they outnumber those that are.
  */
-const flowTexts = new WeakMap<OwnedFlow, Uint8Array>();
+class FlowTexts {
+	private texts = new Map<OwnedFlow, Uint8Array>();
+	/** The flows written since the line began: written[0..count). */
+	private readonly written: OwnedFlow[] = [];
+	private count = 0;
+
+	get(f: OwnedFlow): Uint8Array {
+		let text = this.texts.get(f);
+		if (text === undefined) {
+			text = Buffer.from(`${unclosedObject(ownedFlow(f))},`);
+			this.texts.set(f, text);
+		}
+		this.written[this.count++] = f;
+		return text;
+	}
+
+	lineDone(): void {
+		if (this.texts.size > 2 * this.count + 1024) {
+			const kept = new Map<OwnedFlow, Uint8Array>();
+			for (let i = 0; i < this.count; i++) kept.set(this.written[i]!, this.texts.get(this.written[i]!)!);
+			this.texts = kept;
+		}
+		this.count = 0;
+	}
+}
+
+const flowTexts = new FlowTexts();
 
 /** `{"pid":…,"rport":…,` for a flow, in UTF-8: its fields in OwnedFlow's order, ready for more. */
 export function flowJson(f: OwnedFlow): Uint8Array {
-	let text = flowTexts.get(f);
-	if (text === undefined) {
-		text = Buffer.from(`${unclosedObject(ownedFlow(f))},`);
-		flowTexts.set(f, text);
-	}
-	return text;
+	return flowTexts.get(f);
+}
+
+/** The line is written: flows it did not write may be forgotten. */
+export function lineDone(): void {
+	flowTexts.lineDone();
 }
