@@ -88,3 +88,13 @@ test('numbers are written as JSON.stringify writes them', () => {
 	const wrong = values.filter((n) => numberText(n) !== JSON.stringify(n));
 	assert.deepEqual(wrong.map((n) => [n, numberText(n)]), []);
 });
+
+test('lines of flows that keep changing are each written right, also after the writer forgot the flows no line writes any more', () => {
+	for (let k = 0; k < 6; k++) {
+		// 600 connections a line, none of them in any other line.
+		const flows = (tx: number) => Array.from({ length: 600 }, (_, i) => tcp(tx + i, 0, { cookie: 10_000 * (k + 1) + i, lport: 2000 + i }));
+		const sample = buildSample(raw(0, { tcp: { counters: flows(0), lost: 0 } }), raw(1000, { tcp: { counters: flows(1), lost: 0 } }));
+		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, tcp: sample.tcp, rtt: sample.rtt, retrans: sample.retrans });
+		assert.equal(jsonLine(sample), whole, `line ${k}`);
+	}
+});
