@@ -45,15 +45,9 @@ struct nt_flow_id {
 _Static_assert(sizeof(struct nt_flow_id) == 44, "nt_flow_id layout");
 
 /*
- * Slot tables (bpf/slots.bpf.h): per-flow values live in <prefix>_vals, an
- * ARRAY created BPF_F_MMAPABLE that userspace reads in place (no syscall, no
- * copy). A slot whose cookie is 0 is free; the kernel writes the cookie last,
- * once the rest is set; when the socket is destroyed, `closed` is set, and
- * userspace reads the final values once more and frees the slot. Free slots
- * come from <prefix>_free, a ring of slot numbers that userspace fills
- * (free_tail) and the programs take from (free_head, with compare-and-swap);
- * then from next, which only grows. A program that loses a race to create
- * the same flow marks its slot SLOT_ORPHAN; userspace frees it.
+ * A slot table's counters (bpf/slots.bpf.h; docs/architecture.md). Free slots
+ * come from <prefix>_free, a ring userspace fills (free_tail) and programs
+ * take from (free_head, compare-and-swap), then from next, which only grows.
  */
 struct nt_slot_ctl {
 	__u32 next;      /* slots below this have been used */
@@ -63,6 +57,7 @@ struct nt_slot_ctl {
 };
 _Static_assert(sizeof(struct nt_slot_ctl) == 16, "nt_slot_ctl layout");
 
+/* The cookie of a slot whose program lost the race to create its flow: userspace frees it. */
 #define SLOT_ORPHAN (~0ULL)
 
 /*

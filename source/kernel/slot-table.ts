@@ -8,11 +8,7 @@ import * as L from './layouts.js';
 
 /** A safety net behind the close flag: slots unchanged this long are freed (a socket idle that long counts from zero again). */
 const FLOW_IDLE_MS = 120_000;
-/**
- * How often, at most, the sweep (SlotTable's sweeper) asks the kernel which
- * slots' sockets are alive; only while some slot has been unchanged for
- * SWEEP_STALE_MS (it visits every socket: with every flow moving, it never runs).
- */
+/** How often, at most, the sweep runs; only while some slot has been unchanged SWEEP_STALE_MS (docs/kernels.md). */
 export const SWEEP_MS = 5_000;
 /** A slot whose socket the sweep did not find is freed once unchanged this long (see SlotTable's sweeper). */
 export const SWEEP_STALE_MS = 10_000;
