@@ -1,6 +1,6 @@
 // A kernel without some tracepoints: the affected collector says why, the others keep counting.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { testHosts } from '../helpers/netns.js';
 import { until } from '../helpers/exec.js';
@@ -62,8 +62,19 @@ test('without sock_send_length/sock_recv_length: tcp is unavailable with the rea
 	assert.deepEqual(await programsLeft(), []);
 });
 
-/** 200 connections opened, then closed: the slots in use (tcp, rtt) before, while open, and until `freedWithin` ms after (or the last read). */
-async function churnSlots(net: Awaited<ReturnType<typeof hosts>>, port: number, freedWithin: number) {
+/** nettop --json with `env`, its first line read, and the programs it loaded. */
+async function started(env: NodeJS.ProcessEnv, interval: string) {
+	const nettop = new NettopProcess(['--json', '-i', interval], { ...process.env, ...env });
+	await nettop.waitForLines(1);
+	return { nettop, loaded: await nettopPrograms() };
+}
+
+/**
+ * 200 connections opened, then closed, under `nettop`: both ends of each had
+ * slots (tcp, rtt), and those slots are free again within `freedWithin` ms;
+ * every byte sent counted once. Stops nettop.
+ */
+async function churnFreesSlots(t: TestContext, net: Awaited<ReturnType<typeof hosts>>, nettop: NettopProcess, port: number, freedWithin: number): Promise<void> {
 	const { a, b } = net;
 	const baseline = [await slotsInUse('tcp'), await slotsInUse('rtt')];
 	const server = await holdingServer(net, b, port);
@@ -78,16 +89,20 @@ async function churnSlots(net: Awaited<ReturnType<typeof hosts>>, port: number, 
 		return left[0]! <= baseline[0]! && left[1]! <= baseline[1]!;
 	}, freedWithin);
 	server.child.kill();
-	return { baseline, open, left, freed, client: clients.pid };
+	await nettop.waitForLines(nettop.lines.length + 1);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	t.diagnostic(`slots (tcp, rtt): ${baseline.join(', ')} before, ${open.join(', ')} open, ${left.join(', ')} after`);
+	assert.ok(open[0]! >= baseline[0]! + 400 && open[1]! >= baseline[1]! + 400, `both ends of 200 connections had slots: ${open.join(', ')}`);
+	assert.ok(freed, `slots of closed sockets freed: ${left.join(', ')} (baseline ${baseline.join(', ')})`);
+	const tx = nettop.json<{ tcp: { pid: number; tx_bytes: number }[] }>().flatMap((l) => l.tcp).filter((r) => r.pid === clients.pid).reduce((n, r) => n + r.tx_bytes, 0);
+	assert.equal(tx, 200 * 100, 'every byte sent counted once');
 }
 
 test('without tcp_destroy_sock (no close seen): the sweep finds the sockets gone and frees their slots; where the kernel refuses the sweep, tcp and rtt say why', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
-	const env = { ...process.env, NETTOP_HIDE_TRACEPOINTS: 'tcp_destroy_sock' };
-	const nettop = new NettopProcess(['--json', '-i', '1'], env);
-	await nettop.waitForLines(1);
-	const loaded = await nettopPrograms();
+	const { nettop, loaded } = await started({ NETTOP_HIDE_TRACEPOINTS: 'tcp_destroy_sock' }, '1');
 	assert.ok(!loaded.includes('nt_tcp_closed') && !loaded.includes('nt_rtt_closed'), `no close programs: ${loaded.join(' ')}`);
 	const first = nettop.json<{ nic: unknown; tcp: { unavailable?: string }; rtt: { unavailable?: string } }>()[0]!;
 	if (first.tcp.unavailable !== undefined) {
@@ -104,34 +119,14 @@ test('without tcp_destroy_sock (no close seen): the sweep finds the sockets gone
 	}
 	assert.ok(loaded.includes('nt_tcp_sweep') && loaded.includes('nt_rtt_sweep'), `the sweeps are loaded: ${loaded.join(' ')}`);
 	// Unchanged for SWEEP_STALE_MS, then the next sweep (every SWEEP_MS): well within 25 s.
-	const { baseline, open, left, freed, client } = await churnSlots(net, 7202, 25_000);
-	await nettop.waitForLines(nettop.lines.length + 1);
-	nettop.kill('SIGINT');
-	assert.equal(await nettop.exited(), 0, nettop.stderr);
-	t.diagnostic(`slots (tcp, rtt): ${baseline.join(', ')} before, ${open.join(', ')} open, ${left.join(', ')} after`);
-	assert.ok(open[0]! >= baseline[0]! + 400 && open[1]! >= baseline[1]! + 400, `both ends of 200 connections had slots: ${open.join(', ')}`);
-	assert.ok(freed, `slots of closed sockets freed: ${left.join(', ')} (baseline ${baseline.join(', ')})`);
-	type Line = { tcp: { pid: number; tx_bytes: number }[] };
-	const tx = nettop.json<Line>().flatMap((l) => l.tcp).filter((r) => r.pid === client).reduce((n, r) => n + r.tx_bytes, 0);
-	assert.equal(tx, 200 * 100, 'every byte sent counted once');
+	await churnFreesSlots(t, net, nettop, 7202, 25_000);
 });
 
 test('without the socket storage iterator (no sweep): closes come from tcp_destroy_sock, and the slots are freed within an interval or two', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
-	const env = { ...process.env, NETTOP_HIDE_FUNCTIONS: 'bpf_iter_bpf_sk_storage_map' };
-	const nettop = new NettopProcess(['--json', '-i', '0.5'], env);
-	await nettop.waitForLines(1);
-	const loaded = await nettopPrograms();
+	const { nettop, loaded } = await started({ NETTOP_HIDE_FUNCTIONS: 'bpf_iter_bpf_sk_storage_map' }, '0.5');
 	assert.ok(loaded.includes('nt_tcp_closed') && loaded.includes('nt_rtt_closed'), `the close programs: ${loaded.join(' ')}`);
 	assert.ok(!loaded.some((p) => p.endsWith('_sweep')), `no sweep: ${loaded.join(' ')}`);
-	const { baseline, open, left, freed, client } = await churnSlots(net, 7203, 5_000);
-	await nettop.waitForLines(nettop.lines.length + 1);
-	nettop.kill('SIGINT');
-	assert.equal(await nettop.exited(), 0, nettop.stderr);
-	t.diagnostic(`slots (tcp, rtt): ${baseline.join(', ')} before, ${open.join(', ')} open, ${left.join(', ')} after`);
-	assert.ok(open[0]! >= baseline[0]! + 400 && open[1]! >= baseline[1]! + 400, `both ends of 200 connections had slots: ${open.join(', ')}`);
-	assert.ok(freed, `slots of closed sockets freed: ${left.join(', ')} (baseline ${baseline.join(', ')})`);
-	const tx = nettop.json<{ tcp: { pid: number; tx_bytes: number }[] }>().flatMap((l) => l.tcp).filter((r) => r.pid === client).reduce((n, r) => n + r.tx_bytes, 0);
-	assert.equal(tx, 200 * 100, 'every byte sent counted once');
+	await churnFreesSlots(t, net, nettop, 7203, 5_000);
 });
