@@ -11,7 +11,7 @@ import { pieceWritten } from './format/json-piece.js';
 import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
 import { runLoop } from './loop.js';
-import { FLAGS, parseOptions, TAB_NAMES, UsageError } from './options.js';
+import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, TAB_NAMES, UsageError, type RawFlags } from './options.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
@@ -30,7 +30,7 @@ const cli = meow(
     -P, --port PORT,.. TCP outputs: only connections with this local or remote port
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
-    --ms               RTT histograms in milliseconds (default microseconds)
+${FEATURE_FLAG_USAGE}
     -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
     --log FILE         append libbpf's log to FILE
@@ -120,7 +120,8 @@ function fail(message: string, code: number): never {
 async function main(): Promise<number> {
 	let options;
 	try {
-		options = parseOptions(cli.flags, cli.input, Object.keys(cli.unnormalizedFlags));
+		// meow typed each flag as its definition says: strings, booleans, or absent.
+		options = parseOptions(cli.flags as RawFlags, cli.input, Object.keys(cli.unnormalizedFlags));
 	} catch (error) {
 		if (error instanceof UsageError) fail(error.message, 2);
 		throw error;
@@ -165,7 +166,7 @@ async function main(): Promise<number> {
 		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort() });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
-	const collectors = new Collectors({ ms: options.ms });
+	const collectors = new Collectors(options.settings);
 	if (collectors.empty) {
 		stopTui?.();
 		uiOpen = false;

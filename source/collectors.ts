@@ -6,11 +6,6 @@ import { explain } from './kernel/explain.js';
 import { SocketOwners } from './kernel/owners.js';
 import { isUnavailable, type Maybe, type Snapshot } from './model/reading.js';
 
-export interface CollectorOptions {
-	/** RTT in milliseconds (--ms). */
-	readonly ms?: boolean;
-}
-
 function firstLine(error: unknown): string {
 	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
@@ -18,9 +13,13 @@ function firstLine(error: unknown): string {
 export class Collectors {
 	private readonly collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[];
 
-	/** Opens every feature's collector, in the registry's order: the first that tracks sockets provides the owner stamps the others share. */
-	constructor(options: CollectorOptions = {}) {
-		const context = { ms: options.ms ?? false, owners: new SocketOwners() };
+	/**
+	 * Opens every feature's collector, in the registry's order (the first that
+	 * tracks sockets provides the owner stamps the others share); `settings`
+	 * are the features' flag values by name.
+	 */
+	constructor(settings: Readonly<Record<string, unknown>> = {}) {
+		const context = { settings, owners: new SocketOwners() };
 		this.collectors = ALL_FEATURES.map((f) => {
 			try {
 				return { key: f.key, collector: f.open(context) };

@@ -9,16 +9,17 @@ export interface Options {
 	readonly intervalMs: number;
 	readonly count: number | undefined;
 	readonly verbose: boolean;
-	/** RTT in milliseconds instead of microseconds. */
-	readonly ms: boolean;
 	/** The tab the UI opens on. */
 	readonly tab: FeatureKey;
 	/** Where libbpf's log goes besides --verbose's stderr. */
 	readonly logFile: string | undefined;
 	readonly filter: Filter;
+	/** The features' own flags (FeatureFlag), by name, as their parse() gave them. */
+	readonly settings: Readonly<Record<string, unknown>>;
 }
 
 export interface RawFlags {
+	readonly [feature: string]: string | boolean | undefined;
 	readonly json?: boolean;
 	readonly interval?: string;
 	readonly count?: string;
@@ -27,15 +28,18 @@ export interface RawFlags {
 	readonly port?: string;
 	readonly ipv4?: boolean;
 	readonly ipv6?: boolean;
-	readonly ms?: boolean;
 	readonly tab?: string;
 	readonly log?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
 
-/** meow's flag definitions: one list for parsing and for rejecting unknown flags. */
-export const FLAGS = {
+type FlagSpec = { readonly type: 'boolean' | 'string'; readonly shortFlag?: string };
+
+const FEATURE_FLAGS = ALL_FEATURES.flatMap((f) => f.flags);
+
+/** meow's flag definitions, nettop's own and the features': one list for parsing and for rejecting unknown flags. */
+export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	json: { type: 'boolean' },
 	interval: { type: 'string', shortFlag: 'i' },
 	count: { type: 'string', shortFlag: 'n' },
@@ -44,12 +48,15 @@ export const FLAGS = {
 	port: { type: 'string', shortFlag: 'P' },
 	ipv4: { type: 'boolean', shortFlag: '4' },
 	ipv6: { type: 'boolean', shortFlag: '6' },
-	ms: { type: 'boolean' },
 	tab: { type: 'string', shortFlag: 't' },
 	log: { type: 'string' },
-} as const;
+	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
+};
 
-const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => ('shortFlag' in f ? [f.shortFlag] : []))]);
+/** The features' flags as --help lists them, one a line, in its columns. */
+export const FEATURE_FLAG_USAGE = FEATURE_FLAGS.map((f) => `    ${`${f.shortFlag ? `-${f.shortFlag}, ` : ''}--${f.name}${f.arg ? ` ${f.arg}` : ''}`.padEnd(19)}${f.usage}`).join('\n');
+
+const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => (f.shortFlag ? [f.shortFlag] : []))]);
 
 /**
  * Checks the flags. `given` are the flag names as typed (meow's
@@ -78,7 +85,8 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	};
 	const tab = parseTab(flags.tab);
 	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');
-	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, ms: flags.ms ?? false, filter, tab, logFile: flags.log };
+	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name])]));
+	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings };
 }
 
 /** What -t/--tab takes: each tab's key (or another name it has), or its number. */

@@ -6,11 +6,24 @@ import type { SocketOwners } from '../kernel/owners.js';
 import type { Filter } from '../model/filter.js';
 import type { Maybe, Snapshot } from '../model/reading.js';
 
-/** What every feature's kernel side is given: the options it needs and the kernel state features share. */
+/** What every feature's kernel side is given: its flags' values and the kernel state features share. */
 export interface FeatureContext {
-	/** RTT in milliseconds instead of microseconds (--ms). */
-	readonly ms: boolean;
+	/** Every feature's flag values by flag name, as their parse() gave them. */
+	readonly settings: Readonly<Record<string, unknown>>;
 	readonly owners: SocketOwners;
+}
+
+/** A flag a feature adds to the command line; its value reaches the feature's kernel side through the open context. */
+export interface FeatureFlag {
+	readonly name: string;
+	readonly type: 'boolean' | 'string';
+	readonly shortFlag?: string;
+	/** What a string flag takes, for --help: "connect|accept". */
+	readonly arg?: string;
+	/** Its line in --help. */
+	readonly usage: string;
+	/** The value the feature uses; throws a UsageError (one line) for a bad one. */
+	parse(value: string | boolean | undefined): unknown;
 }
 
 /** Reads one feature's kernel state. `now` (a monotonic clock, ms) dates activity. */
@@ -76,6 +89,8 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	readonly aliases: readonly string[];
 	/** The structs of bpf/<key>.h, checked against the object's BTF. */
 	readonly layouts: readonly Layout[];
+	/** Command-line flags of its own. */
+	readonly flags: readonly FeatureFlag[];
 	/** Opens, loads and attaches its object; throws (one line) when it cannot run here. */
 	open(context: FeatureContext): Collector<S>;
 	/** A copy of a snapshot that later reads leave as it is (for a paused screen), or the snapshot when nothing in it is reused. */

@@ -13,6 +13,7 @@ const total = (rows: readonly NicDelta[], key: 'tx_bytes' | 'rx_bytes') => rows.
 export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> = {
 	key: 'nic',
 	aliases: [],
+	flags: [],
 	layouts: NIC_LAYOUTS,
 	open: () => new NicCollector(),
 	retain: (snapshot) => snapshot,

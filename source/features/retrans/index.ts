@@ -10,6 +10,7 @@ import { retransTab } from './tab.js';
 export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined> = {
 	key: 'retrans',
 	aliases: [],
+	flags: [],
 	layouts: RETRANS_LAYOUTS,
 	open: (context) => new RetransCollector(context.owners),
 	retain: (snapshot) => snapshot,

@@ -31,8 +31,9 @@ const short = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
 export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	key: 'rtt',
 	aliases: [],
+	flags: [{ name: 'ms', type: 'boolean', usage: 'RTT histograms in milliseconds (default microseconds)', parse: (value) => value === true }],
 	layouts: RTT_LAYOUTS,
-	open: (context) => new RttCollector(context),
+	open: (context) => new RttCollector({ ms: context.settings.ms === true, owners: context.owners }),
 	retain: retainRtt,
 	interval: (prev, cur, filter) => rttView(prev, cur, filter, cur.unit),
 	*json(view, out) {

@@ -25,6 +25,7 @@ function rowsJson(out: Piece, tcp: TcpRows, from: number, to: number): void {
 export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 	key: 'tcp',
 	aliases: ['tcptop'],
+	flags: [],
 	layouts: TCP_LAYOUTS,
 	open: (context) => new TcpCollector(context.owners),
 	retain: retainTcp,
