@@ -1,5 +1,5 @@
 // JSON written as UTF-8 bytes straight into reused 64 kB pieces: no string per row or per number (docs/performance.md).
-import { ownedFlow, type OwnedFlow } from '../model/flow.js';
+import { ownedFlow, type SocketFlow } from '../model/flow.js';
 
 const PIECE_BYTES = 64 * 1024;
 
@@ -115,45 +115,35 @@ export function* jsonArray(out: Piece, n: number, rows: (from: number, to: numbe
 /**
  * Each flow's fields, encoded once: a socket's flow is one object, shared by
  * every read while it holds, so a line of tens of thousands of connections
- * encodes only the flows it has not seen before. A Map, not a WeakMap: with
- * tens of thousands of keys the garbage collector's cost for a WeakMap's
- * entries made --json's lines about half as costly again (docs/performance.md).
- * Flows no longer written are forgotten once they outnumber those that are.
+ * encodes only the flows it has not seen before. A cache indexed by the
+ * socket's cookie, one entry a cookie: a lookup is an array index, where a
+ * Map or WeakMap lookup, out of cache with tens of thousands of keys, made
+ * writing a line a fifth more costly (docs/performance.md). One per table:
+ * a connection's tcp and RTT flows are two objects with one cookie.
  */
-class FlowTexts {
-	private texts = new Map<OwnedFlow, Uint8Array>();
-	/** The flows written since the line began: written[0..count). */
-	private readonly written: OwnedFlow[] = [];
-	private count = 0;
+export class FlowJsonCache {
+	/** The flow at (cookie mod capacity), and its text. */
+	private flows: (SocketFlow | undefined)[] = new Array<SocketFlow | undefined>(1024).fill(undefined);
+	private texts: Uint8Array[] = new Array<Uint8Array>(1024).fill(EMPTY);
 
-	get(f: OwnedFlow): Uint8Array {
-		let text = this.texts.get(f);
-		if (text === undefined) {
-			text = Buffer.from(`${unclosedObject(ownedFlow(f))},`);
-			this.texts.set(f, text);
-		}
-		this.written[this.count++] = f;
+	/** `{"pid":…,"rport":…,` for a flow, in UTF-8: its fields in OwnedFlow's order, ready for more. */
+	get(f: SocketFlow): Uint8Array {
+		const at = f.cookie % this.flows.length;
+		if (this.flows[at] === f) return this.texts[at]!;
+		const text = Buffer.from(`${unclosedObject(ownedFlow(f))},`);
+		this.flows[at] = f;
+		this.texts[at] = text;
 		return text;
 	}
 
-	lineDone(): void {
-		if (this.texts.size > 2 * this.count + 1024) {
-			const kept = new Map<OwnedFlow, Uint8Array>();
-			for (let i = 0; i < this.count; i++) kept.set(this.written[i]!, this.texts.get(this.written[i]!)!);
-			this.texts = kept;
-		}
-		this.count = 0;
+	/** Room for `rows` flows a line, twice over: cookies in use at once seldom share an entry. */
+	reserve(rows: number): void {
+		if (2 * rows <= this.flows.length) return;
+		let size = this.flows.length;
+		while (size < 2 * rows) size *= 2;
+		this.flows = new Array<SocketFlow | undefined>(size).fill(undefined);
+		this.texts = new Array<Uint8Array>(size).fill(EMPTY);
 	}
 }
 
-const flowTexts = new FlowTexts();
-
-/** `{"pid":…,"rport":…,` for a flow, in UTF-8: its fields in OwnedFlow's order, ready for more. */
-export function flowJson(f: OwnedFlow): Uint8Array {
-	return flowTexts.get(f);
-}
-
-/** The line is written: flows it did not write may be forgotten. */
-export function lineDone(): void {
-	flowTexts.lineDone();
-}
+const EMPTY = new Uint8Array(0);

@@ -1,5 +1,5 @@
 // --json output: one NDJSON line per interval, written in pieces (docs/performance.md).
-import { lineDone, Piece } from '../format/json-piece.js';
+import { Piece } from '../format/json-piece.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
 import { isUnavailable } from '../model/reading.js';
 
@@ -20,6 +20,5 @@ export function* jsonPieces(sample: Sample): Generator<Uint8Array> {
 	}
 	if (Object.keys(sample.lost).length > 0) out.text(`,"lost":${JSON.stringify(sample.lost)}`);
 	out.text('}');
-	lineDone();
 	yield out.take(true);
 }

@@ -1,5 +1,5 @@
 // The RTT feature: log2 histograms of smoothed RTT, overall, per remote address and per flow.
-import { flowJson, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
+import { FlowJsonCache, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { isUnavailable } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { RttCollector } from './collector.js';
@@ -8,13 +8,15 @@ import { rttView, type RttView } from './model.js';
 import { retainRtt, type RttSnapshot } from './snapshot.js';
 import { rttTab, statsText, type RttTabState } from './tab.js';
 
+const flowTexts = new FlowJsonCache();
+
 /** RttView.flows[from..to) as JSON, without the brackets: as JSON.stringify writes them, byte for byte. */
 function flowsJson(out: Piece, rtt: RttView, from: number, to: number): void {
 	let first = true;
 	rtt.eachFlowBetween(from, to, (f, x) => {
 		if (!first) out.ascii(',');
 		first = false;
-		out.bytes(flowJson(f));
+		out.bytes(flowTexts.get(f));
 		out.field('"count":', x.count);
 		out.field(',"sum":', x.sum);
 		out.field(',"avg":', x.avg);
@@ -39,6 +41,7 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	*json(view, out) {
 		const { unit, count, sum, avg, p50, p90, p99, buckets, by_raddr } = view;
 		out.text(`${unclosedObject({ unit, count, sum, avg, p50, p90, p99, buckets, by_raddr })},"flows":`);
+		flowTexts.reserve(view.flowCount);
 		yield* jsonArray(out, view.flowCount, (from, to) => flowsJson(out, view, from, to));
 		out.text('}');
 	},

@@ -32,7 +32,7 @@ export interface RttView extends RttStats {
 	 * record: to write them a few at a time (not in JSON). The figures object
 	 * is reused: valid during the call only.
 	 */
-	eachFlowBetween(from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void;
+	eachFlowBetween(from: number, to: number, visit: (flow: RttFlow, figures: FlowFigures) => void): void;
 }
 
 /** A flow's figures, without the flow. */
@@ -142,7 +142,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	let order: number[] | undefined; // positions in `moved`, most samples first
 	const one = new Float64Array(RTT_SLOTS); // one flow's slots
 	const its = newFigures(); // and its figures
-	const eachFlowBetween = (from: number, to: number, visit: (flow: OwnedFlow, figures: FlowFigures) => void): void => {
+	const eachFlowBetween = (from: number, to: number, visit: (flow: RttFlow, figures: FlowFigures) => void): void => {
 		requireCurrent(cur);
 		if (prev) requireCurrent(prev);
 		order ??= byKeyDescending(
