@@ -1,6 +1,5 @@
 // The registry: every feature nettop has, in tab order. Keys, tabs, JSON keys, help and the layout test come from this list.
-import type { Maybe } from '../model/reading.js';
-import type { IntervalTimes, ReadingTimes } from '../model/reading.js';
+import type { IntervalTimes, Maybe, ReadingTimes } from '../model/reading.js';
 import type { Feature, SomeFeature } from './feature.js';
 import { nic } from './nic/index.js';
 import { retrans } from './retrans/index.js';
