@@ -138,6 +138,7 @@ test('a feature is one folder, one BPF file with its header, and one registry li
 		assert.ok(bpf.includes(`${name}.bpf.c`) && bpf.includes(`${name}.h`), `bpf/${name}.bpf.c and bpf/${name}.h`);
 		assert.match(readFileSync(path.join(ROOT, `source/features/${name}/index.ts`), 'utf8'), new RegExp(`key: '${name}'`), `${name}/index.ts defines the feature keyed ${name}`);
 	}
+	for (const name of listed) assert.ok(!['time', 'interval', 'lost', 'mono', 'wall'].includes(name), `${name}: a key of the JSON line and the reading of its own`);
 	const objects = bpf.filter((f) => f.endsWith('.bpf.c')).map((f) => f.replace('.bpf.c', ''));
 	assert.deepEqual(objects.sort(), [...folders].sort(), 'every BPF object belongs to a feature');
 });

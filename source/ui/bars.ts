@@ -1,7 +1,7 @@
 // The UI's own lines around a tab: the tab bar, the footer (or the filter prompt), and the help rows, all from the registry and the key table.
 import { line, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
-import { KEY_TABLE } from './keys.js';
+import { KEY_TABLE, PROMPT_KEYS } from './keys.js';
 import { sortKey, type UiState } from './state.js';
 
 export function tabsLine(state: UiState): Line {
@@ -17,7 +17,7 @@ export function tabsLine(state: UiState): Line {
 export function footerLine(state: UiState): Line {
 	if (state.prompt) {
 		const what = state.prompt.kind === 'pid' ? 'PID' : 'port';
-		const segments: Segment[] = [{ text: `filter by ${what} (comma separated, Enter done, Esc cancel): `, bold: true }, { text: `${state.prompt.text}_` }];
+		const segments: Segment[] = [{ text: `filter by ${what} (${PROMPT_KEYS}): `, bold: true }, { text: `${state.prompt.text}_` }];
 		if (state.prompt.error) segments.push({ text: `  ${state.prompt.error}`, color: 'red' });
 		return segments;
 	}

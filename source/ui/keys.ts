@@ -101,6 +101,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 ];
 
+/** What the keys do in a filter prompt, as the footer and the README say it. */
+export const PROMPT_KEYS = 'comma separated, Enter done, Esc cancel';
+
 /** Inside a filter prompt: digits and commas edit it, Enter keeps it, Esc undoes it. */
 function promptAction({ input, key }: KeyPress): KeyAction | undefined {
 	if (key.escape) return { type: 'escape' };
