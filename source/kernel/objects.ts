@@ -81,15 +81,14 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 				let i = choice.get(hook)!;
 				for (let why; i < alts.length && (why = obj.unsupported(alts[i]!)); i++) reasons.get(hook)!.push(`${alts[i]}: ${why}`);
 				choice.set(hook, i);
-				if (i < alts.length) {
-					alts.forEach((alt, j) => j !== i && obj.disable(alt, j < i ? 'did not work here' : `${alts[i]} is used`));
-					continue;
-				}
-				const by = options.coveredBy?.[hook];
-				const uncovered = by === undefined ? undefined : (refused.get(by) ?? obj.unsupported(by));
-				if (by === undefined || uncovered !== undefined) {
-					const why = by === undefined ? [] : [`in its place ${by}: ${uncovered}`];
-					throw new Error(`no way to hook ${hook} on this kernel (${[...reasons.get(hook)!, ...why].join('; ')})`);
+				if (i >= alts.length) {
+					// None left: the hook may go unhooked only while the program covering for it loads.
+					const by = options.coveredBy?.[hook];
+					const uncovered = by === undefined ? undefined : (refused.get(by) ?? obj.unsupported(by));
+					if (by === undefined || uncovered !== undefined) {
+						const why = by === undefined ? [] : [`in its place ${by}: ${uncovered}`];
+						throw new Error(`no way to hook ${hook} on this kernel (${[...reasons.get(hook)!, ...why].join('; ')})`);
+					}
 				}
 				alts.forEach((alt, j) => j !== i && obj.disable(alt, j < i ? 'did not work here' : `${alts[i]} is used`));
 			}
