@@ -173,7 +173,7 @@ async function main(): Promise<number> {
 		collectors.close();
 		fail(Object.values(collectors.unavailable())[0] ?? 'no collector could start', 1);
 	}
-	const plain = options.json ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns });
+	const plain = options.json || store ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns });
 	try {
 		const first = collectors.read(performance.now(), Date.now());
 		if (store) store.publish(first);
