@@ -113,6 +113,28 @@ function promptAction({ input, key }: KeyPress): KeyAction | undefined {
 	return undefined;
 }
 
+/** A key press for one character of a chunk, read as a terminal sends it: Enter is CR (or LF), Tab HT, Backspace DEL or BS, Ctrl-letter 1-26. */
+function pressOf(char: string): KeyPress {
+	const code = char.charCodeAt(0);
+	if (char === '\r' || char === '\n') return { input: '', key: { return: true } };
+	if (char === '\t') return { input: '', key: { tab: true } };
+	if (char === '\x7f' || char === '\b') return { input: '', key: { backspace: true } };
+	if (char === '\x1b') return { input: '', key: { escape: true } };
+	if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
+	return { input: char, key: /[A-Z]/.test(char) ? { shift: true } : {} };
+}
+
+/**
+ * The presses in one read: keys typed fast, pasted or bundled by a slow link arrive together ("P5201\r"), and every one
+ * counts, in order. Ink splits escape sequences (arrows, Esc) into reads of their own, so a chunk of several characters
+ * is plain text and control characters.
+ */
+export function pressesOf(press: KeyPress): KeyPress[] {
+	const chars = [...press.input];
+	if (chars.length <= 1 || press.key.ctrl || press.key.meta) return [press];
+	return chars.map(pressOf);
+}
+
 /** What a key press means; while a filter prompt is open, keys edit it (Ctrl-C still quits). */
 export function keyAction(press: KeyPress, prompting: boolean): KeyAction | undefined {
 	if (press.key.ctrl && press.input === 'c') return { type: 'quit' };

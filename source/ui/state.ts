@@ -3,7 +3,7 @@ import type { Key } from 'ink';
 import { ALL_FEATURES, entry, FEATURE_KEYS, keyed, type FeatureKey, type Sample, type TabStates } from '../features/index.js';
 import type { SomeFeature } from '../features/feature.js';
 import { numberList, PID_MAX, UsageError, type Filter } from '../model/filter.js';
-import { keyAction, type KeyAction } from './keys.js';
+import { keyAction, pressesOf, type KeyAction } from './keys.js';
 
 export interface Prompt {
 	readonly kind: 'pid' | 'port';
@@ -63,12 +63,11 @@ const featureOf = (key: FeatureKey): SomeFeature => ALL_FEATURES.find((f) => f.k
 export function reducer(state: UiState, action: Action): UiState {
 	switch (action.type) {
 		case 'key': {
-			// Keys typed fast or pasted arrive as one chunk ("P7501"): take them one by one.
-			if (action.input.length > 1 && !action.key.ctrl && !action.key.meta) {
-				return [...action.input].reduce((s, input) => reducer(s, { type: 'key', input, key: {} }), state);
-			}
-			const next = keyAction(action, state.prompt !== undefined);
-			return next ? reducer(state, next) : state;
+			// Keys typed fast, pasted or bundled by a slow link arrive as one chunk ("P7501\r"): each one, in order.
+			return pressesOf(action).reduce((s, press) => {
+				const next = keyAction(press, s.prompt !== undefined);
+				return next ? reducer(s, next) : s;
+			}, state);
 		}
 		case 'sample':
 			return state.paused ? state : onSample(state, action.sample, action.time);

@@ -33,6 +33,11 @@ export class Tmux {
 		for (const k of keys) await this.tmux(['send-keys', '-t', this.session, ...(k.length === 1 ? ['-l', k] : [k])]);
 	}
 
+	/** Writes `text` to the pane at once, control characters included: as a paste, or keys a slow link bundles into one read. */
+	async type(text: string): Promise<void> {
+		await this.tmux(['send-keys', '-t', this.session, '-l', text]);
+	}
+
 	/** Resizes the window, as a user dragging the terminal does. */
 	async resize(width: number, height: number): Promise<void> {
 		await this.tmux(['resize-window', '-t', this.session, '-x', String(width), '-y', String(height)]);

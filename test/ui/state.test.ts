@@ -120,3 +120,23 @@ test('keys arrive through the reducer, one chunk of fast typing at a time', () =
 	assert.equal(run(start(), { type: 'key', input: 'c', key: { ctrl: true } }).quit, true);
 	assert.equal(run(start(), { type: 'key', input: 'x', key: {} }).quit, false);
 });
+
+test('a chunk holding Enter, Tab, Backspace or Ctrl-C: every key is handled, in order (as a slow link or a paste delivers them)', () => {
+	let s = withTraffic().act({ type: 'key', input: '2', key: {} }, { type: 'key', input: 'P5201\r', key: {} });
+	assert.equal(s.prompt, undefined, 'Enter in the chunk closed the prompt');
+	assert.deepEqual([...s.filter.ports], [5201]);
+	s = reducer(s, { type: 'key', input: 'q', key: {} });
+	assert.equal(s.quit, true, 'the next q quits instead of going into the prompt');
+
+	s = run(start(), { type: 'key', input: 'p1\r', key: {} });
+	assert.deepEqual([...s.filter.pids], [1]);
+	assert.equal(s.prompt, undefined);
+	s = run(start(), { type: 'key', input: 'p12\x7f\r', key: {} });
+	assert.deepEqual([...s.filter.pids], [1], 'DEL erased the 2');
+	s = run(start(), { type: 'key', input: '\t\t', key: {} });
+	assert.equal(s.tab, 'rtt', 'two Tabs step two tabs');
+	s = run(start(), { type: 'key', input: 'p7\x03', key: {} });
+	assert.equal(s.quit, true, 'Ctrl-C quits from inside a chunk');
+	s = run(start(), { type: 'key', input: 'P80\n', key: {} });
+	assert.equal(s.prompt, undefined, 'LF ends the prompt as CR does');
+});
