@@ -11,14 +11,27 @@ import { pieceWritten } from './format/json-piece.js';
 import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
 import { runLoop } from './loop.js';
-import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, TAB_NAMES, UsageError, type RawFlags } from './options.js';
+import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, repeatedFlag, TAB_NAMES, UsageError, type RawFlags } from './options.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
 import { UiStore } from './ui/store.js';
 
-const cli = meow(
-	`
+function parseArgv() {
+	try {
+		return meow(HELP, {
+			importMeta: import.meta,
+			allowUnknownFlags: true, // reported by parseOptions in one line, exit 2
+			flags: { ...FLAGS, help: { type: 'boolean', shortFlag: 'h' } },
+		});
+	} catch (error) {
+		const usage = repeatedFlag(error);
+		if (usage) fail(usage.message, 2);
+		throw error;
+	}
+}
+
+const HELP = `
   Usage
     $ sudo nettop [options]
 
@@ -26,8 +39,8 @@ const cli = meow(
     --json             print one JSON object per interval (NDJSON), no UI
     -i, --interval S   seconds between refreshes (default 1, fractions allowed)
     -n, --count N      stop after N intervals
-    -p, --pid PID,...  TCP outputs: only these processes
-    -P, --port PORT,.. TCP outputs: only connections with this local or remote port
+    -p, --pid PID,...  TCP outputs: only these processes (repeatable)
+    -P, --port PORT,.. TCP outputs: only connections with this local or remote port (repeatable)
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
 ${FEATURE_FLAG_USAGE}
@@ -35,7 +48,7 @@ ${FEATURE_FLAG_USAGE}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
     --log FILE         append libbpf's log to FILE
     --version          print the version
-    --help             print this help
+    -h, --help         print this help
 
   Keys in the UI: 1-${FEATURE_KEYS.length} or Tab switch tabs, p filters by PID, P or / by port,
   Esc clears, s sorts, space pauses, ? lists every key, q quits.
@@ -47,13 +60,8 @@ ${FEATURE_FLAG_USAGE}
   Examples
     $ sudo nettop --json -i 0.5 -n 3
     $ sudo nettop --json -P 443 -4
-`,
-	{
-		importMeta: import.meta,
-		allowUnknownFlags: true, // reported by parseOptions in one line, exit 2
-		flags: FLAGS,
-	},
-);
+`;
+const cli = parseArgv();
 
 /**
  * Loads the UI. Ink renders nothing but the last frame when it believes it
@@ -118,6 +126,7 @@ function fail(message: string, code: number): never {
 }
 
 async function main(): Promise<number> {
+	if (cli.flags.help) cli.showHelp(0);
 	let options;
 	try {
 		// meow typed each flag as its definition says: strings, booleans, or absent.

@@ -19,13 +19,14 @@ export interface Options {
 }
 
 export interface RawFlags {
-	readonly [feature: string]: string | boolean | undefined;
+	readonly [feature: string]: string | readonly string[] | boolean | undefined;
 	readonly json?: boolean;
 	readonly interval?: string;
 	readonly count?: string;
 	readonly verbose?: boolean;
-	readonly pid?: string;
-	readonly port?: string;
+	/** Repeatable: -p 1 -p 2 is -p 1,2. */
+	readonly pid?: string | readonly string[];
+	readonly port?: string | readonly string[];
 	readonly ipv4?: boolean;
 	readonly ipv6?: boolean;
 	readonly tab?: string;
@@ -34,7 +35,7 @@ export interface RawFlags {
 
 const MAX_INTERVAL_S = 3600;
 
-type FlagSpec = { readonly type: 'boolean' | 'string'; readonly shortFlag?: string };
+type FlagSpec = { readonly type: 'boolean' | 'string'; readonly shortFlag?: string; readonly isMultiple?: boolean };
 
 const FEATURE_FLAGS = ALL_FEATURES.flatMap((f) => f.flags);
 
@@ -44,8 +45,8 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	interval: { type: 'string', shortFlag: 'i' },
 	count: { type: 'string', shortFlag: 'n' },
 	verbose: { type: 'boolean' },
-	pid: { type: 'string', shortFlag: 'p' },
-	port: { type: 'string', shortFlag: 'P' },
+	pid: { type: 'string', shortFlag: 'p', isMultiple: true },
+	port: { type: 'string', shortFlag: 'P', isMultiple: true },
 	ipv4: { type: 'boolean', shortFlag: '4' },
 	ipv6: { type: 'boolean', shortFlag: '6' },
 	tab: { type: 'string', shortFlag: 't' },
@@ -56,7 +57,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** The features' flags as --help lists them, one a line, in its columns. */
 export const FEATURE_FLAG_USAGE = FEATURE_FLAGS.map((f) => `    ${`${f.shortFlag ? `-${f.shortFlag}, ` : ''}--${f.name}${f.arg ? ` ${f.arg}` : ''}`.padEnd(19)}${f.usage}`).join('\n');
 
-const KNOWN = new Set<string>(['help', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => (f.shortFlag ? [f.shortFlag] : []))]);
+const KNOWN = new Set<string>(['help', 'h', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => (f.shortFlag ? [f.shortFlag] : []))]);
 
 /**
  * Checks the flags. `given` are the flag names as typed (meow's
@@ -67,7 +68,8 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	if (unknown !== undefined) throw new UsageError(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown} (see nettop --help)`);
 	if (input.length > 0) throw new UsageError(`unexpected argument "${input[0]}" (see nettop --help)`);
 	const interval = flags.interval === undefined ? 1 : Number(flags.interval);
-	if (flags.interval !== undefined && (flags.interval.trim() === '' || !Number.isFinite(interval) || interval < 0.01 || interval > MAX_INTERVAL_S)) {
+	// Decimal seconds only: Number() would take 0x10 and 1e1 too.
+	if (flags.interval !== undefined && (!/^\s*(\d+\.?\d*|\.\d+)\s*$/.test(flags.interval) || interval < 0.01 || interval > MAX_INTERVAL_S)) {
 		throw new UsageError(`-i/--interval wants seconds between 0.01 and ${MAX_INTERVAL_S}, got "${flags.interval}"`);
 	}
 	let count: number | undefined;
@@ -79,14 +81,28 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	}
 	if (flags.ipv4 && flags.ipv6) throw new UsageError('-4 and -6 exclude each other: leave both out for both families');
 	const filter: Filter = {
-		pids: numberList(flags.pid, '-p/--pid', 'process IDs', 1, PID_MAX),
-		ports: numberList(flags.port, '-P/--port', 'ports', 1, 65535),
+		pids: numberList(joined(flags.pid), '-p/--pid', 'process IDs', 1, PID_MAX),
+		ports: numberList(joined(flags.port), '-P/--port', 'ports', 1, 65535),
 		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
 	};
 	const tab = parseTab(flags.tab);
 	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');
-	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name])]));
+	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
 	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings };
+}
+
+/** A repeatable flag's values as one comma-separated list; undefined when it was not given. */
+function joined(value: string | readonly string[] | undefined): string | undefined {
+	if (value === undefined || typeof value === 'string') return value;
+	return value.length === 0 ? undefined : value.join(',');
+}
+
+/** The flag a message of meow's names as given twice (it allows each flag once unless it is isMultiple), as a UsageError; else undefined. */
+export function repeatedFlag(error: unknown): UsageError | undefined {
+	const name = error instanceof Error ? /^The flag --([\w-]+) can only be set once/.exec(error.message)?.[1] : undefined;
+	if (name === undefined) return undefined;
+	const short = FLAGS[name]?.shortFlag;
+	return new UsageError(`${short ? `-${short}/` : ''}--${name} was given more than once: give it once`);
 }
 
 /** What -t/--tab takes: each tab's key (or another name it has), or its number. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { runNettop } from './helpers/nettop.js';
 
 test('bad flags: one line, exit 2, no stack trace', async () => {
-	for (const args of [['-i', '0'], ['-i', 'abc'], ['-i', '-1'], ['-n', 'x'], ['-p', 'x'], ['-p', '1,,2'], ['-P', '70000'], ['-P', '0'], ['-t', 'disk'], ['-4', '-6'], ['--bogus'], ['-x'], ['extra'], ['--log', '']]) {
+	for (const args of [['-i', '0'], ['-i', 'abc'], ['-i', '-1'], ['-n', 'x'], ['-p', 'x'], ['-p', '1,,2'], ['-P', '70000'], ['-P', '0'], ['-t', 'disk'], ['-4', '-6'], ['--bogus'], ['-x'], ['extra'], ['--log', ''], ['-n', '1', '-n', '2'], ['-i', '1', '--interval', '2'], ['-t', 'nic', '-t', 'tcp'], ['--log', 'a', '--log', 'b'], ['-i', '0x10'], ['-i', '1e1']]) {
 		const r = await runNettop(args);
 		assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
 		assert.equal(r.stdout, '');
@@ -13,12 +13,19 @@ test('bad flags: one line, exit 2, no stack trace', async () => {
 	}
 });
 
+test('a flag given twice is one line too, naming it', async () => {
+	const r = await runNettop(['-n', '1', '-n', '2']);
+	assert.equal(r.stderr, 'nettop: -n/--count was given more than once: give it once\n');
+});
+
 test('--version and --help', async () => {
 	const v = await runNettop(['--version']);
 	assert.equal(v.code, 0);
 	assert.match(v.stdout, /^\d+\.\d+\.\d+/);
-	const h = await runNettop(['--help']);
-	assert.equal(h.code, 0);
-	assert.match(h.stdout, /--json/);
-	assert.match(h.stdout, /--interval/);
+	for (const args of [['--help'], ['-h'], ['-h', '-n', '1']]) {
+		const h = await runNettop(args);
+		assert.equal(h.code, 0, args.join(' '));
+		assert.match(h.stdout, /--json/);
+		assert.match(h.stdout, /--interval/);
+	}
 });

@@ -11,6 +11,10 @@ test('defaults and valid values', () => {
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.settings.ms], [true, 500, 3, true], 'a feature\'s flag (rtt\'s --ms) among the settings');
 	assert.deepEqual(o.filter, { pids: new Set([12, 345]), ports: new Set([443]), family: 6 });
 	assert.equal(parseOptions({ ipv4: true }).filter.family, 4);
+	const repeated = parseOptions({ pid: ['1', '2,3'], port: ['80'] }).filter;
+	assert.deepEqual([[...repeated.pids], [...repeated.ports]], [[1, 2, 3], [80]], '-p and -P are repeatable, as meow gives them (arrays)');
+	assert.deepEqual(parseOptions({ pid: [], port: [] }).filter.pids, new Set(), 'absent: empty arrays');
+	assert.equal(parseOptions({ interval: '.5' }).intervalMs, 500);
 });
 
 test('bad values are UsageErrors naming the flag', () => {
@@ -20,6 +24,8 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ interval: '-1' }, /-i\/--interval/],
 		[{ interval: '' }, /-i\/--interval/],
 		[{ interval: 'Infinity' }, /-i\/--interval/],
+		[{ interval: '0x10' }, /-i\/--interval/],
+		[{ interval: '1e1' }, /-i\/--interval/],
 		[{ count: '0' }, /-n\/--count/],
 		[{ count: '1.5' }, /-n\/--count/],
 		[{ count: 'x' }, /-n\/--count/],
