@@ -108,7 +108,7 @@ test('koffi only in native/; React and Ink only in the UI (the key map takes Ink
 		for (const { to, typeOnly } of importsOf(file).packages) {
 			if (to === 'koffi' && !file.startsWith('native/')) wrong.push(`${file} imports koffi`);
 			const ui = file.startsWith('source/ui/') || file === 'source/tui.tsx';
-			if (/^(react|ink|@alcalzone\/ink-table)$/.test(to) && !(ui && (typeOnly || file.endsWith('.tsx')))) wrong.push(`${file} imports ${to}${typeOnly ? ' (types)' : ''}`);
+			if (/^(react|ink)$/.test(to) && !(ui && (typeOnly || file.endsWith('.tsx')))) wrong.push(`${file} imports ${to}${typeOnly ? ' (types)' : ''}`);
 		}
 	}
 	assert.deepEqual(wrong, []);

@@ -74,6 +74,8 @@ export interface Tab<V, T> {
 export interface SummaryPart {
 	readonly label: string;
 	readonly text: string;
+	/** The same figures in fewer characters, for a narrow screen: "28/126us". */
+	readonly short?: string;
 	/** Shown in red: something is wrong (retransmits). */
 	readonly alert?: boolean;
 }

@@ -1,5 +1,4 @@
 // Building blocks of the screen: styled segments, fixed-width columns, truncation, sparklines.
-import { fit, padLeft } from './numbers.js';
 
 export interface Segment {
 	readonly text: string;
@@ -13,16 +12,6 @@ export interface Segment {
 export type Line = readonly Segment[];
 
 export const line = (text: string, style: Omit<Segment, 'text'> = {}): Line => [{ text, ...style }];
-
-export interface Column {
-	readonly width: number;
-	readonly right?: boolean;
-}
-
-/** Cells laid out in columns one space apart; long text is cut with '~', numbers right-aligned. */
-export function cells(columns: readonly Column[], values: readonly string[]): string {
-	return columns.map((c, i) => (c.right ? padLeft(values[i] ?? '', c.width).slice(-c.width) : fit(values[i] ?? '', c.width))).join(' ');
-}
 
 /** A line's text without its styles or trailing blanks: the plain table's. */
 export function plainText(l: Line): string {
@@ -45,11 +34,11 @@ export function clip(l: Line, width: number): Line {
  * The first rows that fit in `height` lines; when some do not, the last line
  * says how many are hidden, as top does.
  */
-export function truncate(rows: readonly Line[], height: number, what = 'rows'): Line[] {
+export function truncate(rows: readonly Line[], height: number, what = 'rows', hint = 'narrow with p, P'): Line[] {
 	if (rows.length <= height) return [...rows];
 	if (height <= 0) return [];
 	const shown = rows.slice(0, height - 1);
-	return [...shown, line(`... ${rows.length - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
+	return [...shown, line(`... ${rows.length - shown.length} more ${what} (${hint})`, { dim: true })];
 }
 
 /**
@@ -101,11 +90,11 @@ export function unicodeLocale(env: NodeJS.ProcessEnv = process.env): boolean {
 	return /utf-?8/i.test(locale);
 }
 
-/** The last `width` values as a sparkline scaled to their maximum (right-aligned, padded). */
-export function sparkline(values: readonly number[], width: number, unicode: boolean): string {
+/** The last `width` values as a sparkline on a scale from 0 to `max` (by default their own maximum), right-aligned, padded. */
+export function sparkline(values: readonly number[], width: number, unicode: boolean, max = Math.max(...values.slice(-width), 0)): string {
+	if (width <= 0) return '';
 	const glyphs = unicode ? BLOCKS : ASCII;
 	const recent = values.slice(-width);
-	const max = Math.max(...recent, 0);
 	const chars = recent.map((v) => (max <= 0 || v <= 0 ? ' ' : glyphs[Math.min(glyphs.length - 1, Math.floor((v / max) * glyphs.length))]!));
 	return ' '.repeat(width - chars.length) + chars.join('');
 }

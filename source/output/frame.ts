@@ -22,25 +22,49 @@ function filterText(f: Filter): string {
 	return parts.join(' ');
 }
 
-export function headerLine({ time, intervalMs, paused, filter, lost }: HeaderProps): Line {
-	const clock = time === undefined ? '--:--:--' : new Date(time).toTimeString().slice(0, 8);
-	const segments: Segment[] = [{ text: 'nettop', bold: true }, { text: `  ${clock}  every ${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s` }];
-	if (paused) segments.push({ text: '  PAUSED', inverse: true });
-	if (isFiltering(filter)) segments.push({ text: `  filter: ${filterText(filter)}`, color: 'cyan' });
-	const losses = Object.entries(lost);
-	// Updates the kernel could not record (a map or ring was full): never hidden.
-	if (losses.length > 0) segments.push({ text: `  LOST ${losses.map(([k, n]) => `${k} ${n}`).join(' ')}`, color: 'red', bold: true });
-	return segments;
+const width = (l: Line) => l.reduce((n, s) => n + s.text.length, 0);
+
+/** The first of `variants` (most decorated first) that fits in `columns`, else the last. */
+function narrowest(variants: readonly Line[], columns: number): Line {
+	return variants.find((l) => width(l) <= columns) ?? variants.at(-1)!;
 }
 
-/** Each feature's figure, in the registry's order, after the legend of the byte rates. */
-export function summaryLine(sample: Sample | undefined): Line {
+/** The header; on a narrow screen the name and the words go before the state: LOST and the filter stay (LOST first, never hidden). */
+export function headerLine({ time, intervalMs, paused, filter, lost }: HeaderProps, columns = Infinity): Line {
+	const clock = time === undefined ? '--:--:--' : new Date(time).toTimeString().slice(0, 8);
+	const every = `${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s`;
+	const losses = Object.entries(lost);
+	// Updates the kernel could not record (a map or ring was full): never hidden.
+	const lostText = losses.length > 0 ? `LOST ${losses.map(([k, n]) => `${k} ${n}`).join(' ')}` : undefined;
+	const state = (gap: string, lostFirst: boolean): Segment[] => {
+		const out: Segment[] = [];
+		const lostSegment: Segment[] = lostText ? [{ text: `${gap}${lostText}`, color: 'red', bold: true }] : [];
+		if (lostFirst) out.push(...lostSegment);
+		if (paused) out.push({ text: `${gap}PAUSED`, inverse: true });
+		if (isFiltering(filter)) out.push({ text: `${gap}filter: ${filterText(filter)}`, color: 'cyan' });
+		if (!lostFirst) out.push(...lostSegment);
+		return out;
+	};
+	return narrowest(
+		[
+			[{ text: 'nettop', bold: true }, { text: `  ${clock}  every ${every}` }, ...state('  ', false)],
+			[{ text: `${clock} ${every}` }, ...state(' ', true)],
+		],
+		columns,
+	);
+}
+
+/** Each feature's figure, in the registry's order, after the legend of the byte rates; a narrow screen loses the legend, then the gaps. */
+export function summaryLine(sample: Sample | undefined, columns = Infinity): Line {
 	if (!sample) return line('collecting the first interval...', { dim: true });
-	const segments: Segment[] = [{ text: 'B/s tx rx ', dim: true }];
-	ALL_FEATURES.forEach((f, i) => {
+	const parts = ALL_FEATURES.map((f) => {
 		const view = entry(sample, f.key);
-		const part = f.summary(isUnavailable(view) ? undefined : view, sample.interval);
-		segments.push({ text: `${part.label} `, bold: true }, { text: i < ALL_FEATURES.length - 1 ? `${part.text}  ` : part.text, color: part.alert ? 'red' : undefined });
+		return f.summary(isUnavailable(view) ? undefined : view, sample.interval);
 	});
-	return segments;
+	const figures = (gap: string, short = false): Segment[] =>
+		parts.flatMap((part, i) => {
+			const text = short ? (part.short ?? part.text) : part.text;
+			return [{ text: `${part.label} `, bold: true }, { text: i < parts.length - 1 ? `${text}${gap}` : text, color: part.alert ? 'red' : undefined }];
+		});
+	return narrowest([[{ text: 'B/s tx rx ', dim: true }, ...figures('  ')], figures('  '), figures(' '), figures(' ', true)], columns);
 }

@@ -1,5 +1,5 @@
 // The UI's own lines around a tab: the tab bar, the footer (or the filter prompt), and the help rows, all from the registry and the key table.
-import { line, type Line, type Segment } from '../format/lines.js';
+import { line, truncate, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import { KEY_TABLE, PROMPT_KEYS } from './keys.js';
 import { sortKey, type UiState } from './state.js';
@@ -26,7 +26,41 @@ export function footerLine(state: UiState): Line {
 	return line(keys.join('  '), { dim: true });
 }
 
-/** The help rows, one per entry of the key table: the Help component lays them out. */
+/** The help rows, one per entry of the key table. */
 export function helpRows(): { key: string; action: string }[] {
 	return KEY_TABLE.map((b) => ({ key: b.label, action: b.help }));
+}
+
+/** `text` in lines of at most `width`, broken between words (a word longer than a line is cut). */
+function wrap(text: string, width: number): string[] {
+	const out: string[] = [];
+	let current = '';
+	for (const word of text.split(' ')) {
+		const next = current ? `${current} ${word}` : word;
+		if (next.length <= width || !current) current = next.slice(0, Math.max(1, width));
+		else {
+			out.push(current);
+			current = word.slice(0, Math.max(1, width));
+		}
+	}
+	return [...out, current];
+}
+
+/**
+ * The help as plain lines: no box, so it needs no line-drawing characters
+ * (LANG=C) and a narrow screen loses no row; an action too long for the line
+ * wraps under itself. What does not fit in `height` says how much is left.
+ */
+export function helpLines(width: number, height: number): Line[] {
+	const rows = helpRows();
+	const keyWidth = Math.min(Math.max(...rows.map((r) => r.key.length)), Math.floor(width / 3));
+	const actionWidth = Math.max(10, width - keyWidth - 2);
+	const lines: Line[] = [line(`${'KEY'.padEnd(keyWidth)}  ACTION`, { bold: true })];
+	for (const r of rows) {
+		const keys = wrap(r.key, keyWidth);
+		const actions = wrap(r.action, actionWidth);
+		for (let i = 0; i < Math.max(keys.length, actions.length); i++) lines.push(line(`${(keys[i] ?? '').padEnd(keyWidth)}  ${actions[i] ?? ''}`));
+	}
+	lines.push(line(`In a filter prompt: ${PROMPT_KEYS}.`, { dim: true }));
+	return truncate(lines, height, 'lines', 'a taller terminal shows them');
 }

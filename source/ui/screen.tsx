@@ -1,11 +1,10 @@
 // The whole screen for one UI state: header, summary, tabs, the tab's rows (or help), footer.
 import React from 'react';
 import { Box, Text } from 'ink';
-import { Table } from '@alcalzone/ink-table';
 import { clip, type Line } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import { headerLine, summaryLine } from '../output/frame.js';
-import { footerLine, helpRows, tabsLine } from './bars.js';
+import { footerLine, helpLines, tabsLine } from './bars.js';
 import { sortKey, type UiState } from './state.js';
 
 export interface ScreenProps {
@@ -59,23 +58,18 @@ const Row = React.memo(RowText, (a: RowProps, b: RowProps) => a.width === b.widt
 
 export function Screen(props: ScreenProps) {
 	const { state, width, color } = props;
-	const body = state.help ? undefined : bodyLines(props).slice(0, Math.max(1, props.height - CHROME_LINES));
+	const height = Math.max(1, props.height - CHROME_LINES);
+	const body = (state.help ? helpLines(width, height) : bodyLines(props)).slice(0, height);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {} })} width={width} color={color} />
-			<Row line={summaryLine(state.sample)} width={width} color={color} />
+			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {} }, width)} width={width} color={color} />
+			<Row line={summaryLine(state.sample, width)} width={width} color={color} />
 			<Row line={tabsLine(state)} width={width} color={color} />
-			{body ? (
-				<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>
-					{body.map((l, i) => (
-						<Row key={i} line={l} width={width} color={color} />
-					))}
-				</Box>
-			) : (
-				<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>
-					<Table data={helpRows()} />
-				</Box>
-			)}
+			<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>
+				{body.map((l, i) => (
+					<Row key={i} line={l} width={width} color={color} />
+				))}
+			</Box>
 			<Row line={footerLine(state)} width={width} color={color} />
 		</Box>
 	);

@@ -78,9 +78,12 @@ test('80x24 in tmux: tabs, a port filter typed with keys, q restores the termina
 			return lines.length <= h && lines.every((l) => l.length <= w) && lines.some((l) => l.includes('q quit'));
 		}, 5000);
 		assert.ok(fits, `${w}x${h}: ${lines.length} lines, widest ${Math.max(...lines.map((l) => l.length))}:\n${lines.join('\n')}`);
+		// Narrow or wide, the figures stay: the summary's last, and the Retransmits tab's columns.
+		await tmux.waitFor(/RTX \d+\.\d+(seg)?\/s/);
+		await tmux.waitFor(/REMOTE +EVENTS +SEGS[\s\S]*REMOTE +STATE +KIND +SEG/);
 	}
 	await tmux.keys('Escape', '?');
-	await tmux.waitFor(/│ key\s+│ action/);
+	await tmux.waitFor(/\nKEY\s+ACTION\n/);
 
 	await tmux.keys('q');
 	await tmux.waitFor(/EXITED 0/);

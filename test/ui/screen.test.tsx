@@ -5,6 +5,7 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
+import { helpRows } from '../../source/ui/bars.js';
 import { reducer, type Action, type UiState } from '../../source/ui/state.js';
 import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
@@ -49,7 +50,7 @@ test('NIC: interfaces with their queues, rates right-aligned, other namespaces n
 	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
 	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
 	assert.match(f, /\n {24}1 +977K +0/, 'queue 1');
-	assert.match(f, /\nveth1 {14}99 {3}0 {3}4\.9K/, 'another namespace: its inode');
+	assert.match(f, /\nveth1 {6}99 {11}0 {3}4\.9K/, 'another namespace: its inode');
 });
 
 test('tcptop: processes busiest first; connections with c', () => {
@@ -101,10 +102,12 @@ test('long lists end with a count of hidden rows', () => {
 	assert.equal(f.split('\n').length, 23);
 });
 
-test('help lists the keys in a table', () => {
+test('help lists the keys in a table, in ASCII (no box to draw under LANG=C)', () => {
 	const f = frame(state([{ type: 'help' }]));
-	assert.match(f, /│ key\s+│ action/);
-	assert.match(f, /│ P or \/\s+│ filter by local or remote port/);
+	assert.match(f, /\nKEY\s+ACTION\n/);
+	assert.match(f, /\nP or \/\s+filter by local or remote port\n/);
+	assert.match(f, /In a filter prompt: comma separated, Enter done, Esc cancel\./);
+	assert.doesNotMatch(f, /[^\x20-\x7e\n]/, 'ASCII only');
 });
 
 test('an unavailable collector says why in its tab', () => {
@@ -117,4 +120,52 @@ test('an unavailable collector says why in its tab', () => {
 test('updates lost in the kernel show in the header', () => {
 	const s = new TestStore().read(raw(0), raw(1000, { tcp: { counters: [], lost: 12 } }));
 	assert.match(frame(s).split('\n')[0]!, /LOST tcp 12/);
+});
+
+/** A screen whose connections are IPv6 with long addresses. */
+function ipv6State(actions: Action[] = []): UiState {
+	const v6 = (cookie: number, laddr: string, raddr: string, rport: number) => ({ cookie, pid: 30 + cookie, comm: 'iperf3', family: 6 as const, laddr, lport: 40000 + cookie, raddr, rport });
+	const flows = [v6(1, 'fd00:88::abcd:ef01:2345', 'fd00:88::abcd:ef01:2346', 5201), v6(2, 'fd00:88::abcd:ef01:2345', 'fd00:88::abcd:ef01:2346', 5202)];
+	const ui = new TestStore();
+	ui.read(
+		raw(0, { tcp: { counters: flows.map((f) => tcp(0, 0, f)), lost: 0 } }),
+		raw(1000, {
+			tcp: { counters: flows.map((f) => tcp(1_000_000, 1000, f)), lost: 0 },
+			retrans: { events: flows.map((f) => retrans({ ...f, segs: 1 })), lost: 0 },
+			rtt: { unit: 'usecs', counters: [rtt([40, 50], flows[0])], lost: 0 },
+		}),
+	);
+	return ui.act(...actions);
+}
+
+test('IPv6 endpoints: cut in their middle, never losing the port, wider on a wide screen', () => {
+	const conns = [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }] as Action[];
+	for (const width of [60, 80]) {
+		const f = frame(ipv6State(conns), width);
+		assert.match(f, /\[fd\S*~\S*45\]:40001 +\[fd\S*~\S*46\]:5201 /, `${width}: both ends keep their ports\n${f}`);
+		assert.match(f, /\]:5202 /, `${width}: the two rows differ by their port`);
+	}
+	assert.match(frame(ipv6State(conns), 80), /\[fd00:8~01:2345\]:40001 /, '80: more of the address');
+	const wide = frame(ipv6State(conns), 140);
+	assert.match(wide, /\[fd00:88::abcd:ef01:2345\]:40001 +\[fd00:88::abcd:ef01:2346\]:5201 /, '140 columns: whole addresses');
+	const retransmits = frame(ipv6State([{ type: 'tab', tab: 'retrans' }]), 80);
+	assert.match(retransmits, /\]:5201 +1 +1\n/, 'per-flow retransmits: the remote port, then the figures');
+	assert.match(retransmits, /\]:5202 +ESTAB +\w+ +1\n/, 'events: the remote port, state, kind and segments');
+});
+
+test('a narrow screen (60x18) keeps every figure: names and addresses shrink, decoration goes', () => {
+	const at = (actions: Action[], s = state) => frame(s(actions), 60, 17);
+	const check = (f: string, headers: RegExp[], what: string) => {
+		const lines = f.split('\n');
+		assert.ok(lines.length <= 17 && lines.every((l) => l.length <= 60), `${what}: fits 60x17\n${f}`);
+		for (const h of headers) assert.match(f, h, `${what}: ${h}\n${f}`);
+	};
+	check(at([]), [/NIC 2\.9M 0 +TCP 2\.9M 196K +RTT p50 64 p99 3973us +RTX 4\.0seg\/s/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
+	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +CONNS +TX\/s +RX\/s/], 'tcptop');
+	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX\/s +RX\/s/, /2\.9M +1\.0K/], 'tcptop connections');
+	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');
+	check(at([{ type: 'tab', tab: 'retrans' }]), [/REMOTE +EVENTS +SEGS/, /REMOTE +STATE +KIND +SEG/, /ESTAB/], 'Retransmits');
+	const help = at([{ type: 'help' }]);
+	check(help, [/^KEY +ACTION/m], 'help');
+	for (const r of helpRows()) assert.ok(help.includes(r.key), `help lists ${r.key}\n${help}`);
 });

@@ -96,7 +96,7 @@ test('a tab\'s own key changes its own state, and only on that tab', () => {
 test('history per interface and the bounded list of recent retransmits', () => {
 	const ui = new TestStore();
 	let recent: readonly RetransEvent[] = [];
-	for (let i = 0; i <= 40; i++) {
+	for (let i = 0; i <= HISTORY + 10; i++) {
 		const events = Array.from({ length: 20 }, () => retrans());
 		ui.read(raw(i * 1000, { nic: { counters: [nic(i * 1000)], lost: 0 }, retrans: { events, lost: 0, recent } }));
 		recent = nextRecent(recent, events); // as the collector keeps them

@@ -1,21 +1,29 @@
 // The NIC tab: one row per interface, then its queues: rates, packet rates, average sizes, history.
 import { averageSize, perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, line, sparkline, truncate, unavailableLines, type Column, type Line } from '../../format/lines.js';
+import { cells, layout, type Column } from '../../format/columns.js';
+import { line, sparkline, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import type { Tab, TabProps } from '../feature.js';
 import { nicInterfaces, type NicDelta, type NicInterface } from './model.js';
 
-/** Intervals of history kept per interface, for its sparkline. */
-export const HISTORY = 30;
+/** Intervals of history kept per interface, for its sparkline: as many as a wide screen shows. */
+export const HISTORY = 60;
 
 export interface NicTabState {
 	/** Per interface ("netns:ifindex"): bytes/s of the last HISTORY intervals, oldest first. */
 	readonly history: ReadonlyMap<string, readonly number[]>;
 }
 
-const COLUMNS: Column[] = [{ width: 10 }, { width: 10, right: true }, { width: 3, right: true }, ...Array.from({ length: 6 }, () => ({ width: 6, right: true })), { width: 10 }];
-const HEADER = ['IFACE', 'NETNS', 'Q', 'TX/s', 'TXpk/s', 'TXavg', 'RX/s', 'RXpk/s', 'RXavg', 'TX+RX'];
+/** The last column, the sparkline, takes the width left; it is the first thing a narrow screen drops. */
+const COLUMNS: Column[] = [
+	{ width: 10, min: 5, max: 16 },
+	{ width: 10, min: 6, max: 16, middle: true },
+	{ width: 3, right: true },
+	...Array.from({ length: 6 }, () => ({ width: 6, right: true })),
+	{ width: 10, min: 5, max: HISTORY, drop: 1 },
+];
+const HEADER = ['IFACE', 'NETNS', 'Q', 'TX/s', 'TXpk/s', 'TXavg', 'RX/s', 'RXpk/s', 'RXavg'];
 
 const SORTERS: Record<string, (a: NicInterface, b: NicInterface) => number> = {
 	total: (a, b) => b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes),
@@ -39,17 +47,27 @@ function figures(r: Counts, seconds: number): string[] {
 
 const interfaceId = (nic: { netns: number; ifindex: number }) => `${nic.netns}:${nic.ifindex}`;
 
-function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, currentNetns, unicode }: TabProps<NicTabState>): Line[] {
-	const header = line(cells(COLUMNS, HEADER), { bold: true });
+/** The sparklines' column header: one scale for every row, so 30 MB/s does not look as full as 1 GB/s; its top is in the header. */
+function scaleHeader(max: number, width: number): string {
+	if (max <= 0) return 'TX+RX';
+	return [`TX+RX/s 0-${human(max)}`, `0-${human(max)}/s`, human(max)].find((text) => text.length <= width) ?? '';
+}
+
+function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode }: TabProps<NicTabState>): Line[] {
+	const columns = layout(COLUMNS, width);
+	const sparkWidth = columns.at(-1)!.width;
+	const histories = [...state.history.values()].map((h) => h.slice(-sparkWidth));
+	const max = Math.max(0, ...histories.flat());
+	const header = line(cells(columns, [...HEADER, scaleHeader(max, sparkWidth)]), { bold: true });
 	if (!view) return [header];
 	if (isUnavailable(view)) return unavailableLines('NIC throughput', view.unavailable);
 	const rows: Line[] = [];
 	for (const nic of nicInterfaces(view).sort(SORTERS[sort])) {
 		const netns = nic.netns === currentNetns ? '' : String(nic.netns);
-		const history = sparkline(state.history.get(interfaceId(nic)) ?? [], 10, unicode);
+		const history = sparkline(state.history.get(interfaceId(nic)) ?? [], sparkWidth, unicode, max);
 		const many = nic.queues.length > 1;
-		rows.push(line(cells(COLUMNS, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many }));
-		if (many) for (const q of nic.queues) rows.push(line(cells(COLUMNS, ['', '', String(q.queue), ...figures(q, seconds), '']), { dim: q.tx_bytes + q.rx_bytes === 0 }));
+		rows.push(line(cells(columns, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many }));
+		if (many) for (const q of nic.queues) rows.push(line(cells(columns, ['', '', String(q.queue), ...figures(q, seconds), '']), { dim: q.tx_bytes + q.rx_bytes === 0 }));
 	}
 	if (rows.length === 0) rows.push(line('no traffic yet', { dim: true }));
 	return [header, ...truncate(rows, height - 1)];

@@ -1,11 +1,24 @@
 // The Retransmits tab: per-flow counts, then the rolling list of recent events.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, endpoint, line, truncate, unavailableLines, visible, type Column, type Line } from '../../format/lines.js';
+import { cells, layout, type Column, type Placed } from '../../format/columns.js';
+import { endpoint, line, truncate, unavailableLines, visible, type Line } from '../../format/lines.js';
 import type { Tab, TabProps } from '../feature.js';
 import type { RetransEvent, RetransFlow, RetransView } from './model.js';
 
-const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 10 }, { width: 22 }, { width: 22 }, { width: 7, right: true }, { width: 6, right: true }];
-const EVENT_COLUMNS: Column[] = [{ width: 8 }, { width: 7, right: true }, { width: 9 }, { width: 17 }, { width: 17 }, { width: 6 }, { width: 6 }, { width: 3, right: true }];
+const COMM = { min: 5, max: 16, drop: 2 };
+const LOCAL = { min: 13, max: 47, middle: true, drop: 1 };
+const REMOTE = { min: 13, max: 47, middle: true };
+const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 10, ...COMM }, { width: 22, ...LOCAL }, { width: 22, ...REMOTE }, { width: 7, right: true }, { width: 6, right: true }];
+const EVENT_COLUMNS: Column[] = [
+	{ width: 8, drop: 3 },
+	{ width: 7, right: true },
+	{ width: 9, ...COMM },
+	{ width: 17, ...LOCAL },
+	{ width: 17, ...REMOTE },
+	{ width: 6 },
+	{ width: 6 },
+	{ width: 3, right: true },
+];
 
 const STATES: Record<string, string> = {
 	ESTABLISHED: 'ESTAB',
@@ -24,31 +37,33 @@ const SORTERS: Record<string, (a: RetransFlow, b: RetransFlow) => number> = {
 	count: (a, b) => b.count - a.count,
 };
 
-function eventLine(e: RetransEvent): Line {
+function eventLine(columns: readonly Placed[], e: RetransEvent): Line {
 	const time = new Date(e.time).toTimeString().slice(0, 8);
-	return line(cells(EVENT_COLUMNS, [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), STATES[e.state] ?? e.state, e.kind, String(e.segs)]), {
+	return line(cells(columns, [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), STATES[e.state] ?? e.state, e.kind, String(e.segs)]), {
 		color: e.kind === 'synack' || e.kind === 'syn' ? 'yellow' : undefined,
 	});
 }
 
-function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height }: TabProps<undefined>): Line[] {
+function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height, width }: TabProps<undefined>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Retransmits', view.unavailable);
 	const rate = view && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
 	const summary = line(`this interval: ${view?.count ?? 0} retransmits, ${view?.segs ?? 0} segments${rate}`, { bold: true });
 	// Flows over the whole recent list, so a burst stays visible after its interval.
 	const events = view?.recent ?? [];
 	const flows = [...(view?.recentFlows ?? [])].sort(SORTERS[sort]);
-	const flowHead = line(cells(FLOW_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS']), { bold: true });
-	const flowRows = flows.map((f) => line(cells(FLOW_COLUMNS, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)])));
+	const flowColumns = layout(FLOW_COLUMNS, width);
+	const eventColumns = layout(EVENT_COLUMNS, width);
+	const flowHead = line(cells(flowColumns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS']), { bold: true });
+	const flowRows = flows.map((f) => line(cells(flowColumns, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)])));
 	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 4) / 3)));
-	const eventHead = line(cells(EVENT_COLUMNS, ['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG']), { bold: true });
+	const eventHead = line(cells(eventColumns, ['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG']), { bold: true });
 	const none = line('none recently', { dim: true });
 	return [
 		summary,
 		flowHead,
 		...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows'),
 		eventHead,
-		...visible(events, height - 3 - Math.min(flowRoom, Math.max(1, flowRows.length)), eventLine, none, 'events'),
+		...visible(events, height - 3 - Math.min(flowRoom, Math.max(1, flowRows.length)), (e) => eventLine(eventColumns, e), none, 'events'),
 	];
 }
 

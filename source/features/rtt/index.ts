@@ -48,7 +48,8 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	text: (view) => [isUnavailable(view) ? `RTT unavailable: ${view.unavailable}` : `RTT ${statsText(view, view.unit)}`],
 	summary(view) {
 		if (!view || view.count === 0) return { label: 'RTT', text: 'n/a' };
-		return { label: 'RTT', text: `p50 ${short(view.p50)} p99 ${short(view.p99)}${view.unit === 'msecs' ? 'ms' : 'us'}` };
+		const unit = view.unit === 'msecs' ? 'ms' : 'us';
+		return { label: 'RTT', text: `p50 ${short(view.p50)} p99 ${short(view.p99)}${unit}`, short: `${short(view.p50)}/${short(view.p99)}${unit}` };
 	},
 	tab: rttTab,
 };

@@ -1,6 +1,7 @@
 // The RTT tab: the interval's log2 histogram with bars as tcprtt prints them, or per remote address.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, line, truncate, unavailableLines, type Column, type Line } from '../../format/lines.js';
+import { cells, layout, type Column } from '../../format/columns.js';
+import { line, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { padLeft } from '../../format/numbers.js';
 import type { Tab, TabProps } from '../feature.js';
 import type { RttStats, RttView } from './model.js';
@@ -10,7 +11,7 @@ export interface RttTabState {
 	readonly byAddress: boolean;
 }
 
-const ADDR_COLUMNS: Column[] = [{ width: 39 }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }];
+const ADDR_COLUMNS: Column[] = [{ width: 39, min: 15, max: 45, middle: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }];
 
 const SORTERS: Record<string, (a: RttStats, b: RttStats) => number> = {
 	count: (a, b) => b.count - a.count,
@@ -44,8 +45,9 @@ function rttLines(view: Maybe<RttView> | undefined, { state, sort, height, width
 	if (isUnavailable(view)) return unavailableLines('RTT', view.unavailable);
 	const summary = line(statsText(view, view.unit), { bold: true });
 	if (state.byAddress) {
-		const header = line(cells(ADDR_COLUMNS, ['REMOTE ADDRESS', 'COUNT', 'AVG', 'P50', 'P99']), { bold: true });
-		const rows = [...view.by_raddr].sort(SORTERS[sort]).map((a) => line(cells(ADDR_COLUMNS, [a.raddr, String(a.count), String(a.avg), String(a.p50), String(a.p99)])));
+		const columns = layout(ADDR_COLUMNS, width);
+		const header = line(cells(columns, ['REMOTE ADDRESS', 'COUNT', 'AVG', 'P50', 'P99']), { bold: true });
+		const rows = [...view.by_raddr].sort(SORTERS[sort]).map((a) => line(cells(columns, [a.raddr, String(a.count), String(a.avg), String(a.p50), String(a.p99)])));
 		return [summary, header, ...truncate(rows.length ? rows : [line('no RTT samples in this interval', { dim: true })], height - 2, 'addresses')];
 	}
 	const barWidth = Math.max(10, Math.min(40, width - 38));

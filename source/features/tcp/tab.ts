@@ -1,7 +1,8 @@
 // The tcptop tab: processes (or every connection) by bytes/s sent and received.
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, endpoint, line, unavailableLines, visibleTop, visibleTopIndexes, type Column, type Line } from '../../format/lines.js';
+import { cells, layout, type Column } from '../../format/columns.js';
+import { endpoint, line, unavailableLines, visibleTop, visibleTopIndexes, type Line } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import type { Tab, TabProps } from '../feature.js';
 import { NO_ROWS, tcpProcesses, type TcpProcess, type TcpRows } from './model.js';
@@ -13,8 +14,16 @@ export interface TcpTabState {
 
 const NONE = line('no TCP traffic in this interval', { dim: true });
 
-const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16 }, { width: 5, right: true }, { width: 8, right: true }, { width: 8, right: true }];
-const CONN_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 10 }, { width: 22 }, { width: 22 }, { width: 7, right: true }, { width: 7, right: true }];
+const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16, min: 6 }, { width: 5, right: true }, { width: 8, right: true }, { width: 8, right: true }];
+/** An IPv6 endpoint with its port is up to 47 characters: [ffff:...:ffff]:65535. */
+const CONN_COLUMNS: Column[] = [
+	{ width: 7, right: true },
+	{ width: 10, min: 5, max: 16, drop: 2 },
+	{ width: 22, min: 13, max: 47, middle: true, drop: 1 },
+	{ width: 22, min: 13, max: 47, middle: true },
+	{ width: 7, right: true },
+	{ width: 7, right: true },
+];
 
 type Traffic = { tx_bytes: number; rx_bytes: number; pid: number };
 const SORTERS: Record<string, (a: Traffic, b: Traffic) => number> = {
@@ -32,19 +41,21 @@ const ROW_SORTERS: Record<string, (r: TcpRows) => (a: number, b: number) => numb
 	pid: (r) => (a, b) => r.flows[a]!.pid - r.flows[b]!.pid,
 };
 
-function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height }: TabProps<TcpTabState>): Line[] {
+function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width }: TabProps<TcpTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('tcptop', view.unavailable);
 	const rows = view ?? NO_ROWS;
 	if (state.connections) {
-		const header = line(cells(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
+		const columns = layout(CONN_COLUMNS, width);
+		const header = line(cells(columns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
 		const format = (i: number) => {
 			const r = rows.row(i);
-			return line(cells(CONN_COLUMNS, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds))]));
+			return line(cells(columns, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds))]));
 		};
 		return [header, ...visibleTopIndexes(rows.length, height - 1, ROW_SORTERS[sort]!(rows), format, NONE, 'connections')];
 	}
-	const header = line(cells(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
-	const format = (p: TcpProcess) => line(cells(PROC_COLUMNS, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, seconds)), human(perSecond(p.rx_bytes, seconds))]));
+	const columns = layout(PROC_COLUMNS, width);
+	const header = line(cells(columns, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
+	const format = (p: TcpProcess) => line(cells(columns, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, seconds)), human(perSecond(p.rx_bytes, seconds))]));
 	return [header, ...visibleTop(tcpProcesses(rows), height - 1, SORTERS[sort]!, format, NONE, 'processes')];
 }
 
