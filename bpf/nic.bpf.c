@@ -130,6 +130,47 @@ int BPF_PROG(nt_nic_tx, const struct sk_buff *skb, const struct net_device *dev)
 }
 
 /*
+ * Which RX queue an skb came in on. Drivers that record it (skb_record_rx_queue)
+ * keep the queue plus one in queue_mapping, 0 meaning none was recorded. veth
+ * records nothing: the skb arrives with the queue_mapping its peer sent it on,
+ * the index of the RX queue veth hands it to. veth is known by its link ops'
+ * kind, read once; the link ops of other kinds are remembered as not veth, so
+ * a packet costs a load and a compare or two, no helper call.
+ */
+__u64 nic_veth_ops;
+__u64 nic_other_ops[NIC_OTHER_OPS];
+
+static __always_inline bool is_veth(const struct net_device *dev)
+{
+	__u64 ops = (__u64)dev->rtnl_link_ops;
+	const char *kind = NULL;
+	char name[5] = {};
+
+	if (!ops)
+		return false;
+	if (ops == READ_ONCE(nic_veth_ops))
+		return true;
+	for (int i = 0; i < NIC_OTHER_OPS; i++)
+		if (ops == READ_ONCE(nic_other_ops[i]))
+			return false;
+	bpf_probe_read_kernel(&kind, sizeof(kind), &dev->rtnl_link_ops->kind);
+	if (kind)
+		bpf_probe_read_kernel_str(name, sizeof(name), kind);
+	if (name[0] == 'v' && name[1] == 'e' && name[2] == 't' && name[3] == 'h' && name[4] == 0) {
+		WRITE_ONCE(nic_veth_ops, ops);
+		return true;
+	}
+	/* Remembered in the first free place; more kinds than places are read each time. */
+	for (int i = 0; i < NIC_OTHER_OPS; i++) {
+		if (!READ_ONCE(nic_other_ops[i])) {
+			WRITE_ONCE(nic_other_ops[i], ops);
+			break;
+		}
+	}
+	return false;
+}
+
+/*
  * netif_receive_skb fires in __netif_receive_skb_core(), after the driver's
  * eth_type_trans() pulled the link-layer header. Drivers count rx_bytes before
  * that pull, so add the header back (data - mac header) to match them.
@@ -149,8 +190,7 @@ int BPF_PROG(nt_nic_rx, struct sk_buff *skb)
 		if (pulled > 0 && pulled < 256)
 			len += pulled;
 	}
-	/* skb_record_rx_queue() stores queue + 1; 0 means none was recorded. */
-	struct nt_nic_val *val = stats_for(dev, qm ? qm - 1 : 0);
+	struct nt_nic_val *val = stats_for(dev, is_veth(dev) ? qm : qm ? qm - 1 : 0);
 	if (!val)
 		return 0;
 	val->rx_bytes += len;

@@ -6,6 +6,9 @@
 
 #define IFNAMSIZ_NT 16
 
+/* Link ops of kinds other than veth that the RX program remembers (nic.bpf.c, is_veth). */
+#define NIC_OTHER_OPS 8
+
 /*
  * nic_stats: PERCPU_HASH, monotonic. Userspace sums the CPUs and takes deltas;
  * an entry dies when userspace sees it idle long enough (its interface is gone)
@@ -16,7 +19,7 @@
 struct nt_nic_key {
 	__u32 netns;   /* inode of the interface's network namespace */
 	__u32 ifindex;
-	__u32 queue;   /* TX: skb->queue_mapping; RX: recorded rx queue, else 0 */
+	__u32 queue;   /* TX: skb->queue_mapping; RX: the recorded RX queue (veth: the peer's TX queue), else 0 */
 };
 _Static_assert(sizeof(struct nt_nic_key) == 12, "nt_nic_key layout");
 

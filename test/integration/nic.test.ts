@@ -69,6 +69,10 @@ test('per-queue TX and RX over a 4-queue veth match /proc/net/dev within 1%', as
 	assert.ok(busy >= 2, `traffic on ${busy} TX queue(s): ${JSON.stringify([...perQueue])}`);
 	assert.ok([...perQueue.keys()].every((q) => q >= 0 && q < 4), 'queues are within the veth 4');
 
+	// veth hands an skb to the peer's RX queue of the index it was sent on: each RX queue of B carries what A sent on that TX queue.
+	const byQueue = (list: NicRow[], key: 'tx_bytes' | 'rx_bytes') => [0, 1, 2, 3].map((q) => list.filter((r) => r.queue === q).reduce((s, r) => s + r[key], 0));
+	assert.deepEqual(byQueue(rxRows, 'rx_bytes'), byQueue(txRows, 'tx_bytes'), 'B\'s RX queue q = A\'s TX queue q, to the byte');
+
 	assert.deepEqual(await programsLeft(), [], 'no nettop BPF program stays loaded');
 });
 
