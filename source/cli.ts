@@ -10,11 +10,13 @@ import { FEATURE_KEYS } from './features/index.js';
 import { pieceWritten } from './format/json-piece.js';
 import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
+import { processExists } from './kernel/processes.js';
 import { runLoop } from './loop.js';
 import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, repeatedFlag, TAB_NAMES, UsageError, type RawFlags } from './options.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
+import type { StopTui } from './tui.js';
 import { UiStore } from './ui/store.js';
 
 function parseArgv() {
@@ -136,7 +138,8 @@ async function main(): Promise<number> {
 		throw error;
 	}
 	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.
-	const tui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
+	// TERM=dumb cannot take the UI's escapes: it gets the plain table.
+	const tui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
 	const held: string[] = [];
 	let logFd: number | undefined;
 	if (options.logFile) {
@@ -165,9 +168,9 @@ async function main(): Promise<number> {
 	// The UI (Ink and React load only for it) draws its first frame before the
 	// BPF objects load, so the screen answers at once; data follows.
 	const netns = currentNetns();
-	const pipeline = new Pipeline(options.filter);
+	const pipeline = new Pipeline(options.filter, processExists);
 	let store: UiStore | undefined;
-	let stopTui: (() => void) | undefined;
+	let stopTui: StopTui | undefined;
 	if (tui) {
 		const { startTui } = await importUi();
 		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab });
@@ -215,7 +218,8 @@ async function main(): Promise<number> {
 			},
 		});
 	} finally {
-		stopTui?.();
+		// Stopped by -n, not by a key or a signal: the last frame stays on the screen.
+		stopTui?.({ keepLastFrame: options.count !== undefined && !stop.signal.aborted });
 		uiOpen = false;
 		collectors.close();
 		for (const line of held) process.stderr.write(`${line}\n`);

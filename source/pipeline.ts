@@ -22,8 +22,10 @@ function retained(reading: Reading): Reading {
 }
 
 /** The interval from `prev` to `cur`: each feature's view, filtered, and what the kernel lost meanwhile. */
-export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FILTER): Sample {
+export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FILTER, exists: (pid: number) => boolean = () => true): Sample {
 	const sample: Record<string, unknown> = { time: cur.wall, interval: (cur.mono - prev.mono) / 1000 };
+	const absent = [...filter.pids].filter((pid) => !exists(pid));
+	if (absent.length > 0) sample.absentPids = absent;
 	const lost: Record<string, number> = {};
 	for (const f of ALL_FEATURES) {
 		const c = entry(cur, f.key) as Maybe<Snapshot>;
@@ -46,7 +48,11 @@ export class Pipeline {
 	private cur: Reading | undefined;
 	private held = false;
 
-	constructor(private filter: Filter = NO_FILTER) {}
+	/** `exists` tells whether a PID names a process (the filter's that do not are named in the sample). */
+	constructor(
+		private filter: Filter = NO_FILTER,
+		private readonly exists: (pid: number) => boolean = () => true,
+	) {}
 
 	/**
 	 * A new reading: the interval since the one before, or undefined for the
@@ -58,13 +64,13 @@ export class Pipeline {
 		const prev = this.cur && isFresh(this.cur) ? this.cur : undefined;
 		this.prev = prev;
 		this.cur = reading;
-		return prev && buildSample(prev, reading, this.filter);
+		return prev && buildSample(prev, reading, this.filter, this.exists);
 	}
 
 	/** The filter from now on; the shown interval made again with it (undefined before the first). */
 	refilter(filter: Filter): Sample | undefined {
 		this.filter = filter;
-		return this.prev && this.cur && isFresh(this.prev) && isFresh(this.cur) ? buildSample(this.prev, this.cur, filter) : undefined;
+		return this.prev && this.cur && isFresh(this.prev) && isFresh(this.cur) ? buildSample(this.prev, this.cur, filter, this.exists) : undefined;
 	}
 
 	/** Paused: the shown interval must outlive the reads that go on, so keep copies of its readings. Resumed: the next interval starts at the last one kept. */

@@ -1,8 +1,9 @@
 // Full-screen mode: the alternate screen, the Ink app, and a terminal restored on every way out.
 import React from 'react';
-import { render } from 'ink';
+import { render, renderToString } from 'ink';
 import { unicodeLocale } from './format/lines.js';
 import { App } from './ui/app.js';
+import { Screen } from './ui/screen.js';
 import type { UiStore } from './ui/store.js';
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J';
@@ -32,26 +33,36 @@ export interface TuiOptions {
 	readonly onQuit: () => void;
 }
 
+/** How the UI ends: `keepLastFrame` when nettop stops by itself (-n), leaving the last frame on the main screen as top -n does. */
+export type StopTui = (options?: { keepLastFrame?: boolean }) => void;
+
 /** Starts the UI; returns a function that unmounts it and restores the terminal. */
-export function startTui(store: UiStore, options: TuiOptions): () => void {
+export function startTui(store: UiStore, options: TuiOptions): StopTui {
 	emit(ENTER);
 	onScreen = true;
-	const instance = render(
-		<App
-			store={store}
-			onQuit={options.onQuit}
-			color={!('NO_COLOR' in process.env) || process.env.NO_COLOR === ''}
-			unicode={unicodeLocale()}
-			currentNetns={options.currentNetns}
-		/>,
-		{ exitOnCtrlC: false, patchConsole: false },
-	);
-	return () => {
+	const color = !('NO_COLOR' in process.env) || process.env.NO_COLOR === '';
+	const unicode = unicodeLocale();
+	const instance = render(<App store={store} onQuit={options.onQuit} color={color} unicode={unicode} currentNetns={options.currentNetns} />, {
+		exitOnCtrlC: false,
+		patchConsole: false,
+	});
+	return ({ keepLastFrame = false } = {}) => {
 		try {
 			instance.unmount();
 		} catch {
 			/* already gone */
 		}
 		restoreTerminal();
+		if (keepLastFrame) emit(lastFrame(store, color, unicode, options.currentNetns));
 	};
+}
+
+/** The screen as it was last drawn, without the key footer (the keys no longer work) and the blank rows under the tab's. */
+function lastFrame(store: UiStore, color: boolean, unicode: boolean, currentNetns: number): string {
+	const width = process.stdout.columns || 80;
+	const height = (process.stdout.rows || 24) - 1;
+	const text = renderToString(<Screen state={store.getState()} width={width} height={height} color={color} unicode={unicode} currentNetns={currentNetns} />, { columns: width });
+	const lines = text.split('\n').slice(0, -1);
+	while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+	return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,8 @@ import type { Reading } from '../source/features/index.js';
 import { FRAMES, FramePool } from '../source/kernel/frames.js';
 import { NO_FILTER } from '../source/model/filter.js';
 import { buildSample, Pipeline } from '../source/pipeline.js';
+import { headerLine } from '../source/output/frame.js';
+import { plainText } from '../source/format/lines.js';
 import { available, nic, raw, retrans, rtt, tcp } from './fixtures/records.js';
 import { TestStore } from './helpers/ui.js';
 
@@ -85,4 +87,16 @@ test('refilter makes the shown interval again; before the first interval there i
 	pipeline.push(cur(0, 0));
 	assert.deepEqual(available(pipeline.push(cur(1000, 10))!.tcp).records().map((r) => r.pid), [2], 'the filter set before applies');
 	assert.deepEqual(available(pipeline.refilter(NO_FILTER)!.tcp).records().map((r) => r.pid).sort(), [1, 2]);
+});
+
+test('the filter\'s PIDs that name no process are named in the sample', () => {
+	const filter = { ...NO_FILTER, pids: new Set([1, 4_000_000]) };
+	const pipeline = new Pipeline(filter, (pid) => pid === 1);
+	pipeline.push(raw(0));
+	assert.deepEqual(pipeline.push(raw(1000))!.absentPids, [4_000_000]);
+	assert.equal(new Pipeline(NO_FILTER, () => false).push(raw(0)), undefined);
+	const all = new Pipeline(NO_FILTER, () => false);
+	all.push(raw(0));
+	assert.equal(all.push(raw(1000))!.absentPids, undefined, 'no PID filter, nothing absent');
+	assert.match(plainText(headerLine({ time: 0, intervalMs: 1000, paused: false, filter: { ...NO_FILTER, pids: new Set([4_000_000]) }, lost: {}, absentPids: [4_000_000] })), /filter: pid 4000000 \(no such process\)/);
 });

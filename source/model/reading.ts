@@ -44,4 +44,6 @@ export interface IntervalTimes {
 	readonly time: number;
 	readonly interval: number;
 	readonly lost: Readonly<Record<string, number>>;
+	/** The filter's PIDs that name no process: the header says so, so an empty screen is not taken for an idle process. */
+	readonly absentPids?: readonly number[];
 }

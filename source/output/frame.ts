@@ -12,11 +12,14 @@ export interface HeaderProps {
 	readonly filter: Filter;
 	/** Updates the kernel could not record in the interval shown, by feature. */
 	readonly lost: Readonly<Record<string, number>>;
+	/** The filter's PIDs that name no process. */
+	readonly absentPids?: readonly number[];
 }
 
-function filterText(f: Filter): string {
+function filterText(f: Filter, absent: readonly number[] = []): string {
 	const parts: string[] = [];
 	if (f.pids.size) parts.push(`pid ${[...f.pids].join(',')}`);
+	if (absent.length) parts.push(absent.length === f.pids.size ? '(no such process)' : `(no process ${absent.join(',')})`);
 	if (f.ports.size) parts.push(`port ${[...f.ports].join(',')}`);
 	if (f.family) parts.push(`IPv${f.family}`);
 	return parts.join(' ');
@@ -30,7 +33,7 @@ function narrowest(variants: readonly Line[], columns: number): Line {
 }
 
 /** The header; on a narrow screen the name and the words go before the state: LOST and the filter stay (LOST first, never hidden). */
-export function headerLine({ time, intervalMs, paused, filter, lost }: HeaderProps, columns = Infinity): Line {
+export function headerLine({ time, intervalMs, paused, filter, lost, absentPids }: HeaderProps, columns = Infinity): Line {
 	const clock = time === undefined ? '--:--:--' : new Date(time).toTimeString().slice(0, 8);
 	const every = `${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s`;
 	const losses = Object.entries(lost);
@@ -41,7 +44,7 @@ export function headerLine({ time, intervalMs, paused, filter, lost }: HeaderPro
 		const lostSegment: Segment[] = lostText ? [{ text: `${gap}${lostText}`, color: 'red', bold: true }] : [];
 		if (lostFirst) out.push(...lostSegment);
 		if (paused) out.push({ text: `${gap}PAUSED`, inverse: true });
-		if (isFiltering(filter)) out.push({ text: `${gap}filter: ${filterText(filter)}`, color: 'cyan' });
+		if (isFiltering(filter)) out.push({ text: `${gap}filter: ${filterText(filter, absentPids)}`, color: absentPids?.length ? 'yellow' : 'cyan' });
 		if (!lostFirst) out.push(...lostSegment);
 		return out;
 	};

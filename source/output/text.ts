@@ -24,7 +24,7 @@ export class PlainTable {
 	/** The lines for one interval: header, summary, then each feature's, a blank line between. */
 	lines(sample: Sample): string[] {
 		const { intervalMs, filter, currentNetns } = this.options;
-		const out = [plainText(headerLine({ time: sample.time, intervalMs, paused: false, filter, lost: sample.lost })), plainText(summaryLine(sample))];
+		const out = [plainText(headerLine({ time: sample.time, intervalMs, paused: false, filter, lost: sample.lost, absentPids: sample.absentPids })), plainText(summaryLine(sample))];
 		let short = false;
 		for (const f of ALL_FEATURES) {
 			const view = entry(sample, f.key) as Maybe<unknown>;

@@ -17,8 +17,10 @@ export function tabsLine(state: UiState): Line {
 export function footerLine(state: UiState): Line {
 	if (state.prompt) {
 		const what = state.prompt.kind === 'pid' ? 'PID' : 'port';
-		const segments: Segment[] = [{ text: `filter by ${what} (${PROMPT_KEYS}): `, bold: true }, { text: `${state.prompt.text}_` }];
-		if (state.prompt.error) segments.push({ text: `  ${state.prompt.error}`, color: 'red' });
+		// A problem takes the place of the key hints, so an 80-column line shows it whole.
+		const problem = state.prompt.error ?? state.prompt.notice;
+		const segments: Segment[] = [{ text: problem ? `filter by ${what}: ` : `filter by ${what} (${PROMPT_KEYS}): `, bold: true }, { text: `${state.prompt.text}_` }];
+		if (problem) segments.push({ text: `  ${problem}`, color: 'red' });
 		return segments;
 	}
 	const current = { tab: ALL_FEATURES.find((f) => f.key === state.tab)!.tab, state: entry(state.tabs, state.tab) };

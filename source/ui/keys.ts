@@ -16,6 +16,8 @@ export type KeyAction =
 	| { type: 'prompt'; kind: 'pid' | 'port' }
 	| { type: 'prompt-type'; char: string }
 	| { type: 'prompt-erase' }
+	/** A key a prompt does not take (a letter in a PID): said, not swallowed. */
+	| { type: 'prompt-reject'; char: string }
 	| { type: 'prompt-done' }
 	| { type: 'escape' }
 	| { type: 'sort' }
@@ -110,6 +112,7 @@ function promptAction({ input, key }: KeyPress): KeyAction | undefined {
 	if (key.return) return { type: 'prompt-done' };
 	if (key.backspace || key.delete) return { type: 'prompt-erase' };
 	if (/^[0-9,]$/.test(input)) return { type: 'prompt-type', char: input };
+	if (input.length === 1 && input >= ' ' && !key.ctrl && !key.meta) return { type: 'prompt-reject', char: input };
 	return undefined;
 }
 
@@ -131,7 +134,8 @@ function pressOf(char: string): KeyPress {
  */
 export function pressesOf(press: KeyPress): KeyPress[] {
 	const chars = [...press.input];
-	if (chars.length <= 1 || press.key.ctrl || press.key.meta) return [press];
+	// A key Ink named (an arrow, Ctrl-x, Shift-letter) is one press; text, however short, is read character by character.
+	if (chars.length === 0 || (chars.length === 1 && Object.values(press.key).some((v) => v === true)) || press.key.ctrl || press.key.meta) return [press];
 	return chars.map(pressOf);
 }
 

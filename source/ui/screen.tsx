@@ -62,7 +62,7 @@ export function Screen(props: ScreenProps) {
 	const body = (state.help ? helpLines(width, height) : bodyLines(props)).slice(0, height);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {} }, width)} width={width} color={color} />
+			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width)} width={width} color={color} />
 			<Row line={summaryLine(state.sample, width)} width={width} color={color} />
 			<Row line={tabsLine(state)} width={width} color={color} />
 			<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>

@@ -10,6 +10,8 @@ export interface Prompt {
 	readonly text: string;
 	/** Set when `text` does not parse; the filter keeps its last good value. */
 	readonly error?: string;
+	/** Set when the last key was one the prompt does not take; cleared by the next edit. */
+	readonly notice?: string;
 	/** The filter before the prompt opened, restored by Esc. */
 	readonly before: Filter;
 }
@@ -89,6 +91,8 @@ export function reducer(state: UiState, action: Action): UiState {
 			return { ...state, help: false, prompt: { kind: action.kind, text: promptText(state.filter, action.kind), before: state.filter } };
 		case 'prompt-type':
 			return state.prompt ? promptEdited(state, state.prompt.text + action.char) : state;
+		case 'prompt-reject':
+			return state.prompt ? { ...state, prompt: { ...state.prompt, notice: `"${action.char}" left out: digits and commas only` } } : state;
 		case 'prompt-erase':
 			return state.prompt ? promptEdited(state, state.prompt.text.slice(0, -1)) : state;
 		case 'prompt-done':
@@ -121,10 +125,10 @@ function promptEdited(state: UiState, text: string): UiState {
 	try {
 		const values = text === '' ? new Set<number>() : prompt.kind === 'pid' ? numberList(text, 'PID', 'process IDs', 1, PID_MAX) : numberList(text, 'port', 'ports', 1, 65535);
 		const filter = prompt.kind === 'pid' ? { ...state.filter, pids: values } : { ...state.filter, ports: values };
-		return { ...state, filter, prompt: { ...prompt, text, error: undefined } };
+		return { ...state, filter, prompt: { ...prompt, text, error: undefined, notice: undefined } };
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
-		return { ...state, prompt: { ...prompt, text, error: text.endsWith(',') ? undefined : error.message } };
+		return { ...state, prompt: { ...prompt, text, error: text.endsWith(',') ? undefined : error.message, notice: undefined } };
 	}
 }
 

@@ -135,3 +135,40 @@ function alive(pid: number): boolean {
 		return false;
 	}
 }
+
+test('-n on a terminal: the last frame stays on the main screen, as top -n leaves it', async (t) => {
+	if (!(await requireBpf(t))) return;
+	tmux = new Tmux();
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 2 -t tcp`, 80, 24, { TERM: 'xterm', LANG: 'C.UTF-8' });
+	const screen = await tmux.waitFor(/EXITED 0/);
+	assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
+	assert.match(screen, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.30s/m, 'the header stays');
+	assert.match(screen, / 2 tcptop .*\n +PID COMM +CONNS +TX\/s +RX\/s/, 'the tab shown stays');
+	assert.doesNotMatch(screen, /q quit/, 'no key footer: the keys no longer work');
+	assert.deepEqual(await programsLeft(), []);
+});
+
+test('TERM=dumb on a terminal gets the plain table, not the UI', async (t) => {
+	if (!(await requireBpf(t))) return;
+	tmux = new Tmux();
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 1`, 120, 40, { TERM: 'dumb' });
+	const plain = await tmux.waitFor(/EXITED 0/);
+	assert.match(plain, /IFACE +NETNS/, 'the plain table');
+	assert.doesNotMatch(plain, /q quit| 1 NIC /, 'no UI: no footer, no tab bar');
+});
+
+test('a filter that matches no process says so; a letter in the PID prompt is said to be left out', async (t) => {
+	if (!(await requireBpf(t))) return;
+	tmux = new Tmux();
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -p 4000000 -t tcp`, 80, 24, { TERM: 'xterm' });
+	await tmux.waitFor(/filter: pid 4000000 \(no such process\)/);
+	await tmux.type('p');
+	await tmux.waitFor(/filter by PID/);
+	await tmux.type('x');
+	await tmux.waitFor(/"x" left out: digits and commas only/);
+	await tmux.keys('Escape');
+	await tmux.waitFor(/q quit/);
+	await tmux.type('q');
+	await tmux.waitFor(/EXITED 0/);
+	assert.deepEqual(await programsLeft(), []);
+});

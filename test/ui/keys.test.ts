@@ -44,7 +44,7 @@ test('keys inside a prompt edit it; q and digits are text there, Ctrl-C still qu
 		['', { delete: true }, { type: 'prompt-erase' }],
 		['', { return: true }, { type: 'prompt-done' }],
 		['', { escape: true }, { type: 'escape' }],
-		['q', {}, undefined],
+		['q', {}, { type: 'prompt-reject', char: 'q' }],
 		['1', {}, { type: 'prompt-type', char: '1' }],
 		['c', { ctrl: true }, { type: 'quit' }],
 	];

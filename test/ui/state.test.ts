@@ -140,3 +140,12 @@ test('a chunk holding Enter, Tab, Backspace or Ctrl-C: every key is handled, in 
 	s = run(start(), { type: 'key', input: 'P80\n', key: {} });
 	assert.equal(s.prompt, undefined, 'LF ends the prompt as CR does');
 });
+
+test('a letter typed in the PID prompt is said to be left out, and Enter still closes it', () => {
+	let s = run(start(), { type: 'key', input: 'p12x', key: {} });
+	assert.equal(s.prompt?.text, '12');
+	assert.match(s.prompt?.notice ?? '', /"x" left out: digits and commas only/);
+	s = run(s, { type: 'key', input: '\r', key: {} });
+	assert.equal(s.prompt, undefined);
+	assert.deepEqual([...s.filter.pids], [12]);
+});
