@@ -34,6 +34,9 @@ export interface Libbpf {
 	bpf_program__attach_iter(prog: Handle, opts: IterAttachOptions): Ptr;
 	bpf_link__destroy(link: Handle): number;
 	bpf_link__fd(link: Handle): number;
+	bpf_program__fd(prog: Handle): number;
+	/** Fills `info` (struct bpf_prog_info for a program's fd) up to `len[0]` bytes. */
+	bpf_obj_get_info_by_fd(fd: number, info: Uint8Array, len: number[]): number;
 	bpf_iter_create(linkFd: number): number;
 	// maps
 	bpf_map__name(map: Handle): string;
@@ -121,6 +124,8 @@ function bind(): Libbpf {
 		bpf_program__attach_iter: f('void *bpf_program__attach_iter(void *prog, const nettop_bpf_iter_attach_opts *opts)'),
 		bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
 		bpf_link__fd: f('int bpf_link__fd(void *link)'),
+		bpf_program__fd: f('int bpf_program__fd(void *prog)'),
+		bpf_obj_get_info_by_fd: f('int bpf_obj_get_info_by_fd(int fd, _Inout_ uint8_t *info, _Inout_ uint32_t *len)'),
 		bpf_iter_create: f('int bpf_iter_create(int link_fd)'),
 		bpf_map__name: f('const char *bpf_map__name(void *map)'),
 		bpf_map__fd: f('int bpf_map__fd(void *map)'),

@@ -12,6 +12,18 @@ export interface Skipped {
 	readonly reason: string;
 }
 
+/** One loaded program's counters, as bpf_prog_info gives them (cumulative since load). */
+export interface ProgramStats {
+	readonly name: string;
+	readonly runTimeNs: number;
+	readonly runCount: number;
+	readonly recursionMisses: number;
+}
+
+/** Offsets in struct bpf_prog_info (include/uapi/linux/bpf.h; the UAPI only appends). */
+const PROG_INFO = { run_time_ns: 192, run_cnt: 200, recursion_misses: 208 } as const;
+const PROG_INFO_SIZE = 232;
+
 export class BpfObject {
 	private handle: bigint | null;
 	private loaded = false;
@@ -71,6 +83,31 @@ export class BpfObject {
 			return;
 		}
 		throw new Error(`${this.path}: no read-only variable ${name}`);
+	}
+
+	/**
+	 * What the kernel counts of each loaded program (struct bpf_prog_info):
+	 * the times it did not run because another BPF program was running on
+	 * that CPU (recursion_misses), and, while kernel.bpf_stats_enabled is 1,
+	 * its runs and their time. Cumulative since load.
+	 */
+	programStats(): ProgramStats[] {
+		const l = lib();
+		const out: ProgramStats[] = [];
+		if (!this.loaded) return out;
+		const info = new Uint8Array(PROG_INFO_SIZE);
+		const view = new DataView(info.buffer);
+		for (const [name, p] of this.programs) {
+			if (!p.enabled) continue;
+			const fd = l.bpf_program__fd(p.handle);
+			if (fd < 0) continue;
+			info.fill(0);
+			const len = [PROG_INFO_SIZE];
+			check('bpf_obj_get_info_by_fd', l.bpf_obj_get_info_by_fd(fd, info, len), name);
+			const u64 = (at: number) => (len[0]! >= at + 8 ? Number(view.getBigUint64(at, true)) : 0);
+			out.push({ name, runTimeNs: u64(PROG_INFO.run_time_ns), runCount: u64(PROG_INFO.run_cnt), recursionMisses: u64(PROG_INFO.recursion_misses) });
+		}
+		return out;
 	}
 
 	/**

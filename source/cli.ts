@@ -39,6 +39,7 @@ const HELP = `
 
   Options
     --json             print one JSON object per interval (NDJSON), no UI
+    --cost             with --json: add nettop's own CPU and its programs' kernel time
     -i, --interval S   seconds between refreshes (default 1, fractions allowed)
     -n, --count N      stop after N intervals
     -p, --pid PID,...  TCP outputs: only these processes (repeatable)
@@ -212,7 +213,7 @@ async function main(): Promise<number> {
 				}
 				// A piece once the reader took the last: a slow reader holds back a
 				// piece of the line, not megabytes of it.
-				for (const piece of jsonPieces(sample)) await writeOut(piece, stop.signal, () => pieceWritten(piece));
+				for (const piece of jsonPieces(sample, { cost: options.cost })) await writeOut(piece, stop.signal, () => pieceWritten(piece));
 				await writeOut('\n', stop.signal);
 				return true;
 			},

@@ -4,7 +4,7 @@ import { ALL_FEATURES, keyed, type FeatureKey, type Reading } from './features/i
 import type { Collector } from './features/feature.js';
 import { explain } from './kernel/explain.js';
 import { SocketOwners } from './kernel/owners.js';
-import { isUnavailable, type Maybe, type Snapshot } from './model/reading.js';
+import { isUnavailable, type Maybe, type ProgramTotals, type Snapshot } from './model/reading.js';
 
 function firstLine(error: unknown): string {
 	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
@@ -45,8 +45,21 @@ export class Collectors {
 
 	/** Every collector's snapshot now. `mono` is a monotonic clock (ms), `wall` the epoch time (ms). */
 	read(mono: number, wall: number): Reading {
-		const reading: Record<string, unknown> = { mono, wall };
-		for (const { key, collector } of this.collectors) reading[key] = isUnavailable(collector) ? collector : collector.read(mono);
+		const usage = process.cpuUsage();
+		const reading: Record<string, unknown> = { mono, wall, cpuUs: usage.user + usage.system };
+		const programs: Record<string, ProgramTotals> = {};
+		for (const { key, collector } of this.collectors) {
+			if (isUnavailable(collector)) {
+				reading[key] = collector;
+				continue;
+			}
+			reading[key] = collector.read(mono);
+			programs[key] = collector.programs().reduce(
+				(t, p) => ({ recursionMisses: t.recursionMisses + p.recursionMisses, runTimeNs: t.runTimeNs + p.runTimeNs, runCount: t.runCount + p.runCount }),
+				{ recursionMisses: 0, runTimeNs: 0, runCount: 0 },
+			);
+		}
+		reading.programs = programs;
 		return keyed<Reading>(reading);
 	}
 

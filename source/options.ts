@@ -6,6 +6,8 @@ export { UsageError };
 
 export interface Options {
 	readonly json: boolean;
+	/** --cost: JSON lines carry nettop's own cost. */
+	readonly cost: boolean;
 	readonly intervalMs: number;
 	readonly count: number | undefined;
 	readonly verbose: boolean;
@@ -21,6 +23,7 @@ export interface Options {
 export interface RawFlags {
 	readonly [feature: string]: string | readonly string[] | boolean | undefined;
 	readonly json?: boolean;
+	readonly cost?: boolean;
 	readonly interval?: string;
 	readonly count?: string;
 	readonly verbose?: boolean;
@@ -42,6 +45,7 @@ const FEATURE_FLAGS = ALL_FEATURES.flatMap((f) => f.flags);
 /** meow's flag definitions, nettop's own and the features': one list for parsing and for rejecting unknown flags. */
 export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	json: { type: 'boolean' },
+	cost: { type: 'boolean' },
 	interval: { type: 'string', shortFlag: 'i' },
 	count: { type: 'string', shortFlag: 'n' },
 	verbose: { type: 'boolean' },
@@ -88,7 +92,7 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const tab = parseTab(flags.tab);
 	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');
 	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
-	return { json: flags.json ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings };
+	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings };
 }
 
 /** A repeatable flag's values as one comma-separated list; undefined when it was not given. */

@@ -1,7 +1,7 @@
 // The pipeline: keeps the previous and current readings, the filter and the copies taken while paused, and makes the one Sample every output renders.
 import { ALL_FEATURES, entry, keyed, type Reading, type Sample } from './features/index.js';
 import { NO_FILTER, type Filter } from './model/filter.js';
-import { isCurrent, isUnavailable, type Maybe, type Snapshot } from './model/reading.js';
+import { isCurrent, isUnavailable, type Cost, type Maybe, type Snapshot } from './model/reading.js';
 
 /** False once a later read reused the arrays of one of this reading's snapshots (they are pooled: kernel/frames.ts). */
 function isFresh(reading: Reading): boolean {
@@ -36,11 +36,25 @@ export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FIL
 		}
 		const before = isUnavailable(p) ? undefined : p;
 		sample[f.key] = f.interval(before, c, filter);
-		const grew = c.lost - (before?.lost ?? 0);
+		// Lost: what a full map or ring refused, and the runs of its programs the kernel skipped (recursion misses).
+		const misses = (cur.programs?.[f.key]?.recursionMisses ?? 0) - (prev.programs?.[f.key]?.recursionMisses ?? 0);
+		const grew = c.lost - (before?.lost ?? 0) + Math.max(0, misses);
 		if (grew > 0) lost[f.key] = grew;
 	}
 	sample.lost = lost;
+	const cost = intervalCost(prev, cur);
+	if (cost) sample.cost = cost;
 	return keyed<Sample>(sample);
+}
+
+/** nettop's cost between two readings, in CPUs; its programs' only when the kernel timed them (kernel.bpf_stats_enabled). */
+function intervalCost(prev: Reading, cur: Reading): Cost | undefined {
+	const seconds = (cur.mono - prev.mono) / 1000;
+	if (prev.cpuUs === undefined || cur.cpuUs === undefined || seconds <= 0) return undefined;
+	const cpu = (cur.cpuUs - prev.cpuUs) / 1e6 / seconds;
+	const total = (r: Reading, k: 'runTimeNs' | 'runCount') => Object.values(r.programs ?? {}).reduce((n, p) => n + p[k], 0);
+	const runs = total(cur, 'runCount') - total(prev, 'runCount');
+	return runs > 0 ? { cpu, bpf: (total(cur, 'runTimeNs') - total(prev, 'runTimeNs')) / 1e9 / seconds } : { cpu };
 }
 
 export class Pipeline {

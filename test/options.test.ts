@@ -5,7 +5,7 @@ import { ALL_FEATURES, FEATURE_KEYS } from '../source/features/index.js';
 import { FLAGS, parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
-	assert.deepEqual(parseOptions({}), { json: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, settings: { ms: false } });
+	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, settings: { ms: false } });
 	assert.deepEqual(['tcp', 'tcptop', '3', 'RETRANS'].map((tab) => parseOptions({ tab }).tab), ['tcp', 'tcp', 'rtt', 'retrans']);
 	const o = parseOptions({ json: true, interval: '0.5', count: '3', pid: '12,345', port: '443', ipv6: true, ms: true });
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.settings.ms], [true, 500, 3, true], 'a feature\'s flag (rtt\'s --ms) among the settings');
@@ -52,6 +52,6 @@ test('features\' own flags join nettop\'s: each name once, parsed into the setti
 	const names = ALL_FEATURES.flatMap((f) => f.flags.map((flag) => flag.name));
 	assert.equal(new Set(names).size, names.length, `no two features share a flag: ${names.join(', ')}`);
 	for (const name of names) assert.ok(name in FLAGS, `--${name} is known to the parser`);
-	assert.equal(Object.keys(FLAGS).length, 10 + names.length, 'none takes the name of one of nettop\'s own');
+	assert.equal(Object.keys(FLAGS).length, 11 + names.length, 'none takes the name of one of nettop\'s own');
 	assert.deepEqual(Object.keys(parseOptions({}).settings).sort(), [...names].sort());
 });

@@ -100,3 +100,14 @@ test('the filter\'s PIDs that name no process are named in the sample', () => {
 	assert.equal(all.push(raw(1000))!.absentPids, undefined, 'no PID filter, nothing absent');
 	assert.match(plainText(headerLine({ time: 0, intervalMs: 1000, paused: false, filter: { ...NO_FILTER, pids: new Set([4_000_000]) }, lost: {}, absentPids: [4_000_000] })), /filter: pid 4000000 \(no such process\)/);
 });
+
+test('recursion misses count as lost, per feature; cost in CPUs, the programs\' only when the kernel timed them', () => {
+	const totals = (misses: number, ns: number, runs: number) => ({ recursionMisses: misses, runTimeNs: ns, runCount: runs });
+	const at = (mono: number, cpuUs: number, tcp: ReturnType<typeof totals>): Reading => ({ ...raw(mono), cpuUs, programs: { tcp, nic: totals(0, 0, 0) } });
+	const s = buildSample(at(0, 1_000_000, totals(5, 0, 0)), at(2000, 1_200_000, totals(36, 0, 0)));
+	assert.deepEqual(s.lost, { tcp: 31 }, '31 runs skipped in the interval');
+	assert.deepEqual(s.cost, { cpu: 0.1 }, '0.2 s of CPU in 2 s; programs untimed');
+	const timed = buildSample(at(0, 0, totals(0, 1_000_000, 10)), at(1000, 10_000, totals(0, 6_000_000, 110)));
+	assert.deepEqual(timed.cost, { cpu: 0.01, bpf: 0.005 });
+	assert.deepEqual(timed.lost, {});
+});

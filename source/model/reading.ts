@@ -37,6 +37,25 @@ export function requireCurrent(s: Snapshot): void {
 export interface ReadingTimes {
 	readonly mono: number;
 	readonly wall: number;
+	/** Per feature, its programs' counters added up (cumulative). */
+	readonly programs?: Readonly<Record<string, ProgramTotals>>;
+	/** nettop's own CPU time, user and system (µs, cumulative). */
+	readonly cpuUs?: number;
+}
+
+/** A feature's programs, added up: runs the kernel skipped because another BPF program was running on the CPU, and (with kernel.bpf_stats_enabled) their run time. */
+export interface ProgramTotals {
+	readonly recursionMisses: number;
+	readonly runTimeNs: number;
+	readonly runCount: number;
+}
+
+/** What nettop cost during an interval, in CPUs (1 = one CPU busy all the interval). */
+export interface Cost {
+	/** nettop's process, user and system. */
+	readonly cpu: number;
+	/** Its BPF programs in the kernel; undefined while kernel.bpf_stats_enabled is 0 (the kernel then times nothing). */
+	readonly bpf?: number;
 }
 
 /** One interval: its end (epoch ms), its measured length (s), and the updates lost in the kernel during it, by feature. Each feature's view sits beside them under its key. */
@@ -44,6 +63,8 @@ export interface IntervalTimes {
 	readonly time: number;
 	readonly interval: number;
 	readonly lost: Readonly<Record<string, number>>;
+	/** What nettop itself cost during the interval. */
+	readonly cost?: Cost;
 	/** The filter's PIDs that name no process: the header says so, so an empty screen is not taken for an idle process. */
 	readonly absentPids?: readonly number[];
 }

@@ -1,7 +1,13 @@
 // --json output: one NDJSON line per interval, written in pieces (docs/performance.md).
 import { Piece } from '../format/json-piece.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
-import { isUnavailable } from '../model/reading.js';
+import { isUnavailable, type Cost } from '../model/reading.js';
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+function costJson(cost: Cost): Record<string, number | null> {
+	return { cpu: round(cost.cpu), bpf: cost.bpf === undefined ? null : round(cost.bpf) };
+}
 
 /**
  * A sample as one line of JSON (time as ISO 8601, interval in seconds, each
@@ -9,7 +15,7 @@ import { isUnavailable } from '../model/reading.js';
  * write one after another: with tens of thousands of connections a line is
  * megabytes, and its pieces are 64 kB buffers, reused once written (pieceWritten).
  */
-export function* jsonPieces(sample: Sample): Generator<Uint8Array> {
+export function* jsonPieces(sample: Sample, options: { cost?: boolean } = {}): Generator<Uint8Array> {
 	const out = new Piece();
 	out.text(`{"time":${JSON.stringify(new Date(sample.time).toISOString())},"interval":${JSON.stringify(Math.round(sample.interval * 1e6) / 1e6)}`);
 	for (const f of ALL_FEATURES) {
@@ -19,6 +25,8 @@ export function* jsonPieces(sample: Sample): Generator<Uint8Array> {
 		else yield* f.json(view, out);
 	}
 	if (Object.keys(sample.lost).length > 0) out.text(`,"lost":${JSON.stringify(sample.lost)}`);
+	// --cost: nettop's own CPU and its programs' kernel time, in CPUs.
+	if (options.cost && sample.cost) out.text(`,"cost":${JSON.stringify(costJson(sample.cost))}`);
 	out.text('}');
 	yield out.take(true);
 }

@@ -3,6 +3,7 @@ import { line, truncate, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import { KEY_TABLE, PROMPT_KEYS } from './keys.js';
 import { sortKey, type UiState } from './state.js';
+import type { Cost } from '../model/reading.js';
 
 export function tabsLine(state: UiState): Line {
 	const segments: Segment[] = [];
@@ -33,6 +34,14 @@ export function helpRows(): { key: string; action: string }[] {
 	return KEY_TABLE.map((b) => ({ key: b.label, action: b.help }));
 }
 
+const percent = (cpus: number) => `${(cpus * 100).toFixed(1)}%`;
+
+/** What nettop cost in the interval shown, in percent of one CPU. */
+export function costText(cost: Cost): string {
+	const bpf = cost.bpf === undefined ? 'not timed (sysctl kernel.bpf_stats_enabled=1 times them)' : `${percent(cost.bpf)} of a CPU`;
+	return `nettop itself: ${percent(cost.cpu)} of a CPU; its BPF programs in the kernel: ${bpf}.`;
+}
+
 /** `text` in lines of at most `width`, broken between words (a word longer than a line is cut). */
 function wrap(text: string, width: number): string[] {
 	const out: string[] = [];
@@ -53,7 +62,7 @@ function wrap(text: string, width: number): string[] {
  * (LANG=C) and a narrow screen loses no row; an action too long for the line
  * wraps under itself. What does not fit in `height` says how much is left.
  */
-export function helpLines(width: number, height: number): Line[] {
+export function helpLines(width: number, height: number, cost?: Cost): Line[] {
 	const rows = helpRows();
 	const keyWidth = Math.min(Math.max(...rows.map((r) => r.key.length)), Math.floor(width / 3));
 	const actionWidth = Math.max(10, width - keyWidth - 2);
@@ -64,5 +73,6 @@ export function helpLines(width: number, height: number): Line[] {
 		for (let i = 0; i < Math.max(keys.length, actions.length); i++) lines.push(line(`${(keys[i] ?? '').padEnd(keyWidth)}  ${actions[i] ?? ''}`));
 	}
 	lines.push(line(`In a filter prompt: ${PROMPT_KEYS}.`, { dim: true }));
+	if (cost) for (const text of wrap(costText(cost), width)) lines.push(line(text, { dim: true }));
 	return truncate(lines, height, 'lines', 'a taller terminal shows them');
 }

@@ -59,7 +59,7 @@ const Row = React.memo(RowText, (a: RowProps, b: RowProps) => a.width === b.widt
 export function Screen(props: ScreenProps) {
 	const { state, width, color } = props;
 	const height = Math.max(1, props.height - CHROME_LINES);
-	const body = (state.help ? helpLines(width, height) : bodyLines(props)).slice(0, height);
+	const body = (state.help ? helpLines(width, height, state.sample?.cost) : bodyLines(props)).slice(0, height);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width)} width={width} color={color} />

@@ -8,6 +8,7 @@ import { BpfObject } from '../../native/object.js';
 import { u32, writeU32 } from '../../source/kernel/decode.js';
 import { bpfDir } from '../../source/kernel/objects.js';
 import { requireBpf } from '../helpers/bpf.js';
+import { run } from '../helpers/exec.js';
 import { testHosts } from '../helpers/netns.js';
 import type { MapEntries } from '../../native/map.js';
 import { drain, update } from '../helpers/maps.js';
@@ -84,4 +85,56 @@ test('--ms: RTT histograms in milliseconds', async (t) => {
 	const r = await runNettop(['--json', '--ms', '-n', '1', '-i', '0.1']);
 	assert.equal(r.code, 0, r.stderr);
 	assert.equal((JSON.parse(r.lines[0]!) as { rtt: { unit: string } }).rtt.unit, 'msecs');
+});
+
+/** kernel.bpf_stats_enabled set to `value` while `body` runs, then put back. */
+async function withBpfStats<T>(value: '0' | '1', body: () => Promise<T>): Promise<T> {
+	const before = (await run('sysctl', ['-n', 'kernel.bpf_stats_enabled'])).stdout.trim();
+	await run('sysctl', ['-w', `kernel.bpf_stats_enabled=${value}`]);
+	try {
+		return await body();
+	} finally {
+		await run('sysctl', ['-w', `kernel.bpf_stats_enabled=${before}`]);
+	}
+}
+
+test('programStats: each program\'s run count, run time and recursion misses are the kernel\'s (bpftool prog show)', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	await withBpfStats('1', async () => {
+		const obj = new BpfObject(path.join(bpfDir(), 'nic.bpf.o'));
+		try {
+			obj.load();
+			obj.attach();
+			await net.exec(net.a, 'sh', ['-c', 'head -c 20000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+			await run('sysctl', ['-w', 'kernel.bpf_stats_enabled=0']); // the counts stand still while compared
+			const mine = obj.programStats();
+			const shown = JSON.parse((await run('bpftool', ['prog', 'show', '--json'])).stdout) as { name?: string; run_cnt?: number; run_time_ns?: number; recursion_misses?: number }[];
+			assert.deepEqual(mine.map((p) => p.name).sort(), ['nt_nic_rx', 'nt_nic_tx']);
+			for (const p of mine) {
+				const k = shown.filter((s) => s.name === p.name);
+				assert.equal(k.length, 1, `one ${p.name} loaded`);
+				assert.equal(p.runCount, k[0]!.run_cnt ?? 0, `${p.name} run_cnt`);
+				assert.equal(p.runTimeNs, k[0]!.run_time_ns ?? 0, `${p.name} run_time_ns`);
+				assert.equal(p.recursionMisses, k[0]!.recursion_misses ?? 0, `${p.name} recursion_misses`);
+			}
+			assert.ok(mine.find((p) => p.name === 'nt_nic_tx')!.runCount >= 1, 'the program ran for the packets sent');
+		} finally {
+			obj.close();
+		}
+	});
+});
+
+test('--cost: nettop\'s CPU always, its programs\' kernel time only while the kernel times them', async (t) => {
+	if (!(await requireBpf(t))) return;
+	for (const stats of ['0', '1'] as const) {
+		const r = await withBpfStats(stats, () => runNettop(['--json', '--cost', '-i', '0.3', '-n', '2']));
+		assert.equal(r.code, 0, r.stderr);
+		const cost = (JSON.parse(r.lines.at(-1)!) as { cost: { cpu: number; bpf: number | null } }).cost;
+		assert.ok(cost.cpu > 0 && cost.cpu < 2, `cpu ${cost.cpu}`);
+		if (stats === '0') assert.equal(cost.bpf, null, 'untimed: null, not 0');
+		else assert.ok(typeof cost.bpf === 'number' && cost.bpf >= 0, `bpf ${cost.bpf}`);
+	}
+	const plain = await runNettop(['--json', '-i', '0.3', '-n', '1']);
+	assert.ok(!('cost' in JSON.parse(plain.lines[0]!)), 'only on request');
 });

@@ -1,6 +1,6 @@
 // NIC collector: cumulative TX/RX bytes and packets per (netns, ifindex, queue) from nic.bpf.o.
 import type { BpfMap, MapEntries } from '../../../native/map.js';
-import type { BpfObject } from '../../../native/object.js';
+import type { BpfObject, ProgramStats } from '../../../native/object.js';
 import { cstring, field, keyAt, sumLost, sumPerCpu, writeU32 } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import { IdleTracker } from './idle.js';
@@ -43,6 +43,10 @@ export class NicCollector {
 		this.idle.sweep();
 		if (stale.length > 0) this.retire(stale, counters, cached);
 		return { counters, lost: this.readLost() };
+	}
+
+	programs(): readonly ProgramStats[] {
+		return this.obj.programStats();
 	}
 
 	close(): void {

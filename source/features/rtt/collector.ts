@@ -1,6 +1,6 @@
 // RTT collector: cumulative log2 histograms of smoothed RTT per TCP flow, read in place from rtt.bpf.o's slot table.
 import { kernelHasFunction } from '../../../native/btf.js';
-import type { BpfObject } from '../../../native/object.js';
+import type { BpfObject, ProgramStats } from '../../../native/object.js';
 import { wordsU64 } from '../../kernel/decode.js';
 import { enlarged, FramePool } from '../../kernel/frames.js';
 import { openObject } from '../../kernel/objects.js';
@@ -135,6 +135,10 @@ export class RttCollector {
 		};
 		frame.holder = snapshot;
 		return snapshot;
+	}
+
+	programs(): readonly ProgramStats[] {
+		return this.obj.programStats();
 	}
 
 	close(): void {
