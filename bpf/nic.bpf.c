@@ -121,10 +121,14 @@ static __always_inline struct nt_nic_val *stats_for(const struct net_device *dev
 SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(nt_nic_tx, const struct sk_buff *skb, const struct net_device *dev)
 {
+	__u64 len = skb->len;
+	/* lo counts after eth_type_trans() took the Ethernet header off (loopback_xmit). */
+	if ((dev->flags & IFF_LOOPBACK) && len >= ETH_HLEN_NT)
+		len -= ETH_HLEN_NT;
 	struct nt_nic_val *val = stats_for(dev, skb->queue_mapping);
 	if (!val)
 		return 0;
-	val->tx_bytes += skb->len;
+	val->tx_bytes += len;
 	val->tx_packets += 1;
 	return 0;
 }
@@ -185,7 +189,8 @@ int BPF_PROG(nt_nic_rx, struct sk_buff *skb)
 
 	if (!dev)
 		return 0;
-	if (mac != (__u16)~0U) {
+	/* lo counts the length without the header (see nt_nic_tx); others before the pull. */
+	if (mac != (__u16)~0U && !(dev->flags & IFF_LOOPBACK)) {
 		long pulled = (long)skb->data - (long)skb->head - mac;
 		if (pulled > 0 && pulled < 256)
 			len += pulled;

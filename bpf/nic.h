@@ -5,6 +5,7 @@
 #include "nettop.h"
 
 #define IFNAMSIZ_NT 16
+#define ETH_HLEN_NT 14
 
 /* Link ops of kinds other than veth that the RX program remembers (nic.bpf.c, is_veth). */
 #define NIC_OTHER_OPS 8

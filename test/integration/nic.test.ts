@@ -95,3 +95,23 @@ test('the same name and ifindex in two namespaces are two rows', async (t) => {
 	assert.ok(loB >= 100_000 && loB < 150_000, `lo in B: ${loB}`);
 	assert.ok(rows.filter((r) => r.ifindex === 1 && (r.netns === net.netnsInode(a) || r.netns === net.netnsInode(b))).every((r) => r.ifname === 'lo'));
 });
+
+test('lo: TX and RX bytes and packets equal /proc/net/dev to the byte (lo counts without the Ethernet header)', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a } = net;
+	const lo = { ...a, dev: 'lo' };
+	const nettop = new NettopProcess(['--json', '-i', '0.3']);
+	await nettop.waitForLines(1);
+	const before = await net.procNetDev(lo);
+	await net.exec(a, 'sh', ['-c', 'head -c 300000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9; head -c 100000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+	const after = await net.procNetDev(lo);
+	await nettop.waitForLines(nettop.lines.length + 2);
+	nettop.kill('SIGTERM');
+	await nettop.exited();
+	const rows = nettop.json<{ nic: NicRow[] }>().flatMap((l) => l.nic).filter((r) => r.netns === net.netnsInode(a) && r.ifindex === 1);
+	const sum = (k: 'tx_bytes' | 'rx_bytes' | 'tx_packets' | 'rx_packets') => rows.reduce((s, r) => s + r[k], 0);
+	const want = { tx_bytes: after.tx_bytes - before.tx_bytes, rx_bytes: after.rx_bytes - before.rx_bytes, tx_packets: after.tx_packets - before.tx_packets, rx_packets: after.rx_packets - before.rx_packets };
+	assert.ok(want.tx_bytes >= 400_000, `socat sent ${want.tx_bytes}`);
+	assert.deepEqual({ tx_bytes: sum('tx_bytes'), rx_bytes: sum('rx_bytes'), tx_packets: sum('tx_packets'), rx_packets: sum('rx_packets') }, want);
+});
