@@ -76,6 +76,7 @@ test('RTT: tcprtt-style bars scaled to the biggest slot, and per address', () =>
 test('Retransmits: the interval, flows and events with owner, state and kind', () => {
 	const f = frame(state([{ type: 'tab', tab: 'retrans' }]));
 	assert.match(f, /this interval: 2 retransmits, 4 segments \(4\.0 segs\/s\)/);
+	assert.match(f, /\nper flow, the last 2 events \(since \d\d:\d\d:\d\d\):\n/, 'the per-flow window is stated');
 	assert.match(f, /11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+1\s+3/);
 	assert.match(f, /\d\d:\d\d:\d\d\s+11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+ESTAB\s+data\s+3/);
 	assert.match(f, /\d\d:\d\d:\d\d\s+-\s+10\.0\.0\.1:40000\s+10\.0\.0\.2:443\s+SYNRCV synack\s+1/);

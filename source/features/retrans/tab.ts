@@ -37,8 +37,10 @@ const SORTERS: Record<string, (a: RetransFlow, b: RetransFlow) => number> = {
 	count: (a, b) => b.count - a.count,
 };
 
+const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
+
 function eventLine(columns: readonly Placed[], e: RetransEvent): Line {
-	const time = new Date(e.time).toTimeString().slice(0, 8);
+	const time = clock(e.time);
 	return line(cells(columns, [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), STATES[e.state] ?? e.state, e.kind, String(e.segs)]), {
 		color: e.kind === 'synack' || e.kind === 'syn' ? 'yellow' : undefined,
 	});
@@ -53,17 +55,21 @@ function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 	const flows = [...(view?.recentFlows ?? [])].sort(SORTERS[sort]);
 	const flowColumns = layout(FLOW_COLUMNS, width);
 	const eventColumns = layout(EVENT_COLUMNS, width);
+	// The flows' window: the recent list, not the interval (its totals keep growing while the interval's stay small).
+	const oldest = events.at(-1);
+	const window = oldest ? `per flow, the last ${events.length} events (since ${clock(oldest.time)}):` : 'per flow, the recent events:';
 	const flowHead = line(cells(flowColumns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS']), { bold: true });
 	const flowRows = flows.map((f) => line(cells(flowColumns, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)])));
-	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 4) / 3)));
+	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3)));
 	const eventHead = line(cells(eventColumns, ['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG']), { bold: true });
 	const none = line('none recently', { dim: true });
 	return [
 		summary,
+		line(window, { dim: true }),
 		flowHead,
 		...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows'),
 		eventHead,
-		...visible(events, height - 3 - Math.min(flowRoom, Math.max(1, flowRows.length)), (e) => eventLine(eventColumns, e), none, 'events'),
+		...visible(events, height - 4 - Math.min(flowRoom, Math.max(1, flowRows.length)), (e) => eventLine(eventColumns, e), none, 'events'),
 	];
 }
 
