@@ -11,6 +11,8 @@ function isFresh(reading: Reading): boolean {
 	});
 }
 
+const NO_NAMES: ReadonlyMap<number, string> = new Map();
+
 /** A copy of a reading that later reads leave as it is. */
 function retained(reading: Reading): Reading {
 	const out: Record<string, unknown> = { ...reading };
@@ -35,7 +37,7 @@ export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FIL
 			continue;
 		}
 		const before = isUnavailable(p) ? undefined : p;
-		sample[f.key] = f.interval(before, c, filter);
+		sample[f.key] = f.interval(before, c, filter, cur.netnsNames ?? NO_NAMES);
 		// Lost: what a full map or ring refused, and the runs of its programs the kernel skipped (recursion misses).
 		const misses = (cur.programs?.[f.key]?.recursionMisses ?? 0) - (prev.programs?.[f.key]?.recursionMisses ?? 0);
 		const grew = c.lost - (before?.lost ?? 0) + Math.max(0, misses);

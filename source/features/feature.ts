@@ -101,7 +101,7 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	/** A copy of a snapshot that later reads leave as it is (for a paused screen), or the snapshot when nothing in it is reused. */
 	retain(snapshot: S): S;
 	/** The interval from `prev` (undefined: from nothing) to `cur`, filtered. */
-	interval(prev: S | undefined, cur: S, filter: Filter): V;
+	interval(prev: S | undefined, cur: S, filter: Filter, netnsNames: ReadonlyMap<number, string>): V;
 	/** Writes the view as the value of its key in the JSON line; yields pieces of it when it is long. */
 	json(view: V, out: Piece): Iterable<Uint8Array>;
 	/** Its lines in the plain table (no terminal, no --json), which keeps a tab state of its own. */

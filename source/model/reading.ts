@@ -41,6 +41,8 @@ export interface ReadingTimes {
 	readonly programs?: Readonly<Record<string, ProgramTotals>>;
 	/** nettop's own CPU time, user and system (µs, cumulative). */
 	readonly cpuUs?: number;
+	/** Names of network namespaces by inode, as `ip netns` knows them. */
+	readonly netnsNames?: ReadonlyMap<number, string>;
 }
 
 /** A feature's programs, added up: runs the kernel skipped because another BPF program was running on the CPU, and (with kernel.bpf_stats_enabled) their run time. */

@@ -8,6 +8,7 @@ import { NettopProcess, programsLeft } from '../helpers/nettop.js';
 
 interface NicRow {
 	ifname: string;
+	netns_name: string | null;
 	ifindex: number;
 	netns: number;
 	queue: number;
@@ -52,6 +53,7 @@ test('per-queue TX and RX over a 4-queue veth match /proc/net/dev within 1%', as
 	const txRows = rows.filter((r) => r.netns === nsA && r.ifindex === ifA);
 	const rxRows = rows.filter((r) => r.netns === nsB && r.ifindex === ifB);
 	assert.ok(txRows.every((r) => r.ifname === a.dev), 'interface name comes with the rows');
+	assert.ok(txRows.every((r) => r.netns_name === a.ns) && rxRows.every((r) => r.netns_name === b.ns), 'the namespace by the name ip netns gave it');
 
 	const txSum = txRows.reduce((s, r) => s + r.tx_bytes, 0);
 	const txProc = txAfter.tx_bytes - txBefore.tx_bytes;

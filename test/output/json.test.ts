@@ -31,7 +31,7 @@ test('one JSON object with time, interval and each feature\'s key', () => {
 	assert.deepEqual(FEATURE_KEYS.slice(0, 4), ['nic', 'tcp', 'rtt', 'retrans'], 'in the registry\'s order');
 	assert.equal(j.time, new Date(cur.wall).toISOString());
 	assert.equal(j.interval, 0.5);
-	assert.deepEqual(j.nic, [{ ifname: 'eth0', ifindex: 2, netns: 1, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }]);
+	assert.deepEqual(j.nic, [{ ifname: 'eth0', ifindex: 2, netns: 1, netns_name: null, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }]);
 	assert.deepEqual(j.tcp, [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, tx_bytes: 100, rx_bytes: 20 }]);
 	assert.equal(j.rtt.unit, 'usecs');
 	assert.equal(j.rtt.count, 3);

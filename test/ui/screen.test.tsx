@@ -7,7 +7,7 @@ import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
 import { helpRows } from '../../source/ui/bars.js';
 import { reducer, type Action, type UiState } from '../../source/ui/state.js';
-import { nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+import { available, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
 
 const HERE = 4026531840;
@@ -36,7 +36,7 @@ function state(actions: Action[] = []): UiState {
 }
 
 test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () => {
-	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'help' }]] as Action[][]) {
+	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'help' }]] as Action[][]) {
 		const lines = frame(state(actions)).split('\n');
 		assert.ok(lines.length <= 23, `${JSON.stringify(actions)}: ${lines.length} lines`);
 		for (const l of lines) assert.ok([...l].length <= 80, `${JSON.stringify(actions)}: ${[...l].length} columns: ${l}`);
@@ -70,7 +70,28 @@ test('RTT: tcprtt-style bars scaled to the biggest slot, and per address', () =>
 	assert.match(f, /64 -> 127\s+: 2\s+\|\*{27} {13}\|/);
 	assert.match(f, /2048 -> 4095\s+: 1\s+\|\*{13} {27}\|/);
 	const a = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]));
-	assert.match(a, /10\.0\.0\.2\s+6\s+553\.3/);
+	assert.match(a, /REMOTE ADDRESS +NETNS +COUNT +AVG +P50 +P99\n10\.0\.0\.2\s+6\s+553\.3/);
+	assert.match(a, /a procs/, 'the footer says what a shows next');
+	const p = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }]));
+	assert.match(p, /PID COMM +CONNS +COUNT +AVG +P50 +P99\n +\d+ \w+ +1 +6 +553\.3/, 'per process');
+	const c = frame(state([{ type: 'tab', tab: 'rtt' }, ...Array.from({ length: 3 }, () => ({ type: 'tab-key', key: 'a' }) as Action)]));
+	assert.match(c, /PID COMM +LOCAL +REMOTE +COUNT +AVG +P50 +P99\n.*10\.0\.0\.1:40000 +10\.0\.0\.2:443 +6 +553\.3/, 'per connection, with its owner and ends');
+	assert.match(c, /a hist/);
+});
+
+test('RTT by address: one row per namespace (127.0.0.1 in two is two rows), named as ip netns names them; loopback\'s share', () => {
+	const lo = (cookie: number, netns: number) => ({ cookie, netns, laddr: '127.0.0.1', raddr: '127.0.0.1', lport: 40000 + cookie, rport: 80 });
+	const ui = new TestStore();
+	ui.read(
+		raw(0, { rtt: { unit: 'usecs', counters: [rtt([], lo(1, HERE)), rtt([], lo(2, 77))], lost: 0 } }),
+		{ ...raw(1000, { rtt: { unit: 'usecs', counters: [rtt([10, 20], lo(1, HERE)), rtt([30], lo(2, 77)), rtt([500], { cookie: 3 })], lost: 0 } }), netnsNames: new Map([[77, 'blue']]) },
+	);
+	const f = frame(ui.act({ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }));
+	assert.match(f, /count 4 \(75% loopback\)/);
+	assert.match(f, /\n127\.0\.0\.1 +2 /, 'this namespace: no NETNS');
+	assert.match(f, /\n127\.0\.0\.1 +blue +1 /, 'the other, by its name');
+	const rows = available(ui.getState().sample!.rtt).by_raddr;
+	assert.deepEqual(rows.map((r) => [r.raddr, r.netns, r.netns_name]).sort(), [['10.0.0.2', 4026531840, null], ['127.0.0.1', 77, 'blue'], ['127.0.0.1', HERE, null]].sort());
 });
 
 test('Retransmits: the interval, flows and events with owner, state and kind', () => {

@@ -88,9 +88,9 @@ test('s cycles the sort of the current tab only', () => {
 test('a tab\'s own key changes its own state, and only on that tab', () => {
 	const s = run(start(), { type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' });
 	assert.equal(s.tabs.tcp.connections, true);
-	assert.equal(s.tabs.rtt.byAddress, false);
+	assert.equal(s.tabs.rtt.mode, 'hist');
 	assert.equal(run(s, { type: 'tab', tab: 'nic' }, { type: 'tab-key', key: 'c' }).tabs.tcp.connections, true, 'c on the NIC tab does nothing');
-	assert.equal(run(s, { type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }).tabs.rtt.byAddress, true);
+	assert.equal(run(s, { type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }).tabs.rtt.mode, 'addr');
 });
 
 test('history per interface and the bounded list of recent retransmits', () => {

@@ -17,7 +17,7 @@ export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> 
 	layouts: NIC_LAYOUTS,
 	open: () => new NicCollector(),
 	retain: (snapshot) => snapshot,
-	interval: (prev, cur) => nicDeltas(prev?.counters ?? [], cur.counters),
+	interval: (prev, cur, _filter, names) => nicDeltas(prev?.counters ?? [], cur.counters, names),
 	*json(view, out) {
 		out.text(JSON.stringify(view));
 	},

@@ -28,6 +28,8 @@ export interface NicDelta {
 	readonly ifname: string;
 	readonly ifindex: number;
 	readonly netns: number;
+	/** The namespace's name as `ip netns` knows it, else null. */
+	readonly netns_name: string | null;
 	readonly queue: number;
 	readonly tx_bytes: number;
 	readonly tx_packets: number;
@@ -42,7 +44,7 @@ type Counter = (typeof COUNTERS)[number];
  * Per-queue deltas from `prev` to `cur`. Keys only in `prev` vanished and are
  * dropped; keys only in `cur` count from zero. Sorted by netns, ifindex, queue.
  */
-export function nicDeltas(prev: readonly NicCounter[], cur: readonly NicCounter[]): NicDelta[] {
+export function nicDeltas(prev: readonly NicCounter[], cur: readonly NicCounter[], names: ReadonlyMap<number, string> = new Map()): NicDelta[] {
 	const before = new Map(prev.map((c) => [nicId(c), c]));
 	const rows = cur.map((c): NicDelta => {
 		const p = before.get(nicId(c));
@@ -50,6 +52,7 @@ export function nicDeltas(prev: readonly NicCounter[], cur: readonly NicCounter[
 			ifname: c.ifname,
 			ifindex: c.ifindex,
 			netns: c.netns,
+			netns_name: names.get(c.netns) ?? null,
 			queue: c.queue,
 			tx_bytes: counterDelta(p?.tx_bytes, c.tx_bytes),
 			tx_packets: counterDelta(p?.tx_packets, c.tx_packets),
@@ -65,6 +68,7 @@ export interface NicInterface {
 	readonly ifname: string;
 	readonly ifindex: number;
 	readonly netns: number;
+	readonly netns_name: string | null;
 	readonly tx_bytes: number;
 	readonly tx_packets: number;
 	readonly rx_bytes: number;
@@ -88,6 +92,7 @@ export function nicInterfaces(rows: readonly NicDelta[]): NicInterface[] {
 			ifname: first.ifname,
 			ifindex: first.ifindex,
 			netns: first.netns,
+			netns_name: first.netns_name,
 			tx_bytes: sum('tx_bytes'),
 			tx_packets: sum('tx_packets'),
 			rx_bytes: sum('rx_bytes'),

@@ -29,7 +29,7 @@ const SORTERS: Record<string, (a: NicInterface, b: NicInterface) => number> = {
 	total: (a, b) => b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes),
 	tx: (a, b) => b.tx_bytes - a.tx_bytes,
 	rx: (a, b) => b.rx_bytes - a.rx_bytes,
-	name: (a, b) => a.ifname.localeCompare(b.ifname) || a.netns - b.netns,
+	name: (a, b) => a.ifname.localeCompare(b.ifname) || (a.netns_name ?? '').localeCompare(b.netns_name ?? '') || a.netns - b.netns,
 };
 
 type Counts = { tx_bytes: number; tx_packets: number; rx_bytes: number; rx_packets: number };
@@ -63,7 +63,7 @@ function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, s
 	if (isUnavailable(view)) return unavailableLines('NIC throughput', view.unavailable);
 	const rows: Line[] = [];
 	for (const nic of nicInterfaces(view).sort(SORTERS[sort])) {
-		const netns = nic.netns === currentNetns ? '' : String(nic.netns);
+		const netns = nic.netns === currentNetns ? '' : (nic.netns_name ?? String(nic.netns));
 		const history = sparkline(state.history.get(interfaceId(nic)) ?? [], sparkWidth, unicode, max);
 		const many = nic.queues.length > 1;
 		rows.push(line(cells(columns, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many }));

@@ -37,10 +37,10 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	layouts: RTT_LAYOUTS,
 	open: (context) => new RttCollector({ ms: context.settings.ms === true, owners: context.owners }),
 	retain: retainRtt,
-	interval: (prev, cur, filter) => rttView(prev, cur, filter, cur.unit),
+	interval: (prev, cur, filter, names) => rttView(prev, cur, filter, cur.unit, names),
 	*json(view, out) {
-		const { unit, count, sum, avg, p50, p90, p99, buckets, by_raddr } = view;
-		out.text(`${unclosedObject({ unit, count, sum, avg, p50, p90, p99, buckets, by_raddr })},"flows":`);
+		const { unit, count, sum, avg, p50, p90, p99, loopback_count, buckets, by_raddr, by_process } = view;
+		out.text(`${unclosedObject({ unit, count, sum, avg, p50, p90, p99, loopback_count, buckets, by_raddr, by_process })},"flows":`);
 		flowTexts.reserve(view.flowCount);
 		yield* jsonArray(out, view.flowCount, (from, to) => flowsJson(out, view, from, to));
 		out.text('}');

@@ -18,12 +18,35 @@ export interface RttStats {
 	readonly buckets: readonly Bucket[];
 }
 
+export interface RttAddress extends RttStats {
+	readonly raddr: string;
+	readonly netns: number;
+	/** The namespace's name as `ip netns` knows it, else null. */
+	readonly netns_name: string | null;
+}
+
+export interface RttProcess extends RttStats {
+	readonly pid: number;
+	readonly comm: string;
+	readonly connections: number;
+}
+
+/** A connection that never leaves the host: to a loopback address, or to its own address. */
+export function isLoopback(f: { raddr: string; laddr: string }): boolean {
+	return f.raddr.startsWith('127.') || f.raddr === '::1' || f.raddr === f.laddr;
+}
+
 /** Per flow: the figures without the buckets (a line each in JSON and the UI). */
 export interface RttFlowFigures extends OwnedFlow, Omit<RttStats, 'buckets'> {}
 
 export interface RttView extends RttStats {
 	readonly unit: 'usecs' | 'msecs';
-	readonly by_raddr: readonly (RttStats & { readonly raddr: string })[];
+	/** Per remote address in its namespace: 127.0.0.1 in two namespaces is two addresses. */
+	readonly by_raddr: readonly RttAddress[];
+	/** Per process (PID and command). */
+	readonly by_process: readonly RttProcess[];
+	/** Samples on connections over loopback (to 127.0.0.0/8, ::1, or the local address itself), of `count`. */
+	readonly loopback_count: number;
 	readonly flows: readonly RttFlowFigures[];
 	/** flows.length, without building them (not in JSON). */
 	readonly flowCount: number;
@@ -98,16 +121,21 @@ function intervalSlots(prev: RttSnapshot | undefined, cur: RttSnapshot, i: numbe
 }
 
 /** The samples taken during the interval on flows that pass the filter. Flows: most samples first. */
-export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter: Filter, unit: 'usecs' | 'msecs'): RttView {
+export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter: Filter, unit: 'usecs' | 'msecs', names: ReadonlyMap<number, string> = new Map()): RttView {
 	const before = matchSlots(prev, cur, sameFlow);
 	const filtering = isFiltering(filter);
 	const all = new Float64Array(RTT_SLOTS);
 	const d = new Float64Array(RTT_SLOTS);
 	let count = 0;
 	let sum = 0;
-	const byAddr = new Map<string, { slots: Float64Array; count: number; sum: number }>();
-	let a: { slots: Float64Array; count: number; sum: number } | undefined;
+	type Acc = { raddr: string; netns: number; slots: Float64Array; count: number; sum: number };
+	const byAddr = new Map<string, Acc>();
+	let a: Acc | undefined;
 	let addr: string | undefined;
+	let ns = -1;
+	type ProcAcc = { pid: number; comm: string; connections: number; slots: Float64Array; count: number; sum: number };
+	const byPid = new Map<string, ProcAcc>();
+	let loopback = 0;
 	// The entries with samples this interval, for the per-flow figures.
 	const moved = new Int32Array(cur.count);
 	let nMoved = 0;
@@ -121,21 +149,32 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		const j = before[i]!;
 		const s = sumOf(i, j);
 		// Flows to one address often sit side by side: look it up when the address changes.
-		if (c.raddr !== addr) {
+		if (c.raddr !== addr || c.netns !== ns) {
 			addr = c.raddr;
-			a = byAddr.get(addr);
-			if (!a) byAddr.set(addr, (a = { slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+			ns = c.netns;
+			const key = `${ns} ${addr}`;
+			a = byAddr.get(key);
+			if (!a) byAddr.set(key, (a = { raddr: addr, netns: ns, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
 		}
+		const pkey = `${c.pid} ${c.comm}`;
+		let p = byPid.get(pkey);
+		if (!p) byPid.set(pkey, (p = { pid: c.pid, comm: c.comm, connections: 0, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
 		const end = intervalSlots(prev, cur, i, j, n, d);
 		const slots = a!.slots;
+		const pslots = p.slots;
 		for (let k = cur.histLo[i]!; k < end; k++) {
 			all[k] = all[k]! + d[k]!;
 			slots[k] = slots[k]! + d[k]!;
+			pslots[k] = pslots[k]! + d[k]!;
 		}
 		count += n;
 		sum += s;
 		a!.count += n;
 		a!.sum += s;
+		p.connections++;
+		p.count += n;
+		p.sum += s;
+		if (isLoopback(c)) loopback += n;
 		moved[nMoved++] = i;
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
@@ -166,8 +205,15 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		);
 		return out;
 	};
-	const by_raddr = [...byAddr].map(([raddr, a]) => ({ raddr, ...rttStats(a.slots, a.count, a.sum) })).sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : 1));
-	const view: Omit<RttView, 'flows' | 'flowCount' | 'eachFlowBetween'> = { unit, ...rttStats(all, count, sum), by_raddr };
+	const by_raddr: RttAddress[] = [...byAddr.values()]
+		.map((a) => ({ raddr: a.raddr, netns: a.netns, netns_name: names.get(a.netns) ?? null, ...rttStats(a.slots, a.count, a.sum) }))
+		.sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : x.raddr > y.raddr ? 1 : x.netns - y.netns));
+	const by_process: RttProcess[] = [...byPid.values()]
+		.map((p) => ({ pid: p.pid, comm: p.comm, connections: p.connections, ...rttStats(p.slots, p.count, p.sum) }))
+		.sort((x, y) => y.count - x.count || x.pid - y.pid);
+	const { avg, p50, p90, p99, buckets: slots } = rttStats(all, count, sum);
+	// In the order JSON writes it (rtt/index.ts).
+	const view: Omit<RttView, 'flows' | 'flowCount' | 'eachFlowBetween'> = { unit, count, sum, avg, p50, p90, p99, loopback_count: loopback, buckets: slots, by_raddr, by_process };
 	return Object.defineProperties(view, {
 		flows: { enumerable: true, get: () => (flows ??= allFlows()) },
 		flowCount: { value: nMoved },

@@ -1,34 +1,54 @@
-// The RTT tab: the interval's log2 histogram with bars as tcprtt prints them, or per remote address.
+// The RTT tab: the interval's log2 histogram with bars as tcprtt prints them, or per remote address, per process, per connection.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column } from '../../format/columns.js';
-import { line, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { endpoint, line, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { padLeft } from '../../format/numbers.js';
 import type { Tab, TabProps } from '../feature.js';
-import type { RttStats, RttView } from './model.js';
+import type { RttFlowFigures, RttStats, RttView } from './model.js';
+
+/** What the tab shows; `a` steps through them in this order. */
+export const RTT_MODES = ['hist', 'addr', 'proc', 'conn'] as const;
+export type RttMode = (typeof RTT_MODES)[number];
 
 export interface RttTabState {
-	/** Per remote address instead of the histogram. */
-	readonly byAddress: boolean;
+	readonly mode: RttMode;
 }
 
-const ADDR_COLUMNS: Column[] = [{ width: 39, min: 15, max: 45, middle: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }];
+/** What the footer says `a` turns to. */
+const NEXT_LABEL: Record<RttMode, string> = { hist: 'a addrs', addr: 'a procs', proc: 'a conns', conn: 'a hist' };
 
-const SORTERS: Record<string, (a: RttStats, b: RttStats) => number> = {
+const FIGURES: Column[] = [{ width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }];
+const FIGURE_NAMES = ['COUNT', 'AVG', 'P50', 'P99'];
+const ADDR_COLUMNS: Column[] = [{ width: 33, min: 15, max: 45, middle: true }, { width: 12, min: 6, max: 16, middle: true, drop: 1 }, ...FIGURES];
+const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16, min: 6 }, { width: 5, right: true }, ...FIGURES];
+const CONN_COLUMNS: Column[] = [
+	{ width: 7, right: true },
+	{ width: 8, min: 5, max: 16, drop: 2 },
+	{ width: 15, min: 13, max: 47, middle: true, drop: 1 },
+	{ width: 15, min: 13, max: 47, middle: true },
+	...FIGURES.map((c) => ({ ...c, width: 7 })),
+];
+
+type Figures = Pick<RttStats, 'count' | 'avg' | 'p50' | 'p99'>;
+const figures = (s: Figures) => [String(s.count), String(s.avg), String(s.p50), String(s.p99)];
+
+const SORTERS: Record<string, (a: Figures, b: Figures) => number> = {
 	count: (a, b) => b.count - a.count,
 	p99: (a, b) => b.p99 - a.p99,
 	avg: (a, b) => b.avg - a.avg,
 };
 
-/** "count 123  avg 45.6  p50 40  p90 60  p99 80 usecs" */
-export function statsText(s: RttStats, unit: string): string {
-	return `count ${s.count}  avg ${s.avg}  p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99} ${unit}`;
+/** "count 123 (97% loopback)  avg 45.6  p50 40  p90 60  p99 80 usecs": loopback's share, as it can swamp the rest. */
+export function statsText(s: RttStats & { loopback_count?: number }, unit: string): string {
+	const loop = s.loopback_count && s.count > 0 ? ` (${Math.round((s.loopback_count / s.count) * 100)}% loopback)` : '';
+	return `count ${s.count}${loop}  avg ${s.avg}  p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99} ${unit}`;
 }
 
 /** tcprtt's layout: "     lo -> hi         : count    |*****     |", bars scaled to the largest slot. */
 function histogramLines(stats: RttStats, unit: string, barWidth: number): Line[] {
 	const buckets = stats.buckets;
 	const first = buckets.findIndex((b) => b.count > 0);
-	if (first < 0) return [line('no RTT samples in this interval', { dim: true })];
+	if (first < 0) return [NONE];
 	const max = Math.max(...buckets.map((b) => b.count));
 	const head = line(`${padLeft(unit, 21)}    : count    distribution`, { bold: true });
 	return [
@@ -40,30 +60,60 @@ function histogramLines(stats: RttStats, unit: string, barWidth: number): Line[]
 	];
 }
 
-function rttLines(view: Maybe<RttView> | undefined, { state, sort, height, width }: TabProps<RttTabState>): Line[] {
+const NONE = line('no RTT samples in this interval', { dim: true });
+
+/** The busiest connections: by samples the view has them in order already, and only those that show are worked out. */
+function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
+	if (sort !== 'count') return [...view.flows].sort(SORTERS[sort]).slice(0, n);
+	const out: RttFlowFigures[] = [];
+	view.eachFlowBetween(0, n, (f, x) => out.push({ ...f, ...x }));
+	return out;
+}
+
+function tableLines(view: RttView, { state, sort, height, width, currentNetns }: TabProps<RttTabState>): Line[] {
+	const room = height - 2;
+	const table = (columns: Column[], names: string[], rows: string[][], what: string) => {
+		const placed = layout(columns, width);
+		return [line(cells(placed, names), { bold: true }), ...truncate(rows.length ? rows.map((r) => line(cells(placed, r))) : [NONE], room, what)];
+	};
+	switch (state.mode) {
+		case 'addr': {
+			const rows = [...view.by_raddr].sort(SORTERS[sort]).map((a) => [a.raddr, a.netns === currentNetns ? '' : (a.netns_name ?? String(a.netns)), ...figures(a)]);
+			return table(ADDR_COLUMNS, ['REMOTE ADDRESS', 'NETNS', ...FIGURE_NAMES], rows, 'addresses');
+		}
+		case 'proc': {
+			const rows = [...view.by_process].sort(SORTERS[sort]).map((p) => [String(p.pid), p.comm, String(p.connections), ...figures(p)]);
+			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], rows, 'processes');
+		}
+		default: {
+			const shown = Math.min(view.flowCount, Math.max(0, room));
+			const rows = connections(view, sort, shown).map((f) => [String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)]);
+			const more = view.flowCount - rows.length;
+			const lines = table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], rows, 'connections');
+			return more > 0 ? [...lines.slice(0, -1), line(`... ${more + 1} more connections (narrow with p, P)`, { dim: true })] : lines;
+		}
+	}
+}
+
+function rttLines(view: Maybe<RttView> | undefined, props: TabProps<RttTabState>): Line[] {
 	if (!view) return [line('waiting for the first interval', { dim: true })];
 	if (isUnavailable(view)) return unavailableLines('RTT', view.unavailable);
 	const summary = line(statsText(view, view.unit), { bold: true });
-	if (state.byAddress) {
-		const columns = layout(ADDR_COLUMNS, width);
-		const header = line(cells(columns, ['REMOTE ADDRESS', 'COUNT', 'AVG', 'P50', 'P99']), { bold: true });
-		const rows = [...view.by_raddr].sort(SORTERS[sort]).map((a) => line(cells(columns, [a.raddr, String(a.count), String(a.avg), String(a.p50), String(a.p99)])));
-		return [summary, header, ...truncate(rows.length ? rows : [line('no RTT samples in this interval', { dim: true })], height - 2, 'addresses')];
-	}
-	const barWidth = Math.max(10, Math.min(40, width - 38));
-	return [summary, ...truncate(histogramLines(view, view.unit, barWidth), height - 1, 'slots')];
+	if (props.state.mode !== 'hist') return [summary, ...tableLines(view, props)];
+	const barWidth = Math.max(10, Math.min(40, props.width - 38));
+	return [summary, ...truncate(histogramLines(view, view.unit, barWidth), props.height - 1, 'slots')];
 }
 
 export const rttTab: Tab<RttView, RttTabState> = {
 	title: 'RTT',
 	sorts: ['count', 'p99', 'avg'],
-	initial: { byAddress: false },
+	initial: { mode: 'hist' },
 	keys: [
 		{
 			key: 'a',
-			help: 'per remote address',
-			footer: (state) => (state.byAddress ? 'a hist' : 'a addrs'),
-			apply: (state) => ({ byAddress: !state.byAddress }),
+			help: 'histogram, per remote address, per process, per connection',
+			footer: (state) => NEXT_LABEL[state.mode],
+			apply: (state) => ({ mode: RTT_MODES[(RTT_MODES.indexOf(state.mode) + 1) % RTT_MODES.length]! }),
 		},
 	],
 	lines: rttLines,

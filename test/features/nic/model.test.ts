@@ -54,3 +54,9 @@ test('nicInterfaces groups queues by (netns, ifindex) and adds them up', () => {
 		],
 	);
 });
+
+test('nicDeltas: a namespace `ip netns` names carries its name; others null', () => {
+	const c = (netns: number): NicCounter => ({ netns, ifindex: 2, queue: 0, ifname: 'veth0', tx_bytes: 1, tx_packets: 1, rx_bytes: 0, rx_packets: 0 });
+	const rows = nicDeltas([], [c(5), c(6)], new Map([[5, 'blue']]));
+	assert.deepEqual(rows.map((r) => [r.netns, r.netns_name]), [[5, 'blue'], [6, null]]);
+});
