@@ -48,6 +48,8 @@ export interface TabProps<T> {
 	readonly currentNetns: number;
 	/** Whether the terminal's locale shows block characters. */
 	readonly unicode: boolean;
+	/** For the plain table (a pipe): every row, no decoration such as sparklines. */
+	readonly plain?: boolean;
 }
 
 /** A key that only means something on its feature's tab; it changes the tab's state. */

@@ -30,7 +30,7 @@ export class PlainTable {
 			const view = entry(sample, f.key) as Maybe<unknown>;
 			let state = this.states.get(f.key);
 			if (f.tab.next) this.states.set(f.key, (state = f.tab.next(state, view, sample.interval)));
-			const lines = f.text(view, { state, sort: f.tab.sorts[0]!, seconds: sample.interval, height: ALL, width: ALL, currentNetns, unicode: false });
+			const lines = f.text(view, { state, sort: f.tab.sorts[0]!, seconds: sample.interval, height: ALL, width: ALL, currentNetns, unicode: false, plain: true });
 			// A blank line before each table; figures of a line each follow one another.
 			if (!(short && lines.length === 1)) out.push('');
 			out.push(...lines);

@@ -53,8 +53,9 @@ function scaleHeader(max: number, width: number): string {
 	return [`TX+RX/s 0-${human(max)}`, `0-${human(max)}/s`, human(max)].find((text) => text.length <= width) ?? '';
 }
 
-function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode }: TabProps<NicTabState>): Line[] {
-	const columns = layout(COLUMNS, width);
+function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode, plain }: TabProps<NicTabState>): Line[] {
+	// A pipe gets no sparkline: a width 0 column is left out.
+	const columns = plain ? [...layout(COLUMNS.slice(0, -1), width), { width: 0 }] : layout(COLUMNS, width);
 	const sparkWidth = columns.at(-1)!.width;
 	const histories = [...state.history.values()].map((h) => h.slice(-sparkWidth));
 	const max = Math.max(0, ...histories.flat());

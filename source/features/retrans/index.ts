@@ -1,6 +1,7 @@
 // The Retransmits feature: every retransmitted segment with the process that owns the socket.
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable } from '../../model/reading.js';
+import { plainText } from '../../format/lines.js';
 import type { Feature } from '../feature.js';
 import { RetransCollector } from './collector.js';
 import { RETRANS_LAYOUTS } from './layouts.js';
@@ -18,7 +19,8 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	*json(view, out) {
 		out.text(JSON.stringify(view));
 	},
-	text: (view) => [isUnavailable(view) ? `retransmits unavailable: ${view.unavailable}` : `retransmits ${view.count}, segments ${view.segs}`],
+	// The tab's lines: the interval, per flow and the recent events, with owners and peers.
+	text: (view, props) => (isUnavailable(view) ? [`retransmits unavailable: ${view.unavailable}`] : retransTab.lines(view, props).map(plainText)),
 	summary(view, seconds) {
 		if (!view) return { label: 'RTX', text: 'n/a' };
 		const rate = perSecond(view.segs, seconds);

@@ -46,23 +46,23 @@ function eventLine(columns: readonly Placed[], e: RetransEvent): Line {
 	});
 }
 
-function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height, width }: TabProps<undefined>): Line[] {
+function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain }: TabProps<undefined>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Retransmits', view.unavailable);
 	const rate = view && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
 	const summary = line(`this interval: ${view?.count ?? 0} retransmits, ${view?.segs ?? 0} segments${rate}`, { bold: true });
-	// Flows over the whole recent list, so a burst stays visible after its interval.
-	const events = view?.recent ?? [];
-	const flows = [...(view?.recentFlows ?? [])].sort(SORTERS[sort]);
+	// On screen, flows over the whole recent list, so a burst stays visible after its interval; a pipe gets each interval's own, once.
+	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
+	const flows = [...((plain ? view?.flows : view?.recentFlows) ?? [])].sort(SORTERS[sort]);
 	const flowColumns = layout(FLOW_COLUMNS, width);
 	const eventColumns = layout(EVENT_COLUMNS, width);
 	// The flows' window: the recent list, not the interval (its totals keep growing while the interval's stay small).
 	const oldest = events.at(-1);
-	const window = oldest ? `per flow, the last ${events.length} events (since ${clock(oldest.time)}):` : 'per flow, the recent events:';
+	const window = plain ? 'per flow, this interval:' : oldest ? `per flow, the last ${events.length} events (since ${clock(oldest.time)}):` : 'per flow, the recent events:';
 	const flowHead = line(cells(flowColumns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS']), { bold: true });
 	const flowRows = flows.map((f) => line(cells(flowColumns, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)])));
 	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3)));
 	const eventHead = line(cells(eventColumns, ['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG']), { bold: true });
-	const none = line('none recently', { dim: true });
+	const none = line(plain ? 'none' : 'none recently', { dim: true });
 	return [
 		summary,
 		line(window, { dim: true }),

@@ -6,7 +6,8 @@ import { RttCollector } from './collector.js';
 import { RTT_LAYOUTS } from './layouts.js';
 import { rttView, type RttView } from './model.js';
 import { retainRtt, type RttSnapshot } from './snapshot.js';
-import { rttTab, statsText, type RttTabState } from './tab.js';
+import { plainText } from '../../format/lines.js';
+import { rttTab, type RttMode, type RttTabState } from './tab.js';
 
 const flowTexts = new FlowJsonCache();
 
@@ -45,7 +46,12 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 		yield* jsonArray(out, view.flowCount, (from, to) => flowsJson(out, view, from, to));
 		out.text('}');
 	},
-	text: (view) => [isUnavailable(view) ? `RTT unavailable: ${view.unavailable}` : `RTT ${statsText(view, view.unit)}`],
+	// The histogram, then per process and per connection with owners and peers, as the tab shows them.
+	text: (view, props) => {
+		if (isUnavailable(view)) return [`RTT unavailable: ${view.unavailable}`];
+		const as = (mode: RttMode) => rttTab.lines(view, { ...props, state: { mode } }).map(plainText);
+		return [`RTT ${as('hist')[0]}`, ...as('hist').slice(1), '', ...as('proc').slice(1), '', ...as('conn').slice(1)];
+	},
 	summary(view) {
 		if (!view || view.count === 0) return { label: 'RTT', text: 'n/a' };
 		const unit = view.unit === 'msecs' ? 'ms' : 'us';
