@@ -50,6 +50,21 @@ export interface TabProps<T> {
 	readonly unicode: boolean;
 	/** For the plain table (a pipe): every row, no decoration such as sparklines. */
 	readonly plain?: boolean;
+	/** The selected row of the tab's list (see Tab.list); undefined: none shown selected. */
+	readonly cursor?: number;
+}
+
+/** A process, as a row of a list names it: what Enter drills into. */
+export interface Owner {
+	readonly pid: number;
+	readonly comm: string;
+}
+
+/** A tab's list of rows that Up and Down select, in the order shown. */
+export interface TabList {
+	readonly length: number;
+	/** The process of row i, when the row has one. */
+	owner(i: number): Owner | undefined;
 }
 
 /** A key that only means something on its feature's tab; it changes the tab's state. */
@@ -73,6 +88,8 @@ export interface Tab<V, T> {
 	next?(state: T, view: Maybe<V>, seconds: number): T;
 	/** The rows below the tab bar; `view` is undefined before the first interval. */
 	lines(view: Maybe<V> | undefined, props: TabProps<T>): Line[];
+	/** The list the selection moves in, for the view, the tab's state and its sort. */
+	list?(view: V, state: T, sort: string): TabList;
 }
 
 /** One figure of the summary line: "NIC 2.9M 0". */

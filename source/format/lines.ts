@@ -34,35 +34,42 @@ export function clip(l: Line, width: number): Line {
  * The first rows that fit in `height` lines; when some do not, the last line
  * says how many are hidden, as top does.
  */
-export function truncate(rows: readonly Line[], height: number, what = 'rows', hint = 'narrow with p, P'): Line[] {
+export function truncate(rows: readonly Line[], height: number, what = 'rows'): Line[] {
 	if (rows.length <= height) return [...rows];
 	if (height <= 0) return [];
 	const shown = rows.slice(0, height - 1);
-	return [...shown, line(`... ${rows.length - shown.length} more ${what} (${hint})`, { dim: true })];
+	return [...shown, line(`... ${rows.length - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
 }
+
+/** The first `k` of the indexes 0..n-1 in the order `by`: a partial sort for a screenful, a whole sort for more (scrolled far down). */
+export function firstIndexes(n: number, k: number, by: (a: number, b: number) => number): number[] {
+	if (k <= 256) return topIndexes(n, k, by);
+	return Array.from({ length: n }, (_, i) => i)
+		.sort((a, b) => by(a, b) || a - b)
+		.slice(0, k);
+}
+
+/** The line shown selected: inverse. */
+export const selected = (l: Line): Line => l.map((s) => ({ ...s, inverse: true }));
 
 /**
- * Like truncate(), but formats only the rows that will show: with tens of
- * thousands of items, formatting all of them would cost more than the rest of
- * a refresh.
+ * Rows 0..n-1 (`rowAt` formats the i-th in the order shown) in `height`
+ * lines, a page at a time: the page that holds row `cursor`, shown selected.
+ * When not all fit, the last line says which rows show, as less does. With
+ * no cursor, the first page and how many more, as visible() does.
  */
-export function visible<T>(items: readonly T[], height: number, format: (item: T) => Line, empty: Line, what = 'rows', total = items.length): Line[] {
-	if (total === 0) return height > 0 ? [empty] : [];
-	if (total <= height) return items.map(format);
+export function scrolled(n: number, height: number, cursor: number | undefined, rowAt: (i: number) => Line, empty: Line, what = 'rows'): Line[] {
+	if (n === 0) return height > 0 ? [empty] : [];
 	if (height <= 0) return [];
-	const shown = items.slice(0, height - 1).map(format);
-	return [...shown, line(`... ${total - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
-}
-
-/** visible() of `items` in the order `by`, sorting only the rows that fit (tens of thousands of flows, a screen of rows). */
-export function visibleTop<T>(items: readonly T[], height: number, by: (a: T, b: T) => number, format: (item: T) => Line, empty: Line, what = 'rows'): Line[] {
-	return visibleTopIndexes(items.length, height, (a, b) => by(items[a]!, items[b]!), (i) => format(items[i]!), empty, what);
-}
-
-/** visibleTop() of rows 0..n-1 known by index (rows kept in columns). */
-export function visibleTopIndexes(n: number, height: number, by: (a: number, b: number) => number, format: (i: number) => Line, empty: Line, what = 'rows'): Line[] {
-	const fit = n <= height ? n : Math.max(0, height - 1);
-	return visible(topIndexes(n, fit, by), height, format, empty, what, n);
+	const fit = n <= height ? n : height - 1;
+	if (fit <= 0) return [line(`${n} ${what}`, { dim: true })];
+	const at = cursor === undefined ? 0 : Math.max(0, Math.min(cursor, n - 1));
+	const start = at - (at % fit);
+	const rows: Line[] = [];
+	for (let i = start; i < Math.min(n, start + fit); i++) rows.push(i === cursor ? selected(rowAt(i)) : rowAt(i));
+	if (n <= height) return rows;
+	const tail = cursor === undefined ? `... ${n - fit} more ${what} (narrow with p, P)` : `${what} ${start + 1}-${start + rows.length} of ${n} (Up/Down, PgUp/PgDn)`;
+	return [...rows, line(tail, { dim: true })];
 }
 
 /** The first `k` of the indexes 0..n-1 in the order `by`, ties by index (as a stable sort gives them), without sorting the rest. */

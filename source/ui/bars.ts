@@ -1,5 +1,5 @@
 // The UI's own lines around a tab: the tab bar, the footer (or the filter prompt), and the help rows, all from the registry and the key table.
-import { line, truncate, type Line, type Segment } from '../format/lines.js';
+import { line, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import { KEY_TABLE, PROMPT_KEYS } from './keys.js';
 import { sortKey, type UiState } from './state.js';
@@ -26,7 +26,7 @@ export function footerLine(state: UiState): Line {
 	}
 	const current = { tab: ALL_FEATURES.find((f) => f.key === state.tab)!.tab, state: entry(state.tabs, state.tab) };
 	const keys = KEY_TABLE.map((b) => b.footer(current)).filter((text) => text !== '');
-	return line(keys.join('  '), { dim: true });
+	return line((state.drill ? ['Esc back', 'Up/Down select', ...keys.slice(0, 2)] : keys).join('  '), { dim: true });
 }
 
 /** The help rows, one per entry of the key table. */
@@ -62,7 +62,7 @@ function wrap(text: string, width: number): string[] {
  * (LANG=C) and a narrow screen loses no row; an action too long for the line
  * wraps under itself. What does not fit in `height` says how much is left.
  */
-export function helpLines(width: number, height: number, cost?: Cost): Line[] {
+export function helpLines(width: number, height: number, cost?: Cost, page = 0): Line[] {
 	const rows = helpRows();
 	const keyWidth = Math.min(Math.max(...rows.map((r) => r.key.length)), Math.floor(width / 3));
 	const actionWidth = Math.max(10, width - keyWidth - 2);
@@ -74,5 +74,10 @@ export function helpLines(width: number, height: number, cost?: Cost): Line[] {
 	}
 	lines.push(line(`In a filter prompt: ${PROMPT_KEYS}.`, { dim: true }));
 	if (cost) for (const text of wrap(costText(cost), width)) lines.push(line(text, { dim: true }));
-	return truncate(lines, height, 'lines', 'a taller terminal shows them');
+	if (lines.length <= height || height < 2) return lines.slice(0, Math.max(0, height));
+	// Pages of height - 1 lines, the last line saying which page this is.
+	const size = height - 1;
+	const pages = Math.ceil(lines.length / size);
+	const at = page % pages;
+	return [...lines.slice(at * size, (at + 1) * size), line(`help page ${at + 1} of ${pages} (Down: ${at + 1 < pages ? 'more' : 'the first'})`, { dim: true })];
 }

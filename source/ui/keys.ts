@@ -20,12 +20,18 @@ export type KeyAction =
 	| { type: 'prompt-reject'; char: string }
 	| { type: 'prompt-done' }
 	| { type: 'escape' }
+	/** Up and Down and their kin: the selected row of the tab's list. */
+	| { type: 'move'; to: Move }
+	/** The selected row's process: its connections. */
+	| { type: 'enter' }
 	| { type: 'sort' }
 	| { type: 'pause' }
 	| { type: 'help' }
 	/** A key of the current tab's own (Tab.keys). */
 	| { type: 'tab-key'; key: string }
 	| { type: 'quit' };
+
+export type Move = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end';
 
 /** The tab shown and its state: what a binding's footer may depend on. */
 export interface CurrentTab {
@@ -79,9 +85,24 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 	{
 		label: 'Esc',
-		help: 'undo the prompt, or clear the filters',
+		help: 'undo the prompt, leave a process, or clear the filters',
 		footer: fixed('Esc clear'),
 		action: ({ key }) => (key.escape ? { type: 'escape' } : undefined),
+	},
+	{
+		label: 'Up/Down j/k, PgUp/PgDn, Home/End',
+		help: 'select a row (tcptop, RTT tables, Retransmits events)',
+		footer: fixed(''),
+		action({ input, key }) {
+			const to: Move | undefined = key.upArrow || input === 'k' ? 'up' : key.downArrow || input === 'j' ? 'down' : key.pageUp ? 'page-up' : key.pageDown ? 'page-down' : key.home || input === 'g' ? 'home' : key.end || input === 'G' ? 'end' : undefined;
+			return to && { type: 'move', to };
+		},
+	},
+	{
+		label: 'Enter',
+		help: "the selected row's process: its connections with bytes, RTT and retransmits (Esc back)",
+		footer: fixed(''),
+		action: ({ key }) => (key.return ? { type: 'enter' } : undefined),
 	},
 	{
 		label: 's',

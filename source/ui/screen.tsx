@@ -5,6 +5,7 @@ import { clip, type Line } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import { headerLine, summaryLine } from '../output/frame.js';
 import { footerLine, helpLines, tabsLine } from './bars.js';
+import { drillLines } from './drill.js';
 import { sortKey, type UiState } from './state.js';
 
 export interface ScreenProps {
@@ -19,14 +20,16 @@ export interface ScreenProps {
 }
 
 /** Lines around the body: header, summary, tabs, footer. */
-const CHROME_LINES = 4;
+export const CHROME_LINES = 4;
 
 function bodyLines(props: ScreenProps): Line[] {
 	const { state, width, currentNetns, unicode } = props;
 	const height = Math.max(1, props.height - CHROME_LINES);
+	const seconds = state.sample?.interval ?? 1;
+	if (state.drill) return drillLines(state.sample, state.drill.owner, { width, height, seconds, cursor: state.drill.cursor });
 	const f = ALL_FEATURES.find((x) => x.key === state.tab)!;
 	const view = state.sample && entry(state.sample, f.key);
-	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds: state.sample?.interval ?? 1, height, width, currentNetns, unicode });
+	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds, height, width, currentNetns, unicode, cursor: state.cursor[state.tab] });
 }
 
 function RowText({ line, width, color }: RowProps) {
@@ -59,7 +62,7 @@ const Row = React.memo(RowText, (a: RowProps, b: RowProps) => a.width === b.widt
 export function Screen(props: ScreenProps) {
 	const { state, width, color } = props;
 	const height = Math.max(1, props.height - CHROME_LINES);
-	const body = (state.help ? helpLines(width, height, state.sample?.cost) : bodyLines(props)).slice(0, height);
+	const body = (state.help ? helpLines(width, height, state.sample?.cost, state.helpPage) : bodyLines(props)).slice(0, height);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width)} width={width} color={color} />

@@ -172,3 +172,24 @@ test('a filter that matches no process says so; a letter in the PID prompt is sa
 	await tmux.waitFor(/EXITED 0/);
 	assert.deepEqual(await programsLeft(), []);
 });
+
+test('drill down: Down selects a process in tcptop, Enter shows its connections with bytes and RTT, Esc goes back', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const r = await receiver(net, b, 7601);
+	const s = sender(net, a, b.ip4, 7601, 64 * 1024 * 400, 'send', 0.02);
+	tmux = new Tmux();
+	await tmux.start(`${process.execPath} ${CLI} -i 0.5 -t tcp -P 7601`, 100, 24, { TERM: 'xterm', LANG: 'C.UTF-8' });
+	await tmux.waitFor(/python3/);
+	await tmux.keys('Down', 'Enter');
+	const screen = await tmux.waitFor(/process \d+ python3: [1-9]\d* connections \(Esc back\)[\s\S]*198\.18\.0\.\d:\d+ +198\.18\.0\.\d:\d+ +\S+ +\S+ +\d+(\.\d)? +\d+(\.\d)? +\d+\n/);
+	assert.match(screen, /LOCAL +REMOTE +TX\/s +RX\/s +P50us +P99us +RTX/);
+	await tmux.keys('Escape');
+	await tmux.waitFor(/PID COMM +CONNS/);
+	await tmux.keys('q');
+	await tmux.waitFor(/EXITED 0/);
+	await tmux.kill();
+	tmux = undefined;
+	for (const p of [s, r]) await p.done();
+});

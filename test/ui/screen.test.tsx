@@ -188,6 +188,55 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');
 	check(at([{ type: 'tab', tab: 'retrans' }]), [/REMOTE +EVENTS +SEGS/, /REMOTE +STATE +KIND +SEG/, /ESTAB/], 'Retransmits');
 	const help = at([{ type: 'help' }]);
-	check(help, [/^KEY +ACTION/m], 'help');
-	for (const r of helpRows()) assert.ok(help.includes(r.key), `help lists ${r.key}\n${help}`);
+	check(help, [/^KEY +ACTION/m, /help page 1 of 2 \(Down: more\)/], 'help');
+	const page2 = at([{ type: 'help' }, { type: 'move', to: 'down' }]);
+	check(page2, [/help page 2 of 2/], 'help, page 2');
+	const both = help + page2;
+	for (const r of helpRows()) assert.ok(both.includes(r.key.split(',')[0]!), `help lists ${r.key}\n${both}`);
+});
+
+test('Up/Down select a process in tcptop; Enter shows its connections with bytes, RTT and retransmits; Esc goes back', () => {
+	let s = state([{ type: 'tab', tab: 'tcp' }, { type: 'key', input: '', key: { downArrow: true } }, { type: 'key', input: 'j', key: {} }]);
+	assert.equal(s.cursor.tcp, 1, 'two steps down from no selection: the second row');
+	s = reducer(s, { type: 'key', input: '', key: { upArrow: true } });
+	assert.equal(s.cursor.tcp, 0);
+	s = reducer(s, { type: 'key', input: '', key: { end: true } });
+	assert.equal(s.cursor.tcp, 1, 'End: the last of the two processes');
+	s = reducer(s, { type: 'key', input: '', key: { pageDown: true } });
+	assert.equal(s.cursor.tcp, 1, 'never past the last');
+	s = reducer(s, { type: 'key', input: 'g', key: {} });
+	assert.equal(s.cursor.tcp, 0, 'g: the first');
+	s = reducer(s, { type: 'key', input: '\r', key: { return: true } });
+	assert.deepEqual(s.drill?.owner, { pid: 11, comm: 'nginx' }, 'Enter: the busiest process, nginx');
+	// The same interval with RTT samples on nginx's connection.
+	const nginx = { cookie: 1, pid: 11, comm: 'nginx', lport: 443, rport: 50000 };
+	const ui = new TestStore({ tab: 'tcp' });
+	ui.read(
+		raw(0, { tcp: { counters: [tcp(0, 0, nginx)], lost: 0 }, rtt: { unit: 'usecs', counters: [rtt([], nginx)], lost: 0 } }),
+		raw(1000, { tcp: { counters: [tcp(3_000_000, 1000, nginx)], lost: 0 }, rtt: { unit: 'usecs', counters: [rtt([40, 50, 60], nginx)], lost: 0 }, retrans: { events: [retrans({ ...nginx, segs: 3 })], lost: 0 } }),
+	);
+	s = ui.act({ type: 'key', input: '\r', key: { return: true } });
+	const f = frame(s);
+	assert.match(f, /process 11 nginx: 1 connections \(Esc back\)/);
+	assert.match(f, /LOCAL +REMOTE +TX\/s +RX\/s +P50us +P99us +RTX\n10\.0\.0\.1:443 +10\.0\.0\.2:50000 +2\.9M +1\.0K +\d+(\.\d)? +\d+(\.\d)? +3\n/, 'bytes, RTT and retransmitted segments of the one connection');
+	assert.doesNotMatch(f, / - +- /, 'the RTT is known');
+	assert.match(f, /Esc back/);
+	s = reducer(s, { type: 'key', input: '', key: { escape: true } });
+	assert.equal(s.drill, undefined);
+	assert.match(frame(s), /PID COMM +CONNS/, 'back on tcptop');
+});
+
+test('a long list scrolls a page at a time and says which rows show', () => {
+	const many = Array.from({ length: 50 }, (_, k) => tcp(0, 0, { cookie: k + 1, pid: 100 + k, comm: `p${k}` }));
+	const more = many.map((c, k) => ({ ...c, tx_bytes: (50 - k) * 1000 }));
+	const ui = new TestStore({ tab: 'tcp' });
+	ui.read(raw(0, { tcp: { counters: many, lost: 0 } }), raw(1000, { tcp: { counters: more, lost: 0 } }));
+	let s = ui.act({ type: 'resize', rows: 10 }, { type: 'key', input: '', key: { pageDown: true } }, { type: 'key', input: '', key: { pageDown: true } });
+	assert.equal(s.cursor.tcp, 19);
+	const f = frame(s, 80, 16);
+	assert.match(f, /processes 11-20 of 50 \(Up\/Down, PgUp\/PgDn\)/, 'the page holding row 20, and where it is');
+	assert.match(f, /\n +119 p19 /);
+	assert.doesNotMatch(f, /\n +100 p0 /);
+	s = reducer(s, { type: 'key', input: 'G', key: {} });
+	assert.match(frame(s, 80, 16), /processes 41-50 of 50/);
 });

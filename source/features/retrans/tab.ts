@@ -1,8 +1,8 @@
 // The Retransmits tab: per-flow counts, then the rolling list of recent events.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column, type Placed } from '../../format/columns.js';
-import { endpoint, line, truncate, unavailableLines, visible, type Line } from '../../format/lines.js';
-import type { Tab, TabProps } from '../feature.js';
+import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import type { Tab, TabList, TabProps } from '../feature.js';
 import type { RetransEvent, RetransFlow, RetransView } from './model.js';
 
 const COMM = { min: 5, max: 16, drop: 2 };
@@ -46,7 +46,7 @@ function eventLine(columns: readonly Placed[], e: RetransEvent): Line {
 	});
 }
 
-function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain }: TabProps<undefined>): Line[] {
+function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain, cursor }: TabProps<undefined>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Retransmits', view.unavailable);
 	const rate = view && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
 	const summary = line(`this interval: ${view?.count ?? 0} retransmits, ${view?.segs ?? 0} segments${rate}`, { bold: true });
@@ -69,7 +69,7 @@ function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 		flowHead,
 		...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows'),
 		eventHead,
-		...visible(events, height - 4 - Math.min(flowRoom, Math.max(1, flowRows.length)), (e) => eventLine(eventColumns, e), none, 'events'),
+		...scrolled(events.length, height - 4 - Math.min(flowRoom, Math.max(1, flowRows.length)), cursor, (i) => eventLine(eventColumns, events[i]!), none, 'events'),
 	];
 }
 
@@ -79,4 +79,5 @@ export const retransTab: Tab<RetransView, undefined> = {
 	initial: undefined,
 	keys: [],
 	lines: retransLines,
+	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
 };

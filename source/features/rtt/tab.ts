@@ -1,9 +1,9 @@
 // The RTT tab: the interval's log2 histogram with bars as tcprtt prints them, or per remote address, per process, per connection.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column } from '../../format/columns.js';
-import { endpoint, line, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { padLeft } from '../../format/numbers.js';
-import type { Tab, TabProps } from '../feature.js';
+import type { Tab, TabList, TabProps } from '../feature.js';
 import type { RttFlowFigures, RttStats, RttView } from './model.js';
 
 /** What the tab shows; `a` steps through them in this order. */
@@ -62,7 +62,7 @@ function histogramLines(stats: RttStats, unit: string, barWidth: number): Line[]
 
 const NONE = line('no RTT samples in this interval', { dim: true });
 
-/** The busiest connections: by samples the view has them in order already, and only those that show are worked out. */
+/** The connections in the order of `sort`, the first `n`: by samples the view has them in order already, and only those worked out. */
 function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 	if (sort !== 'count') return [...view.flows].sort(SORTERS[sort]).slice(0, n);
 	const out: RttFlowFigures[] = [];
@@ -70,27 +70,55 @@ function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 	return out;
 }
 
-function tableLines(view: RttView, { state, sort, height, width, currentNetns }: TabProps<RttTabState>): Line[] {
+const byAddress = (view: RttView, sort: string) => [...view.by_raddr].sort(SORTERS[sort]);
+const byProcess = (view: RttView, sort: string) => [...view.by_process].sort(SORTERS[sort]);
+
+function tableLines(view: RttView, { state, sort, height, width, currentNetns, cursor }: TabProps<RttTabState>): Line[] {
 	const room = height - 2;
-	const table = (columns: Column[], names: string[], rows: string[][], what: string) => {
+	const table = (columns: Column[], names: string[], n: number, rowAt: (i: number) => string[], what: string) => {
 		const placed = layout(columns, width);
-		return [line(cells(placed, names), { bold: true }), ...truncate(rows.length ? rows.map((r) => line(cells(placed, r))) : [NONE], room, what)];
+		return [line(cells(placed, names), { bold: true }), ...scrolled(n, room, cursor, (i) => line(cells(placed, rowAt(i))), NONE, what)];
 	};
 	switch (state.mode) {
 		case 'addr': {
-			const rows = [...view.by_raddr].sort(SORTERS[sort]).map((a) => [a.raddr, a.netns === currentNetns ? '' : (a.netns_name ?? String(a.netns)), ...figures(a)]);
-			return table(ADDR_COLUMNS, ['REMOTE ADDRESS', 'NETNS', ...FIGURE_NAMES], rows, 'addresses');
+			const list = byAddress(view, sort);
+			const row = (i: number) => {
+				const a = list[i]!;
+				return [a.raddr, a.netns === currentNetns ? '' : (a.netns_name ?? String(a.netns)), ...figures(a)];
+			};
+			return table(ADDR_COLUMNS, ['REMOTE ADDRESS', 'NETNS', ...FIGURE_NAMES], list.length, row, 'addresses');
 		}
 		case 'proc': {
-			const rows = [...view.by_process].sort(SORTERS[sort]).map((p) => [String(p.pid), p.comm, String(p.connections), ...figures(p)]);
-			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], rows, 'processes');
+			const list = byProcess(view, sort);
+			const row = (i: number) => [String(list[i]!.pid), list[i]!.comm, String(list[i]!.connections), ...figures(list[i]!)];
+			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], list.length, row, 'processes');
 		}
 		default: {
-			const shown = Math.min(view.flowCount, Math.max(0, room));
-			const rows = connections(view, sort, shown).map((f) => [String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)]);
-			const more = view.flowCount - rows.length;
-			const lines = table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], rows, 'connections');
-			return more > 0 ? [...lines.slice(0, -1), line(`... ${more + 1} more connections (narrow with p, P)`, { dim: true })] : lines;
+			// Only the connections up to the end of the page shown are worked out.
+			const list = connections(view, sort, (cursor ?? 0) + room);
+			const row = (i: number) => {
+				const f = list[i]!;
+				return [String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)];
+			};
+			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], view.flowCount, row, 'connections');
+		}
+	}
+}
+
+/** What Up and Down move through: the rows of the table shown (none under the histogram). */
+function rttList(view: RttView, state: RttTabState, sort: string): TabList {
+	switch (state.mode) {
+		case 'hist':
+			return { length: 0, owner: () => undefined };
+		case 'addr':
+			return { length: view.by_raddr.length, owner: () => undefined };
+		case 'proc': {
+			const list = byProcess(view, sort);
+			return { length: list.length, owner: (i) => list[i] };
+		}
+		default: {
+			let list: RttFlowFigures[] | undefined;
+			return { length: view.flowCount, owner: (i) => (list ??= connections(view, sort, view.flowCount))[i] };
 		}
 	}
 }
@@ -117,4 +145,5 @@ export const rttTab: Tab<RttView, RttTabState> = {
 		},
 	],
 	lines: rttLines,
+	list: rttList,
 };

@@ -2,9 +2,9 @@
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column } from '../../format/columns.js';
-import { endpoint, line, unavailableLines, visibleTop, visibleTopIndexes, type Line } from '../../format/lines.js';
+import { endpoint, firstIndexes, line, scrolled, unavailableLines, type Line } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
-import type { Tab, TabProps } from '../feature.js';
+import type { Tab, TabList, TabProps } from '../feature.js';
 import { NO_ROWS, tcpProcesses, type TcpProcess, type TcpRows } from './model.js';
 
 export interface TcpTabState {
@@ -41,22 +41,55 @@ const ROW_SORTERS: Record<string, (r: TcpRows) => (a: number, b: number) => numb
 	pid: (r) => (a, b) => r.flows[a]!.pid - r.flows[b]!.pid,
 };
 
-function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width }: TabProps<TcpTabState>): Line[] {
+/** The processes, or the connections (as indexes into the rows), in the order of `sort`; the connections only as far as `k`. */
+function processes(rows: TcpRows, sort: string): TcpProcess[] {
+	return tcpProcesses(rows).sort(SORTERS[sort]);
+}
+
+function connections(rows: TcpRows, sort: string, k: number): number[] {
+	return firstIndexes(rows.length, k, ROW_SORTERS[sort]!(rows));
+}
+
+function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width, cursor }: TabProps<TcpTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('tcptop', view.unavailable);
 	const rows = view ?? NO_ROWS;
+	const room = height - 1;
 	if (state.connections) {
 		const columns = layout(CONN_COLUMNS, width);
 		const header = line(cells(columns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
-		const format = (i: number) => {
-			const r = rows.row(i);
+		// Only the rows up to the end of the page shown are put in order.
+		const order = connections(rows, sort, (cursor ?? 0) + room);
+		const format = (k: number) => {
+			const r = rows.row(order[k]!);
 			return line(cells(columns, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds))]));
 		};
-		return [header, ...visibleTopIndexes(rows.length, height - 1, ROW_SORTERS[sort]!(rows), format, NONE, 'connections')];
+		return [header, ...scrolled(rows.length, room, cursor, format, NONE, 'connections')];
 	}
 	const columns = layout(PROC_COLUMNS, width);
 	const header = line(cells(columns, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
-	const format = (p: TcpProcess) => line(cells(columns, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, seconds)), human(perSecond(p.rx_bytes, seconds))]));
-	return [header, ...visibleTop(tcpProcesses(rows), height - 1, SORTERS[sort]!, format, NONE, 'processes')];
+	const list = processes(rows, sort);
+	const format = (k: number) => {
+		const p = list[k]!;
+		return line(cells(columns, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, seconds)), human(perSecond(p.rx_bytes, seconds))]));
+	};
+	return [header, ...scrolled(list.length, room, cursor, format, NONE, 'processes')];
+}
+
+/** What Up and Down move through: the processes, or every connection. */
+function tcpList(view: TcpRows, state: TcpTabState, sort: string): TabList {
+	if (!state.connections) {
+		const list = processes(view, sort);
+		return { length: list.length, owner: (i) => list[i] };
+	}
+	let order: number[] | undefined;
+	return {
+		length: view.length,
+		owner(i) {
+			order ??= connections(view, sort, view.length);
+			const r = order[i] === undefined ? undefined : view.flows[order[i]!];
+			return r && { pid: r.pid, comm: r.comm };
+		},
+	};
 }
 
 export const tcpTab: Tab<TcpRows, TcpTabState> = {
@@ -72,4 +105,5 @@ export const tcpTab: Tab<TcpRows, TcpTabState> = {
 		},
 	],
 	lines: tcpLines,
+	list: tcpList,
 };
