@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js 20 or newer, with npm: Debian 12's own nodejs package is 18 (and comes without npm).
+major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$major" -lt 20 ] || ! command -v npm >/dev/null; then
+	echo "setup: nettop needs Node.js 20 or newer with npm (found: $(node --version 2>/dev/null || echo none)); Debian 12's nodejs is 18: install Node.js 20 from nodejs.org or NodeSource first" >&2
+	exit 1
+fi
+
 # build: clang llvm libbpf-dev bpftool make; run: libbpf1; tests: iproute2 iperf3 nftables socat tmux ethtool python3; bench: bpftrace nethogs
 packages=(clang llvm libbpf-dev libbpf1 bpftool make iproute2 iperf3 nftables socat tmux ethtool python3 bpftrace nethogs)
 missing=()
