@@ -42,6 +42,6 @@ test('without a terminal and without --json: a plain table per interval, no esca
 	assert.match(r.stdout, /^IFACE +NETNS +Q +TX\/s/m);
 	assert.match(r.stdout, /^ +PID COMM +CONNS/m);
 	assert.match(r.stdout, /^RTT count \d+/m);
-	assert.match(r.stdout, /^retransmits \d+, segments \d+$/m);
+	assert.match(r.stdout, /^this interval: \d+ retransmits, \d+ segments/m);
 	assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f]/, 'plain text only');
 });

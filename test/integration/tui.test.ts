@@ -42,7 +42,7 @@ test('80x24 in tmux: tabs, a port filter typed with keys, q restores the termina
 	await tmux.start(`${process.execPath} ${CLI} -i 0.5`, 80, 24, { TERM: 'screen', LANG: 'C.UTF-8' });
 
 	// The veth in A, moving data (its two flows may hash to one queue or two).
-	let screen = await tmux.waitFor(/\nnt0 +\d+ +(all|\d) +\d+(\.\d)?[KM]/);
+	let screen = await tmux.waitFor(/\nnt0 +nett\S+ +(all|\d) +\d+(\.\d)?[KM]/); // its namespace by name
 	assert.equal(await tmux.pane('alternate_on'), '1', 'runs on the alternate screen');
 	const rows = (await tmux.screen());
 	assert.ok(rows.length <= 24 && rows.every((l) => l.length <= 80), 'fits 80x24');

@@ -240,3 +240,12 @@ test('a long list scrolls a page at a time and says which rows show', () => {
 	s = reducer(s, { type: 'key', input: 'G', key: {} });
 	assert.match(frame(s, 80, 16), /processes 41-50 of 50/);
 });
+
+test('NIC sparklines: as wide as the screen leaves, one scale for every row, its top in the header', () => {
+	const f = frame(state(), 120);
+	assert.match(f, /RXavg TX\+RX\/s 0-2\.9M\n/, 'the shared scale\'s top');
+	assert.match(f, /\neth0 .*#\n/, 'the busiest interface reaches the top');
+	assert.match(f, /\nveth1 .* _\n/, '4.9K/s on a 2.9M/s scale stays at the bottom, not full as its own maximum would make it');
+	const row = f.split('\n').find((l) => l.startsWith('eth0'))!;
+	assert.ok(row.length > 100, `the sparkline column takes the width (right-aligned, its newest point at the right edge): ${row.length}`);
+});
