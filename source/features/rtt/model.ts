@@ -31,9 +31,12 @@ export interface RttProcess extends RttStats {
 	readonly connections: number;
 }
 
+/** A loopback address: 127.0.0.0/8 or ::1. */
+const loopbackAddress = (addr: string) => addr === '::1' || addr.startsWith('127.');
+
 /** A connection that never leaves the host: to a loopback address, or to its own address. */
 export function isLoopback(f: { raddr: string; laddr: string }): boolean {
-	return f.raddr.startsWith('127.') || f.raddr === '::1' || f.raddr === f.laddr;
+	return loopbackAddress(f.raddr) || f.raddr === f.laddr;
 }
 
 /** Per flow: the figures without the buckets (a line each in JSON and the UI). */
@@ -133,8 +136,10 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	let a: Acc | undefined;
 	let addr: string | undefined;
 	let ns = -1;
+	let addrLoops = false;
 	type ProcAcc = { pid: number; comm: string; connections: number; slots: Float64Array; count: number; sum: number };
-	const byPid = new Map<string, ProcAcc>();
+	const byPid = new Map<number, ProcAcc>();
+	let p: ProcAcc | undefined;
 	let loopback = 0;
 	// The entries with samples this interval, for the per-flow figures.
 	const moved = new Int32Array(cur.count);
@@ -152,13 +157,16 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		if (c.raddr !== addr || c.netns !== ns) {
 			addr = c.raddr;
 			ns = c.netns;
+			addrLoops = loopbackAddress(addr);
 			const key = `${ns} ${addr}`;
 			a = byAddr.get(key);
 			if (!a) byAddr.set(key, (a = { raddr: addr, netns: ns, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
 		}
-		const pkey = `${c.pid} ${c.comm}`;
-		let p = byPid.get(pkey);
-		if (!p) byPid.set(pkey, (p = { pid: c.pid, comm: c.comm, connections: 0, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+		// A process's flows often sit side by side too.
+		if (p?.pid !== c.pid) {
+			p = byPid.get(c.pid);
+			if (!p) byPid.set(c.pid, (p = { pid: c.pid, comm: c.comm, connections: 0, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+		}
 		const end = intervalSlots(prev, cur, i, j, n, d);
 		const slots = a!.slots;
 		const pslots = p.slots;
@@ -174,7 +182,8 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		p.connections++;
 		p.count += n;
 		p.sum += s;
-		if (isLoopback(c)) loopback += n;
+		// isLoopback(c), with the address's part worked out once per address.
+		if (addrLoops || c.raddr === c.laddr) loopback += n;
 		moved[nMoved++] = i;
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.

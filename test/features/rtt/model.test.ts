@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NO_FILTER } from '../../../source/model/filter.js';
-import { rttView } from '../../../source/features/rtt/model.js';
-import { rtt, rttSnap } from '../../fixtures/records.js';
+import { isLoopback, rttView } from '../../../source/features/rtt/model.js';
+import { rtt, rttSnap, rttSnapshot } from '../../fixtures/records.js';
 
 test('only the samples of the interval count', () => {
 	const prev = [rtt([100, 100], { cookie: 1 })];
@@ -86,4 +86,12 @@ test('each flow\'s figures are those of its own samples alone, flow after flow',
 	v.eachFlowBetween(10, 20, (f, x) => range.push({ ...f, ...x }));
 	const pick = ({ pid, comm, netns, family, laddr, lport, raddr, rport, count, sum, avg, p50, p90, p99 }: (typeof v.flows)[number]) => ({ pid, comm, netns, family, laddr, lport, raddr, rport, count, sum, avg, p50, p90, p99 });
 	assert.deepEqual(range.map((r) => pick(r as (typeof v.flows)[number])), v.flows.slice(10, 20), 'a range gives the same flows, the same figures');
+});
+
+test('loopback: 127.0.0.0/8, ::1, or a connection to its own address', () => {
+	const f = (laddr: string, raddr: string) => isLoopback({ laddr, raddr });
+	assert.deepEqual([f('127.0.0.1', '127.0.0.1'), f('10.0.0.1', '127.1.2.3'), f('::1', '::1'), f('10.0.0.1', '10.0.0.1'), f('10.0.0.1', '10.0.0.2'), f('fd00::1', 'fd00::2')], [true, true, true, true, false, false]);
+	const s = rttView(undefined, rttSnapshot([rtt([10, 20], { cookie: 1, laddr: '127.0.0.1', raddr: '127.0.0.1' }), rtt([30], { cookie: 2 })]), NO_FILTER, 'usecs');
+	assert.equal(s.loopback_count, 2, 'the samples on the loopback connection, of 3');
+	assert.deepEqual(s.by_process.map((p) => [p.pid, p.connections, p.count]), [[s.flows[0]!.pid, 2, 3]], 'one process, both its connections');
 });
