@@ -131,12 +131,12 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	const d = new Float64Array(RTT_SLOTS);
 	let count = 0;
 	let sum = 0;
-	type Acc = { raddr: string; netns: number; slots: Float64Array; count: number; sum: number };
-	const byAddr = new Map<string, Acc>();
+	type Acc = { raddr: string; netns: number; loops: boolean; slots: Float64Array; count: number; sum: number };
+	// Per namespace, per address: no key string to build per flow.
+	const byAddr = new Map<number, Map<string, Acc>>();
 	let a: Acc | undefined;
 	let addr: string | undefined;
 	let ns = -1;
-	let addrLoops = false;
 	type ProcAcc = { pid: number; comm: string; connections: number; slots: Float64Array; count: number; sum: number };
 	const byPid = new Map<number, ProcAcc>();
 	let p: ProcAcc | undefined;
@@ -157,10 +157,10 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		if (c.raddr !== addr || c.netns !== ns) {
 			addr = c.raddr;
 			ns = c.netns;
-			addrLoops = loopbackAddress(addr);
-			const key = `${ns} ${addr}`;
-			a = byAddr.get(key);
-			if (!a) byAddr.set(key, (a = { raddr: addr, netns: ns, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+			let inNs = byAddr.get(ns);
+			if (!inNs) byAddr.set(ns, (inNs = new Map()));
+			a = inNs.get(addr);
+			if (!a) inNs.set(addr, (a = { raddr: addr, netns: ns, loops: loopbackAddress(addr), slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
 		}
 		// A process's flows often sit side by side too.
 		if (p?.pid !== c.pid) {
@@ -183,7 +183,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		p.count += n;
 		p.sum += s;
 		// isLoopback(c), with the address's part worked out once per address.
-		if (addrLoops || c.raddr === c.laddr) loopback += n;
+		if (a!.loops || c.raddr === c.laddr) loopback += n;
 		moved[nMoved++] = i;
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
@@ -215,6 +215,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		return out;
 	};
 	const by_raddr: RttAddress[] = [...byAddr.values()]
+		.flatMap((inNs) => [...inNs.values()])
 		.map((a) => ({ raddr: a.raddr, netns: a.netns, netns_name: names.get(a.netns) ?? null, ...rttStats(a.slots, a.count, a.sum) }))
 		.sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : x.raddr > y.raddr ? 1 : x.netns - y.netns));
 	const by_process: RttProcess[] = [...byPid.values()]
