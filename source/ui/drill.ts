@@ -64,7 +64,7 @@ export function drillLines(sample: Sample | undefined, owner: Owner, { width, he
 	const rows = drillRows(sample, owner);
 	const unit = sample && !isUnavailable(sample.rtt) && sample.rtt.unit === 'msecs' ? 'ms' : 'us';
 	const placed = layout(COLUMNS, width);
-	const title = line(`process ${owner.pid} ${owner.comm}: ${rows.length} connections (Esc back)`, { bold: true });
+	const title = line(`process ${owner.pid} ${owner.comm}: ${rows.length} connection${rows.length === 1 ? '' : 's'} (Esc back)`, { bold: true });
 	const header = line(cells(placed, ['LOCAL', 'REMOTE', 'TX/s', 'RX/s', `P50${unit}`, `P99${unit}`, 'RTX']), { bold: true });
 	const format = (i: number) => {
 		const r = rows[i]!;

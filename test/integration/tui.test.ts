@@ -183,7 +183,7 @@ test('drill down: Down selects a process in tcptop, Enter shows its connections 
 	await tmux.start(`${process.execPath} ${CLI} -i 0.5 -t tcp -P 7601`, 100, 24, { TERM: 'xterm', LANG: 'C.UTF-8' });
 	await tmux.waitFor(/python3/);
 	await tmux.keys('Down', 'Enter');
-	const screen = await tmux.waitFor(/process \d+ python3: [1-9]\d* connections \(Esc back\)[\s\S]*198\.18\.0\.\d:\d+ +198\.18\.0\.\d:\d+ +\S+ +\S+ +\d+(\.\d)? +\d+(\.\d)? +\d+\n/);
+	const screen = await tmux.waitFor(/process \d+ python3: [1-9]\d* connections? \(Esc back\)[\s\S]*198\.18\.0\.\d:\d+ +198\.18\.0\.\d:\d+ +\S+ +\S+ +\d+(\.\d)? +\d+(\.\d)? +\d+\n/);
 	assert.match(screen, /LOCAL +REMOTE +TX\/s +RX\/s +P50us +P99us +RTX/);
 	await tmux.keys('Escape');
 	await tmux.waitFor(/PID COMM +CONNS/);

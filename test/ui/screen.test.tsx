@@ -217,7 +217,7 @@ test('Up/Down select a process in tcptop; Enter shows its connections with bytes
 	);
 	s = ui.act({ type: 'key', input: '\r', key: { return: true } });
 	const f = frame(s);
-	assert.match(f, /process 11 nginx: 1 connections \(Esc back\)/);
+	assert.match(f, /process 11 nginx: 1 connection \(Esc back\)/);
 	assert.match(f, /LOCAL +REMOTE +TX\/s +RX\/s +P50us +P99us +RTX\n10\.0\.0\.1:443 +10\.0\.0\.2:50000 +2\.9M +1\.0K +\d+(\.\d)? +\d+(\.\d)? +3\n/, 'bytes, RTT and retransmitted segments of the one connection');
 	assert.doesNotMatch(f, / - +- /, 'the RTT is known');
 	assert.match(f, /Esc back/);
