@@ -46,6 +46,7 @@ const HELP = `
     -P, --port PORT,.. TCP outputs: only connections with this local or remote port (repeatable)
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
+    --no-loopback      TCP outputs: leave out connections that never leave the host
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)

@@ -32,6 +32,8 @@ export interface RawFlags {
 	readonly port?: string | readonly string[];
 	readonly ipv4?: boolean;
 	readonly ipv6?: boolean;
+	/** false for --no-loopback. */
+	readonly loopback?: boolean;
 	readonly tab?: string;
 	readonly log?: string;
 }
@@ -53,6 +55,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	port: { type: 'string', shortFlag: 'P', isMultiple: true },
 	ipv4: { type: 'boolean', shortFlag: '4' },
 	ipv6: { type: 'boolean', shortFlag: '6' },
+	loopback: { type: 'boolean' },
 	tab: { type: 'string', shortFlag: 't' },
 	log: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
@@ -88,6 +91,7 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 		pids: numberList(joined(flags.pid), '-p/--pid', 'process IDs', 1, PID_MAX),
 		ports: numberList(joined(flags.port), '-P/--port', 'ports', 1, 65535),
 		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
+		...(flags.loopback === false ? { noLoopback: true } : {}),
 	};
 	const tab = parseTab(flags.tab);
 	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');

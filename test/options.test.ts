@@ -15,6 +15,8 @@ test('defaults and valid values', () => {
 	assert.deepEqual([[...repeated.pids], [...repeated.ports]], [[1, 2, 3], [80]], '-p and -P are repeatable, as meow gives them (arrays)');
 	assert.deepEqual(parseOptions({ pid: [], port: [] }).filter.pids, new Set(), 'absent: empty arrays');
 	assert.equal(parseOptions({ interval: '.5' }).intervalMs, 500);
+	assert.equal(parseOptions({ loopback: false }).filter.noLoopback, true, '--no-loopback');
+	assert.equal(parseOptions({}).filter.noLoopback, undefined);
 });
 
 test('bad values are UsageErrors naming the flag', () => {
@@ -52,6 +54,6 @@ test('features\' own flags join nettop\'s: each name once, parsed into the setti
 	const names = ALL_FEATURES.flatMap((f) => f.flags.map((flag) => flag.name));
 	assert.equal(new Set(names).size, names.length, `no two features share a flag: ${names.join(', ')}`);
 	for (const name of names) assert.ok(name in FLAGS, `--${name} is known to the parser`);
-	assert.equal(Object.keys(FLAGS).length, 11 + names.length, 'none takes the name of one of nettop\'s own');
+	assert.equal(Object.keys(FLAGS).length, 12 + names.length, 'none takes the name of one of nettop\'s own');
 	assert.deepEqual(Object.keys(parseOptions({}).settings).sort(), [...names].sort());
 });

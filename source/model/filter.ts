@@ -1,4 +1,5 @@
-// The PID, port and family filters applied to every per-connection output, and the lists users type for them.
+// The PID, port, family and loopback filters applied to every per-connection output, and the lists users type for them.
+import { isLoopback } from './flow.js';
 
 export interface Filter {
 	/** Empty: every process. */
@@ -7,18 +8,21 @@ export interface Filter {
 	readonly ports: ReadonlySet<number>;
 	/** undefined: both families. IPv4-mapped IPv6 counts as 4. */
 	readonly family?: 4 | 6;
+	/** True: leave out connections that never leave the host (flow.ts, isLoopback). */
+	readonly noLoopback?: boolean;
 }
 
 export const NO_FILTER: Filter = { pids: new Set(), ports: new Set() };
 
-export function matches(f: Filter, flow: { pid: number; lport: number; rport: number; family: 4 | 6 }): boolean {
+export function matches(f: Filter, flow: { pid: number; lport: number; rport: number; family: 4 | 6; laddr: string; raddr: string }): boolean {
 	if (f.pids.size > 0 && !f.pids.has(flow.pid)) return false;
 	if (f.ports.size > 0 && !f.ports.has(flow.lport) && !f.ports.has(flow.rport)) return false;
+	if (f.noLoopback && isLoopback(flow)) return false;
 	return f.family === undefined || f.family === flow.family;
 }
 
 export function isFiltering(f: Filter): boolean {
-	return f.pids.size > 0 || f.ports.size > 0 || f.family !== undefined;
+	return f.pids.size > 0 || f.ports.size > 0 || f.family !== undefined || f.noLoopback === true;
 }
 
 /** A value the user gave (a flag, or text typed in a prompt) that does not parse; the message says what was wanted. */

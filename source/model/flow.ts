@@ -25,3 +25,11 @@ export function ownedFlow(f: OwnedFlow): OwnedFlow {
 export interface SocketFlow extends OwnedFlow {
 	readonly cookie: number;
 }
+
+/** A loopback address: 127.0.0.0/8 or ::1. */
+export const loopbackAddress = (addr: string): boolean => addr === '::1' || addr.startsWith('127.');
+
+/** A connection that never leaves the host: to a loopback address, or to its own address. */
+export function isLoopback(f: { raddr: string; laddr: string }): boolean {
+	return loopbackAddress(f.raddr) || f.raddr === f.laddr;
+}

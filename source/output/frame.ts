@@ -22,6 +22,7 @@ function filterText(f: Filter, absent: readonly number[] = []): string {
 	if (absent.length) parts.push(absent.length === f.pids.size ? '(no such process)' : `(no process ${absent.join(',')})`);
 	if (f.ports.size) parts.push(`port ${[...f.ports].join(',')}`);
 	if (f.family) parts.push(`IPv${f.family}`);
+	if (f.noLoopback) parts.push('no loopback');
 	return parts.join(' ');
 }
 

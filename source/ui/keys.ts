@@ -25,6 +25,7 @@ export type KeyAction =
 	/** The selected row's process: its connections. */
 	| { type: 'enter' }
 	| { type: 'sort' }
+	| { type: 'loopback' }
 	| { type: 'pause' }
 	| { type: 'help' }
 	/** A key of the current tab's own (Tab.keys). */
@@ -103,6 +104,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		help: "the selected row's process: its connections with bytes, RTT and retransmits (Esc back)",
 		footer: fixed(''),
 		action: ({ key }) => (key.return ? { type: 'enter' } : undefined),
+	},
+	{
+		label: 'l',
+		help: 'leave out, or bring back, connections that never leave the host (loopback)',
+		footer: fixed(''),
+		action: ({ input }) => (input === 'l' ? { type: 'loopback' } : undefined),
 	},
 	{
 		label: 's',

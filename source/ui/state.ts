@@ -131,9 +131,11 @@ export function reducer(state: UiState, action: Action): UiState {
 			if (state.prompt) return { ...state, prompt: undefined, filter: state.prompt.before };
 			if (state.help) return { ...state, help: false };
 			if (state.drill) return { ...state, drill: undefined };
-			return { ...state, filter: { pids: new Set(), ports: new Set(), family: state.filter.family } };
+			return { ...state, filter: { pids: new Set(), ports: new Set(), family: state.filter.family, noLoopback: state.filter.noLoopback } };
 		case 'sort':
 			return { ...state, sort: { ...state.sort, [state.tab]: (state.sort[state.tab] + 1) % featureOf(state.tab).tab.sorts.length } };
+		case 'loopback':
+			return { ...state, filter: { ...state.filter, noLoopback: !state.filter.noLoopback } };
 		case 'pause':
 			return { ...state, paused: !state.paused };
 		case 'help':

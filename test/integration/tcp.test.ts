@@ -210,3 +210,21 @@ test('-P keeps only connections with that port, in every TCP output', async (t) 
 	assert.ok(rtt.length > 0 && rtt.every((f) => ports(f).includes(7105)), `rtt flows: ${JSON.stringify(rtt.map(ports))}`);
 	assert.ok(lines.flatMap((l) => l.retrans.events).every((e) => ports(e).includes(7105)));
 });
+
+test('--no-loopback leaves out connections over loopback, in every TCP output, and keeps the others', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const lines = await watch(['--no-loopback', '-P', '7107,7108'], async () => {
+		const r1 = await receiver(net, b, 7107);
+		const r2 = await receiver(net, b, 7108, false, '127.0.0.1');
+		const s1 = sender(net, a, b.ip4, 7107, 3_000_000);
+		const s2 = sender(net, b, '127.0.0.1', 7108, 3_000_000);
+		await Promise.all([s1.done(), s2.done(), r1.done(), r2.done()]);
+	});
+	const tcp = lines.flatMap((l) => l.tcp);
+	assert.equal(tcp.filter((r) => r.rport === 7107).reduce((n, r) => n + r.tx_bytes, 0), 3_000_000, 'the veth connection, whole');
+	assert.ok(tcp.every((r) => r.raddr !== '127.0.0.1'), 'no loopback row');
+	assert.ok(lines.flatMap((l) => l.rtt.flows).every((f) => f.raddr !== '127.0.0.1'));
+	assert.ok(lines.every((l) => (l.rtt as { loopback_count?: number }).loopback_count === 0));
+});

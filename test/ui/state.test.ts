@@ -149,3 +149,11 @@ test('a letter typed in the PID prompt is said to be left out, and Enter still c
 	assert.equal(s.prompt, undefined);
 	assert.deepEqual([...s.filter.pids], [12]);
 });
+
+test('l leaves out loopback connections and brings them back; Esc keeps it, as it keeps the family', () => {
+	let s = run(start(), { type: 'key', input: 'l', key: {} });
+	assert.equal(s.filter.noLoopback, true);
+	s = run(s, { type: 'key', input: 'p', key: {} }, { type: 'key', input: '5', key: {} }, { type: 'key', input: '\r', key: { return: true } }, { type: 'key', input: '', key: { escape: true } });
+	assert.deepEqual([[...s.filter.pids], s.filter.noLoopback], [[], true]);
+	assert.equal(run(s, { type: 'key', input: 'l', key: {} }).filter.noLoopback, false);
+});

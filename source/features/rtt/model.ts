@@ -1,7 +1,7 @@
 // RTT model: one interval's histograms, overall, per remote address and per flow.
 import { counterDelta } from '../../model/counters.js';
 import { isFiltering, matches, type Filter } from '../../model/filter.js';
-import type { OwnedFlow } from '../../model/flow.js';
+import { loopbackAddress, type OwnedFlow } from '../../model/flow.js';
 import { buckets, percentiles, type Bucket } from '../../model/histogram.js';
 import { byKeyDescending } from '../../model/order.js';
 import { requireCurrent } from '../../model/reading.js';
@@ -31,13 +31,6 @@ export interface RttProcess extends RttStats {
 	readonly connections: number;
 }
 
-/** A loopback address: 127.0.0.0/8 or ::1. */
-const loopbackAddress = (addr: string) => addr === '::1' || addr.startsWith('127.');
-
-/** A connection that never leaves the host: to a loopback address, or to its own address. */
-export function isLoopback(f: { raddr: string; laddr: string }): boolean {
-	return loopbackAddress(f.raddr) || f.raddr === f.laddr;
-}
 
 /** Per flow: the figures without the buckets (a line each in JSON and the UI). */
 export interface RttFlowFigures extends OwnedFlow, Omit<RttStats, 'buckets'> {}

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NO_FILTER } from '../../../source/model/filter.js';
-import { isLoopback, rttView } from '../../../source/features/rtt/model.js';
+import { rttView } from '../../../source/features/rtt/model.js';
+import { isLoopback } from '../../../source/model/flow.js';
 import { rtt, rttSnap, rttSnapshot } from '../../fixtures/records.js';
 
 test('only the samples of the interval count', () => {
