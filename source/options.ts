@@ -40,7 +40,7 @@ export interface RawFlags {
 
 const MAX_INTERVAL_S = 3600;
 
-type FlagSpec = { readonly type: 'boolean' | 'string'; readonly shortFlag?: string; readonly isMultiple?: boolean };
+type FlagSpec = { readonly type: 'boolean' | 'string'; readonly shortFlag?: string; readonly isMultiple?: boolean; readonly default?: boolean };
 
 const FEATURE_FLAGS = ALL_FEATURES.flatMap((f) => f.flags);
 
@@ -55,7 +55,8 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	port: { type: 'string', shortFlag: 'P', isMultiple: true },
 	ipv4: { type: 'boolean', shortFlag: '4' },
 	ipv6: { type: 'boolean', shortFlag: '6' },
-	loopback: { type: 'boolean' },
+	// meow gives an absent boolean as false: true unless --no-loopback.
+	loopback: { type: 'boolean', default: true },
 	tab: { type: 'string', shortFlag: 't' },
 	log: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
