@@ -55,7 +55,7 @@ export class Collectors {
 				continue;
 			}
 			reading[key] = collector.read(mono);
-			programs[key] = collector.programs().reduce(
+			programs[key] = collector.obj.programStats().reduce(
 				(t, p) => ({ recursionMisses: t.recursionMisses + p.recursionMisses, runTimeNs: t.runTimeNs + p.runTimeNs, runCount: t.runCount + p.runCount }),
 				{ recursionMisses: 0, runTimeNs: 0, runCount: 0 },
 			);

@@ -1,5 +1,5 @@
 // What a feature is: a collector, its model, a tab, and its JSON and plain-text writers, under one key.
-import type { ProgramStats } from '../../native/object.js';
+import type { BpfObject } from '../../native/object.js';
 import type { Layout } from '../../native/layouts.js';
 import type { Line } from '../format/lines.js';
 import type { Piece } from '../format/json-piece.js';
@@ -30,8 +30,8 @@ export interface FeatureFlag {
 /** Reads one feature's kernel state. `now` (a monotonic clock, ms) dates activity. */
 export interface Collector<S extends Snapshot> {
 	read(now: number): S;
-	/** Its programs' counters (recursion misses, run time), cumulative. */
-	programs(): readonly ProgramStats[];
+	/** The kernel object it reads: collectors.ts reads its programs' counters (recursion misses, run time) each interval. */
+	readonly obj: Pick<BpfObject, 'programStats'>;
 	close(): void;
 }
 

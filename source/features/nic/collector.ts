@@ -1,6 +1,6 @@
 // NIC collector: cumulative TX/RX bytes and packets per (netns, ifindex, queue) from nic.bpf.o.
 import type { BpfMap, MapEntries } from '../../../native/map.js';
-import type { BpfObject, ProgramStats } from '../../../native/object.js';
+import type { BpfObject } from '../../../native/object.js';
 import { cstring, field, keyAt, sumLost, sumPerCpu, writeU32 } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import { IdleTracker } from './idle.js';
@@ -22,7 +22,7 @@ export class NicCollector {
 	/** Per retired key: what its nic_cache slots held then (they are never freed). */
 	private readonly base = new Map<string, Totals>();
 
-	constructor(private readonly obj: BpfObject = openObject('nic')) {
+	constructor(readonly obj: BpfObject = openObject('nic')) {
 		this.stats = obj.map('nic_stats', L.nicKey, L.nicVal);
 		this.cache = obj.map('nic_cache', undefined, L.nicSlot);
 		this.names = obj.map('nic_names', L.nicNameKey, L.nicName);
@@ -43,10 +43,6 @@ export class NicCollector {
 		this.idle.sweep();
 		if (stale.length > 0) this.retire(stale, counters, cached);
 		return { counters, lost: this.readLost() };
-	}
-
-	programs(): readonly ProgramStats[] {
-		return this.obj.programStats();
 	}
 
 	close(): void {

@@ -57,8 +57,9 @@ function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, s
 	// A pipe gets no sparkline: a width 0 column is left out.
 	const columns = plain ? [...layout(COLUMNS.slice(0, -1), width), { width: 0 }] : layout(COLUMNS, width);
 	const sparkWidth = columns.at(-1)!.width;
-	const histories = [...state.history.values()].map((h) => h.slice(-sparkWidth));
-	const max = Math.max(0, ...histories.flat());
+	// A loop, not Math.max(...): a host with a thousand veths has tens of thousands of points.
+	let max = 0;
+	for (const h of state.history.values()) for (let i = Math.max(0, h.length - sparkWidth); i < h.length; i++) max = Math.max(max, h[i]!);
 	const header = line(cells(columns, [...HEADER, scaleHeader(max, sparkWidth)]), { bold: true });
 	if (!view) return [header];
 	if (isUnavailable(view)) return unavailableLines('NIC throughput', view.unavailable);

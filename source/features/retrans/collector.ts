@@ -1,7 +1,7 @@
 // Retransmit collector: events from retrans.bpf.o's ring buffer, with owner, segments and kind.
 import { kernelHasFunction, kernelTracepointArgs } from '../../../native/btf.js';
 import type { BpfMap } from '../../../native/map.js';
-import type { BpfObject, ProgramStats } from '../../../native/object.js';
+import type { BpfObject } from '../../../native/object.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
 import { cstring, field, sumLost } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
@@ -25,7 +25,7 @@ const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAI
 export class RetransCollector {
 	private readonly ring: RingBuffer;
 	private readonly lost: BpfMap;
-	private readonly obj: BpfObject;
+	readonly obj: BpfObject;
 	private recent: readonly RetransEvent[] = [];
 
 	constructor(owners: SocketOwners) {
@@ -59,10 +59,6 @@ export class RetransCollector {
 		const events = this.ring.consume().map((record) => decodeRetransEvent(record, wallMinusMono));
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		return { events, recent: this.recent, lost: sumLost(this.lost.readAll()) };
-	}
-
-	programs(): readonly ProgramStats[] {
-		return this.obj.programStats();
 	}
 
 	close(): void {

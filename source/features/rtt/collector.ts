@@ -1,6 +1,6 @@
 // RTT collector: cumulative log2 histograms of smoothed RTT per TCP flow, read in place from rtt.bpf.o's slot table.
 import { kernelHasFunction } from '../../../native/btf.js';
-import type { BpfObject, ProgramStats } from '../../../native/object.js';
+import type { BpfObject } from '../../../native/object.js';
 import { wordsU64 } from '../../kernel/decode.js';
 import { enlarged, FramePool } from '../../kernel/frames.js';
 import { openObject } from '../../kernel/objects.js';
@@ -21,7 +21,7 @@ const HIST = V.slots.offset / 4;
 export class RttCollector {
 	private readonly table: SlotTable;
 	private readonly unit: 'usecs' | 'msecs';
-	private readonly obj: BpfObject;
+	readonly obj: BpfObject;
 	private readonly flowsBySlot = new SlotFlows(L.rttVal, false);
 	// Per table slot: the histogram slots its flow had used at the last read, [usedLo, usedEnd).
 	private usedLo: Uint8Array<ArrayBuffer> = new Uint8Array(0);
@@ -135,10 +135,6 @@ export class RttCollector {
 		};
 		frame.holder = snapshot;
 		return snapshot;
-	}
-
-	programs(): readonly ProgramStats[] {
-		return this.obj.programStats();
 	}
 
 	close(): void {

@@ -1,6 +1,6 @@
 // tcptop collector: cumulative bytes sent and received per (socket, process), read in place from tcp.bpf.o's slot table.
 import type { BpfMap } from '../../../native/map.js';
-import type { BpfObject, ProgramStats } from '../../../native/object.js';
+import type { BpfObject } from '../../../native/object.js';
 import { wordsU64, writeU32, writeU64 } from '../../kernel/decode.js';
 import { FramePool } from '../../kernel/frames.js';
 import { openObject } from '../../kernel/objects.js';
@@ -16,7 +16,7 @@ const RX = V.rx_bytes.offset / 4;
 const PID = V.pid.offset / 4;
 
 export class TcpCollector {
-	private readonly obj: BpfObject;
+	readonly obj: BpfObject;
 	private readonly table: SlotTable;
 	private readonly index: BpfMap;
 	private readonly flowsBySlot = new SlotFlows(L.tcpVal, true);
@@ -68,10 +68,6 @@ export class TcpCollector {
 		const snapshot: TcpSnapshot = { count: n, flows, slot: slot.subarray(0, n), tx: tx.subarray(0, n), rx: rx.subarray(0, n), lost: scan.lost, frame };
 		frame.holder = snapshot;
 		return snapshot;
-	}
-
-	programs(): readonly ProgramStats[] {
-		return this.obj.programStats();
 	}
 
 	close(): void {
