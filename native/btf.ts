@@ -48,6 +48,13 @@ export function kernelHasFunction(name: string): boolean {
 	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC)) > 0;
 }
 
+const BTF_KIND_STRUCT = 4;
+
+/** Whether the running kernel's BTF has struct `name` (a tracepoint's event class shows in its trace_event_raw_* struct). */
+export function kernelHasStruct(name: string): boolean {
+	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_STRUCT)) > 0;
+}
+
 const BTF_KIND_FUNC_PROTO = 13;
 
 /**

@@ -73,6 +73,8 @@ export interface Libbpf {
 	close(fd: number): number;
 	mmap(addr: null, length: number, prot: number, flags: number, fd: number, offset: number): Ptr;
 	munmap(addr: Handle, length: number): number;
+	/** Moves the calling thread into the namespace open at `fd` (native/netns.ts). */
+	setns(fd: number, nstype: number): number;
 }
 
 function openLibrary(names: string[]): ReturnType<typeof koffi.load> {
@@ -159,6 +161,7 @@ function bind(): Libbpf {
 		close: c('int close(int fd)'),
 		mmap: c('void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)'),
 		munmap: c('int munmap(void *addr, size_t length)'),
+		setns: c('int setns(int fd, int nstype)'),
 	} satisfies Record<keyof Libbpf, unknown>;
 	// koffi types every bound function loosely; the interface above says what each takes and gives.
 	return functions as unknown as Libbpf;

@@ -52,6 +52,7 @@ export interface KeyBinding {
 }
 
 const TAB_KEYS = ALL_FEATURES.flatMap((f) => f.tab.keys.map((k) => ({ title: f.tab.title, key: k.key, help: k.help })));
+const TAB_KEY_LETTERS = [...new Set(TAB_KEYS.map((k) => k.key))];
 const fixed = (text: string) => () => text;
 
 /** Every key outside a prompt, in the order the footer lists them; the help and the README list them in this order too. */
@@ -86,13 +87,13 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 	{
 		label: 'Esc',
-		help: 'undo the prompt, leave a process, or clear the filters',
+		help: 'undo a prompt, leave a process, clear the filters',
 		footer: fixed('Esc clear'),
 		action: ({ key }) => (key.escape ? { type: 'escape' } : undefined),
 	},
 	{
 		label: 'Up/Down j/k, PgUp/PgDn, Home/End',
-		help: 'select a row (tcptop, RTT tables, Retransmits events)',
+		help: 'select a row of the tab\'s list (not on NIC)',
 		footer: fixed(''),
 		action({ input, key }) {
 			const to: Move | undefined = key.upArrow || input === 'k' ? 'up' : key.downArrow || input === 'j' ? 'down' : key.pageUp ? 'page-up' : key.pageDown ? 'page-down' : key.home || input === 'g' ? 'home' : key.end || input === 'G' ? 'end' : undefined;
@@ -101,13 +102,13 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 	{
 		label: 'Enter',
-		help: "the selected row's process: its connections with bytes, RTT and retransmits (Esc back)",
+		help: "the selected row's process: bytes, RTT, retransmits (Esc back)",
 		footer: fixed(''),
 		action: ({ key }) => (key.return ? { type: 'enter' } : undefined),
 	},
 	{
 		label: 'l',
-		help: 'leave out, or bring back, connections that never leave the host (loopback)',
+		help: 'hide/show connections within the host (loopback)',
 		footer: fixed(''),
 		action: ({ input }) => (input === 'l' ? { type: 'loopback' } : undefined),
 	},
@@ -124,8 +125,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		action: ({ input }) => (input === ' ' ? { type: 'pause' } : undefined),
 	},
 	{
-		label: TAB_KEYS.map((k) => k.key).join(' / '),
-		help: TAB_KEYS.map((k) => `${k.title} ${k.help}`).join(' / '),
+		label: TAB_KEY_LETTERS.join(' / '),
+		// A letter several tabs use is one entry: what it does on each.
+		help: TAB_KEY_LETTERS.map((key) => TAB_KEYS.filter((k) => k.key === key).map((k) => `${k.title} ${k.help}`).join('; ')).join(' / '),
 		footer: ({ tab, state }) => tab.keys.map((k) => k.footer(state)).join('  '),
 		action: ({ input }) => (TAB_KEYS.some((k) => k.key === input) ? { type: 'tab-key', key: input } : undefined),
 	},

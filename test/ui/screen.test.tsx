@@ -36,7 +36,7 @@ function state(actions: Action[] = []): UiState {
 }
 
 test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () => {
-	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'help' }]] as Action[][]) {
+	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'tab', tab: 'conns' }], [{ type: 'tab', tab: 'conns' }, { type: 'tab-key', key: 'a' }], [{ type: 'help' }]] as Action[][]) {
 		const lines = frame(state(actions)).split('\n');
 		assert.ok(lines.length <= 23, `${JSON.stringify(actions)}: ${lines.length} lines`);
 		for (const l of lines) assert.ok([...l].length <= 80, `${JSON.stringify(actions)}: ${[...l].length} columns: ${l}`);
@@ -46,7 +46,7 @@ test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () =>
 test('NIC: interfaces with their queues, rates right-aligned, other namespaces numbered', () => {
 	const f = frame(state());
 	assert.match(f, /^nettop {2}\d\d:\d\d:\d\d {2}every 1s/);
-	assert.match(f, /B\/s tx rx NIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us {2}RTX 4\.0seg\/s/);
+	assert.match(f, /\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us {2}RTX 4\.0seg\/s {2}CONN 0\.0\/s 0f 0r\n/, 'at 80 columns the legend goes first');
 	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
 	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
 	assert.match(f, /\n {24}1 +977K +0/, 'queue 1');
@@ -128,8 +128,10 @@ test('help lists the keys in a table, in ASCII (no box to draw under LANG=C)', (
 	const f = frame(state([{ type: 'help' }]));
 	assert.match(f, /\nKEY\s+ACTION\n/);
 	assert.match(f, /\nP or \/\s+filter by local or remote port\n/);
-	assert.match(f, /In a filter prompt: comma separated, Enter done, Esc cancel\./);
-	assert.doesNotMatch(f, /[^\x20-\x7e\n]/, 'ASCII only');
+	const all = [f, frame(state([{ type: 'help' }, { type: 'move', to: 'page-down' }]))].join('\n');
+	assert.match(all, /In a filter prompt: comma separated, Enter done, Esc cancel\./, 'on the help\'s last page');
+	assert.match(all, /Connections\s+per\s+remote\s+endpoint,\s+per\s+local\s+port/, 'a tab key several tabs use: what it does on each');
+	assert.doesNotMatch(all, /[^\x20-\x7e\n]/, 'ASCII only');
 });
 
 test('an unavailable collector says why in its tab', () => {
@@ -182,7 +184,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 		assert.ok(lines.length <= 17 && lines.every((l) => l.length <= 60), `${what}: fits 60x17\n${f}`);
 		for (const h of headers) assert.match(f, h, `${what}: ${h}\n${f}`);
 	};
-	check(at([]), [/NIC 2\.9M 0 +TCP 2\.9M 196K +RTT p50 64 p99 3973us +RTX 4\.0seg\/s/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
+	check(at([]), [/NIC 2\.9M 0 TCP 2\.9M 196K RTT 64\/3973us RTX 4\.0\/s CONN 0\.0\/s\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
 	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +CONNS +TX\/s +RX\/s/], 'tcptop');
 	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX\/s +RX\/s/, /2\.9M +1\.0K/], 'tcptop connections');
 	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');

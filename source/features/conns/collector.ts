@@ -1,0 +1,189 @@
+// Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, established connections from each namespace's MIB.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { kernelHasStruct, kernelHasTracepoint } from '../../../native/btf.js';
+import { errnoName } from '../../../native/errors.js';
+import type { BpfMap, MapEntries } from '../../../native/map.js';
+import type { BpfObject } from '../../../native/object.js';
+import { readInNetns } from '../../../native/netns.js';
+import { RingBuffer } from '../../../native/ringbuf.js';
+import { cstring, field, keyAt, lostAt, sumLost, u32, u64 } from '../../kernel/decode.js';
+import { NETNS_RUN_DIR } from '../../kernel/netns.js';
+import { openObject } from '../../kernel/objects.js';
+import type { SocketOwners } from '../../kernel/owners.js';
+import { decodeFlowId } from '../../kernel/slot-flows.js';
+import { snmpCounter } from '../../kernel/snmp.js';
+import * as L from './layouts.js';
+import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction } from './model.js';
+
+/** The owner-stamping programs conns.bpf.o carries, for when no other object provides owners. */
+const STAMPERS = ['nt_con_own_tx', 'nt_con_own_rx', 'nt_con_own_st'];
+const ACCEPTS = ['nt_conn_accept4', 'nt_conn_accept'];
+
+const TYPES: ConnEventType[] = ['connect', 'accept', 'close', 'fail', 'reset_in', 'reset_out'];
+const DIRECTIONS: (Direction | undefined)[] = [undefined, 'connect', 'accept'];
+/** include/net/tcp_states.h */
+const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
+/** bpf/conns.h FLAG_* */
+const FLAG_NO_SYN = 1;
+const FLAG_STARTED = 2;
+const FLAG_NO_SOCK = 4;
+const FLAG_ABORT = 8;
+/** bpf/nettop.h LOST_EVENT */
+const LOST_EVENT = 2;
+
+/** What a failed open's errno says, in the words the tab uses. */
+const REASONS: Record<string, string> = {
+	ECONNREFUSED: 'refused',
+	ETIMEDOUT: 'timed out',
+	ECONNRESET: 'reset',
+	EHOSTUNREACH: 'unreachable',
+	ENETUNREACH: 'unreachable',
+	EPIPE: 'reset',
+};
+
+/** Why an open failed, from the socket's error and the event's flags. */
+export function failReason(err: number, flags: number): string {
+	if (flags & FLAG_NO_SYN) return 'no SYN sent';
+	if (err === 0) return 'closed by the application';
+	const name = errnoName(err);
+	return REASONS[name] ?? name;
+}
+
+const TWO_64 = 1n << 64n;
+
+/** Per namespace, each counter summed over the CPUs modulo 2^64: a CPU's slot may have wrapped below zero (bpf/conns.h). */
+export function decodeCounts(entries: MapEntries): Map<number, ConnCounts> {
+	const f = L.connCounts.fields;
+	const out = new Map<number, ConnCounts>();
+	for (let i = 0; i < entries.count; i++) {
+		const netns = u32(keyAt(entries, i), 0);
+		const c: Record<string, number> = {};
+		for (const name of COUNT_NAMES) {
+			let sum = 0n;
+			for (let cpu = 0; cpu < entries.cpus; cpu++) sum += BigInt(u64(entries.values, i * entries.valueStride + cpu * entries.cpuStride + f[name].offset));
+			c[name] = Number(((sum % TWO_64) + TWO_64) % TWO_64);
+		}
+		out.set(netns, c as unknown as ConnCounts);
+	}
+	return out;
+}
+
+/** One struct nt_conn_event; `wallMinusMono` turns its monotonic stamp into epoch ms. */
+export function decodeConnEvent(record: Buffer, wallMinusMono: number): ConnEvent {
+	const f = L.connEvent.fields;
+	const type = TYPES[field(record, 0, f.type)] ?? 'close';
+	const flags = field(record, 0, f.flags);
+	const direction = DIRECTIONS[field(record, 0, f.dir)];
+	const e: ConnEvent = {
+		time: field(record, 0, f.ts_ns) / 1e6 + wallMinusMono,
+		type,
+		...(direction ? { direction } : {}),
+		pid: field(record, 0, f.pid),
+		comm: cstring(record, f.comm.offset, f.comm.size),
+		...decodeFlowId(record, f.id.offset),
+		state: STATES[field(record, 0, f.state)] ?? String(field(record, 0, f.state)),
+	};
+	switch (type) {
+		case 'close':
+			return {
+				...e,
+				...(flags & FLAG_STARTED ? { durationMs: field(record, 0, f.duration_ns) / 1e6 } : {}),
+				txBytes: field(record, 0, f.tx_bytes),
+				rxBytes: field(record, 0, f.rx_bytes),
+				abort: (flags & FLAG_ABORT) !== 0,
+			};
+		case 'fail':
+			return { ...e, reason: failReason(field(record, 0, f.err), flags) };
+		case 'connect':
+			return { ...e, latencyUs: field(record, 0, f.latency_us) };
+		case 'reset_out':
+			return flags & FLAG_NO_SOCK ? { ...e, noSocket: true } : e;
+		default:
+			return e;
+	}
+}
+
+/**
+ * TcpCurrEstab of nettop's own namespace and of each one `ip netns` names,
+ * by inode: the kernel's own figure, read where nettop can enter.
+ */
+export function establishedByNetns(names: ReadonlyMap<number, string>): Map<number, number> {
+	const out = new Map<number, number>();
+	const own = snmpCounter(readFileSync('/proc/thread-self/net/snmp', 'utf8'), 'Tcp', 'CurrEstab');
+	if (own !== undefined) out.set(statSync('/proc/thread-self/ns/net').ino, own);
+	for (const [ino, name] of names) {
+		if (out.has(ino)) continue;
+		try {
+			const n = snmpCounter(readInNetns(path.join(NETNS_RUN_DIR, name), '/proc/thread-self/net/snmp'), 'Tcp', 'CurrEstab');
+			if (n !== undefined) out.set(ino, n);
+		} catch {
+			/* removed meanwhile, or not enterable: unknown, not zero */
+		}
+	}
+	return out;
+}
+
+export interface ConnsOptions {
+	readonly owners: SocketOwners;
+	/** Only events of this end: -r connect|accept. */
+	readonly direction?: Direction;
+	/** Names of namespaces by inode, for established connections; read anew each interval. */
+	readonly netnsNames: () => ReadonlyMap<number, string>;
+}
+
+export class ConnsCollector {
+	readonly obj: BpfObject;
+	private readonly counts: BpfMap;
+	private readonly lost: BpfMap;
+	private readonly ring: RingBuffer;
+	private readonly sight: ConnsSight;
+	private recent: readonly ConnEvent[] = [];
+
+	constructor(private readonly options: ConnsOptions) {
+		this.obj = openObject('conns', {
+			hooks: { state: ['nt_conn_state'] },
+			optional: ['nt_conn_rst_out', 'nt_conn_rst_in', ...ACCEPTS, ...STAMPERS],
+			configure: (obj) => options.owners.join(obj, STAMPERS),
+		});
+		try {
+			this.counts = this.obj.map('conns_counts', undefined, L.connCounts);
+			this.lost = this.obj.map('conns_lost');
+			this.ring = new RingBuffer(this.obj.map('conns_events'));
+		} catch (error) {
+			this.obj.close();
+			throw error;
+		}
+		const attached = (program: string) => !this.obj.skipped.some((s) => s.program === program);
+		this.sight = {
+			// Linux 6.9 gave tcp_send_reset an event class of its own when it began to fire without a socket.
+			resetsWithoutSocket: attached('nt_conn_rst_out') && kernelHasTracepoint('tcp_send_reset') && kernelHasStruct('trace_event_raw_tcp_send_reset'),
+			accepts: ACCEPTS.every(attached),
+		};
+		options.owners.provide(this.obj);
+	}
+
+	read(_now?: number): ConnsSnapshot {
+		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
+		let events = this.ring.consume().map((record) => decodeConnEvent(record, wallMinusMono));
+		const only = this.options.direction;
+		if (only) events = events.filter((e) => e.direction === only);
+		if (events.length > 0) this.recent = nextRecent(this.recent, events);
+		const lost = this.lost.readAll();
+		const eventsLost = lostAt(lost, LOST_EVENT);
+		return {
+			counts: decodeCounts(this.counts.readAll()),
+			established: establishedByNetns(this.options.netnsNames()),
+			events,
+			recent: this.recent,
+			eventsLost,
+			sight: this.sight,
+			lost: sumLost(lost),
+		};
+	}
+
+	close(): void {
+		this.ring.close();
+		this.obj.close();
+	}
+}

@@ -1,0 +1,46 @@
+// The Connections feature: opens, failures and resets per namespace as the kernel counts them, and each connect, accept, close and RST with its owner.
+import { perSecond } from '../../model/counters.js';
+import { UsageError } from '../../model/filter.js';
+import { isUnavailable } from '../../model/reading.js';
+import { plainText } from '../../format/lines.js';
+import { netnsNames } from '../../kernel/netns.js';
+import type { Feature } from '../feature.js';
+import { ConnsCollector } from './collector.js';
+import { CONNS_LAYOUTS } from './layouts.js';
+import { connsView, type ConnsSnapshot, type ConnsView, type Direction } from './model.js';
+import { connsTab, type ConnsTabState } from './tab.js';
+
+/** -r/--direction: only the events of connections this host opened (connect) or accepted (accept). */
+function parseDirection(value: string | boolean | undefined): Direction | undefined {
+	if (value === undefined) return undefined;
+	if (value === 'connect' || value === 'accept') return value;
+	throw new UsageError(`-r/--direction wants connect or accept; got "${String(value)}"`);
+}
+
+/** Opens per second in the summary: whole numbers, one decimal below 10. */
+const rate = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+
+export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = {
+	key: 'conns',
+	aliases: ['connections'],
+	flags: [{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only events of connections opened (connect) or accepted here', parse: parseDirection }],
+	layouts: CONNS_LAYOUTS,
+	open: (context) => new ConnsCollector({ owners: context.owners, direction: context.settings.direction as Direction | undefined, netnsNames: () => netnsNames() }),
+	retain: (snapshot) => snapshot,
+	interval: (prev, cur, filter, names) => connsView(prev, cur, filter, names),
+	*json(view, out) {
+		out.text(JSON.stringify(view));
+	},
+	// The counts, per namespace, per endpoint and the interval's events, as the tab shows them.
+	text: (view, props) => (isUnavailable(view) ? [`connections unavailable: ${view.unavailable}`] : connsTab.lines(view, { ...props, plain: true }).map(plainText)),
+	summary(view, seconds) {
+		if (!view) return { label: 'CONN', text: 'n/a' };
+		const t = view.totals;
+		const opens = rate(perSecond(t.active_opens + t.passive_opens, seconds));
+		const resets = t.out_rsts + t.in_rsts;
+		// Failed opens (f) and RSTs sent and received (r); the narrowest form leaves out the ones that are 0.
+		const short = `${opens}/s${t.attempt_fails ? ` ${t.attempt_fails}f` : ''}${resets ? ` ${resets}r` : ''}`;
+		return { label: 'CONN', text: `${opens}/s ${t.attempt_fails}f ${resets}r`, short, alert: t.attempt_fails > 0 };
+	},
+	tab: connsTab,
+};

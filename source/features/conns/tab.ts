@@ -1,0 +1,161 @@
+// The Connections tab: the interval's counts as the kernel keeps them, the recent events per endpoint, and the rolling event list.
+import { human } from '../../format/numbers.js';
+import { cells, layout, type Column, type Placed } from '../../format/columns.js';
+import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { isUnavailable, type Maybe } from '../../model/reading.js';
+import type { Tab, TabList, TabProps } from '../feature.js';
+import type { ConnEvent, ConnsRow, ConnsView, EndpointMode, EndpointRow } from './model.js';
+
+export interface ConnsTabState {
+	readonly mode: EndpointMode;
+}
+
+const COMM = { min: 5, max: 16, drop: 2 };
+const LOCAL = { min: 13, max: 47, middle: true, drop: 1 };
+const REMOTE = { min: 13, max: 47, middle: true };
+const EVENT_COLUMNS: Column[] = [
+	{ width: 8, drop: 3 },
+	{ width: 7, right: true },
+	{ width: 9, ...COMM },
+	{ width: 7 },
+	{ width: 16, ...LOCAL },
+	{ width: 16, ...REMOTE },
+	{ width: 11, min: 9, max: 30 },
+];
+const ENDPOINT_COLUMNS: Column[] = [{ width: 24, min: 10, max: 47, middle: true }, { width: 6, right: true }, { width: 5, right: true }, { width: 5, right: true }, { width: 6, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true, drop: 1 }];
+const NETNS_COLUMNS: Column[] = [{ width: 12, min: 6, max: 24 }, { width: 7, right: true }, { width: 7, right: true }, { width: 6, right: true }, { width: 6, right: true }, { width: 7, right: true }, { width: 6, right: true }, { width: 7, right: true }];
+
+const SORTERS: Record<string, (a: EndpointRow, b: EndpointRow) => number> = {
+	opens: (a, b) => b.opens - a.opens,
+	fails: (a, b) => b.fails - a.fails || b.opens - a.opens,
+	resets: (a, b) => b.resets - a.resets || b.opens - a.opens,
+};
+
+const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
+
+/** A lifetime: 850us, 12ms, 1.5s, 3m05s, 2h07m. */
+export function lifetime(ms: number): string {
+	if (ms < 1) return `${Math.round(ms * 1000)}us`;
+	if (ms < 1000) return `${Math.round(ms)}ms`;
+	const s = ms / 1000;
+	if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+	return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A latency in µs: 85us, 1.2ms, 3.0s. */
+export function latency(us: number): string {
+	if (us < 1000) return `${Math.round(us)}us`;
+	if (us < 1e6) return `${(us / 1000).toFixed(us < 1e4 ? 1 : 0)}ms`;
+	return `${(us / 1e6).toFixed(1)}s`;
+}
+
+const EVENT_NAMES: Record<ConnEvent['type'], string> = { connect: 'connect', accept: 'accept', close: 'close', fail: 'FAIL', reset_in: 'RST in', reset_out: 'RST out' };
+
+/** The event's last column: lifetime and bytes of a close, the reason of a failure, the latency of a connect, the state of a reset. */
+export function eventDetail(e: ConnEvent): string {
+	switch (e.type) {
+		case 'close':
+			return `${e.durationMs === undefined ? '?' : lifetime(e.durationMs)} ${human(e.txBytes ?? 0)}/${human(e.rxBytes ?? 0)}`;
+		case 'fail':
+			return e.reason ?? '';
+		case 'connect':
+			return e.latencyUs === undefined ? '' : latency(e.latencyUs);
+		case 'reset_out':
+			return e.noSocket ? 'no socket' : e.state;
+		default:
+			return e.type === 'reset_in' ? e.state : '';
+	}
+}
+
+function eventLine(columns: readonly Placed[], e: ConnEvent): Line {
+	const name = e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type];
+	const owner = e.pid ? String(e.pid) : '-';
+	const comm = e.pid ? e.comm : e.noSocket ? '(no owner)' : e.comm;
+	const alert = e.type === 'fail' || e.type === 'reset_in' || e.type === 'reset_out' || e.abort;
+	return line(cells(columns, [clock(e.time), owner, comm, name, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), eventDetail(e)]), { color: alert ? 'yellow' : undefined });
+}
+
+/** The interval's counts in words that fit the width: what the kernel's Tcp counters grew by. */
+export function countsText(v: Pick<ConnsView, 'totals'>, width: number): string {
+	const t = v.totals;
+	const est = t.established === undefined ? '' : `  established ${t.established}`;
+	const long = `connects ${t.active_opens}  accepts ${t.passive_opens}  failed ${t.attempt_fails}  aborted ${t.estab_resets}  RST out ${t.out_rsts} in ${t.in_rsts}${est}`;
+	if (long.length <= width) return long;
+	return `conn ${t.active_opens} acc ${t.passive_opens} fail ${t.attempt_fails} abrt ${t.estab_resets} rst ${t.out_rsts}/${t.in_rsts}${t.established === undefined ? '' : ` est ${t.established}`}`;
+}
+
+function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: number, room: number): Line[] {
+	const columns = layout(NETNS_COLUMNS, width);
+	const head = line(cells(columns, ['NETNS', 'CONNECT', 'ACCEPT', 'FAIL', 'ABORT', 'RSTOUT', 'RSTIN', 'ESTAB']), { bold: true });
+	const body = rows.map((r) =>
+		line(
+			cells(columns, [
+				r.netns === currentNetns ? '(own)' : (r.netns_name ?? String(r.netns)),
+				String(r.active_opens),
+				String(r.passive_opens),
+				String(r.attempt_fails),
+				String(r.estab_resets),
+				String(r.out_rsts),
+				String(r.in_rsts),
+				r.established === undefined ? '-' : String(r.established),
+			]),
+		),
+	);
+	return [head, ...truncate(body, room, 'namespaces')];
+}
+
+/** What this kernel or this interval keeps from the list: said, never a silent gap. */
+function notes(view: ConnsView): Line[] {
+	const out: Line[] = [];
+	if (view.eventsLost > 0) out.push(line(`${view.eventsLost} events left out of the list this interval (ring full); the counts have them`, { color: 'yellow' }));
+	if (!view.sight.resetsWithoutSocket) out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
+	if (!view.sight.accepts) out.push(line('accept() is not traced here (no syscall tracepoints): no accept events; accepts still counted', { dim: true }));
+	return out;
+}
+
+function connsLines(view: Maybe<ConnsView> | undefined, { state, sort, height, width, plain, cursor, currentNetns }: TabProps<ConnsTabState>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Connections', view.unavailable);
+	const head = view ? countsText(view, width) : 'connects 0  accepts 0  failed 0  aborted 0  RST out 0 in 0';
+	const out: Line[] = [line(head, { bold: true }), ...(view ? notes(view) : [])];
+	const rows = view?.counts ?? [];
+	if (rows.length > 1 || (plain && rows.length > 0)) out.push(...netnsLines(rows, width, currentNetns, plain ? rows.length : 3));
+	// On screen the table covers the recent list, so a burst stays in view; a pipe gets each interval's own events, once.
+	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
+	const endpoints = [...(view?.endpoints(state.mode) ?? [])].sort(SORTERS[sort]);
+	const oldest = events.at(-1);
+	const window = plain ? 'this interval' : oldest ? `the last ${events.length} events (since ${clock(oldest.time)})` : 'the recent events';
+	const by = state.mode === 'remote' ? 'per remote endpoint' : 'per local port (accepting side)';
+	const endpointColumns = layout(ENDPOINT_COLUMNS, width);
+	const endpointHead = line(cells(endpointColumns, [state.mode === 'remote' ? 'REMOTE' : 'PORT', 'OPENS', 'FAIL', 'RST', 'CLOSE', 'CONNavg', 'CONNp99', 'LIFEavg']), { bold: true });
+	const opt = (n: number | undefined, f: (n: number) => string) => (n === undefined ? '-' : f(n));
+	const endpointRows = endpoints.map((r) =>
+		line(cells(endpointColumns, [r.key, String(r.opens), String(r.fails), String(r.resets), String(r.closes), opt(r.latencyAvg, latency), opt(r.latencyP99, latency), opt(r.lifetimeAvg, lifetime)])),
+	);
+	const none = line(plain ? 'none' : 'none recently', { dim: true });
+	const room = plain ? Math.max(1, endpointRows.length) : Math.max(2, Math.min(endpointRows.length || 1, Math.floor((height - out.length - 4) / 3)));
+	out.push(line(`${by}, ${window}:`, { dim: true }), endpointHead, ...truncate(endpointRows.length ? endpointRows : [none], room, 'endpoints'));
+	const eventColumns = layout(EVENT_COLUMNS, width);
+	out.push(line(cells(eventColumns, ['TIME', 'PID', 'COMM', 'EVENT', 'LOCAL', 'REMOTE', 'DETAIL']), { bold: true }));
+	const left = plain ? Math.max(1, events.length) : height - out.length;
+	out.push(...scrolled(events.length, left, plain ? undefined : cursor, (i) => eventLine(eventColumns, events[i]!), none, 'events'));
+	return out;
+}
+
+const NEXT_LABEL: Record<EndpointMode, string> = { remote: 'a by port', port: 'a by remote' };
+
+export const connsTab: Tab<ConnsView, ConnsTabState> = {
+	title: 'Connections',
+	sorts: ['opens', 'fails', 'resets'],
+	initial: { mode: 'remote' },
+	keys: [
+		{
+			key: 'a',
+			help: 'per remote endpoint, per local port',
+			footer: (state) => NEXT_LABEL[state.mode],
+			apply: (state) => ({ mode: state.mode === 'remote' ? 'port' : 'remote' }),
+		},
+	],
+	lines: connsLines,
+	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+};

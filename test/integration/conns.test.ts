@@ -1,0 +1,237 @@
+// Connections against the kernel: per-namespace counts equal the Tcp MIB's growth; each event has its owner, lifetime and exact bytes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { testHosts, type Host, type TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+import { Peer } from '../helpers/peers.js';
+
+/**
+ * serve HOST4 HOST6 PORT: accept on both addresses, one connection at a
+ * time; read to EOF, answer half as many bytes plus 7, close (the server's
+ * FIN first). A connection reset by its peer is let go.
+ * client HOST4 HOST6 PORT CLOSED N4 N6 M4 M6 HOLD: N4 + N6 short
+ * connections (bound first, so the local port is known) sending
+ * 1000 * (i + 1) bytes each; M4 + M6 connects to the closed port; one
+ * connection closed with SO_LINGER 0 (an RST); one held HOLD seconds. Prints
+ * one JSON line per connection, then "done".
+ */
+const SCRIPT = `
+import json, select, socket, struct, sys, time
+role = sys.argv[1]
+def fam(h): return socket.AF_INET6 if ':' in h else socket.AF_INET
+def readall(c):
+    n = 0
+    while True:
+        b = c.recv(65536)
+        if not b: return n
+        n += len(b)
+if role == 'serve':
+    h4, h6, port = sys.argv[2], sys.argv[3], int(sys.argv[4])
+    ls = []
+    for h in (h4, h6):
+        s = socket.socket(fam(h), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((h, port)); s.listen(64); ls.append(s)
+    print('listening', flush=True)
+    while True:
+        r, _, _ = select.select(ls, [], [])
+        for l in r:
+            c, _ = l.accept()
+            try:
+                n = readall(c)
+                c.sendall(b'y' * (n // 2 + 7))
+            except ConnectionResetError:
+                pass
+            c.close()
+else:
+    h4, h6, port, closed = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    n4, n6, m4, m6, hold = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), float(sys.argv[10])
+    def bound(h):
+        s = socket.socket(fam(h), socket.SOCK_STREAM)
+        s.bind((h and ('0.0.0.0' if fam(h) == socket.AF_INET else '::'), 0))
+        return s, s.getsockname()[1]
+    def short(h, size, kind, wait=0):
+        t0 = time.monotonic()
+        s, lport = bound(h)
+        s.connect((h, port))
+        if wait: time.sleep(wait)
+        s.sendall(b'x' * size)
+        s.shutdown(socket.SHUT_WR)
+        rx = readall(s)
+        s.close()
+        print(json.dumps({'kind': kind, 'host': h, 'lport': lport, 'tx': size, 'rx': rx, 'ms': (time.monotonic() - t0) * 1000}), flush=True)
+    for i in range(n4): short(h4, 1000 * (i + 1), 'short')
+    for i in range(n6): short(h6, 1000 * (i + 1), 'short')
+    for h, m in ((h4, m4), (h6, m6)):
+        for i in range(m):
+            s, lport = bound(h)
+            try:
+                s.connect((h, closed)); raise SystemExit('connected to the closed port')
+            except ConnectionRefusedError:
+                pass
+            s.close()
+            print(json.dumps({'kind': 'refused', 'host': h, 'lport': lport}), flush=True)
+    s, lport = bound(h4)
+    s.connect((h4, port)); s.sendall(b'z' * 100); time.sleep(0.2)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); s.close()
+    print(json.dumps({'kind': 'reset', 'host': h4, 'lport': lport}), flush=True)
+    short(h4, 5000, 'held', hold)
+    print('done', flush=True)
+`;
+
+interface ConnEvent {
+	time: string;
+	type: string;
+	direction?: string;
+	pid: number;
+	comm: string;
+	netns: number;
+	family: number;
+	laddr: string;
+	lport: number;
+	raddr: string;
+	rport: number;
+	duration_ms?: number | null;
+	tx_bytes?: number;
+	rx_bytes?: number;
+	abort?: boolean;
+	latency_us?: number;
+	reason?: string;
+	no_socket?: boolean;
+}
+interface CountsRow {
+	netns: number;
+	netns_name?: string;
+	active_opens: number;
+	passive_opens: number;
+	attempt_fails: number;
+	estab_resets: number;
+	out_rsts: number;
+	in_rsts: number;
+	established?: number;
+}
+interface Line {
+	conns: { counts: CountsRow[]; events_lost: number; events: ConnEvent[] };
+}
+interface Made {
+	kind: 'short' | 'refused' | 'reset' | 'held';
+	host: string;
+	lport: number;
+	tx?: number;
+	rx?: number;
+	ms?: number;
+}
+
+const MIB = { active_opens: 'ActiveOpens', passive_opens: 'PassiveOpens', attempt_fails: 'AttemptFails', estab_resets: 'EstabResets', out_rsts: 'OutRsts' } as const;
+type Mib = Record<keyof typeof MIB, number>;
+
+async function mib(net: TestNet, h: Host): Promise<Mib> {
+	const out: Record<string, number> = {};
+	for (const [key, name] of Object.entries(MIB)) out[key] = await net.snmp(h, 'Tcp', name);
+	return out as Mib;
+}
+
+const hosts = testHosts(2, true);
+const PORT = 7301;
+const CLOSED = 7399;
+
+test('connections: per-namespace counts equal the Tcp MIB exactly; connects, accepts, closes, failures and resets with owners, lifetimes and bytes, IPv4 and IPv6', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const [n4, n6, m4, m6, hold] = [20, 5, 10, 3, 1.0];
+	const before = { a: await mib(net, a), b: await mib(net, b) };
+	const nettop = new NettopProcess(['--json', '-i', '0.5']);
+	await nettop.waitForLines(1);
+	const server = new Peer(net.spawn(b, 'python3', ['-c', SCRIPT, 'serve', b.ip4, b.ip6, String(PORT)]));
+	await server.waitFor('listening');
+	const client = new Peer(net.spawn(a, 'python3', ['-c', SCRIPT, 'client', b.ip4, b.ip6, String(PORT), String(CLOSED), String(n4), String(n6), String(m4), String(m6), String(hold)]));
+	await client.waitFor('done', 30_000);
+	await new Promise((r) => setTimeout(r, 300)); // the last FINs and ACKs
+	const after = { a: await mib(net, a), b: await mib(net, b) };
+	await nettop.waitForLines(nettop.lines.length + 2);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	const lines = nettop.json<Line>();
+	const made = client.output
+		.split('\n')
+		.filter((l) => l.startsWith('{'))
+		.map((l) => JSON.parse(l) as Made);
+
+	// The counts: every interval's rows for a namespace added up, against the MIB's growth.
+	for (const [h, name] of [[a, 'a'], [b, 'b']] as const) {
+		const netns = net.netnsInode(h);
+		const rows = lines.flatMap((l) => l.conns.counts.filter((r) => r.netns === netns));
+		const sum = (k: keyof CountsRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
+		const grown = Object.fromEntries(Object.keys(MIB).map((k) => [k, after[name][k as keyof Mib] - before[name][k as keyof Mib]]));
+		const counted = Object.fromEntries(Object.keys(MIB).map((k) => [k, sum(k as keyof CountsRow)]));
+		t.diagnostic(`${name}: MIB grew ${JSON.stringify(grown)}; nettop ${JSON.stringify(counted)}, in_rsts ${sum('in_rsts')}`);
+		assert.deepEqual(counted, grown, `namespace ${name}: counts equal the Tcp MIB's growth`);
+		assert.ok(rows.every((r) => r.netns_name === h.ns), 'rows carry the name ip netns gave');
+	}
+	const countsOf = (h: Host) => lines.flatMap((l) => l.conns.counts.filter((r) => r.netns === net.netnsInode(h)));
+	const total = (h: Host, k: keyof CountsRow) => countsOf(h).reduce((s, r) => s + (r[k] as number), 0);
+	// What the scenario makes, as the kernel counted it above.
+	assert.equal(total(a, 'active_opens'), n4 + n6 + m4 + m6 + 2);
+	assert.equal(total(a, 'attempt_fails'), m4 + m6);
+	assert.equal(total(b, 'passive_opens'), n4 + n6 + 2);
+	assert.equal(total(b, 'out_rsts'), m4 + m6, 'RSTs for the closed port, sent without a socket');
+	assert.equal(total(a, 'in_rsts'), m4 + m6, 'the refused connects took an RST each');
+	assert.equal(total(b, 'in_rsts'), 1, 'the SO_LINGER 0 close reset the server side');
+	assert.ok(countsOf(a).some((r) => r.established !== undefined), 'established connections read from the namespace');
+
+	const events = lines.flatMap((l) => l.conns.events);
+	assert.equal(lines.reduce((s, l) => s + l.conns.events_lost, 0), 0, 'no event left out');
+	const inA = (e: ConnEvent) => e.netns === net.netnsInode(a);
+	const inB = (e: ConnEvent) => e.netns === net.netnsInode(b);
+	const clientEnd = (m: Made, type: string) => events.filter((e) => inA(e) && e.type === type && e.lport === m.lport);
+	const serverEnd = (m: Made, type: string) => events.filter((e) => inB(e) && e.type === type && e.rport === m.lport);
+
+	for (const m of made.filter((x) => x.kind === 'short' || x.kind === 'held')) {
+		const what = `${m.kind} connection from port ${m.lport} to ${m.host}`;
+		const family = m.host.includes(':') ? 6 : 4;
+		const [connect] = clientEnd(m, 'connect');
+		assert.ok(connect, `${what}: a connect event`);
+		assert.equal(connect.pid, client.pid, `${what}: the connecting process owns its connect`);
+		assert.equal(connect.family, family);
+		assert.ok(connect.latency_us !== undefined && connect.latency_us > 0 && connect.latency_us < 1e6, `${what}: connect latency ${connect.latency_us}us`);
+		const [close] = clientEnd(m, 'close');
+		assert.ok(close, `${what}: a close event at the client`);
+		assert.equal(close.pid, client.pid, `${what}: the connecting process owns its close`);
+		assert.deepEqual([close.tx_bytes, close.rx_bytes], [m.tx, m.rx], `${what}: the client's close has its exact bytes`);
+		assert.equal(close.abort, false);
+		assert.ok(typeof close.duration_ms === 'number', `${what}: a lifetime`);
+		const [accept] = serverEnd(m, 'accept');
+		assert.ok(accept, `${what}: an accept event`);
+		assert.equal(accept.pid, server.pid, `${what}: the accepting process owns the accept`);
+		assert.equal(accept.lport, PORT);
+		const [sclose] = serverEnd(m, 'close');
+		assert.ok(sclose, `${what}: a close event at the server`);
+		assert.equal(sclose.pid, server.pid, `${what}: the server owns its end's close`);
+		assert.deepEqual([sclose.tx_bytes, sclose.rx_bytes], [m.rx, m.tx], `${what}: the server's close has its exact bytes`);
+		if (m.kind === 'held') {
+			t.diagnostic(`held: client measured ${m.ms!.toFixed(1)} ms, nettop ${close.duration_ms!.toFixed(1)} ms`);
+			assert.ok(Math.abs(close.duration_ms! - m.ms!) < 50, `held connection: lifetime ${close.duration_ms} ms within 50 ms of the ${m.ms} ms the client measured`);
+		}
+	}
+	for (const m of made.filter((x) => x.kind === 'refused')) {
+		const what = `refused connect from port ${m.lport} to ${m.host}`;
+		const [fail] = clientEnd(m, 'fail');
+		assert.ok(fail, `${what}: a fail event`);
+		assert.deepEqual([fail.pid, fail.reason, fail.rport], [client.pid, 'refused', CLOSED], `${what}: owner, reason, port`);
+		const [rst] = serverEnd(m, 'reset_out');
+		assert.ok(rst, `${what}: the RST sent for the closed port`);
+		assert.deepEqual([rst.pid, rst.no_socket, rst.lport], [0, true, CLOSED], `${what}: an RST without a socket has no owner`);
+	}
+	const reset = made.find((x) => x.kind === 'reset')!;
+	const [abort] = clientEnd(reset, 'close');
+	assert.ok(abort?.abort, 'the SO_LINGER 0 close is an abort');
+	assert.equal(abort.pid, client.pid);
+	assert.equal(abort.tx_bytes, 100);
+	const [sent] = clientEnd(reset, 'reset_out');
+	assert.equal(sent?.pid, client.pid, 'the RST it sent is the client\'s');
+	const [took] = serverEnd(reset, 'reset_in');
+	assert.equal(took?.pid, server.pid, 'the server took the RST');
+	assert.equal(nettop.stderr.trim(), '');
+});
