@@ -18,7 +18,8 @@ export class RingBuffer {
 		private readonly maxPerConsume = 65536,
 	) {
 		this.callback = koffi.register((_ctx: bigint, data: bigint, size: number | bigint) => {
-			this.batch.push(Buffer.from(koffi.view(data, Number(size))));
+			// A copy: koffi.view() is the ring's own memory, which the kernel reuses once the record is released.
+			this.batch.push(Buffer.from(new Uint8Array(koffi.view(data, Number(size)))));
 			// A positive return stops ring_buffer__consume early.
 			return this.batch.length >= this.maxPerConsume ? 1 : 0;
 		}, koffi.pointer(SampleFn));
