@@ -38,6 +38,7 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ port: '80,abc' }, /-P\/--port/],
 		[{ tab: 'disk' }, /-t\/--tab wants one of nic, tcp, rtt, retrans, conns/],
 		[{ tab: String(FEATURE_KEYS.length + 1) }, /-t\/--tab/],
+		[{ direction: 'sideways' }, /-r\/--direction wants connect or accept; got "sideways"/],
 		[{ tab: '0' }, /-t\/--tab/],
 	];
 	for (const [flags, message] of bad) {

@@ -28,6 +28,11 @@ export function u64(buf: Buffer, offset: number): number {
 	return hi * TWO_32 + lo;
 }
 
+/** A u64 as a bigint, every bit kept (for sums that must wrap modulo 2^64). */
+export function u64Big(buf: Buffer, offset: number): bigint {
+	return LITTLE_ENDIAN ? buf.readBigUInt64LE(offset) : buf.readBigUInt64BE(offset);
+}
+
 /** Reads one field of a layout at `base`. */
 export function field(buf: Buffer, base: number, f: Field): number {
 	switch (f.type) {

@@ -7,7 +7,7 @@ import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { readInNetns } from '../../../native/netns.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
-import { cstring, field, keyAt, lostAt, sumLost, u32, u64 } from '../../kernel/decode.js';
+import { cstring, field, keyAt, lostAt, sumLost, u32, u64Big } from '../../kernel/decode.js';
 import { NETNS_RUN_DIR } from '../../kernel/netns.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
@@ -61,8 +61,8 @@ export function decodeCounts(entries: MapEntries): Map<number, ConnCounts> {
 		const c: Record<string, number> = {};
 		for (const name of COUNT_NAMES) {
 			let sum = 0n;
-			for (let cpu = 0; cpu < entries.cpus; cpu++) sum += BigInt(u64(entries.values, i * entries.valueStride + cpu * entries.cpuStride + f[name].offset));
-			c[name] = Number(((sum % TWO_64) + TWO_64) % TWO_64);
+			for (let cpu = 0; cpu < entries.cpus; cpu++) sum += u64Big(entries.values, i * entries.valueStride + cpu * entries.cpuStride + f[name].offset);
+			c[name] = Number(sum % TWO_64);
 		}
 		out.set(netns, c as unknown as ConnCounts);
 	}

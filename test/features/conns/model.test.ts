@@ -1,0 +1,77 @@
+// Connections model: per-namespace growth of the counters, events filtered, per-endpoint tables, the JSON value.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { connsRows, connsView, endpointRows, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
+import { NO_FILTER } from '../../../source/model/filter.js';
+import { connsSnap } from '../../fixtures/records.js';
+
+const ZERO: ConnCounts = { active_opens: 0, passive_opens: 0, attempt_fails: 0, estab_resets: 0, out_rsts: 0, in_rsts: 0 };
+const counts = (over: Partial<ConnCounts>): ConnCounts => ({ ...ZERO, ...over });
+const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 42, comm: 'curl', state: 'ESTABLISHED' };
+const ev = (over: Partial<ConnEvent>): ConnEvent => ({ ...FLOW, time: 0, type: 'connect', direction: 'connect', ...over });
+
+test('rows: what each namespace\'s counters grew by, names and established connections; quiet namespaces left out', () => {
+	const prev = connsSnap({ counts: new Map([[7, counts({ active_opens: 10, out_rsts: 2 })], [8, counts({ passive_opens: 1 })]]) });
+	const cur = connsSnap({ counts: new Map([[7, counts({ active_opens: 15, out_rsts: 2, in_rsts: 1 })], [8, counts({ passive_opens: 1 })], [9, counts({ attempt_fails: 2 })]]), established: new Map([[8, 3], [10, 0]]) });
+	const rows = connsRows(prev, cur, new Map([[7, 'web']]));
+	assert.deepEqual(rows, [
+		{ netns: 7, netns_name: 'web', ...counts({ active_opens: 5, in_rsts: 1 }) },
+		{ netns: 8, ...ZERO, established: 3 },
+		{ netns: 9, ...counts({ attempt_fails: 2 }) },
+	]);
+	const view = connsView(prev, cur, NO_FILTER, new Map());
+	assert.deepEqual(view.totals, { ...counts({ active_opens: 5, in_rsts: 1, attempt_fails: 2 }), established: 3 });
+});
+
+test('the filter narrows the events, never the counts (they are the kernel\'s)', () => {
+	const cur = connsSnap({ counts: new Map([[7, counts({ active_opens: 2 })]]), events: [ev({ pid: 1 }), ev({ pid: 2, rport: 80 })] });
+	const view = connsView(undefined, cur, { pids: new Set([2]), ports: new Set() }, new Map());
+	assert.deepEqual(view.events.map((e) => e.pid), [2]);
+	assert.deepEqual(view.recent.map((e) => e.pid), [2]);
+	assert.equal(view.totals.active_opens, 2);
+});
+
+test('per remote endpoint: connects by the server they reach, accepts by the client address; per local port: the accepting side', () => {
+	const events = [
+		ev({ latencyUs: 100 }),
+		ev({ latencyUs: 300 }),
+		ev({ type: 'close', durationMs: 10 }),
+		ev({ type: 'close', durationMs: 30 }),
+		ev({ type: 'fail', reason: 'refused', rport: 81 }),
+		ev({ type: 'accept', direction: 'accept', lport: 8080, raddr: '10.0.0.9', rport: 50000 }),
+		ev({ type: 'reset_out', direction: undefined, noSocket: true, lport: 9999, raddr: '10.0.0.9', rport: 50001 }),
+		ev({ raddr: 'fd00::2', latencyUs: 50 }),
+	];
+	const remote = endpointRows(events, 'remote');
+	assert.deepEqual(
+		remote.map((r) => [r.key, r.opens, r.fails, r.resets, r.closes, r.latencyAvg, r.latencyP99, r.lifetimeAvg]),
+		[
+			['10.0.0.2:443', 2, 0, 0, 2, 200, 300, 20],
+			['10.0.0.9', 1, 0, 1, 0, undefined, undefined, undefined],
+			['[fd00::2]:443', 1, 0, 0, 0, 50, 50, undefined],
+			['10.0.0.2:81', 0, 1, 0, 0, undefined, undefined, undefined],
+		],
+	);
+	assert.deepEqual(
+		endpointRows(events, 'port').map((r) => [r.key, r.opens, r.resets]),
+		[['8080', 1, 0], ['9999', 0, 1]],
+		'connects leave out: their local port is ephemeral',
+	);
+});
+
+test('JSON: counts per namespace and the interval\'s events with the fields of their type', () => {
+	const time = Date.UTC(2026, 11, 2, 1, 2, 3, 400);
+	const cur = connsSnap({
+		counts: new Map([[7, counts({ active_opens: 1 })]]),
+		events: [ev({ time, latencyUs: 85 }), ev({ time, type: 'close', durationMs: 12.5, txBytes: 10, rxBytes: 20, abort: false }), ev({ time, type: 'fail', reason: 'refused' }), ev({ time, type: 'reset_out', direction: undefined, noSocket: true, pid: 0, comm: '' })],
+		eventsLost: 3,
+	});
+	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1 }), cur, NO_FILTER, new Map())));
+	assert.deepEqual(j.counts, [{ netns: 7, ...counts({ active_opens: 1 }) }]);
+	assert.equal(j.events_lost, 2);
+	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443 };
+	assert.deepEqual(j.events[0], { ...base, type: 'connect', direction: 'connect', latency_us: 85 });
+	assert.deepEqual(j.events[1], { ...base, type: 'close', direction: 'connect', duration_ms: 12.5, tx_bytes: 10, rx_bytes: 20, abort: false });
+	assert.deepEqual(j.events[2], { ...base, type: 'fail', direction: 'connect', reason: 'refused' });
+	assert.deepEqual(j.events[3], { ...base, pid: 0, comm: '', type: 'reset_out', no_socket: true });
+});

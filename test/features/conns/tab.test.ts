@@ -1,0 +1,51 @@
+// The Connections tab: counts in words that fit, what this kernel cannot see said, events with their details.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { connsView, type ConnEvent } from '../../../source/features/conns/model.js';
+import { connsTab, countsText, eventDetail, latency, lifetime } from '../../../source/features/conns/tab.js';
+import { plainText } from '../../../source/format/lines.js';
+import { NO_FILTER } from '../../../source/model/filter.js';
+import { connsSnap } from '../../fixtures/records.js';
+
+const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 42, comm: 'curl', state: 'LAST_ACK' };
+const ev = (over: Partial<ConnEvent>): ConnEvent => ({ ...FLOW, time: 0, type: 'close', direction: 'connect', ...over });
+const props = { state: connsTab.initial, sort: 'opens', seconds: 1, height: 22, width: 80, currentNetns: 1, unicode: false };
+
+test('figures in words: lifetimes, latencies, details of each event', () => {
+	assert.deepEqual([lifetime(0.5), lifetime(12.4), lifetime(1500), lifetime(65_000), lifetime(7_380_000)], ['500us', '12ms', '1.50s', '1m05s', '2h03m']);
+	assert.deepEqual([latency(85), latency(1500), latency(25_000), latency(3_000_000)], ['85us', '1.5ms', '25ms', '3.0s']);
+	assert.equal(eventDetail(ev({ durationMs: 1500, txBytes: 4096, rxBytes: 100 })), '1.50s 4.0K/100');
+	assert.equal(eventDetail(ev({ txBytes: 1, rxBytes: 2 })), '? 1/2', 'a lifetime nettop did not see start');
+	assert.equal(eventDetail(ev({ type: 'fail', reason: 'timed out' })), 'timed out');
+	assert.equal(eventDetail(ev({ type: 'reset_out', noSocket: true })), 'no socket');
+});
+
+test('the counts line shortens before it loses a figure', () => {
+	const view = { totals: { active_opens: 12, passive_opens: 3, attempt_fails: 1, estab_resets: 2, out_rsts: 554, in_rsts: 4, established: 40 } };
+	assert.equal(countsText(view, 80), 'connects 12  accepts 3  failed 1  aborted 2  RST out 554 in 4  established 40');
+	const narrow = countsText(view, 60);
+	assert.ok(narrow.length <= 60, narrow);
+	for (const n of ['12', '3', '1', '2', '554', '4', '40']) assert.match(narrow, new RegExp(`\\b${n}\\b`));
+});
+
+test('what the kernel or the interval keeps from the list is said: left-out events, unseen RSTs for closed ports, no accept tracing', () => {
+	const cur = connsSnap({ eventsLost: 5, sight: { resetsWithoutSocket: false, accepts: false }, events: [ev({ durationMs: 3, txBytes: 1, rxBytes: 1 })] });
+	const text = connsTab.lines(connsView(undefined, cur, NO_FILTER, new Map()), props).map(plainText).join('\n');
+	assert.match(text, /5 events left out of the list this interval \(ring full\); the counts have them/);
+	assert.match(text, /RSTs sent for closed ports are not seen on this kernel \(before Linux 6\.9\)/);
+	assert.match(text, /accept\(\) is not traced here/);
+	assert.match(text, /\b42 curl +close +10\.0\.0\.1:40000 +10\.0\.0\.2:443 +3ms 1\/1/);
+	const quiet = connsTab.lines(connsView(undefined, connsSnap(), NO_FILTER, new Map()), props).map(plainText).join('\n');
+	assert.doesNotMatch(quiet, /not seen|not traced|left out/, 'nothing to say on a kernel that shows everything');
+});
+
+test('a on the tab: per remote endpoint, then per local port', () => {
+	const key = connsTab.keys.find((k) => k.key === 'a')!;
+	const byPort = key.apply(connsTab.initial);
+	assert.equal(byPort.mode, 'port');
+	assert.equal(key.footer(byPort), 'a by remote');
+	const cur = connsSnap({ events: [ev({ type: 'accept', direction: 'accept', lport: 8080 })] });
+	const text = connsTab.lines(connsView(undefined, cur, NO_FILTER, new Map()), { ...props, state: byPort }).map(plainText).join('\n');
+	assert.match(text, /per local port \(accepting side\)/);
+	assert.match(text, /\n8080 +1 +0 +0 +0/);
+});
