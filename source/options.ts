@@ -44,6 +44,9 @@ type FlagSpec = { readonly type: 'boolean' | 'string'; readonly shortFlag?: stri
 
 const FEATURE_FLAGS = ALL_FEATURES.flatMap((f) => f.flags);
 
+/** A flag as users type it: meow's key connEvents is --conn-events. */
+export const typed = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 /** meow's flag definitions, nettop's own and the features': one list for parsing and for rejecting unknown flags. */
 export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	json: { type: 'boolean' },
@@ -63,9 +66,13 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 /** The features' flags as --help lists them, one a line, in its columns. */
-export const FEATURE_FLAG_USAGE = FEATURE_FLAGS.map((f) => `    ${`${f.shortFlag ? `-${f.shortFlag}, ` : ''}--${f.name}${f.arg ? ` ${f.arg}` : ''}`.padEnd(19)}${f.usage}`).join('\n');
+export const FEATURE_FLAG_USAGE = FEATURE_FLAGS.map((f) => {
+	const head = `${f.shortFlag ? `-${f.shortFlag}, ` : ''}--${typed(f.name)}${f.arg ? ` ${f.arg}` : ''}`;
+	// A long one on its own line, its text under the others'.
+	return head.length < 19 ? `    ${head.padEnd(19)}${f.usage}` : `    ${head}\n    ${' '.repeat(19)}${f.usage}`;
+}).join('\n');
 
-const KNOWN = new Set<string>(['help', 'h', 'version', ...Object.keys(FLAGS), ...Object.values(FLAGS).flatMap((f) => (f.shortFlag ? [f.shortFlag] : []))]);
+const KNOWN = new Set<string>(['help', 'h', 'version', ...Object.keys(FLAGS), ...Object.keys(FLAGS).map(typed), ...Object.values(FLAGS).flatMap((f) => (f.shortFlag ? [f.shortFlag] : []))]);
 
 /**
  * Checks the flags. `given` are the flag names as typed (meow's

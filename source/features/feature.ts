@@ -16,6 +16,7 @@ export interface FeatureContext {
 
 /** A flag a feature adds to the command line; its value reaches the feature's kernel side through the open context. */
 export interface FeatureFlag {
+	/** meow's key, camelCase: connEvents is typed --conn-events. */
 	readonly name: string;
 	readonly type: 'boolean' | 'string';
 	readonly shortFlag?: string;

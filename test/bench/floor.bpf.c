@@ -23,3 +23,12 @@ EMPTY(floor_send, sock_send_length)
 EMPTY(floor_recv, sock_recv_length)
 EMPTY(floor_probe, tcp_probe)
 EMPTY(floor_retrans, tcp_retransmit_skb)
+EMPTY(floor_state, inet_sock_set_state)
+EMPTY(floor_rst_out, tcp_send_reset)
+EMPTY(floor_rst_in, tcp_receive_reset)
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int floor_accept4(void *ctx)
+{
+	return 0;
+}

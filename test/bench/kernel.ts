@@ -8,6 +8,7 @@ import { BpfObject } from '../../native/object.js';
 import { bpfDir } from '../../source/kernel/objects.js';
 import { run, sleep, until } from '../helpers/exec.js';
 import { NettopProcess } from '../helpers/nettop.js';
+import { cpuSeconds } from './measure.js';
 import { BPFTRACE_EQUIVALENT } from './startup.js';
 
 interface ProgStats {
@@ -49,7 +50,7 @@ async function attachFloor(): Promise<BpfObject> {
  * Runs nettop, bpftrace and empty programs (the floor) side by side under
  * `load`; ns per event of each program.
  */
-export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[] }> {
+export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[]; seconds: number; cpu: number }> {
 	const statsFile = '/proc/sys/kernel/bpf_stats_enabled';
 	const before = readFileSync(statsFile, 'utf8').trim();
 	writeFileSync(statsFile, '1');
@@ -65,7 +66,10 @@ export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: K
 		await nettop.waitForLines(1);
 		await until(() => ready.includes('ready'), 20_000);
 		const start = await progs();
+		const [cpu0, t0] = [cpuSeconds(nettop.pid), performance.now()];
 		await load();
+		const seconds = (performance.now() - t0) / 1000;
+		const cpu = ((cpuSeconds(nettop.pid) - cpu0) / seconds) * 100;
 		const end = await progs();
 		const delta = (p: ProgStats): KernelCost => {
 			const s = start.find((q) => q.id === p.id);
@@ -73,9 +77,9 @@ export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: K
 			return { name: p.name ?? String(p.id), events, ns: events > 0 ? ((p.run_time_ns ?? 0) - (s?.run_time_ns ?? 0)) / events : 0 };
 		};
 		const ours = end.filter((p) => p.name?.startsWith('nt_')).map(delta);
-		const theirs = end.filter((p) => !existing.has(p.id) && p.type === 'tracepoint').map(delta);
+		const theirs = end.filter((p) => !existing.has(p.id) && p.type === 'tracepoint' && !p.name?.startsWith('nt_') && !p.name?.startsWith('floor_')).map(delta);
 		const empty = end.filter((p) => p.name?.startsWith('floor_')).map(delta);
-		return { nettop: ours, bpftrace: theirs, floor: empty };
+		return { nettop: ours, bpftrace: theirs, floor: empty, seconds, cpu };
 	} finally {
 		floor?.close();
 		nettop.kill('SIGINT');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { killAll, run, sleep } from '../helpers/exec.js';
-import { holdingServer, manyConnections } from '../helpers/load.js';
+import { closingServer, eofChurn, holdingServer, manyConnections } from '../helpers/load.js';
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { kernelCost } from './kernel.js';
@@ -12,7 +12,7 @@ import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
 
 const rows: string[][] = [];
-/** BENCH_ONLY=startup,kernel,flows,traffic runs just those parts (all by default). */
+/** BENCH_ONLY=startup,kernel,flows,traffic,conns runs just those parts (all by default). */
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (part: string) => !only || only.includes(part);
 function report(what: string, value: string, target: string, reference: string): void {
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
 			await flowsPart(net, 10_000, 7902);
 		}
 		if (want('traffic')) await trafficPart(net);
+		if (want('conns')) await connsPart(net);
 	} finally {
 		killAll();
 		await net.destroy();
@@ -151,6 +152,33 @@ async function trafficPart(net: TestNet): Promise<void> {
 	const nettopCpu = ((a1 - a0) / wall) * 100;
 	const hogsCpu = ((h1 - h0) / wall) * 100;
 	report('nettop CPU', `${fmt(nettopCpu, 2)} % of a core`, `<= 1/20 of nethogs (${fmt(hogsCpu / 20, 2)} %)`, `nethogs on the same traffic: ${fmt(hogsCpu, 2)} %`);
+}
+
+/** The cost of 5,000 connections a second: the Connections programs per event and in all, beside bpftrace counting the same and the floor. */
+async function connsPart(net: TestNet): Promise<void> {
+	const [seconds, rate] = [8, 5000];
+	console.log(`\n6. Connections: ${seconds} s of ${rate} connections a second between the namespaces (connect, the server's close, the client's)`);
+	const server = await closingServer(net, net.b, 7903, 2);
+	let made = 0;
+	try {
+		const k = await kernelCost(async () => {
+			made = await eofChurn(net, net.a, net.b.ip4, 7903, 2, seconds, rate).done(120_000);
+		});
+		const conns = k.nettop.filter((c) => c.name.startsWith('nt_conn') && c.events > 0);
+		const busy = (cs: readonly { ns: number; events: number }[]) => cs.reduce((s, c) => s + c.ns * c.events, 0) / 1e9 / k.seconds;
+		const line = (cs: readonly { name: string; ns: number; events: number }[]) => cs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+		for (const c of conns) report(`${c.name} (${c.events} events)`, `${fmt(c.ns, 0)} ns/event`, '-', 'see below');
+		const floor = k.floor.filter((c) => ['floor_state', 'floor_rst_out', 'floor_rst_in', 'floor_accept4'].includes(c.name));
+		// bpftrace's programs for the same hooks (names cut at 15 characters).
+		const theirs = k.bpftrace.filter((c) => c.events > 0 && ['inet_sock_set_s', 'tcp_send_reset', 'tcp_receive_res', 'sys_exit_accept'].some((n) => c.name.startsWith(n)));
+		report(`${Math.round(made / k.seconds)} connections a second: the Connections programs in all`, `${fmt(busy(conns) * 100, 2)} % of a CPU`, '-', `bpftrace counting the same: ${fmt(busy(theirs) * 100, 2)} %`);
+		report('  and nettop in userspace (--json -i 1, all features, the default sample of events)', `${fmt(k.cpu, 2)} % of a core`, '-', '-');
+		console.log(`  bpftrace, same tracepoints, same time: ${line(theirs)}`);
+		console.log(`  empty programs on the same tracepoints (the floor): ${line(floor)}`);
+		rows.push(['bpftrace reference (connections)', line(theirs), '', ''], ['empty programs (floor, connections)', line(floor), '', '']);
+	} finally {
+		server.child.kill();
+	}
 }
 
 main().catch((error: unknown) => {

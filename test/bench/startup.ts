@@ -14,6 +14,10 @@ tracepoint:sock:sock_recv_length /args->protocol == 6 && args->ret > 0/ { @rx[pi
 tracepoint:tcp:tcp_probe { @rtt[args->sock_cookie] = hist(args->srtt); }
 tracepoint:tcp:tcp_retransmit_skb { @rtx[args->skaddr] = count(); }
 tracepoint:tcp:tcp_destroy_sock { @closed = count(); }
+tracepoint:sock:inet_sock_set_state /args->protocol == 6/ { @state[((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum, args->oldstate, args->newstate] = count(); }
+tracepoint:tcp:tcp_send_reset { @rst_out = count(); }
+tracepoint:tcp:tcp_receive_reset { @rst_in = count(); }
+tracepoint:syscalls:sys_exit_accept4 /args->ret >= 0/ { @accepts[pid] = count(); }
 BEGIN { printf("ready\\n"); }
 `;
 

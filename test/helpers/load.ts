@@ -79,3 +79,54 @@ export function manyConnections(net: TestNet, host: Host, to: string, port: numb
 export function churn(net: TestNet, host: Host, to: string, port: number, seconds: number, rate = 0): Peer {
 	return new PeerProcess(net.spawn(host, 'python3', ['-c', SCRIPT, 'churn', to, String(port), String(seconds), String(rate)]));
 }
+
+/**
+ * serve HOST PORT PROCS: PROCS processes accept and close at once (the
+ * server's FIN first, so no client port waits in TIME_WAIT). churn HOST PORT
+ * PROCS SECONDS RATE: PROCS processes connect, read the EOF and close, RATE
+ * connections a second in all, for SECONDS; prints how many were made. Forked
+ * processes die with the first (PR_SET_PDEATHSIG), so killing it ends them all.
+ */
+const CLOSING = `
+import ctypes, os, socket, sys, time
+role, host, port, procs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+if role == 'serve':
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port)); s.listen(4096)
+    for _ in range(procs - 1):
+        if os.fork() == 0:
+            ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG: SIGKILL when the first process dies
+            break
+    print('listening', flush=True)
+    while True:
+        c, _ = s.accept(); c.close()
+seconds, rate = float(sys.argv[5]), float(sys.argv[6]) / procs
+r, w = os.pipe()
+kids = []
+for _ in range(procs):
+    pid = os.fork()
+    if pid == 0:
+        ctypes.CDLL(None).prctl(1, 9)
+        n, start = 0, time.monotonic()
+        while time.monotonic() - start < seconds:
+            ahead = n / rate - (time.monotonic() - start)
+            if ahead > 0: time.sleep(ahead)
+            c = socket.create_connection((host, port)); c.recv(1); c.close(); n += 1
+        os.write(w, f'{n}\\n'.encode()); os._exit(0)
+    kids.append(pid)
+for k in kids: os.waitpid(k, 0)
+os.close(w)
+print(sum(int(x) for x in os.read(r, 65536).split()), flush=True)
+`;
+
+/** A server of PROCS processes that closes each connection as it accepts it. */
+export async function closingServer(net: TestNet, host: Host, port: number, procs: number): Promise<Peer> {
+	const p = new PeerProcess(net.spawn(host, 'python3', ['-c', CLOSING, 'serve', host.ip4, String(port), String(procs)]));
+	await p.waitFor('listening');
+	return p;
+}
+
+/** `rate` connections a second for `seconds` from `procs` processes, each read to the server's EOF and closed. */
+export function eofChurn(net: TestNet, host: Host, to: string, port: number, procs: number, seconds: number, rate: number): Peer {
+	return new PeerProcess(net.spawn(host, 'python3', ['-c', CLOSING, 'churn', to, String(port), String(procs), String(seconds), String(rate)]));
+}

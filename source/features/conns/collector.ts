@@ -1,8 +1,10 @@
 // Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, established connections from each namespace's MIB.
 import { readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { kernelHasStruct, kernelHasTracepoint } from '../../../native/btf.js';
 import { errnoName } from '../../../native/errors.js';
+import { LITTLE_ENDIAN } from '../../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { readInNetns } from '../../../native/netns.js';
@@ -69,39 +71,34 @@ export function decodeCounts(entries: MapEntries): Map<number, ConnCounts> {
 	return out;
 }
 
-/** One struct nt_conn_event; `wallMinusMono` turns its monotonic stamp into epoch ms. */
+/** One struct nt_conn_event; `wallMinusMono` turns its monotonic stamp into epoch ms. Every event has the same shape (fields of other types undefined): many are decoded a second. */
 export function decodeConnEvent(record: Buffer, wallMinusMono: number): ConnEvent {
 	const f = L.connEvent.fields;
 	const type = TYPES[field(record, 0, f.type)] ?? 'close';
 	const flags = field(record, 0, f.flags);
-	const direction = DIRECTIONS[field(record, 0, f.dir)];
-	const e: ConnEvent = {
+	const id = decodeFlowId(record, f.id.offset);
+	const close = type === 'close';
+	return {
 		time: field(record, 0, f.ts_ns) / 1e6 + wallMinusMono,
 		type,
-		...(direction ? { direction } : {}),
+		direction: DIRECTIONS[field(record, 0, f.dir)],
 		pid: field(record, 0, f.pid),
 		comm: cstring(record, f.comm.offset, f.comm.size),
-		...decodeFlowId(record, f.id.offset),
+		netns: id.netns,
+		family: id.family,
+		laddr: id.laddr,
+		lport: id.lport,
+		raddr: id.raddr,
+		rport: id.rport,
 		state: STATES[field(record, 0, f.state)] ?? String(field(record, 0, f.state)),
+		durationMs: close && flags & FLAG_STARTED ? field(record, 0, f.duration_ns) / 1e6 : undefined,
+		txBytes: close ? field(record, 0, f.tx_bytes) : undefined,
+		rxBytes: close ? field(record, 0, f.rx_bytes) : undefined,
+		abort: close ? (flags & FLAG_ABORT) !== 0 : undefined,
+		latencyUs: type === 'connect' ? field(record, 0, f.latency_us) : undefined,
+		reason: type === 'fail' ? failReason(field(record, 0, f.err), flags) : undefined,
+		noSocket: type === 'reset_out' && (flags & FLAG_NO_SOCK) !== 0 ? true : undefined,
 	};
-	switch (type) {
-		case 'close':
-			return {
-				...e,
-				...(flags & FLAG_STARTED ? { durationMs: field(record, 0, f.duration_ns) / 1e6 } : {}),
-				txBytes: field(record, 0, f.tx_bytes),
-				rxBytes: field(record, 0, f.rx_bytes),
-				abort: (flags & FLAG_ABORT) !== 0,
-			};
-		case 'fail':
-			return { ...e, reason: failReason(field(record, 0, f.err), flags) };
-		case 'connect':
-			return { ...e, latencyUs: field(record, 0, f.latency_us) };
-		case 'reset_out':
-			return flags & FLAG_NO_SOCK ? { ...e, noSocket: true } : e;
-		default:
-			return e;
-	}
 }
 
 /**
@@ -124,8 +121,24 @@ export function establishedByNetns(names: ReadonlyMap<number, string>): Map<numb
 	return out;
 }
 
+/** Events a second the list gets at most, over all CPUs: the rest are sampled out (counted). */
+export const EVENTS_PER_SECOND = 5000;
+
+/** Each CPU's share of `total`: at least 500 a second, so events that all land on one CPU still show. */
+export function eventsPerCpu(total: number, cpus = os.availableParallelism()): number {
+	return Math.max(500, Math.ceil(total / cpus));
+}
+
+function u64Bytes(n: number): Uint8Array {
+	const b = Buffer.alloc(8);
+	b.writeBigUInt64LE(BigInt(n));
+	return LITTLE_ENDIAN ? b : b.reverse();
+}
+
 export interface ConnsOptions {
 	readonly owners: SocketOwners;
+	/** Events a second the list gets at most (EVENTS_PER_SECOND). */
+	readonly eventsPerSecond?: number;
 	/** Only events of this end: -r connect|accept. */
 	readonly direction?: Direction;
 	/** Names of namespaces by inode, for established connections; read anew each interval. */
@@ -136,6 +149,7 @@ export class ConnsCollector {
 	readonly obj: BpfObject;
 	private readonly counts: BpfMap;
 	private readonly lost: BpfMap;
+	private readonly sampled: BpfMap;
 	private readonly ring: RingBuffer;
 	private readonly sight: ConnsSight;
 	private recent: readonly ConnEvent[] = [];
@@ -144,11 +158,16 @@ export class ConnsCollector {
 		this.obj = openObject('conns', {
 			hooks: { state: ['nt_conn_state'] },
 			optional: ['nt_conn_rst_out', 'nt_conn_rst_in', ...ACCEPTS, ...STAMPERS],
-			configure: (obj) => options.owners.join(obj, STAMPERS),
+			configure: (obj) => {
+				const rate = options.eventsPerSecond ?? EVENTS_PER_SECOND;
+				obj.setConstant('event_interval_ns', u64Bytes(rate > 0 ? Math.round(1e9 / eventsPerCpu(rate)) : 0));
+				options.owners.join(obj, STAMPERS);
+			},
 		});
 		try {
 			this.counts = this.obj.map('conns_counts', undefined, L.connCounts);
 			this.lost = this.obj.map('conns_lost');
+			this.sampled = this.obj.map('conns_sampled');
 			this.ring = new RingBuffer(this.obj.map('conns_events'));
 		} catch (error) {
 			this.obj.close();
@@ -177,6 +196,7 @@ export class ConnsCollector {
 			events,
 			recent: this.recent,
 			eventsLost,
+			eventsSampled: sumLost(this.sampled.readAll()),
 			sight: this.sight,
 			lost: sumLost(lost),
 		};

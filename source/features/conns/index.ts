@@ -5,7 +5,7 @@ import { isUnavailable } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import { netnsNames } from '../../kernel/netns.js';
 import type { Feature } from '../feature.js';
-import { ConnsCollector } from './collector.js';
+import { ConnsCollector, EVENTS_PER_SECOND } from './collector.js';
 import { CONNS_LAYOUTS } from './layouts.js';
 import { connsView, type ConnsSnapshot, type ConnsView, type Direction } from './model.js';
 import { connsTab, type ConnsTabState } from './tab.js';
@@ -17,15 +17,32 @@ function parseDirection(value: string | boolean | undefined): Direction | undefi
 	throw new UsageError(`-r/--direction wants connect or accept; got "${String(value)}"`);
 }
 
+/** --conn-events: events a second the list gets at most; 0 lists every one. */
+function parseEventRate(value: string | boolean | undefined): number {
+	if (value === undefined) return EVENTS_PER_SECOND;
+	const n = Number(value);
+	if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || n > 10_000_000) throw new UsageError(`--conn-events wants a whole number of events a second (0: all), at most 10000000; got "${String(value)}"`);
+	return n;
+}
+
 /** Opens per second in the summary: whole numbers, one decimal below 10. */
 const rate = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
 
 export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = {
 	key: 'conns',
 	aliases: ['connections'],
-	flags: [{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only events of connections opened (connect) or accepted here', parse: parseDirection }],
+	flags: [
+		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only events of connections opened (connect) or accepted here', parse: parseDirection },
+		{ name: 'connEvents', type: 'string', arg: 'N', usage: `Connections: list at most N events a second, a sample (default ${EVENTS_PER_SECOND}; 0: all); counts are always whole`, parse: parseEventRate },
+	],
 	layouts: CONNS_LAYOUTS,
-	open: (context) => new ConnsCollector({ owners: context.owners, direction: context.settings.direction as Direction | undefined, netnsNames: () => netnsNames() }),
+	open: (context) =>
+		new ConnsCollector({
+			owners: context.owners,
+			direction: context.settings.direction as Direction | undefined,
+			eventsPerSecond: context.settings.connEvents as number,
+			netnsNames: () => netnsNames(),
+		}),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names) => connsView(prev, cur, filter, names),
 	*json(view, out) {

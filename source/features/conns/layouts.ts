@@ -31,4 +31,6 @@ export const connEvent = layout('nt_conn_event', {
 
 export const connLife = layout('nt_conn_life', { start_ns: 'u64', dir: 'u8', _pad: ['bytes', 7] });
 
-export const CONNS_LAYOUTS = [connCounts, connEvent, connLife];
+export const connBudget = layout('nt_conn_budget', { last_ns: 'u64', credit_ns: 'u64' });
+
+export const CONNS_LAYOUTS = [connCounts, connEvent, connLife, connBudget];

@@ -64,6 +64,8 @@ export interface ConnsSnapshot extends Snapshot {
 	readonly recent: readonly ConnEvent[];
 	/** Events the ring had no room for, since load. */
 	readonly eventsLost: number;
+	/** Events the sampling left out of the list (at most so many a second are sent), since load. */
+	readonly eventsSampled: number;
 	readonly sight: ConnsSight;
 }
 
@@ -105,8 +107,10 @@ export interface ConnsView {
 	readonly events: readonly ConnEvent[];
 	/** The recent events that pass the filter, newest first. */
 	readonly recent: readonly ConnEvent[];
-	/** Events left out of the list this interval (the ring was full): the counts still have them. */
+	/** Events left out of the list this interval because the ring was full: the counts still have them. */
 	readonly eventsLost: number;
+	/** Events the sampling left out of the list this interval: the counts still have them. */
+	readonly eventsSampled: number;
 	readonly sight: ConnsSight;
 	/** The recent events per remote endpoint or per local port, most opens first. */
 	endpoints(mode: EndpointMode): readonly EndpointRow[];
@@ -199,27 +203,49 @@ export function endpointRows(events: readonly ConnEvent[], mode: EndpointMode): 
 	return rows.sort((x, y) => y.opens - x.opens || y.fails + y.resets - (x.fails + x.resets) || (x.key < y.key ? -1 : 1));
 }
 
+let isoSecond = NaN;
+let isoPrefix = '';
+
+/** Epoch ms as toISOString() writes it, the part up to the second made once a second (thousands of events share it). */
+export function isoTime(ms: number): string {
+	const second = Math.floor(ms / 1000);
+	if (second !== isoSecond) {
+		isoSecond = second;
+		isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+	}
+	return `${isoPrefix}.${String(Math.floor(ms - second * 1000)).padStart(3, '0')}Z`;
+}
+
 /** An event as the JSON line writes it: ISO time, the fields of its type only. */
 export function eventJson(e: ConnEvent): object {
-	const { time, type, direction, pid, comm, netns, family, laddr, lport, raddr, rport } = e;
-	return {
-		time: new Date(time).toISOString(),
-		type,
-		...(direction ? { direction } : {}),
-		pid,
-		comm,
-		netns,
-		family,
-		laddr,
-		lport,
-		raddr,
-		rport,
-		...(type === 'close' ? { duration_ms: e.durationMs ?? null, tx_bytes: e.txBytes, rx_bytes: e.rxBytes, abort: e.abort === true } : {}),
-		...(type === 'fail' ? { reason: e.reason } : {}),
-		...(type === 'connect' && e.latencyUs !== undefined ? { latency_us: e.latencyUs } : {}),
-		...((type === 'reset_in' || type === 'reset_out') && !e.noSocket ? { state: e.state } : {}),
-		...(e.noSocket ? { no_socket: true } : {}),
-	};
+	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type };
+	if (e.direction) o.direction = e.direction;
+	o.pid = e.pid;
+	o.comm = e.comm;
+	o.netns = e.netns;
+	o.family = e.family;
+	o.laddr = e.laddr;
+	o.lport = e.lport;
+	o.raddr = e.raddr;
+	o.rport = e.rport;
+	switch (e.type) {
+		case 'close':
+			o.duration_ms = e.durationMs ?? null;
+			o.tx_bytes = e.txBytes;
+			o.rx_bytes = e.rxBytes;
+			o.abort = e.abort === true;
+			break;
+		case 'fail':
+			o.reason = e.reason;
+			break;
+		case 'connect':
+			if (e.latencyUs !== undefined) o.latency_us = e.latencyUs;
+			break;
+		default:
+			if (e.noSocket) o.no_socket = true;
+			else o.state = e.state;
+	}
+	return o;
 }
 
 /** The interval from `prev` to `cur`: counts per namespace (never filtered: they are the kernel's), events filtered. */
@@ -234,6 +260,7 @@ export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, f
 		events,
 		recent,
 		eventsLost: counterDelta(prev?.eventsLost, cur.eventsLost),
+		eventsSampled: counterDelta(prev?.eventsSampled, cur.eventsSampled),
 		sight: cur.sight,
 		endpoints(mode) {
 			let rows = tables.get(mode);
@@ -241,7 +268,7 @@ export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, f
 			return rows;
 		},
 		toJSON() {
-			return { counts, events_lost: this.eventsLost, events: events.map(eventJson) };
+			return { counts, events_sampled: this.eventsSampled, events_lost: this.eventsLost, events: events.map(eventJson) };
 		},
 	};
 }

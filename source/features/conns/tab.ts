@@ -108,7 +108,11 @@ function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: numb
 /** What this kernel or this interval keeps from the list: said, never a silent gap. */
 function notes(view: ConnsView): Line[] {
 	const out: Line[] = [];
-	if (view.eventsLost > 0) out.push(line(`${view.eventsLost} events left out of the list this interval (ring full); the counts have them`, { color: 'yellow' }));
+	const left = view.eventsLost + view.eventsSampled;
+	if (left > 0) {
+		const why = [view.eventsSampled ? `${view.eventsSampled} sampled out` : '', view.eventsLost ? `${view.eventsLost} ring full` : ''].filter(Boolean).join(', ');
+		out.push(line(`${left} events left out of the list this interval (${why}); the counts have them`, { color: view.eventsLost ? 'yellow' : undefined, dim: !view.eventsLost }));
+	}
 	if (!view.sight.resetsWithoutSocket) out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
 	if (!view.sight.accepts) out.push(line('accept() is not traced here (no syscall tracepoints): no accept events; accepts still counted', { dim: true }));
 	return out;

@@ -1,7 +1,7 @@
 // Connections model: per-namespace growth of the counters, events filtered, per-endpoint tables, the JSON value.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connsRows, connsView, endpointRows, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
+import { connsRows, connsView, endpointRows, isoTime, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
 
@@ -65,13 +65,20 @@ test('JSON: counts per namespace and the interval\'s events with the fields of t
 		counts: new Map([[7, counts({ active_opens: 1 })]]),
 		events: [ev({ time, latencyUs: 85 }), ev({ time, type: 'close', durationMs: 12.5, txBytes: 10, rxBytes: 20, abort: false }), ev({ time, type: 'fail', reason: 'refused' }), ev({ time, type: 'reset_out', direction: undefined, noSocket: true, pid: 0, comm: '' })],
 		eventsLost: 3,
+		eventsSampled: 10,
 	});
-	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1 }), cur, NO_FILTER, new Map())));
+	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1, eventsSampled: 4 }), cur, NO_FILTER, new Map())));
 	assert.deepEqual(j.counts, [{ netns: 7, ...counts({ active_opens: 1 }) }]);
-	assert.equal(j.events_lost, 2);
+	assert.deepEqual([j.events_lost, j.events_sampled], [2, 6]);
 	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443 };
 	assert.deepEqual(j.events[0], { ...base, type: 'connect', direction: 'connect', latency_us: 85 });
 	assert.deepEqual(j.events[1], { ...base, type: 'close', direction: 'connect', duration_ms: 12.5, tx_bytes: 10, rx_bytes: 20, abort: false });
 	assert.deepEqual(j.events[2], { ...base, type: 'fail', direction: 'connect', reason: 'refused' });
 	assert.deepEqual(j.events[3], { ...base, pid: 0, comm: '', type: 'reset_out', no_socket: true });
+});
+
+test('event times are written as toISOString writes them', () => {
+	const times = [0, 999, 1000, 1_764_640_923_007, 1_764_640_923_999.9, Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1)];
+	for (let t = 1_764_640_000_000; t < 1_764_640_010_000; t += 137.3) times.push(t);
+	assert.deepEqual(times.map(isoTime), times.map((t) => new Date(t).toISOString()));
 });
