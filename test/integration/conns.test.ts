@@ -14,8 +14,10 @@ import { Peer } from '../helpers/peers.js';
  * client HOST4 HOST6 PORT CLOSED N4 N6 M4 M6 HOLD: N4 + N6 short
  * connections (bound first, so the local port is known) sending
  * 1000 * (i + 1) bytes each; M4 + M6 connects to the closed port; one
- * connection closed with SO_LINGER 0 (an RST); one held HOLD seconds. Prints
- * one JSON line per connection, then "done".
+ * connection closed with SO_LINGER 0 (an RST); one held HOLD seconds; NH
+ * to PORT + 1, where the server never sees the handshake's last ACK (the
+ * test drops it), closed with an RST while the server's end is still a
+ * request socket. Prints one JSON line per connection, then "done".
  */
 const SCRIPT = `
 import json, select, socket, struct, sys, time
@@ -34,6 +36,7 @@ if role == 'serve':
         s = socket.socket(fam(h), socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((h, port)); s.listen(64); ls.append(s)
+    half = socket.socket(); half.bind((h4, port + 1)); half.listen(64)
     print('listening', flush=True)
     while True:
         r, _, _ = select.select(ls, [], [])
@@ -47,7 +50,7 @@ if role == 'serve':
             c.close()
 else:
     h4, h6, port, closed = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-    n4, n6, m4, m6, hold = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), float(sys.argv[10])
+    n4, n6, m4, m6, hold, nh = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), float(sys.argv[10]), int(sys.argv[11])
     def bound(h):
         s = socket.socket(fam(h), socket.SOCK_STREAM)
         s.bind((h and ('0.0.0.0' if fam(h) == socket.AF_INET else '::'), 0))
@@ -78,6 +81,11 @@ else:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); s.close()
     print(json.dumps({'kind': 'reset', 'host': h4, 'lport': lport}), flush=True)
     short(h4, 5000, 'held', hold)
+    for i in range(nh):
+        s, lport = bound(h4)
+        s.connect((h4, port + 1)); time.sleep(0.05)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); s.close()
+        print(json.dumps({'kind': 'handshake', 'host': h4, 'lport': lport}), flush=True)
     print('done', flush=True)
 `;
 
@@ -110,13 +118,14 @@ interface CountsRow {
 	estab_resets: number;
 	out_rsts: number;
 	in_rsts: number;
+	handshake_fails?: number;
 	established?: number;
 }
 interface Line {
 	conns: { counts: CountsRow[]; events_sampled: number; events_lost: number; events: ConnEvent[] };
 }
 interface Made {
-	kind: 'short' | 'refused' | 'reset' | 'held';
+	kind: 'short' | 'refused' | 'reset' | 'held' | 'handshake';
 	host: string;
 	lport: number;
 	tx?: number;
@@ -141,13 +150,15 @@ test('connections: per-namespace counts equal the Tcp MIB exactly; connects, acc
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	const [n4, n6, m4, m6, hold] = [20, 5, 10, 3, 1.0];
+	const [n4, n6, m4, m6, hold, nh] = [20, 5, 10, 3, 1.0, 4];
+	// B never sees the last ACK of a handshake to PORT + 1: those connections stay request sockets there.
+	await net.exec(b, 'sh', ['-c', `printf 'add table inet ntc\\nadd chain inet ntc in { type filter hook input priority 0; }\\nadd rule inet ntc in tcp dport ${PORT + 1} tcp flags & (syn|rst) == 0 drop\\n' | nft -f -`]);
 	const before = { a: await mib(net, a), b: await mib(net, b) };
 	const nettop = new NettopProcess(['--json', '-i', '0.5']);
 	await nettop.waitForLines(1);
 	const server = new Peer(net.spawn(b, 'python3', ['-c', SCRIPT, 'serve', b.ip4, b.ip6, String(PORT)]));
 	await server.waitFor('listening');
-	const client = new Peer(net.spawn(a, 'python3', ['-c', SCRIPT, 'client', b.ip4, b.ip6, String(PORT), String(CLOSED), String(n4), String(n6), String(m4), String(m6), String(hold)]));
+	const client = new Peer(net.spawn(a, 'python3', ['-c', SCRIPT, 'client', b.ip4, b.ip6, String(PORT), String(CLOSED), String(n4), String(n6), String(m4), String(m6), String(hold), String(nh)]));
 	await client.waitFor('done', 30_000);
 	await new Promise((r) => setTimeout(r, 300)); // the last FINs and ACKs
 	const after = { a: await mib(net, a), b: await mib(net, b) };
@@ -172,11 +183,14 @@ test('connections: per-namespace counts equal the Tcp MIB exactly; connects, acc
 		assert.ok(rows.every((r) => r.netns_name === h.ns), 'rows carry the name ip netns gave');
 	}
 	const countsOf = (h: Host) => lines.flatMap((l) => l.conns.counts.filter((r) => r.netns === net.netnsInode(h)));
-	const total = (h: Host, k: keyof CountsRow) => countsOf(h).reduce((s, r) => s + (r[k] as number), 0);
+	const total = (h: Host, k: keyof CountsRow) => countsOf(h).reduce((s, r) => s + ((r[k] as number | undefined) ?? 0), 0);
 	// What the scenario makes, as the kernel counted it above.
-	assert.equal(total(a, 'active_opens'), n4 + n6 + m4 + m6 + 2);
+	assert.equal(total(a, 'active_opens'), n4 + n6 + m4 + m6 + 2 + nh);
 	assert.equal(total(a, 'attempt_fails'), m4 + m6);
 	assert.equal(total(b, 'passive_opens'), n4 + n6 + 2);
+	assert.equal(total(b, 'attempt_fails'), nh, 'handshakes reset at the server: only the kernel counts them');
+	assert.equal(total(b, 'handshake_fails'), nh, 'and they are said apart');
+	assert.equal(total(a, 'handshake_fails'), 0);
 	assert.equal(total(b, 'out_rsts'), m4 + m6, 'RSTs for the closed port, sent without a socket');
 	assert.equal(total(a, 'in_rsts'), m4 + m6, 'the refused connects took an RST each');
 	assert.equal(total(b, 'in_rsts'), 1, 'the SO_LINGER 0 close reset the server side');

@@ -1,4 +1,4 @@
-// Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, established connections from each namespace's MIB.
+// Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, and the Tcp MIB of the namespaces nettop can enter.
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import type { SocketOwners } from '../../kernel/owners.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { snmpCounter } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
-import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction } from './model.js';
+import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction, type TcpMib } from './model.js';
 
 /** The owner-stamping programs conns.bpf.o carries, for when no other object provides owners. */
 const STAMPERS = ['nt_con_own_tx', 'nt_con_own_rx', 'nt_con_own_st'];
@@ -101,19 +101,26 @@ export function decodeConnEvent(record: Buffer, wallMinusMono: number): ConnEven
 	};
 }
 
+/** The Tcp MIB counters of one namespace text of /proc/net/snmp the feature reads. */
+function tcpMib(text: string): TcpMib | undefined {
+	const established = snmpCounter(text, 'Tcp', 'CurrEstab');
+	const attemptFails = snmpCounter(text, 'Tcp', 'AttemptFails');
+	return established === undefined || attemptFails === undefined ? undefined : { established, attemptFails };
+}
+
 /**
- * TcpCurrEstab of nettop's own namespace and of each one `ip netns` names,
- * by inode: the kernel's own figure, read where nettop can enter.
+ * The Tcp MIB of nettop's own namespace and of each one `ip netns` names, by
+ * inode: the kernel's own figures, read where nettop can enter.
  */
-export function establishedByNetns(names: ReadonlyMap<number, string>): Map<number, number> {
-	const out = new Map<number, number>();
-	const own = snmpCounter(readFileSync('/proc/thread-self/net/snmp', 'utf8'), 'Tcp', 'CurrEstab');
-	if (own !== undefined) out.set(statSync('/proc/thread-self/ns/net').ino, own);
+export function tcpMibByNetns(names: ReadonlyMap<number, string>): Map<number, TcpMib> {
+	const out = new Map<number, TcpMib>();
+	const own = tcpMib(readFileSync('/proc/thread-self/net/snmp', 'utf8'));
+	if (own) out.set(statSync('/proc/thread-self/ns/net').ino, own);
 	for (const [ino, name] of names) {
 		if (out.has(ino)) continue;
 		try {
-			const n = snmpCounter(readInNetns(path.join(NETNS_RUN_DIR, name), '/proc/thread-self/net/snmp'), 'Tcp', 'CurrEstab');
-			if (n !== undefined) out.set(ino, n);
+			const mib = tcpMib(readInNetns(path.join(NETNS_RUN_DIR, name), '/proc/thread-self/net/snmp'));
+			if (mib) out.set(ino, mib);
 		} catch {
 			/* removed meanwhile, or not enterable: unknown, not zero */
 		}
@@ -141,7 +148,7 @@ export interface ConnsOptions {
 	readonly eventsPerSecond?: number;
 	/** Only events of this end: -r connect|accept. */
 	readonly direction?: Direction;
-	/** Names of namespaces by inode, for established connections; read anew each interval. */
+	/** Names of namespaces by inode, whose MIB nettop reads; read anew each interval. */
 	readonly netnsNames: () => ReadonlyMap<number, string>;
 }
 
@@ -192,7 +199,8 @@ export class ConnsCollector {
 		const eventsLost = lostAt(lost, LOST_EVENT);
 		return {
 			counts: decodeCounts(this.counts.readAll()),
-			established: establishedByNetns(this.options.netnsNames()),
+			// Right after the counters: what the kernel counted meanwhile differs only by the moment between.
+			mib: tcpMibByNetns(this.options.netnsNames()),
 			events,
 			recent: this.recent,
 			eventsLost,

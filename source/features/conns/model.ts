@@ -53,11 +53,19 @@ export interface ConnsSight {
 	readonly accepts: boolean;
 }
 
+/** What nettop reads of a namespace's Tcp MIB (/proc/net/snmp). */
+export interface TcpMib {
+	/** TcpCurrEstab: connections established now. */
+	readonly established: number;
+	/** TcpAttemptFails, cumulative: it also counts handshakes no tracepoint sees fail (docs/connections.md). */
+	readonly attemptFails: number;
+}
+
 export interface ConnsSnapshot extends Snapshot {
 	/** Per namespace (inode), counted since nettop loaded its programs. */
 	readonly counts: ReadonlyMap<number, ConnCounts>;
-	/** The kernel's TcpCurrEstab now, for the namespaces nettop can enter (its own, those in /run/netns). */
-	readonly established: ReadonlyMap<number, number>;
+	/** The kernel's Tcp MIB now, for the namespaces nettop can enter (its own, those in /run/netns). */
+	readonly mib: ReadonlyMap<number, TcpMib>;
 	/** Events since the last read, oldest first. */
 	readonly events: readonly ConnEvent[];
 	/** The last RECENT events, newest first. */
@@ -78,9 +86,19 @@ export function nextRecent(before: readonly ConnEvent[], events: readonly ConnEv
 export interface ConnsRow extends ConnCounts {
 	readonly netns: number;
 	readonly netns_name?: string;
+	/**
+	 * Of attempt_fails, those no tracepoint shows: request sockets (the
+	 * handshake not done) that took an RST or a second SYN. The kernel's
+	 * TcpAttemptFails growth less the failures nettop traced, where nettop
+	 * reads the namespace's MIB; attempt_fails then includes them.
+	 */
+	readonly handshake_fails?: number;
 	/** TcpCurrEstab at the end of the interval, where nettop could read it. */
 	readonly established?: number;
 }
+
+/** The rows added up. */
+export type ConnTotals = ConnCounts & { readonly handshake_fails: number; readonly established?: number };
 
 export type EndpointMode = 'remote' | 'port';
 
@@ -102,7 +120,7 @@ export interface ConnsView {
 	/** One row per namespace that counted anything, or has connections established. */
 	readonly counts: readonly ConnsRow[];
 	/** The rows added up; established only over the namespaces it is known for. */
-	readonly totals: ConnCounts & { readonly established?: number };
+	readonly totals: ConnTotals;
 	/** The interval's events that pass the filter, oldest first. */
 	readonly events: readonly ConnEvent[];
 	/** The recent events that pass the filter, newest first. */
@@ -128,29 +146,45 @@ function grown(prev: ConnCounts | undefined, cur: ConnCounts): ConnCounts {
 
 const anyCount = (c: ConnCounts) => COUNT_NAMES.some((name) => c[name] !== 0);
 
-/** Per-namespace growth over the interval, with established connections where known; namespaces in inode order. */
+/**
+ * Per-namespace growth over the interval, with established connections
+ * where known; namespaces in inode order. Where the namespace's MIB was read
+ * at both ends of the interval, attempt_fails is its TcpAttemptFails growth,
+ * and handshake_fails the part no tracepoint saw.
+ */
 export function connsRows(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, names: ReadonlyMap<number, string>): ConnsRow[] {
-	const netnses = [...new Set([...cur.counts.keys(), ...cur.established.keys()])].sort((a, b) => a - b);
+	const netnses = [...new Set([...cur.counts.keys(), ...cur.mib.keys()])].sort((a, b) => a - b);
 	const rows: ConnsRow[] = [];
 	for (const netns of netnses) {
 		const counts = cur.counts.get(netns);
 		const delta = counts ? grown(prev?.counts.get(netns), counts) : ZERO;
-		const established = cur.established.get(netns);
-		if (!anyCount(delta) && !established) continue;
+		const mib = cur.mib.get(netns);
+		const before = prev?.mib.get(netns);
+		const kernelFails = mib && before ? counterDelta(before.attemptFails, mib.attemptFails) : undefined;
+		const handshake = kernelFails === undefined ? undefined : kernelFails - delta.attempt_fails;
+		if (!anyCount(delta) && !mib?.established && !handshake) continue;
 		const name = names.get(netns);
-		rows.push({ netns, ...(name === undefined ? {} : { netns_name: name }), ...delta, ...(established === undefined ? {} : { established }) });
+		rows.push({
+			netns,
+			...(name === undefined ? {} : { netns_name: name }),
+			...delta,
+			...(kernelFails === undefined ? {} : { attempt_fails: kernelFails, handshake_fails: handshake }),
+			...(mib === undefined ? {} : { established: mib.established }),
+		});
 	}
 	return rows;
 }
 
-function totalsOf(rows: readonly ConnsRow[]): ConnCounts & { established?: number } {
+function totalsOf(rows: readonly ConnsRow[]): ConnTotals {
 	const out: Record<string, number> = { ...ZERO };
 	let established: number | undefined;
+	let handshake = 0;
 	for (const r of rows) {
 		for (const name of COUNT_NAMES) out[name]! += r[name];
 		if (r.established !== undefined) established = (established ?? 0) + r.established;
+		handshake += r.handshake_fails ?? 0;
 	}
-	return { ...(out as unknown as ConnCounts), ...(established === undefined ? {} : { established }) };
+	return { ...(out as unknown as ConnCounts), handshake_fails: handshake, ...(established === undefined ? {} : { established }) };
 }
 
 /** The key an event is counted under in `mode`, or undefined when the mode does not count it (connects by their ephemeral local port). */

@@ -11,16 +11,21 @@ const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, ra
 const ev = (over: Partial<ConnEvent>): ConnEvent => ({ ...FLOW, time: 0, type: 'connect', direction: 'connect', ...over });
 
 test('rows: what each namespace\'s counters grew by, names and established connections; quiet namespaces left out', () => {
-	const prev = connsSnap({ counts: new Map([[7, counts({ active_opens: 10, out_rsts: 2 })], [8, counts({ passive_opens: 1 })]]) });
-	const cur = connsSnap({ counts: new Map([[7, counts({ active_opens: 15, out_rsts: 2, in_rsts: 1 })], [8, counts({ passive_opens: 1 })], [9, counts({ attempt_fails: 2 })]]), established: new Map([[8, 3], [10, 0]]) });
+	const mib = (established: number, attemptFails: number) => ({ established, attemptFails });
+	const prev = connsSnap({ counts: new Map([[7, counts({ active_opens: 10, out_rsts: 2 })], [8, counts({ passive_opens: 1 })], [11, counts({ attempt_fails: 4 })]]), mib: new Map([[8, mib(2, 0)], [11, mib(0, 100)]]) });
+	const cur = connsSnap({
+		counts: new Map([[7, counts({ active_opens: 15, out_rsts: 2, in_rsts: 1 })], [8, counts({ passive_opens: 1 })], [9, counts({ attempt_fails: 2 })], [11, counts({ attempt_fails: 5 })]]),
+		mib: new Map([[8, mib(3, 0)], [10, mib(0, 0)], [11, mib(0, 104)]]),
+	});
 	const rows = connsRows(prev, cur, new Map([[7, 'web']]));
 	assert.deepEqual(rows, [
 		{ netns: 7, netns_name: 'web', ...counts({ active_opens: 5, in_rsts: 1 }) },
-		{ netns: 8, ...ZERO, established: 3 },
+		{ netns: 8, ...ZERO, handshake_fails: 0, established: 3 },
 		{ netns: 9, ...counts({ attempt_fails: 2 }) },
-	]);
+		{ netns: 11, ...counts({ attempt_fails: 4 }), handshake_fails: 3, established: 0 },
+	], 'namespace 11: the kernel counted 4 failures, nettop traced 1: 3 in the handshake');
 	const view = connsView(prev, cur, NO_FILTER, new Map());
-	assert.deepEqual(view.totals, { ...counts({ active_opens: 5, in_rsts: 1, attempt_fails: 2 }), established: 3 });
+	assert.deepEqual(view.totals, { ...counts({ active_opens: 5, in_rsts: 1, attempt_fails: 6 }), handshake_fails: 3, established: 3 });
 });
 
 test('the filter narrows the events, never the counts (they are the kernel\'s)', () => {

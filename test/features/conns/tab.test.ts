@@ -21,7 +21,7 @@ test('figures in words: lifetimes, latencies, details of each event', () => {
 });
 
 test('the counts line shortens before it loses a figure', () => {
-	const view = { totals: { active_opens: 12, passive_opens: 3, attempt_fails: 1, estab_resets: 2, out_rsts: 554, in_rsts: 4, established: 40 } };
+	const view = { totals: { active_opens: 12, passive_opens: 3, attempt_fails: 1, estab_resets: 2, out_rsts: 554, in_rsts: 4, handshake_fails: 0, established: 40 } };
 	assert.equal(countsText(view, 80), 'connects 12  accepts 3  failed 1  aborted 2  RST out 554 in 4  established 40');
 	const narrow = countsText(view, 60);
 	assert.ok(narrow.length <= 60, narrow);
