@@ -54,7 +54,7 @@ const LAYERS: [RegExp, number][] = [
 	[/^source\/format\//, 2],
 	[/^source\/kernel\//, 3],
 	[/^source\/features\/feature\.ts$/, 4],
-	[/^source\/features\/[^/]+\/(layouts|model|snapshot)\.ts$/, 5],
+	[/^source\/features\/[^/]+\/(layouts|model|snapshot|[a-z-]+-model)\.ts$/, 5],
 	[/^source\/features\/[^/]+\/index\.ts$/, 7],
 	[/^source\/features\/[^/]+\//, 6],
 	[/^source\/features\/index\.ts$/, 8],

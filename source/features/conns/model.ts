@@ -1,8 +1,11 @@
 // Connections model: per-namespace counters as the kernel's Tcp MIB counts them, connection events, and one interval's view of both.
 import { counterDelta } from '../../model/counters.js';
 import { matches, type Filter } from '../../model/filter.js';
-import type { OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
+import { endpointRows, type EndpointMode, type EndpointRow } from './endpoint-model.js';
+import { eventJson, type ConnEvent } from './event-model.js';
+
+export { eventJson, isoTime, type ConnEvent, type ConnEventType, type Direction } from './event-model.js';
 
 /** What the kernel counts per namespace (bpf/conns.h): the Tcp MIB counters of the same names, and RSTs received. */
 export interface ConnCounts {
@@ -15,32 +18,6 @@ export interface ConnCounts {
 }
 
 export const COUNT_NAMES = ['active_opens', 'passive_opens', 'attempt_fails', 'estab_resets', 'out_rsts', 'in_rsts'] as const;
-
-export type ConnEventType = 'connect' | 'accept' | 'close' | 'fail' | 'reset_in' | 'reset_out';
-/** Which end of the connection this host's socket is: it connected, or it accepted. */
-export type Direction = 'connect' | 'accept';
-
-export interface ConnEvent extends OwnedFlow {
-	/** Epoch ms. */
-	readonly time: number;
-	readonly type: ConnEventType;
-	readonly direction?: Direction;
-	/** The TCP state it left (close, fail), or was in (resets). */
-	readonly state: string;
-	/** close: the connection's lifetime, when nettop saw it start. */
-	readonly durationMs?: number;
-	/** close: bytes acknowledged by the peer and bytes received, over the connection's life. */
-	readonly txBytes?: number;
-	readonly rxBytes?: number;
-	/** close: it went from ESTABLISHED or CLOSE_WAIT straight to CLOSE (an abort, as TcpEstabResets counts). */
-	readonly abort?: boolean;
-	/** connect: SYN sent to established. */
-	readonly latencyUs?: number;
-	/** fail: refused, timed out, reset, unreachable, ... */
-	readonly reason?: string;
-	/** reset_out: no socket took the segment (a closed port); no owner. */
-	readonly noSocket?: boolean;
-}
 
 /** Events kept for the rolling list and the per-endpoint table: the last RECENT of them. */
 export const RECENT = 1000;
@@ -99,22 +76,6 @@ export interface ConnsRow extends ConnCounts {
 
 /** The rows added up. */
 export type ConnTotals = ConnCounts & { readonly handshake_fails: number; readonly established?: number };
-
-export type EndpointMode = 'remote' | 'port';
-
-/** The recent events of one remote endpoint or one local port. */
-export interface EndpointRow {
-	readonly key: string;
-	readonly opens: number;
-	readonly fails: number;
-	readonly resets: number;
-	readonly closes: number;
-	/** Connect latency over the completed connects (µs); undefined when none. */
-	readonly latencyAvg?: number;
-	readonly latencyP99?: number;
-	/** Average lifetime of the closes whose start nettop saw (ms). */
-	readonly lifetimeAvg?: number;
-}
 
 export interface ConnsView {
 	/** One row per namespace that counted anything, or has connections established. */
@@ -185,101 +146,6 @@ function totalsOf(rows: readonly ConnsRow[]): ConnTotals {
 		handshake += r.handshake_fails ?? 0;
 	}
 	return { ...(out as unknown as ConnCounts), handshake_fails: handshake, ...(established === undefined ? {} : { established }) };
-}
-
-/** The key an event is counted under in `mode`, or undefined when the mode does not count it (connects by their ephemeral local port). */
-export function endpointKey(e: ConnEvent, mode: EndpointMode): string | undefined {
-	const v6 = (addr: string) => (addr.includes(':') ? `[${addr}]` : addr);
-	if (mode === 'port') return e.direction === 'connect' ? undefined : String(e.lport);
-	return e.direction === 'connect' ? `${v6(e.raddr)}:${e.rport}` : e.raddr;
-}
-
-function percentile(sorted: readonly number[], share: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
-}
-
-/** The events per key of `mode`, most opens (then most failures and resets) first. */
-export function endpointRows(events: readonly ConnEvent[], mode: EndpointMode): EndpointRow[] {
-	interface Acc {
-		opens: number;
-		fails: number;
-		resets: number;
-		closes: number;
-		latencies: number[];
-		lifetimes: number[];
-	}
-	const by = new Map<string, Acc>();
-	for (const e of events) {
-		const key = endpointKey(e, mode);
-		if (key === undefined) continue;
-		let a = by.get(key);
-		if (!a) by.set(key, (a = { opens: 0, fails: 0, resets: 0, closes: 0, latencies: [], lifetimes: [] }));
-		if (e.type === 'connect' || e.type === 'accept') a.opens++;
-		else if (e.type === 'fail') a.fails++;
-		else if (e.type === 'reset_in' || e.type === 'reset_out') a.resets++;
-		else a.closes++;
-		if (e.latencyUs !== undefined) a.latencies.push(e.latencyUs);
-		if (e.durationMs !== undefined) a.lifetimes.push(e.durationMs);
-	}
-	const rows: EndpointRow[] = [];
-	for (const [key, a] of by) {
-		const lat = a.latencies.sort((x, y) => x - y);
-		rows.push({
-			key,
-			opens: a.opens,
-			fails: a.fails,
-			resets: a.resets,
-			closes: a.closes,
-			...(lat.length ? { latencyAvg: lat.reduce((s, x) => s + x, 0) / lat.length, latencyP99: percentile(lat, 0.99) } : {}),
-			...(a.lifetimes.length ? { lifetimeAvg: a.lifetimes.reduce((s, x) => s + x, 0) / a.lifetimes.length } : {}),
-		});
-	}
-	return rows.sort((x, y) => y.opens - x.opens || y.fails + y.resets - (x.fails + x.resets) || (x.key < y.key ? -1 : 1));
-}
-
-let isoSecond = NaN;
-let isoPrefix = '';
-
-/** Epoch ms as toISOString() writes it, the part up to the second made once a second (thousands of events share it). */
-export function isoTime(ms: number): string {
-	const second = Math.floor(ms / 1000);
-	if (second !== isoSecond) {
-		isoSecond = second;
-		isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
-	}
-	return `${isoPrefix}.${String(Math.floor(ms - second * 1000)).padStart(3, '0')}Z`;
-}
-
-/** An event as the JSON line writes it: ISO time, the fields of its type only. */
-export function eventJson(e: ConnEvent): object {
-	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type };
-	if (e.direction) o.direction = e.direction;
-	o.pid = e.pid;
-	o.comm = e.comm;
-	o.netns = e.netns;
-	o.family = e.family;
-	o.laddr = e.laddr;
-	o.lport = e.lport;
-	o.raddr = e.raddr;
-	o.rport = e.rport;
-	switch (e.type) {
-		case 'close':
-			o.duration_ms = e.durationMs ?? null;
-			o.tx_bytes = e.txBytes;
-			o.rx_bytes = e.rxBytes;
-			o.abort = e.abort === true;
-			break;
-		case 'fail':
-			o.reason = e.reason;
-			break;
-		case 'connect':
-			if (e.latencyUs !== undefined) o.latency_us = e.latencyUs;
-			break;
-		default:
-			if (e.noSocket) o.no_socket = true;
-			else o.state = e.state;
-	}
-	return o;
 }
 
 /** The interval from `prev` to `cur`: counts per namespace (never filtered: they are the kernel's), events filtered. */

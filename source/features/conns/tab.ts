@@ -4,7 +4,8 @@ import { cells, layout, type Column, type Placed } from '../../format/columns.js
 import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
-import type { ConnEvent, ConnsRow, ConnsView, EndpointMode, EndpointRow } from './model.js';
+import type { EndpointMode, EndpointRow } from './endpoint-model.js';
+import type { ConnEvent, ConnsRow, ConnsView } from './model.js';
 
 export interface ConnsTabState {
 	readonly mode: EndpointMode;

@@ -1,7 +1,8 @@
 // Connections model: per-namespace growth of the counters, events filtered, per-endpoint tables, the JSON value.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connsRows, connsView, endpointRows, isoTime, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
+import { endpointRows } from '../../../source/features/conns/endpoint-model.js';
+import { connsRows, connsView, isoTime, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
 

@@ -1,0 +1,73 @@
+// One connection event: what happened, to which connection, whose; and how the JSON line writes it.
+import type { OwnedFlow } from '../../model/flow.js';
+
+export type ConnEventType = 'connect' | 'accept' | 'close' | 'fail' | 'reset_in' | 'reset_out';
+/** Which end of the connection this host's socket is: it connected, or it accepted. */
+export type Direction = 'connect' | 'accept';
+
+export interface ConnEvent extends OwnedFlow {
+	/** Epoch ms. */
+	readonly time: number;
+	readonly type: ConnEventType;
+	readonly direction?: Direction;
+	/** The TCP state it left (close, fail), or was in (resets). */
+	readonly state: string;
+	/** close: the connection's lifetime, when nettop saw it start. */
+	readonly durationMs?: number;
+	/** close: bytes acknowledged by the peer and bytes received, over the connection's life. */
+	readonly txBytes?: number;
+	readonly rxBytes?: number;
+	/** close: it went from ESTABLISHED or CLOSE_WAIT straight to CLOSE (an abort, as TcpEstabResets counts). */
+	readonly abort?: boolean;
+	/** connect: SYN sent to established. */
+	readonly latencyUs?: number;
+	/** fail: refused, timed out, reset, unreachable, ... */
+	readonly reason?: string;
+	/** reset_out: no socket took the segment (a closed port); no owner. */
+	readonly noSocket?: boolean;
+}
+
+let isoSecond = NaN;
+let isoPrefix = '';
+
+/** Epoch ms as toISOString() writes it, the part up to the second made once a second (thousands of events share it). */
+export function isoTime(ms: number): string {
+	const second = Math.floor(ms / 1000);
+	if (second !== isoSecond) {
+		isoSecond = second;
+		isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+	}
+	return `${isoPrefix}.${String(Math.floor(ms - second * 1000)).padStart(3, '0')}Z`;
+}
+
+/** An event as the JSON line writes it: ISO time, the fields of its type only. */
+export function eventJson(e: ConnEvent): object {
+	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type };
+	if (e.direction) o.direction = e.direction;
+	o.pid = e.pid;
+	o.comm = e.comm;
+	o.netns = e.netns;
+	o.family = e.family;
+	o.laddr = e.laddr;
+	o.lport = e.lport;
+	o.raddr = e.raddr;
+	o.rport = e.rport;
+	switch (e.type) {
+		case 'close':
+			o.duration_ms = e.durationMs ?? null;
+			o.tx_bytes = e.txBytes;
+			o.rx_bytes = e.rxBytes;
+			o.abort = e.abort === true;
+			break;
+		case 'fail':
+			o.reason = e.reason;
+			break;
+		case 'connect':
+			if (e.latencyUs !== undefined) o.latency_us = e.latencyUs;
+			break;
+		default:
+			if (e.noSocket) o.no_socket = true;
+			else o.state = e.state;
+	}
+	return o;
+}
