@@ -155,17 +155,23 @@ test('connections: per-namespace counts equal the Tcp MIB exactly; connects, acc
 	await net.exec(b, 'sh', ['-c', `printf 'add table inet ntc\\nadd chain inet ntc in { type filter hook input priority 0; }\\nadd rule inet ntc in tcp dport ${PORT + 1} tcp flags & (syn|rst) == 0 drop\\n' | nft -f -`]);
 	const before = { a: await mib(net, a), b: await mib(net, b) };
 	const nettop = new NettopProcess(['--json', '-i', '0.5']);
-	await nettop.waitForLines(1);
+	const accepting = new NettopProcess(['--json', '-i', '0.5', '-r', 'accept']);
+	await Promise.all([nettop.waitForLines(1), accepting.waitForLines(1)]);
 	const server = new Peer(net.spawn(b, 'python3', ['-c', SCRIPT, 'serve', b.ip4, b.ip6, String(PORT)]));
 	await server.waitFor('listening');
 	const client = new Peer(net.spawn(a, 'python3', ['-c', SCRIPT, 'client', b.ip4, b.ip6, String(PORT), String(CLOSED), String(n4), String(n6), String(m4), String(m6), String(hold), String(nh)]));
 	await client.waitFor('done', 30_000);
 	await new Promise((r) => setTimeout(r, 300)); // the last FINs and ACKs
 	const after = { a: await mib(net, a), b: await mib(net, b) };
-	await nettop.waitForLines(nettop.lines.length + 2);
+	await Promise.all([nettop.waitForLines(nettop.lines.length + 2), accepting.waitForLines(accepting.lines.length + 2)]);
 	nettop.kill('SIGINT');
+	accepting.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	assert.equal(await accepting.exited(), 0, accepting.stderr);
 	const lines = nettop.json<Line>();
+	const accepted = accepting.json<Line>().flatMap((l) => l.conns.events);
+	assert.ok(accepted.length > 0 && accepted.every((e) => e.direction === 'accept'), '-r accept: only the accepting ends\' events');
+	assert.equal(accepted.filter((e) => e.type === 'accept').length, n4 + n6 + 2, '-r accept: every accept');
 	const made = client.output
 		.split('\n')
 		.filter((l) => l.startsWith('{'))

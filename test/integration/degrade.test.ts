@@ -5,7 +5,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { testHosts } from '../helpers/netns.js';
 import { until } from '../helpers/exec.js';
 import { holdingServer, manyConnections } from '../helpers/load.js';
-import { NettopProcess, nettopPrograms, programsLeft, slotsInUse } from '../helpers/nettop.js';
+import { NettopProcess, nettopPrograms, programsLeft, runNettop, slotsInUse } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 
 const hosts = testHosts(2);
@@ -129,4 +129,20 @@ test('without the socket storage iterator (no sweep): closes come from tcp_destr
 	assert.ok(loaded.includes('nt_tcp_closed') && loaded.includes('nt_rtt_closed'), `the close programs: ${loaded.join(' ')}`);
 	assert.ok(!loaded.some((p) => p.endsWith('_sweep')), `no sweep: ${loaded.join(' ')}`);
 	await churnFreesSlots(t, net, nettop, 7203, 5_000);
+});
+
+test('without tcp_send_reset and tcp_receive_reset: connections go on, and say which RSTs they cannot see', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const env = { NETTOP_HIDE_TRACEPOINTS: 'tcp_send_reset,tcp_receive_reset' };
+	const { nettop, loaded } = await started(env, '0.3');
+	assert.ok(loaded.includes('nt_conn_state') && !loaded.includes('nt_conn_rst_out') && !loaded.includes('nt_conn_rst_in'), loaded.join(' '));
+	await nettop.waitForLines(2);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	const line = nettop.json<{ conns: { not_seen: string[]; counts: unknown[] } }>().at(-1)!;
+	assert.deepEqual(line.conns.not_seen, ['rst_out', 'rst_in']);
+	const plain = await runNettop(['-t', 'conns', '-n', '1', '-i', '0.1'], 20_000, { ...process.env, ...env });
+	assert.match(plain.stdout, /RSTs sent are not seen on this kernel \(no tcp_send_reset\)/);
+	assert.match(plain.stdout, /RSTs received are not seen on this kernel/);
+	t.diagnostic('the tab says so');
 });

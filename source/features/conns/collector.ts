@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { kernelHasStruct, kernelHasTracepoint } from '../../../native/btf.js';
+import { kernelHasStruct } from '../../../native/btf.js';
 import { errnoName } from '../../../native/errors.js';
 import { LITTLE_ENDIAN } from '../../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../../native/map.js';
@@ -181,9 +181,11 @@ export class ConnsCollector {
 			throw error;
 		}
 		const attached = (program: string) => !this.obj.skipped.some((s) => s.program === program);
+		// Linux 6.9 gave tcp_send_reset an event class of its own when it began to fire without a socket.
+		const withoutSocket = kernelHasStruct('trace_event_raw_tcp_send_reset');
 		this.sight = {
-			// Linux 6.9 gave tcp_send_reset an event class of its own when it began to fire without a socket.
-			resetsWithoutSocket: attached('nt_conn_rst_out') && kernelHasTracepoint('tcp_send_reset') && kernelHasStruct('trace_event_raw_tcp_send_reset'),
+			resetsSent: !attached('nt_conn_rst_out') ? 'none' : withoutSocket ? 'all' : 'sockets',
+			resetsReceived: attached('nt_conn_rst_in'),
 			accepts: ACCEPTS.every(attached),
 		};
 		options.owners.provide(this.obj);

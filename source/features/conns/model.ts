@@ -22,12 +22,24 @@ export const COUNT_NAMES = ['active_opens', 'passive_opens', 'attempt_fails', 'e
 /** Events kept for the rolling list and the per-endpoint table: the last RECENT of them. */
 export const RECENT = 1000;
 
-/** What this kernel lets nettop see; what it cannot is said on the tab instead of counted short. */
+/** What this kernel lets nettop see; what it cannot is said on the tab and in the JSON (not_seen) instead of counted short. */
 export interface ConnsSight {
-	/** tcp_send_reset fires for RSTs sent without a socket (Linux 6.9+); before, out_rsts misses them. */
-	readonly resetsWithoutSocket: boolean;
+	/** RSTs sent: all of them (tcp_send_reset fires without a socket since Linux 6.9), only those of sockets (before), or none (no tcp_send_reset). */
+	readonly resetsSent: 'all' | 'sockets' | 'none';
+	/** tcp_receive_reset is traced. */
+	readonly resetsReceived: boolean;
 	/** accept() and accept4() are traced (syscall tracepoints): accept events. */
 	readonly accepts: boolean;
+}
+
+/** The JSON's names for what this kernel does not let nettop see. */
+export function notSeen(sight: ConnsSight): string[] {
+	const out: string[] = [];
+	if (sight.resetsSent === 'none') out.push('rst_out');
+	if (sight.resetsSent === 'sockets') out.push('rst_out_without_socket');
+	if (!sight.resetsReceived) out.push('rst_in');
+	if (!sight.accepts) out.push('accept');
+	return out;
 }
 
 /** What nettop reads of a namespace's Tcp MIB (/proc/net/snmp). */
@@ -168,7 +180,7 @@ export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, f
 			return rows;
 		},
 		toJSON() {
-			return { counts, events_sampled: this.eventsSampled, events_lost: this.eventsLost, events: events.map(eventJson) };
+			return { counts, not_seen: notSeen(cur.sight), events_sampled: this.eventsSampled, events_lost: this.eventsLost, events: events.map(eventJson) };
 		},
 	};
 }

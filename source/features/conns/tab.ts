@@ -115,7 +115,9 @@ function notes(view: ConnsView): Line[] {
 		out.push(line(`${left} events left out of the list this interval (${why}); the counts have them`, { color: view.eventsLost ? 'yellow' : undefined, dim: !view.eventsLost }));
 	}
 	if (view.totals.handshake_fails > 0) out.push(line(`of the failed, ${view.totals.handshake_fails} in the handshake (reset before accept; the kernel's count, no event)`, { dim: true }));
-	if (!view.sight.resetsWithoutSocket) out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
+	if (view.sight.resetsSent === 'sockets') out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
+	if (view.sight.resetsSent === 'none') out.push(line('RSTs sent are not seen on this kernel (no tcp_send_reset): RST out stays 0', { color: 'yellow' }));
+	if (!view.sight.resetsReceived) out.push(line('RSTs received are not seen on this kernel (no tcp_receive_reset): RST in stays 0', { color: 'yellow' }));
 	if (!view.sight.accepts) out.push(line('accept() is not traced here (no syscall tracepoints): no accept events; accepts still counted', { dim: true }));
 	return out;
 }

@@ -75,7 +75,7 @@ test('JSON: counts per namespace and the interval\'s events with the fields of t
 	});
 	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1, eventsSampled: 4 }), cur, NO_FILTER, new Map())));
 	assert.deepEqual(j.counts, [{ netns: 7, ...counts({ active_opens: 1 }) }]);
-	assert.deepEqual([j.events_lost, j.events_sampled], [2, 6]);
+	assert.deepEqual([j.events_lost, j.events_sampled, j.not_seen], [2, 6, []]);
 	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443 };
 	assert.deepEqual(j.events[0], { ...base, type: 'connect', direction: 'connect', latency_us: 85 });
 	assert.deepEqual(j.events[1], { ...base, type: 'close', direction: 'connect', duration_ms: 12.5, tx_bytes: 10, rx_bytes: 20, abort: false });
