@@ -54,7 +54,8 @@ export function eventJson(e: ConnEvent): object {
 	o.rport = e.rport;
 	switch (e.type) {
 		case 'close':
-			o.duration_ms = e.durationMs ?? null;
+			// Microseconds are what the kernel's clock gives a lifetime here; more digits would be noise.
+			o.duration_ms = e.durationMs === undefined ? null : Math.round(e.durationMs * 1000) / 1000;
 			o.tx_bytes = e.txBytes;
 			o.rx_bytes = e.rxBytes;
 			o.abort = e.abort === true;

@@ -74,7 +74,8 @@ export function nextRecent(before: readonly ConnEvent[], events: readonly ConnEv
 /** One namespace's interval: how much each counter grew, and connections established now. */
 export interface ConnsRow extends ConnCounts {
 	readonly netns: number;
-	readonly netns_name?: string;
+	/** Its name as `ip netns` knows it, or null. */
+	readonly netns_name: string | null;
 	/**
 	 * Of attempt_fails, those no tracepoint shows: request sockets (the
 	 * handshake not done) that took an RST or a second SYN. The kernel's
@@ -139,7 +140,7 @@ export function connsRows(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, n
 		const name = names.get(netns);
 		rows.push({
 			netns,
-			...(name === undefined ? {} : { netns_name: name }),
+			netns_name: name ?? null,
 			...delta,
 			...(kernelFails === undefined ? {} : { attempt_fails: kernelFails, handshake_fails: handshake }),
 			...(mib === undefined ? {} : { established: mib.established }),

@@ -17,11 +17,11 @@ const REMOTE = { min: 13, max: 47, middle: true };
 const EVENT_COLUMNS: Column[] = [
 	{ width: 8, drop: 3 },
 	{ width: 7, right: true },
-	{ width: 9, ...COMM },
+	{ width: 8, ...COMM },
 	{ width: 7 },
-	{ width: 16, ...LOCAL },
-	{ width: 16, ...REMOTE },
-	{ width: 11, min: 9, max: 30 },
+	{ width: 15, ...LOCAL },
+	{ width: 15, ...REMOTE },
+	{ width: 14, min: 9, max: 30 },
 ];
 const ENDPOINT_COLUMNS: Column[] = [{ width: 24, min: 10, max: 47, middle: true }, { width: 6, right: true }, { width: 5, right: true }, { width: 5, right: true }, { width: 6, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true, drop: 1 }];
 const NETNS_COLUMNS: Column[] = [{ width: 12, min: 6, max: 24 }, { width: 7, right: true }, { width: 7, right: true }, { width: 6, right: true }, { width: 6, right: true }, { width: 7, right: true }, { width: 6, right: true }, { width: 7, right: true }];
@@ -36,10 +36,10 @@ const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
 
 /** A lifetime: 850us, 12ms, 1.5s, 3m05s, 2h07m. */
 export function lifetime(ms: number): string {
-	if (ms < 1) return `${Math.round(ms * 1000)}us`;
-	if (ms < 1000) return `${Math.round(ms)}ms`;
+	if (ms < 0.9995) return `${Math.round(ms * 1000)}us`;
+	if (ms < 999.5) return `${Math.round(ms)}ms`;
 	const s = ms / 1000;
-	if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
+	if (s < 60) return `${s.toFixed(1)}s`;
 	if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
 	return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
@@ -72,7 +72,7 @@ export function eventDetail(e: ConnEvent): string {
 function eventLine(columns: readonly Placed[], e: ConnEvent): Line {
 	const name = e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type];
 	const owner = e.pid ? String(e.pid) : '-';
-	const comm = e.pid ? e.comm : e.noSocket ? '(no owner)' : e.comm;
+	const comm = e.pid ? e.comm : e.noSocket ? '(none)' : e.comm;
 	const alert = e.type === 'fail' || e.type === 'reset_in' || e.type === 'reset_out' || e.abort;
 	return line(cells(columns, [clock(e.time), owner, comm, name, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), eventDetail(e)]), { color: alert ? 'yellow' : undefined });
 }

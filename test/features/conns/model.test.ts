@@ -21,9 +21,9 @@ test('rows: what each namespace\'s counters grew by, names and established conne
 	const rows = connsRows(prev, cur, new Map([[7, 'web']]));
 	assert.deepEqual(rows, [
 		{ netns: 7, netns_name: 'web', ...counts({ active_opens: 5, in_rsts: 1 }) },
-		{ netns: 8, ...ZERO, handshake_fails: 0, established: 3 },
-		{ netns: 9, ...counts({ attempt_fails: 2 }) },
-		{ netns: 11, ...counts({ attempt_fails: 4 }), handshake_fails: 3, established: 0 },
+		{ netns: 8, netns_name: null, ...ZERO, handshake_fails: 0, established: 3 },
+		{ netns: 9, netns_name: null, ...counts({ attempt_fails: 2 }) },
+		{ netns: 11, netns_name: null, ...counts({ attempt_fails: 4 }), handshake_fails: 3, established: 0 },
 	], 'namespace 11: the kernel counted 4 failures, nettop traced 1: 3 in the handshake');
 	const view = connsView(prev, cur, NO_FILTER, new Map());
 	assert.deepEqual(view.totals, { ...counts({ active_opens: 5, in_rsts: 1, attempt_fails: 6 }), handshake_fails: 3, established: 3 });
@@ -69,12 +69,12 @@ test('JSON: counts per namespace and the interval\'s events with the fields of t
 	const time = Date.UTC(2026, 11, 2, 1, 2, 3, 400);
 	const cur = connsSnap({
 		counts: new Map([[7, counts({ active_opens: 1 })]]),
-		events: [ev({ time, latencyUs: 85 }), ev({ time, type: 'close', durationMs: 12.5, txBytes: 10, rxBytes: 20, abort: false }), ev({ time, type: 'fail', reason: 'refused' }), ev({ time, type: 'reset_out', direction: undefined, noSocket: true, pid: 0, comm: '' })],
+		events: [ev({ time, latencyUs: 85 }), ev({ time, type: 'close', durationMs: 12.5004, txBytes: 10, rxBytes: 20, abort: false }), ev({ time, type: 'fail', reason: 'refused' }), ev({ time, type: 'reset_out', direction: undefined, noSocket: true, pid: 0, comm: '' })],
 		eventsLost: 3,
 		eventsSampled: 10,
 	});
 	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1, eventsSampled: 4 }), cur, NO_FILTER, new Map())));
-	assert.deepEqual(j.counts, [{ netns: 7, ...counts({ active_opens: 1 }) }]);
+	assert.deepEqual(j.counts, [{ netns: 7, netns_name: null, ...counts({ active_opens: 1 }) }]);
 	assert.deepEqual([j.events_lost, j.events_sampled, j.not_seen], [2, 6, []]);
 	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443 };
 	assert.deepEqual(j.events[0], { ...base, type: 'connect', direction: 'connect', latency_us: 85 });

@@ -12,9 +12,9 @@ const ev = (over: Partial<ConnEvent>): ConnEvent => ({ ...FLOW, time: 0, type: '
 const props = { state: connsTab.initial, sort: 'opens', seconds: 1, height: 22, width: 80, currentNetns: 1, unicode: false };
 
 test('figures in words: lifetimes, latencies, details of each event', () => {
-	assert.deepEqual([lifetime(0.5), lifetime(12.4), lifetime(1500), lifetime(65_000), lifetime(7_380_000)], ['500us', '12ms', '1.50s', '1m05s', '2h03m']);
+	assert.deepEqual([lifetime(0.5), lifetime(0.9996), lifetime(12.4), lifetime(999.7), lifetime(1500), lifetime(65_000), lifetime(7_380_000)], ['500us', '1ms', '12ms', '1.0s', '1.5s', '1m05s', '2h03m']);
 	assert.deepEqual([latency(85), latency(1500), latency(25_000), latency(3_000_000)], ['85us', '1.5ms', '25ms', '3.0s']);
-	assert.equal(eventDetail(ev({ durationMs: 1500, txBytes: 4096, rxBytes: 100 })), '1.50s 4.0K/100');
+	assert.equal(eventDetail(ev({ durationMs: 1500, txBytes: 4096, rxBytes: 100 })), '1.5s 4.0K/100');
 	assert.equal(eventDetail(ev({ txBytes: 1, rxBytes: 2 })), '? 1/2', 'a lifetime nettop did not see start');
 	assert.equal(eventDetail(ev({ type: 'fail', reason: 'timed out' })), 'timed out');
 	assert.equal(eventDetail(ev({ type: 'reset_out', noSocket: true })), 'no socket');
