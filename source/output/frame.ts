@@ -1,6 +1,7 @@
 // The lines above every tab, in the UI and in the plain table alike: the header, and the top-style summary.
 import { line, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
+import type { SummaryPart } from '../features/feature.js';
 import { isFiltering, type Filter } from '../model/filter.js';
 import { isUnavailable } from '../model/reading.js';
 
@@ -58,17 +59,42 @@ export function headerLine({ time, intervalMs, paused, filter, lost, absentPids 
 	);
 }
 
-/** Each feature's figure, in the registry's order, after the legend of the byte rates; a narrow screen loses the legend, then the gaps. */
-export function summaryLine(sample: Sample | undefined, columns = Infinity): Line {
-	if (!sample) return line('collecting the first interval...', { dim: true });
-	const parts = ALL_FEATURES.map((f) => {
+/** Each feature's figure, in the registry's order. */
+function summaryParts(sample: Sample): SummaryPart[] {
+	return ALL_FEATURES.map((f) => {
 		const view = entry(sample, f.key);
 		return f.summary(isUnavailable(view) ? undefined : view, sample.interval);
 	});
-	const figures = (gap: string, short = false): Segment[] =>
-		parts.flatMap((part, i) => {
-			const text = short ? (part.short ?? part.text) : part.text;
-			return [{ text: `${part.label} `, bold: true }, { text: i < parts.length - 1 ? `${text}${gap}` : text, color: part.alert ? 'red' : undefined }];
-		});
-	return narrowest([[{ text: 'B/s tx rx ', dim: true }, ...figures('  ')], figures('  '), figures(' '), figures(' ', true)], columns);
+}
+
+/** The parts as segments, `gap` between them, their short forms when `short`. */
+function figures(parts: readonly SummaryPart[], gap: string, short = false): Segment[] {
+	return parts.flatMap((part, i) => {
+		const text = short ? (part.short ?? part.text) : part.text;
+		return [{ text: `${part.label} `, bold: true }, { text: i < parts.length - 1 ? `${text}${gap}` : text, color: part.alert ? 'red' : undefined }];
+	});
+}
+
+/** The summary on one line: after the legend of the byte rates; a narrow screen loses the legend, then the gaps, then the long forms. */
+export function summaryLine(sample: Sample | undefined, columns = Infinity): Line {
+	if (!sample) return line('collecting the first interval...', { dim: true });
+	const parts = summaryParts(sample);
+	return narrowest([[{ text: 'B/s tx rx ', dim: true }, ...figures(parts, '  ')], figures(parts, '  '), figures(parts, ' '), figures(parts, ' ', true)], columns);
+}
+
+/**
+ * The summary for a screen `columns` wide: one line when it fits, else two,
+ * split between figures: a figure is never cut.
+ */
+export function summaryLines(sample: Sample | undefined, columns: number): Line[] {
+	const one = summaryLine(sample, columns);
+	if (!sample || width(one) <= columns) return [one];
+	const parts = summaryParts(sample);
+	for (const [gap, short] of [['  ', false], [' ', false], [' ', true]] as const) {
+		for (let cut = parts.length - 1; cut > 0; cut--) {
+			const lines = [figures(parts.slice(0, cut), gap, short), figures(parts.slice(cut), gap, short)];
+			if (lines.every((l) => width(l) <= columns)) return lines;
+		}
+	}
+	return [one];
 }

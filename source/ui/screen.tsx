@@ -3,7 +3,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { clip, type Line } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
-import { headerLine, summaryLine } from '../output/frame.js';
+import { headerLine, summaryLines } from '../output/frame.js';
 import { footerLine, helpLines, tabsLine } from './bars.js';
 import { drillLines } from './drill.js';
 import { sortKey, type UiState } from './state.js';
@@ -22,9 +22,8 @@ export interface ScreenProps {
 /** Lines around the body: header, summary, tabs, footer. */
 export const CHROME_LINES = 4;
 
-function bodyLines(props: ScreenProps): Line[] {
+function bodyLines(props: ScreenProps, height: number): Line[] {
 	const { state, width, currentNetns, unicode } = props;
-	const height = Math.max(1, props.height - CHROME_LINES);
 	const seconds = state.sample?.interval ?? 1;
 	if (state.drill) return drillLines(state.sample, state.drill.owner, { width, height, seconds, cursor: state.drill.cursor });
 	const f = ALL_FEATURES.find((x) => x.key === state.tab)!;
@@ -61,14 +60,18 @@ const Row = React.memo(RowText, (a: RowProps, b: RowProps) => a.width === b.widt
 
 export function Screen(props: ScreenProps) {
 	const { state, width, color } = props;
-	const height = Math.max(1, props.height - CHROME_LINES);
-	const body = (state.help ? helpLines(width, height, state.sample?.cost, state.helpPage) : bodyLines(props)).slice(0, height);
+	// A screen too narrow for the summary's figures on one line gives it a second: a figure is never cut.
+	const summary = summaryLines(state.sample, width);
+	const height = Math.max(1, props.height - CHROME_LINES - (summary.length - 1));
+	const body = (state.help ? helpLines(width, height, state.sample?.cost, state.helpPage) : bodyLines(props, height)).slice(0, height);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Row line={headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width)} width={width} color={color} />
-			<Row line={summaryLine(state.sample, width)} width={width} color={color} />
+			{summary.map((l, i) => (
+				<Row key={`summary${i}`} line={l} width={width} color={color} />
+			))}
 			<Row line={tabsLine(state)} width={width} color={color} />
-			<Box flexDirection="column" height={Math.max(1, props.height - CHROME_LINES)}>
+			<Box flexDirection="column" height={height}>
 				{body.map((l, i) => (
 					<Row key={i} line={l} width={width} color={color} />
 				))}

@@ -7,10 +7,18 @@ import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
 import { helpRows } from '../../source/ui/bars.js';
 import { reducer, type Action, type UiState } from '../../source/ui/state.js';
-import { available, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+import { available, connsSnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
 
 const HERE = 4026531840;
+
+const CONN_FLOW = { netns: HERE, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 22, comm: 'curl', state: 'ESTABLISHED', time: 0 };
+const CONN_EVENTS = [
+	{ ...CONN_FLOW, type: 'connect' as const, direction: 'connect' as const, latencyUs: 850 },
+	{ ...CONN_FLOW, type: 'close' as const, direction: 'connect' as const, durationMs: 1500, txBytes: 4096, rxBytes: 65536, abort: false },
+	{ ...CONN_FLOW, type: 'fail' as const, direction: 'connect' as const, rport: 81, reason: 'refused' },
+	{ ...CONN_FLOW, type: 'reset_out' as const, pid: 0, comm: '', laddr: '10.0.0.1', lport: 9999, raddr: '10.0.0.9', rport: 50001, noSocket: true },
+];
 
 function frame(state: UiState, width = 80, height = 23): string {
 	const { lastFrame, unmount } = render(<Screen state={state} width={width} height={height} color={false} unicode={false} currentNetns={HERE} />);
@@ -29,6 +37,13 @@ function state(actions: Action[] = []): UiState {
 		tcp: { counters: [tcp(3_000_000, 1000, { cookie: 1, pid: 11, comm: 'nginx', lport: 443, rport: 50000 }), tcp(500, 200_000, { cookie: 2, pid: 22, comm: 'curl', rport: 8080 })], lost: 0 },
 		rtt: { unit: 'usecs', counters: [rtt([40, 50, 60, 70, 100, 3000], { cookie: 1 })], lost: 0 },
 		retrans: { events: [retrans({ pid: 11, comm: 'nginx', lport: 443, rport: 50000, segs: 3 }), retrans({ kind: 'synack', pid: 0, comm: '', state: 'NEW_SYN_RECV' })], lost: 0 },
+		conns: connsSnap({
+			counts: new Map([
+				[HERE, { active_opens: 7, passive_opens: 2, attempt_fails: 1, estab_resets: 0, out_rsts: 554, in_rsts: 3 }],
+				[99, { active_opens: 0, passive_opens: 5, attempt_fails: 0, estab_resets: 1, out_rsts: 0, in_rsts: 0 }],
+			]),
+			events: CONN_EVENTS,
+		}),
 	});
 	const ui = new TestStore();
 	ui.read(first, second);
@@ -46,7 +61,7 @@ test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () =>
 test('NIC: interfaces with their queues, rates right-aligned, other namespaces numbered', () => {
 	const f = frame(state());
 	assert.match(f, /^nettop {2}\d\d:\d\d:\d\d {2}every 1s/);
-	assert.match(f, /\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us {2}RTX 4\.0seg\/s {2}CONN 0\.0\/s 0f 0r\n/, 'at 80 columns the legend goes first');
+	assert.match(f, /\nNIC 2\.9M 0 TCP 2\.9M 196K RTT p50 64 p99 3973us RTX 4\.0seg\/s CONN 14\/s 1f 557r\n/, 'at 80 columns the legend and the wide gaps go first');
 	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
 	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
 	assert.match(f, /\n {24}1 +977K +0/, 'queue 1');
@@ -184,17 +199,39 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 		assert.ok(lines.length <= 17 && lines.every((l) => l.length <= 60), `${what}: fits 60x17\n${f}`);
 		for (const h of headers) assert.match(f, h, `${what}: ${h}\n${f}`);
 	};
-	check(at([]), [/NIC 2\.9M 0 TCP 2\.9M 196K RTT 64\/3973us RTX 4\.0\/s CONN 0\.0\/s\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
+	check(at([]), [/\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14\/s 1f 557r\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
 	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +CONNS +TX\/s +RX\/s/], 'tcptop');
 	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX\/s +RX\/s/, /2\.9M +1\.0K/], 'tcptop connections');
 	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');
 	check(at([{ type: 'tab', tab: 'retrans' }]), [/REMOTE +EVENTS +SEGS/, /REMOTE +STATE +KIND +SEG/, /ESTAB/], 'Retransmits');
+	check(
+		at([{ type: 'tab', tab: 'conns' }]),
+		[/connects 7 {2}accepts 7 {2}failed 1 {2}aborted 1 {2}RST out 554 in 3/, /NETNS +CONNECT +ACCEPT +FAIL +ABORT +RSTOUT +RSTIN +ESTAB/, /OPENS +FAIL +RST +CLOSE +CONNavg +CONNp99 +LIFEavg/, /10\.0\.0\.2:443 +1 +0 +0 +1 +850us +850us +1\.5s/, /\(none\) +RST out .*no socket/, /curl +FAIL .*refused/],
+		'Connections',
+	);
 	const help = at([{ type: 'help' }]);
 	check(help, [/^KEY +ACTION/m, /help page 1 of 2 \(Down: more\)/], 'help');
 	const page2 = at([{ type: 'help' }, { type: 'move', to: 'down' }]);
 	check(page2, [/help page 2 of 2/], 'help, page 2');
 	const both = help + page2;
 	for (const r of helpRows()) assert.ok(both.includes(r.key.split(',')[0]!), `help lists ${r.key}\n${both}`);
+});
+
+test('Connections at 80x24: counts as the kernel counts them, per namespace, per endpoint, and the events with their details', () => {
+	const f = frame(state([{ type: 'tab', tab: 'conns' }]));
+	assert.match(f, /connects 7 {2}accepts 7 {2}failed 1 {2}aborted 1 {2}RST out 554 in 3/);
+	assert.match(f, /\(own\) +7 +2 +1 +0 +554 +3 +-/, 'nettop\'s own namespace');
+	assert.match(f, /\n99 +0 +5 +0 +1 +0 +0 +-/, 'another, by inode');
+	assert.match(f, /curl +FAIL +10\.0\.0\.1:40000 +10\.0\.0\.2:81 +refused/);
+	assert.match(f, /curl +connect .*850us/);
+	const byPort = frame(state([{ type: 'tab', tab: 'conns' }, { type: 'tab-key', key: 'a' }]));
+	assert.match(byPort, /PORT +OPENS/);
+	assert.match(byPort, /\n9999 +0 +0 +1 +0/, 'the RST for a closed port, under the port it was for');
+	const down = { type: 'key', input: '', key: { downArrow: true } } as const;
+	const enter = { type: 'key', input: '\r', key: { return: true } } as const;
+	assert.equal(state([{ type: 'tab', tab: 'conns' }, down, enter]).drill, undefined, 'the newest event, an RST without a socket, has no process to open');
+	const drill = state([{ type: 'tab', tab: 'conns' }, down, down, enter]);
+	assert.deepEqual(drill.drill?.owner, { pid: 22, comm: 'curl' }, 'Enter on an event: its process');
 });
 
 test('Up/Down select a process in tcptop; Enter shows its connections with bytes, RTT and retransmits; Esc goes back', () => {

@@ -23,7 +23,8 @@ const EVENT_COLUMNS: Column[] = [
 	{ width: 15, ...REMOTE },
 	{ width: 14, min: 9, max: 30 },
 ];
-const ENDPOINT_COLUMNS: Column[] = [{ width: 24, min: 10, max: 47, middle: true }, { width: 6, right: true }, { width: 5, right: true }, { width: 5, right: true }, { width: 6, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true, drop: 1 }];
+// Figures never drop: at 60 columns the endpoint shrinks to 13 and every figure stays.
+const ENDPOINT_COLUMNS: Column[] = [{ width: 34, min: 13, max: 47, middle: true }, { width: 5, right: true }, { width: 4, right: true }, { width: 4, right: true }, { width: 5, right: true }, { width: 7, right: true }, { width: 7, right: true }, { width: 7, right: true }];
 const NETNS_COLUMNS: Column[] = [{ width: 12, min: 6, max: 24 }, { width: 7, right: true }, { width: 7, right: true }, { width: 6, right: true }, { width: 6, right: true }, { width: 7, right: true }, { width: 6, right: true }, { width: 7, right: true }];
 
 const SORTERS: Record<string, (a: EndpointRow, b: EndpointRow) => number> = {
