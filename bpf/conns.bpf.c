@@ -147,16 +147,6 @@ static __always_inline void submit(struct nt_conn_event *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
-/* The owner stamped on the socket (softirq: never the current task). */
-static __always_inline void set_owner(struct nt_conn_event *e, struct sock *sk)
-{
-	struct nt_sock_owner *owner = owner_of(sk);
-	if (owner) {
-		e->pid = owner->pid;
-		__builtin_memcpy(e->comm, owner->comm, sizeof(e->comm));
-	}
-}
-
 /* An event about a full socket: its flow, owner and where it was. */
 static __always_inline struct nt_conn_event *sock_event(__u8 type, struct sock *sk, __u8 state, struct nt_conn_life *life)
 {
@@ -164,7 +154,7 @@ static __always_inline struct nt_conn_event *sock_event(__u8 type, struct sock *
 	if (!e)
 		return NULL;
 	flow_id_of(&sk->__sk_common, &e->id, true);
-	set_owner(e, sk);
+	copy_owner(sk, &e->pid, e->comm); /* softirq: never the current task */
 	e->state = state;
 	if (life)
 		e->dir = life->dir;
@@ -373,7 +363,7 @@ int BPF_PROG(nt_conn_rst_out, struct sock *sk, struct sk_buff *skb)
 		c = counts_of(netns_of(sk));
 		if (e) {
 			flow_id_of(&sk->__sk_common, &e->id, true);
-			set_owner(e, sk);
+			copy_owner(sk, &e->pid, e->comm);
 			e->state = sk->__sk_common.skc_state;
 			/* An abort sends its RST after the close gave the port back (keep_port). */
 			if (e->id.lport == 0 && e->state == TCP_CLOSE)

@@ -41,6 +41,20 @@ static __always_inline struct nt_sock_owner *owner_of(struct sock *sk)
 	return bpf_sk_storage_get(&sk_owner, sk, 0, 0);
 }
 
+/* The socket's owner into an event's pid and comm: 0 and empty when none is stamped. */
+static __always_inline void copy_owner(struct sock *sk, __u32 *pid, __u8 *comm)
+{
+	struct nt_sock_owner *owner = owner_of(sk);
+
+	if (owner) {
+		*pid = owner->pid;
+		__builtin_memcpy(comm, owner->comm, COMM_LEN);
+	} else {
+		*pid = 0;
+		__builtin_memset(comm, 0, COMM_LEN);
+	}
+}
+
 /* Defines `name`: connect() and listen() run in the owner's context, so stamp it there. */
 #define OWNER_STATE_PROGRAM(name)                                               \
 	SEC("tp_btf/inet_sock_set_state")                                       \

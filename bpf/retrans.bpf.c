@@ -48,18 +48,6 @@ static __always_inline void submit(struct nt_retrans_event *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
-static __always_inline void set_owner(struct nt_retrans_event *e, struct sock *sk)
-{
-	struct nt_sock_owner *owner = owner_of(sk);
-	if (owner) {
-		e->pid = owner->pid;
-		__builtin_memcpy(e->comm, owner->comm, sizeof(e->comm));
-	} else {
-		e->pid = 0;
-		__builtin_memset(e->comm, 0, sizeof(e->comm));
-	}
-}
-
 /*
  * tcp_retransmit_skb fires at the end of __tcp_retransmit_skb(), after
  * TCP_MIB_RETRANSSEGS grew by tcp_skb_pcount(skb): segs is read from the same
@@ -90,7 +78,7 @@ static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb, b
 	/* Made already if nettop saw the socket send, receive or sample an RTT. */
 	e->cookie = cookie ? cookie : bpf_get_socket_cookie(sk);
 	flow_id_of(&sk->__sk_common, &e->id, false);
-	set_owner(e, sk);
+	copy_owner(sk, &e->pid, e->comm);
 	e->segs = segs ? segs : 1;
 	e->state = sk->__sk_common.skc_state;
 	if (e->state == TCP_SYN_SENT)
@@ -162,7 +150,7 @@ int BPF_PROG(nt_retrans_synack, struct sock *sk, struct request_sock *req)
 	e->ts_ns = bpf_ktime_get_ns();
 	e->cookie = 0;
 	flow_id_of(&req->__req_common, &e->id, false);
-	set_owner(e, sk);
+	copy_owner(sk, &e->pid, e->comm);
 	e->segs = 1;
 	e->state = TCP_NEW_SYN_RECV;
 	e->kind = KIND_SYNACK;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
+import type { JsonFlow } from '../helpers/json-flow.js';
 import { testHosts, type Host, type TestNet } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { closingServer, eofChurn } from '../helpers/load.js';
@@ -89,18 +90,10 @@ else:
     print('done', flush=True)
 `;
 
-interface ConnEvent {
+interface ConnEvent extends JsonFlow {
 	time: string;
 	type: string;
 	direction?: string;
-	pid: number;
-	comm: string;
-	netns: number;
-	family: number;
-	laddr: string;
-	lport: number;
-	raddr: string;
-	rport: number;
 	duration_ms?: number | null;
 	tx_bytes?: number;
 	rx_bytes?: number;

@@ -2,20 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
+import type { JsonFlow } from '../helpers/json-flow.js';
 import { testHosts } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
 
-interface Flow {
-	pid: number;
-	comm: string;
-	netns: number;
-	family: number;
-	laddr: string;
-	lport: number;
-	raddr: string;
-	rport: number;
-}
+type Flow = JsonFlow;
 interface TcpRow extends Flow {
 	tx_bytes: number;
 	rx_bytes: number;
