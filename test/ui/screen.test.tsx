@@ -206,7 +206,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 	check(at([{ type: 'tab', tab: 'retrans' }]), [/REMOTE +EVENTS +SEGS/, /REMOTE +STATE +KIND +SEG/, /ESTAB/], 'Retransmits');
 	check(
 		at([{ type: 'tab', tab: 'conns' }]),
-		[/connects 7 {2}accepts 7 {2}failed 1 {2}aborted 1 {2}RST out 554 in 3/, /NETNS +CONNECT +ACCEPT +FAIL +ABORT +RSTOUT +RSTIN +ESTAB/, /OPENS +FAIL +RST +CLOSE +CONNavg +CONNp99 +LIFEavg/, /10\.0\.0\.2:443 +1 +0 +0 +1 +850us +850us +1\.5s/, /\(none\) +RST out .*no socket/, /curl +FAIL .*refused/],
+		[/conn 7\.0\/s acc 7\.0\/s fail 1 abrt 1 rst 554\/3/, /NETNS +CONNECT +ACCEPT +FAIL +ABORT +RSTOUT +RSTIN +ESTAB/, /OPENS +FAIL +RST +CLOSE +CONNavg +CONNp99 +LIFEavg/, /10\.0\.0\.2:443 +1 +0 +0 +1 +850us +850us +1\.5s/, /\(none\) +RST out .*no socket/, /curl +FAIL .*refused/],
 		'Connections',
 	);
 	const help = at([{ type: 'help' }]);
@@ -219,7 +219,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 
 test('Connections at 80x24: counts as the kernel counts them, per namespace, per endpoint, and the events with their details', () => {
 	const f = frame(state([{ type: 'tab', tab: 'conns' }]));
-	assert.match(f, /connects 7 {2}accepts 7 {2}failed 1 {2}aborted 1 {2}RST out 554 in 3/);
+	assert.match(f, /connects 7\.0\/s {2}accepts 7\.0\/s {2}failed 1 {2}aborted 1 {2}RST out 554 in 3/);
 	assert.match(f, /\(own\) +7 +2 +1 +0 +554 +3 +-/, 'nettop\'s own namespace');
 	assert.match(f, /\n99 +0 +5 +0 +1 +0 +0 +-/, 'another, by inode');
 	assert.match(f, /curl +FAIL +10\.0\.0\.1:40000 +10\.0\.0\.2:81 +refused/);

@@ -78,13 +78,20 @@ function eventLine(columns: readonly Placed[], e: ConnEvent): Line {
 	return line(cells(columns, [clock(e.time), owner, comm, name, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), eventDetail(e)]), { color: alert ? 'yellow' : undefined });
 }
 
-/** The interval's counts in words that fit the width: what the kernel's Tcp counters grew by. */
-export function countsText(v: Pick<ConnsView, 'totals'>, width: number): string {
+/** Opens a second: whole numbers, one decimal below 10. */
+const perSec = (n: number, seconds: number) => {
+	const r = seconds > 0 ? n / seconds : 0;
+	return r < 10 ? r.toFixed(1) : String(Math.round(r));
+};
+
+/** The interval in words that fit the width: opens a second, and what the kernel's other Tcp counters grew by. */
+export function countsText(v: Pick<ConnsView, 'totals'>, width: number, seconds: number): string {
 	const t = v.totals;
-	const est = t.established === undefined ? '' : `  established ${t.established}`;
-	const long = `connects ${t.active_opens}  accepts ${t.passive_opens}  failed ${t.attempt_fails}  aborted ${t.estab_resets}  RST out ${t.out_rsts} in ${t.in_rsts}${est}`;
+	const [out, acc] = [perSec(t.active_opens, seconds), perSec(t.passive_opens, seconds)];
+	const est = t.established === undefined ? '' : `  estab ${t.established}`;
+	const long = `connects ${out}/s  accepts ${acc}/s  failed ${t.attempt_fails}  aborted ${t.estab_resets}  RST out ${t.out_rsts} in ${t.in_rsts}${est}`;
 	if (long.length <= width) return long;
-	return `conn ${t.active_opens} acc ${t.passive_opens} fail ${t.attempt_fails} abrt ${t.estab_resets} rst ${t.out_rsts}/${t.in_rsts}${t.established === undefined ? '' : ` est ${t.established}`}`;
+	return `conn ${out}/s acc ${acc}/s fail ${t.attempt_fails} abrt ${t.estab_resets} rst ${t.out_rsts}/${t.in_rsts}${t.established === undefined ? '' : ` est ${t.established}`}`;
 }
 
 function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: number, room: number): Line[] {
@@ -123,9 +130,9 @@ function notes(view: ConnsView): Line[] {
 	return out;
 }
 
-function connsLines(view: Maybe<ConnsView> | undefined, { state, sort, height, width, plain, cursor, currentNetns }: TabProps<ConnsTabState>): Line[] {
+function connsLines(view: Maybe<ConnsView> | undefined, { state, sort, seconds, height, width, plain, cursor, currentNetns }: TabProps<ConnsTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Connections', view.unavailable);
-	const head = view ? countsText(view, width) : 'connects 0  accepts 0  failed 0  aborted 0  RST out 0 in 0';
+	const head = view ? countsText(view, width, seconds) : 'connects 0.0/s  accepts 0.0/s  failed 0  aborted 0  RST out 0 in 0';
 	const out: Line[] = [line(head, { bold: true }), ...(view ? notes(view) : [])];
 	const rows = view?.counts ?? [];
 	if (rows.length > 1 || (plain && rows.length > 0)) out.push(...netnsLines(rows, width, currentNetns, plain ? rows.length : 3));
