@@ -43,6 +43,24 @@ export function drillRows(sample: Sample | undefined, owner: Owner): DrillRow[] 
 	return [...rows.values()].sort((a, b) => b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes) || (b.rtt?.count ?? 0) - (a.rtt?.count ?? 0));
 }
 
+/** What the process's recent connection events say, in a line: opens, closes, failures by reason, RSTs; undefined when there are none. */
+export function drillConnEvents(sample: Sample | undefined, owner: Owner): string | undefined {
+	if (!sample || isUnavailable(sample.conns)) return undefined;
+	let [opened, closed, resets] = [0, 0, 0];
+	const reasons = new Map<string, number>();
+	for (const e of sample.conns.recent) {
+		if (e.pid !== owner.pid) continue;
+		if (e.type === 'connect' || e.type === 'accept') opened++;
+		else if (e.type === 'close') closed++;
+		else if (e.type === 'fail') reasons.set(e.reason ?? '?', (reasons.get(e.reason ?? '?') ?? 0) + 1);
+		else resets++;
+	}
+	const failed = [...reasons.values()].reduce((a, b) => a + b, 0);
+	if (opened + closed + failed + resets === 0) return undefined;
+	const why = failed ? ` (${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ')})` : '';
+	return `recent connection events: ${opened} opened, ${closed} closed, ${failed} failed${why}, ${resets} RSTs`;
+}
+
 const COLUMNS: Column[] = [
 	{ width: 22, min: 13, max: 47, middle: true, drop: 1 },
 	{ width: 22, min: 13, max: 47, middle: true },
@@ -72,5 +90,7 @@ export function drillLines(sample: Sample | undefined, owner: Owner, { width, he
 		return line(cells(placed, [endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds)), ...rtt, String(r.retrans)]));
 	};
 	const none = line('no connection of this process moved in this interval', { dim: true });
-	return [title, header, ...scrolled(rows.length, height - 2, cursor, format, none, 'connections')];
+	const events = drillConnEvents(sample, owner);
+	const top = events === undefined ? [title] : [title, line(events, { dim: true })];
+	return [...top, header, ...scrolled(rows.length, height - top.length - 1, cursor, format, none, 'connections')];
 }

@@ -232,6 +232,7 @@ test('Connections at 80x24: counts as the kernel counts them, per namespace, per
 	assert.equal(state([{ type: 'tab', tab: 'conns' }, down, enter]).drill, undefined, 'the newest event, an RST without a socket, has no process to open');
 	const drill = state([{ type: 'tab', tab: 'conns' }, down, down, enter]);
 	assert.deepEqual(drill.drill?.owner, { pid: 22, comm: 'curl' }, 'Enter on an event: its process');
+	assert.match(frame(drill), /recent connection events: 1 opened, 1 closed, 1 failed \(refused 1\), 0 RSTs/, 'the process\'s connection events, in a line');
 });
 
 test('Up/Down select a process in tcptop; Enter shows its connections with bytes, RTT and retransmits; Esc goes back', () => {
