@@ -5,6 +5,7 @@
 #include "bits.bpf.h"
 #include "flow.bpf.h"
 #include "owner.bpf.h"
+#include "sample.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -41,62 +42,12 @@ struct {
 /* Never used: puts the layouts into the object's BTF, for the layout test. */
 const struct nt_conn_event *_nt_conn_event_btf __attribute__((unused));
 const struct nt_conn_life *_nt_conn_life_btf __attribute__((unused));
-const struct nt_conn_budget *_nt_conn_budget_btf __attribute__((unused));
+const struct nt_sample_budget *_nt_sample_budget_btf __attribute__((unused));
 
 LOST_COUNTERS(conns_lost)
 
-/*
- * The event list is sampled, the counts never are: each CPU may send one
- * event per event_interval_ns, saving credit for up to a second's worth in a
- * burst (a token bucket). Userspace sets it at load from the total rate it
- * wants (source/features/conns/collector.ts); 0 sends every event.
- */
-const volatile __u64 event_interval_ns = 0;
-
-#define BURST_NS 1000000000ULL
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nt_conn_budget);
-} conns_budget SEC(".maps");
-
-/* Events left out by the sampling (not lost: the list is a sample by design). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} conns_sampled SEC(".maps");
-
-/* Whether this CPU may send an event now; counts the ones it may not. */
-static __always_inline bool sampled_in(void)
-{
-	__u32 zero = 0;
-	struct nt_conn_budget *b;
-	__u64 now, credit, *out;
-
-	if (!event_interval_ns)
-		return true;
-	b = bpf_map_lookup_elem(&conns_budget, &zero);
-	if (!b)
-		return true;
-	now = bpf_ktime_get_ns();
-	credit = b->credit_ns + (now - b->last_ns);
-	b->last_ns = now;
-	if (credit > BURST_NS)
-		credit = BURST_NS;
-	if (credit >= event_interval_ns) {
-		b->credit_ns = credit - event_interval_ns;
-		return true;
-	}
-	b->credit_ns = credit;
-	out = bpf_map_lookup_elem(&conns_sampled, &zero);
-	if (out)
-		*out += 1;
-	return false;
-}
+/* The event list is a sample, the counts never are (bpf/sample.bpf.h). */
+SAMPLER(conns)
 
 static const struct nt_conn_counts zero_counts;
 
@@ -117,7 +68,7 @@ static __always_inline __u32 netns_of(const struct sock *sk)
 /* A new event with its common fields zeroed; NULL (and counted) when sampled out or the ring is full. */
 static __always_inline struct nt_conn_event *reserve(__u8 type)
 {
-	if (!sampled_in())
+	if (!sampled_in(&conns_budget, &conns_sampled))
 		return NULL;
 	struct nt_conn_event *e = bpf_ringbuf_reserve(&conns_events, sizeof(*e), 0);
 	if (!e) {

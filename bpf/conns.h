@@ -66,11 +66,4 @@ struct nt_conn_life {
 };
 _Static_assert(sizeof(struct nt_conn_life) == 16, "nt_conn_life layout");
 
-/* One CPU's token bucket for events (conns.bpf.c sampled_in). */
-struct nt_conn_budget {
-	__u64 last_ns;   /* when it last sent or was refused */
-	__u64 credit_ns; /* time saved up, at most a second */
-};
-_Static_assert(sizeof(struct nt_conn_budget) == 16, "nt_conn_budget layout");
-
 #endif /* NETTOP_CONNS_H */

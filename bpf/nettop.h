@@ -73,4 +73,11 @@ struct nt_slot_ref {
 };
 _Static_assert(sizeof(struct nt_slot_ref) == 16, "nt_slot_ref layout");
 
+/* One CPU's token bucket for a sampled event list (bpf/sample.bpf.h). */
+struct nt_sample_budget {
+	__u64 last_ns;   /* when it last sent or was refused */
+	__u64 credit_ns; /* time saved up, at most a second */
+};
+_Static_assert(sizeof(struct nt_sample_budget) == 16, "nt_sample_budget layout");
+
 #endif /* NETTOP_H */

@@ -1,10 +1,8 @@
 // Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, and the Tcp MIB of the namespaces nettop can enter.
 import { readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { kernelHasStruct } from '../../../native/btf.js';
 import { errnoName } from '../../../native/errors.js';
-import { LITTLE_ENDIAN } from '../../../native/layouts.js';
 import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { readInNetns } from '../../../native/netns.js';
@@ -14,6 +12,7 @@ import { NETNS_RUN_DIR } from '../../kernel/netns.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
+import { setEventRate } from '../../kernel/sampling.js';
 import { snmpCounter } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction, type TcpMib } from './model.js';
@@ -131,17 +130,6 @@ export function tcpMibByNetns(names: ReadonlyMap<number, string>): Map<number, T
 /** Events a second the list gets at most, over all CPUs: the rest are sampled out (counted). */
 export const EVENTS_PER_SECOND = 5000;
 
-/** Each CPU's share of `total`: at least 500 a second, so events that all land on one CPU still show. */
-export function eventsPerCpu(total: number, cpus = os.availableParallelism()): number {
-	return Math.max(500, Math.ceil(total / cpus));
-}
-
-function u64Bytes(n: number): Uint8Array {
-	const b = Buffer.alloc(8);
-	b.writeBigUInt64LE(BigInt(n));
-	return LITTLE_ENDIAN ? b : b.reverse();
-}
-
 export interface ConnsOptions {
 	readonly owners: SocketOwners;
 	/** Events a second the list gets at most (EVENTS_PER_SECOND). */
@@ -166,8 +154,7 @@ export class ConnsCollector {
 			hooks: { state: ['nt_conn_state'] },
 			optional: ['nt_conn_rst_out', 'nt_conn_rst_in', ...ACCEPTS, ...STAMPERS],
 			configure: (obj) => {
-				const rate = options.eventsPerSecond ?? EVENTS_PER_SECOND;
-				obj.setConstant('event_interval_ns', u64Bytes(rate > 0 ? Math.round(1e9 / eventsPerCpu(rate)) : 0));
+				setEventRate(obj, options.eventsPerSecond ?? EVENTS_PER_SECOND);
 				options.owners.join(obj, STAMPERS);
 			},
 		});

@@ -1,6 +1,6 @@
 // TypeScript's view of the structs in bpf/conns.h.
 import { layout } from '../../../native/layouts.js';
-import { COMM_LEN, flowId } from '../../kernel/layouts.js';
+import { COMM_LEN, flowId, sampleBudget } from '../../kernel/layouts.js';
 
 export const connCounts = layout('nt_conn_counts', {
 	active_opens: 'u64',
@@ -31,6 +31,4 @@ export const connEvent = layout('nt_conn_event', {
 
 export const connLife = layout('nt_conn_life', { start_ns: 'u64', dir: 'u8', _pad: ['bytes', 7] });
 
-export const connBudget = layout('nt_conn_budget', { last_ns: 'u64', credit_ns: 'u64' });
-
-export const CONNS_LAYOUTS = [connCounts, connEvent, connLife, connBudget];
+export const CONNS_LAYOUTS = [connCounts, connEvent, connLife, sampleBudget];

@@ -1,0 +1,62 @@
+/* A sampled event list: each CPU sends at most one event per event_interval_ns, a token bucket that saves up to a second's worth for a burst. */
+#ifndef NETTOP_SAMPLE_BPF_H
+#define NETTOP_SAMPLE_BPF_H
+
+#include <bpf/bpf_helpers.h>
+#include "nettop.h"
+
+/*
+ * Set by userspace at load from the total rate it wants
+ * (source/kernel/sampling.ts); 0 sends every event.
+ */
+const volatile __u64 event_interval_ns = 0;
+
+#define SAMPLE_BURST_NS 1000000000ULL
+
+/*
+ * Defines <prefix>_budget (each CPU's bucket) and <prefix>_sampled (events
+ * the sampling left out, per CPU: not lost, the list is a sample by design).
+ */
+#define SAMPLER(prefix)                                                         \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                        \
+		__uint(max_entries, 1);                                         \
+		__type(key, __u32);                                             \
+		__type(value, struct nt_sample_budget);                         \
+	} prefix##_budget SEC(".maps");                                         \
+	struct {                                                                \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                        \
+		__uint(max_entries, 1);                                         \
+		__type(key, __u32);                                             \
+		__type(value, __u64);                                           \
+	} prefix##_sampled SEC(".maps");
+
+/* Whether this CPU may send an event now; counts the ones it may not. */
+static __always_inline bool sampled_in(void *budget_map, void *sampled_map)
+{
+	__u32 zero = 0;
+	struct nt_sample_budget *b;
+	__u64 now, credit, *out;
+
+	if (!event_interval_ns)
+		return true;
+	b = bpf_map_lookup_elem(budget_map, &zero);
+	if (!b)
+		return true;
+	now = bpf_ktime_get_ns();
+	credit = b->credit_ns + (now - b->last_ns);
+	b->last_ns = now;
+	if (credit > SAMPLE_BURST_NS)
+		credit = SAMPLE_BURST_NS;
+	if (credit >= event_interval_ns) {
+		b->credit_ns = credit - event_interval_ns;
+		return true;
+	}
+	b->credit_ns = credit;
+	out = bpf_map_lookup_elem(sampled_map, &zero);
+	if (out)
+		*out += 1;
+	return false;
+}
+
+#endif
