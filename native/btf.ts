@@ -55,6 +55,33 @@ export function kernelHasStruct(name: string): boolean {
 	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_STRUCT)) > 0;
 }
 
+const BTF_KIND_ENUM = 6;
+const BTF_KIND_ENUM64 = 19;
+
+/**
+ * The enumerators of the running kernel's enum `name` (as `enum
+ * skb_drop_reason`), by value; empty when the kernel has no such enum.
+ */
+export function kernelEnum(name: string): Map<number, string> {
+	const l = lib();
+	const btf = vmlinuxBtf();
+	const out = new Map<number, string>();
+	for (const kind of [BTF_KIND_ENUM, BTF_KIND_ENUM64]) {
+		const id = l.btf__find_by_name_kind(btf, name, kind);
+		if (id <= 0) continue;
+		const { vlen } = typeAt(btf, id);
+		const member = kind === BTF_KIND_ENUM ? 8 : 12; // struct btf_enum: name_off, val; btf_enum64: name_off, val_lo32, val_hi32
+		const view = new DataView(koffi.view(l.btf__type_by_id(btf, id), BTF_TYPE_SIZE + vlen * member));
+		for (let i = 0; i < vlen; i++) {
+			const at = BTF_TYPE_SIZE + i * member;
+			const value = kind === BTF_KIND_ENUM ? view.getUint32(at + 4, LE) : view.getUint32(at + 8, LE) * 2 ** 32 + view.getUint32(at + 4, LE);
+			if (!out.has(value)) out.set(value, l.btf__name_by_offset(btf, view.getUint32(at, LE)));
+		}
+		return out;
+	}
+	return out;
+}
+
 const BTF_KIND_FUNC_PROTO = 13;
 
 /**

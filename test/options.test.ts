@@ -36,7 +36,7 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ pid: '0' }, /-p\/--pid/],
 		[{ port: '70000' }, /-P\/--port.*1 to 65535/],
 		[{ port: '80,abc' }, /-P\/--port/],
-		[{ tab: 'disk' }, /-t\/--tab wants one of nic, tcp, rtt, retrans, conns/],
+		[{ tab: 'disk' }, /-t\/--tab wants one of nic, tcp, rtt, retrans, conns, drops/],
 		[{ tab: String(FEATURE_KEYS.length + 1) }, /-t\/--tab/],
 		[{ direction: 'sideways' }, /-r\/--direction wants connect or accept; got "sideways"/],
 		[{ connEvents: '1.5' }, /--conn-events wants a whole number/],

@@ -5,14 +5,25 @@ import { KEY_TABLE, PROMPT_KEYS } from './keys.js';
 import { sortKey, type UiState } from './state.js';
 import type { Cost } from '../model/reading.js';
 
-export function tabsLine(state: UiState): Line {
-	const segments: Segment[] = [];
-	ALL_FEATURES.forEach((f, i) => {
-		segments.push({ text: ` ${i + 1} ${f.tab.title} `, inverse: f.key === state.tab, bold: f.key === state.tab });
-		segments.push({ text: ' ' });
-	});
-	segments.push({ text: ` sort: ${sortKey(state)}`, dim: true });
-	return segments;
+/**
+ * The tab bar for a screen `width` wide: every tab stays; on a narrow screen
+ * the gaps go first, then the other tabs' names shorten to their first
+ * letters, then to their numbers, then the sort order goes.
+ */
+export function tabsLine(state: UiState, width = Infinity): Line {
+	const variant = (gap: string, others: number, sort: boolean): Segment[] => {
+		const segments: Segment[] = [];
+		ALL_FEATURES.forEach((f, i) => {
+			const current = f.key === state.tab;
+			const title = current || others >= f.tab.title.length ? f.tab.title : f.tab.title.slice(0, others);
+			segments.push({ text: title ? ` ${i + 1} ${title} ` : ` ${i + 1} `, inverse: current, bold: current });
+			segments.push({ text: gap });
+		});
+		if (sort) segments.push({ text: ` sort: ${sortKey(state)}`, dim: true });
+		return segments;
+	};
+	const variants = [variant(' ', Infinity, true), variant('', Infinity, true), variant('', 4, true), variant('', 0, true), variant('', 0, false)];
+	return variants.find((l) => l.reduce((n, seg) => n + seg.text.length, 0) <= width) ?? variants.at(-1)!;
 }
 
 export function footerLine(state: UiState): Line {

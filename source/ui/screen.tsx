@@ -70,7 +70,7 @@ export function Screen(props: ScreenProps) {
 			{summary.map((l, i) => (
 				<Row key={`summary${i}`} line={l} width={width} color={color} />
 			))}
-			<Row line={tabsLine(state)} width={width} color={color} />
+			<Row line={tabsLine(state, width)} width={width} color={color} />
 			<Box flexDirection="column" height={height}>
 				{body.map((l, i) => (
 					<Row key={i} line={l} width={width} color={color} />

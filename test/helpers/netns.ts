@@ -114,14 +114,15 @@ export class TestNet {
 		return { rx_bytes: f[0]!, rx_packets: f[1]!, tx_bytes: f[8]!, tx_packets: f[9]! };
 	}
 
-	/** A counter from /proc/net/snmp inside the namespace, e.g. ('Tcp', 'RetransSegs'). */
+	/** A counter from /proc/net/snmp (or /proc/net/netstat for TcpExt, IpExt) inside the namespace, e.g. ('Tcp', 'RetransSegs'). */
 	async snmp(h: Host, group: string, name: string): Promise<number> {
-		const { stdout } = await this.exec(h, 'cat', ['/proc/net/snmp']);
+		const file = group.endsWith('Ext') ? '/proc/net/netstat' : '/proc/net/snmp';
+		const { stdout } = await this.exec(h, 'cat', [file]);
 		const lines = stdout.split('\n').filter((l) => l.startsWith(`${group}:`));
 		const names = lines[0]?.split(/\s+/) ?? [];
 		const values = lines[1]?.split(/\s+/) ?? [];
 		const i = names.indexOf(name);
-		if (i < 0) throw new Error(`${group} ${name} not in /proc/net/snmp`);
+		if (i < 0) throw new Error(`${group} ${name} not in ${file}`);
 		return Number(values[i]);
 	}
 

@@ -69,6 +69,7 @@ test('a line written in pieces is the JSON of the whole sample, hundreds of rows
 		rtt: sample.rtt,
 		retrans: sample.retrans,
 		conns: sample.conns,
+		drops: sample.drops,
 		lost: sample.lost,
 	});
 	assert.equal(jsonLine(sample), whole);
@@ -95,7 +96,7 @@ test('lines of flows that keep changing are each written right, also after the w
 		// 600 connections a line, none of them in any other line.
 		const flows = (tx: number) => Array.from({ length: 600 }, (_, i) => tcp(tx + i, 0, { cookie: 10_000 * (k + 1) + i, lport: 2000 + i }));
 		const sample = buildSample(raw(0, { tcp: { counters: flows(0), lost: 0 } }), raw(1000, { tcp: { counters: flows(1), lost: 0 } }));
-		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, tcp: sample.tcp, rtt: sample.rtt, retrans: sample.retrans, conns: sample.conns });
+		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, tcp: sample.tcp, rtt: sample.rtt, retrans: sample.retrans, conns: sample.conns, drops: sample.drops });
 		assert.equal(jsonLine(sample), whole, `line ${k}`);
 	}
 });

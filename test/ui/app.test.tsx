@@ -37,8 +37,9 @@ test('keys switch tabs: numbers, Tab and Shift-Tab', async () => {
 		['3', /count 0/],
 		['4', /this interval: 0 retransmits/],
 		['5', /connects 0\.0\/s {2}accepts 0\.0\/s/],
+		['6', /drops 0\.0\/s/],
 		['\t', /IFACE/],
-		['\x1b[Z', /connects 0\.0\/s/],
+		['\x1b[Z', /drops 0\.0\/s/],
 		['1', /IFACE/],
 	] as const) {
 		ui.stdin.write(keys);

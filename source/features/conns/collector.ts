@@ -1,19 +1,15 @@
 // Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, and the Tcp MIB of the namespaces nettop can enter.
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { kernelHasStruct } from '../../../native/btf.js';
 import { errnoName } from '../../../native/errors.js';
 import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
-import { readInNetns } from '../../../native/netns.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
 import { cstring, field, keyAt, lostAt, sumLost, u32, u64Big } from '../../kernel/decode.js';
-import { NETNS_RUN_DIR } from '../../kernel/netns.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { setEventRate } from '../../kernel/sampling.js';
-import { snmpCounter } from '../../kernel/snmp.js';
+import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction, type TcpMib } from './model.js';
 
@@ -107,26 +103,6 @@ function tcpMib(text: string): TcpMib | undefined {
 	return established === undefined || attemptFails === undefined ? undefined : { established, attemptFails };
 }
 
-/**
- * The Tcp MIB of nettop's own namespace and of each one `ip netns` names, by
- * inode: the kernel's own figures, read where nettop can enter.
- */
-export function tcpMibByNetns(names: ReadonlyMap<number, string>): Map<number, TcpMib> {
-	const out = new Map<number, TcpMib>();
-	const own = tcpMib(readFileSync('/proc/thread-self/net/snmp', 'utf8'));
-	if (own) out.set(statSync('/proc/thread-self/ns/net').ino, own);
-	for (const [ino, name] of names) {
-		if (out.has(ino)) continue;
-		try {
-			const mib = tcpMib(readInNetns(path.join(NETNS_RUN_DIR, name), '/proc/thread-self/net/snmp'));
-			if (mib) out.set(ino, mib);
-		} catch {
-			/* removed meanwhile, or not enterable: unknown, not zero */
-		}
-	}
-	return out;
-}
-
 /** Events a second the list gets at most, over all CPUs: the rest are sampled out (counted). */
 export const EVENTS_PER_SECOND = 5000;
 
@@ -189,7 +165,7 @@ export class ConnsCollector {
 		return {
 			counts: decodeCounts(this.counts.readAll()),
 			// Right after the counters: what the kernel counted meanwhile differs only by the moment between.
-			mib: tcpMibByNetns(this.options.netnsNames()),
+			mib: mibByNetns(this.options.netnsNames(), 'snmp', tcpMib),
 			events,
 			recent: this.recent,
 			eventsLost,

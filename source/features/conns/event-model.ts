@@ -1,4 +1,5 @@
 // One connection event: what happened, to which connection, whose; and how the JSON line writes it.
+import { isoTime } from '../../format/time.js';
 import type { OwnedFlow } from '../../model/flow.js';
 
 export type ConnEventType = 'connect' | 'accept' | 'close' | 'fail' | 'reset_in' | 'reset_out';
@@ -25,19 +26,6 @@ export interface ConnEvent extends OwnedFlow {
 	readonly reason?: string;
 	/** reset_out: no socket took the segment (a closed port); no owner. */
 	readonly noSocket?: boolean;
-}
-
-let isoSecond = NaN;
-let isoPrefix = '';
-
-/** Epoch ms as toISOString() writes it, the part up to the second made once a second (thousands of events share it). */
-export function isoTime(ms: number): string {
-	const second = Math.floor(ms / 1000);
-	if (second !== isoSecond) {
-		isoSecond = second;
-		isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
-	}
-	return `${isoPrefix}.${String(Math.floor(ms - second * 1000)).padStart(3, '0')}Z`;
 }
 
 /** An event as the JSON line writes it: ISO time, the fields of its type only. */

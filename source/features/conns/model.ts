@@ -5,7 +5,7 @@ import type { Snapshot } from '../../model/reading.js';
 import { endpointRows, type EndpointMode, type EndpointRow } from './endpoint-model.js';
 import { eventJson, type ConnEvent } from './event-model.js';
 
-export { eventJson, isoTime, type ConnEvent, type ConnEventType, type Direction } from './event-model.js';
+export { eventJson, type ConnEvent, type ConnEventType, type Direction } from './event-model.js';
 
 /** What the kernel counts per namespace (bpf/conns.h): the Tcp MIB counters of the same names, and RSTs received. */
 export interface ConnCounts {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endpointRows } from '../../../source/features/conns/endpoint-model.js';
-import { connsRows, connsView, isoTime, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
+import { connsRows, connsView, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
+import { isoTime } from '../../../source/format/time.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
 

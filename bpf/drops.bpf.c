@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Drops: every skb the kernel frees as dropped (skb:kfree_skb, Linux 5.17+ with its reason), counted per CPU; flows with a socket, and a sample of events. */
+#include "vmlinux.h"
+#include "drops.h"
+#include "bits.bpf.h"
+#include "flow.bpf.h"
+#include "owner.bpf.h"
+#include "sample.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define E2BIG 7
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, DROPS_KEYS_MAX);
+	__type(key, struct nt_drop_key);
+	__type(value, __u64);
+} drops_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DROPS_NAMES_MAX);
+	__type(key, struct nt_drop_ifname_key);
+	__type(value, struct nt_drop_ifname);
+} drops_ifnames SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DROPS_FLOWS_MAX);
+	__type(key, struct nt_drop_flow_key);
+	__type(value, struct nt_drop_flow);
+} drops_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, DROPS_RING_BYTES);
+} drops_events SEC(".maps");
+
+/* Never used: puts the layouts into the object's BTF, for the layout test. */
+const struct nt_drop_event *_nt_drop_event_btf __attribute__((unused));
+const struct nt_sample_budget *_nt_sample_budget_btf __attribute__((unused));
+
+LOST_COUNTERS(drops_lost)
+SAMPLER(drops)
+
+static const __u64 zero_count;
+static const struct nt_drop_flow zero_flow;
+
+/* The IP protocol of an IPv4 or IPv6 packet (the first header only), else 0. */
+static __always_inline __u8 ip_proto_of(struct sk_buff *skb, __u16 eth_proto)
+{
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header;
+	__u8 proto = 0;
+
+	if (eth_proto == ETH_P_IP)
+		bpf_probe_read_kernel(&proto, 1, head + nh + offsetof(struct iphdr, protocol));
+	else if (eth_proto == ETH_P_IPV6)
+		bpf_probe_read_kernel(&proto, 1, head + nh + offsetof(struct ipv6hdr, nexthdr));
+	return proto;
+}
+
+/* A key's first drop: remember the device's name, off the per-drop path. */
+static __always_inline void remember_name(const struct net_device *dev, const struct nt_drop_key *key)
+{
+	struct nt_drop_ifname_key nkey = { .netns = key->netns, .ifindex = key->ifindex };
+	struct nt_drop_ifname name = {};
+
+	if (bpf_map_lookup_elem(&drops_ifnames, &nkey))
+		return;
+	bpf_probe_read_kernel_str(name.name, sizeof(name.name), dev->name);
+	if (bpf_map_update_elem(&drops_ifnames, &nkey, &name, BPF_NOEXIST) == -E2BIG)
+		count_lost(&drops_lost, LOST_AUX);
+}
+
+/* A packet's flow from its headers, turned around: local is where it was going. */
+static __always_inline void flow_of_packet(struct sk_buff *skb, __u16 eth_proto, __u8 ip_proto, struct nt_flow_id *id)
+{
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header;
+	__u16 th = skb->transport_header;
+	__u16 ports[2] = {};
+
+	__builtin_memset(id, 0, sizeof(*id));
+	if (eth_proto == ETH_P_IPV6) {
+		struct ipv6hdr ip6 = {};
+		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
+		id->family = AF_INET6;
+		__builtin_memcpy(id->laddr, &ip6.daddr, 16);
+		__builtin_memcpy(id->raddr, &ip6.saddr, 16);
+	} else if (eth_proto == ETH_P_IP) {
+		struct iphdr ip = {};
+		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
+		id->family = AF_INET;
+		__builtin_memcpy(id->laddr, &ip.daddr, 4);
+		__builtin_memcpy(id->raddr, &ip.saddr, 4);
+	}
+	/* TCP and UDP both start with source and destination port. A transport header not yet set reads as ~0. */
+	if ((ip_proto == IPPROTO_TCP || ip_proto == IPPROTO_UDP) && th != (__u16)~0U) {
+		bpf_probe_read_kernel(ports, sizeof(ports), head + th);
+		id->lport = bpf_ntohs(ports[1]);
+		id->rport = bpf_ntohs(ports[0]);
+	}
+}
+
+static __always_inline void send_event(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk, const struct nt_drop_key *key)
+{
+	if (!sampled_in(&drops_budget, &drops_sampled))
+		return;
+	struct nt_drop_event *e = bpf_ringbuf_reserve(&drops_events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(&drops_lost, LOST_EVENT);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->location = (__u64)location;
+	e->reason = reason;
+	e->ifindex = key->ifindex;
+	e->eth_proto = key->eth_proto;
+	e->ip_proto = key->ip_proto;
+	e->_pad[0] = e->_pad[1] = e->_pad[2] = 0;
+	if (sk) {
+		flow_id_of(&sk->__sk_common, &e->id, true);
+		copy_owner(sk, &e->pid, e->comm);
+		e->state = sk->__sk_common.skc_state;
+		e->has_sock = 1;
+	} else {
+		flow_of_packet(skb, key->eth_proto, key->ip_proto, &e->id);
+		e->id.netns = key->netns;
+		e->pid = 0;
+		__builtin_memset(e->comm, 0, sizeof(e->comm));
+		e->state = 0;
+		e->has_sock = 0;
+	}
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/* A drop a socket had: its flow's count, with the owner as of now. Full sockets of inet families only. */
+static __always_inline void count_flow(struct sock *sk, __u32 reason)
+{
+	__u16 family = sk->__sk_common.skc_family;
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	struct nt_drop_flow_key fkey;
+	fkey.reason = reason;
+	flow_id_of(&sk->__sk_common, &fkey.id, true);
+	struct nt_drop_flow *f = lookup_or_init(&drops_flows, &fkey, &zero_flow);
+	if (!f) {
+		count_lost(&drops_lost, LOST_ENTRY);
+		return;
+	}
+	__sync_fetch_and_add(&f->count, 1);
+	copy_owner(sk, &f->pid, f->comm);
+	f->state = sk->__sk_common.skc_state;
+	f->protocol = sk->sk_protocol;
+}
+
+static __always_inline int on_drop(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk)
+{
+	/* Frees that are not drops. */
+	if (reason <= SKB_CONSUMED)
+		return 0;
+	struct net_device *dev = skb->dev;
+	struct nt_drop_key key = { .reason = reason, .eth_proto = bpf_ntohs(skb->protocol) };
+
+	if (!sk)
+		sk = skb->sk;
+	if (dev) {
+		key.netns = dev->nd_net.net->ns.inum;
+		key.ifindex = dev->ifindex;
+	} else if (sk) {
+		key.netns = sk->__sk_common.skc_net.net->ns.inum;
+	}
+	key.ip_proto = ip_proto_of(skb, key.eth_proto);
+
+	__u64 *n = bpf_map_lookup_elem(&drops_counts, &key);
+	if (!n) {
+		if (dev)
+			remember_name(dev, &key);
+		n = lookup_or_init(&drops_counts, &key, &zero_count);
+	}
+	if (n)
+		*n += 1; /* per-CPU: no atomic */
+	else
+		count_lost(&drops_lost, LOST_ENTRY);
+	if (sk)
+		count_flow(sk, reason);
+	send_event(skb, location, reason, sk, &key);
+	return 0;
+}
+
+/* Linux 6.11+: the receiving socket, where the stack had found one, as rx_sk. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(nt_drop_rx_sk, struct sk_buff *skb, void *location, enum skb_drop_reason reason, struct sock *rx_sk)
+{
+	return on_drop(skb, location, reason, rx_sk);
+}
+
+/* Linux 5.17 to 6.10: the reason, and the socket the skb belongs to. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(nt_drop, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
+	return on_drop(skb, location, reason, NULL);
+}
+
+/* Owner stamps, left out when another object's are shared (source/kernel/owners.ts). */
+OWNER_LENGTH_PROGRAMS(nt_drp_own_tx, nt_drp_own_rx)
+OWNER_STATE_PROGRAM(nt_drp_own_st)

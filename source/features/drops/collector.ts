@@ -1,0 +1,195 @@
+// Drops collector: counts per reason and place and per flow from drops.bpf.o's maps, a sample of events from its ring, named by the running kernel.
+import { kernelTracepointArgs } from '../../../native/btf.js';
+import type { BpfMap } from '../../../native/map.js';
+import type { BpfObject } from '../../../native/object.js';
+import { RingBuffer } from '../../../native/ringbuf.js';
+import { cstring, field, keyAt, lostAt, sumLost, sumPerCpu, u32, u64Big } from '../../kernel/decode.js';
+import { Kallsyms } from '../../kernel/kallsyms.js';
+import { openObject } from '../../kernel/objects.js';
+import type { SocketOwners } from '../../kernel/owners.js';
+import { setEventRate } from '../../kernel/sampling.js';
+import { decodeFlowId } from '../../kernel/slot-flows.js';
+import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
+import * as L from './layouts.js';
+import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSnapshot, type ListenCounters } from './model.js';
+import { DropReasons } from './reasons.js';
+
+const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
+/** bpf/nettop.h LOST_EVENT */
+const LOST_EVENT = 2;
+/** Events a second the list gets at most, over all CPUs: drops come in storms. */
+export const DROP_EVENTS_PER_SECOND = 2000;
+/** A flow whose count has not moved for this long is removed from the kernel's table (it counts again from 0 if it drops again). */
+export const FLOW_IDLE_MS = 60_000;
+
+/** include/net/tcp_states.h, which every inet socket's state uses. */
+const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
+const ETH: Record<number, string> = { 0x0800: 'ipv4', 0x86dd: 'ipv6', 0x0806: 'arp' };
+const IP: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
+
+/** "ipv4/udp", "ipv6/tcp", "arp", "0x88cc" (LLDP), "-" when the skb had no protocol set. */
+export function protocolName(eth: number, ip: number): string {
+	if (eth === 0) return '-';
+	const l3 = ETH[eth] ?? `0x${eth.toString(16).padStart(4, '0')}`;
+	return eth === 0x0800 || eth === 0x86dd ? `${l3}/${IP[ip] ?? ip}` : l3;
+}
+
+export interface DropsOptions {
+	readonly owners: SocketOwners;
+	readonly eventsPerSecond?: number;
+	/** Names of namespaces by inode, whose TcpExt nettop reads; read anew each interval. */
+	readonly netnsNames: () => ReadonlyMap<number, string>;
+}
+
+/** ListenOverflows and ListenDrops from the text of /proc/net/netstat. */
+function listenCounters(text: string): ListenCounters | undefined {
+	const overflows = snmpCounter(text, 'TcpExt', 'ListenOverflows');
+	const drops = snmpCounter(text, 'TcpExt', 'ListenDrops');
+	return overflows === undefined || drops === undefined ? undefined : { overflows, drops };
+}
+
+export class DropsCollector {
+	readonly obj: BpfObject;
+	private readonly counts: BpfMap;
+	private readonly ifnames: BpfMap;
+	private readonly flows: BpfMap;
+	private readonly lost: BpfMap;
+	private readonly sampled: BpfMap;
+	private readonly ring: RingBuffer;
+	private readonly reasons = new DropReasons();
+	private readonly symbols = new Kallsyms();
+	private readonly names = new Map<string, string>();
+	/** Per flow key (hex): its count and when it last moved. */
+	private readonly seen = new Map<string, { count: number; at: number }>();
+	private recent: readonly DropEvent[] = [];
+
+	constructor(private readonly options: DropsOptions) {
+		const args = kernelTracepointArgs('kfree_skb') ?? 0;
+		if (args < 3) throw new Error('drop reasons need Linux 5.17 or later (skb:kfree_skb passes no reason here)');
+		this.obj = openObject('drops', {
+			hooks: { drop: args >= 4 ? ['nt_drop_rx_sk', 'nt_drop'] : ['nt_drop'] },
+			optional: STAMPERS,
+			configure: (obj) => {
+				if (args < 4) obj.disable('nt_drop_rx_sk', 'the tracepoint passes no rx_sk');
+				setEventRate(obj, options.eventsPerSecond ?? DROP_EVENTS_PER_SECOND);
+				options.owners.join(obj, STAMPERS);
+			},
+		});
+		try {
+			this.counts = this.obj.map('drops_counts', L.dropKey);
+			this.ifnames = this.obj.map('drops_ifnames', L.dropIfnameKey, L.dropIfname);
+			this.flows = this.obj.map('drops_flows', L.dropFlowKey, L.dropFlow);
+			this.lost = this.obj.map('drops_lost');
+			this.sampled = this.obj.map('drops_sampled');
+			this.ring = new RingBuffer(this.obj.map('drops_events'));
+		} catch (error) {
+			this.obj.close();
+			throw error;
+		}
+		options.owners.provide(this.obj);
+	}
+
+	private ifname(netns: number, ifindex: number): string {
+		if (ifindex === 0) return '';
+		const key = `${netns}:${ifindex}`;
+		let name = this.names.get(key);
+		if (name === undefined) {
+			const entries = this.ifnames.readAll();
+			for (let i = 0; i < entries.count; i++) {
+				const k = keyAt(entries, i);
+				this.names.set(`${u32(k, 0)}:${u32(k, 4)}`, cstring(entries.values, i * entries.valueStride, 16));
+			}
+			name = this.names.get(key) ?? `if${ifindex}`;
+		}
+		return name;
+	}
+
+	read(now: number): DropsSnapshot {
+		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
+		const records = this.ring.consume();
+		this.symbols.resolve(records.map((r) => u64Big(r, L.dropEvent.fields.location.offset)));
+		const events = records.map((r) => this.decodeEvent(r, wallMinusMono));
+		if (events.length > 0) this.recent = nextRecent(this.recent, events);
+		const lost = this.lost.readAll();
+		return {
+			counts: this.readCounts(),
+			flows: this.readFlows(now),
+			events,
+			recent: this.recent,
+			eventsLost: lostAt(lost, LOST_EVENT),
+			eventsSampled: sumLost(this.sampled.readAll()),
+			listen: mibByNetns(this.options.netnsNames(), 'netstat', listenCounters),
+			lost: sumLost(lost),
+		};
+	}
+
+	private readCounts(): Map<string, DropCount> {
+		const f = L.dropKey.fields;
+		const entries = this.counts.readAll();
+		const out = new Map<string, DropCount>();
+		for (let i = 0; i < entries.count; i++) {
+			const k = keyAt(entries, i);
+			const netns = field(k, 0, f.netns);
+			const ifindex = field(k, 0, f.ifindex);
+			const protocol = protocolName(field(k, 0, f.eth_proto), field(k, 0, f.ip_proto));
+			const reason = this.reasons.name(field(k, 0, f.reason));
+			out.set(`${netns}|${ifindex}|${protocol}|${reason}`, { netns, ifindex, ifname: this.ifname(netns, ifindex), protocol, reason, count: sumPerCpu(entries, i, { offset: 0, size: 8, type: 'u64' }) });
+		}
+		return out;
+	}
+
+	/** The flows, and the ones that stopped dropping for FLOW_IDLE_MS taken out of the kernel's table. */
+	private readFlows(now: number): Map<string, DropFlow> {
+		const f = L.dropFlow.fields;
+		const entries = this.flows.readAll();
+		const out = new Map<string, DropFlow>();
+		const idle: Buffer[] = [];
+		for (let i = 0; i < entries.count; i++) {
+			const k = keyAt(entries, i);
+			const key = k.toString('hex');
+			const base = i * entries.valueStride;
+			const count = field(entries.values, base, f.count);
+			const seen = this.seen.get(key);
+			if (!seen || seen.count !== count) this.seen.set(key, { count, at: now });
+			else if (now - seen.at > FLOW_IDLE_MS) {
+				idle.push(Buffer.from(k));
+				this.seen.delete(key);
+				continue;
+			}
+			out.set(key, {
+				pid: field(entries.values, base, f.pid),
+				comm: cstring(entries.values, base + f.comm.offset, f.comm.size),
+				...decodeFlowId(k, L.dropFlowKey.fields.id.offset),
+				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
+				state: STATES[field(entries.values, base, f.state)] ?? '',
+				count,
+			});
+		}
+		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
+		for (const key of this.seen.keys()) if (!out.has(key)) this.seen.delete(key);
+		return out;
+	}
+
+	private decodeEvent(r: Buffer, wallMinusMono: number): DropEvent {
+		const f = L.dropEvent.fields;
+		const socket = field(r, 0, f.has_sock) !== 0;
+		const id = decodeFlowId(r, f.id.offset);
+		return {
+			time: field(r, 0, f.ts_ns) / 1e6 + wallMinusMono,
+			reason: this.reasons.name(field(r, 0, f.reason)),
+			location: this.symbols.name(u64Big(r, f.location.offset)),
+			ifname: this.ifname(id.netns, field(r, 0, f.ifindex)),
+			protocol: protocolName(field(r, 0, f.eth_proto), field(r, 0, f.ip_proto)),
+			pid: field(r, 0, f.pid),
+			comm: cstring(r, f.comm.offset, f.comm.size),
+			...id,
+			state: socket ? (STATES[field(r, 0, f.state)] ?? '') : '',
+			socket,
+		};
+	}
+
+	close(): void {
+		this.ring.close();
+		this.obj.close();
+	}
+}

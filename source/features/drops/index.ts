@@ -1,0 +1,32 @@
+// The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
+import { perSecond } from '../../model/counters.js';
+import { isUnavailable } from '../../model/reading.js';
+import { plainText } from '../../format/lines.js';
+import { netnsNames } from '../../kernel/netns.js';
+import type { Feature } from '../feature.js';
+import { DropsCollector } from './collector.js';
+import { DROPS_LAYOUTS } from './layouts.js';
+import { dropsView, type DropsSnapshot, type DropsView } from './model.js';
+import { dropsTab } from './tab.js';
+
+const rate = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+
+export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
+	key: 'drops',
+	aliases: [],
+	flags: [],
+	layouts: DROPS_LAYOUTS,
+	open: (context) => new DropsCollector({ owners: context.owners, netnsNames: () => netnsNames() }),
+	retain: (snapshot) => snapshot,
+	interval: (prev, cur, filter, names) => dropsView(prev, cur, filter, names),
+	*json(view, out) {
+		out.text(JSON.stringify(view));
+	},
+	text: (view, props) => (isUnavailable(view) ? [`drops unavailable: ${view.unavailable}`] : dropsTab.lines(view, { ...props, plain: true }).map(plainText)),
+	summary(view, seconds) {
+		if (!view) return { label: 'DROP', text: 'n/a' };
+		const r = rate(perSecond(view.drops, seconds));
+		return { label: 'DROP', text: `${r}/s`, alert: view.drops > 0 };
+	},
+	tab: dropsTab,
+};

@@ -1,0 +1,153 @@
+// Drops model: counts by reason and place, by flow, and a sample of events, as read; and one interval's view of them.
+import { counterDelta } from '../../model/counters.js';
+import { matches, type Filter } from '../../model/filter.js';
+import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
+import type { Snapshot } from '../../model/reading.js';
+import { isoTime } from '../../format/time.js';
+
+/** Reasons that are a teardown (queues freed as a socket closes), not a packet refused: shown apart so they do not drown the drops. */
+export const TEARDOWN: ReadonlySet<string> = new Set(['QUEUE_PURGE', 'SOCKET_CLOSE']);
+
+/** Drops of one reason at one place (namespace, interface, protocol), counted since nettop loaded its programs. */
+export interface DropCount {
+	readonly netns: number;
+	readonly ifindex: number;
+	/** The interface's name; "" when the packet had no device. */
+	readonly ifname: string;
+	/** "ipv4/udp", "ipv6/tcp", "arp", ... */
+	readonly protocol: string;
+	readonly reason: string;
+	readonly count: number;
+}
+
+/** Drops of one reason that one socket had, with its owner. */
+export interface DropFlow extends OwnedFlow {
+	readonly reason: string;
+	readonly state: string;
+	readonly count: number;
+}
+
+export interface DropEvent extends OwnedFlow {
+	/** Epoch ms. */
+	readonly time: number;
+	readonly reason: string;
+	/** The kernel function that dropped it: "tcp_v4_rcv+0x1a3". */
+	readonly location: string;
+	readonly ifname: string;
+	readonly protocol: string;
+	/** The socket's state; "" when no socket had the packet (then the flow is the packet's). */
+	readonly state: string;
+	readonly socket: boolean;
+}
+
+export const RECENT = 500;
+
+export interface DropsSnapshot extends Snapshot {
+	/** By `${netns}|${ifindex}|${protocol}|${reason}`, cumulative. */
+	readonly counts: ReadonlyMap<string, DropCount>;
+	/** By flow and reason, cumulative while the kernel keeps them. */
+	readonly flows: ReadonlyMap<string, DropFlow>;
+	/** Events since the last read, oldest first; the last RECENT, newest first. */
+	readonly events: readonly DropEvent[];
+	readonly recent: readonly DropEvent[];
+	readonly eventsLost: number;
+	readonly eventsSampled: number;
+	/** The kernel's TcpExt ListenOverflows and ListenDrops, cumulative, in the namespaces nettop can enter. */
+	readonly listen: ReadonlyMap<number, ListenCounters>;
+}
+
+/** A namespace's listen-queue counters (TcpExt): the kernel frees a SYN refused for a full accept queue without a drop reason. */
+export interface ListenCounters {
+	readonly overflows: number;
+	readonly drops: number;
+}
+
+export function nextRecent(before: readonly DropEvent[], events: readonly DropEvent[]): DropEvent[] {
+	return [...events.slice(-RECENT).reverse(), ...before].slice(0, RECENT);
+}
+
+export interface DropRow extends DropCount {
+	readonly netns_name: string | null;
+	/** A socket's queues freed as it closed, not a packet refused. */
+	readonly teardown: boolean;
+}
+
+export interface DropsView {
+	/** Per reason and place, the interval's drops, most first. */
+	readonly reasons: readonly DropRow[];
+	/** Per flow and reason, the interval's drops that a socket had, most first. */
+	readonly flows: readonly DropFlow[];
+	readonly events: readonly DropEvent[];
+	readonly recent: readonly DropEvent[];
+	/** Drops, and teardown frees apart. */
+	readonly drops: number;
+	readonly teardown: number;
+	readonly eventsLost: number;
+	readonly eventsSampled: number;
+	/** Per namespace, the interval's listen-queue overflows and drops, as the kernel counted them (no drop reason shows them). */
+	readonly listen: readonly ListenRow[];
+	toJSON(): object;
+}
+
+export interface ListenRow {
+	readonly netns: number;
+	readonly netns_name: string | null;
+	readonly listen_overflows: number;
+	readonly listen_drops: number;
+}
+
+/** The interval: counts grown per reason and place (never filtered: they are the kernel's), flows and events filtered. */
+export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, filter: Filter, names: ReadonlyMap<number, string>): DropsView {
+	const reasons: DropRow[] = [];
+	let drops = 0;
+	let teardown = 0;
+	for (const [key, c] of cur.counts) {
+		const count = counterDelta(prev?.counts.get(key)?.count, c.count);
+		if (count === 0) continue;
+		const isTeardown = TEARDOWN.has(c.reason);
+		if (isTeardown) teardown += count;
+		else drops += count;
+		reasons.push({ ...c, netns_name: names.get(c.netns) ?? null, count, teardown: isTeardown });
+	}
+	reasons.sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+	const flows: DropFlow[] = [];
+	for (const [key, f] of cur.flows) {
+		const count = counterDelta(prev?.flows.get(key)?.count, f.count);
+		if (count > 0 && matches(filter, f)) flows.push({ ...f, count });
+	}
+	flows.sort((a, b) => b.count - a.count);
+	const events = cur.events.filter((e) => matches(filter, e));
+	const recent = cur.recent.filter((e) => matches(filter, e));
+	const eventsLost = counterDelta(prev?.eventsLost, cur.eventsLost);
+	const eventsSampled = counterDelta(prev?.eventsSampled, cur.eventsSampled);
+	const listen: ListenRow[] = [];
+	for (const [netns, l] of cur.listen) {
+		const before = prev?.listen.get(netns);
+		if (!before) continue;
+		const row = { netns, netns_name: names.get(netns) ?? null, listen_overflows: counterDelta(before.overflows, l.overflows), listen_drops: counterDelta(before.drops, l.drops) };
+		if (row.listen_overflows || row.listen_drops) listen.push(row);
+	}
+	return {
+		reasons,
+		flows,
+		events,
+		recent,
+		drops,
+		teardown,
+		eventsLost,
+		eventsSampled,
+		listen,
+		toJSON() {
+			return {
+				drops,
+				teardown,
+				reasons: reasons.map(({ netns, netns_name, ifindex, ifname, protocol, reason, count, teardown: t }) => ({ netns, netns_name, ifname, ifindex, protocol, reason, count, teardown: t })),
+				flows: flows.map((f) => ({ ...ownedFlow(f), state: f.state, reason: f.reason, count: f.count })),
+				listen,
+				events_sampled: eventsSampled,
+				events_lost: eventsLost,
+				events: events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...ownedFlow(e), state: e.state, socket: e.socket })),
+			};
+		},
+	};
+}

@@ -1,0 +1,71 @@
+// The Drops tab: drops a second by reason and place, the flows a socket had, and a sample of events with the kernel function that dropped them.
+import { cells, layout, type Column } from '../../format/columns.js';
+import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { isUnavailable, type Maybe } from '../../model/reading.js';
+import type { Tab, TabList, TabProps } from '../feature.js';
+import { TEARDOWN, type DropEvent, type DropFlow, type DropRow, type DropsView } from './model.js';
+
+const REASON = { width: 22, min: 12, max: 40 };
+const REASON_COLUMNS: Column[] = [REASON, { width: 12, min: 5, max: 24, drop: 1 }, { width: 10, min: 5, max: 16 }, { width: 9, min: 4 }, { width: 8, right: true }, { width: 8, right: true }];
+const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 9, min: 5, max: 16, drop: 2 }, { width: 17, min: 13, max: 47, middle: true, drop: 1 }, { width: 17, min: 13, max: 47, middle: true }, { width: 17, min: 10, max: 40 }, { width: 6, right: true }];
+const EVENT_COLUMNS: Column[] = [{ width: 8, drop: 3 }, { width: 16, min: 10, max: 40 }, { width: 20, min: 10, max: 40, drop: 2 }, { width: 9, min: 4, drop: 1 }, { width: 22, min: 13, max: 47, middle: true }];
+
+const SORTERS: Record<string, (a: DropRow, b: DropRow) => number> = {
+	count: (a, b) => b.count - a.count,
+	reason: (a, b) => a.reason.localeCompare(b.reason) || b.count - a.count,
+};
+
+const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
+const rate = (n: number, seconds: number) => {
+	const r = seconds > 0 ? n / seconds : 0;
+	return r < 10 ? r.toFixed(1) : String(Math.round(r));
+};
+
+/** Where a packet went: its local end when a socket had it, else its destination, and its source. */
+const flowText = (e: DropEvent) => (e.lport || e.rport ? `${endpoint(e.raddr, e.rport)} > ${endpoint(e.laddr, e.lport)}` : e.raddr && e.raddr !== '0.0.0.0' ? `${e.raddr} > ${e.laddr}` : '-');
+
+function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height, width, plain, cursor, currentNetns }: TabProps<undefined>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Drops', view.unavailable);
+	const out: Line[] = [line(`drops ${rate(view?.drops ?? 0, seconds)}/s  (${view?.drops ?? 0} this interval)  teardown ${rate(view?.teardown ?? 0, seconds)}/s, apart`, { bold: true })];
+	const left = (view?.eventsSampled ?? 0) + (view?.eventsLost ?? 0);
+	if (view && left > 0) {
+		const why = [view.eventsSampled ? `${view.eventsSampled} sampled out` : '', view.eventsLost ? `${view.eventsLost} ring full` : ''].filter(Boolean).join(', ');
+		out.push(line(`${left} events left out of the list this interval (${why}); the counts have them`, { dim: !view.eventsLost, color: view.eventsLost ? 'yellow' : undefined }));
+	}
+	const listen = view?.listen ?? [];
+	if (listen.length > 0) {
+		const [o, d] = [listen.reduce((n, r) => n + r.listen_overflows, 0), listen.reduce((n, r) => n + r.listen_drops, 0)];
+		out.push(line(`listen queues: ${o} overflows, ${d} drops (the kernel's counters: it frees these SYNs without a drop reason)`, { color: 'yellow' }));
+	}
+	const rc = layout(REASON_COLUMNS, width);
+	const rows = [...(view?.reasons ?? [])].sort(SORTERS[sort]);
+	const none = line(plain ? 'none' : 'no drops in this interval', { dim: true });
+	const reasonRows = rows.map((r) =>
+		line(cells(rc, [r.reason, r.netns === currentNetns ? '' : (r.netns_name ?? String(r.netns)), r.ifname || '-', r.protocol, String(r.count), rate(r.count, seconds)]), { dim: r.teardown }),
+	);
+	const fc = layout(FLOW_COLUMNS, width);
+	const flows = view?.flows ?? [];
+	const flowRows = flows.map((f: DropFlow) => line(cells(fc, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, String(f.count)])));
+	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
+	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons'));
+	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3));
+	out.push(line(cells(fc, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'DROPS']), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
+	const ec = layout(EVENT_COLUMNS, width);
+	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
+	out.push(line(cells(ec, ['TIME', 'REASON', 'WHERE', 'PROTO', 'FROM > TO']), { bold: true }));
+	const eventLine = (i: number) => {
+		const e = events[i]!;
+		return line(cells(ec, [clock(e.time), e.reason, e.location, e.protocol, flowText(e)]), { dim: TEARDOWN.has(e.reason) });
+	};
+	out.push(...scrolled(events.length, plain ? Math.max(1, events.length) : height - out.length, plain ? undefined : cursor, eventLine, none, 'events'));
+	return out;
+}
+
+export const dropsTab: Tab<DropsView, undefined> = {
+	title: 'Drops',
+	sorts: ['count', 'reason'],
+	initial: undefined,
+	keys: [],
+	lines: dropsLines,
+	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+};

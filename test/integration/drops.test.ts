@@ -1,0 +1,157 @@
+// Drops against the kernel's own counts, in namespaces the test makes: an nftables rule's counter, UdpNoPorts, UdpRcvbufErrors, ListenOverflows.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import type { JsonFlow } from '../helpers/json-flow.js';
+import { testHosts, type Host, type TestNet } from '../helpers/netns.js';
+import { NettopProcess } from '../helpers/nettop.js';
+import { Peer, receiver, sender } from '../helpers/peers.js';
+
+interface ReasonRow {
+	netns: number;
+	netns_name: string | null;
+	ifname: string;
+	protocol: string;
+	reason: string;
+	count: number;
+	teardown: boolean;
+}
+interface Line {
+	drops: { drops: number; listen: { netns: number; listen_overflows: number; listen_drops: number }[]; reasons: ReasonRow[]; flows: (JsonFlow & { reason: string; count: number; state: string })[]; events: (JsonFlow & { reason: string; location: string; protocol: string })[] };
+}
+
+const hosts = testHosts(2, true);
+
+/** nettop around `work`; every JSON line from attach until two intervals after. */
+async function watch(work: () => Promise<void>): Promise<Line[]> {
+	const nettop = new NettopProcess(['--json', '-i', '0.5']);
+	await nettop.waitForLines(1);
+	await work();
+	await new Promise((r) => setTimeout(r, 300));
+	await nettop.waitForLines(nettop.lines.length + 2);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	return nettop.json<Line>();
+}
+
+/** The drops nettop counted in a host's namespace for `reason` (and `protocol` when given), over every line. */
+function counted(net: TestNet, lines: Line[], h: Host, reason: string, protocol?: string): number {
+	const netns = net.netnsInode(h);
+	return lines.flatMap((l) => l.drops.reasons).filter((r) => r.netns === netns && r.reason === reason && (!protocol || r.protocol === protocol)).reduce((s, r) => s + r.count, 0);
+}
+
+/** UDP: send COUNT datagrams of SIZE bytes to HOST PORT (sender); or bind PORT with a tiny receive buffer and never read (sink). */
+const UDP = `
+import socket, sys, time
+role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+fam = socket.AF_INET6 if ':' in host else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+if role == 'sink':
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    s.bind((host, port)); print('bound', flush=True); time.sleep(60)
+else:
+    count, size = int(sys.argv[4]), int(sys.argv[5])
+    for i in range(count): s.sendto(b'u' * size, (host, port))
+    print('sent', count, flush=True)
+`;
+
+test('drops: an nftables rule\'s drops as NETFILTER_DROP, equal to its counter; UDP to a closed port as NO_SOCKET, equal to UdpNoPorts', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const rules = 'add table inet ntd\\nadd chain inet ntd in { type filter hook input priority 0; }\\nadd rule inet ntd in tcp dport 7501 numgen random mod 100 < 5 counter drop\\nadd rule inet ntd in udp dport 7502 numgen random mod 100 < 30 counter drop\\n';
+	await net.exec(b, 'sh', ['-c', `printf '${rules}' | nft -f -`]);
+	let nftPackets = 0;
+	let noPorts = 0;
+	try {
+		const lines = await watch(async () => {
+			const before = await net.snmp(b, 'Udp', 'NoPorts');
+			const r = await receiver(net, b, 7501);
+			const s = sender(net, a, b.ip4, 7501, 5_000_000);
+			await s.done(60_000);
+			await r.done();
+			await new Peer(net.spawn(a, 'python3', ['-c', UDP, 'send', b.ip4, '7599', '300', '100'])).done();
+			// 30% dropped by the rule, the rest to a port nobody has: NO_SOCKET as well.
+			await new Peer(net.spawn(a, 'python3', ['-c', UDP, 'send', b.ip4, '7502', '1000', '100'])).done();
+			await new Promise((res) => setTimeout(res, 200));
+			noPorts = (await net.snmp(b, 'Udp', 'NoPorts')) - before;
+			const { stdout } = await net.exec(b, 'nft', ['list', 'chain', 'inet', 'ntd', 'in']);
+			nftPackets = [...stdout.matchAll(/counter packets (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+		});
+		const netfilter = counted(net, lines, b, 'NETFILTER_DROP');
+		const noSocket = counted(net, lines, b, 'NO_SOCKET', 'ipv4/udp');
+		t.diagnostic(`NETFILTER_DROP ${netfilter}, nft counter ${nftPackets}; NO_SOCKET ${noSocket}, UdpNoPorts ${noPorts}`);
+		assert.ok(nftPackets > 0, 'the rule dropped packets');
+		assert.equal(netfilter, nftPackets, 'NETFILTER_DROP equals the rule\'s packet counter');
+		assert.equal(noSocket, noPorts, 'NO_SOCKET equals UdpNoPorts');
+		assert.ok(noSocket > 300 && netfilter > 200, 'both rules and the closed ports saw traffic');
+		const rows = lines.flatMap((l) => l.drops.reasons).filter((r) => r.reason === 'NETFILTER_DROP' && r.netns === net.netnsInode(b));
+		assert.ok(rows.every((r) => r.ifname === b.dev && r.netns_name === b.ns), 'the interface and namespace, by name');
+		const sample = lines.flatMap((l) => l.drops.events).find((e) => e.reason === 'NO_SOCKET' && e.lport === 7599);
+		assert.ok(sample, 'an event for the closed port');
+		assert.match(sample.location, /udp/, `where the kernel dropped it: ${sample.location}`);
+		assert.equal(sample.raddr, a.ip4);
+	} finally {
+		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'ntd']).catch(() => undefined);
+	}
+});
+
+test('drops: a UDP socket with a tiny receive buffer as SOCKET_RCVBUFF, equal to UdpRcvbufErrors, on the receiving socket\'s flow', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	let sink: Peer | undefined;
+	let errors = 0;
+	const lines = await watch(async () => {
+		const before = await net.snmp(b, 'Udp', 'RcvbufErrors');
+		sink = new Peer(net.spawn(b, 'python3', ['-c', UDP, 'sink', b.ip4, '7598']));
+		await sink.waitFor('bound');
+		await new Peer(net.spawn(a, 'python3', ['-c', UDP, 'send', b.ip4, '7598', '2000', '1000'])).done();
+		await new Promise((res) => setTimeout(res, 200));
+		errors = (await net.snmp(b, 'Udp', 'RcvbufErrors')) - before;
+	});
+	const rcvbuf = counted(net, lines, b, 'SOCKET_RCVBUFF');
+	t.diagnostic(`SOCKET_RCVBUFF ${rcvbuf}, UdpRcvbufErrors ${errors}`);
+	assert.ok(errors > 1000, 'the buffer overflowed');
+	assert.equal(rcvbuf, errors);
+	const flows = lines.flatMap((l) => l.drops.flows).filter((f) => f.reason === 'SOCKET_RCVBUFF' && f.lport === 7598);
+	assert.equal(flows.reduce((s, f) => s + f.count, 0), errors, 'all on the receiving socket\'s flow');
+	// A UDP socket is stamped with its owner when it sends or receives (issue 18); this one never does, so its owner is unknown, and said so.
+	assert.ok(flows.every((f) => f.pid === 0 || f.pid === sink!.pid), 'never another process');
+});
+
+test('drops: a listener that never accepts, flooded with connects, as the kernel counts ListenOverflows', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const LISTEN = `
+import socket, time
+s = socket.socket(); s.bind(('${b.ip4}', 7597)); s.listen(1); print('listening', flush=True); time.sleep(60)
+`;
+	const FLOOD = `
+import socket, time
+socks = []
+for i in range(40):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(('${b.ip4}', 7597))
+    except BlockingIOError: pass
+    socks.append(c)
+time.sleep(2); print('done', flush=True)
+`;
+	let overflows = 0;
+	const lines = await watch(async () => {
+		const before = await net.snmp(b, 'TcpExt', 'ListenOverflows');
+		await new Peer(net.spawn(b, 'python3', ['-c', LISTEN])).waitFor('listening');
+		await new Peer(net.spawn(a, 'python3', ['-c', FLOOD])).done(30_000);
+		overflows = (await net.snmp(b, 'TcpExt', 'ListenOverflows')) - before;
+	});
+	const reasons = lines.flatMap((l) => l.drops.reasons).filter((r) => r.netns === net.netnsInode(b));
+	const overflow = counted(net, lines, b, 'TCP_LISTEN_OVERFLOW');
+	const listen = lines.flatMap((l) => l.drops.listen).filter((r) => r.netns === net.netnsInode(b));
+	const shown = listen.reduce((s, r) => s + r.listen_overflows, 0);
+	t.diagnostic(`TcpExtListenOverflows ${overflows}; shown ${shown}; drop reasons in B: ${JSON.stringify(reasons.map((r) => [r.reason, r.protocol, r.count]))}`);
+	assert.ok(overflows > 0, 'the accept queue overflowed');
+	// The kernel frees a SYN refused for a full accept queue as consumed, with no drop reason (docs/drops.md): only its counter shows it.
+	assert.ok(overflow <= overflows, 'drops with the overflow reason are among the overflows the kernel counted');
+	assert.equal(shown, overflows, 'the listen-queue overflows shown are the kernel\'s');
+});
