@@ -7,7 +7,7 @@ import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
 import { helpRows } from '../../source/ui/bars.js';
 import { reducer, type Action, type UiState } from '../../source/ui/state.js';
-import { available, connsSnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+import { available, connsSnap, dropsSnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
 
 const HERE = 4026531840;
@@ -44,6 +44,11 @@ function state(actions: Action[] = []): UiState {
 			]),
 			events: CONN_EVENTS,
 		}),
+		drops: dropsSnap({
+			counts: new Map([['d', { netns: HERE, ifindex: 2, ifname: 'eth0', protocol: 'ipv4/udp', reason: 'NO_SOCKET', count: 300 }]]),
+			flows: new Map([['f', { ...CONN_FLOW, pid: 11, comm: 'nginx', reason: 'SOCKET_RCVBUFF', state: 'CLOSE', count: 7 }]]),
+			events: [{ ...CONN_FLOW, pid: 0, comm: '', time: 0, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: '', socket: false }],
+		}),
 	});
 	const ui = new TestStore();
 	ui.read(first, second);
@@ -51,7 +56,7 @@ function state(actions: Action[] = []): UiState {
 }
 
 test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () => {
-	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'tab', tab: 'conns' }], [{ type: 'tab', tab: 'conns' }, { type: 'tab-key', key: 'a' }], [{ type: 'help' }]] as Action[][]) {
+	for (const actions of [[], [{ type: 'tab', tab: 'tcp' }], [{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], [{ type: 'tab', tab: 'rtt' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'retrans' }], [{ type: 'tab', tab: 'conns' }], [{ type: 'tab', tab: 'conns' }, { type: 'tab-key', key: 'a' }], [{ type: 'tab', tab: 'drops' }], [{ type: 'help' }]] as Action[][]) {
 		const lines = frame(state(actions)).split('\n');
 		assert.ok(lines.length <= 23, `${JSON.stringify(actions)}: ${lines.length} lines`);
 		for (const l of lines) assert.ok([...l].length <= 80, `${JSON.stringify(actions)}: ${[...l].length} columns: ${l}`);
@@ -61,7 +66,7 @@ test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () =>
 test('NIC: interfaces with their queues, rates right-aligned, other namespaces numbered', () => {
 	const f = frame(state());
 	assert.match(f, /^nettop {2}\d\d:\d\d:\d\d {2}every 1s/);
-	assert.match(f, /\nNIC 2\.9M 0 TCP 2\.9M 196K RTT 64\/3973us RTX 4\.0\/s CONN 14\/s 1f 557r DROP 0\.0\/s\n/, 'at 80 columns the legend, the wide gaps and the long forms go before a figure');
+	assert.match(f, /\nNIC 2\.9M 0 TCP 2\.9M 196K RTT 64\/3973us RTX 4\.0\/s CONN 14\/s 1f 557r DROP 300\/s\n/, 'at 80 columns the legend, the wide gaps and the long forms go before a figure');
 	assert.match(f, /\n 1 NIC {2}2 tcptop {2}3 RTT {2}4 Retransmits {2}5 Connections {2}6 Drops {2}sort: total\n/, 'every tab, and the sort');
 	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
 	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
@@ -200,7 +205,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 		assert.ok(lines.length <= 17 && lines.every((l) => l.length <= 60), `${what}: fits 60x17\n${f}`);
 		for (const h of headers) assert.match(f, h, `${what}: ${h}\n${f}`);
 	};
-	check(at([]), [/\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14\/s 1f 557r {2}DROP 0\.0\/s\n/, /\n 1 NIC {2}2 tcpt {2}3 RTT {2}4 Retr {2}5 Conn {2}6 Drop {2}sort: total\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
+	check(at([]), [/\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14\/s 1f 557r {2}DROP 300\/s\n/, /\n 1 NIC {2}2 tcpt {2}3 RTT {2}4 Retr {2}5 Conn {2}6 Drop {2}sort: total\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
 	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +CONNS +TX\/s +RX\/s/], 'tcptop');
 	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX\/s +RX\/s/, /2\.9M +1\.0K/], 'tcptop connections');
 	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');
@@ -210,6 +215,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 		[/conn 7\.0\/s acc 7\.0\/s fail 1 abrt 1 rst 554\/3/, /NETNS +CONNECT +ACCEPT +FAIL +ABORT +RSTOUT +RSTIN +ESTAB/, /OPENS +FAIL +RST +CLOSE +CONNavg +CONNp99 +LIFEavg/, /10\.0\.0\.2:443 +1 +0 +0 +1 +850us +850us +1\.5s/, /\(none\) +RST out .*no socket/, /curl +FAIL .*refused/],
 		'Connections',
 	);
+	check(at([{ type: 'tab', tab: 'drops' }]), [/drops 300\/s/, /NO_SOCKET +eth0 +ipv4\/udp +300 +300/, /nginx .*SOCKET_RCVBUFF +7/, /NO_SOCKET +__udp4_lib_rcv\S* +10\.0\.0\.2:443/], 'Drops');
 	const help = at([{ type: 'help' }]);
 	check(help, [/^KEY +ACTION/m, /help page 1 of 2 \(Down: more\)/], 'help');
 	const page2 = at([{ type: 'help' }, { type: 'move', to: 'down' }]);

@@ -5,10 +5,18 @@ import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import { TEARDOWN, type DropEvent, type DropFlow, type DropRow, type DropsView } from './model.js';
 
-const REASON = { width: 22, min: 12, max: 40 };
-const REASON_COLUMNS: Column[] = [REASON, { width: 12, min: 5, max: 24, drop: 1 }, { width: 10, min: 5, max: 16 }, { width: 9, min: 4 }, { width: 8, right: true }, { width: 8, right: true }];
-const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 9, min: 5, max: 16, drop: 2 }, { width: 17, min: 13, max: 47, middle: true, drop: 1 }, { width: 17, min: 13, max: 47, middle: true }, { width: 17, min: 10, max: 40 }, { width: 6, right: true }];
-const EVENT_COLUMNS: Column[] = [{ width: 8, drop: 3 }, { width: 16, min: 10, max: 40 }, { width: 20, min: 10, max: 40, drop: 2 }, { width: 9, min: 4, drop: 1 }, { width: 22, min: 13, max: 47, middle: true }];
+const REASON = { width: 22, min: 14, max: 40 };
+const REASON_COLUMNS: Column[] = [REASON, { width: 12, min: 5, max: 24, drop: 1 }, { width: 10, min: 5, max: 16 }, { width: 9, min: 8 }, { width: 8, right: true }, { width: 8, right: true }];
+// A reason is a figure's label: it keeps 14 characters while the local end and the command go.
+const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 9, min: 5, max: 16, drop: 2 }, { width: 17, min: 13, max: 47, middle: true, drop: 1 }, { width: 17, min: 13, max: 47, middle: true }, { width: 17, min: 14, max: 40 }, { width: 6, right: true }];
+// No time column: the line above the list says since when; the rest is what tells drops apart.
+const EVENT_COLUMNS: Column[] = [
+	{ width: 16, min: 14, max: 40 },
+	{ width: 22, min: 12, max: 40, drop: 2 },
+	{ width: 8, min: 8, drop: 1 },
+	{ width: 15, min: 13, max: 47, middle: true },
+	{ width: 15, min: 13, max: 47, middle: true },
+];
 
 const SORTERS: Record<string, (a: DropRow, b: DropRow) => number> = {
 	count: (a, b) => b.count - a.count,
@@ -21,8 +29,8 @@ const rate = (n: number, seconds: number) => {
 	return r < 10 ? r.toFixed(1) : String(Math.round(r));
 };
 
-/** Where a packet went: its local end when a socket had it, else its destination, and its source. */
-const flowText = (e: DropEvent) => (e.lport || e.rport ? `${endpoint(e.raddr, e.rport)} > ${endpoint(e.laddr, e.lport)}` : e.raddr && e.raddr !== '0.0.0.0' ? `${e.raddr} > ${e.laddr}` : '-');
+/** A packet's ends: where it came from and where it was going (a socket's remote and local end). */
+const ends = (e: DropEvent): [string, string] => (e.lport || e.rport ? [endpoint(e.raddr, e.rport), endpoint(e.laddr, e.lport)] : e.raddr && e.raddr !== '0.0.0.0' ? [e.raddr, e.laddr] : ['-', '-']);
 
 function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height, width, plain, cursor, currentNetns }: TabProps<undefined>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Drops', view.unavailable);
@@ -52,10 +60,12 @@ function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height,
 	out.push(line(cells(fc, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'DROPS']), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
 	const ec = layout(EVENT_COLUMNS, width);
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
-	out.push(line(cells(ec, ['TIME', 'REASON', 'WHERE', 'PROTO', 'FROM > TO']), { bold: true }));
+	const oldest = events.at(-1);
+	out.push(line(plain ? 'a sample of this interval\'s drops:' : oldest ? `a sample of the drops, newest first: the last ${events.length} (since ${clock(oldest.time)})` : 'a sample of the drops, newest first:', { dim: true }));
+	out.push(line(cells(ec, ['REASON', 'WHERE', 'PROTO', 'FROM', 'TO']), { bold: true }));
 	const eventLine = (i: number) => {
 		const e = events[i]!;
-		return line(cells(ec, [clock(e.time), e.reason, e.location, e.protocol, flowText(e)]), { dim: TEARDOWN.has(e.reason) });
+		return line(cells(ec, [e.reason, e.location, e.protocol, ...ends(e)]), { dim: TEARDOWN.has(e.reason) });
 	};
 	out.push(...scrolled(events.length, plain ? Math.max(1, events.length) : height - out.length, plain ? undefined : cursor, eventLine, none, 'events'));
 	return out;
