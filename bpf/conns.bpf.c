@@ -68,7 +68,7 @@ static __always_inline __u32 netns_of(const struct sock *sk)
 /* A new event with its common fields zeroed; NULL (and counted) when sampled out or the ring is full. */
 static __always_inline struct nt_conn_event *reserve(__u8 type)
 {
-	if (!sampled_in(&conns_budget, &conns_sampled))
+	if (!sampled_in(&conns_budget))
 		return NULL;
 	struct nt_conn_event *e = bpf_ringbuf_reserve(&conns_events, sizeof(*e), 0);
 	if (!e) {

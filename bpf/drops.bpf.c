@@ -21,6 +21,13 @@ struct {
 } drops_counts SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROPS_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct nt_drop_slot);
+} drops_cache SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DROPS_NAMES_MAX);
 	__type(key, struct nt_drop_ifname_key);
@@ -108,7 +115,7 @@ static __always_inline void flow_of_packet(struct sk_buff *skb, __u16 eth_proto,
 
 static __always_inline void send_event(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk, const struct nt_drop_key *key)
 {
-	if (!sampled_in(&drops_budget, &drops_sampled))
+	if (!sampled_in(&drops_budget))
 		return;
 	struct nt_drop_event *e = bpf_ringbuf_reserve(&drops_events, sizeof(*e), 0);
 	if (!e) {
@@ -158,6 +165,43 @@ static __always_inline void count_flow(struct sock *sk, __u32 reason)
 	f->protocol = sk->sk_protocol;
 }
 
+/*
+ * Counts a drop for `key`: in this CPU's cache slot for it when it has one
+ * (an array slot: no hash-map call), else in drops_counts. A program does
+ * not run nested in itself on one CPU, so the slot needs no lock.
+ */
+static __always_inline void count_drop(const struct net_device *dev, const struct nt_drop_key *key)
+{
+	const __u64 *k = (const __u64 *)key;
+	__u32 i = (__u32)((k[0] ^ (k[0] >> 29) ^ k[1] ^ (k[1] >> 31)) * 0x9E3779B1u) >> 24;
+	struct nt_drop_slot *slot = bpf_map_lookup_elem(&drops_cache, &i);
+
+	if (slot) {
+		const __u64 *sk = (const __u64 *)&slot->key;
+		if (sk[0] == k[0] && sk[1] == k[1]) {
+			slot->count += 1;
+			return;
+		}
+		if (slot->key.reason == 0) {
+			if (dev)
+				remember_name(dev, key);
+			slot->key = *key;
+			slot->count = 1;
+			return;
+		}
+	}
+	__u64 *n = bpf_map_lookup_elem(&drops_counts, key);
+	if (!n) {
+		if (dev)
+			remember_name(dev, key);
+		n = lookup_or_init(&drops_counts, key, &zero_count);
+	}
+	if (n)
+		*n += 1; /* per-CPU: no atomic */
+	else
+		count_lost(&drops_lost, LOST_ENTRY);
+}
+
 static __always_inline int on_drop(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk)
 {
 	/* Frees that are not drops. */
@@ -176,16 +220,7 @@ static __always_inline int on_drop(struct sk_buff *skb, void *location, __u32 re
 	}
 	key.ip_proto = ip_proto_of(skb, key.eth_proto);
 
-	__u64 *n = bpf_map_lookup_elem(&drops_counts, &key);
-	if (!n) {
-		if (dev)
-			remember_name(dev, &key);
-		n = lookup_or_init(&drops_counts, &key, &zero_count);
-	}
-	if (n)
-		*n += 1; /* per-CPU: no atomic */
-	else
-		count_lost(&drops_lost, LOST_ENTRY);
+	count_drop(dev, &key);
 	if (sk)
 		count_flow(sk, reason);
 	send_event(skb, location, reason, sk, &key);

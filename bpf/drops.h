@@ -20,6 +20,20 @@ struct nt_drop_key {
 };
 _Static_assert(sizeof(struct nt_drop_key) == 16, "nt_drop_key layout");
 
+/*
+ * A slot of a CPU's direct-mapped cache of keys (drops_cache): the first
+ * key that hashes to a slot keeps it for nettop's life, and its drops count
+ * there with no hash-map lookup. Others go to drops_counts. reason 0 (not a
+ * drop) marks a free slot.
+ */
+#define DROPS_CACHE_SLOTS 256
+
+struct nt_drop_slot {
+	struct nt_drop_key key;
+	__u64 count;
+};
+_Static_assert(sizeof(struct nt_drop_slot) == 24, "nt_drop_slot layout");
+
 struct nt_drop_ifname_key {
 	__u32 netns;
 	__u32 ifindex;

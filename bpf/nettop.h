@@ -77,7 +77,8 @@ _Static_assert(sizeof(struct nt_slot_ref) == 16, "nt_slot_ref layout");
 struct nt_sample_budget {
 	__u64 last_ns;   /* when it last sent or was refused */
 	__u64 credit_ns; /* time saved up, at most a second */
+	__u64 sampled;   /* events left out, cumulative */
 };
-_Static_assert(sizeof(struct nt_sample_budget) == 16, "nt_sample_budget layout");
+_Static_assert(sizeof(struct nt_sample_budget) == 24, "nt_sample_budget layout");
 
 #endif /* NETTOP_H */

@@ -14,8 +14,8 @@ const volatile __u64 event_interval_ns = 0;
 #define SAMPLE_BURST_NS 1000000000ULL
 
 /*
- * Defines <prefix>_budget (each CPU's bucket) and <prefix>_sampled (events
- * the sampling left out, per CPU: not lost, the list is a sample by design).
+ * Defines <prefix>_budget: each CPU's bucket, with the events the sampling
+ * left out (not lost: the list is a sample by design). One lookup an event.
  */
 #define SAMPLER(prefix)                                                         \
 	struct {                                                                \
@@ -23,20 +23,14 @@ const volatile __u64 event_interval_ns = 0;
 		__uint(max_entries, 1);                                         \
 		__type(key, __u32);                                             \
 		__type(value, struct nt_sample_budget);                         \
-	} prefix##_budget SEC(".maps");                                         \
-	struct {                                                                \
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                        \
-		__uint(max_entries, 1);                                         \
-		__type(key, __u32);                                             \
-		__type(value, __u64);                                           \
-	} prefix##_sampled SEC(".maps");
+	} prefix##_budget SEC(".maps");
 
 /* Whether this CPU may send an event now; counts the ones it may not. */
-static __always_inline bool sampled_in(void *budget_map, void *sampled_map)
+static __always_inline bool sampled_in(void *budget_map)
 {
 	__u32 zero = 0;
 	struct nt_sample_budget *b;
-	__u64 now, credit, *out;
+	__u64 now, credit;
 
 	if (!event_interval_ns)
 		return true;
@@ -53,9 +47,7 @@ static __always_inline bool sampled_in(void *budget_map, void *sampled_map)
 		return true;
 	}
 	b->credit_ns = credit;
-	out = bpf_map_lookup_elem(sampled_map, &zero);
-	if (out)
-		*out += 1;
+	b->sampled += 1;
 	return false;
 }
 

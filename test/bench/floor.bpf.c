@@ -26,6 +26,7 @@ EMPTY(floor_retrans, tcp_retransmit_skb)
 EMPTY(floor_state, inet_sock_set_state)
 EMPTY(floor_rst_out, tcp_send_reset)
 EMPTY(floor_rst_in, tcp_receive_reset)
+EMPTY(floor_drop, kfree_skb)
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
 int floor_accept4(void *ctx)

@@ -50,7 +50,7 @@ async function attachFloor(): Promise<BpfObject> {
  * Runs nettop, bpftrace and empty programs (the floor) side by side under
  * `load`; ns per event of each program.
  */
-export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[]; seconds: number; cpu: number }> {
+export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[]; seconds: number; cpu: number; lines: string[] }> {
 	const statsFile = '/proc/sys/kernel/bpf_stats_enabled';
 	const before = readFileSync(statsFile, 'utf8').trim();
 	writeFileSync(statsFile, '1');
@@ -79,7 +79,7 @@ export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: K
 		const ours = end.filter((p) => p.name?.startsWith('nt_')).map(delta);
 		const theirs = end.filter((p) => !existing.has(p.id) && p.type === 'tracepoint' && !p.name?.startsWith('nt_') && !p.name?.startsWith('floor_')).map(delta);
 		const empty = end.filter((p) => p.name?.startsWith('floor_')).map(delta);
-		return { nettop: ours, bpftrace: theirs, floor: empty, seconds, cpu };
+		return { nettop: ours, bpftrace: theirs, floor: empty, seconds, cpu, lines: nettop.lines };
 	} finally {
 		floor?.close();
 		nettop.kill('SIGINT');

@@ -1,5 +1,7 @@
 // npm run bench: measures nettop on this machine and prints each figure beside its target and a reference.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { killAll, run, sleep } from '../helpers/exec.js';
@@ -12,7 +14,7 @@ import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
 
 const rows: string[][] = [];
-/** BENCH_ONLY=startup,kernel,flows,traffic,conns runs just those parts (all by default). */
+/** BENCH_ONLY=startup,kernel,flows,traffic,conns,drops runs just those parts (all by default). */
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (part: string) => !only || only.includes(part);
 function report(what: string, value: string, target: string, reference: string): void {
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
 		}
 		if (want('traffic')) await trafficPart(net);
 		if (want('conns')) await connsPart(net);
+		if (want('drops')) await dropsPart(net);
 	} finally {
 		killAll();
 		await net.destroy();
@@ -178,6 +181,44 @@ async function connsPart(net: TestNet): Promise<void> {
 		rows.push(['bpftrace reference (connections)', line(theirs), '', ''], ['empty programs (floor, connections)', line(floor), '', '']);
 	} finally {
 		server.child.kill();
+	}
+}
+
+/**
+ * A storm of drops: test/bench/flood.c (built here with clang) sends 16-byte
+ * UDP datagrams from A to a port nobody has on B, every one a NO_SOCKET drop.
+ * Drops' program per drop beside bpftrace counting the same and the floor;
+ * whether nettop keeps its interval, and its count beside UdpNoPorts.
+ */
+async function dropsPart(net: TestNet): Promise<void> {
+	const seconds = 8;
+	console.log(`\n7. Drops: ${seconds} s of 16-byte UDP datagrams flooded to a closed port (test/bench/flood.c)`);
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'nettop-flood-'));
+	try {
+		const flood = path.join(dir, 'flood');
+		await run('clang', ['-O2', '-o', flood, fileURLToPath(new URL('../../../test/bench/flood.c', import.meta.url))]);
+		const before = await net.snmp(net.b, 'Udp', 'NoPorts');
+		let sent = 0;
+		const k = await kernelCost(async () => {
+			sent = Number((await net.exec(net.a, flood, [net.b.ip4, '9', String(seconds)], (seconds + 20) * 1000)).stdout.trim());
+			await sleep(1500);
+		});
+		const noPorts = (await net.snmp(net.b, 'Udp', 'NoPorts')) - before;
+		type Line = { time: string; drops: { reasons?: { netns: number; reason: string; count: number }[] } };
+		const lines = k.lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
+		const netns = net.netnsInode(net.b);
+		const counted = lines.flatMap((l) => l.drops.reasons ?? []).filter((r) => r.netns === netns && r.reason === 'NO_SOCKET').reduce((n, r) => n + r.count, 0);
+		const gaps = lines.slice(1).map((l, i) => Date.parse(l.time) - Date.parse(lines[i]!.time));
+		const line = (cs: readonly { name: string; ns: number; events: number }[]) => cs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+		const theirs = k.bpftrace.filter((c) => c.name.startsWith('kfree_skb') && c.events > 0);
+		const floor = k.floor.filter((c) => c.name === 'floor_drop');
+		for (const c of k.nettop.filter((c) => c.name.startsWith('nt_drop') && c.events > 0)) {
+			report(`${c.name} (${c.events} drops, ${Math.round(c.events / k.seconds)} a second)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', `bpftrace counting the same: ${line(theirs)}; empty program: ${line(floor)}`);
+		}
+		report(`${Math.round(noPorts / seconds)} drops a second: NO_SOCKET counted`, `${counted}`, `= UdpNoPorts (${noPorts})`, `${sent} datagrams sent`);
+		report('  nettop --json -i 1 under it: longest interval, CPU', `${fmt(Math.max(...gaps, 0), 0)} ms, ${fmt(k.cpu, 2)} % of a core`, '~1000 ms', '-');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
 	}
 }
 

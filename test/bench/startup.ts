@@ -18,6 +18,7 @@ tracepoint:sock:inet_sock_set_state /args->protocol == 6/ { @state[((struct sock
 tracepoint:tcp:tcp_send_reset { @rst_out = count(); }
 tracepoint:tcp:tcp_receive_reset { @rst_in = count(); }
 tracepoint:syscalls:sys_exit_accept4 /args->ret >= 0/ { @accepts[pid] = count(); }
+tracepoint:skb:kfree_skb /args->reason > 1/ { @drops[args->reason, args->protocol] = count(); }
 BEGIN { printf("ready\\n"); }
 `;
 

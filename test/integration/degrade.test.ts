@@ -146,3 +146,15 @@ test('without tcp_send_reset and tcp_receive_reset: connections go on, and say w
 	assert.match(plain.stdout, /RSTs received are not seen on this kernel/);
 	t.diagnostic('the tab says so');
 });
+
+test('without skb:kfree_skb: Drops says why, the others go on', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const { nettop } = await started({ NETTOP_HIDE_TRACEPOINTS: 'kfree_skb' }, '0.3');
+	await nettop.waitForLines(2);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	const line = nettop.json<{ drops: { unavailable?: string }; conns: { counts: unknown[] } }>().at(-1)!;
+	t.diagnostic(`drops: ${line.drops.unavailable}`);
+	assert.match(line.drops.unavailable ?? '', /kfree_skb/);
+	assert.ok(Array.isArray(line.conns.counts), 'connections go on');
+});

@@ -19,7 +19,7 @@ test('npm pack, then npm install -g from the tarball into a clean prefix: it shi
 	const packed = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp, '--prefix', ROOT], 120_000);
 	const tarball = path.join(tmp, packed.stdout.trim().split('\n').at(-1)!);
 	const files = (await run('tar', ['tzf', tarball])).stdout.split('\n');
-	for (const name of ['nic', 'tcp', 'rtt', 'retrans']) assert.ok(files.includes(`package/bpf/${name}.bpf.o`), `ships bpf/${name}.bpf.o`);
+	for (const name of ['nic', 'tcp', 'rtt', 'retrans', 'conns', 'drops']) assert.ok(files.includes(`package/bpf/${name}.bpf.o`), `ships bpf/${name}.bpf.o`);
 	assert.ok(files.includes('package/dist/bin/nettop.js'));
 
 	const prefix = path.join(tmp, 'prefix');

@@ -8,7 +8,8 @@ import { cstring, field, keyAt, lostAt, sumLost, u32, u64Big } from '../../kerne
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
-import { setEventRate } from '../../kernel/sampling.js';
+import { sampledOut, setEventRate } from '../../kernel/sampling.js';
+import { sampleBudget } from '../../kernel/layouts.js';
 import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction, type TcpMib } from './model.js';
@@ -137,7 +138,7 @@ export class ConnsCollector {
 		try {
 			this.counts = this.obj.map('conns_counts', undefined, L.connCounts);
 			this.lost = this.obj.map('conns_lost');
-			this.sampled = this.obj.map('conns_sampled');
+			this.sampled = this.obj.map('conns_budget', undefined, sampleBudget);
 			this.ring = new RingBuffer(this.obj.map('conns_events'));
 		} catch (error) {
 			this.obj.close();
@@ -169,7 +170,7 @@ export class ConnsCollector {
 			events,
 			recent: this.recent,
 			eventsLost,
-			eventsSampled: sumLost(this.sampled.readAll()),
+			eventsSampled: sampledOut(this.sampled),
 			sight: this.sight,
 			lost: sumLost(lost),
 		};

@@ -7,7 +7,8 @@ import { cstring, field, keyAt, lostAt, sumLost, sumPerCpu, u32, u64Big } from '
 import { Kallsyms } from '../../kernel/kallsyms.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
-import { setEventRate } from '../../kernel/sampling.js';
+import { sampledOut, setEventRate } from '../../kernel/sampling.js';
+import { sampleBudget } from '../../kernel/layouts.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
@@ -51,6 +52,7 @@ function listenCounters(text: string): ListenCounters | undefined {
 export class DropsCollector {
 	readonly obj: BpfObject;
 	private readonly counts: BpfMap;
+	private readonly cache: BpfMap;
 	private readonly ifnames: BpfMap;
 	private readonly flows: BpfMap;
 	private readonly lost: BpfMap;
@@ -77,10 +79,11 @@ export class DropsCollector {
 		});
 		try {
 			this.counts = this.obj.map('drops_counts', L.dropKey);
+			this.cache = this.obj.map('drops_cache', undefined, L.dropSlot);
 			this.ifnames = this.obj.map('drops_ifnames', L.dropIfnameKey, L.dropIfname);
 			this.flows = this.obj.map('drops_flows', L.dropFlowKey, L.dropFlow);
 			this.lost = this.obj.map('drops_lost');
-			this.sampled = this.obj.map('drops_sampled');
+			this.sampled = this.obj.map('drops_budget', undefined, sampleBudget);
 			this.ring = new RingBuffer(this.obj.map('drops_events'));
 		} catch (error) {
 			this.obj.close();
@@ -117,23 +120,35 @@ export class DropsCollector {
 			events,
 			recent: this.recent,
 			eventsLost: lostAt(lost, LOST_EVENT),
-			eventsSampled: sumLost(this.sampled.readAll()),
+			eventsSampled: sampledOut(this.sampled),
 			listen: mibByNetns(this.options.netnsNames(), 'netstat', listenCounters),
 			lost: sumLost(lost),
 		};
 	}
 
+	/** Per key, drops_counts' per-CPU values and every CPU's cache slot that holds the key, added up. */
 	private readCounts(): Map<string, DropCount> {
-		const f = L.dropKey.fields;
-		const entries = this.counts.readAll();
 		const out = new Map<string, DropCount>();
-		for (let i = 0; i < entries.count; i++) {
-			const k = keyAt(entries, i);
+		const add = (k: Buffer, count: number) => {
+			const f = L.dropKey.fields;
 			const netns = field(k, 0, f.netns);
 			const ifindex = field(k, 0, f.ifindex);
 			const protocol = protocolName(field(k, 0, f.eth_proto), field(k, 0, f.ip_proto));
 			const reason = this.reasons.name(field(k, 0, f.reason));
-			out.set(`${netns}|${ifindex}|${protocol}|${reason}`, { netns, ifindex, ifname: this.ifname(netns, ifindex), protocol, reason, count: sumPerCpu(entries, i, { offset: 0, size: 8, type: 'u64' }) });
+			const key = `${netns}|${ifindex}|${protocol}|${reason}`;
+			const before = out.get(key);
+			out.set(key, { netns, ifindex, ifname: this.ifname(netns, ifindex), protocol, reason, count: (before?.count ?? 0) + count });
+		};
+		const entries = this.counts.readAll();
+		for (let i = 0; i < entries.count; i++) add(keyAt(entries, i), sumPerCpu(entries, i, { offset: 0, size: 8, type: 'u64' }));
+		const cache = this.cache.readAll();
+		const reasonAt = L.dropSlot.fields.key.offset + L.dropKey.fields.reason.offset;
+		for (let i = 0; i < cache.count; i++) {
+			for (let cpu = 0; cpu < cache.cpus; cpu++) {
+				const base = i * cache.valueStride + cpu * cache.cpuStride;
+				if (u32(cache.values, base + reasonAt) === 0) continue;
+				add(cache.values.subarray(base, base + L.dropKey.size), field(cache.values, base, L.dropSlot.fields.count));
+			}
 		}
 		return out;
 	}

@@ -3,6 +3,7 @@ import { layout } from '../../../native/layouts.js';
 import { COMM_LEN, flowId, sampleBudget } from '../../kernel/layouts.js';
 
 export const dropKey = layout('nt_drop_key', { netns: 'u32', ifindex: 'u32', reason: 'u32', eth_proto: 'u16', ip_proto: 'u8', _pad: 'u8' });
+export const dropSlot = layout('nt_drop_slot', { key: ['bytes', dropKey.size], count: 'u64' });
 export const dropIfnameKey = layout('nt_drop_ifname_key', { netns: 'u32', ifindex: 'u32' });
 export const dropIfname = layout('nt_drop_ifname', { name: ['bytes', 16] });
 export const dropFlowKey = layout('nt_drop_flow_key', { id: ['bytes', flowId.size], reason: 'u32' });
@@ -22,4 +23,4 @@ export const dropEvent = layout('nt_drop_event', {
 	_pad: ['bytes', 3],
 });
 
-export const DROPS_LAYOUTS = [dropKey, dropIfnameKey, dropIfname, dropFlowKey, dropFlow, dropEvent, sampleBudget];
+export const DROPS_LAYOUTS = [dropKey, dropSlot, dropIfnameKey, dropIfname, dropFlowKey, dropFlow, dropEvent, sampleBudget];
