@@ -170,7 +170,7 @@ static __always_inline void count_flow(struct sock *sk, __u32 reason)
  * (an array slot: no hash-map call), else in drops_counts. A program does
  * not run nested in itself on one CPU, so the slot needs no lock.
  */
-static __always_inline void count_drop(const struct net_device *dev, const struct nt_drop_key *key)
+static __always_inline __u64 count_drop(const struct net_device *dev, const struct nt_drop_key *key)
 {
 	const __u64 *k = (const __u64 *)key;
 	__u32 i = (__u32)((k[0] ^ (k[0] >> 29) ^ k[1] ^ (k[1] >> 31)) * 0x9E3779B1u) >> 24;
@@ -178,16 +178,14 @@ static __always_inline void count_drop(const struct net_device *dev, const struc
 
 	if (slot) {
 		const __u64 *sk = (const __u64 *)&slot->key;
-		if (sk[0] == k[0] && sk[1] == k[1]) {
-			slot->count += 1;
-			return;
-		}
+		if (sk[0] == k[0] && sk[1] == k[1])
+			return ++slot->count;
 		if (slot->key.reason == 0) {
 			if (dev)
 				remember_name(dev, key);
 			slot->key = *key;
 			slot->count = 1;
-			return;
+			return 1;
 		}
 	}
 	__u64 *n = bpf_map_lookup_elem(&drops_counts, key);
@@ -197,10 +195,17 @@ static __always_inline void count_drop(const struct net_device *dev, const struc
 		n = lookup_or_init(&drops_counts, key, &zero_count);
 	}
 	if (n)
-		*n += 1; /* per-CPU: no atomic */
-	else
-		count_lost(&drops_lost, LOST_ENTRY);
+		return ++*n; /* per-CPU: no atomic */
+	count_lost(&drops_lost, LOST_ENTRY);
+	return 0;
 }
+
+/*
+ * In a storm, a key's drops after its 64th on a CPU are offered to the
+ * sampler 1 in 64 (the rest counted as sampled out): the bucket's clock read
+ * is the costliest step left on the per-drop path.
+ */
+#define STORM_AFTER 64
 
 static __always_inline int on_drop(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk)
 {
@@ -220,10 +225,13 @@ static __always_inline int on_drop(struct sk_buff *skb, void *location, __u32 re
 	}
 	key.ip_proto = ip_proto_of(skb, key.eth_proto);
 
-	count_drop(dev, &key);
+	__u64 seen = count_drop(dev, &key);
 	if (sk)
 		count_flow(sk, reason);
-	send_event(skb, location, reason, sk, &key);
+	if (seen > STORM_AFTER && (seen & (STORM_AFTER - 1)))
+		sampled_out(&drops_budget);
+	else
+		send_event(skb, location, reason, sk, &key);
 	return 0;
 }
 

@@ -51,4 +51,14 @@ static __always_inline bool sampled_in(void *budget_map)
 	return false;
 }
 
+/* An event not even offered to the bucket (a storm's 1 in N rule): counted as sampled out, without a clock read. */
+static __always_inline void sampled_out(void *budget_map)
+{
+	__u32 zero = 0;
+	struct nt_sample_budget *b = bpf_map_lookup_elem(budget_map, &zero);
+
+	if (b)
+		b->sampled += 1;
+}
+
 #endif

@@ -151,7 +151,7 @@ test('-n on a terminal: the last frame stays on the main screen, as top -n leave
 test('TERM=dumb on a terminal gets the plain table, not the UI', async (t) => {
 	if (!(await requireBpf(t))) return;
 	tmux = new Tmux();
-	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 1`, 120, 40, { TERM: 'dumb' });
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 1`, 120, 100, { TERM: 'dumb' }); // tall: every tab's section fits
 	const plain = await tmux.waitFor(/EXITED 0/);
 	assert.match(plain, /IFACE +NETNS/, 'the plain table');
 	assert.doesNotMatch(plain, /q quit| 1 NIC /, 'no UI: no footer, no tab bar');
