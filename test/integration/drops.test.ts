@@ -1,7 +1,12 @@
 // Drops against the kernel's own counts, in namespaces the test makes: an nftables rule's counter, UdpNoPorts, UdpRcvbufErrors, ListenOverflows.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
+import { run } from '../helpers/exec.js';
 import type { JsonFlow } from '../helpers/json-flow.js';
 import { testHosts, type Host, type TestNet } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
@@ -154,4 +159,37 @@ time.sleep(2); print('done', flush=True)
 	// The kernel frees a SYN refused for a full accept queue as consumed, with no drop reason (docs/drops.md): only its counter shows it.
 	assert.ok(overflow <= overflows, 'drops with the overflow reason are among the overflows the kernel counted');
 	assert.equal(shown, overflows, 'the listen-queue overflows shown are the kernel\'s');
+});
+
+test('drops: a storm (a flood of UDP to a closed port) is counted exactly, the interval holds, and the sample says what it left out', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'nettop-flood-'));
+	try {
+		const flood = path.join(dir, 'flood');
+		await run('clang', ['-O2', '-o', flood, fileURLToPath(new URL('../../../test/bench/flood.c', import.meta.url))]);
+		let noPorts = 0;
+		let sent = 0;
+		const nettop = new NettopProcess(['--json', '-i', '0.5']);
+		await nettop.waitForLines(1);
+		const before = await net.snmp(b, 'Udp', 'NoPorts');
+		sent = Number((await net.exec(a, flood, [b.ip4, '9', '3'], 30_000)).stdout.trim());
+		await new Promise((r) => setTimeout(r, 300));
+		noPorts = (await net.snmp(b, 'Udp', 'NoPorts')) - before;
+		await nettop.waitForLines(nettop.lines.length + 2);
+		nettop.kill('SIGINT');
+		assert.equal(await nettop.exited(), 0, nettop.stderr);
+		const lines = nettop.json<Line & { time: string; drops: { events_sampled: number } }>();
+		const noSocket = counted(net, lines, b, 'NO_SOCKET', 'ipv4/udp');
+		const sampled = lines.reduce((s, l) => s + l.drops.events_sampled, 0);
+		const gaps = lines.slice(1).map((l, i) => Date.parse(l.time) - Date.parse(lines[i]!.time));
+		t.diagnostic(`${sent} sent in 3 s; NO_SOCKET ${noSocket}, UdpNoPorts ${noPorts}; ${sampled} events sampled out; longest interval ${Math.max(...gaps)} ms`);
+		assert.ok(noPorts > 100_000, 'a storm');
+		assert.equal(noSocket, noPorts, 'every drop counted');
+		assert.ok(sampled > noPorts / 2, 'the list a sample, which says what it left out');
+		assert.ok(Math.max(...gaps) < 1500, 'the interval holds');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
