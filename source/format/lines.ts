@@ -115,3 +115,10 @@ export function endpoint(addr: string, port: number): string {
 export function unavailableLines(what: string, reason: string): Line[] {
 	return [line(`${what} is unavailable on this system:`, { bold: true }), line(reason, { color: 'yellow' })];
 }
+
+/** What a sampled event list left out this interval, when anything: the sampler's share dim, a full ring's in yellow. */
+export function leftOutLines(sampled: number, lost: number): Line[] {
+	if (sampled + lost === 0) return [];
+	const why = [sampled ? `${sampled} sampled out` : '', lost ? `${lost} ring full` : ''].filter(Boolean).join(', ');
+	return [line(`${sampled + lost} events left out of the list this interval (${why}); the counts have them`, { color: lost ? 'yellow' : undefined, dim: !lost })];
+}

@@ -1,7 +1,7 @@
 // The Connections tab: the interval's counts as the kernel keeps them, the recent events per endpoint, and the rolling event list.
 import { human } from '../../format/numbers.js';
 import { cells, layout, type Column, type Placed } from '../../format/columns.js';
-import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import type { EndpointMode, EndpointRow } from './endpoint-model.js';
@@ -117,11 +117,7 @@ function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: numb
 /** What this kernel or this interval keeps from the list: said, never a silent gap. */
 function notes(view: ConnsView): Line[] {
 	const out: Line[] = [];
-	const left = view.eventsLost + view.eventsSampled;
-	if (left > 0) {
-		const why = [view.eventsSampled ? `${view.eventsSampled} sampled out` : '', view.eventsLost ? `${view.eventsLost} ring full` : ''].filter(Boolean).join(', ');
-		out.push(line(`${left} events left out of the list this interval (${why}); the counts have them`, { color: view.eventsLost ? 'yellow' : undefined, dim: !view.eventsLost }));
-	}
+	out.push(...leftOutLines(view.eventsSampled, view.eventsLost));
 	if (view.totals.handshake_fails > 0) out.push(line(`of the failed, ${view.totals.handshake_fails} in the handshake (reset before accept; the kernel's count, no event)`, { dim: true }));
 	if (view.sight.resetsSent === 'sockets') out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
 	if (view.sight.resetsSent === 'none') out.push(line('RSTs sent are not seen on this kernel (no tcp_send_reset): RST out stays 0', { color: 'yellow' }));

@@ -1,6 +1,6 @@
 // The Drops tab: drops a second by reason and place, the flows a socket had, and a sample of events with the kernel function that dropped them.
 import { cells, layout, type Column } from '../../format/columns.js';
-import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import { TEARDOWN, type DropEvent, type DropFlow, type DropRow, type DropsView } from './model.js';
@@ -35,11 +35,7 @@ const ends = (e: DropEvent): [string, string] => (e.lport || e.rport ? [endpoint
 function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height, width, plain, cursor, currentNetns }: TabProps<undefined>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Drops', view.unavailable);
 	const out: Line[] = [line(`drops ${rate(view?.drops ?? 0, seconds)}/s  (${view?.drops ?? 0} this interval)  teardown ${rate(view?.teardown ?? 0, seconds)}/s, apart`, { bold: true })];
-	const left = (view?.eventsSampled ?? 0) + (view?.eventsLost ?? 0);
-	if (view && left > 0) {
-		const why = [view.eventsSampled ? `${view.eventsSampled} sampled out` : '', view.eventsLost ? `${view.eventsLost} ring full` : ''].filter(Boolean).join(', ');
-		out.push(line(`${left} events left out of the list this interval (${why}); the counts have them`, { dim: !view.eventsLost, color: view.eventsLost ? 'yellow' : undefined }));
-	}
+	out.push(...leftOutLines(view?.eventsSampled ?? 0, view?.eventsLost ?? 0));
 	const listen = view?.listen ?? [];
 	if (listen.length > 0) {
 		const [o, d] = [listen.reduce((n, r) => n + r.listen_overflows, 0), listen.reduce((n, r) => n + r.listen_drops, 0)];
