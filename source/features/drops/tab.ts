@@ -8,7 +8,15 @@ import { TEARDOWN, type DropEvent, type DropFlow, type DropRow, type DropsView }
 const REASON = { width: 22, min: 14, max: 40 };
 const REASON_COLUMNS: Column[] = [REASON, { width: 12, min: 5, max: 24, drop: 1 }, { width: 10, min: 5, max: 16 }, { width: 9, min: 8 }, { width: 8, right: true }, { width: 8, right: true }];
 // A reason is a figure's label: it keeps 14 characters while the local end and the command go.
-const FLOW_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 9, min: 5, max: 16, drop: 2 }, { width: 17, min: 13, max: 47, middle: true, drop: 1 }, { width: 17, min: 13, max: 47, middle: true }, { width: 17, min: 14, max: 40 }, { width: 6, right: true }];
+const FLOW_COLUMNS: Column[] = [
+	{ width: 7, right: true },
+	{ width: 9, min: 5, max: 16, drop: 3 },
+	{ width: 15, min: 13, max: 47, middle: true, drop: 1 },
+	{ width: 15, min: 13, max: 47, middle: true },
+	{ width: 16, min: 14, max: 40 },
+	{ width: 6, drop: 2 },
+	{ width: 6, right: true },
+];
 // No time column: the line above the list says since when; the rest is what tells drops apart.
 const EVENT_COLUMNS: Column[] = [
 	{ width: 16, min: 14, max: 40 },
@@ -22,6 +30,9 @@ const SORTERS: Record<string, (a: DropRow, b: DropRow) => number> = {
 	count: (a, b) => b.count - a.count,
 	reason: (a, b) => a.reason.localeCompare(b.reason) || b.count - a.count,
 };
+
+/** TCP states as ss writes them, short. */
+const STATES: Record<string, string> = { ESTABLISHED: 'ESTAB', SYN_SENT: 'SYNSNT', SYN_RECV: 'SYNRCV', FIN_WAIT1: 'FINW1', FIN_WAIT2: 'FINW2', TIME_WAIT: 'TIMEW', CLOSE_WAIT: 'CLOSEW', LAST_ACK: 'LASTAK', NEW_SYN_RECV: 'SYNRCV' };
 
 const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
 const rate = (n: number, seconds: number) => {
@@ -49,11 +60,11 @@ function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height,
 	);
 	const fc = layout(FLOW_COLUMNS, width);
 	const flows = view?.flows ?? [];
-	const flowRows = flows.map((f: DropFlow) => line(cells(fc, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, String(f.count)])));
+	const flowRows = flows.map((f: DropFlow) => line(cells(fc, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, STATES[f.state] ?? f.state, String(f.count)])));
 	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
 	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons'));
 	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3));
-	out.push(line(cells(fc, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'DROPS']), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
+	out.push(line(cells(fc, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS']), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
 	const ec = layout(EVENT_COLUMNS, width);
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const oldest = events.at(-1);
