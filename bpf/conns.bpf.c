@@ -22,6 +22,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, CONNS_NETNS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* an entry per namespace, made at its first connection */
 	__type(key, __u32); /* netns inode */
 	__type(value, struct nt_conn_counts);
 } conns_counts SEC(".maps");

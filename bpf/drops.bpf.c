@@ -16,6 +16,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, DROPS_KEYS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* entries made at a key's first drop: nothing allocated up front */
 	__type(key, struct nt_drop_key);
 	__type(value, __u64);
 } drops_counts SEC(".maps");
@@ -30,6 +31,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DROPS_NAMES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nt_drop_ifname_key);
 	__type(value, struct nt_drop_ifname);
 } drops_ifnames SEC(".maps");
@@ -37,6 +39,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DROPS_FLOWS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nt_drop_flow_key);
 	__type(value, struct nt_drop_flow);
 } drops_flows SEC(".maps");

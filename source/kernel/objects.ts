@@ -68,6 +68,7 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 	const hookPrograms = new Set(hooks.flatMap(([, alts]) => alts));
 	/** Optional programs the kernel refused to load, and why: left out of every later try. */
 	const refused = new Map<string, string>();
+	let interrupted = 0;
 	for (;;) {
 		const obj = new BpfObject(file);
 		try {
@@ -95,6 +96,11 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 			try {
 				obj.load();
 			} catch (error) {
+				// The verifier gives up with EAGAIN when a signal arrives while it works (a profiler's, a resize): try again.
+				if (error instanceof BpfError && error.code === 'EAGAIN' && interrupted++ < 5) {
+					obj.close();
+					continue;
+				}
 				// The kernel refused an alternative (fentry can be) or an optional program: try without it.
 				// A verifier rejection (EACCES) is a bug of ours, not a missing feature: report it.
 				const program = error instanceof BpfError && error.code !== 'EACCES' ? error.program : undefined;
