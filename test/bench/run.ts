@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 		report('exec -> first --json line (-i 0.01)', `${fmt(s.json, 0)} ms`, '<= 300 ms', `bpftrace attaching the same tracepoints: ${fmt(s.bpftrace, 0)} ms`);
 		report('exec -> first UI frame', `${fmt(s.frame, 0)} ms`, '<= 300 ms', `bpftrace: ${fmt(s.bpftrace, 0)} ms`);
 		report('  of which node starting (node -e, nothing else)', `${fmt(s.node, 0)} ms`, '', s.nodeCerts === undefined ? '-' : `with this shell's NODE_EXTRA_CA_CERTS, which nettop's #! line drops: ${fmt(s.nodeCerts, 0)} ms`);
-		report('  and opening, loading, attaching the four BPF objects (in process)', `${fmt(s.objects, 0)} ms`, '', '-');
+		report('  and opening, loading, attaching every BPF object (in process)', `${fmt(s.objects, 0)} ms`, '', '-');
 	}
 
 	const net = await TestNet.create(4);
