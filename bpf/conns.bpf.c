@@ -269,36 +269,6 @@ int BPF_PROG(nt_conn_state, struct sock *sk, int oldstate, int newstate)
 	return 0;
 }
 
-/* An RST for a segment no socket takes: the flow from the segment's headers, turned around. */
-static __always_inline void flow_of_segment(struct sk_buff *skb, struct nt_flow_id *id)
-{
-	unsigned char *head = skb->head;
-	__u16 nh = skb->network_header;
-	__u16 th = skb->transport_header;
-	struct tcphdr tcp = {};
-	__u8 version = 0;
-
-	__builtin_memset(id, 0, sizeof(*id));
-	bpf_probe_read_kernel(&version, 1, head + nh);
-	if (version >> 4 == 6) {
-		struct ipv6hdr ip6 = {};
-		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
-		id->family = AF_INET6;
-		__builtin_memcpy(id->laddr, &ip6.daddr, 16);
-		__builtin_memcpy(id->raddr, &ip6.saddr, 16);
-	} else {
-		struct iphdr ip = {};
-		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
-		id->family = AF_INET;
-		__builtin_memcpy(id->laddr, &ip.daddr, 4);
-		__builtin_memcpy(id->raddr, &ip.saddr, 4);
-	}
-	bpf_probe_read_kernel(&tcp, sizeof(tcp), head + th);
-	id->lport = bpf_ntohs(tcp.dest);
-	id->rport = bpf_ntohs(tcp.source);
-	id->netns = BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
-}
-
 /*
  * tcp_v4/v6_send_reset() and tcp_send_active_reset(), where TcpOutRsts grows.
  * Since Linux 6.9 also without a socket (a closed port): the namespace is
@@ -325,8 +295,10 @@ int BPF_PROG(nt_conn_rst_out, struct sock *sk, struct sk_buff *skb)
 				e->dir = life->dir;
 		}
 	} else if (skb) {
+		/* An RST for a segment no socket took: the namespace of the device it came in on. */
 		struct nt_flow_id id;
-		flow_of_segment(skb, &id);
+		flow_of_packet(skb, &id);
+		id.netns = BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
 		c = counts_of(id.netns);
 		if (e) {
 			e->id = id;

@@ -86,36 +86,6 @@ static __always_inline void remember_name(const struct net_device *dev, const st
 		count_lost(&drops_lost, LOST_AUX);
 }
 
-/* A packet's flow from its headers, turned around: local is where it was going. */
-static __always_inline void flow_of_packet(struct sk_buff *skb, __u16 eth_proto, __u8 ip_proto, struct nt_flow_id *id)
-{
-	unsigned char *head = skb->head;
-	__u16 nh = skb->network_header;
-	__u16 th = skb->transport_header;
-	__u16 ports[2] = {};
-
-	__builtin_memset(id, 0, sizeof(*id));
-	if (eth_proto == ETH_P_IPV6) {
-		struct ipv6hdr ip6 = {};
-		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
-		id->family = AF_INET6;
-		__builtin_memcpy(id->laddr, &ip6.daddr, 16);
-		__builtin_memcpy(id->raddr, &ip6.saddr, 16);
-	} else if (eth_proto == ETH_P_IP) {
-		struct iphdr ip = {};
-		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
-		id->family = AF_INET;
-		__builtin_memcpy(id->laddr, &ip.daddr, 4);
-		__builtin_memcpy(id->raddr, &ip.saddr, 4);
-	}
-	/* TCP and UDP both start with source and destination port. A transport header not yet set reads as ~0. */
-	if ((ip_proto == IPPROTO_TCP || ip_proto == IPPROTO_UDP) && th != (__u16)~0U) {
-		bpf_probe_read_kernel(ports, sizeof(ports), head + th);
-		id->lport = bpf_ntohs(ports[1]);
-		id->rport = bpf_ntohs(ports[0]);
-	}
-}
-
 static __always_inline void send_event(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk, const struct nt_drop_key *key)
 {
 	if (!sampled_in(&drops_budget))
@@ -138,7 +108,7 @@ static __always_inline void send_event(struct sk_buff *skb, void *location, __u3
 		e->state = sk->__sk_common.skc_state;
 		e->has_sock = 1;
 	} else {
-		flow_of_packet(skb, key->eth_proto, key->ip_proto, &e->id);
+		flow_of_packet(skb, &e->id);
 		e->id.netns = key->netns;
 		e->pid = 0;
 		__builtin_memset(e->comm, 0, sizeof(e->comm));

@@ -42,4 +42,42 @@ static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_
 	id->_pad = 0;
 }
 
+/*
+ * The flow of a packet no socket had, from its headers, turned around:
+ * local is where it was going. Ports for TCP and UDP (both start with
+ * source and destination port; a transport header not set reads as ~0).
+ * The namespace is the caller's to set.
+ */
+static __always_inline void flow_of_packet(struct sk_buff *skb, struct nt_flow_id *id)
+{
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header;
+	__u16 th = skb->transport_header;
+	__u8 version = 0, proto = 0;
+	__u16 ports[2] = {};
+
+	__builtin_memset(id, 0, sizeof(*id));
+	bpf_probe_read_kernel(&version, 1, head + nh);
+	if (version >> 4 == 6) {
+		struct ipv6hdr ip6 = {};
+		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
+		id->family = AF_INET6;
+		__builtin_memcpy(id->laddr, &ip6.daddr, 16);
+		__builtin_memcpy(id->raddr, &ip6.saddr, 16);
+		proto = ip6.nexthdr;
+	} else if (version >> 4 == 4) {
+		struct iphdr ip = {};
+		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
+		id->family = AF_INET;
+		__builtin_memcpy(id->laddr, &ip.daddr, 4);
+		__builtin_memcpy(id->raddr, &ip.saddr, 4);
+		proto = ip.protocol;
+	}
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && th != (__u16)~0U) {
+		bpf_probe_read_kernel(ports, sizeof(ports), head + th);
+		id->lport = bpf_ntohs(ports[1]);
+		id->rport = bpf_ntohs(ports[0]);
+	}
+}
+
 #endif

@@ -24,3 +24,23 @@ export function fit(text: string, width: number): string {
 	if (text.length > width) return `${text.slice(0, Math.max(0, width - 1))}~`;
 	return text + ' '.repeat(width - text.length);
 }
+
+/** A rate for a summary or a counts line: whole numbers, one decimal below 10 (0.4, 9.5, 12, 554). */
+export function rateText(n: number): string {
+	return n < 10 ? n.toFixed(1) : String(Math.round(n));
+}
+
+/** TCP states in six characters or fewer, as the event lists show them. */
+const SHORT_STATES: Readonly<Record<string, string>> = {
+	ESTABLISHED: 'ESTAB',
+	SYN_SENT: 'SYNSNT',
+	SYN_RECV: 'SYNRCV',
+	FIN_WAIT1: 'FINW1',
+	FIN_WAIT2: 'FINW2',
+	TIME_WAIT: 'TIMEW',
+	CLOSE_WAIT: 'CLOSEW',
+	LAST_ACK: 'LASTAK',
+	NEW_SYN_RECV: 'SYNRCV',
+};
+
+export const shortState = (state: string): string => SHORT_STATES[state] ?? state;

@@ -1,4 +1,7 @@
-// Times as the JSON lines write them.
+// Times as the screen and the JSON lines write them.
+
+/** Local time of day, HH:MM:SS, as the header and the event lists show it. */
+export const clock = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
 let isoSecond = NaN;
 let isoPrefix = '';

@@ -90,6 +90,9 @@ export function writeU64(buf: Buffer, offset: number, value: number): void {
 }
 
 /** The total of a per-CPU array of u64 lost-update counters (cumulative). */
+/** bpf/nettop.h LOST_EVENT: an event that did not fit its ring. */
+export const LOST_EVENT = 2;
+
 /** One of an object's lost-update counters (bpf/nettop.h LOST_*), summed over the CPUs; 0 when absent. */
 export function lostAt(entries: MapEntries, index: number): number {
 	for (let i = 0; i < entries.count; i++) if (u32(keyAt(entries, i), 0) === index) return sumPerCpu(entries, i, { offset: 0, size: 8, type: 'u64' });

@@ -64,11 +64,6 @@ export class Kallsyms {
 		this.text = names.join('\n');
 	}
 
-	/** Kept for callers that name addresses in batches: the index is built at the first one. */
-	resolve(addresses: Iterable<bigint>): void {
-		for (const a of addresses) this.name(a);
-	}
-
 	/** `function+0x1c` for an address; 0 is "-", an address below every symbol its hex. */
 	name(address: bigint): string {
 		if (address === 0n) return '-';

@@ -1,5 +1,6 @@
 // The lines above every tab, in the UI and in the plain table alike: the header, and the top-style summary.
 import { line, type Line, type Segment } from '../format/lines.js';
+import { clock } from '../format/time.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
 import type { SummaryPart } from '../features/feature.js';
 import { isFiltering, type Filter } from '../model/filter.js';
@@ -36,7 +37,7 @@ function narrowest(variants: readonly Line[], columns: number): Line {
 
 /** The header; on a narrow screen the name and the words go before the state: LOST and the filter stay (LOST first, never hidden). */
 export function headerLine({ time, intervalMs, paused, filter, lost, absentPids }: HeaderProps, columns = Infinity): Line {
-	const clock = time === undefined ? '--:--:--' : new Date(time).toTimeString().slice(0, 8);
+	const shown = time === undefined ? '--:--:--' : clock(time);
 	const every = `${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s`;
 	const losses = Object.entries(lost);
 	// Updates the kernel could not record (a map or ring was full): never hidden.
@@ -52,8 +53,8 @@ export function headerLine({ time, intervalMs, paused, filter, lost, absentPids 
 	};
 	return narrowest(
 		[
-			[{ text: 'nettop', bold: true }, { text: `  ${clock}  every ${every}` }, ...state('  ', false)],
-			[{ text: `${clock} ${every}` }, ...state(' ', true)],
+			[{ text: 'nettop', bold: true }, { text: `  ${shown}  every ${every}` }, ...state('  ', false)],
+			[{ text: `${shown} ${every}` }, ...state(' ', true)],
 		],
 		columns,
 	);

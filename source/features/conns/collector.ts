@@ -4,10 +4,11 @@ import { errnoName } from '../../../native/errors.js';
 import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
-import { cstring, field, keyAt, lostAt, sumLost, u32, u64Big } from '../../kernel/decode.js';
+import { cstring, field, keyAt, LOST_EVENT, lostAt, sumLost, u32, u64Big } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
+import { tcpState } from '../../kernel/tcp-states.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
 import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
@@ -20,15 +21,11 @@ const ACCEPTS = ['nt_conn_accept4', 'nt_conn_accept'];
 
 const TYPES: ConnEventType[] = ['connect', 'accept', 'close', 'fail', 'reset_in', 'reset_out'];
 const DIRECTIONS: (Direction | undefined)[] = [undefined, 'connect', 'accept'];
-/** include/net/tcp_states.h */
-const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
 /** bpf/conns.h FLAG_* */
 const FLAG_NO_SYN = 1;
 const FLAG_STARTED = 2;
 const FLAG_NO_SOCK = 4;
 const FLAG_ABORT = 8;
-/** bpf/nettop.h LOST_EVENT */
-const LOST_EVENT = 2;
 
 /** What a failed open's errno says, in the words the tab uses. */
 const REASONS: Record<string, string> = {
@@ -86,7 +83,7 @@ export function decodeConnEvent(record: Buffer, wallMinusMono: number): ConnEven
 		lport: id.lport,
 		raddr: id.raddr,
 		rport: id.rport,
-		state: STATES[field(record, 0, f.state)] ?? String(field(record, 0, f.state)),
+		state: tcpState(field(record, 0, f.state)),
 		durationMs: close && flags & FLAG_STARTED ? field(record, 0, f.duration_ns) / 1e6 : undefined,
 		txBytes: close ? field(record, 0, f.tx_bytes) : undefined,
 		rxBytes: close ? field(record, 0, f.rx_bytes) : undefined,

@@ -1,4 +1,5 @@
 // The Connections feature: opens, failures and resets per namespace as the kernel counts them, and each connect, accept, close and RST with its owner.
+import { rateText } from '../../format/numbers.js';
 import { perSecond } from '../../model/counters.js';
 import { UsageError } from '../../model/filter.js';
 import { isUnavailable } from '../../model/reading.js';
@@ -25,8 +26,6 @@ function parseEventRate(value: string | boolean | undefined): number {
 	return n;
 }
 
-/** Opens per second in the summary: whole numbers, one decimal below 10. */
-const rate = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
 
 export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = {
 	key: 'conns',
@@ -53,7 +52,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	summary(view, seconds) {
 		if (!view) return { label: 'CONN', text: 'n/a' };
 		const t = view.totals;
-		const opens = rate(perSecond(t.active_opens + t.passive_opens, seconds));
+		const opens = rateText(perSecond(t.active_opens + t.passive_opens, seconds));
 		const resets = t.out_rsts + t.in_rsts;
 		// Failed opens (f) and RSTs sent and received (r); the narrowest form leaves out the ones that are 0.
 		const short = `${opens}/s${t.attempt_fails ? ` ${t.attempt_fails}f` : ''}${resets ? ` ${resets}r` : ''}`;

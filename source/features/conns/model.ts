@@ -2,6 +2,7 @@
 import { counterDelta } from '../../model/counters.js';
 import { matches, type Filter } from '../../model/filter.js';
 import type { Snapshot } from '../../model/reading.js';
+import { keepRecent } from '../../model/recent.js';
 import { endpointRows, type EndpointMode, type EndpointRow } from './endpoint-model.js';
 import { eventJson, type ConnEvent } from './event-model.js';
 
@@ -68,7 +69,7 @@ export interface ConnsSnapshot extends Snapshot {
 
 /** The recent events after a read of `events` (oldest first), given those before it. */
 export function nextRecent(before: readonly ConnEvent[], events: readonly ConnEvent[]): ConnEvent[] {
-	return [...events.slice(-RECENT).reverse(), ...before].slice(0, RECENT);
+	return keepRecent(before, events, RECENT);
 }
 
 /** One namespace's interval: how much each counter grew, and connections established now. */

@@ -1,5 +1,7 @@
 // The Connections tab: the interval's counts as the kernel keeps them, the recent events per endpoint, and the rolling event list.
-import { human } from '../../format/numbers.js';
+import { human, rateText } from '../../format/numbers.js';
+import { clock } from '../../format/time.js';
+import { perSecond } from '../../model/counters.js';
 import { cells, layout, type Column, type Placed } from '../../format/columns.js';
 import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
@@ -33,7 +35,6 @@ const SORTERS: Record<string, (a: EndpointRow, b: EndpointRow) => number> = {
 	resets: (a, b) => b.resets - a.resets || b.opens - a.opens,
 };
 
-const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
 
 /** A lifetime: 850us, 12ms, 1.5s, 3m05s, 2h07m. */
 export function lifetime(ms: number): string {
@@ -78,11 +79,7 @@ function eventLine(columns: readonly Placed[], e: ConnEvent): Line {
 	return line(cells(columns, [clock(e.time), owner, comm, name, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), eventDetail(e)]), { color: alert ? 'yellow' : undefined });
 }
 
-/** Opens a second: whole numbers, one decimal below 10. */
-const perSec = (n: number, seconds: number) => {
-	const r = seconds > 0 ? n / seconds : 0;
-	return r < 10 ? r.toFixed(1) : String(Math.round(r));
-};
+const perSec = (n: number, seconds: number) => rateText(perSecond(n, seconds));
 
 /** The interval in words that fit the width: opens a second, and what the kernel's other Tcp counters grew by. */
 export function countsText(v: Pick<ConnsView, 'totals'>, width: number, seconds: number): string {

@@ -3,28 +3,25 @@ import { kernelTracepointArgs } from '../../../native/btf.js';
 import type { BpfMap } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
-import { cstring, field, keyAt, lostAt, sumLost, sumPerCpu, u32, u64Big } from '../../kernel/decode.js';
+import { cstring, field, keyAt, LOST_EVENT, lostAt, sumLost, sumPerCpu, u32, u64Big } from '../../kernel/decode.js';
 import { Kallsyms } from '../../kernel/kallsyms.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
+import { tcpState } from '../../kernel/tcp-states.js';
 import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSnapshot, type ListenCounters } from './model.js';
 import { DropReasons } from './reasons.js';
 
 const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
-/** bpf/nettop.h LOST_EVENT */
-const LOST_EVENT = 2;
 /** Events a second the list gets at most, over all CPUs: drops come in storms. */
 export const DROP_EVENTS_PER_SECOND = 2000;
 /** A flow whose count has not moved for this long is removed from the kernel's table (it counts again from 0 if it drops again). */
 export const FLOW_IDLE_MS = 60_000;
 
-/** include/net/tcp_states.h, which every inet socket's state uses. */
-const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
 const ETH: Record<number, string> = { 0x0800: 'ipv4', 0x86dd: 'ipv6', 0x0806: 'arp' };
 const IP: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
 
@@ -92,25 +89,29 @@ export class DropsCollector {
 		options.owners.provide(this.obj);
 	}
 
+	/** Whether this read has re-read the kernel's names already: a name still missing then waits for the next read. */
+	private namesRead = false;
+
 	private ifname(netns: number, ifindex: number): string {
 		if (ifindex === 0) return '';
 		const key = `${netns}:${ifindex}`;
 		let name = this.names.get(key);
-		if (name === undefined) {
+		if (name === undefined && !this.namesRead) {
+			this.namesRead = true;
 			const entries = this.ifnames.readAll();
 			for (let i = 0; i < entries.count; i++) {
 				const k = keyAt(entries, i);
 				this.names.set(`${u32(k, 0)}:${u32(k, 4)}`, cstring(entries.values, i * entries.valueStride, 16));
 			}
-			name = this.names.get(key) ?? `if${ifindex}`;
+			name = this.names.get(key);
 		}
-		return name;
+		return name ?? `if${ifindex}`;
 	}
 
 	read(now: number): DropsSnapshot {
+		this.namesRead = false;
 		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
 		const records = this.ring.consume();
-		this.symbols.resolve(records.map((r) => u64Big(r, L.dropEvent.fields.location.offset)));
 		const events = records.map((r) => this.decodeEvent(r, wallMinusMono));
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		const lost = this.lost.readAll();
@@ -176,7 +177,7 @@ export class DropsCollector {
 				comm: cstring(entries.values, base + f.comm.offset, f.comm.size),
 				...decodeFlowId(k, L.dropFlowKey.fields.id.offset),
 				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
-				state: STATES[field(entries.values, base, f.state)] ?? '',
+				state: tcpState(field(entries.values, base, f.state)),
 				count,
 			});
 		}
@@ -198,7 +199,7 @@ export class DropsCollector {
 			pid: field(r, 0, f.pid),
 			comm: cstring(r, f.comm.offset, f.comm.size),
 			...id,
-			state: socket ? (STATES[field(r, 0, f.state)] ?? '') : '',
+			state: socket ? tcpState(field(r, 0, f.state)) : '',
 			socket,
 		};
 	}

@@ -1,4 +1,5 @@
 // The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
+import { rateText } from '../../format/numbers.js';
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
@@ -9,7 +10,6 @@ import { DROPS_LAYOUTS } from './layouts.js';
 import { dropsView, type DropsSnapshot, type DropsView } from './model.js';
 import { dropsTab } from './tab.js';
 
-const rate = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
 
 export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	key: 'drops',
@@ -25,7 +25,7 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	text: (view, props) => (isUnavailable(view) ? [`drops unavailable: ${view.unavailable}`] : dropsTab.lines(view, { ...props, plain: true }).map(plainText)),
 	summary(view, seconds) {
 		if (!view) return { label: 'DROP', text: 'n/a' };
-		const r = rate(perSecond(view.drops, seconds));
+		const r = rateText(perSecond(view.drops, seconds));
 		return { label: 'DROP', text: `${r}/s`, alert: view.drops > 0 };
 	},
 	tab: dropsTab,

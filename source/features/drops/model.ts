@@ -3,6 +3,7 @@ import { counterDelta } from '../../model/counters.js';
 import { matches, type Filter } from '../../model/filter.js';
 import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
+import { keepRecent } from '../../model/recent.js';
 import { isoTime } from '../../format/time.js';
 
 /** Reasons that are a teardown (queues freed as a socket closes), not a packet refused: shown apart so they do not drown the drops. */
@@ -63,7 +64,7 @@ export interface ListenCounters {
 }
 
 export function nextRecent(before: readonly DropEvent[], events: readonly DropEvent[]): DropEvent[] {
-	return [...events.slice(-RECENT).reverse(), ...before].slice(0, RECENT);
+	return keepRecent(before, events, RECENT);
 }
 
 export interface DropRow extends DropCount {

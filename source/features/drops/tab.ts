@@ -1,5 +1,8 @@
 // The Drops tab: drops a second by reason and place, the flows a socket had, and a sample of events with the kernel function that dropped them.
 import { cells, layout, type Column } from '../../format/columns.js';
+import { rateText, shortState } from '../../format/numbers.js';
+import { clock } from '../../format/time.js';
+import { perSecond } from '../../model/counters.js';
 import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -31,14 +34,7 @@ const SORTERS: Record<string, (a: DropRow, b: DropRow) => number> = {
 	reason: (a, b) => a.reason.localeCompare(b.reason) || b.count - a.count,
 };
 
-/** TCP states as ss writes them, short. */
-const STATES: Record<string, string> = { ESTABLISHED: 'ESTAB', SYN_SENT: 'SYNSNT', SYN_RECV: 'SYNRCV', FIN_WAIT1: 'FINW1', FIN_WAIT2: 'FINW2', TIME_WAIT: 'TIMEW', CLOSE_WAIT: 'CLOSEW', LAST_ACK: 'LASTAK', NEW_SYN_RECV: 'SYNRCV' };
-
-const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
-const rate = (n: number, seconds: number) => {
-	const r = seconds > 0 ? n / seconds : 0;
-	return r < 10 ? r.toFixed(1) : String(Math.round(r));
-};
+const rate = (n: number, seconds: number) => rateText(perSecond(n, seconds));
 
 /** A packet's ends: where it came from and where it was going (a socket's remote and local end). */
 const ends = (e: DropEvent): [string, string] => (e.lport || e.rport ? [endpoint(e.raddr, e.rport), endpoint(e.laddr, e.lport)] : e.raddr && e.raddr !== '0.0.0.0' ? [e.raddr, e.laddr] : ['-', '-']);
@@ -60,7 +56,7 @@ function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height,
 	);
 	const fc = layout(FLOW_COLUMNS, width);
 	const flows = view?.flows ?? [];
-	const flowRows = flows.map((f: DropFlow) => line(cells(fc, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, STATES[f.state] ?? f.state, String(f.count)])));
+	const flowRows = flows.map((f: DropFlow) => line(cells(fc, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, shortState(f.state), String(f.count)])));
 	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
 	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons'));
 	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3));

@@ -7,6 +7,7 @@ import { cstring, field, sumLost } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
+import { tcpState } from '../../kernel/tcp-states.js';
 import * as L from './layouts.js';
 import { nextRecent, type RetransEvent, type RetransKind, type RetransSnapshot } from './model.js';
 
@@ -19,8 +20,6 @@ const RETRANS_NOERR = ['nt_retrans_noerr', 'nt_retrans_noerr_sk'] as const;
 
 const KINDS: RetransKind[] = ['data', 'tlp', 'syn', 'synack'];
 
-/** include/net/tcp_states.h */
-const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
 
 export class RetransCollector {
 	private readonly ring: RingBuffer;
@@ -76,7 +75,7 @@ export function decodeRetransEvent(record: Buffer, wallMinusMono: number): Retra
 		pid: field(record, 0, f.pid),
 		comm: cstring(record, f.comm.offset, f.comm.size),
 		...decodeFlowId(record, f.id.offset),
-		state: STATES[field(record, 0, f.state)] ?? String(field(record, 0, f.state)),
+		state: tcpState(field(record, 0, f.state)),
 		segs: field(record, 0, f.segs),
 		kind: KINDS[field(record, 0, f.kind)] ?? 'data',
 	};

@@ -2,6 +2,7 @@
 import { matches, type Filter } from '../../model/filter.js';
 import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
+import { keepRecent } from '../../model/recent.js';
 
 export type RetransKind = 'data' | 'tlp' | 'syn' | 'synack';
 
@@ -26,7 +27,7 @@ export interface RetransSnapshot extends Snapshot {
 
 /** The recent events after a read of `events` (oldest first), given those before it. */
 export function nextRecent(before: readonly RetransEvent[], events: readonly RetransEvent[]): RetransEvent[] {
-	return [...[...events].slice(-RECENT).reverse(), ...before].slice(0, RECENT);
+	return keepRecent(before, events, RECENT);
 }
 
 export interface RetransFlow extends OwnedFlow {

@@ -1,6 +1,8 @@
 // The Retransmits tab: per-flow counts, then the rolling list of recent events.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column, type Placed } from '../../format/columns.js';
+import { shortState } from '../../format/numbers.js';
+import { clock } from '../../format/time.js';
 import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import type { RetransEvent, RetransFlow, RetransView } from './model.js';
@@ -20,28 +22,14 @@ const EVENT_COLUMNS: Column[] = [
 	{ width: 3, right: true },
 ];
 
-const STATES: Record<string, string> = {
-	ESTABLISHED: 'ESTAB',
-	SYN_SENT: 'SYNSNT',
-	SYN_RECV: 'SYNRCV',
-	FIN_WAIT1: 'FINW1',
-	FIN_WAIT2: 'FINW2',
-	TIME_WAIT: 'TIMEW',
-	CLOSE_WAIT: 'CLOSEW',
-	LAST_ACK: 'LASTAK',
-	NEW_SYN_RECV: 'SYNRCV',
-};
-
 const SORTERS: Record<string, (a: RetransFlow, b: RetransFlow) => number> = {
 	segs: (a, b) => b.segs - a.segs,
 	count: (a, b) => b.count - a.count,
 };
 
-const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
-
 function eventLine(columns: readonly Placed[], e: RetransEvent): Line {
 	const time = clock(e.time);
-	return line(cells(columns, [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), STATES[e.state] ?? e.state, e.kind, String(e.segs)]), {
+	return line(cells(columns, [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), shortState(e.state), e.kind, String(e.segs)]), {
 		color: e.kind === 'synack' || e.kind === 'syn' ? 'yellow' : undefined,
 	});
 }
