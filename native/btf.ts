@@ -16,10 +16,15 @@ function vmlinuxBtf(): bigint {
 	return vmlinux;
 }
 
-/** Frees the cached kernel BTF (btf__free). */
+/**
+ * Frees the cached kernel BTF (btf__free), then gives malloc's free memory
+ * back (malloc_trim): libbpf parsed the kernel's BTF (5-6 MB) once per
+ * object, on worker threads, and glibc keeps what they freed in their arenas.
+ */
 export function releaseKernelBtf(): void {
 	if (vmlinux !== undefined) lib().btf__free(vmlinux);
 	vmlinux = undefined;
+	lib().malloc_trim(0);
 }
 
 /**
@@ -44,8 +49,14 @@ const BTF_KIND_FUNC = 12;
 
 /** Whether the running kernel's BTF has function `name`, as fentry/fexit and kfunc calls need it. */
 export function kernelHasFunction(name: string): boolean {
-	if (hiddenFunctions.has(name)) return false;
-	return (lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC)) > 0;
+	return kernelFunctionId(name) !== undefined;
+}
+
+/** The BTF id of function `name` in the running kernel's BTF (a tracing program's attach_btf_id), if it has it. */
+export function kernelFunctionId(name: string): number | undefined {
+	if (hiddenFunctions.has(name)) return undefined;
+	const id = lib().btf__find_by_name_kind(vmlinuxBtf(), name, BTF_KIND_FUNC);
+	return id > 0 ? id : undefined;
 }
 
 const BTF_KIND_STRUCT = 4;

@@ -21,7 +21,8 @@ export interface IterAttachOptions {
 export interface Libbpf {
 	// objects and programs
 	bpf_object__open_file(path: string, opts: null): Ptr;
-	bpf_object__load(obj: Handle): number;
+	/** `.async` runs it on a worker thread (koffi), `done` on the main thread. */
+	bpf_object__load: ((obj: Handle) => number) & { async(obj: Handle, done: (error: unknown, ret: number) => void): void };
 	bpf_object__close(obj: Handle): void;
 	bpf_object__btf(obj: Handle): Ptr;
 	bpf_object__next_program(obj: Handle, prog: Ptr): Ptr;
@@ -38,6 +39,8 @@ export interface Libbpf {
 	/** Fills `info` (struct bpf_prog_info for a program's fd) up to `len[0]` bytes. */
 	bpf_obj_get_info_by_fd(fd: number, info: Uint8Array, len: number[]): number;
 	bpf_iter_create(linkFd: number): number;
+	/** A program from raw instructions (probe.ts): its fd, or -errno. `opts` is a struct bpf_prog_load_opts. */
+	bpf_prog_load(type: number, name: string, license: string, insns: Uint8Array, count: number, opts: Uint8Array): number;
 	// maps
 	bpf_map__name(map: Handle): string;
 	bpf_map__fd(map: Handle): number;
@@ -67,12 +70,16 @@ export interface Libbpf {
 	ring_buffer__free(rb: Handle): void;
 	// logging; the callback is a registered nettop_libbpf_print_fn
 	libbpf_set_print(fn: Handle): Ptr;
+	/** libc's abs(), as a print function that does nothing: libbpf ignores what it returns (log.ts). */
+	readonly quietPrint: Handle;
 	vsnprintf(buf: Buffer, size: number, fmt: Handle, args: Handle): number;
 	// libc: iterator reads, and maps created BPF_F_MMAPABLE, read and written in place
 	read(fd: number, buf: Buffer, count: number): number | bigint;
 	close(fd: number): number;
 	mmap(addr: null, length: number, prot: number, flags: number, fd: number, offset: number): Ptr;
 	munmap(addr: Handle, length: number): number;
+	/** Gives memory malloc holds free back to the kernel, in every arena (the worker threads' too). */
+	malloc_trim(pad: number): number;
 	/** Moves the calling thread into the namespace open at `fd` (native/netns.ts). */
 	setns(fd: number, nstype: number): number;
 }
@@ -129,6 +136,7 @@ function bind(): Libbpf {
 		bpf_program__fd: f('int bpf_program__fd(void *prog)'),
 		bpf_obj_get_info_by_fd: f('int bpf_obj_get_info_by_fd(int fd, _Inout_ uint8_t *info, _Inout_ uint32_t *len)'),
 		bpf_iter_create: f('int bpf_iter_create(int link_fd)'),
+		bpf_prog_load: f('int bpf_prog_load(int type, const char *name, const char *license, const uint8_t *insns, size_t count, const uint8_t *opts)'),
 		bpf_map__name: f('const char *bpf_map__name(void *map)'),
 		bpf_map__fd: f('int bpf_map__fd(void *map)'),
 		bpf_map__type: f('int bpf_map__type(void *map)'),
@@ -162,6 +170,8 @@ function bind(): Libbpf {
 		mmap: c('void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)'),
 		munmap: c('int munmap(void *addr, size_t length)'),
 		setns: c('int setns(int fd, int nstype)'),
+		malloc_trim: c('int malloc_trim(size_t pad)'),
+		quietPrint: libc.symbol('abs') as bigint,
 	} satisfies Record<keyof Libbpf, unknown>;
 	// koffi types every bound function loosely; the interface above says what each takes and gives.
 	return functions as unknown as Libbpf;

@@ -2,8 +2,9 @@
 import { findSectionVariable, kernelHasFunction, kernelHasTracepoint } from './btf.js';
 import { BpfError, check, checkPtr } from './errors.js';
 import type { Layout } from './layouts.js';
-import { IterAttachOpts, koffi, lib, type Ptr } from './libbpf.js';
-import { captureLog, recentLog } from './log.js';
+import { IterAttachOpts, koffi, lib } from './libbpf.js';
+import { BpfIterator } from './iterator.js';
+import { captureLog, logged, quiet, recentLogOf } from './log.js';
 import { BpfMap } from './map.js';
 
 /** A program that was not loaded or not attached, and why. */
@@ -24,9 +25,29 @@ export interface ProgramStats {
 const PROG_INFO = { run_time_ns: 192, run_cnt: 200, recursion_misses: 208 } as const;
 const PROG_INFO_SIZE = 232;
 
+/**
+ * Loads at once at most: each parses the kernel's BTF (libbpf, some 7 MB
+ * while it loads) and keeps a CPU busy in the verifier, so more than two
+ * side by side raise the peak memory more than they shorten the start.
+ */
+const LOADS_AT_ONCE = 2;
+let loading = 0;
+const waiting: (() => void)[] = [];
+
+/** Waits for a free load slot; the function returned frees it. */
+async function loadSlot(): Promise<() => void> {
+	if (loading >= LOADS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+	else loading++;
+	return () => {
+		const next = waiting.shift();
+		if (next) next();
+		else loading--;
+	};
+}
+
 export class BpfObject {
 	private handle: bigint | null;
-	private loaded = false;
+	private isLoaded = false;
 	private readonly programs = new Map<string, { handle: bigint; section: string; enabled: boolean }>();
 	private readonly links: bigint[] = [];
 	private readonly maps = new Map<string, BpfMap>();
@@ -47,6 +68,11 @@ export class BpfObject {
 	/** The kind of `program`: its section's prefix (tp_btf, fentry, iter, ...). */
 	kind(program: string): string {
 		return this.program(program).section.split('/', 1)[0]!;
+	}
+
+	/** What `program` attaches to: its section after the kind (iter/bpf_sk_storage_map: bpf_sk_storage_map). */
+	target(program: string): string {
+		return this.program(program).section.split('/').slice(1).join('/');
 	}
 
 	/** Whether `program` is (to be) loaded: not disabled, nor left out by load(). */
@@ -94,7 +120,7 @@ export class BpfObject {
 	programStats(): ProgramStats[] {
 		const l = lib();
 		const out: ProgramStats[] = [];
-		if (!this.loaded) return out;
+		if (!this.isLoaded) return out;
 		const info = new Uint8Array(PROG_INFO_SIZE);
 		const view = new DataView(info.buffer);
 		for (const [name, p] of this.programs) {
@@ -137,21 +163,54 @@ export class BpfObject {
 	 * fail the whole object. A verifier rejection carries the log's last line.
 	 */
 	load(): void {
+		const obj = this.readyToLoad();
+		this.loaded(logged(() => lib().bpf_object__load(obj)));
+	}
+
+	/**
+	 * load() on one of libuv's worker threads: objects load side by side (the
+	 * kernel verifies each on the thread that asked; libbpf parses the
+	 * kernel's BTF for each), while the main thread goes on. Nothing else may
+	 * use this object until it settles. libbpf's log is quiet meanwhile
+	 * (log.ts quiet()): a failure names no program unless a log sink is set;
+	 * load() again, on a new object, to know which.
+	 */
+	async loadAsync(): Promise<void> {
+		const obj = this.readyToLoad();
+		const done = await loadSlot();
+		const loud = quiet();
+		try {
+			const ret = await new Promise<number>((resolve, reject) => {
+				lib().bpf_object__load.async(obj, (error: unknown, value: number) => (error ? reject(error) : resolve(value)));
+			});
+			this.loaded(ret);
+		} finally {
+			// libbpf freed its copy of the kernel's BTF on the worker thread, whose malloc arena would keep it.
+			lib().malloc_trim(0);
+			loud();
+			done();
+		}
+	}
+
+	private readyToLoad(): bigint {
 		const obj = this.requireOpen('bpf_object__load');
 		for (const [name, p] of this.programs) {
 			const why = p.enabled ? this.unsupported(name) : undefined;
 			if (why) this.disable(name, why);
 		}
 		if (![...this.programs.values()].some((p) => p.enabled)) throw new BpfError('bpf_object__load', 95 /* EOPNOTSUPP */, `${this.path}: no program this kernel can run`);
-		const ret = lib().bpf_object__load(obj);
+		return obj;
+	}
+
+	private loaded(ret: number): void {
 		if (ret < 0) {
-			const log = recentLog(60);
+			const log = recentLogOf((program) => this.programs.has(program));
 			// libbpf names the program the kernel refused: "prog 'x': failed to load".
 			const program = log.map((line) => /prog '([^']+)': failed to load/.exec(line)?.[1]).filter((p) => p !== undefined).pop();
 			const why = log.filter((line) => /BPF program load failed|invalid|R\d+ |unknown func|not allowed/.test(line)).pop();
 			throw new BpfError('bpf_object__load', -ret, [program && `program ${program}`, why?.replace(/^libbpf: /, '').trim()].filter(Boolean).join(': ') || this.path, program);
 		}
-		this.loaded = true;
+		this.isLoaded = true;
 	}
 
 	/**
@@ -160,7 +219,7 @@ export class BpfObject {
 	 * detaches what was attached and throws BpfError.
 	 */
 	attach(optional: (program: string) => boolean = () => false): void {
-		if (!this.loaded) throw new Error(`${this.path}: attach before load`);
+		if (!this.isLoaded) throw new Error(`${this.path}: attach before load`);
 		for (const [name, p] of this.programs) {
 			if (!p.enabled || p.section.startsWith('iter/')) continue; // iterators: see iterator()
 			const link = lib().bpf_program__attach(p.handle);
@@ -198,7 +257,7 @@ export class BpfObject {
 	 * map's fd. Its link goes with the object's others (detach, close).
 	 */
 	iterator(program: string, map: BpfMap): BpfIterator {
-		if (!this.loaded) throw new Error(`${this.path}: iterator before load`);
+		if (!this.isLoaded) throw new Error(`${this.path}: iterator before load`);
 		const p = this.program(program);
 		if (!p.enabled) throw new Error(`${this.path}: ${program} was not loaded`);
 		// union bpf_iter_link_info { struct { __u32 map_fd; } map; ... }
@@ -237,37 +296,5 @@ export class BpfObject {
 	private requireOpen(op: string): bigint {
 		if (this.handle === null) throw new Error(`${op}: ${this.path} is closed`);
 		return this.handle;
-	}
-}
-
-/** An attached iterator: each read() runs it once over its map and returns all it wrote. */
-export class BpfIterator {
-	private buffer = Buffer.alloc(64 * 1024);
-
-	constructor(
-		readonly name: string,
-		private readonly linkFd: number,
-	) {}
-
-	/** bpf_iter_create, then read to the end. The bytes are valid until the next read(). */
-	read(): Buffer {
-		const l = lib();
-		const fd = check('bpf_iter_create', l.bpf_iter_create(this.linkFd), this.name);
-		try {
-			let used = 0;
-			for (;;) {
-				if (used === this.buffer.length) {
-					const bigger = Buffer.alloc(this.buffer.length * 2);
-					this.buffer.copy(bigger);
-					this.buffer = bigger;
-				}
-				const n = Number(l.read(fd, this.buffer.subarray(used), this.buffer.length - used));
-				if (n < 0) throw new BpfError('read', koffi.errno() || 5, this.name);
-				if (n === 0) return this.buffer.subarray(0, used);
-				used += n;
-			}
-		} finally {
-			l.close(fd);
-		}
 	}
 }

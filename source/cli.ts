@@ -151,12 +151,15 @@ async function main(): Promise<number> {
 			fail(`--log ${options.logFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 2);
 		}
 	}
-	setLogSink((_level, line) => {
-		if (logFd !== undefined) writeSync(logFd, `${line}\n`);
-		if (!options.verbose) return;
-		if (tui && uiOpen) held.push(line);
-		else process.stderr.write(`${line}\n`);
-	});
+	// Only then: with a sink, objects load with libbpf's whole log (slower: native/log.ts quiet()).
+	if (logFd !== undefined || options.verbose) {
+		setLogSink((_level, line) => {
+			if (logFd !== undefined) writeSync(logFd, `${line}\n`);
+			if (!options.verbose) return;
+			if (tui && uiOpen) held.push(line);
+			else process.stderr.write(`${line}\n`);
+		});
+	}
 
 	const stop = new AbortController();
 	let exitCode = 0;
@@ -180,7 +183,7 @@ async function main(): Promise<number> {
 		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort() });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
-	const collectors = new Collectors(options.settings);
+	const collectors = await Collectors.open(options.settings);
 	if (collectors.empty) {
 		stopTui?.();
 		uiOpen = false;

@@ -15,21 +15,29 @@ export class Collectors {
 	private readonly collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[];
 
 	/**
-	 * Opens every feature's collector, in the registry's order (the first that
-	 * tracks sockets provides the owner stamps the others share); `settings`
-	 * are the features' flag values by name.
+	 * Opens every feature's collector, side by side (each object loads on a
+	 * worker thread); the first in the registry's order that tracks sockets
+	 * provides the owner stamps the others share. `settings` are the
+	 * features' flag values by name.
 	 */
-	constructor(settings: Readonly<Record<string, unknown>> = {}) {
+	static async open(settings: Readonly<Record<string, unknown>> = {}): Promise<Collectors> {
 		const context = { settings, owners: new SocketOwners() };
-		this.collectors = ALL_FEATURES.map((f) => {
-			try {
-				return { key: f.key, collector: f.open(context) };
-			} catch (error) {
-				return { key: f.key, collector: { unavailable: explain(firstLine(error)) } };
-			}
-		});
+		const opened = await Promise.all(
+			ALL_FEATURES.map(async (f) => {
+				try {
+					return { key: f.key, collector: await f.open(context) };
+				} catch (error) {
+					return { key: f.key, collector: { unavailable: explain(firstLine(error)) } };
+				}
+			}),
+		);
 		// The kernel's BTF served to choose programs; tens of MB not to keep.
 		releaseKernelBtf();
+		return new Collectors(opened);
+	}
+
+	private constructor(collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[]) {
+		this.collectors = collectors;
 	}
 
 	/** The reasons of the collectors that could not start, by feature. */

@@ -116,8 +116,12 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	readonly layouts: readonly Layout[];
 	/** Command-line flags of its own. */
 	readonly flags: readonly FeatureFlag[];
-	/** Opens, loads and attaches its object; throws (one line) when it cannot run here. */
-	open(context: FeatureContext): Collector<S>;
+	/**
+	 * Opens, loads and attaches its object, side by side with the other
+	 * features'; rejects (one line) when it cannot run here. Called in the
+	 * registry's order, which is the order of turns for the owner map.
+	 */
+	open(context: FeatureContext): Promise<Collector<S>>;
 	/** A copy of a snapshot that later reads leave as it is (for a paused screen), or the snapshot when nothing in it is reused. */
 	retain(snapshot: S): S;
 	/** The interval from `prev` (undefined: from nothing) to `cur`, filtered. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { BpfError } from '../../native/errors.js';
 import { BpfObject } from '../../native/object.js';
+import { kindRefusal } from '../../native/probe.js';
 
 let found: string | undefined;
 
@@ -50,15 +51,25 @@ export interface OpenOptions {
  * loading the object once more.
  */
 const refusedKinds = new Map<string, string>();
+/** Kinds asked about with a probe (native/probe.ts), and its answer. */
+const probedKinds = new Map<string, string | undefined>();
+
+/** Why the kernel refuses `program`'s kind, when an object before or a probe found it does. */
+function kindRefused(obj: BpfObject, program: string): string | undefined {
+	const kind = obj.kind(program);
+	if (!probedKinds.has(kind)) probedKinds.set(kind, kindRefusal(kind, obj.target(program)));
+	return refusedKinds.get(kind) ?? probedKinds.get(kind);
+}
 
 /**
  * Opens, loads and attaches `<name>.bpf.o`. When a hook's chosen program
  * fails to load or attach (fentry refused, say), the object is reopened with
  * that hook's next alternative; an optional program refused is left out.
  * Throws, with every reason, when a hook has none left; whatever was opened
- * is closed on every failure.
+ * is closed on every failure. The kernel's verifier works on a worker
+ * thread: several objects load at once.
  */
-export function openObject(name: string, options: OpenOptions = {}): BpfObject {
+export async function openObject(name: string, options: OpenOptions = {}): Promise<BpfObject> {
 	const file = path.join(bpfDir(), `${name}.bpf.o`);
 	if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" (needs clang and bpftool)`);
 	const hooks = Object.entries(options.hooks ?? {});
@@ -69,12 +80,14 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 	/** Optional programs the kernel refused to load, and why: left out of every later try. */
 	const refused = new Map<string, string>();
 	let interrupted = 0;
+	/** Load on the main thread with libbpf's log on: a quiet load on a worker thread failed without naming a program. */
+	let explain = false;
 	for (;;) {
 		const obj = new BpfObject(file);
 		try {
 			options.configure?.(obj);
 			for (const program of optional) {
-				const why = refusedKinds.get(obj.kind(program));
+				const why = kindRefused(obj, program);
 				if (why && !refused.has(program)) refused.set(program, why);
 			}
 			for (const [program, why] of refused) obj.disable(program, why);
@@ -94,10 +107,16 @@ export function openObject(name: string, options: OpenOptions = {}): BpfObject {
 				alts.forEach((alt, j) => j !== i && obj.disable(alt, j < i ? 'did not work here' : `${alts[i]} is used`));
 			}
 			try {
-				obj.load();
+				if (explain) obj.load();
+				else await obj.loadAsync();
 			} catch (error) {
 				// The verifier gives up with EAGAIN when a signal arrives while it works (a profiler's, a resize): try again.
 				if (error instanceof BpfError && error.code === 'EAGAIN' && interrupted++ < 5) {
+					obj.close();
+					continue;
+				}
+				if (error instanceof BpfError && error.program === undefined && !explain) {
+					explain = true;
 					obj.close();
 					continue;
 				}

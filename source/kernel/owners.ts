@@ -7,23 +7,45 @@ import { sockOwner } from './layouts.js';
  * sk_owner (bpf/owner.bpf.h): socket storage naming the process that owns each
  * socket. Every object that needs owners declares it; one map serves them all,
  * so each socket is stamped once and every feature sees the same owner.
+ * Objects load side by side, but one that would provide the map waits for
+ * those opened before it to have loaded or failed.
  */
 export class SocketOwners {
-	private shared: BpfMap | undefined;
+	/** The map as it will be once every object opened so far has loaded or failed (undefined: none provides it). */
+	private turn: Promise<BpfMap | undefined> = Promise.resolve(undefined);
 
 	/**
-	 * Before load: when another object already provides the map, reuse it and
-	 * leave out `stampers`, this object's own stamping programs (the provider's
-	 * stamp for both); else keep them, to stamp for everyone.
+	 * Opens a collector whose object declares sk_owner. `open` gets `join`, to
+	 * call from its object's configure (before load): when an object opened
+	 * before provides the map, it reuses that map and leaves out `stampers`,
+	 * its own stamping programs (the provider's stamp for all); else it keeps
+	 * them and its map serves the objects after it. The calls' order is the
+	 * order of turns.
 	 */
-	join(obj: BpfObject, stampers: readonly string[]): void {
-		if (!this.shared) return;
-		obj.reuseMap('sk_owner', this.shared);
-		for (const program of stampers) obj.disable(program, 'owners come from another object');
-	}
-
-	/** Once the object is loaded and attached: its map serves the objects after it, unless one already does. */
-	provide(obj: BpfObject): void {
-		this.shared ??= obj.map('sk_owner', undefined, sockOwner);
+	open<C extends { readonly obj: BpfObject; close(): void }>(stampers: readonly string[], open: (join: (obj: BpfObject) => void) => Promise<C>): Promise<C> {
+		const before = this.turn;
+		let settle!: (map: BpfMap | undefined) => void;
+		this.turn = new Promise((resolve) => (settle = resolve));
+		return before.then(async (shared) => {
+			if (shared) settle(shared);
+			try {
+				const collector = await open((obj) => {
+					if (!shared) return;
+					obj.reuseMap('sk_owner', shared);
+					for (const program of stampers) obj.disable(program, 'owners come from another object');
+				});
+				if (!shared) {
+					try {
+						settle(collector.obj.map('sk_owner', undefined, sockOwner));
+					} catch (error) {
+						collector.close();
+						throw error;
+					}
+				}
+				return collector;
+			} finally {
+				settle(shared); // failed: the next in turn provides (a settled promise ignores this)
+			}
+		});
 	}
 }

@@ -1,7 +1,8 @@
 // A slot table (bpf/nettop.h): per-flow values in a BPF_F_MMAPABLE array, read in place, slots freed by userspace.
 import { LITTLE_ENDIAN, type Layout } from '../../native/layouts.js';
 import type { BpfMap, MappedValues } from '../../native/map.js';
-import type { BpfIterator, BpfObject } from '../../native/object.js';
+import type { BpfIterator } from '../../native/iterator.js';
+import type { BpfObject } from '../../native/object.js';
 import { sumLost } from './decode.js';
 import { enlarged } from './frames.js';
 import * as L from './layouts.js';

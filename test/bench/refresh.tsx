@@ -34,7 +34,7 @@ function medians(read: number[], model: number[], paint: number[]): Parts {
 
 /** Medians of each part of a refresh over `rounds` refreshes, `gapMs` apart. */
 export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost> {
-	const sources = new Collectors();
+	const sources = await Collectors.open();
 	const pipeline = new Pipeline(NO_FILTER);
 	const [read, model, paint]: [number[], number[], number[]] = [[], [], []];
 	const [cpuRead, cpuModel, cpuPaint]: [number[], number[], number[]] = [[], [], []];

@@ -58,7 +58,7 @@ export async function startup(runs = 5) {
 		if (certs) nodeCerts.push(await once([process.execPath, '-e', 'console.log("up")'], /up/));
 		// Opening, loading (libbpf, the verifier) and attaching the four BPF objects, in this process.
 		const t0 = performance.now();
-		new Collectors().close();
+		(await Collectors.open()).close();
 		objects.push(performance.now() - t0);
 	}
 	return { json: median(json), frame: median(frame), bpftrace: median(bpftrace), node: median(node), nodeCerts: certs ? median(nodeCerts) : undefined, objects: median(objects) };

@@ -115,7 +115,6 @@ export interface ConnsOptions {
 }
 
 export class ConnsCollector {
-	readonly obj: BpfObject;
 	private readonly counts: BpfMap;
 	private readonly lost: BpfMap;
 	private readonly sampled: BpfMap;
@@ -123,15 +122,25 @@ export class ConnsCollector {
 	private readonly sight: ConnsSight;
 	private recent: readonly ConnEvent[] = [];
 
-	constructor(private readonly options: ConnsOptions) {
-		this.obj = openObject('conns', {
-			hooks: { state: ['nt_conn_state'] },
-			optional: ['nt_conn_rst_out', 'nt_conn_rst_in', ...ACCEPTS, ...STAMPERS],
-			configure: (obj) => {
-				setEventRate(obj, options.eventsPerSecond ?? EVENTS_PER_SECOND);
-				options.owners.join(obj, STAMPERS);
-			},
+	/** Loads conns.bpf.o (in its turn for the owner map) and reads it. */
+	static open(options: ConnsOptions): Promise<ConnsCollector> {
+		return options.owners.open(STAMPERS, async (join) => {
+			const obj = await openObject('conns', {
+				hooks: { state: ['nt_conn_state'] },
+				optional: ['nt_conn_rst_out', 'nt_conn_rst_in', ...ACCEPTS, ...STAMPERS],
+				configure: (obj) => {
+					setEventRate(obj, options.eventsPerSecond ?? EVENTS_PER_SECOND);
+					join(obj);
+				},
+			});
+			return new ConnsCollector(obj, options);
 		});
+	}
+
+	constructor(
+		readonly obj: BpfObject,
+		private readonly options: ConnsOptions,
+	) {
 		try {
 			this.counts = this.obj.map('conns_counts', undefined, L.connCounts);
 			this.lost = this.obj.map('conns_lost');
@@ -149,7 +158,6 @@ export class ConnsCollector {
 			resetsReceived: attached('nt_conn_rst_in'),
 			accepts: ACCEPTS.every(attached),
 		};
-		options.owners.provide(this.obj);
 	}
 
 	read(_now?: number): ConnsSnapshot {

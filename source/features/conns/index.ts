@@ -36,7 +36,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	],
 	layouts: CONNS_LAYOUTS,
 	open: (context) =>
-		new ConnsCollector({
+		ConnsCollector.open({
 			owners: context.owners,
 			direction: context.settings.direction as Direction | undefined,
 			eventsPerSecond: context.settings.connEvents as number,

@@ -47,7 +47,6 @@ function listenCounters(text: string): ListenCounters | undefined {
 }
 
 export class DropsCollector {
-	readonly obj: BpfObject;
 	private readonly counts: BpfMap;
 	private readonly cache: BpfMap;
 	private readonly ifnames: BpfMap;
@@ -62,18 +61,28 @@ export class DropsCollector {
 	private readonly seen = new Map<string, { count: number; at: number }>();
 	private recent: readonly DropEvent[] = [];
 
-	constructor(private readonly options: DropsOptions) {
+	/** Loads drops.bpf.o (in its turn for the owner map) and reads it. */
+	static async open(options: DropsOptions): Promise<DropsCollector> {
 		const args = kernelTracepointArgs('kfree_skb') ?? 0;
 		if (args < 3) throw new Error('drop reasons need Linux 5.17 or later (skb:kfree_skb passes no reason here)');
-		this.obj = openObject('drops', {
-			hooks: { drop: args >= 4 ? ['nt_drop_rx_sk', 'nt_drop'] : ['nt_drop'] },
-			optional: STAMPERS,
-			configure: (obj) => {
-				if (args < 4) obj.disable('nt_drop_rx_sk', 'the tracepoint passes no rx_sk');
-				setEventRate(obj, options.eventsPerSecond ?? DROP_EVENTS_PER_SECOND);
-				options.owners.join(obj, STAMPERS);
-			},
+		return options.owners.open(STAMPERS, async (join) => {
+			const obj = await openObject('drops', {
+				hooks: { drop: args >= 4 ? ['nt_drop_rx_sk', 'nt_drop'] : ['nt_drop'] },
+				optional: STAMPERS,
+				configure: (obj) => {
+					if (args < 4) obj.disable('nt_drop_rx_sk', 'the tracepoint passes no rx_sk');
+					setEventRate(obj, options.eventsPerSecond ?? DROP_EVENTS_PER_SECOND);
+					join(obj);
+				},
+			});
+			return new DropsCollector(obj, options);
 		});
+	}
+
+	constructor(
+		readonly obj: BpfObject,
+		private readonly options: DropsOptions,
+	) {
 		try {
 			this.counts = this.obj.map('drops_counts', L.dropKey);
 			this.cache = this.obj.map('drops_cache', undefined, L.dropSlot);
@@ -86,7 +95,6 @@ export class DropsCollector {
 			this.obj.close();
 			throw error;
 		}
-		options.owners.provide(this.obj);
 	}
 
 	/** Whether this read has re-read the kernel's names already: a name still missing then waits for the next read. */

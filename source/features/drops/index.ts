@@ -16,7 +16,7 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	aliases: [],
 	flags: [],
 	layouts: DROPS_LAYOUTS,
-	open: (context) => new DropsCollector({ owners: context.owners, netnsNames: () => netnsNames() }),
+	open: (context) => DropsCollector.open({ owners: context.owners, netnsNames: () => netnsNames() }),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names) => dropsView(prev, cur, filter, names),
 	*json(view, out) {

@@ -22,11 +22,21 @@ export class NicCollector {
 	/** Per retired key: what its nic_cache slots held then (they are never freed). */
 	private readonly base = new Map<string, Totals>();
 
-	constructor(readonly obj: BpfObject = openObject('nic')) {
-		this.stats = obj.map('nic_stats', L.nicKey, L.nicVal);
-		this.cache = obj.map('nic_cache', undefined, L.nicSlot);
-		this.names = obj.map('nic_names', L.nicNameKey, L.nicName);
-		this.lost = obj.map('nic_lost');
+	/** Loads nic.bpf.o and reads it. */
+	static async open(): Promise<NicCollector> {
+		return new NicCollector(await openObject('nic'));
+	}
+
+	constructor(readonly obj: BpfObject) {
+		try {
+			this.stats = obj.map('nic_stats', L.nicKey, L.nicVal);
+			this.cache = obj.map('nic_cache', undefined, L.nicSlot);
+			this.names = obj.map('nic_names', L.nicNameKey, L.nicName);
+			this.lost = obj.map('nic_lost');
+		} catch (error) {
+			obj.close();
+			throw error;
+		}
 	}
 
 	/** Reads every counter. `now` (ms) only dates activity, to retire idle entries. */

@@ -24,24 +24,30 @@ const KINDS: RetransKind[] = ['data', 'tlp', 'syn', 'synack'];
 export class RetransCollector {
 	private readonly ring: RingBuffer;
 	private readonly lost: BpfMap;
-	readonly obj: BpfObject;
 	private recent: readonly RetransEvent[] = [];
 
-	constructor(owners: SocketOwners) {
+	/** Loads retrans.bpf.o (in its turn for the owner map) and reads it. */
+	static open(owners: SocketOwners): Promise<RetransCollector> {
 		// Twins by whether this kernel's tracepoint passes `err`; of those, the
 		// one that casts with the kfunc bpf_rdonly_cast (Linux 6.2+) when there is one.
 		const withErr = (kernelTracepointArgs('tcp_retransmit_skb') ?? 0) >= 3;
 		const cast = kernelHasFunction('bpf_rdonly_cast');
 		const [pair, other] = withErr ? [RETRANS_ERR, RETRANS_NOERR] : [RETRANS_NOERR, RETRANS_ERR];
-		this.obj = openObject('retrans', {
-			hooks: { retransmit: cast ? pair : [pair[1]] },
-			optional: ['nt_retrans_synack', ...STAMPERS],
-			configure: (obj) => {
-				for (const p of other) obj.disable(p, withErr ? 'the tracepoint passes err' : 'the tracepoint passes no err');
-				if (!cast) obj.disable(pair[0], 'kernel has no bpf_rdonly_cast');
-				owners.join(obj, STAMPERS);
-			},
+		return owners.open(STAMPERS, async (join) => {
+			const obj = await openObject('retrans', {
+				hooks: { retransmit: cast ? pair : [pair[1]] },
+				optional: ['nt_retrans_synack', ...STAMPERS],
+				configure: (obj) => {
+					for (const p of other) obj.disable(p, withErr ? 'the tracepoint passes err' : 'the tracepoint passes no err');
+					if (!cast) obj.disable(pair[0], 'kernel has no bpf_rdonly_cast');
+					join(obj);
+				},
+			});
+			return new RetransCollector(obj);
 		});
+	}
+
+	constructor(readonly obj: BpfObject) {
 		try {
 			this.lost = this.obj.map('retrans_lost');
 			this.ring = new RingBuffer(this.obj.map('retrans_events'));
@@ -49,7 +55,6 @@ export class RetransCollector {
 			this.obj.close();
 			throw error;
 		}
-		owners.provide(this.obj);
 	}
 
 	read(_now?: number): RetransSnapshot {

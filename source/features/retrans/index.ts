@@ -13,7 +13,7 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	aliases: [],
 	flags: [],
 	layouts: RETRANS_LAYOUTS,
-	open: (context) => new RetransCollector(context.owners),
+	open: (context) => RetransCollector.open(context.owners),
 	retain: (snapshot) => snapshot,
 	interval: (_prev, cur, filter) => retransView(cur, filter),
 	*json(view, out) {

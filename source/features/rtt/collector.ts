@@ -21,7 +21,6 @@ const HIST = V.slots.offset / 4;
 export class RttCollector {
 	private readonly table: SlotTable;
 	private readonly unit: 'usecs' | 'msecs';
-	readonly obj: BpfObject;
 	private readonly flowsBySlot = new SlotFlows(L.rttVal, false);
 	// Per table slot: the histogram slots its flow had used at the last read, [usedLo, usedEnd).
 	private usedLo: Uint8Array<ArrayBuffer> = new Uint8Array(0);
@@ -36,20 +35,30 @@ export class RttCollector {
 		histLo: new Uint8Array(n),
 	}));
 
-	constructor(options: { ms: boolean; owners: SocketOwners }) {
-		this.unit = options.ms ? 'msecs' : 'usecs';
+	/** Loads rtt.bpf.o (in its turn for the owner map) and reads it. */
+	static open(options: { ms: boolean; owners: SocketOwners }): Promise<RttCollector> {
 		const cast = kernelHasFunction('bpf_rdonly_cast');
-		this.obj = openObject('rtt', {
-			// nt_rtt needs the kfunc bpf_rdonly_cast (Linux 6.2+); nt_rtt_sk does the same through a helper call.
-			hooks: { sample: [...(cast ? ['nt_rtt'] : []), 'nt_rtt_sk', 'nt_rtt_fe'], close: ['nt_rtt_closed', 'nt_rtt_clos_fe'] },
-			optional: [...STAMPERS, 'nt_rtt_sweep'],
-			coveredBy: { close: 'nt_rtt_sweep' },
-			configure: (obj) => {
-				if (!cast) obj.disable('nt_rtt', 'kernel has no bpf_rdonly_cast');
-				obj.setConstant('targ_ms', Uint8Array.of(options.ms ? 1 : 0));
-				options.owners.join(obj, STAMPERS);
-			},
+		return options.owners.open(STAMPERS, async (join) => {
+			const obj = await openObject('rtt', {
+				// nt_rtt needs the kfunc bpf_rdonly_cast (Linux 6.2+); nt_rtt_sk does the same through a helper call.
+				hooks: { sample: [...(cast ? ['nt_rtt'] : []), 'nt_rtt_sk', 'nt_rtt_fe'], close: ['nt_rtt_closed', 'nt_rtt_clos_fe'] },
+				optional: [...STAMPERS, 'nt_rtt_sweep'],
+				coveredBy: { close: 'nt_rtt_sweep' },
+				configure: (obj) => {
+					if (!cast) obj.disable('nt_rtt', 'kernel has no bpf_rdonly_cast');
+					obj.setConstant('targ_ms', Uint8Array.of(options.ms ? 1 : 0));
+					join(obj);
+				},
+			});
+			return new RttCollector(obj, options.ms);
 		});
+	}
+
+	constructor(
+		readonly obj: BpfObject,
+		ms: boolean,
+	) {
+		this.unit = ms ? 'msecs' : 'usecs';
 		try {
 			this.table = new SlotTable(this.obj, {
 				prefix: 'rtt',
@@ -64,7 +73,6 @@ export class RttCollector {
 			this.obj.close();
 			throw error;
 		}
-		options.owners.provide(this.obj);
 	}
 
 	read(now: number): RttSnapshot {

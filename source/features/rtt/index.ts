@@ -36,7 +36,7 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	aliases: [],
 	flags: [{ name: 'ms', type: 'boolean', usage: 'RTT histograms in milliseconds (default microseconds)', parse: (value) => value === true }],
 	layouts: RTT_LAYOUTS,
-	open: (context) => new RttCollector({ ms: context.settings.ms === true, owners: context.owners }),
+	open: (context) => RttCollector.open({ ms: context.settings.ms === true, owners: context.owners }),
 	retain: retainRtt,
 	interval: (prev, cur, filter, names) => rttView(prev, cur, filter, cur.unit, names),
 	*json(view, out) {

@@ -16,22 +16,28 @@ const RX = V.rx_bytes.offset / 4;
 const PID = V.pid.offset / 4;
 
 export class TcpCollector {
-	readonly obj: BpfObject;
 	private readonly table: SlotTable;
 	private readonly index: BpfMap;
 	private readonly flowsBySlot = new SlotFlows(L.tcpVal, true);
 	private indexKeys = Buffer.alloc(0);
 	private readonly frames = new FramePool((n) => ({ flows: new Array<TcpFlow>(n), slot: new Uint32Array(n), tx: new Float64Array(n), rx: new Float64Array(n) }));
 
-	constructor(owners: SocketOwners) {
-		this.obj = openObject('tcp', {
-			hooks: { send: ['nt_tcp_send', 'nt_tcp_send_fx'], recv: ['nt_tcp_recv', 'nt_tcp_recv_fe'], close: ['nt_tcp_closed', 'nt_tcp_clos_fe'] },
-			// Owner stamps on connect/listen (a nicety), and the sweep, which covers for an unseen close.
-			optional: ['nt_tcp_state', 'nt_tcp_sweep'],
-			coveredBy: { close: 'nt_tcp_sweep' },
-			// Sends and receives stamp owners in tcp.bpf.o's own slow path, whoever provides the map.
-			configure: (obj) => owners.join(obj, ['nt_tcp_state']),
+	/** Loads tcp.bpf.o (in its turn for the owner map) and reads it. */
+	static open(owners: SocketOwners): Promise<TcpCollector> {
+		// Sends and receives stamp owners in tcp.bpf.o's own slow path, whoever provides the map.
+		return owners.open(['nt_tcp_state'], async (join) => {
+			const obj = await openObject('tcp', {
+				hooks: { send: ['nt_tcp_send', 'nt_tcp_send_fx'], recv: ['nt_tcp_recv', 'nt_tcp_recv_fe'], close: ['nt_tcp_closed', 'nt_tcp_clos_fe'] },
+				// Owner stamps on connect/listen (a nicety), and the sweep, which covers for an unseen close.
+				optional: ['nt_tcp_state', 'nt_tcp_sweep'],
+				coveredBy: { close: 'nt_tcp_sweep' },
+				configure: join,
+			});
+			return new TcpCollector(obj);
 		});
+	}
+
+	constructor(readonly obj: BpfObject) {
 		try {
 			this.index = this.obj.map('tcp_index', L.tcpKey);
 			this.table = new SlotTable(this.obj, {
@@ -47,7 +53,6 @@ export class TcpCollector {
 			this.obj.close();
 			throw error;
 		}
-		owners.provide(this.obj);
 	}
 
 	read(now: number): TcpSnapshot {

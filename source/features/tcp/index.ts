@@ -29,7 +29,7 @@ export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 	aliases: ['tcptop'],
 	flags: [],
 	layouts: TCP_LAYOUTS,
-	open: (context) => new TcpCollector(context.owners),
+	open: (context) => TcpCollector.open(context.owners),
 	retain: retainTcp,
 	interval: tcpRows,
 	json(view, out) {
