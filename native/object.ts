@@ -185,8 +185,6 @@ export class BpfObject {
 			});
 			this.loaded(ret);
 		} finally {
-			// libbpf freed its copy of the kernel's BTF on the worker thread, whose malloc arena would keep it.
-			lib().malloc_trim(0);
 			loud();
 			done();
 		}
