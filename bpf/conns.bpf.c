@@ -82,6 +82,7 @@ static __always_inline struct nt_conn_event *reserve(__u8 type)
 	e->rx_bytes = 0;
 	e->pid = 0;
 	__builtin_memset(e->comm, 0, sizeof(e->comm));
+	e->cgroup = 0;
 	e->latency_us = 0;
 	e->err = 0;
 	e->type = type;
@@ -106,7 +107,7 @@ static __always_inline struct nt_conn_event *sock_event(__u8 type, struct sock *
 	if (!e)
 		return NULL;
 	flow_id_of(&sk->__sk_common, &e->id, true);
-	copy_owner(sk, &e->pid, e->comm); /* softirq: never the current task */
+	copy_owner(sk, &e->pid, e->comm, &e->cgroup); /* softirq: never the current task */
 	e->state = state;
 	if (life)
 		e->dir = life->dir;
@@ -285,7 +286,7 @@ int BPF_PROG(nt_conn_rst_out, struct sock *sk, struct sk_buff *skb)
 		c = counts_of(netns_of(sk));
 		if (e) {
 			flow_id_of(&sk->__sk_common, &e->id, true);
-			copy_owner(sk, &e->pid, e->comm);
+			copy_owner(sk, &e->pid, e->comm, &e->cgroup);
 			e->state = sk->__sk_common.skc_state;
 			/* An abort sends its RST after the close gave the port back (keep_port). */
 			if (e->id.lport == 0 && e->state == TCP_CLOSE)
@@ -369,6 +370,7 @@ static __always_inline int accepted(long fd)
 	id->_pad = 0;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->cgroup = bpf_get_current_cgroup_id();
 	e->dir = DIR_PASSIVE;
 	e->state = BPF_CORE_READ(skc, skc_state);
 	submit(e);

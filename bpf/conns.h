@@ -55,8 +55,9 @@ struct nt_conn_event {
 	__u8 flags;        /* FLAG_* */
 	__u16 _pad1;
 	__u32 _pad2;
+	__u64 cgroup;      /* the owner's cgroup v2 id */
 };
-_Static_assert(sizeof(struct nt_conn_event) == 112, "nt_conn_event layout");
+_Static_assert(sizeof(struct nt_conn_event) == 120, "nt_conn_event layout");
 
 /* Socket storage: when a connection started, and from which end. Freed with the socket. */
 struct nt_conn_life {

@@ -104,7 +104,7 @@ static __always_inline void send_event(struct sk_buff *skb, void *location, __u3
 	e->_pad[0] = e->_pad[1] = e->_pad[2] = 0;
 	if (sk) {
 		flow_id_of(&sk->__sk_common, &e->id, true);
-		copy_owner(sk, &e->pid, e->comm);
+		copy_owner(sk, &e->pid, e->comm, &e->cgroup);
 		e->state = sk->__sk_common.skc_state;
 		e->has_sock = 1;
 	} else {
@@ -112,6 +112,7 @@ static __always_inline void send_event(struct sk_buff *skb, void *location, __u3
 		e->id.netns = key->netns;
 		e->pid = 0;
 		__builtin_memset(e->comm, 0, sizeof(e->comm));
+		e->cgroup = 0;
 		e->state = 0;
 		e->has_sock = 0;
 	}
@@ -133,7 +134,7 @@ static __always_inline void count_flow(struct sock *sk, __u32 reason)
 		return;
 	}
 	__sync_fetch_and_add(&f->count, 1);
-	copy_owner(sk, &f->pid, f->comm);
+	copy_owner(sk, &f->pid, f->comm, &f->cgroup);
 	f->state = sk->__sk_common.skc_state;
 	f->protocol = sk->sk_protocol;
 }

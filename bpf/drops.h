@@ -59,8 +59,9 @@ struct nt_drop_flow {
 	__u8 state;      /* TCP state, or the socket's */
 	__u8 protocol;   /* sk_protocol */
 	__u16 _pad;
+	__u64 cgroup;    /* the owner's cgroup v2 id */
 };
-_Static_assert(sizeof(struct nt_drop_flow) == 32, "nt_drop_flow layout");
+_Static_assert(sizeof(struct nt_drop_flow) == 40, "nt_drop_flow layout");
 
 /* One dropped packet, a sample. */
 struct nt_drop_event {
@@ -76,7 +77,8 @@ struct nt_drop_event {
 	__u8 state;      /* the socket's state; 0: no socket */
 	__u8 has_sock;
 	__u8 _pad[3];
+	__u64 cgroup;    /* the owner's cgroup v2 id */
 };
-_Static_assert(sizeof(struct nt_drop_event) == 96, "nt_drop_event layout");
+_Static_assert(sizeof(struct nt_drop_event) == 104, "nt_drop_event layout");
 
 #endif /* NETTOP_DROPS_H */

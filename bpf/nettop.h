@@ -29,8 +29,9 @@ struct nt_sock_owner {
 	__u32 pid; /* tgid */
 	__u8 comm[COMM_LEN];
 	__u32 _pad;
+	__u64 cgroup; /* the owner's cgroup v2 id (the inode of its directory) when stamped */
 };
-_Static_assert(sizeof(struct nt_sock_owner) == 24, "nt_sock_owner layout");
+_Static_assert(sizeof(struct nt_sock_owner) == 32, "nt_sock_owner layout");
 
 /* A TCP connection as its socket names it. Ports in host order. */
 struct nt_flow_id {

@@ -22,7 +22,10 @@ struct {
 	__type(value, struct nt_sock_owner);
 } sk_owner SEC(".maps");
 
-/* Records the current task as the socket's owner (process context only). */
+/*
+ * Records the current task as the socket's owner (process context only),
+ * with its cgroup: read here, once per owner, never per packet.
+ */
 static __always_inline struct nt_sock_owner *stamp_owner(struct sock *sk)
 {
 	struct nt_sock_owner *o = bpf_sk_storage_get(&sk_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -31,6 +34,7 @@ static __always_inline struct nt_sock_owner *stamp_owner(struct sock *sk)
 	if (o && o->pid != pid) {
 		o->pid = pid;
 		bpf_get_current_comm(o->comm, sizeof(o->comm));
+		o->cgroup = bpf_get_current_cgroup_id();
 	}
 	return o;
 }
@@ -41,17 +45,19 @@ static __always_inline struct nt_sock_owner *owner_of(struct sock *sk)
 	return bpf_sk_storage_get(&sk_owner, sk, 0, 0);
 }
 
-/* The socket's owner into an event's pid and comm: 0 and empty when none is stamped. */
-static __always_inline void copy_owner(struct sock *sk, __u32 *pid, __u8 *comm)
+/* The socket's owner into an event's pid, comm and cgroup: 0 and empty when none is stamped. */
+static __always_inline void copy_owner(struct sock *sk, __u32 *pid, __u8 *comm, __u64 *cgroup)
 {
 	struct nt_sock_owner *owner = owner_of(sk);
 
 	if (owner) {
 		*pid = owner->pid;
 		__builtin_memcpy(comm, owner->comm, COMM_LEN);
+		*cgroup = owner->cgroup;
 	} else {
 		*pid = 0;
 		__builtin_memset(comm, 0, COMM_LEN);
+		*cgroup = 0;
 	}
 }
 
@@ -75,14 +81,16 @@ static __always_inline void copy_owner(struct sock *sk, __u32 *pid, __u8 *comm)
 	SEC("tp_btf/sock_send_length")                                          \
 	int BPF_PROG(tx, struct sock *sk, int ret, int flags)                   \
 	{                                                                       \
-		if (ret > 0 && sk->sk_protocol == IPPROTO_TCP)                  \
+		if (ret > 0 && (sk->sk_protocol == IPPROTO_TCP ||               \
+				sk->sk_protocol == IPPROTO_UDP))                \
 			stamp_owner(sk);                                        \
 		return 0;                                                       \
 	}                                                                       \
 	SEC("tp_btf/sock_recv_length")                                          \
 	int BPF_PROG(rx, struct sock *sk, int ret, int flags)                   \
 	{                                                                       \
-		if (ret > 0 && sk->sk_protocol == IPPROTO_TCP)                  \
+		if (ret > 0 && (sk->sk_protocol == IPPROTO_TCP ||               \
+				sk->sk_protocol == IPPROTO_UDP))                \
 			stamp_owner(sk);                                        \
 		return 0;                                                       \
 	}

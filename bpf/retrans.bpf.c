@@ -78,7 +78,7 @@ static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb, b
 	/* Made already if nettop saw the socket send, receive or sample an RTT. */
 	e->cookie = cookie ? cookie : bpf_get_socket_cookie(sk);
 	flow_id_of(&sk->__sk_common, &e->id, false);
-	copy_owner(sk, &e->pid, e->comm);
+	copy_owner(sk, &e->pid, e->comm, &e->cgroup);
 	e->segs = segs ? segs : 1;
 	e->state = sk->__sk_common.skc_state;
 	if (e->state == TCP_SYN_SENT)
@@ -150,7 +150,7 @@ int BPF_PROG(nt_retrans_synack, struct sock *sk, struct request_sock *req)
 	e->ts_ns = bpf_ktime_get_ns();
 	e->cookie = 0;
 	flow_id_of(&req->__req_common, &e->id, false);
-	copy_owner(sk, &e->pid, e->comm);
+	copy_owner(sk, &e->pid, e->comm, &e->cgroup);
 	e->segs = 1;
 	e->state = TCP_NEW_SYN_RECV;
 	e->kind = KIND_SYNACK;

@@ -21,7 +21,8 @@ struct nt_retrans_event {
 	__u8 state;   /* TCP state (include/net/tcp_states.h) */
 	__u8 kind;    /* KIND_* */
 	__u16 _pad;
+	__u64 cgroup; /* the owner's cgroup v2 id */
 };
-_Static_assert(sizeof(struct nt_retrans_event) == 88, "nt_retrans_event layout");
+_Static_assert(sizeof(struct nt_retrans_event) == 96, "nt_retrans_event layout");
 
 #endif /* NETTOP_RETRANS_H */

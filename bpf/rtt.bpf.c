@@ -130,6 +130,7 @@ static __always_inline int on_segment(struct sock *sk, bool cast)
 		struct nt_sock_owner *owner = owner_of(sk);
 		if (owner && owner->pid) {
 			__builtin_memcpy(val->comm, owner->comm, sizeof(val->comm));
+			val->cgroup = owner->cgroup;
 			val->pid = owner->pid;
 		}
 	}

@@ -21,7 +21,8 @@ struct nt_rtt_val {
 	__u32 slots[RTT_SLOTS];
 	struct nt_flow_id id;
 	__u8 comm[COMM_LEN];
-	__u8 _pad[56];
+	__u64 cgroup; /* the owner's cgroup v2 id */
+	__u8 _pad[48];
 };
 _Static_assert(sizeof(struct nt_rtt_val) == 256, "nt_rtt_val layout");
 

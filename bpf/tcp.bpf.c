@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* tcptop: bytes sent and received per process and TCP connection. */
+/* tcptop: bytes sent and received per process and TCP connection or UDP socket. */
 #include "vmlinux.h"
 #include "tcp.h"
 #include "flow.bpf.h"
@@ -70,6 +70,8 @@ static __noinline struct nt_tcp_val *tcp_flow(struct sock *sk, __u64 cookie, __u
 		val->rx_bytes = 0;
 		val->closed = 0;
 		val->pid = pid;
+		val->cgroup = bpf_get_current_cgroup_id();
+		val->proto = sk->sk_protocol;
 		flow_id_of(&sk->__sk_common, &val->id, true);
 		if (owner && owner->pid == pid)
 			__builtin_memcpy(val->comm, owner->comm, sizeof(val->comm));
@@ -136,8 +138,8 @@ static __always_inline void count(struct sock *sk, int ret, int rx)
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 
 	if (!val || held != cookie || held_pid != pid) {
-		/* Only TCP sockets ever get a slot: the protocol is checked here, off the usual path. */
-		if (sk->sk_protocol != IPPROTO_TCP)
+		/* Only TCP and UDP sockets ever get a slot: the protocol is checked here, off the usual path. */
+		if (sk->sk_protocol != IPPROTO_TCP && sk->sk_protocol != IPPROTO_UDP)
 			return;
 		val = tcp_flow(sk, bpf_get_socket_cookie(sk), pid);
 		if (!val)

@@ -1,4 +1,4 @@
-/* tcp.bpf.c: bytes per process and TCP connection. Mirrored in source/features/tcp/layouts.ts. */
+/* tcp.bpf.c: bytes per process and TCP connection or UDP socket. Mirrored in source/features/tcp/layouts.ts. */
 #ifndef NETTOP_TCP_H
 #define NETTOP_TCP_H
 
@@ -33,7 +33,10 @@ struct nt_tcp_val {
 	__u32 closed; /* set when the socket is destroyed */
 	struct nt_flow_id id;
 	__u8 comm[COMM_LEN];
-	__u8 _pad[36];
+	__u32 _pad0;
+	__u64 cgroup; /* the process's cgroup v2 id when the flow was made */
+	__u8 proto;   /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 _pad[23];
 };
 _Static_assert(sizeof(struct nt_tcp_val) == 128, "nt_tcp_val layout");
 

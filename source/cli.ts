@@ -47,6 +47,7 @@ const HELP = `
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
     --no-loopback      TCP outputs: leave out connections that never leave the host
+    --cgroup TEXT      rows with a process: only those whose cgroup path or container id holds TEXT
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
@@ -55,7 +56,7 @@ ${FEATURE_FLAG_USAGE}
     -h, --help         print this help
 
   Keys in the UI: 1-${FEATURE_KEYS.length} or Tab switch tabs, p filters by PID, P or / by port,
-  Esc clears, s sorts, space pauses, ? lists every key, q quits.
+  C by cgroup or container, Esc clears, s sorts, space pauses, ? lists every key, q quits.
 
   Values are deltas over each interval, read from eBPF programs that count in
   the kernel. Without a terminal (a pipe), a plain table per interval.

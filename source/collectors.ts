@@ -3,6 +3,7 @@ import { releaseKernelBtf } from '../native/btf.js';
 import { ALL_FEATURES, keyed, type FeatureKey, type Reading } from './features/index.js';
 import type { Collector } from './features/feature.js';
 import { explain } from './kernel/explain.js';
+import { CgroupPaths } from './kernel/cgroups.js';
 import { netnsNames } from './kernel/netns.js';
 import { SocketOwners } from './kernel/owners.js';
 import { isUnavailable, type Maybe, type ProgramTotals, type Snapshot } from './model/reading.js';
@@ -12,6 +13,7 @@ function firstLine(error: unknown): string {
 }
 
 export class Collectors {
+	private readonly cgroups = new CgroupPaths();
 	private readonly collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[];
 
 	/**
@@ -55,7 +57,7 @@ export class Collectors {
 	/** Every collector's snapshot now. `mono` is a monotonic clock (ms), `wall` the epoch time (ms). */
 	read(mono: number, wall: number): Reading {
 		const usage = process.cpuUsage();
-		const reading: Record<string, unknown> = { mono, wall, cpuUs: usage.user + usage.system, netnsNames: netnsNames() };
+		const reading: Record<string, unknown> = { mono, wall, cpuUs: usage.user + usage.system, netnsNames: netnsNames(), cgroups: this.cgroups };
 		const programs: Record<string, ProgramTotals> = {};
 		for (const { key, collector } of this.collectors) {
 			if (isUnavailable(collector)) {

@@ -36,6 +36,7 @@ export interface RawFlags {
 	readonly loopback?: boolean;
 	readonly tab?: string;
 	readonly log?: string;
+	readonly cgroup?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -62,6 +63,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	loopback: { type: 'boolean', default: true },
 	tab: { type: 'string', shortFlag: 't' },
 	log: { type: 'string' },
+	cgroup: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
 
@@ -100,11 +102,19 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 		ports: numberList(joined(flags.port), '-P/--port', 'ports', 1, 65535),
 		family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
 		...(flags.loopback === false ? { noLoopback: true } : {}),
+		...(flags.cgroup !== undefined ? { cgroup: parseCgroupPattern(flags.cgroup) } : {}),
 	};
 	const tab = parseTab(flags.tab);
 	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');
 	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
 	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings };
+}
+
+/** --cgroup: text a cgroup path or container id must hold. */
+export function parseCgroupPattern(text: string): string {
+	const t = text.trim();
+	if (t === '' || /[\x00-\x1f]/.test(t)) throw new UsageError(`--cgroup wants part of a cgroup path or container id, got "${text}"`);
+	return t;
 }
 
 /** A repeatable flag's values as one comma-separated list; undefined when it was not given. */

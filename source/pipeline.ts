@@ -1,5 +1,6 @@
 // The pipeline: keeps the previous and current readings, the filter and the copies taken while paused, and makes the one Sample every output renders.
 import { ALL_FEATURES, entry, keyed, type Reading, type Sample } from './features/index.js';
+import { NO_CGROUPS } from './model/cgroup.js';
 import { NO_FILTER, type Filter } from './model/filter.js';
 import { isCurrent, isUnavailable, type Cost, type Maybe, type Snapshot } from './model/reading.js';
 
@@ -37,7 +38,7 @@ export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FIL
 			continue;
 		}
 		const before = isUnavailable(p) ? undefined : p;
-		sample[f.key] = f.interval(before, c, filter, cur.netnsNames ?? NO_NAMES);
+		sample[f.key] = f.interval(before, c, filter, cur.netnsNames ?? NO_NAMES, cur.cgroups ?? NO_CGROUPS);
 		// Lost: what a full map or ring refused, and the runs of its programs the kernel skipped (recursion misses).
 		const misses = (cur.programs?.[f.key]?.recursionMisses ?? 0) - (prev.programs?.[f.key]?.recursionMisses ?? 0);
 		const grew = c.lost - (before?.lost ?? 0) + Math.max(0, misses);

@@ -4,6 +4,7 @@ import type { Layout } from '../../native/layouts.js';
 import type { Line } from '../format/lines.js';
 import type { Piece } from '../format/json-piece.js';
 import type { SocketOwners } from '../kernel/owners.js';
+import type { CgroupNames } from '../model/cgroup.js';
 import type { Filter } from '../model/filter.js';
 import type { Maybe, Snapshot } from '../model/reading.js';
 
@@ -125,9 +126,11 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	/** A copy of a snapshot that later reads leave as it is (for a paused screen), or the snapshot when nothing in it is reused. */
 	retain(snapshot: S): S;
 	/** The interval from `prev` (undefined: from nothing) to `cur`, filtered. */
-	interval(prev: S | undefined, cur: S, filter: Filter, netnsNames: ReadonlyMap<number, string>): V;
+	interval(prev: S | undefined, cur: S, filter: Filter, netnsNames: ReadonlyMap<number, string>, cgroups: CgroupNames): V;
 	/** Writes the view as the value of its key in the JSON line; yields pieces of it when it is long. */
 	json(view: V, out: Piece): Iterable<Uint8Array>;
+	/** Keys of its own after its key in the JSON line (tcp's view gives `udp` too), each written from the same view. */
+	readonly moreJson?: readonly { readonly key: string; json(view: V, out: Piece): Iterable<Uint8Array> }[];
 	/** Its lines in the plain table (no terminal, no --json), which keeps a tab state of its own. */
 	text(view: Maybe<V>, props: TabProps<T>): string[];
 	/** Its figure in the summary line; `view` undefined when the collector is unavailable. */

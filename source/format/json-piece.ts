@@ -1,5 +1,5 @@
 // JSON written as UTF-8 bytes straight into reused 64 kB pieces: no string per row or per number (docs/performance.md).
-import { ownedFlow, type SocketFlow } from '../model/flow.js';
+import { socketRow, type SocketFlow } from '../model/flow.js';
 
 const PIECE_BYTES = 64 * 1024;
 
@@ -130,7 +130,7 @@ export class FlowJsonCache {
 	get(f: SocketFlow): Uint8Array {
 		const at = f.cookie % this.flows.length;
 		if (this.flows[at] === f) return this.texts[at]!;
-		const text = Buffer.from(`${unclosedObject(ownedFlow(f))},`);
+		const text = Buffer.from(`${unclosedObject(socketRow(f))},`);
 		this.flows[at] = f;
 		this.texts[at] = text;
 		return text;

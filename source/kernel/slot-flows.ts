@@ -1,11 +1,12 @@
-// Decodes struct nt_flow_id (a TCP connection as its socket names it) and the flows slot tables hold.
-import type { Layout } from '../../native/layouts.js';
+// Decodes struct nt_flow_id (a connection as its socket names it) and the flows slot tables hold.
+import type { Field, Layout } from '../../native/layouts.js';
 import type { FlowId, SocketFlow } from '../model/flow.js';
 import { cstring, field, u16, u32, u64, wordsU64 } from './decode.js';
 import { enlarged } from './frames.js';
 import * as L from './layouts.js';
 
 const AF_INET6 = 10;
+const IPPROTO_UDP = 17;
 
 /**
  * One string per distinct text: tens of thousands of flows share a few
@@ -136,5 +137,8 @@ export function decodeSocketFlow(bytes: Buffer, base: number, value: Layout<Sock
 	const id = decodeFlowId(bytes, base + f.id.offset);
 	const pid = u32(bytes, base + f.pid.offset);
 	const comm = pid || commWithoutPid ? otherTexts.get(cstring(bytes, base + f.comm.offset, f.comm.size), asIs) : '';
-	return { cookie: u64(bytes, base + f.cookie.offset), pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport };
+	const more = value.fields as Partial<Record<'proto' | 'cgroup', Field>>;
+	const proto = more.proto && bytes[base + more.proto.offset] === IPPROTO_UDP ? 'udp' : 'tcp';
+	const cgroupId = more.cgroup && pid ? u64(bytes, base + more.cgroup.offset) : 0;
+	return { cookie: u64(bytes, base + f.cookie.offset), proto, cgroupId, pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport };
 }

@@ -1,4 +1,5 @@
-// The PID, port, family and loopback filters applied to every per-connection output, and the lists users type for them.
+// The PID, port, family, loopback and cgroup filters applied to every per-connection output, and the lists users type for them.
+import { cgroupMatches, type Cgroup } from './cgroup.js';
 import { isLoopback } from './flow.js';
 
 export interface Filter {
@@ -10,6 +11,8 @@ export interface Filter {
 	readonly family?: 4 | 6;
 	/** True: leave out connections that never leave the host (flow.ts, isLoopback). */
 	readonly noLoopback?: boolean;
+	/** Only rows whose owner's cgroup path or container id holds this text (--cgroup). */
+	readonly cgroup?: string;
 }
 
 export const NO_FILTER: Filter = { pids: new Set(), ports: new Set() };
@@ -22,7 +25,12 @@ export function matches(f: Filter, flow: { pid: number; lport: number; rport: nu
 }
 
 export function isFiltering(f: Filter): boolean {
-	return f.pids.size > 0 || f.ports.size > 0 || f.family !== undefined || f.noLoopback === true;
+	return f.pids.size > 0 || f.ports.size > 0 || f.family !== undefined || f.noLoopback === true || f.cgroup !== undefined;
+}
+
+/** Whether a row's owner's cgroup passes the --cgroup filter (every row does when it is not set). */
+export function matchesCgroup(f: Filter, cgroup: Cgroup | undefined): boolean {
+	return f.cgroup === undefined || cgroupMatches(f.cgroup, cgroup);
 }
 
 /** A value the user gave (a flag, or text typed in a prompt) that does not parse; the message says what was wanted. */

@@ -1,4 +1,5 @@
 // The reading contract: what a collector's read hands the model, and whether it may still be used.
+import type { CgroupNames } from './cgroup.js';
 
 /** A collector that could not start, and why (one line). */
 export interface Unavailable {
@@ -43,6 +44,8 @@ export interface ReadingTimes {
 	readonly cpuUs?: number;
 	/** Names of network namespaces by inode, as `ip netns` knows them. */
 	readonly netnsNames?: ReadonlyMap<number, string>;
+	/** Cgroups by id (kernel/cgroups.ts): the path and container of an owner's cgroup id. */
+	readonly cgroups?: CgroupNames;
 }
 
 /** A feature's programs, added up: runs the kernel skipped because another BPF program was running on the CPU, and (with kernel.bpf_stats_enabled) their run time. */

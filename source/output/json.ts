@@ -21,8 +21,11 @@ export function* jsonPieces(sample: Sample, options: { cost?: boolean } = {}): G
 	for (const f of ALL_FEATURES) {
 		out.text(`,"${f.key}":`);
 		const view = entry(sample, f.key);
-		if (isUnavailable(view)) out.text(JSON.stringify(view));
-		else yield* f.json(view, out);
+		for (const { key, json } of [{ key: f.key, json: f.json }, ...(f.moreJson ?? [])]) {
+			if (key !== f.key) out.text(`,"${key}":`);
+			if (isUnavailable(view)) out.text(JSON.stringify(view));
+			else yield* json(view, out);
+		}
 	}
 	if (Object.keys(sample.lost).length > 0) out.text(`,"lost":${JSON.stringify(sample.lost)}`);
 	// --cost: nettop's own CPU and its programs' kernel time, in CPUs.

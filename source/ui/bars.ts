@@ -1,7 +1,7 @@
 // The UI's own lines around a tab: the tab bar, the footer (or the filter prompt), and the help rows, all from the registry and the key table.
 import { line, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
-import { KEY_TABLE, PROMPT_KEYS } from './keys.js';
+import { CGROUP_PROMPT_KEYS, KEY_TABLE, PROMPT_KEYS } from './keys.js';
 import { sortKey, type UiState } from './state.js';
 import type { Cost } from '../model/reading.js';
 
@@ -28,10 +28,11 @@ export function tabsLine(state: UiState, width = Infinity): Line {
 
 export function footerLine(state: UiState): Line {
 	if (state.prompt) {
-		const what = state.prompt.kind === 'pid' ? 'PID' : 'port';
+		const what = { pid: 'PID', port: 'port', cgroup: 'cgroup or container' }[state.prompt.kind];
 		// A problem takes the place of the key hints, so an 80-column line shows it whole.
 		const problem = state.prompt.error ?? state.prompt.notice;
-		const segments: Segment[] = [{ text: problem ? `filter by ${what}: ` : `filter by ${what} (${PROMPT_KEYS}): `, bold: true }, { text: `${state.prompt.text}_` }];
+		const keys = state.prompt.kind === 'cgroup' ? CGROUP_PROMPT_KEYS : PROMPT_KEYS;
+		const segments: Segment[] = [{ text: problem ? `filter by ${what}: ` : `filter by ${what} (${keys}): `, bold: true }, { text: `${state.prompt.text}_` }];
 		if (problem) segments.push({ text: `  ${problem}`, color: 'red' });
 		return segments;
 	}

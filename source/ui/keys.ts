@@ -13,7 +13,7 @@ export interface KeyPress {
 export type KeyAction =
 	| { type: 'tab'; tab: FeatureKey }
 	| { type: 'tab-step'; by: 1 | -1 }
-	| { type: 'prompt'; kind: 'pid' | 'port' }
+	| { type: 'prompt'; kind: PromptKind }
 	| { type: 'prompt-type'; char: string }
 	| { type: 'prompt-erase' }
 	/** A key a prompt does not take (a letter in a PID): said, not swallowed. */
@@ -33,6 +33,9 @@ export type KeyAction =
 	| { type: 'quit' };
 
 export type Move = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end';
+
+/** What a filter prompt asks for: PIDs and ports are numbers, a cgroup any text. */
+export type PromptKind = 'pid' | 'port' | 'cgroup';
 
 /** The tab shown and its state: what a binding's footer may depend on. */
 export interface CurrentTab {
@@ -86,6 +89,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		action: ({ input }) => (input === 'P' || input === '/' ? { type: 'prompt', kind: 'port' } : undefined),
 	},
 	{
+		label: 'C',
+		help: 'filter by cgroup path or container id (text it holds)',
+		footer: fixed(''), // in the help: the footer has no room left at 80 columns
+		action: ({ input }) => (input === 'C' ? { type: 'prompt', kind: 'cgroup' } : undefined),
+	},
+	{
 		label: 'Esc',
 		help: 'undo a prompt, leave a process, clear the filters',
 		footer: fixed('Esc clear'),
@@ -128,21 +137,24 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		label: TAB_KEY_LETTERS.join(' / '),
 		// A letter several tabs use is one entry: what it does on each.
 		help: TAB_KEY_LETTERS.map((key) => TAB_KEYS.filter((k) => k.key === key).map((k) => `${k.title} ${k.help}`).join('; ')).join(' / '),
-		footer: ({ tab, state }) => tab.keys.map((k) => k.footer(state)).join('  '),
+		footer: ({ tab, state }) => tab.keys.map((k) => k.footer(state)).filter((text) => text !== '').join('  '),
 		action: ({ input }) => (TAB_KEYS.some((k) => k.key === input) ? { type: 'tab-key', key: input } : undefined),
 	},
 ];
 
 /** What the keys do in a filter prompt, as the footer and the README say it. */
 export const PROMPT_KEYS = 'comma separated, Enter done, Esc cancel';
+/** The same for the cgroup prompt, which takes any text. */
+export const CGROUP_PROMPT_KEYS = 'text it holds, Enter done, Esc cancel';
 
-/** Inside a filter prompt: digits and commas edit it, Enter keeps it, Esc undoes it. */
-function promptAction({ input, key }: KeyPress): KeyAction | undefined {
+/** Inside a filter prompt: digits and commas (any text for a cgroup) edit it, Enter keeps it, Esc undoes it. */
+function promptAction({ input, key }: KeyPress, kind: PromptKind): KeyAction | undefined {
 	if (key.escape) return { type: 'escape' };
 	if (key.return) return { type: 'prompt-done' };
 	if (key.backspace || key.delete) return { type: 'prompt-erase' };
-	if (/^[0-9,]$/.test(input)) return { type: 'prompt-type', char: input };
-	if (input.length === 1 && input >= ' ' && !key.ctrl && !key.meta) return { type: 'prompt-reject', char: input };
+	const printable = input.length === 1 && input >= ' ' && !key.ctrl && !key.meta;
+	if (/^[0-9,]$/.test(input) || (kind === 'cgroup' && printable)) return { type: 'prompt-type', char: input };
+	if (printable) return { type: 'prompt-reject', char: input };
 	return undefined;
 }
 
@@ -169,10 +181,10 @@ export function pressesOf(press: KeyPress): KeyPress[] {
 	return chars.map(pressOf);
 }
 
-/** What a key press means; while a filter prompt is open, keys edit it (Ctrl-C still quits). */
-export function keyAction(press: KeyPress, prompting: boolean): KeyAction | undefined {
+/** What a key press means; while a filter prompt is open (`prompting` its kind), keys edit it (Ctrl-C still quits). */
+export function keyAction(press: KeyPress, prompting?: PromptKind): KeyAction | undefined {
 	if (press.key.ctrl && press.input === 'c') return { type: 'quit' };
-	if (prompting) return promptAction(press);
+	if (prompting) return promptAction(press, prompting);
 	for (const binding of KEY_TABLE) {
 		const action = binding.action(press);
 		if (action) return action;

@@ -4,11 +4,11 @@ import { ALL_FEATURES, entry, FEATURE_KEYS, keyed, type FeatureKey, type Sample,
 import type { Owner, SomeFeature, TabList } from '../features/feature.js';
 import { isUnavailable, type Maybe } from '../model/reading.js';
 import { numberList, PID_MAX, UsageError, type Filter } from '../model/filter.js';
-import { keyAction, pressesOf, type KeyAction, type Move } from './keys.js';
+import { keyAction, pressesOf, type KeyAction, type Move, type PromptKind } from './keys.js';
 import { drillRows } from './drill.js';
 
 export interface Prompt {
-	readonly kind: 'pid' | 'port';
+	readonly kind: PromptKind;
 	readonly text: string;
 	/** Set when `text` does not parse; the filter keeps its last good value. */
 	readonly error?: string;
@@ -82,7 +82,7 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'key': {
 			// Keys typed fast, pasted or bundled by a slow link arrive as one chunk ("P7501\r"): each one, in order.
 			return pressesOf(action).reduce((s, press) => {
-				const next = keyAction(press, s.prompt !== undefined);
+				const next = keyAction(press, s.prompt?.kind);
 				return next ? reducer(s, next) : s;
 			}, state);
 		}
@@ -163,13 +163,18 @@ export function sortKey(state: UiState, tab: FeatureKey = state.tab): string {
 	return featureOf(tab).tab.sorts[state.sort[tab]]!;
 }
 
-function promptText(filter: Filter, kind: 'pid' | 'port'): string {
+function promptText(filter: Filter, kind: PromptKind): string {
+	if (kind === 'cgroup') return filter.cgroup ?? '';
 	return [...(kind === 'pid' ? filter.pids : filter.ports)].join(',');
 }
 
 /** The prompt's new text, applied at once when it parses (an empty text clears that filter). */
 function promptEdited(state: UiState, text: string): UiState {
 	const prompt = state.prompt!;
+	if (prompt.kind === 'cgroup') {
+		const { cgroup: _old, ...rest } = state.filter;
+		return { ...state, filter: text.trim() === '' ? rest : { ...rest, cgroup: text.trim() }, prompt: { ...prompt, text, error: undefined, notice: undefined } };
+	}
 	try {
 		const values = text === '' ? new Set<number>() : prompt.kind === 'pid' ? numberList(text, 'PID', 'process IDs', 1, PID_MAX) : numberList(text, 'port', 'ports', 1, 65535);
 		const filter = prompt.kind === 'pid' ? { ...state.filter, pids: values } : { ...state.filter, ports: values };

@@ -41,7 +41,7 @@ test('without a terminal and without --json: a plain table per interval, no esca
 	assert.equal(r.stdout.match(/^nettop {2}\d\d:\d\d:\d\d {2}every 0\.20s$/gm)?.length, 2, r.stdout);
 	assert.match(r.stdout, /^IFACE +NETNS +Q +TX\/s/m);
 	assert.doesNotMatch(r.stdout, /filter:/, 'no filter unless one is asked for (an absent --no-loopback included)');
-	assert.match(r.stdout, /^ +PID COMM +CONNS/m);
+	assert.match(r.stdout, /^ +PID COMM +SOCKS/m);
 	assert.match(r.stdout, /^RTT count \d+/m);
 	assert.match(r.stdout, /^this interval: \d+ retransmits, \d+ segments/m);
 	assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f]/, 'plain text only');

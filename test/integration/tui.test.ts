@@ -51,7 +51,7 @@ test('80x24 in tmux: tabs, a port filter typed with keys, q restores the termina
 
 	await tmux.keys('2');
 	screen = await tmux.waitFor(/python3/);
-	assert.match(screen, /PID COMM\s+CONNS\s+TX\/s\s+RX\/s/);
+	assert.match(screen, /PID COMM\s+SOCKS\s+PROTO\s+TX\/s\s+RX\/s/);
 	await tmux.keys('c');
 	screen = await tmux.waitFor(/198\.18\.0\.2:7502/);
 	assert.match(screen, /198\.18\.0\.2:7501/);
@@ -143,7 +143,7 @@ test('-n on a terminal: the last frame stays on the main screen, as top -n leave
 	const screen = await tmux.waitFor(/EXITED 0/);
 	assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
 	assert.match(screen, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.30s/m, 'the header stays');
-	assert.match(screen, / 2 tcptop .*\n +PID COMM +CONNS +TX\/s +RX\/s/, 'the tab shown stays');
+	assert.match(screen, / 2 Traffic .*\n +PID COMM +SOCKS +PROTO +TX\/s +RX\/s/, 'the tab shown stays');
 	assert.doesNotMatch(screen, /q quit/, 'no key footer: the keys no longer work');
 	assert.deepEqual(await programsLeft(), []);
 });
@@ -186,7 +186,7 @@ test('drill down: Down selects a process in tcptop, Enter shows its connections 
 	const screen = await tmux.waitFor(/process \d+ python3: [1-9]\d* connections? \(Esc back\)[\s\S]*198\.18\.0\.\d:\d+ +198\.18\.0\.\d:\d+ +\S+ +\S+ +\d+(\.\d)? +\d+(\.\d)? +\d+\n/);
 	assert.match(screen, /LOCAL +REMOTE +TX\/s +RX\/s +P50us +P99us +RTX/);
 	await tmux.keys('Escape');
-	await tmux.waitFor(/PID COMM +CONNS/);
+	await tmux.waitFor(/PID COMM +SOCKS/);
 	await tmux.keys('q');
 	await tmux.waitFor(/EXITED 0/);
 	await tmux.kill();

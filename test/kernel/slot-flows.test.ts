@@ -35,7 +35,7 @@ test('tcp_vals: the cookie, pid, flow and comm made printable', () => {
 	flowId(v, tcpVal.fields.id.offset, 2, [127, 0, 0, 1], [127, 0, 0, 1], 5000, 6000, 1);
 	Buffer.from('evil\x1b[2J\x07').copy(v, tcpVal.fields.comm.offset);
 	// Exactly these fields: what outputs keep of a flow (--json's encoded text) they keep themselves.
-	assert.deepEqual(decodeSocketFlow(v, 0, tcpVal), { cookie: 123456789, pid: 4242, comm: 'evil?[2J?', netns: 1, family: 4, laddr: '127.0.0.1', lport: 5000, raddr: '127.0.0.1', rport: 6000 });
+	assert.deepEqual(decodeSocketFlow(v, 0, tcpVal), { cookie: 123456789, proto: 'tcp', cgroupId: 0, pid: 4242, comm: 'evil?[2J?', netns: 1, family: 4, laddr: '127.0.0.1', lport: 5000, raddr: '127.0.0.1', rport: 6000 });
 });
 
 test('rtt_vals: the cookie and owner of a slot; no comm before the owner is known', () => {

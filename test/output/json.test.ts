@@ -4,11 +4,17 @@ import { test } from 'node:test';
 import { FEATURE_KEYS, type Sample } from '../../source/features/index.js';
 import { Piece } from '../../source/format/json-piece.js';
 import { jsonPieces } from '../../source/output/json.js';
+import { isUnavailable } from '../../source/model/reading.js';
 import { buildSample } from '../../source/pipeline.js';
 import { nic, raw, retrans, rtt, tcp, type TcpCounter } from '../fixtures/records.js';
 
 /** The whole line the pieces make. */
 const jsonLine = (sample: Sample) => Buffer.concat([...jsonPieces(sample)]).toString('utf8');
+
+/** The tcp view as the line writes it: its TCP rows under tcp, its UDP rows under udp. */
+function protocols(view: Sample['tcp']): { tcp: unknown; udp: unknown } {
+	return isUnavailable(view) ? { tcp: view, udp: view } : { tcp: view.only('tcp'), udp: view.only('udp') };
+}
 
 /** The text Piece.number() writes for n. */
 function numberText(n: number): string {
@@ -27,12 +33,13 @@ test('one JSON object with time, interval and each feature\'s key', () => {
 	const line = jsonLine(buildSample(raw(0), cur));
 	assert.ok(!line.includes('\n'));
 	const j = JSON.parse(line);
-	assert.deepEqual(Object.keys(j), ['time', 'interval', ...FEATURE_KEYS]);
+	assert.deepEqual(Object.keys(j), ['time', 'interval', ...FEATURE_KEYS.flatMap((k) => (k === 'tcp' ? ['tcp', 'udp'] : [k]))]);
 	assert.deepEqual(FEATURE_KEYS.slice(0, 4), ['nic', 'tcp', 'rtt', 'retrans'], 'in the registry\'s order');
 	assert.equal(j.time, new Date(cur.wall).toISOString());
 	assert.equal(j.interval, 0.5);
 	assert.deepEqual(j.nic, [{ ifname: 'eth0', ifindex: 2, netns: 1, netns_name: null, queue: 1, tx_bytes: 10, tx_packets: 1, rx_bytes: 0, rx_packets: 0 }]);
-	assert.deepEqual(j.tcp, [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, tx_bytes: 100, rx_bytes: 20 }]);
+	assert.deepEqual(j.tcp, [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, tx_bytes: 100, rx_bytes: 20, cgroup: null, container: null }]);
+	assert.deepEqual(j.udp, []);
 	assert.equal(j.rtt.unit, 'usecs');
 	assert.equal(j.rtt.count, 3);
 	assert.equal(j.rtt.sum, 150);
@@ -65,7 +72,7 @@ test('a line written in pieces is the JSON of the whole sample, hundreds of rows
 		time: new Date(sample.time).toISOString(),
 		interval: 1,
 		nic: sample.nic,
-		tcp: sample.tcp,
+		...protocols(sample.tcp),
 		rtt: sample.rtt,
 		retrans: sample.retrans,
 		conns: sample.conns,
@@ -96,7 +103,7 @@ test('lines of flows that keep changing are each written right, also after the w
 		// 600 connections a line, none of them in any other line.
 		const flows = (tx: number) => Array.from({ length: 600 }, (_, i) => tcp(tx + i, 0, { cookie: 10_000 * (k + 1) + i, lport: 2000 + i }));
 		const sample = buildSample(raw(0, { tcp: { counters: flows(0), lost: 0 } }), raw(1000, { tcp: { counters: flows(1), lost: 0 } }));
-		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, tcp: sample.tcp, rtt: sample.rtt, retrans: sample.retrans, conns: sample.conns, drops: sample.drops });
+		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, ...protocols(sample.tcp), rtt: sample.rtt, retrans: sample.retrans, conns: sample.conns, drops: sample.drops });
 		assert.equal(jsonLine(sample), whole, `line ${k}`);
 	}
 });

@@ -33,7 +33,7 @@ test('keys switch tabs: numbers, Tab and Shift-Tab', async () => {
 	const { ui } = await app();
 	assert.match(ui.lastFrame()!, /IFACE/);
 	for (const [keys, title] of [
-		['2', /PID COMM\s+CONNS/],
+		['2', /PID COMM\s+SOCKS/],
 		['3', /count 0/],
 		['4', /this interval: 0 retransmits/],
 		['5', /connects 0\.0\/s {2}accepts 0\.0\/s/],
@@ -83,17 +83,17 @@ test('new samples refresh the screen; space pauses it', async () => {
 	const { ui, store } = await app();
 	ui.stdin.write('2');
 	await settle();
-	assert.match(ui.lastFrame()!, /nginx\s+1\s+4\.9K/);
+	assert.match(ui.lastFrame()!, /nginx\s+1\s+tcp\s+4\.9K/);
 	ui.stdin.write(' ');
 	await settle();
 	assert.match(ui.lastFrame()!, /PAUSED/);
 	store.publish(traffic(2000, 105_000));
 	await settle();
-	assert.match(ui.lastFrame()!, /nginx\s+1\s+4\.9K/, 'paused: unchanged');
+	assert.match(ui.lastFrame()!, /nginx\s+1\s+tcp\s+4\.9K/, 'paused: unchanged');
 	ui.stdin.write(' ');
 	store.publish(traffic(3000, 205_000));
 	await settle();
-	assert.match(ui.lastFrame()!, /nginx\s+1\s+97\.7K/);
+	assert.match(ui.lastFrame()!, /nginx\s+1\s+tcp\s+97\.7K/);
 	ui.unmount();
 });
 

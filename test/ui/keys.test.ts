@@ -7,7 +7,7 @@ import { footerLine, helpRows } from '../../source/ui/bars.js';
 import { initialState, reducer } from '../../source/ui/state.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 
-const keyToAction = (input: string, key: Record<string, boolean>, prompting: boolean) => keyAction({ input, key }, prompting);
+const keyToAction = (input: string, key: Record<string, boolean>, prompting: boolean) => keyAction({ input, key }, prompting ? 'pid' : undefined);
 
 test('keys outside a prompt', () => {
 	const cases: [string, Record<string, boolean>, unknown][] = [

@@ -27,6 +27,7 @@ export const connEvent = layout('nt_conn_event', {
 	flags: 'u8',
 	_pad1: 'u16',
 	_pad2: 'u32',
+	cgroup: 'u64',
 });
 
 export const connLife = layout('nt_conn_life', { start_ns: 'u64', dir: 'u8', _pad: ['bytes', 7] });

@@ -12,6 +12,7 @@ export const retransEvent = layout('nt_retrans_event', {
 	state: 'u8',
 	kind: 'u8',
 	_pad: 'u16',
+	cgroup: 'u64',
 });
 
 export const RETRANS_LAYOUTS = [retransEvent];

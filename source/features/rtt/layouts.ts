@@ -12,7 +12,8 @@ export const rttVal = layout('nt_rtt_val', {
 	slots: ['bytes', RTT_SLOTS * 4],
 	id: ['bytes', flowId.size],
 	comm: ['bytes', COMM_LEN],
-	_pad: ['bytes', 56],
+	cgroup: 'u64',
+	_pad: ['bytes', 48],
 });
 
 export const RTT_LAYOUTS = [rttVal];

@@ -1,7 +1,8 @@
-// The tcptop feature: bytes per process and connection, exact, from the socket layer.
+// The traffic feature (tcptop): bytes per process, TCP connection and UDP socket, exact, from the socket layer.
 import { FlowJsonCache, jsonArray, type Piece } from '../../format/json-piece.js';
 import { plainText } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
+import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
 import type { Feature } from '../feature.js';
 import { TcpCollector } from './collector.js';
@@ -20,23 +21,33 @@ function rowsJson(out: Piece, tcp: TcpRows, from: number, to: number): void {
 		out.bytes(flowTexts.get(tcp.flows[i]!));
 		out.field('"tx_bytes":', tcp.tx[i]!);
 		out.field(',"rx_bytes":', tcp.rx[i]!);
+		out.ascii(',');
+		out.text(tcp.groups[i]?.json ?? UNKNOWN_CGROUP_JSON);
 		out.ascii('}');
 	}
 }
 
+function protoJson(rows: TcpRows, out: Piece): Iterable<Uint8Array> {
+	flowTexts.reserve(rows.length);
+	return jsonArray(out, rows.length, (from, to) => rowsJson(out, rows, from, to));
+}
+
 export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 	key: 'tcp',
-	aliases: ['tcptop'],
+	aliases: ['tcptop', 'traffic', 'udp'],
 	flags: [],
 	layouts: TCP_LAYOUTS,
 	open: (context) => TcpCollector.open(context.owners),
 	retain: retainTcp,
 	interval: tcpRows,
-	json(view, out) {
-		flowTexts.reserve(view.length);
-		return jsonArray(out, view.length, (from, to) => rowsJson(out, view, from, to));
-	},
+	// JSON keys tcp and udp: rows of the same shape, one per protocol.
+	json: (view, out) => protoJson(view.only('tcp'), out),
+	moreJson: [{ key: 'udp', json: (view, out) => protoJson(view.only('udp'), out) }],
 	text: (view, props) => tcpTab.lines(view, props).map(plainText),
-	summary: (view, seconds) => ({ label: 'TCP', text: view ? `${human(perSecond(view.sum('tx'), seconds))} ${human(perSecond(view.sum('rx'), seconds))}` : 'n/a n/a' }),
+	// Both protocols' bytes; the label says UDP is in them once some moved.
+	summary: (view, seconds) => ({
+		label: view?.flows.some((f) => f.proto === 'udp') ? 'TCP+UDP' : 'TCP',
+		text: view ? `${human(perSecond(view.sum('tx'), seconds))} ${human(perSecond(view.sum('rx'), seconds))}` : 'n/a n/a',
+	}),
 	tab: tcpTab,
 };

@@ -11,7 +11,10 @@ export const tcpVal = layout('nt_tcp_val', {
 	closed: 'u32',
 	id: ['bytes', flowId.size],
 	comm: ['bytes', COMM_LEN],
-	_pad: ['bytes', 36],
+	_pad0: 'u32',
+	cgroup: 'u64',
+	proto: 'u8',
+	_pad: ['bytes', 23],
 });
 
 export const TCP_LAYOUTS = [tcpKey, tcpVal];

@@ -1,7 +1,8 @@
-// tcptop model: bytes per connection as read, then per connection and per process over one interval.
+// Traffic model: bytes per TCP connection and UDP socket as read, then per connection, per process and per container over one interval.
 import { counterDelta } from '../../model/counters.js';
-import { isFiltering, matches, type Filter } from '../../model/filter.js';
-import type { OwnedFlow, SocketFlow } from '../../model/flow.js';
+import { NO_CGROUPS, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
+import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/filter.js';
+import { socketRow, type SocketFlow, type SocketRow } from '../../model/flow.js';
 import { byKeyDescending } from '../../model/order.js';
 import { matchSlots, type SlotSnapshot } from '../../model/slots.js';
 
@@ -23,10 +24,12 @@ export function retainTcp(s: TcpSnapshot): TcpSnapshot {
 	return { count: s.count, flows: s.flows.slice(0, s.count), slot: s.slot.slice(0, s.count), tx: s.tx.slice(0, s.count), rx: s.rx.slice(0, s.count), lost: s.lost };
 }
 
-export interface TcpRow extends OwnedFlow {
+export type TcpRow = SocketRow & {
 	readonly tx_bytes: number;
 	readonly rx_bytes: number;
-}
+	readonly cgroup: string | null;
+	readonly container: string | null;
+};
 
 const sameFlow = (a: TcpFlow, b: TcpFlow) => a === b || (a.cookie === b.cookie && a.pid === b.pid);
 
@@ -44,7 +47,28 @@ export class TcpRows {
 		readonly flows: readonly TcpFlow[],
 		readonly tx: Float64Array,
 		readonly rx: Float64Array,
+		/** Row i's owner's cgroup, when known. */
+		readonly groups: readonly (Cgroup | undefined)[] = [],
 	) {}
+
+	/** The rows of one protocol (`tcp` and `udp` in --json), in the same order. */
+	only(proto: 'tcp' | 'udp'): TcpRows {
+		let n = 0;
+		for (const f of this.flows) if (f.proto === proto) n++;
+		if (n === this.length) return this;
+		const flows: TcpFlow[] = [];
+		const groups: (Cgroup | undefined)[] = [];
+		const tx = new Float64Array(n);
+		const rx = new Float64Array(n);
+		for (let i = 0, k = 0; i < this.length; i++) {
+			if (this.flows[i]!.proto !== proto) continue;
+			flows.push(this.flows[i]!);
+			groups.push(this.groups[i]);
+			tx[k] = this.tx[i]!;
+			rx[k++] = this.rx[i]!;
+		}
+		return new TcpRows(flows, tx, rx, groups);
+	}
 
 	/** Row indexes busiest first (bytes both ways; ties in row order), sorted when first asked. */
 	order(): readonly number[] {
@@ -60,8 +84,8 @@ export class TcpRows {
 
 	/** Row i as a record: its connection, owner and bytes (one object literal: one shape, no growth). */
 	row(i: number): TcpRow {
-		const f = this.flows[i]!;
-		return { pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]! };
+		const g = this.groups[i];
+		return { ...socketRow(this.flows[i]!), tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]!, cgroup: g?.path ?? null, container: g?.container ?? null };
 	}
 
 	/** The rows (busiest first) as records. */
@@ -83,26 +107,31 @@ export class TcpRows {
 
 export const NO_ROWS = new TcpRows([], new Float64Array(0), new Float64Array(0));
 
-/** Connections that moved bytes during the interval and pass the filter. */
-export function tcpRows(prev: TcpSnapshot | undefined, cur: TcpSnapshot, filter: Filter): TcpRows {
+/** Connections and UDP sockets that moved bytes during the interval and pass the filter, with their owners' cgroups. */
+export function tcpRows(prev: TcpSnapshot | undefined, cur: TcpSnapshot, filter: Filter, _names?: unknown, cgroups: CgroupNames = NO_CGROUPS): TcpRows {
 	const before = matchSlots(prev, cur, sameFlow);
 	const filtering = isFiltering(filter);
 	const flows: TcpFlow[] = [];
+	const groups: (Cgroup | undefined)[] = [];
 	const tx = new Float64Array(cur.count);
 	const rx = new Float64Array(cur.count);
 	let n = 0;
 	for (let i = 0; i < cur.count; i++) {
-		if (filtering && !matches(filter, cur.flows[i]!)) continue;
+		const flow = cur.flows[i]!;
+		if (filtering && !matches(filter, flow)) continue;
+		const group = cgroups.get(flow.cgroupId);
+		if (!matchesCgroup(filter, group)) continue;
 		const j = before[i]!;
 		const t = counterDelta(j < 0 ? undefined : prev!.tx[j], cur.tx[i]!);
 		const r = counterDelta(j < 0 ? undefined : prev!.rx[j], cur.rx[i]!);
 		if (t === 0 && r === 0) continue;
-		flows.push(cur.flows[i]!);
+		flows.push(flow);
+		groups.push(group);
 		tx[n] = t;
 		rx[n] = r;
 		n++;
 	}
-	return new TcpRows(flows, tx.subarray(0, n), rx.subarray(0, n));
+	return new TcpRows(flows, tx.subarray(0, n), rx.subarray(0, n), groups);
 }
 
 export interface TcpProcess {
@@ -110,8 +139,22 @@ export interface TcpProcess {
 	readonly comm: string;
 	readonly tx_bytes: number;
 	readonly rx_bytes: number;
-	/** How many of its connections moved bytes. */
+	/** How many of its connections and UDP sockets moved bytes. */
 	readonly connections: number;
+	/** Which protocols they were: 'tcp', 'udp' or 'both'. */
+	readonly protos: 'tcp' | 'udp' | 'both';
+	/** Its cgroup, when known. */
+	readonly cgroup?: Cgroup;
+}
+
+/** A container's (or a cgroup's) rows added up. */
+export interface TcpGroup {
+	/** The container id, or the cgroup path; '-' for rows whose cgroup is not known. */
+	readonly name: string;
+	readonly processes: number;
+	readonly connections: number;
+	readonly tx_bytes: number;
+	readonly rx_bytes: number;
 }
 
 /** Rows grouped by process, busiest first. */
@@ -127,11 +170,33 @@ export function tcpProcesses(rows: TcpRows): TcpProcess[] {
 			p.tx_bytes += rows.tx[i]!;
 			p.rx_bytes += rows.rx[i]!;
 			p.connections++;
+			if (p.protos !== flow.proto) p.protos = 'both';
 		} else {
-			by.set(flow.pid, (p = { pid: flow.pid, comm: flow.comm, tx_bytes: rows.tx[i]!, rx_bytes: rows.rx[i]!, connections: 1 }));
+			by.set(flow.pid, (p = { pid: flow.pid, comm: flow.comm, tx_bytes: rows.tx[i]!, rx_bytes: rows.rx[i]!, connections: 1, protos: flow.proto, cgroup: rows.groups[i] }));
 		}
 	}
 	return byKeyDescending([...by.values()], total);
+}
+
+/** Rows grouped by container (rows outside one by their cgroup path) or by cgroup path, busiest first. */
+export function tcpGroups(rows: TcpRows, by: 'container' | 'cgroup'): TcpGroup[] {
+	type Totals = { -readonly [K in keyof TcpGroup]: TcpGroup[K] } & { pids: Set<number> };
+	const groups = new Map<string, Totals>();
+	for (let i = 0; i < rows.length; i++) {
+		const g = rows.groups[i];
+		const name = g === undefined ? '-' : by === 'container' ? (g.container ?? g.path) : g.path;
+		let t = groups.get(name);
+		if (!t) groups.set(name, (t = { name, processes: 0, connections: 0, tx_bytes: 0, rx_bytes: 0, pids: new Set() }));
+		t.pids.add(rows.flows[i]!.pid);
+		t.processes = t.pids.size;
+		t.connections++;
+		t.tx_bytes += rows.tx[i]!;
+		t.rx_bytes += rows.rx[i]!;
+	}
+	return byKeyDescending(
+		[...groups.values()].map(({ pids: _pids, ...g }) => g),
+		total,
+	);
 }
 
 const total = (r: { tx_bytes: number; rx_bytes: number }) => r.tx_bytes + r.rx_bytes;

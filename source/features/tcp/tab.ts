@@ -1,36 +1,50 @@
-// The tcptop tab: processes (or every connection) by bytes/s sent and received.
+// The Traffic tab (tcptop): processes, containers or cgroups (or every connection and UDP socket) by bytes/s sent and received.
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column } from '../../format/columns.js';
 import { endpoint, firstIndexes, line, scrolled, unavailableLines, type Line } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
-import { NO_ROWS, tcpProcesses, type TcpProcess, type TcpRows } from './model.js';
+import { NO_ROWS, tcpGroups, tcpProcesses, type TcpGroup, type TcpProcess, type TcpRows } from './model.js';
+
+/** What the rows add up to when not every connection is listed. */
+export type TcpGrouping = 'process' | 'container' | 'cgroup';
+const GROUPINGS: readonly TcpGrouping[] = ['process', 'container', 'cgroup'];
 
 export interface TcpTabState {
-	/** Every connection instead of processes. */
+	/** Every connection and UDP socket instead of processes. */
 	readonly connections: boolean;
+	readonly group: TcpGrouping;
 }
 
-const NONE = line('no TCP traffic in this interval', { dim: true });
+const NONE = line('no TCP or UDP traffic in this interval', { dim: true });
 
-const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16, min: 6 }, { width: 5, right: true }, { width: 8, right: true }, { width: 8, right: true }];
+/** The container column: decoration, the first to go on a narrow screen, shown only when some row runs in one. */
+const CONTAINER: Column = { width: 12, min: 12, drop: 1 };
+const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16, min: 6 }, { width: 5, right: true }, { width: 5, drop: 2 }, { width: 8, right: true }, { width: 8, right: true }];
 /** An IPv6 endpoint with its port is up to 47 characters: [ffff:...:ffff]:65535. */
 const CONN_COLUMNS: Column[] = [
 	{ width: 7, right: true },
-	{ width: 10, min: 5, max: 16, drop: 2 },
-	{ width: 22, min: 13, max: 47, middle: true, drop: 1 },
+	{ width: 10, min: 5, max: 16, drop: 4 },
+	{ width: 3, drop: 2 },
+	{ width: 22, min: 13, max: 47, middle: true, drop: 3 },
 	{ width: 22, min: 13, max: 47, middle: true },
 	{ width: 7, right: true },
 	{ width: 7, right: true },
 ];
+const GROUP_COLUMNS: Column[] = [{ width: 36, min: 12, max: 120, middle: true }, { width: 5, right: true }, { width: 5, right: true }, { width: 8, right: true }, { width: 8, right: true }];
 
-type Traffic = { tx_bytes: number; rx_bytes: number; pid: number };
-const SORTERS: Record<string, (a: Traffic, b: Traffic) => number> = {
+type Traffic = { tx_bytes: number; rx_bytes: number };
+const SORTERS: Record<string, (a: Traffic & { pid: number }, b: Traffic & { pid: number }) => number> = {
 	total: (a, b) => b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes),
 	tx: (a, b) => b.tx_bytes - a.tx_bytes,
 	rx: (a, b) => b.rx_bytes - a.rx_bytes,
 	pid: (a, b) => a.pid - b.pid,
+};
+/** Groups have no pid: that sort goes by name. */
+const GROUP_SORTERS: Record<string, (a: TcpGroup, b: TcpGroup) => number> = {
+	...(SORTERS as unknown as Record<string, (a: TcpGroup, b: TcpGroup) => number>),
+	pid: (a, b) => a.name.localeCompare(b.name),
 };
 
 /** The same orders over the rows' columns, by row index. */
@@ -50,33 +64,56 @@ function connections(rows: TcpRows, sort: string, k: number): number[] {
 	return firstIndexes(rows.length, k, ROW_SORTERS[sort]!(rows));
 }
 
+const inContainers = (rows: TcpRows) => rows.groups.some((g) => g?.container !== undefined);
+const withContainer = (columns: readonly Column[], shown: boolean, at: number) => (shown ? [...columns.slice(0, at), CONTAINER, ...columns.slice(at)] : columns);
+
 function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width, cursor }: TabProps<TcpTabState>): Line[] {
-	if (view && isUnavailable(view)) return unavailableLines('tcptop', view.unavailable);
+	if (view && isUnavailable(view)) return unavailableLines('Traffic', view.unavailable);
 	const rows = view ?? NO_ROWS;
 	const room = height - 1;
+	const rate = (bytes: number) => human(perSecond(bytes, seconds));
+	const containers = inContainers(rows);
 	if (state.connections) {
-		const columns = layout(CONN_COLUMNS, width);
-		const header = line(cells(columns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
+		const columns = layout(withContainer(CONN_COLUMNS, containers, 2), width);
+		const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'PRO', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
 		// Only the rows up to the end of the page shown are put in order.
 		const order = connections(rows, sort, (cursor ?? 0) + room);
 		const format = (k: number) => {
-			const r = rows.row(order[k]!);
-			return line(cells(columns, [String(r.pid), r.comm, endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds))]));
+			const i = order[k]!;
+			const r = rows.row(i);
+			const container = containers ? [rows.groups[i]?.container ?? '-'] : [];
+			const remote = r.raddr === null || r.rport === null ? '*' : endpoint(r.raddr, r.rport);
+			return line(cells(columns, [String(r.pid), r.comm, ...container, rows.flows[i]!.proto, endpoint(r.laddr, r.lport), remote, rate(r.tx_bytes), rate(r.rx_bytes)]));
 		};
 		return [header, ...scrolled(rows.length, room, cursor, format, NONE, 'connections')];
 	}
-	const columns = layout(PROC_COLUMNS, width);
-	const header = line(cells(columns, ['PID', 'COMM', 'CONNS', 'TX/s', 'RX/s']), { bold: true });
+	if (state.group !== 'process') {
+		const columns = layout(GROUP_COLUMNS, width);
+		const header = line(cells(columns, [state.group === 'container' ? 'CONTAINER (else CGROUP)' : 'CGROUP', 'PROCS', 'SOCKS', 'TX/s', 'RX/s']), { bold: true });
+		const list = tcpGroups(rows, state.group).sort(GROUP_SORTERS[sort]);
+		const format = (k: number) => {
+			const g = list[k]!;
+			return line(cells(columns, [g.name, String(g.processes), String(g.connections), rate(g.tx_bytes), rate(g.rx_bytes)]));
+		};
+		return [header, ...scrolled(list.length, room, cursor, format, NONE, state.group === 'container' ? 'containers' : 'cgroups')];
+	}
+	const columns = layout(withContainer(PROC_COLUMNS, containers, 2), width);
+	const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'SOCKS', 'PROTO', 'TX/s', 'RX/s']), { bold: true });
 	const list = processes(rows, sort);
 	const format = (k: number) => {
 		const p = list[k]!;
-		return line(cells(columns, [String(p.pid), p.comm, String(p.connections), human(perSecond(p.tx_bytes, seconds)), human(perSecond(p.rx_bytes, seconds))]));
+		const container = containers ? [p.cgroup?.container ?? '-'] : [];
+		return line(cells(columns, [String(p.pid), p.comm, ...container, String(p.connections), p.protos, rate(p.tx_bytes), rate(p.rx_bytes)]));
 	};
 	return [header, ...scrolled(list.length, room, cursor, format, NONE, 'processes')];
 }
 
-/** What Up and Down move through: the processes, or every connection. */
+/** What Up and Down move through: the processes (or groups, which have no one process), or every connection. */
 function tcpList(view: TcpRows, state: TcpTabState, sort: string): TabList {
+	if (!state.connections && state.group !== 'process') {
+		const n = tcpGroups(view, state.group).length;
+		return { length: n, owner: () => undefined };
+	}
 	if (!state.connections) {
 		const list = processes(view, sort);
 		return { length: list.length, owner: (i) => list[i] };
@@ -93,15 +130,21 @@ function tcpList(view: TcpRows, state: TcpTabState, sort: string): TabList {
 }
 
 export const tcpTab: Tab<TcpRows, TcpTabState> = {
-	title: 'tcptop',
+	title: 'Traffic',
 	sorts: ['total', 'tx', 'rx', 'pid'],
-	initial: { connections: false },
+	initial: { connections: false, group: 'process' },
 	keys: [
 		{
 			key: 'c',
-			help: 'connections',
+			help: 'connections and UDP sockets',
 			footer: (state) => (state.connections ? 'c procs' : 'c conns'),
-			apply: (state) => ({ connections: !state.connections }),
+			apply: (state) => ({ ...state, connections: !state.connections }),
+		},
+		{
+			key: 'o',
+			help: 'per process, container, cgroup',
+			footer: () => '', // in the help: the footer has no room left at 80 columns
+			apply: (state) => ({ connections: false, group: GROUPINGS[(GROUPINGS.indexOf(state.group) + 1) % GROUPINGS.length]! }),
 		},
 	],
 	lines: tcpLines,
