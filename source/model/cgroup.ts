@@ -45,6 +45,12 @@ export function cgroupOf(id: number, path: string): Cgroup {
 	return { id, path, container, json: `"cgroup":${JSON.stringify(path)},"container":${container === undefined ? 'null' : JSON.stringify(container)}` };
 }
 
+/** A row's cgroup and container fields for its owner's cgroup id: null when not known. */
+export function cgroupFields(cgroups: CgroupNames, id: number): { cgroup: string | null; container: string | null } {
+	const g = cgroups.get(id);
+	return { cgroup: g?.path ?? null, container: g?.container ?? null };
+}
+
 /** For a row whose owner's cgroup is not known. */
 export const UNKNOWN_CGROUP_JSON = '"cgroup":null,"container":null';
 

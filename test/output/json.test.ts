@@ -47,7 +47,7 @@ test('one JSON object with time, interval and each feature\'s key', () => {
 	assert.equal(j.rtt.by_raddr[0].raddr, '10.0.0.2');
 	assert.equal(j.rtt.flows[0].rport, 443);
 	assert.deepEqual(j.retrans.events, [
-		{ time: '2026-11-22T12:00:00.125Z', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 100, comm: 'curl', state: 'ESTABLISHED', segs: 3, kind: 'data' },
+		{ time: '2026-11-22T12:00:00.125Z', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 100, comm: 'curl', state: 'ESTABLISHED', segs: 3, kind: 'data', cgroup: null, container: null },
 	]);
 	assert.deepEqual([j.retrans.count, j.retrans.segs, j.retrans.flows[0].segs], [1, 3, 3]);
 });

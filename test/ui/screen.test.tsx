@@ -12,7 +12,7 @@ import { TestStore } from '../helpers/ui.js';
 
 const HERE = 4026531840;
 
-const CONN_FLOW = { netns: HERE, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 22, comm: 'curl', state: 'ESTABLISHED', time: 0 };
+const CONN_FLOW = { cgroupId: 0, netns: HERE, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 22, comm: 'curl', state: 'ESTABLISHED', time: 0 };
 const CONN_EVENTS = [
 	{ ...CONN_FLOW, type: 'connect' as const, direction: 'connect' as const, latencyUs: 850 },
 	{ ...CONN_FLOW, type: 'close' as const, direction: 'connect' as const, durationMs: 1500, txBytes: 4096, rxBytes: 65536, abort: false },

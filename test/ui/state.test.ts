@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { HISTORY } from '../../source/features/nic/tab.js';
 import { nextRecent, RECENT, type RetransEvent } from '../../source/features/retrans/model.js';
 import { NO_FILTER } from '../../source/model/filter.js';
+import { keyAction } from '../../source/ui/keys.js';
 import { initialState, reducer, sortKey, type Action, type UiState } from '../../source/ui/state.js';
 import { available, nic, raw, retrans, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
@@ -157,3 +158,20 @@ test('l leaves out loopback connections and brings them back; Esc keeps it, as i
 	assert.deepEqual([[...s.filter.pids], s.filter.noLoopback], [[], true]);
 	assert.equal(run(s, { type: 'key', input: 'l', key: {} }).filter.noLoopback, false);
 });
+
+test('C: a cgroup typed in the prompt, any text, applied at once (rows whose cgroup is not known are left out); Esc undoes it', () => {
+	const ui = withTraffic();
+	let s = ui.act({ type: 'prompt', kind: 'cgroup' });
+	for (const char of 'docker-') s = ui.act(...pressed(char, s));
+	assert.equal(s.filter.cgroup, 'docker-');
+	assert.deepEqual(pids(s), [], 'no row here has a known cgroup');
+	s = ui.act({ type: 'escape' });
+	assert.equal(s.filter.cgroup, undefined);
+	assert.deepEqual(pids(s), [1, 2]);
+});
+
+/** The actions a key press makes in the state `s` (inside its prompt, if one is open). */
+function pressed(char: string, s: UiState): Action[] {
+	const action = keyAction({ input: char, key: {} }, s.prompt?.kind);
+	return action ? [action as Action] : [];
+}

@@ -77,6 +77,7 @@ export function decodeConnEvent(record: Buffer, wallMinusMono: number): ConnEven
 		direction: DIRECTIONS[field(record, 0, f.dir)],
 		pid: field(record, 0, f.pid),
 		comm: cstring(record, f.comm.offset, f.comm.size),
+		cgroupId: field(record, 0, f.cgroup),
 		netns: id.netns,
 		family: id.family,
 		laddr: id.laddr,

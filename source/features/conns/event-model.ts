@@ -1,5 +1,6 @@
 // One connection event: what happened, to which connection, whose; and how the JSON line writes it.
 import { isoTime } from '../../format/time.js';
+import { cgroupFields, NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
 import type { OwnedFlow } from '../../model/flow.js';
 
 export type ConnEventType = 'connect' | 'accept' | 'close' | 'fail' | 'reset_in' | 'reset_out';
@@ -11,6 +12,8 @@ export interface ConnEvent extends OwnedFlow {
 	readonly time: number;
 	readonly type: ConnEventType;
 	readonly direction?: Direction;
+	/** The owner's cgroup v2 id; 0 when not known. */
+	readonly cgroupId: number;
 	/** The TCP state it left (close, fail), or was in (resets). */
 	readonly state: string;
 	/** close: the connection's lifetime, when nettop saw it start. */
@@ -28,8 +31,8 @@ export interface ConnEvent extends OwnedFlow {
 	readonly noSocket?: boolean;
 }
 
-/** An event as the JSON line writes it: ISO time, the fields of its type only. */
-export function eventJson(e: ConnEvent): object {
+/** An event as the JSON line writes it: ISO time, its owner's cgroup, the fields of its type only. */
+export function eventJson(e: ConnEvent, cgroups: CgroupNames = NO_CGROUPS): object {
 	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type };
 	if (e.direction) o.direction = e.direction;
 	o.pid = e.pid;
@@ -40,6 +43,7 @@ export function eventJson(e: ConnEvent): object {
 	o.lport = e.lport;
 	o.raddr = e.raddr;
 	o.rport = e.rport;
+	Object.assign(o, cgroupFields(cgroups, e.cgroupId));
 	switch (e.type) {
 		case 'close':
 			// Microseconds are what the kernel's clock gives a lifetime here; more digits would be noise.

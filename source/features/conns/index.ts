@@ -43,7 +43,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 			netnsNames: () => netnsNames(),
 		}),
 	retain: (snapshot) => snapshot,
-	interval: (prev, cur, filter, names) => connsView(prev, cur, filter, names),
+	interval: (prev, cur, filter, names, cgroups) => connsView(prev, cur, filter, names, cgroups),
 	*json(view, out) {
 		out.text(JSON.stringify(view));
 	},

@@ -1,6 +1,7 @@
 // Connections model: per-namespace counters as the kernel's Tcp MIB counts them, connection events, and one interval's view of both.
 import { counterDelta } from '../../model/counters.js';
-import { matches, type Filter } from '../../model/filter.js';
+import { NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
+import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import type { Snapshot } from '../../model/reading.js';
 import { keepRecent } from '../../model/recent.js';
 import { endpointRows, type EndpointMode, type EndpointRow } from './endpoint-model.js';
@@ -163,10 +164,11 @@ function totalsOf(rows: readonly ConnsRow[]): ConnTotals {
 }
 
 /** The interval from `prev` to `cur`: counts per namespace (never filtered: they are the kernel's), events filtered. */
-export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, filter: Filter, names: ReadonlyMap<number, string>): ConnsView {
+export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, filter: Filter, names: ReadonlyMap<number, string>, cgroups: CgroupNames = NO_CGROUPS): ConnsView {
 	const counts = connsRows(prev, cur, names);
-	const events = cur.events.filter((e) => matches(filter, e));
-	const recent = cur.recent.filter((e) => matches(filter, e));
+	const passes = (e: ConnEvent) => matches(filter, e) && matchesCgroup(filter, cgroups.get(e.cgroupId));
+	const events = cur.events.filter(passes);
+	const recent = cur.recent.filter(passes);
 	const tables = new Map<EndpointMode, EndpointRow[]>();
 	return {
 		counts,
@@ -182,7 +184,7 @@ export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, f
 			return rows;
 		},
 		toJSON() {
-			return { counts, not_seen: notSeen(cur.sight), events_sampled: this.eventsSampled, events_lost: this.eventsLost, events: events.map(eventJson) };
+			return { counts, not_seen: notSeen(cur.sight), events_sampled: this.eventsSampled, events_lost: this.eventsLost, events: events.map((e) => eventJson(e, cgroups)) };
 		},
 	};
 }

@@ -183,6 +183,7 @@ export class DropsCollector {
 			out.set(key, {
 				pid: field(entries.values, base, f.pid),
 				comm: cstring(entries.values, base + f.comm.offset, f.comm.size),
+				cgroupId: field(entries.values, base, f.cgroup),
 				...decodeFlowId(k, L.dropFlowKey.fields.id.offset),
 				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
 				state: tcpState(field(entries.values, base, f.state)),
@@ -206,6 +207,7 @@ export class DropsCollector {
 			protocol: protocolName(field(r, 0, f.eth_proto), field(r, 0, f.ip_proto)),
 			pid: field(r, 0, f.pid),
 			comm: cstring(r, f.comm.offset, f.comm.size),
+			cgroupId: field(r, 0, f.cgroup),
 			...id,
 			state: socket ? tcpState(field(r, 0, f.state)) : '',
 			socket,

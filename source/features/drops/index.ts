@@ -18,7 +18,7 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	layouts: DROPS_LAYOUTS,
 	open: (context) => DropsCollector.open({ owners: context.owners, netnsNames: () => netnsNames() }),
 	retain: (snapshot) => snapshot,
-	interval: (prev, cur, filter, names) => dropsView(prev, cur, filter, names),
+	interval: (prev, cur, filter, names, cgroups) => dropsView(prev, cur, filter, names, cgroups),
 	*json(view, out) {
 		out.text(JSON.stringify(view));
 	},

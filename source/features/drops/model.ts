@@ -1,6 +1,7 @@
 // Drops model: counts by reason and place, by flow, and a sample of events, as read; and one interval's view of them.
 import { counterDelta } from '../../model/counters.js';
-import { matches, type Filter } from '../../model/filter.js';
+import { cgroupFields, NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
+import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
 import { keepRecent } from '../../model/recent.js';
@@ -23,6 +24,8 @@ export interface DropCount {
 
 /** Drops of one reason that one socket had, with its owner. */
 export interface DropFlow extends OwnedFlow {
+	/** The owner's cgroup v2 id; 0 when not known. */
+	readonly cgroupId: number;
 	readonly reason: string;
 	readonly state: string;
 	readonly count: number;
@@ -31,6 +34,8 @@ export interface DropFlow extends OwnedFlow {
 export interface DropEvent extends OwnedFlow {
 	/** Epoch ms. */
 	readonly time: number;
+	/** The owner's cgroup v2 id; 0 when not known. */
+	readonly cgroupId: number;
 	readonly reason: string;
 	/** The kernel function that dropped it: "tcp_v4_rcv+0x1a3". */
 	readonly location: string;
@@ -98,7 +103,8 @@ export interface ListenRow {
 }
 
 /** The interval: counts grown per reason and place (never filtered: they are the kernel's), flows and events filtered. */
-export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, filter: Filter, names: ReadonlyMap<number, string>): DropsView {
+export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, filter: Filter, names: ReadonlyMap<number, string>, cgroups: CgroupNames = NO_CGROUPS): DropsView {
+	const passes = (r: DropFlow | DropEvent) => matches(filter, r) && matchesCgroup(filter, cgroups.get(r.cgroupId));
 	const reasons: DropRow[] = [];
 	let drops = 0;
 	let teardown = 0;
@@ -114,11 +120,11 @@ export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, f
 	const flows: DropFlow[] = [];
 	for (const [key, f] of cur.flows) {
 		const count = counterDelta(prev?.flows.get(key)?.count, f.count);
-		if (count > 0 && matches(filter, f)) flows.push({ ...f, count });
+		if (count > 0 && passes(f)) flows.push({ ...f, count });
 	}
 	flows.sort((a, b) => b.count - a.count);
-	const events = cur.events.filter((e) => matches(filter, e));
-	const recent = cur.recent.filter((e) => matches(filter, e));
+	const events = cur.events.filter(passes);
+	const recent = cur.recent.filter(passes);
 	const eventsLost = counterDelta(prev?.eventsLost, cur.eventsLost);
 	const eventsSampled = counterDelta(prev?.eventsSampled, cur.eventsSampled);
 	const listen: ListenRow[] = [];
@@ -143,11 +149,11 @@ export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, f
 				drops,
 				teardown,
 				reasons: reasons.map(({ netns, netns_name, ifindex, ifname, protocol, reason, count, teardown: t }) => ({ netns, netns_name, ifname, ifindex, protocol, reason, count, teardown: t })),
-				flows: flows.map((f) => ({ ...ownedFlow(f), state: f.state, reason: f.reason, count: f.count })),
+				flows: flows.map((f) => ({ ...ownedFlow(f), ...cgroupFields(cgroups, f.cgroupId), state: f.state, reason: f.reason, count: f.count })),
 				listen,
 				events_sampled: eventsSampled,
 				events_lost: eventsLost,
-				events: events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...ownedFlow(e), state: e.state, socket: e.socket })),
+				events: events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...ownedFlow(e), ...cgroupFields(cgroups, e.cgroupId), state: e.state, socket: e.socket })),
 			};
 		},
 	};

@@ -79,6 +79,7 @@ export function decodeRetransEvent(record: Buffer, wallMinusMono: number): Retra
 		cookie: field(record, 0, f.cookie),
 		pid: field(record, 0, f.pid),
 		comm: cstring(record, f.comm.offset, f.comm.size),
+		cgroupId: field(record, 0, f.cgroup),
 		...decodeFlowId(record, f.id.offset),
 		state: tcpState(field(record, 0, f.state)),
 		segs: field(record, 0, f.segs),

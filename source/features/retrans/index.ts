@@ -15,7 +15,7 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	layouts: RETRANS_LAYOUTS,
 	open: (context) => RetransCollector.open(context.owners),
 	retain: (snapshot) => snapshot,
-	interval: (_prev, cur, filter) => retransView(cur, filter),
+	interval: (_prev, cur, filter, _names, cgroups) => retransView(cur, filter, cgroups),
 	*json(view, out) {
 		out.text(JSON.stringify(view));
 	},

@@ -1,5 +1,6 @@
 // Retransmits model: events as read, with the recent ones kept, and one interval's view of them: totals and per-flow counts.
-import { matches, type Filter } from '../../model/filter.js';
+import { cgroupFields, NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
+import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
 import { keepRecent } from '../../model/recent.js';
@@ -10,6 +11,8 @@ export interface RetransEvent extends OwnedFlow {
 	/** Epoch ms. */
 	readonly time: number;
 	readonly cookie: number;
+	/** The owner's cgroup v2 id; 0 when not known. */
+	readonly cgroupId: number;
 	readonly state: string;
 	readonly segs: number;
 	readonly kind: RetransKind;
@@ -31,6 +34,7 @@ export function nextRecent(before: readonly RetransEvent[], events: readonly Ret
 }
 
 export interface RetransFlow extends OwnedFlow {
+	readonly cgroupId: number;
 	readonly count: number;
 	readonly segs: number;
 }
@@ -60,6 +64,7 @@ function retransFlows(events: readonly RetransEvent[]): RetransFlow[] {
 			...ownedFlow(e),
 			pid: e.pid || f?.pid || 0,
 			comm: e.pid ? e.comm : (f?.comm ?? e.comm),
+			cgroupId: e.pid ? e.cgroupId : (f?.cgroupId ?? 0),
 			count: (f?.count ?? 0) + 1,
 			segs: (f?.segs ?? 0) + e.segs,
 		});
@@ -68,9 +73,10 @@ function retransFlows(events: readonly RetransEvent[]): RetransFlow[] {
 }
 
 /** The interval's events and the recent ones that pass the filter (each list filtered once), totals and per-flow counts. */
-export function retransView(cur: RetransSnapshot, filter: Filter): RetransView {
-	const events = cur.events.filter((e) => matches(filter, e));
-	const recent = cur.recent.filter((e) => matches(filter, e));
+export function retransView(cur: RetransSnapshot, filter: Filter, cgroups: CgroupNames = NO_CGROUPS): RetransView {
+	const passes = (e: RetransEvent) => matches(filter, e) && matchesCgroup(filter, cgroups.get(e.cgroupId));
+	const events = cur.events.filter(passes);
+	const recent = cur.recent.filter(passes);
 	let flows: RetransFlow[] | undefined;
 	let recentFlows: RetransFlow[] | undefined;
 	return {
@@ -85,7 +91,12 @@ export function retransView(cur: RetransSnapshot, filter: Filter): RetransView {
 			return (recentFlows ??= retransFlows(recent));
 		},
 		toJSON() {
-			return { count: this.count, segs: this.segs, events: events.map(({ cookie: _cookie, time, ...e }) => ({ time: new Date(time).toISOString(), ...e })), flows: this.flows };
+			return {
+				count: this.count,
+				segs: this.segs,
+				events: events.map(({ cookie: _cookie, cgroupId, time, ...e }) => ({ time: new Date(time).toISOString(), ...e, ...cgroupFields(cgroups, cgroupId) })),
+				flows: this.flows.map(({ cgroupId, ...f }) => ({ ...f, ...cgroupFields(cgroups, cgroupId) })),
+			};
 		},
 	};
 }

@@ -1,5 +1,6 @@
 // The RTT feature: log2 histograms of smoothed RTT, overall, per remote address and per flow.
 import { FlowJsonCache, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
+import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { isUnavailable } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { RttCollector } from './collector.js';
@@ -24,6 +25,8 @@ function flowsJson(out: Piece, rtt: RttView, from: number, to: number): void {
 		out.field(',"p50":', x.p50);
 		out.field(',"p90":', x.p90);
 		out.field(',"p99":', x.p99);
+		out.ascii(',');
+		out.text(rtt.cgroupOf(f)?.json ?? UNKNOWN_CGROUP_JSON);
 		out.ascii('}');
 	});
 }
@@ -38,7 +41,7 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	layouts: RTT_LAYOUTS,
 	open: (context) => RttCollector.open({ ms: context.settings.ms === true, owners: context.owners }),
 	retain: retainRtt,
-	interval: (prev, cur, filter, names) => rttView(prev, cur, filter, cur.unit, names),
+	interval: (prev, cur, filter, names, cgroups) => rttView(prev, cur, filter, cur.unit, names, cgroups),
 	*json(view, out) {
 		const { unit, count, sum, avg, p50, p90, p99, loopback_count, buckets, by_raddr, by_process } = view;
 		out.text(`${unclosedObject({ unit, count, sum, avg, p50, p90, p99, loopback_count, buckets, by_raddr, by_process })},"flows":`);

@@ -1,6 +1,7 @@
 // RTT model: one interval's histograms, overall, per remote address and per flow.
 import { counterDelta } from '../../model/counters.js';
-import { isFiltering, matches, type Filter } from '../../model/filter.js';
+import { cgroupFields, NO_CGROUPS, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
+import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { loopbackAddress, type OwnedFlow } from '../../model/flow.js';
 import { buckets, percentiles, type Bucket } from '../../model/histogram.js';
 import { byKeyDescending } from '../../model/order.js';
@@ -29,11 +30,16 @@ export interface RttProcess extends RttStats {
 	readonly pid: number;
 	readonly comm: string;
 	readonly connections: number;
+	readonly cgroup: string | null;
+	readonly container: string | null;
 }
 
 
 /** Per flow: the figures without the buckets (a line each in JSON and the UI). */
-export interface RttFlowFigures extends OwnedFlow, Omit<RttStats, 'buckets'> {}
+export interface RttFlowFigures extends OwnedFlow, Omit<RttStats, 'buckets'> {
+	readonly cgroup: string | null;
+	readonly container: string | null;
+}
 
 export interface RttView extends RttStats {
 	readonly unit: 'usecs' | 'msecs';
@@ -52,6 +58,8 @@ export interface RttView extends RttStats {
 	 * is reused: valid during the call only.
 	 */
 	eachFlowBetween(from: number, to: number, visit: (flow: RttFlow, figures: FlowFigures) => void): void;
+	/** A flow's owner's cgroup, when known (not in JSON). */
+	cgroupOf(flow: RttFlow): Cgroup | undefined;
 }
 
 /** A flow's figures, without the flow. */
@@ -117,7 +125,14 @@ function intervalSlots(prev: RttSnapshot | undefined, cur: RttSnapshot, i: numbe
 }
 
 /** The samples taken during the interval on flows that pass the filter. Flows: most samples first. */
-export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter: Filter, unit: 'usecs' | 'msecs', names: ReadonlyMap<number, string> = new Map()): RttView {
+export function rttView(
+	prev: RttSnapshot | undefined,
+	cur: RttSnapshot,
+	filter: Filter,
+	unit: 'usecs' | 'msecs',
+	names: ReadonlyMap<number, string> = new Map(),
+	cgroups: CgroupNames = NO_CGROUPS,
+): RttView {
 	const before = matchSlots(prev, cur, sameFlow);
 	const filtering = isFiltering(filter);
 	const all = new Float64Array(RTT_SLOTS);
@@ -130,7 +145,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	let a: Acc | undefined;
 	let addr: string | undefined;
 	let ns = -1;
-	type ProcAcc = { pid: number; comm: string; connections: number; slots: Float64Array; count: number; sum: number };
+	type ProcAcc = { pid: number; comm: string; cgroupId: number; connections: number; slots: Float64Array; count: number; sum: number };
 	const byPid = new Map<number, ProcAcc>();
 	let p: ProcAcc | undefined;
 	let loopback = 0;
@@ -141,7 +156,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	const sumOf = (i: number, j: number) => (j < 0 || cur.samples[i]! < prev!.samples[j]! ? cur.sum[i]! : cur.sum[i]! - prev!.sum[j]!);
 	for (let i = 0; i < cur.count; i++) {
 		const c = cur.flows[i]!;
-		if (filtering && !matches(filter, c)) continue;
+		if (filtering && !(matches(filter, c) && matchesCgroup(filter, cgroups.get(c.cgroupId)))) continue;
 		const n = samplesOf(i);
 		if (n === 0) continue;
 		const j = before[i]!;
@@ -158,7 +173,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		// A process's flows often sit side by side too.
 		if (p?.pid !== c.pid) {
 			p = byPid.get(c.pid);
-			if (!p) byPid.set(c.pid, (p = { pid: c.pid, comm: c.comm, connections: 0, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
+			if (!p) byPid.set(c.pid, (p = { pid: c.pid, comm: c.comm, cgroupId: c.cgroupId, connections: 0, slots: new Float64Array(RTT_SLOTS), count: 0, sum: 0 }));
 		}
 		const end = intervalSlots(prev, cur, i, j, n, d);
 		const slots = a!.slots;
@@ -203,7 +218,7 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 	const allFlows = (): RttFlowFigures[] => {
 		const out: RttFlowFigures[] = [];
 		eachFlowBetween(0, nMoved, (f, { count, sum, avg, p50, p90, p99 }) =>
-			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99 }),
+			out.push({ pid: f.pid, comm: f.comm, netns: f.netns, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport, count, sum, avg, p50, p90, p99, ...cgroupFields(cgroups, f.cgroupId) }),
 		);
 		return out;
 	};
@@ -212,14 +227,15 @@ export function rttView(prev: RttSnapshot | undefined, cur: RttSnapshot, filter:
 		.map((a) => ({ raddr: a.raddr, netns: a.netns, netns_name: names.get(a.netns) ?? null, ...rttStats(a.slots, a.count, a.sum) }))
 		.sort((x, y) => y.count - x.count || (x.raddr < y.raddr ? -1 : x.raddr > y.raddr ? 1 : x.netns - y.netns));
 	const by_process: RttProcess[] = [...byPid.values()]
-		.map((p) => ({ pid: p.pid, comm: p.comm, connections: p.connections, ...rttStats(p.slots, p.count, p.sum) }))
+		.map((p) => ({ pid: p.pid, comm: p.comm, connections: p.connections, ...rttStats(p.slots, p.count, p.sum), ...cgroupFields(cgroups, p.cgroupId) }))
 		.sort((x, y) => y.count - x.count || x.pid - y.pid);
 	const { avg, p50, p90, p99, buckets: slots } = rttStats(all, count, sum);
 	// In the order JSON writes it (rtt/index.ts).
-	const view: Omit<RttView, 'flows' | 'flowCount' | 'eachFlowBetween'> = { unit, count, sum, avg, p50, p90, p99, loopback_count: loopback, buckets: slots, by_raddr, by_process };
+	const view: Omit<RttView, 'flows' | 'flowCount' | 'eachFlowBetween' | 'cgroupOf'> = { unit, count, sum, avg, p50, p90, p99, loopback_count: loopback, buckets: slots, by_raddr, by_process };
 	return Object.defineProperties(view, {
 		flows: { enumerable: true, get: () => (flows ??= allFlows()) },
 		flowCount: { value: nMoved },
 		eachFlowBetween: { value: eachFlowBetween },
+		cgroupOf: { value: (f: RttFlow) => cgroups.get(f.cgroupId) },
 	}) as RttView;
 }

@@ -66,7 +66,7 @@ const NONE = line('no RTT samples in this interval', { dim: true });
 function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 	if (sort !== 'count') return [...view.flows].sort(SORTERS[sort]).slice(0, n);
 	const out: RttFlowFigures[] = [];
-	view.eachFlowBetween(0, n, (f, x) => out.push({ ...f, ...x }));
+	view.eachFlowBetween(0, n, (f, x) => out.push({ ...f, ...x, cgroup: null, container: null }));
 	return out;
 }
 

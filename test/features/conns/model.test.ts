@@ -9,7 +9,7 @@ import { connsSnap } from '../../fixtures/records.js';
 
 const ZERO: ConnCounts = { active_opens: 0, passive_opens: 0, attempt_fails: 0, estab_resets: 0, out_rsts: 0, in_rsts: 0 };
 const counts = (over: Partial<ConnCounts>): ConnCounts => ({ ...ZERO, ...over });
-const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 42, comm: 'curl', state: 'ESTABLISHED' };
+const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 42, comm: 'curl', cgroupId: 0, state: 'ESTABLISHED' };
 const ev = (over: Partial<ConnEvent>): ConnEvent => ({ ...FLOW, time: 0, type: 'connect', direction: 'connect', ...over });
 
 test('rows: what each namespace\'s counters grew by, names and established connections; quiet namespaces left out', () => {
@@ -77,7 +77,7 @@ test('JSON: counts per namespace and the interval\'s events with the fields of t
 	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1, eventsSampled: 4 }), cur, NO_FILTER, new Map())));
 	assert.deepEqual(j.counts, [{ netns: 7, netns_name: null, ...counts({ active_opens: 1 }) }]);
 	assert.deepEqual([j.events_lost, j.events_sampled, j.not_seen], [2, 6, []]);
-	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443 };
+	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, cgroup: null, container: null };
 	assert.deepEqual(j.events[0], { ...base, type: 'connect', direction: 'connect', latency_us: 85 });
 	assert.deepEqual(j.events[1], { ...base, type: 'close', direction: 'connect', duration_ms: 12.5, tx_bytes: 10, rx_bytes: 20, abort: false });
 	assert.deepEqual(j.events[2], { ...base, type: 'fail', direction: 'connect', reason: 'refused' });

@@ -7,7 +7,7 @@ import { plainText } from '../../../source/format/lines.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
 
-const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 42, comm: 'curl', state: 'LAST_ACK' };
+const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 42, comm: 'curl', cgroupId: 0, state: 'LAST_ACK' };
 const ev = (over: Partial<ConnEvent>): ConnEvent => ({ ...FLOW, time: 0, type: 'close', direction: 'connect', ...over });
 const props = { state: connsTab.initial, sort: 'opens', seconds: 1, height: 22, width: 80, currentNetns: 1, unicode: false };
 

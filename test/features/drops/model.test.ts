@@ -29,7 +29,7 @@ test('protocols: IPv4 and IPv6 with their transport, other ethertypes by name or
 
 const count = (over: Partial<DropCount>): DropCount => ({ netns: 7, ifindex: 2, ifname: 'eth0', protocol: 'ipv4/udp', reason: 'NO_SOCKET', count: 0, ...over });
 const key = (c: DropCount) => `${c.netns}|${c.ifindex}|${c.protocol}|${c.reason}`;
-const FLOW = { netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 53, raddr: '10.0.0.2', rport: 40000, pid: 42, comm: 'dnsd' };
+const FLOW = { cgroupId: 0, netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 53, raddr: '10.0.0.2', rport: 40000, pid: 42, comm: 'dnsd' };
 
 test('an interval: counts grown per reason and place, teardown apart, flows filtered, listen queues where read at both ends', () => {
 	const before = [count({ count: 10 }), count({ reason: 'QUEUE_PURGE', protocol: 'ipv4/tcp', count: 1 })];

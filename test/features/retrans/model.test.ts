@@ -49,7 +49,7 @@ test('its JSON: the interval\'s count, segments, events with ISO times and no co
 	assert.deepEqual(JSON.parse(JSON.stringify(v)), {
 		count: 1,
 		segs: 3,
-		events: [{ time: '2026-11-22T12:00:00.125Z', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 100, comm: 'curl', state: 'ESTABLISHED', segs: 3, kind: 'data' }],
-		flows: [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, count: 1, segs: 3 }],
+		events: [{ time: '2026-11-22T12:00:00.125Z', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 100, comm: 'curl', state: 'ESTABLISHED', segs: 3, kind: 'data', cgroup: null, container: null }],
+		flows: [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, count: 1, segs: 3, cgroup: null, container: null }],
 	});
 });

@@ -85,7 +85,7 @@ test('each flow\'s figures are those of its own samples alone, flow after flow',
 	}
 	const range: object[] = [];
 	v.eachFlowBetween(10, 20, (f, x) => range.push({ ...f, ...x }));
-	const pick = ({ pid, comm, netns, family, laddr, lport, raddr, rport, count, sum, avg, p50, p90, p99 }: (typeof v.flows)[number]) => ({ pid, comm, netns, family, laddr, lport, raddr, rport, count, sum, avg, p50, p90, p99 });
+	const pick = ({ pid, comm, netns, family, laddr, lport, raddr, rport, count, sum, avg, p50, p90, p99 }: (typeof v.flows)[number]) => ({ pid, comm, netns, family, laddr, lport, raddr, rport, count, sum, avg, p50, p90, p99, cgroup: null, container: null });
 	assert.deepEqual(range.map((r) => pick(r as (typeof v.flows)[number])), v.flows.slice(10, 20), 'a range gives the same flows, the same figures');
 });
 

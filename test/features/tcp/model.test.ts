@@ -1,7 +1,8 @@
 // tcptop model: deltas per (socket, process), filters, grouping by process.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tcpProcesses, tcpRows } from '../../../source/features/tcp/model.js';
+import { tcpGroups, tcpProcesses, tcpRows } from '../../../source/features/tcp/model.js';
+import { cgroupOf } from '../../../source/model/cgroup.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { tcp, tcpSnap } from '../../fixtures/records.js';
 
@@ -39,4 +40,27 @@ test('tcpProcesses adds up connections per pid', () => {
 		[100, 'curl', 40, 3, 2],
 		[9, 'ssh', 5, 0, 1],
 	]);
+});
+
+test('UDP rows apart (JSON udp), an unconnected socket without a remote end; cgroups on rows, filtered by --cgroup, grouped by container', () => {
+	const groups = new Map([
+		[5, cgroupOf(5, '/system.slice/docker-0123456789abcdef.scope')],
+		[6, cgroupOf(6, '/user.slice')],
+	]);
+	const cgroups = { get: (id: number) => groups.get(id) };
+	const cur = [tcp(100, 0, { cookie: 1, cgroupId: 5 }), tcp(0, 40, { cookie: 2, proto: 'udp', pid: 7, rport: 0, raddr: '0.0.0.0', cgroupId: 5 }), tcp(9, 0, { cookie: 3, pid: 8, cgroupId: 6 })];
+	const rows = tcpRows(undefined, tcpSnap(cur), NO_FILTER, undefined, cgroups);
+	assert.deepEqual(rows.only('tcp').records().map((r) => [r.pid, r.container]), [[100, '0123456789ab'], [8, null]]);
+	const udp = rows.only('udp').records();
+	assert.deepEqual(udp.map((r) => [r.pid, r.raddr, r.rport, r.rx_bytes, r.cgroup]), [[7, null, null, 40, '/system.slice/docker-0123456789abcdef.scope']]);
+	const only = tcpRows(undefined, tcpSnap(cur), { ...NO_FILTER, cgroup: '0123456789' }, undefined, cgroups);
+	assert.deepEqual(only.records().map((r) => r.pid).sort(), [100, 7].sort());
+	assert.deepEqual(
+		tcpGroups(rows, 'container').map((g) => [g.name, g.processes, g.connections, g.tx_bytes + g.rx_bytes]),
+		[
+			['0123456789ab', 2, 2, 140],
+			['/user.slice', 1, 1, 9],
+		],
+	);
+	assert.deepEqual(tcpProcesses(rows).map((p) => [p.pid, p.protos]), [[100, 'tcp'], [7, 'udp'], [8, 'tcp']]);
 });
