@@ -1,6 +1,6 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=2
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_ARENA_MAX=1 node --max-semi-space-size=2
 // nettop's entry point: flags, the refresh loop feeding the pipeline and the chosen output, and a clean exit on every path.
-// The #! line's choices (a small young generation, no extra CA certificates, one malloc arena with a fixed mmap threshold) are explained in docs/performance.md.
+// The #! line's choices (a small young generation, no extra CA certificates, one malloc arena) are explained in docs/performance.md.
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import meow from 'meow';
