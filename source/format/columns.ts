@@ -90,3 +90,16 @@ export function cells(columns: readonly Placed[], values: readonly string[]): st
 	});
 	return out.join(' ');
 }
+
+/** The container column (model/cgroup.ts): decoration, the first to go on a narrow screen; shown only when a row of the list runs in a container. */
+export const CONTAINER_COLUMN: Column = { width: 12, min: 12, drop: 0 };
+
+/** `columns` with the container column at `at` when `shown`. */
+export function withContainer(columns: readonly Column[], shown: boolean, at: number): readonly Column[] {
+	return shown ? [...columns.slice(0, at), CONTAINER_COLUMN, ...columns.slice(at)] : columns;
+}
+
+/** `values` with a row's container id ('-' when it runs in none) at `at` when the column is `shown`. */
+export function withContainerCell(values: readonly string[], shown: boolean, at: number, container: string | null | undefined): readonly string[] {
+	return shown ? [...values.slice(0, at), container ?? '-', ...values.slice(at)] : values;
+}

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
+import { cgroupOf } from '../../source/model/cgroup.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
 import { helpRows } from '../../source/ui/bars.js';
@@ -297,4 +298,31 @@ test('NIC sparklines: as wide as the screen leaves, one scale for every row, its
 	assert.match(f, /\nveth1 .* _\n/, '4.9K/s on a 2.9M/s scale stays at the bottom, not full as its own maximum would make it');
 	const row = f.split('\n').find((l) => l.startsWith('eth0'))!;
 	assert.ok(row.length > 100, `the sparkline column takes the width (right-aligned, its newest point at the right edge): ${row.length}`);
+});
+
+test('rows of processes in a container show its id where there is room: Traffic, RTT, Retransmits; the column goes first on a narrow screen', () => {
+	const docker = cgroupOf(5, '/system.slice/docker-0123456789abcdef0123.scope');
+	const cgroups = { get: (id: number) => (id === 5 ? docker : undefined) };
+	const flows = [tcp(0, 0, { cookie: 1, pid: 11, comm: 'nginx', cgroupId: 5 }), tcp(0, 0, { cookie: 2, pid: 22, comm: 'curl', rport: 8080 })];
+	const at = (actions: Action[], width = 80) => {
+		const ui = new TestStore();
+		ui.read(
+			{ ...raw(0, { tcp: { counters: flows, lost: 0 } }), cgroups },
+			{
+				...raw(1000, {
+					tcp: { counters: flows.map((f) => ({ ...f, tx_bytes: 5000 })), lost: 0 },
+					rtt: { unit: 'usecs', counters: [rtt([40, 50], { cookie: 1, pid: 11, comm: 'nginx', cgroupId: 5 })], lost: 0 },
+					retrans: { events: [retrans({ pid: 11, comm: 'nginx', cgroupId: 5 })], lost: 0 },
+				}),
+				cgroups,
+			},
+		);
+		return frame(ui.act(...actions), width);
+	};
+	assert.match(at([{ type: 'tab', tab: 'tcp' }]), /PID COMM +CONTAINER +SOCKS[\s\S]*11 nginx +0123456789ab +1 tcp[\s\S]*22 curl +- +1 tcp/);
+	assert.match(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'o' }]), /CONTAINER \(else CGROUP\)[\s\S]*0123456789ab +1 +1/);
+	assert.match(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }]), /PID COMM +CONTAINER +CONNS[\s\S]*11 nginx +0123456789ab/);
+	assert.match(at([{ type: 'tab', tab: 'retrans' }]), /PID COMM +CONTAINER +LOCAL/);
+	assert.doesNotMatch(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], 60), /CONTAINER/, '60 columns: the container goes before an endpoint');
+	assert.match(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], 60), /LOCAL +REMOTE/);
 });

@@ -108,6 +108,8 @@ export interface ConnsView {
 	readonly sight: ConnsSight;
 	/** The recent events per remote endpoint or per local port, most opens first. */
 	endpoints(mode: EndpointMode): readonly EndpointRow[];
+	/** The container of an owner's cgroup id, when it runs in one (not in JSON). */
+	containerOf(cgroupId: number): string | undefined;
 	/** The JSON line's value: counts and events. */
 	toJSON(): object;
 }
@@ -178,6 +180,7 @@ export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, f
 		eventsLost: counterDelta(prev?.eventsLost, cur.eventsLost),
 		eventsSampled: counterDelta(prev?.eventsSampled, cur.eventsSampled),
 		sight: cur.sight,
+		containerOf: (id) => cgroups.get(id)?.container,
 		endpoints(mode) {
 			let rows = tables.get(mode);
 			if (!rows) tables.set(mode, (rows = endpointRows(recent, mode)));

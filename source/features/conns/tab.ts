@@ -2,7 +2,7 @@
 import { human, rateText } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
-import { cells, layout, type Column, type Placed } from '../../format/columns.js';
+import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
 import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -71,12 +71,13 @@ export function eventDetail(e: ConnEvent): string {
 	}
 }
 
-function eventLine(columns: readonly Placed[], e: ConnEvent): Line {
+function eventLine(columns: readonly Placed[], e: ConnEvent, shown: boolean, container: string | undefined): Line {
 	const name = e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type];
 	const owner = e.pid ? String(e.pid) : '-';
 	const comm = e.pid ? e.comm : e.noSocket ? '(none)' : e.comm;
 	const alert = e.type === 'fail' || e.type === 'reset_in' || e.type === 'reset_out' || e.abort;
-	return line(cells(columns, [clock(e.time), owner, comm, name, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), eventDetail(e)]), { color: alert ? 'yellow' : undefined });
+	const values = [clock(e.time), owner, comm, name, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), eventDetail(e)];
+	return line(cells(columns, withContainerCell(values, shown, 3, container)), { color: alert ? 'yellow' : undefined });
 }
 
 const perSec = (n: number, seconds: number) => rateText(perSecond(n, seconds));
@@ -144,10 +145,12 @@ function connsLines(view: Maybe<ConnsView> | undefined, { state, sort, seconds, 
 	const none = line(plain ? 'none' : 'none recently', { dim: true });
 	const room = plain ? Math.max(1, endpointRows.length) : Math.max(2, Math.min(endpointRows.length || 1, Math.floor((height - out.length - 4) / 3)));
 	out.push(line(`${by}, ${window}:`, { dim: true }), endpointHead, ...truncate(endpointRows.length ? endpointRows : [none], room, 'endpoints'));
-	const eventColumns = layout(EVENT_COLUMNS, width);
-	out.push(line(cells(eventColumns, ['TIME', 'PID', 'COMM', 'EVENT', 'LOCAL', 'REMOTE', 'DETAIL']), { bold: true }));
+	const containerOf = (e: ConnEvent) => view?.containerOf(e.cgroupId);
+	const containers = events.some((e) => containerOf(e) !== undefined);
+	const eventColumns = layout(withContainer(EVENT_COLUMNS, containers, 3), width);
+	out.push(line(cells(eventColumns, withContainerCell(['TIME', 'PID', 'COMM', 'EVENT', 'LOCAL', 'REMOTE', 'DETAIL'], containers, 3, 'CONTAINER')), { bold: true }));
 	const left = plain ? Math.max(1, events.length) : height - out.length;
-	out.push(...scrolled(events.length, left, plain ? undefined : cursor, (i) => eventLine(eventColumns, events[i]!), none, 'events'));
+	out.push(...scrolled(events.length, left, plain ? undefined : cursor, (i) => eventLine(eventColumns, events[i]!, containers, containerOf(events[i]!)), none, 'events'));
 	return out;
 }
 

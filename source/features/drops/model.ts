@@ -92,6 +92,8 @@ export interface DropsView {
 	readonly eventsSampled: number;
 	/** Per namespace, the interval's listen-queue overflows and drops, as the kernel counted them (no drop reason shows them). */
 	readonly listen: readonly ListenRow[];
+	/** The container of an owner's cgroup id, when it runs in one (not in JSON). */
+	containerOf(cgroupId: number): string | undefined;
 	toJSON(): object;
 }
 
@@ -144,6 +146,7 @@ export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, f
 		eventsLost,
 		eventsSampled,
 		listen,
+		containerOf: (id) => cgroups.get(id)?.container,
 		toJSON() {
 			return {
 				drops,

@@ -1,5 +1,5 @@
 // The Drops tab: drops a second by reason and place, the flows a socket had, and a sample of events with the kernel function that dropped them.
-import { cells, layout, type Column } from '../../format/columns.js';
+import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
 import { rateText, shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
@@ -54,13 +54,17 @@ function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height,
 	const reasonRows = rows.map((r) =>
 		line(cells(rc, [r.reason, r.netns === currentNetns ? '' : (r.netns_name ?? String(r.netns)), r.ifname || '-', r.protocol, String(r.count), rate(r.count, seconds)]), { dim: r.teardown }),
 	);
-	const fc = layout(FLOW_COLUMNS, width);
 	const flows = view?.flows ?? [];
-	const flowRows = flows.map((f: DropFlow) => line(cells(fc, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, shortState(f.state), String(f.count)])));
+	const containerOf = (f: DropFlow) => view?.containerOf(f.cgroupId);
+	const containers = flows.some((f) => containerOf(f) !== undefined);
+	const fc = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
+	const flowRows = flows.map((f: DropFlow) =>
+		line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, shortState(f.state), String(f.count)], containers, 2, containerOf(f)))),
+	);
 	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
 	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons'));
 	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3));
-	out.push(line(cells(fc, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS']), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
+	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
 	const ec = layout(EVENT_COLUMNS, width);
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const oldest = events.at(-1);

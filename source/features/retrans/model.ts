@@ -50,6 +50,8 @@ export interface RetransView {
 	readonly recent: readonly RetransEvent[];
 	/** Per flow over the recent events, most segments first. */
 	readonly recentFlows: readonly RetransFlow[];
+	/** The container of an owner's cgroup id, when it runs in one (not in JSON). */
+	containerOf(cgroupId: number): string | undefined;
 	/** The JSON line's value: the interval's count, segments, events (time in ISO 8601, no cookie) and flows. */
 	toJSON(): object;
 }
@@ -90,6 +92,7 @@ export function retransView(cur: RetransSnapshot, filter: Filter, cgroups: Cgrou
 		get recentFlows() {
 			return (recentFlows ??= retransFlows(recent));
 		},
+		containerOf: (id) => cgroups.get(id)?.container,
 		toJSON() {
 			return {
 				count: this.count,

@@ -1,6 +1,6 @@
 // The Retransmits tab: per-flow counts, then the rolling list of recent events.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, layout, type Column, type Placed } from '../../format/columns.js';
+import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
 import { shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
@@ -27,9 +27,10 @@ const SORTERS: Record<string, (a: RetransFlow, b: RetransFlow) => number> = {
 	count: (a, b) => b.count - a.count,
 };
 
-function eventLine(columns: readonly Placed[], e: RetransEvent): Line {
+function eventLine(columns: readonly Placed[], e: RetransEvent, container: string | undefined, shown: boolean): Line {
 	const time = clock(e.time);
-	return line(cells(columns, [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), shortState(e.state), e.kind, String(e.segs)]), {
+	const values = [time, e.pid ? String(e.pid) : '-', e.comm, endpoint(e.laddr, e.lport), endpoint(e.raddr, e.rport), shortState(e.state), e.kind, String(e.segs)];
+	return line(cells(columns, withContainerCell(values, shown, 3, container)), {
 		color: e.kind === 'synack' || e.kind === 'syn' ? 'yellow' : undefined,
 	});
 }
@@ -41,15 +42,19 @@ function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 	// On screen, flows over the whole recent list, so a burst stays visible after its interval; a pipe gets each interval's own, once.
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const flows = [...((plain ? view?.flows : view?.recentFlows) ?? [])].sort(SORTERS[sort]);
-	const flowColumns = layout(FLOW_COLUMNS, width);
-	const eventColumns = layout(EVENT_COLUMNS, width);
+	const containerOf = (id: number) => (view && !isUnavailable(view) ? view.containerOf(id) : undefined);
+	const containers = [...events, ...flows].some((r) => containerOf(r.cgroupId) !== undefined);
+	const flowColumns = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
+	const eventColumns = layout(withContainer(EVENT_COLUMNS, containers, 3), width);
 	// The flows' window: the recent list, not the interval (its totals keep growing while the interval's stay small).
 	const oldest = events.at(-1);
 	const window = plain ? 'per flow, this interval:' : oldest ? `per flow, the last ${events.length} events (since ${clock(oldest.time)}):` : 'per flow, the recent events:';
-	const flowHead = line(cells(flowColumns, ['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS']), { bold: true });
-	const flowRows = flows.map((f) => line(cells(flowColumns, [f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)])));
+	const flowHead = line(cells(flowColumns, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS'], containers, 2, 'CONTAINER')), { bold: true });
+	const flowRows = flows.map((f) =>
+		line(cells(flowColumns, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)], containers, 2, containerOf(f.cgroupId)))),
+	);
 	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3)));
-	const eventHead = line(cells(eventColumns, ['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG']), { bold: true });
+	const eventHead = line(cells(eventColumns, withContainerCell(['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG'], containers, 3, 'CONTAINER')), { bold: true });
 	const none = line(plain ? 'none' : 'none recently', { dim: true });
 	return [
 		summary,
@@ -57,7 +62,7 @@ function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 		flowHead,
 		...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows'),
 		eventHead,
-		...scrolled(events.length, height - 4 - Math.min(flowRoom, Math.max(1, flowRows.length)), cursor, (i) => eventLine(eventColumns, events[i]!), none, 'events'),
+		...scrolled(events.length, height - 4 - Math.min(flowRoom, Math.max(1, flowRows.length)), cursor, (i) => eventLine(eventColumns, events[i]!, containerOf(events[i]!.cgroupId), containers), none, 'events'),
 	];
 }
 

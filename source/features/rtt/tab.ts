@@ -1,6 +1,6 @@
 // The RTT tab: the interval's log2 histogram with bars as tcprtt prints them, or per remote address, per process, per connection.
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, layout, type Column } from '../../format/columns.js';
+import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
 import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { padLeft } from '../../format/numbers.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -66,7 +66,10 @@ const NONE = line('no RTT samples in this interval', { dim: true });
 function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 	if (sort !== 'count') return [...view.flows].sort(SORTERS[sort]).slice(0, n);
 	const out: RttFlowFigures[] = [];
-	view.eachFlowBetween(0, n, (f, x) => out.push({ ...f, ...x, cgroup: null, container: null }));
+	view.eachFlowBetween(0, n, (f, x) => {
+		const g = view.cgroupOf(f);
+		out.push({ ...f, ...x, cgroup: g?.path ?? null, container: g?.container ?? null });
+	});
 	return out;
 }
 
@@ -75,9 +78,10 @@ const byProcess = (view: RttView, sort: string) => [...view.by_process].sort(SOR
 
 function tableLines(view: RttView, { state, sort, height, width, currentNetns, cursor }: TabProps<RttTabState>): Line[] {
 	const room = height - 2;
-	const table = (columns: Column[], names: string[], n: number, rowAt: (i: number) => string[], what: string) => {
-		const placed = layout(columns, width);
-		return [line(cells(placed, names), { bold: true }), ...scrolled(n, room, cursor, (i) => line(cells(placed, rowAt(i))), NONE, what)];
+	/** With `containers`, the rows' containers in a column after COMM (rowAt's third value). */
+	const table = (columns: readonly Column[], names: string[], n: number, rowAt: (i: number) => readonly string[], what: string, containers = false) => {
+		const placed = layout(withContainer(columns, containers, 2), width);
+		return [line(cells(placed, withContainerCell(names, containers, 2, 'CONTAINER')), { bold: true }), ...scrolled(n, room, cursor, (i) => line(cells(placed, rowAt(i))), NONE, what)];
 	};
 	switch (state.mode) {
 		case 'addr': {
@@ -90,17 +94,19 @@ function tableLines(view: RttView, { state, sort, height, width, currentNetns, c
 		}
 		case 'proc': {
 			const list = byProcess(view, sort);
-			const row = (i: number) => [String(list[i]!.pid), list[i]!.comm, String(list[i]!.connections), ...figures(list[i]!)];
-			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], list.length, row, 'processes');
+			const shown = list.some((p) => p.container !== null);
+			const row = (i: number) => withContainerCell([String(list[i]!.pid), list[i]!.comm, String(list[i]!.connections), ...figures(list[i]!)], shown, 2, list[i]!.container);
+			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], list.length, row, 'processes', shown);
 		}
 		default: {
 			// Only the connections up to the end of the page shown are worked out.
 			const list = connections(view, sort, (cursor ?? 0) + room);
+			const shown = list.some((f) => f.container !== null);
 			const row = (i: number) => {
 				const f = list[i]!;
-				return [String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)];
+				return withContainerCell([String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)], shown, 2, f.container);
 			};
-			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], view.flowCount, row, 'connections');
+			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], view.flowCount, row, 'connections', shown);
 		}
 	}
 }

@@ -1,7 +1,7 @@
 // The Traffic tab (tcptop): processes, containers or cgroups (or every connection and UDP socket) by bytes/s sent and received.
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
-import { cells, layout, type Column } from '../../format/columns.js';
+import { cells, layout, withContainer, type Column } from '../../format/columns.js';
 import { endpoint, firstIndexes, line, scrolled, unavailableLines, type Line } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -19,8 +19,6 @@ export interface TcpTabState {
 
 const NONE = line('no TCP or UDP traffic in this interval', { dim: true });
 
-/** The container column: decoration, the first to go on a narrow screen, shown only when some row runs in one. */
-const CONTAINER: Column = { width: 12, min: 12, drop: 1 };
 const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16, min: 6 }, { width: 5, right: true }, { width: 5, drop: 2 }, { width: 8, right: true }, { width: 8, right: true }];
 /** An IPv6 endpoint with its port is up to 47 characters: [ffff:...:ffff]:65535. */
 const CONN_COLUMNS: Column[] = [
@@ -65,7 +63,6 @@ function connections(rows: TcpRows, sort: string, k: number): number[] {
 }
 
 const inContainers = (rows: TcpRows) => rows.groups.some((g) => g?.container !== undefined);
-const withContainer = (columns: readonly Column[], shown: boolean, at: number) => (shown ? [...columns.slice(0, at), CONTAINER, ...columns.slice(at)] : columns);
 
 function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width, cursor }: TabProps<TcpTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Traffic', view.unavailable);
