@@ -8,6 +8,8 @@ export interface Cgroup {
 	readonly container?: string;
 	/** `"cgroup":...,"container":...` for a JSON row, made once. */
 	readonly json: string;
+	/** The same in UTF-8, for the JSON writer (format/json-piece.ts) to copy as it is. */
+	readonly jsonBytes: Uint8Array;
 }
 
 /** Cgroups by id, as the kernel's cgroup v2 hierarchy has them now. */
@@ -42,8 +44,11 @@ export function containerOf(path: string): string | undefined {
 /** A Cgroup record for `path`. */
 export function cgroupOf(id: number, path: string): Cgroup {
 	const container = containerOf(path);
-	return { id, path, container, json: `"cgroup":${JSON.stringify(path)},"container":${container === undefined ? 'null' : JSON.stringify(container)}` };
+	const json = `"cgroup":${JSON.stringify(path)},"container":${container === undefined ? 'null' : JSON.stringify(container)}`;
+	return { id, path, container, json, jsonBytes: utf8.encode(json) };
 }
+
+const utf8 = new TextEncoder();
 
 /** A row's cgroup and container fields for its owner's cgroup id: null when not known. */
 export function cgroupFields(cgroups: CgroupNames, id: number): { cgroup: string | null; container: string | null } {
@@ -51,8 +56,8 @@ export function cgroupFields(cgroups: CgroupNames, id: number): { cgroup: string
 	return { cgroup: g?.path ?? null, container: g?.container ?? null };
 }
 
-/** For a row whose owner's cgroup is not known. */
-export const UNKNOWN_CGROUP_JSON = '"cgroup":null,"container":null';
+/** For a row whose owner's cgroup is not known, in UTF-8. */
+export const UNKNOWN_CGROUP_JSON = utf8.encode('"cgroup":null,"container":null');
 
 /** Whether a cgroup matches a --cgroup pattern: a substring of its path or of its container id. */
 export function cgroupMatches(pattern: string, cgroup: Cgroup | undefined): boolean {

@@ -26,7 +26,7 @@ function flowsJson(out: Piece, rtt: RttView, from: number, to: number): void {
 		out.field(',"p90":', x.p90);
 		out.field(',"p99":', x.p99);
 		out.ascii(',');
-		out.text(rtt.cgroupOf(f)?.json ?? UNKNOWN_CGROUP_JSON);
+		out.bytes(rtt.cgroupOf(f)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
 		out.ascii('}');
 	});
 }

@@ -22,7 +22,7 @@ function rowsJson(out: Piece, tcp: TcpRows, from: number, to: number): void {
 		out.field('"tx_bytes":', tcp.tx[i]!);
 		out.field(',"rx_bytes":', tcp.rx[i]!);
 		out.ascii(',');
-		out.text(tcp.groups[i]?.json ?? UNKNOWN_CGROUP_JSON);
+		out.bytes(tcp.groups[i]?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
 		out.ascii('}');
 	}
 }
