@@ -11,8 +11,8 @@ if [ "$major" -lt 20 ] || ! command -v npm >/dev/null; then
 	exit 1
 fi
 
-# build: clang llvm libbpf-dev bpftool make; run: libbpf1; tests: iproute2 iperf3 nftables socat tmux ethtool python3; bench: bpftrace nethogs
-packages=(clang llvm libbpf-dev libbpf1 bpftool make iproute2 iperf3 nftables socat tmux ethtool python3 bpftrace nethogs)
+# build: clang llvm libbpf-dev bpftool make; run: libbpf1; tests: iproute2 iperf3 nftables socat tmux ethtool python3 prometheus (promtool, a server to scrape nettop); bench: bpftrace nethogs
+packages=(clang llvm libbpf-dev libbpf1 bpftool make iproute2 iperf3 nftables socat tmux ethtool python3 prometheus bpftrace nethogs)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -26,6 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# The tests start their own Prometheus on a port of theirs: not the service the package starts.
+	if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
+		systemctl disable --now prometheus >/dev/null 2>&1 || true
+	fi
 fi
 
 npm ci --no-fund --no-audit

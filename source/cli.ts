@@ -47,7 +47,9 @@ const HELP = `
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
     --no-loopback      TCP outputs: leave out connections that never leave the host
-    --cgroup TEXT      rows with a process: only those whose cgroup path or container id holds TEXT
+    --cgroup TEXT      only processes whose cgroup path or container id holds TEXT
+    --prometheus [HOST]:PORT
+                       no UI: serve the figures at http://HOST:PORT/metrics
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
@@ -56,7 +58,8 @@ ${FEATURE_FLAG_USAGE}
     -h, --help         print this help
 
   Keys in the UI: 1-${FEATURE_KEYS.length} or Tab switch tabs, p filters by PID, P or / by port,
-  C by cgroup or container, Esc clears, s sorts, space pauses, ? lists every key, q quits.
+  C by cgroup or container, Esc clears, s sorts, space pauses, ? lists every
+  key, q quits.
 
   Values are deltas over each interval, read from eBPF programs that count in
   the kernel. Without a terminal (a pipe), a plain table per interval.
@@ -142,7 +145,7 @@ async function main(): Promise<number> {
 	}
 	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.
 	// TERM=dumb cannot take the UI's escapes: it gets the plain table.
-	const tui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
+	const tui = !options.json && !options.prometheus && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
 	const held: string[] = [];
 	let logFd: number | undefined;
 	if (options.logFile) {
@@ -184,14 +187,23 @@ async function main(): Promise<number> {
 		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort() });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
+	// --prometheus: listen first, so a port in use is said before anything loads (http loads only for it).
+	let exporter: import('./output/prometheus.js').Exporter | undefined;
+	let server: import('node:http').Server | undefined;
+	if (options.prometheus) {
+		const { Exporter, serveMetrics } = await import('./output/prometheus.js');
+		exporter = new Exporter();
+		server = await serveMetrics(options.prometheus, exporter);
+	}
 	const collectors = await Collectors.open(options.settings);
 	if (collectors.empty) {
+		server?.close();
 		stopTui?.();
 		uiOpen = false;
 		collectors.close();
 		fail(Object.values(collectors.unavailable())[0] ?? 'no collector could start', 1);
 	}
-	const plain = options.json || store ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns });
+	const plain = options.json || store || exporter ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns });
 	try {
 		const first = collectors.read(performance.now(), Date.now());
 		if (store) store.publish(first);
@@ -212,6 +224,10 @@ async function main(): Promise<number> {
 				}
 				const sample = pipeline.push(reading);
 				if (!sample) return true;
+				if (exporter) {
+					exporter.add(sample);
+					return true;
+				}
 				if (plain) {
 					if (!process.stdout.destroyed) process.stdout.write(`${plain.lines(sample).join('\n')}\n`);
 					return true;
@@ -227,6 +243,8 @@ async function main(): Promise<number> {
 		// Stopped by -n, not by a key or a signal: the last frame stays on the screen.
 		stopTui?.({ keepLastFrame: options.count !== undefined && !stop.signal.aborted });
 		uiOpen = false;
+		server?.closeAllConnections();
+		server?.close();
 		collectors.close();
 		for (const line of held) process.stderr.write(`${line}\n`);
 	}

@@ -18,6 +18,8 @@ export interface Options {
 	readonly filter: Filter;
 	/** The features' own flags (FeatureFlag), by name, as their parse() gave them. */
 	readonly settings: Readonly<Record<string, unknown>>;
+	/** --prometheus: serve /metrics there instead of the UI. */
+	readonly prometheus?: Listen;
 }
 
 export interface RawFlags {
@@ -37,6 +39,7 @@ export interface RawFlags {
 	readonly tab?: string;
 	readonly log?: string;
 	readonly cgroup?: string;
+	readonly prometheus?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -64,6 +67,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	tab: { type: 'string', shortFlag: 't' },
 	log: { type: 'string' },
 	cgroup: { type: 'string' },
+	prometheus: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
 
@@ -107,7 +111,23 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const tab = parseTab(flags.tab);
 	if (flags.log !== undefined && flags.log.trim() === '') throw new UsageError('--log wants a file name');
 	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
-	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings };
+	const prometheus = flags.prometheus === undefined ? undefined : parseListen(flags.prometheus);
+	if (prometheus && flags.json) throw new UsageError('--prometheus and --json exclude each other: the metrics are served, not printed');
+	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}) };
+}
+
+/** Where --prometheus listens. */
+export interface Listen {
+	readonly host: string;
+	readonly port: number;
+}
+
+/** [HOST]:PORT as --prometheus takes it: ":9977" is 127.0.0.1:9977; an IPv6 host in brackets. */
+export function parseListen(text: string): Listen {
+	const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/.exec(text.trim());
+	const port = m ? Number(m[3]) : NaN;
+	if (!m || port < 1 || port > 65535) throw new UsageError(`--prometheus wants [HOST]:PORT (":9977" listens on 127.0.0.1 only), got "${text}"`);
+	return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
 /** --cgroup: text a cgroup path or container id must hold. */

@@ -6,6 +6,7 @@ import type { Piece } from '../format/json-piece.js';
 import type { SocketOwners } from '../kernel/owners.js';
 import type { CgroupNames } from '../model/cgroup.js';
 import type { Filter } from '../model/filter.js';
+import type { MetricSink } from '../model/metrics.js';
 import type { Maybe, Snapshot } from '../model/reading.js';
 
 /** What every feature's kernel side is given: its flags' values and the kernel state features share. */
@@ -129,6 +130,8 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	interval(prev: S | undefined, cur: S, filter: Filter, netnsNames: ReadonlyMap<number, string>, cgroups: CgroupNames): V;
 	/** Writes the view as the value of its key in the JSON line; yields pieces of it when it is long. */
 	json(view: V, out: Piece): Iterable<Uint8Array>;
+	/** Adds the interval's figures to the Prometheus series (--prometheus): counters as deltas, named nettop_*, in base units. */
+	metrics?(view: V, sink: MetricSink): void;
 	/** Keys of its own after its key in the JSON line (tcp's view gives `udp` too), each written from the same view. */
 	readonly moreJson?: readonly { readonly key: string; json(view: V, out: Piece): Iterable<Uint8Array> }[];
 	/** Its lines in the plain table (no terminal, no --json), which keeps a tab state of its own. */

@@ -27,6 +27,16 @@ function parseEventRate(value: string | boolean | undefined): number {
 }
 
 
+/** The kernel's Tcp counters nettop counts, by key, and their MIB names. */
+const CONN_METRICS = [
+	['active_opens', 'ActiveOpens'],
+	['passive_opens', 'PassiveOpens'],
+	['attempt_fails', 'AttemptFails'],
+	['estab_resets', 'EstabResets'],
+	['out_rsts', 'OutRsts'],
+	['in_rsts', 'resets received (no MIB counter: tcp_receive_reset)'],
+] as const;
+
 export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = {
 	key: 'conns',
 	aliases: ['connections'],
@@ -49,6 +59,13 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	},
 	// The counts, per namespace, per endpoint and the interval's events, as the tab shows them.
 	text: (view, props) => (isUnavailable(view) ? [`connections unavailable: ${view.unavailable}`] : connsTab.lines(view, { ...props, plain: true }).map(plainText)),
+	// The kernel's Tcp counters per namespace, under their own names.
+	metrics(view, sink) {
+		for (const r of view.counts) {
+			const labels = { netns: String(r.netns), ...(r.netns_name === null ? {} : { netns_name: r.netns_name }) };
+			for (const [key, name] of CONN_METRICS) sink.count(`nettop_tcp_${key}_total`, key === 'in_rsts' ? `TCP ${name}, per network namespace.` : `TCP ${name}, per network namespace (grows as the kernel's Tcp ${name} does).`, labels, r[key]);
+		}
+	},
 	summary(view, seconds) {
 		if (!view) return { label: 'CONN', text: 'n/a' };
 		const t = view.totals;

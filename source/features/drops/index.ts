@@ -23,6 +23,13 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 		out.text(JSON.stringify(view));
 	},
 	text: (view, props) => (isUnavailable(view) ? [`drops unavailable: ${view.unavailable}`] : dropsTab.lines(view, { ...props, plain: true }).map(plainText)),
+	// Per reason (the kernel's own names), namespace, interface and protocol.
+	metrics(view, sink) {
+		for (const r of view.reasons) {
+			const labels = { netns: String(r.netns), device: r.ifname, protocol: r.protocol, reason: r.reason };
+			sink.count('nettop_drops_total', 'Packets the kernel freed as dropped (skb:kfree_skb), per reason, namespace, interface and protocol.', labels, r.count);
+		}
+	},
 	summary(view, seconds) {
 		if (!view) return { label: 'DROP', text: 'n/a' };
 		const r = rateText(perSecond(view.drops, seconds));

@@ -22,6 +22,16 @@ export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> 
 		out.text(JSON.stringify(view));
 	},
 	text: (view, props) => nicTab.lines(view, props).map(plainText),
+	// Per namespace, interface and queue, as node_exporter names an interface's counters.
+	metrics(view, sink) {
+		for (const r of view) {
+			const labels = { netns: String(r.netns), device: r.ifname, queue: String(r.queue), ...(r.netns_name === null ? {} : { netns_name: r.netns_name }) };
+			sink.count('nettop_network_transmit_bytes_total', 'Bytes sent, per network namespace, interface and queue (net_dev_start_xmit).', labels, r.tx_bytes);
+			sink.count('nettop_network_receive_bytes_total', 'Bytes received, per network namespace, interface and queue (netif_receive_skb).', labels, r.rx_bytes);
+			sink.count('nettop_network_transmit_packets_total', 'Packets sent, per network namespace, interface and queue.', labels, r.tx_packets);
+			sink.count('nettop_network_receive_packets_total', 'Packets received, per network namespace, interface and queue.', labels, r.rx_packets);
+		}
+	},
 	summary: (view, seconds) => ({ label: 'NIC', text: view ? `${human(perSecond(total(view, 'tx_bytes'), seconds))} ${human(perSecond(total(view, 'rx_bytes'), seconds))}` : 'n/a n/a' }),
 	tab: nicTab,
 };

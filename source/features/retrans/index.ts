@@ -21,6 +21,14 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	},
 	// The tab's lines: the interval, per flow and the recent events, with owners and peers.
 	text: (view, props) => (isUnavailable(view) ? [`retransmits unavailable: ${view.unavailable}`] : retransTab.lines(view, props).map(plainText)),
+	// Per namespace and kind; per namespace the segments add up as TcpRetransSegs does.
+	metrics(view, sink) {
+		for (const e of view.events) {
+			const labels = { netns: String(e.netns), kind: e.kind };
+			sink.count('nettop_tcp_retransmit_segments_total', 'TCP segments retransmitted (TcpRetransSegs), per namespace and kind.', labels, e.segs);
+			sink.count('nettop_tcp_retransmits_total', 'TCP retransmissions (tcp_retransmit_skb), per namespace and kind.', labels, 1);
+		}
+	},
 	summary(view, seconds) {
 		if (!view) return { label: 'RTX', text: 'n/a' };
 		const rate = perSecond(view.segs, seconds);

@@ -6,7 +6,7 @@ import type { Feature } from '../feature.js';
 import { RttCollector } from './collector.js';
 import { RTT_LAYOUTS } from './layouts.js';
 import { rttView, type RttView } from './model.js';
-import { retainRtt, type RttSnapshot } from './snapshot.js';
+import { retainRtt, RTT_SLOTS, type RttSnapshot } from './snapshot.js';
 import { plainText } from '../../format/lines.js';
 import { rttTab, type RttMode, type RttTabState } from './tab.js';
 
@@ -54,6 +54,14 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 		if (isUnavailable(view)) return [`RTT unavailable: ${view.unavailable}`];
 		const as = (mode: RttMode) => rttTab.lines(view, { ...props, state: { mode } }).map(plainText);
 		return [`RTT ${as('hist')[0]}`, ...as('hist').slice(1), '', ...as('proc').slice(1), '', ...as('conn').slice(1)];
+	},
+	// The log2 slots as buckets, in seconds: a value in slot i is at most its hi.
+	metrics(view, sink) {
+		const perSecond = view.unit === 'msecs' ? 1e3 : 1e6;
+		const counts = new Map(view.buckets.map((b) => [b.hi, b.count]));
+		const bounds = Array.from({ length: RTT_SLOTS }, (_, i) => (i === 0 ? 1 : 2 ** (i + 1) - 1));
+		const buckets = bounds.map((hi) => [hi / perSecond, counts.get(hi) ?? 0] as const);
+		sink.observe('nettop_tcp_srtt_seconds', 'Smoothed round-trip time of TCP connections, each sample (tcp_probe).', {}, buckets, view.sum / perSecond);
 	},
 	summary(view) {
 		if (!view || view.count === 0) return { label: 'RTT', text: 'n/a' };

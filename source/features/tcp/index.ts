@@ -44,6 +44,16 @@ export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 	json: (view, out) => protoJson(view.only('tcp'), out),
 	moreJson: [{ key: 'udp', json: (view, out) => protoJson(view.only('udp'), out) }],
 	text: (view, props) => tcpTab.lines(view, props).map(plainText),
+	// Per command and cgroup (a pid label would make a series per process ever seen).
+	metrics(view, sink) {
+		for (let i = 0; i < view.length; i++) {
+			const f = view.flows[i]!;
+			const g = view.groups[i];
+			const labels = { comm: f.comm, cgroup: g?.path ?? '', container: g?.container ?? '' };
+			sink.count(`nettop_${f.proto}_transmit_bytes_total`, `Bytes processes sent over ${f.proto.toUpperCase()} sockets, per command and cgroup.`, labels, view.tx[i]!);
+			sink.count(`nettop_${f.proto}_receive_bytes_total`, `Bytes processes received over ${f.proto.toUpperCase()} sockets, per command and cgroup.`, labels, view.rx[i]!);
+		}
+	},
 	// Both protocols' bytes; the label says UDP is in them once some moved.
 	summary: (view, seconds) => ({
 		label: view?.flows.some((f) => f.proto === 'udp') ? 'TCP+UDP' : 'TCP',

@@ -1,0 +1,121 @@
+// Figures as Prometheus series: counters that add up each interval's deltas for the life of the process, histograms, and their text exposition.
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** Where a feature puts one interval's figures (Feature.metrics). */
+export interface MetricSink {
+	/** Adds `delta` (>= 0) to counter `name` (ending in _total) for `labels`. */
+	count(name: string, help: string, labels: Labels, delta: number): void;
+	/**
+	 * Adds one interval's samples to histogram `name` (base unit, seconds):
+	 * `buckets` are [upper bound, count in that bucket alone], ascending; `sum` their sum.
+	 */
+	observe(name: string, help: string, labels: Labels, buckets: readonly (readonly [number, number])[], sum: number): void;
+}
+
+interface Family {
+	readonly help: string;
+	readonly type: 'counter' | 'histogram' | 'gauge';
+	readonly series: Map<string, Series>;
+}
+
+interface Series {
+	readonly labels: string;
+	value: number;
+	/** Histograms: count per upper bound (cumulative when written), and the sum. */
+	buckets?: Map<number, number>;
+	sum?: number;
+	touched: number;
+}
+
+/** Series not moved for this long are dropped (a process or queue gone): 10 minutes. */
+export const SERIES_IDLE_MS = 10 * 60_000;
+
+/** A label value as the text format writes it: backslash, double quote and newline escaped. */
+export function labelValue(v: string): string {
+	return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labelText(labels: Labels): string {
+	const keys = Object.keys(labels);
+	return keys.length === 0 ? '' : keys.map((k) => `${k}="${labelValue(labels[k]!)}"`).join(',');
+}
+
+/** A number as the text format writes it (+Inf for the last bucket). */
+function num(n: number): string {
+	return n === Infinity ? '+Inf' : Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(15)));
+}
+
+/** Every series nettop exports: features add to it each interval; a scrape writes it. */
+export class MetricRegistry implements MetricSink {
+	private readonly families = new Map<string, Family>();
+
+	constructor(private readonly now: () => number = () => Date.now()) {}
+
+	count(name: string, help: string, labels: Labels, delta: number): void {
+		const s = this.series(name, help, 'counter', labels);
+		if (delta > 0) {
+			s.value += delta;
+			s.touched = this.now();
+		}
+	}
+
+	observe(name: string, help: string, labels: Labels, buckets: readonly (readonly [number, number])[], sum: number): void {
+		const s = this.series(name, help, 'histogram', labels);
+		s.buckets ??= new Map();
+		let n = 0;
+		// Every bound given, empty or not: a histogram's buckets stay the same from one scrape to the next.
+		for (const [le, count] of buckets) {
+			s.buckets.set(le, (s.buckets.get(le) ?? 0) + Math.max(0, count));
+			n += Math.max(0, count);
+		}
+		if (n === 0) return;
+		s.value += n;
+		s.sum = (s.sum ?? 0) + sum;
+		s.touched = this.now();
+	}
+
+	/** Sets gauge `name` (nettop's own resident memory, say), or with `type` counter a total kept elsewhere (its CPU time). */
+	set(name: string, help: string, labels: Labels, value: number, type: 'gauge' | 'counter' = 'gauge'): void {
+		const s = this.series(name, help, type, labels);
+		s.value = value;
+		s.touched = this.now();
+	}
+
+	/** Drops the series that have not moved for SERIES_IDLE_MS. */
+	forgetIdle(): void {
+		const cutoff = this.now() - SERIES_IDLE_MS;
+		for (const f of this.families.values()) for (const [key, s] of f.series) if (s.touched < cutoff) f.series.delete(key);
+	}
+
+	/** The text exposition format (version 0.0.4): HELP, TYPE, then each series. */
+	text(): string {
+		const out: string[] = [];
+		for (const [name, f] of [...this.families].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+			out.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${f.type}`);
+			for (const s of f.series.values()) {
+				const braces = (extra = '') => (s.labels || extra ? `{${[s.labels, extra].filter(Boolean).join(',')}}` : '');
+				if (f.type !== 'histogram') {
+					out.push(`${name}${braces()} ${num(s.value)}`);
+					continue;
+				}
+				let cumulative = 0;
+				for (const le of [...s.buckets!.keys()].sort((a, b) => a - b)) {
+					cumulative += s.buckets!.get(le)!;
+					out.push(`${name}_bucket${braces(`le="${num(le)}"`)} ${cumulative}`);
+				}
+				out.push(`${name}_bucket${braces('le="+Inf"')} ${num(s.value)}`, `${name}_sum${braces()} ${num(s.sum ?? 0)}`, `${name}_count${braces()} ${num(s.value)}`);
+			}
+		}
+		return `${out.join('\n')}\n`;
+	}
+
+	private series(name: string, help: string, type: Family['type'], labels: Labels): Series {
+		let f = this.families.get(name);
+		if (!f) this.families.set(name, (f = { help, type, series: new Map() }));
+		const key = labelText(labels);
+		let s = f.series.get(key);
+		if (!s) f.series.set(key, (s = { labels: key, value: 0, touched: this.now() }));
+		return s;
+	}
+}

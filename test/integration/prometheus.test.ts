@@ -1,0 +1,114 @@
+// --prometheus against the real thing: promtool accepts the exposition, a Prometheus server scrapes it and answers a query, a veth's bytes grow as /proc/net/dev says.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { exited, run, sleep, start, until } from '../helpers/exec.js';
+import { testHosts } from '../helpers/netns.js';
+import { NettopProcess, programsLeft } from '../helpers/nettop.js';
+import { receiver, sender } from '../helpers/peers.js';
+
+const hosts = testHosts(4);
+const PORT = 19_000 + (process.pid % 1000);
+const PROMETHEUS_PORT = PORT + 1000;
+
+async function scrape(port = PORT): Promise<string> {
+	const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+	assert.equal(res.status, 200);
+	assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+	return res.text();
+}
+
+/** The sum of a counter's series whose labels include all of `want`. */
+function total(text: string, name: string, want: Record<string, string>): number {
+	let sum = 0;
+	for (const line of text.split('\n')) {
+		const m = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`).exec(line);
+		if (!m) continue;
+		const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+		if (Object.entries(want).every(([k, v]) => labels[k] === v)) sum += Number(m[2]);
+	}
+	return sum;
+}
+
+test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as /proc/net/dev does (1%); a Prometheus server scrapes it and answers a query; SIGTERM unloads', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const nettop = new NettopProcess(['--prometheus', `127.0.0.1:${PORT}`, '-i', '0.5']);
+	const dir = mkdtempSync(path.join(tmpdir(), 'nettop-prom-'));
+	const prometheus = { child: undefined as ReturnType<typeof start> | undefined };
+	try {
+		assert.ok(await until(async () => (await scrape().catch(() => '')).includes('nettop_network_'), 15_000), `no metrics: ${nettop.stderr}`);
+		const page = await fetch(`http://127.0.0.1:${PORT}/`);
+		assert.match(await page.text(), /href="\/metrics"/);
+		assert.equal((await fetch(`http://127.0.0.1:${PORT}/nope`)).status, 404);
+
+		const want = { netns: String(net.netnsInode(a)), device: a.dev };
+		const before = { dev: await net.procNetDev(a), ours: total(await scrape(), 'nettop_network_transmit_bytes_total', want) };
+		const r = await receiver(net, b, 7601);
+		const s = sender(net, a, b.ip4, 7601, 20_000_000);
+		assert.equal(await s.done(), 20_000_000);
+		assert.equal(await r.done(), 20_000_000);
+		await sleep(1200); // two intervals: the last packets read
+		const text = await scrape();
+		const after = { dev: await net.procNetDev(a), ours: total(text, 'nettop_network_transmit_bytes_total', want) };
+		const [ours, kernel] = [after.ours - before.ours, after.dev.tx_bytes - before.dev.tx_bytes];
+		t.diagnostic(`${a.dev} TX: nettop_network_transmit_bytes_total grew ${ours}, /proc/net/dev ${kernel}`);
+		assert.ok(kernel > 20_000_000 && Math.abs(ours - kernel) <= kernel * 0.01, `nettop ${ours} vs /proc/net/dev ${kernel}`);
+		assert.ok(total(text, 'nettop_tcp_transmit_bytes_total', { comm: 'python3' }) >= 20_000_000, 'the sender\'s bytes, by command');
+
+		const file = path.join(dir, 'metrics.txt');
+		writeFileSync(file, text);
+		await run('sh', ['-c', `promtool check metrics < ${file}`]); // rejects, with promtool's words, unless it exits 0
+
+		writeFileSync(path.join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: nettop\n    static_configs:\n      - targets: ['127.0.0.1:${PORT}']\n`);
+		prometheus.child = start('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`]);
+		const query = `http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query?query=${encodeURIComponent(`sum(nettop_network_transmit_bytes_total{device="${a.dev}"})`)}`;
+		let answer: { status?: string; data?: { result?: { value: [number, string] }[] } } = {};
+		const answered = await until(async () => {
+			try {
+				answer = (await (await fetch(query)).json()) as typeof answer;
+			} catch {
+				return false; // not listening yet
+			}
+			return (answer.data?.result?.length ?? 0) > 0;
+		}, 30_000);
+		assert.ok(answered, `Prometheus answered: ${JSON.stringify(answer)}`);
+		assert.ok(Number(answer.data!.result![0]!.value[1]) >= kernel, 'the bytes Prometheus scraped');
+
+		nettop.kill('SIGTERM');
+		assert.equal(await nettop.exited(), 143, nettop.stderr);
+		assert.deepEqual(await programsLeft(), [], 'SIGTERM unloaded every program');
+	} finally {
+		nettop.kill('SIGKILL');
+		if (prometheus.child) {
+			prometheus.child.kill('SIGTERM');
+			await exited(prometheus.child, 10_000).catch(() => undefined);
+		}
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('--prometheus: a port in use, an address this host lacks, a bad value: one line each, no program left', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const holder = new NettopProcess(['--prometheus', `:${PORT}`, '-i', '1']);
+	try {
+		assert.ok(await until(async () => (await scrape().catch(() => '')) !== '', 15_000));
+		for (const [flag, code, message] of [
+			[`:${PORT}`, 1, /^nettop: --prometheus 127\.0\.0\.1:\d+: the port is in use\n$/],
+			['192.0.2.1:9977', 1, /^nettop: --prometheus 192\.0\.2\.1:9977: this host has no such address\n$/],
+			['9977', 2, /^nettop: --prometheus wants \[HOST\]:PORT/],
+		] as const) {
+			const other = new NettopProcess(['--prometheus', flag]);
+			assert.equal(await other.exited(), code, flag);
+			assert.match(other.stderr, message);
+		}
+	} finally {
+		holder.kill('SIGINT');
+		await holder.exited();
+	}
+	assert.deepEqual(await programsLeft(), []);
+});
