@@ -12,7 +12,7 @@ import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
 import { processExists } from './kernel/processes.js';
 import { runLoop } from './loop.js';
-import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, repeatedFlag, TAB_NAMES, UsageError, type RawFlags } from './options.js';
+import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, repeatedFlag, TAB_NAMES, UsageError, webConfigArgv, type RawFlags } from './options.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
@@ -23,6 +23,7 @@ function parseArgv() {
 	try {
 		return meow(HELP, {
 			importMeta: import.meta,
+			argv: webConfigArgv(process.argv.slice(2)),
 			allowUnknownFlags: true, // reported by parseOptions in one line, exit 2
 			flags: { ...FLAGS, help: { type: 'boolean', shortFlag: 'h' } },
 		});
@@ -50,6 +51,8 @@ const HELP = `
     --cgroup TEXT      only processes whose cgroup path or container id holds TEXT
     --prometheus [HOST]:PORT
                        no UI: serve the figures at http://HOST:PORT/metrics
+    --web.config.file FILE
+                       with --prometheus: TLS and basic auth, as node_exporter takes them
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
@@ -192,8 +195,9 @@ async function main(): Promise<number> {
 	let server: import('node:http').Server | undefined;
 	if (options.prometheus) {
 		const { Exporter, serveMetrics } = await import('./output/prometheus.js');
+		const { readWebConfig } = await import('./output/web-config.js');
 		exporter = new Exporter();
-		server = await serveMetrics(options.prometheus, exporter);
+		server = await serveMetrics(options.prometheus, exporter, options.webConfigFile ? readWebConfig(options.webConfigFile) : undefined);
 	}
 	const collectors = await Collectors.open(options.settings);
 	if (collectors.empty) {

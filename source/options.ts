@@ -20,6 +20,8 @@ export interface Options {
 	readonly settings: Readonly<Record<string, unknown>>;
 	/** --prometheus: serve /metrics there instead of the UI. */
 	readonly prometheus?: Listen;
+	/** --web.config.file (with --prometheus): TLS and basic auth, as node_exporter takes them. */
+	readonly webConfigFile?: string;
 }
 
 export interface RawFlags {
@@ -40,6 +42,8 @@ export interface RawFlags {
 	readonly log?: string;
 	readonly cgroup?: string;
 	readonly prometheus?: string;
+	/** --web.config.file, which the command line rewrites to --web-config-file (see WEB_CONFIG_FLAG). */
+	readonly webConfigFile?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -68,6 +72,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	log: { type: 'string' },
 	cgroup: { type: 'string' },
 	prometheus: { type: 'string' },
+	webConfigFile: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
 
@@ -113,7 +118,17 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
 	const prometheus = flags.prometheus === undefined ? undefined : parseListen(flags.prometheus);
 	if (prometheus && flags.json) throw new UsageError('--prometheus and --json exclude each other: the metrics are served, not printed');
-	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}) };
+	if (flags.webConfigFile !== undefined && !prometheus) throw new UsageError('--web.config.file goes with --prometheus: it configures its listener');
+	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
+	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}) };
+}
+
+/**
+ * --web.config.file as node_exporter spells it: meow reads a dotted flag as
+ * nested keys, so the command line is given it as --web-config-file.
+ */
+export function webConfigArgv(argv: readonly string[]): string[] {
+	return argv.map((a) => (a === '--web.config.file' ? '--web-config-file' : a.startsWith('--web.config.file=') ? `--web-config-file=${a.slice('--web.config.file='.length)}` : a));
 }
 
 /** Where --prometheus listens. */

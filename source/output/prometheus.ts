@@ -1,9 +1,13 @@
 // --prometheus: every feature's figures as Prometheus series, served at /metrics over HTTP while nettop samples.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
+import { passwordMatches } from '../../native/crypt.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
 import { MetricRegistry } from '../model/metrics.js';
 import { isUnavailable } from '../model/reading.js';
 import type { Listen } from '../options.js';
+import type { WebConfig } from './web-config.js';
 
 const PAGE = '<html><head><title>nettop</title></head><body><h1>nettop</h1><p><a href="/metrics">Metrics</a></p></body></html>\n';
 
@@ -50,13 +54,43 @@ function listenError(listen: Listen, error: NodeJS.ErrnoException): string {
 	}
 }
 
+/** Basic auth against crypt(3) hashes; a password checked once is remembered (by its SHA-256) for a while: bcrypt takes tens of ms. */
+class BasicAuth {
+	private readonly passed = new Map<string, number>();
+
+	constructor(private readonly users: ReadonlyMap<string, string>) {}
+
+	async allows(header: string | undefined): Promise<boolean> {
+		const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+		if (!m) return false;
+		const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+		const colon = decoded.indexOf(':');
+		if (colon < 0) return false;
+		const [user, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+		const hash = this.users.get(user);
+		if (hash === undefined) return false;
+		const key = createHash('sha256').update(`${user}\0${password}\0${hash}`).digest('hex');
+		if ((this.passed.get(key) ?? 0) > Date.now()) return true;
+		if (!(await passwordMatches(password, hash))) return false;
+		if (this.passed.size >= 64) this.passed.clear();
+		this.passed.set(key, Date.now() + 10 * 60_000);
+		return true;
+	}
+}
+
 /**
  * Serves GET /metrics (text format 0.0.4) and a page at / linking to it;
- * anything else is 404. Slow or silent clients are timed out and never hold
+ * anything else is 404. With a web configuration: over TLS, and only to
+ * users it names. Slow or silent clients are timed out and never hold
  * up sampling: a scrape only writes text the last interval left.
  */
-export async function serveMetrics(listen: Listen, exporter: Exporter): Promise<http.Server> {
-	const server = http.createServer((req, res) => {
+export async function serveMetrics(listen: Listen, exporter: Exporter, web?: WebConfig): Promise<http.Server> {
+	const auth = web && web.users.size > 0 ? new BasicAuth(web.users) : undefined;
+	const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+		if (auth && !(await auth.allows(req.headers.authorization))) {
+			res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="nettop"', 'Content-Type': 'text/plain' }).end('unauthorized\n');
+			return;
+		}
 		const path = (req.url ?? '/').split('?', 1)[0];
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
@@ -71,7 +105,14 @@ export async function serveMetrics(listen: Listen, exporter: Exporter): Promise<
 			return;
 		}
 		res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try /metrics\n');
-	});
+	};
+	const serve = (req: http.IncomingMessage, res: http.ServerResponse) => void handler(req, res).catch(() => res.destroy());
+	let server: http.Server;
+	try {
+		server = web?.tls ? https.createServer({ cert: web.tls.cert, key: web.tls.key }, serve) : http.createServer(serve);
+	} catch (error) {
+		throw new Error(`--web.config.file: its certificate or key: ${(error as Error).message.split('\n')[0]}`);
+	}
 	server.headersTimeout = 10_000;
 	server.requestTimeout = 10_000;
 	server.keepAliveTimeout = 5_000;

@@ -112,3 +112,29 @@ test('--prometheus: a port in use, an address this host lacks, a bad value: one 
 	}
 	assert.deepEqual(await programsLeft(), []);
 });
+
+test('--web.config.file: over TLS, a scrape without credentials or with a wrong password is refused (401), one with them succeeds', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const dir = mkdtempSync(path.join(tmpdir(), 'nettop-web-'));
+	const port = PORT + 2;
+	try {
+		await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1']);
+		// A bcrypt hash as htpasswd -B makes one, by the system's crypt(3) (Python's crypt module).
+		const hash = (await run('python3', ['-W', 'ignore', '-c', "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))"])).stdout.trim();
+		assert.match(hash, /^\$2[aby]\$/);
+		writeFileSync(path.join(dir, 'web.yml'), `# as node_exporter takes it\ntls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  alice: '${hash}'\n`);
+		const nettop = new NettopProcess(['--prometheus', `127.0.0.1:${port}`, '--web.config.file', path.join(dir, 'web.yml')]);
+		const status = async (...auth: string[]) =>
+			(await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', path.join(dir, 'cert.pem'), ...auth, `https://127.0.0.1:${port}/metrics`]).catch(() => ({ stdout: '000' }))).stdout;
+		assert.ok(await until(async () => (await status('-u', 'alice:s3cret')) === '200', 15_000), `never served over TLS: ${nettop.stderr}`);
+		assert.equal(await status(), '401', 'no credentials');
+		assert.equal(await status('-u', 'alice:wrong'), '401', 'a wrong password');
+		assert.equal(await status('-u', 'bob:s3cret'), '401', 'a user the file does not name');
+		const body = (await run('curl', ['-s', '--cacert', path.join(dir, 'cert.pem'), '-u', 'alice:s3cret', `https://127.0.0.1:${port}/metrics`])).stdout;
+		assert.match(body, /^nettop_process_resident_memory_bytes \d+$/m);
+		nettop.kill('SIGINT');
+		assert.equal(await nettop.exited(), 0, nettop.stderr);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});
