@@ -88,11 +88,16 @@ export class MetricRegistry implements MetricSink {
 		for (const f of this.families.values()) for (const [key, s] of f.series) if (s.touched < cutoff) f.series.delete(key);
 	}
 
-	/** The text exposition format (version 0.0.4): HELP, TYPE, then each series. */
-	text(): string {
+	/**
+	 * The text exposition format (version 0.0.4): HELP, TYPE, then each
+	 * series; or OpenMetrics 1.0, whose counter families are named without
+	 * their _total and which ends with # EOF.
+	 */
+	text(openMetrics = false): string {
 		const out: string[] = [];
 		for (const [name, f] of [...this.families].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-			out.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${f.type}`);
+			const family = openMetrics && f.type === 'counter' ? name.replace(/_total$/, '') : name;
+			out.push(`# HELP ${family} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${family} ${f.type}`);
 			for (const s of f.series.values()) {
 				const braces = (extra = '') => (s.labels || extra ? `{${[s.labels, extra].filter(Boolean).join(',')}}` : '');
 				if (f.type !== 'histogram') {
@@ -107,6 +112,7 @@ export class MetricRegistry implements MetricSink {
 				out.push(`${name}_bucket${braces('le="+Inf"')} ${num(s.value)}`, `${name}_sum${braces()} ${num(s.sum ?? 0)}`, `${name}_count${braces()} ${num(s.value)}`);
 			}
 		}
+		if (openMetrics) out.push('# EOF');
 		return `${out.join('\n')}\n`;
 	}
 

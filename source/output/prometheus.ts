@@ -24,15 +24,19 @@ export class Exporter {
 		for (const f of ALL_FEATURES) {
 			this.registry.count('nettop_lost_total', 'Updates the kernel side could not record (a full map or ring, a program run the kernel skipped), per collector.', { collector: f.key }, sample.lost[f.key] ?? 0);
 		}
+		// Only while kernel.bpf_stats_enabled=1: the kernel times its programs then.
+		if (sample.cost?.bpf !== undefined) {
+			this.registry.count('nettop_bpf_run_seconds_total', "Time nettop's BPF programs ran in the kernel, in seconds (kernel.bpf_stats_enabled=1).", {}, sample.cost.bpf * sample.interval);
+		}
 		this.registry.forgetIdle();
 	}
 
-	/** The exposition a scrape gets now. */
-	scrape(): string {
+	/** The exposition a scrape gets now (OpenMetrics when the scraper asks for it). */
+	scrape(openMetrics = false): string {
 		const { user, system } = process.cpuUsage();
 		this.registry.set('nettop_process_cpu_seconds_total', "nettop's own CPU time, user and system, in seconds.", {}, (user + system) / 1e6, 'counter');
 		this.registry.set('nettop_process_resident_memory_bytes', "nettop's resident memory, in bytes.", {}, process.memoryUsage.rss());
-		return this.registry.text();
+		return this.registry.text(openMetrics);
 	}
 }
 
@@ -97,7 +101,10 @@ export async function serveMetrics(listen: Listen, exporter: Exporter, web?: Web
 			return;
 		}
 		if (path === '/metrics') {
-			res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(req.method === 'HEAD' ? undefined : exporter.scrape());
+			// Prometheus asks for OpenMetrics first (Accept: application/openmetrics-text; ...).
+			const openMetrics = /application\/openmetrics-text/.test(req.headers.accept ?? '');
+			const type = openMetrics ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8';
+			res.writeHead(200, { 'Content-Type': type }).end(req.method === 'HEAD' ? undefined : exporter.scrape(openMetrics));
 			return;
 		}
 		if (path === '/') {

@@ -33,7 +33,7 @@ function total(text: string, name: string, want: Record<string, string>): number
 	return sum;
 }
 
-test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as /proc/net/dev does (1%); a Prometheus server scrapes it and answers a query; SIGTERM unloads', async (t) => {
+test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as /proc/net/dev does (1%), retransmitted segments as TcpRetransSegs (2%); a Prometheus server scrapes it and answers a query; SIGTERM unloads', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
@@ -47,14 +47,23 @@ test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as
 		assert.equal((await fetch(`http://127.0.0.1:${PORT}/nope`)).status, 404);
 
 		const want = { netns: String(net.netnsInode(a)), device: a.dev };
-		const before = { dev: await net.procNetDev(a), ours: total(await scrape(), 'nettop_network_transmit_bytes_total', want) };
+		const inA = { netns: String(net.netnsInode(a)) };
+		// 2% of the segments to the receiver dropped at b: retransmits to count.
+		const rules = 'add table inet nettop_test\nadd chain inet nettop_test in { type filter hook input priority 0; }\nadd rule inet nettop_test in tcp dport 7601 numgen random mod 100 < 2 drop\n';
+		await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
+		const first = await scrape();
+		const before = { dev: await net.procNetDev(a), ours: total(first, 'nettop_network_transmit_bytes_total', want), segs: await net.snmp(a, 'Tcp', 'RetransSegs'), oursSegs: total(first, 'nettop_tcp_retransmit_segments_total', inA) };
 		const r = await receiver(net, b, 7601);
 		const s = sender(net, a, b.ip4, 7601, 20_000_000);
-		assert.equal(await s.done(), 20_000_000);
+		assert.equal(await s.done(120_000), 20_000_000);
 		assert.equal(await r.done(), 20_000_000);
 		await sleep(1200); // two intervals: the last packets read
 		const text = await scrape();
-		const after = { dev: await net.procNetDev(a), ours: total(text, 'nettop_network_transmit_bytes_total', want) };
+		const after = { dev: await net.procNetDev(a), ours: total(text, 'nettop_network_transmit_bytes_total', want), segs: await net.snmp(a, 'Tcp', 'RetransSegs'), oursSegs: total(text, 'nettop_tcp_retransmit_segments_total', inA) };
+		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_test']);
+		const [segs, kernelSegs] = [after.oursSegs - before.oursSegs, after.segs - before.segs];
+		t.diagnostic(`retransmitted segments in ${a.ns}: nettop ${segs}, TcpRetransSegs ${kernelSegs}`);
+		assert.ok(kernelSegs >= 20 && Math.abs(segs - kernelSegs) <= kernelSegs * 0.02, `nettop_tcp_retransmit_segments_total ${segs} vs TcpRetransSegs ${kernelSegs}`);
 		const [ours, kernel] = [after.ours - before.ours, after.dev.tx_bytes - before.dev.tx_bytes];
 		t.diagnostic(`${a.dev} TX: nettop_network_transmit_bytes_total grew ${ours}, /proc/net/dev ${kernel}`);
 		assert.ok(kernel > 20_000_000 && Math.abs(ours - kernel) <= kernel * 0.01, `nettop ${ours} vs /proc/net/dev ${kernel}`);
@@ -84,6 +93,7 @@ test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as
 		assert.deepEqual(await programsLeft(), [], 'SIGTERM unloaded every program');
 	} finally {
 		nettop.kill('SIGKILL');
+		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_test']).catch(() => undefined);
 		if (prometheus.child) {
 			prometheus.child.kill('SIGTERM');
 			await exited(prometheus.child, 10_000).catch(() => undefined);
@@ -136,5 +146,43 @@ test('--web.config.file: over TLS, a scrape without credentials or with a wrong 
 		assert.equal(await nettop.exited(), 0, nettop.stderr);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('--prometheus: clients that send garbage, hold a connection open without a request, or never read what they asked for stall neither sampling nor other scrapes', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const port = PORT + 3;
+	const nettop = new NettopProcess(['--prometheus', `127.0.0.1:${port}`, '-i', '0.5']);
+	const sockets: import('node:net').Socket[] = [];
+	try {
+		const { connect } = await import('node:net');
+		const get = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+		assert.ok(await until(async () => (await get().catch(() => '')).includes('nettop_network_'), 15_000), nettop.stderr);
+		const open = () => {
+			const s = connect(port, '127.0.0.1');
+			s.on('error', () => undefined);
+			sockets.push(s);
+			return s;
+		};
+		open().write('\x16\x03\x01 garbage that is no HTTP\r\n\r\n');
+		open(); // connected, says nothing
+		for (let i = 0; i < 20; i++) {
+			// Asks for /metrics again and again and never reads: its replies pile up in the kernel's buffers.
+			const s = open();
+			s.pause();
+			for (let k = 0; k < 50; k++) s.write(`GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n`);
+		}
+		const lo = (text: string) => total(text, 'nettop_network_transmit_bytes_total', { device: 'lo' });
+		const first = lo(await get());
+		await sleep(1500);
+		const started = Date.now();
+		const second = lo(await get());
+		t.diagnostic(`a scrape beside them took ${Date.now() - started} ms; lo grew ${second - first} bytes between two scrapes`);
+		assert.ok(Date.now() - started < 2000, 'another scrape is answered at once');
+		assert.ok(second > first, 'sampling went on: the scrapes\' own loopback bytes were counted');
+	} finally {
+		for (const s of sockets) s.destroy();
+		nettop.kill('SIGINT');
+		assert.equal(await nettop.exited(), 0, nettop.stderr);
 	}
 });

@@ -49,3 +49,13 @@ test('label values escape backslash, double quote and newline; a series still fo
 	r.forgetIdle();
 	assert.deepEqual(r.text().split('\n').filter((l) => l.startsWith('nettop_y_total')), ['nettop_y_total{comm="busy"} 2']);
 });
+
+test('OpenMetrics: counter families named without _total, samples with it, # EOF at the end', () => {
+	const r = new MetricRegistry(() => 0);
+	r.count('nettop_drops_total', 'Drops.', { reason: 'NO_SOCKET' }, 3);
+	r.set('nettop_process_resident_memory_bytes', 'RSS.', {}, 1024);
+	assert.equal(
+		r.text(true),
+		['# HELP nettop_drops Drops.', '# TYPE nettop_drops counter', 'nettop_drops_total{reason="NO_SOCKET"} 3', '# HELP nettop_process_resident_memory_bytes RSS.', '# TYPE nettop_process_resident_memory_bytes gauge', 'nettop_process_resident_memory_bytes 1024', '# EOF', ''].join('\n'),
+	);
+});
