@@ -53,6 +53,7 @@ const HELP = `
                        no UI: serve the figures at http://HOST:PORT/metrics
     --web.config.file FILE
                        with --prometheus: TLS and basic auth, as node_exporter takes them
+    --prometheus-pid   with --prometheus: a pid label on per-process series
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      open the UI on ${TAB_NAMES}
     --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
@@ -196,7 +197,7 @@ async function main(): Promise<number> {
 	if (options.prometheus) {
 		const { Exporter, serveMetrics } = await import('./output/prometheus.js');
 		const { readWebConfig } = await import('./output/web-config.js');
-		exporter = new Exporter();
+		exporter = new Exporter(options.prometheusPid);
 		server = await serveMetrics(options.prometheus, exporter, options.webConfigFile ? readWebConfig(options.webConfigFile) : undefined);
 	}
 	const collectors = await Collectors.open(options.settings);

@@ -22,6 +22,8 @@ export interface Options {
 	readonly prometheus?: Listen;
 	/** --web.config.file (with --prometheus): TLS and basic auth, as node_exporter takes them. */
 	readonly webConfigFile?: string;
+	/** --prometheus-pid: per-process series get a pid label. */
+	readonly prometheusPid?: boolean;
 }
 
 export interface RawFlags {
@@ -44,6 +46,7 @@ export interface RawFlags {
 	readonly prometheus?: string;
 	/** --web.config.file, which the command line rewrites to --web-config-file (see WEB_CONFIG_FLAG). */
 	readonly webConfigFile?: string;
+	readonly prometheusPid?: boolean;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -73,6 +76,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	cgroup: { type: 'string' },
 	prometheus: { type: 'string' },
 	webConfigFile: { type: 'string' },
+	prometheusPid: { type: 'boolean' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
 
@@ -118,9 +122,10 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
 	const prometheus = flags.prometheus === undefined ? undefined : parseListen(flags.prometheus);
 	if (prometheus && flags.json) throw new UsageError('--prometheus and --json exclude each other: the metrics are served, not printed');
+	if (flags.prometheusPid && !prometheus) throw new UsageError('--prometheus-pid goes with --prometheus');
 	if (flags.webConfigFile !== undefined && !prometheus) throw new UsageError('--web.config.file goes with --prometheus: it configures its listener');
 	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
-	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}) };
+	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}), ...(flags.prometheusPid ? { prometheusPid: true } : {}) };
 }
 
 /**

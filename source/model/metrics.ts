@@ -4,6 +4,8 @@ export type Labels = Readonly<Record<string, string>>;
 
 /** Where a feature puts one interval's figures (Feature.metrics). */
 export interface MetricSink {
+	/** --prometheus-pid: per-process series carry a pid label too (a series per process ever seen, for SERIES_IDLE_MS). */
+	readonly pidLabel: boolean;
 	/** Adds `delta` (>= 0) to counter `name` (ending in _total) for `labels`. */
 	count(name: string, help: string, labels: Labels, delta: number): void;
 	/**
@@ -33,12 +35,16 @@ export const SERIES_IDLE_MS = 10 * 60_000;
 
 /** A label value as the text format writes it: backslash, double quote and newline escaped. */
 export function labelValue(v: string): string {
-	return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+	return NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+/** The labels as written inside the braces: also the series' key (tens of thousands a second: plain concatenation). */
 function labelText(labels: Labels): string {
-	const keys = Object.keys(labels);
-	return keys.length === 0 ? '' : keys.map((k) => `${k}="${labelValue(labels[k]!)}"`).join(',');
+	let out = '';
+	for (const k in labels) out += `${out === '' ? '' : ','}${k}="${labelValue(labels[k]!)}"`;
+	return out;
 }
 
 /** A number as the text format writes it (+Inf for the last bucket). */
@@ -50,7 +56,10 @@ function num(n: number): string {
 export class MetricRegistry implements MetricSink {
 	private readonly families = new Map<string, Family>();
 
-	constructor(private readonly now: () => number = () => Date.now()) {}
+	constructor(
+		private readonly now: () => number = () => Date.now(),
+		readonly pidLabel = false,
+	) {}
 
 	count(name: string, help: string, labels: Labels, delta: number): void {
 		const s = this.series(name, help, 'counter', labels);

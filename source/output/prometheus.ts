@@ -13,7 +13,12 @@ const PAGE = '<html><head><title>nettop</title></head><body><h1>nettop</h1><p><a
 
 /** The series, fed one sample an interval; nettop's own cost is read at each scrape. */
 export class Exporter {
-	readonly registry = new MetricRegistry();
+	readonly registry: MetricRegistry;
+
+	/** `pidLabel`: --prometheus-pid. */
+	constructor(pidLabel = false) {
+		this.registry = new MetricRegistry(undefined, pidLabel);
+	}
 
 	/** Adds an interval's figures: each feature's own (Feature.metrics) and what the kernel side lost. */
 	add(sample: Sample): void {

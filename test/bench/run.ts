@@ -9,12 +9,13 @@ import { closingServer, eofChurn, holdingServer, manyConnections } from '../help
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { kernelCost } from './kernel.js';
+import { prometheusPart } from './prometheus.js';
 import { cpuSeconds, fmt, peakRssMb, rssParts } from './measure.js';
 import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
 
 const rows: string[][] = [];
-/** BENCH_ONLY=startup,kernel,flows,traffic,conns,drops runs just those parts (all by default). */
+/** BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,prometheus runs just those parts (all by default). */
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (part: string) => !only || only.includes(part);
 function report(what: string, value: string, target: string, reference: string): void {
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
 		if (want('traffic')) await trafficPart(net);
 		if (want('conns')) await connsPart(net);
 		if (want('drops')) await dropsPart(net);
+		if (want('prometheus')) await prometheusPart(net, report);
 	} finally {
 		killAll();
 		await net.destroy();

@@ -60,3 +60,12 @@ test('the Grafana dashboard (contrib/) queries only series nettop exports', () =
 	const unknown = [...named].filter((n) => !exported.has(n));
 	assert.deepEqual(unknown, [], `exported: ${[...exported].join(' ')}`);
 });
+
+test('--prometheus-pid: per-process series carry the pid; without it they do not', () => {
+	const withPid = new Exporter(true);
+	withPid.add(everything());
+	assert.match(withPid.scrape(), /^nettop_tcp_transmit_bytes_total\{pid="100",comm="curl",cgroup="",container=""\} 100$/m);
+	const without = new Exporter();
+	without.add(everything());
+	assert.doesNotMatch(without.scrape(), /pid="/);
+});

@@ -49,7 +49,7 @@ export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 		for (let i = 0; i < view.length; i++) {
 			const f = view.flows[i]!;
 			const g = view.groups[i];
-			const labels = { comm: f.comm, cgroup: g?.path ?? '', container: g?.container ?? '' };
+			const labels = { ...(sink.pidLabel ? { pid: String(f.pid) } : {}), comm: f.comm, cgroup: g?.path ?? '', container: g?.container ?? '' };
 			sink.count(`nettop_${f.proto}_transmit_bytes_total`, `Bytes processes sent over ${f.proto.toUpperCase()} sockets, per command and cgroup.`, labels, view.tx[i]!);
 			sink.count(`nettop_${f.proto}_receive_bytes_total`, `Bytes processes received over ${f.proto.toUpperCase()} sockets, per command and cgroup.`, labels, view.rx[i]!);
 		}
