@@ -40,23 +40,23 @@ const HELP = `
 
   Options
     --json             print one JSON object per interval (NDJSON), no UI
-    --cost             with --json: add nettop's own CPU and its programs' kernel time
+    --cost             with --json: add nettop's CPU and its programs' time
     -i, --interval S   seconds between refreshes (default 1, fractions allowed)
     -n, --count N      stop after N intervals
     -p, --pid PID,...  TCP outputs: only these processes (repeatable)
-    -P, --port PORT,.. TCP outputs: only connections with this local or remote port (repeatable)
+    -P, --port PORT,.. TCP outputs: only these local or remote ports, repeatable
     -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
     -6, --ipv6         TCP outputs: IPv6 only
-    --no-loopback      TCP outputs: leave out connections that never leave the host
-    --cgroup TEXT      only processes whose cgroup path or container id holds TEXT
+    --no-loopback      TCP outputs: leave out connections within the host
+    --cgroup TEXT      only processes whose cgroup or container id holds TEXT
     --prometheus [HOST]:PORT
                        no UI: serve the figures at http://HOST:PORT/metrics
     --web.config.file FILE
-                       with --prometheus: TLS and basic auth, as node_exporter takes them
+                       with --prometheus: TLS and basic auth (node_exporter's)
     --prometheus-pid   with --prometheus: a pid label on per-process series
 ${FEATURE_FLAG_USAGE}
-    -t, --tab TAB      open the UI on ${TAB_NAMES}
-    --verbose          send libbpf's log to stderr (after the UI closes, in UI mode)
+    -t, --tab TAB      first tab: ${TAB_NAMES}
+    --verbose          libbpf's log to stderr (after the UI, in UI mode)
     --log FILE         append libbpf's log to FILE
     --version          print the version
     -h, --help         print this help

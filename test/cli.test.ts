@@ -29,3 +29,10 @@ test('--version and --help', async () => {
 		assert.match(h.stdout, /--interval/);
 	}
 });
+
+test('--help fits an 80-column terminal', async () => {
+	const { code, stdout } = await runNettop(['--help']);
+	assert.equal(code, 0);
+	const wide = stdout.split('\n').filter((l) => l.length > 80);
+	assert.deepEqual(wide, []);
+});

@@ -41,8 +41,8 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	key: 'conns',
 	aliases: ['connections'],
 	flags: [
-		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only events of connections opened (connect) or accepted here', parse: parseDirection },
-		{ name: 'connEvents', type: 'string', arg: 'N', usage: `Connections: list at most N events a second, a sample (default ${EVENTS_PER_SECOND}; 0: all); counts are always whole`, parse: parseEventRate },
+		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only the events of this end of connections', parse: parseDirection },
+		{ name: 'connEvents', type: 'string', arg: 'N', usage: `Connections: list N events/s at most (${EVENTS_PER_SECOND}; 0: all)`, parse: parseEventRate },
 	],
 	layouts: CONNS_LAYOUTS,
 	open: (context) =>
