@@ -19,7 +19,7 @@ function vmlinuxBtf(): bigint {
 /**
  * Frees the cached kernel BTF (btf__free), then gives malloc's free memory
  * back (malloc_trim): libbpf parsed the kernel's BTF (5-6 MB) once per
- * object, on worker threads, and glibc keeps what they freed in their arenas.
+ * object, and glibc keeps what it freed for later use otherwise.
  */
 export function releaseKernelBtf(): void {
 	if (vmlinux !== undefined) lib().btf__free(vmlinux);

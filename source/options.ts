@@ -44,7 +44,7 @@ export interface RawFlags {
 	readonly log?: string;
 	readonly cgroup?: string;
 	readonly prometheus?: string;
-	/** --web.config.file, which the command line rewrites to --web-config-file (see WEB_CONFIG_FLAG). */
+	/** --web.config.file, which the command line rewrites to --web-config-file (webConfigArgv). */
 	readonly webConfigFile?: string;
 	readonly prometheusPid?: boolean;
 }

@@ -99,6 +99,7 @@ test('the filter\'s PIDs that name no process are named in the sample', () => {
 	all.push(raw(0));
 	assert.equal(all.push(raw(1000))!.absentPids, undefined, 'no PID filter, nothing absent');
 	assert.match(plainText(headerLine({ time: 0, intervalMs: 1000, paused: false, filter: { ...NO_FILTER, pids: new Set([4_000_000]) }, lost: {}, absentPids: [4_000_000] })), /filter: pid 4000000 \(no such process\)/);
+	assert.match(plainText(headerLine({ time: 0, intervalMs: 1000, paused: false, filter: { ...NO_FILTER, cgroup: 'docker-' }, lost: {} })), /filter: cgroup docker-/, 'a --cgroup filter says which');
 });
 
 test('recursion misses count as lost, per feature; cost in CPUs, the programs\' only when the kernel timed them', () => {

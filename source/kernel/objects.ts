@@ -51,14 +51,18 @@ export interface OpenOptions {
  * loading the object once more.
  */
 const refusedKinds = new Map<string, string>();
-/** Kinds asked about with a probe (native/probe.ts), and its answer. */
-const probedKinds = new Map<string, string | undefined>();
+/** Kinds a probe (native/probe.ts) has asked the kernel about: a refusal it found is in refusedKinds. */
+const probedKinds = new Set<string>();
 
-/** Why the kernel refuses `program`'s kind, when an object before or a probe found it does. */
+/** Why the kernel refuses `program`'s kind, when a probe or an object before found it does. */
 function kindRefused(obj: BpfObject, program: string): string | undefined {
 	const kind = obj.kind(program);
-	if (!probedKinds.has(kind)) probedKinds.set(kind, kindRefusal(kind, obj.target(program)));
-	return refusedKinds.get(kind) ?? probedKinds.get(kind);
+	if (!probedKinds.has(kind)) {
+		probedKinds.add(kind);
+		const why = kindRefusal(kind, obj.target(program));
+		if (why) refusedKinds.set(kind, why);
+	}
+	return refusedKinds.get(kind);
 }
 
 /**

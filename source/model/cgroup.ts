@@ -6,9 +6,7 @@ export interface Cgroup {
 	readonly path: string;
 	/** The container's id, its first 12 hex digits as `docker ps` shows them; the pod's uid the same way under kubepods; else undefined. */
 	readonly container?: string;
-	/** `"cgroup":...,"container":...` for a JSON row, made once. */
-	readonly json: string;
-	/** The same in UTF-8, for the JSON writer (format/json-piece.ts) to copy as it is. */
+	/** `"cgroup":...,"container":...` for a JSON row, in UTF-8, made once: the JSON writer (format/json-piece.ts) copies it as it is. */
 	readonly jsonBytes: Uint8Array;
 }
 
@@ -44,16 +42,19 @@ export function containerOf(path: string): string | undefined {
 /** A Cgroup record for `path`. */
 export function cgroupOf(id: number, path: string): Cgroup {
 	const container = containerOf(path);
-	const json = `"cgroup":${JSON.stringify(path)},"container":${container === undefined ? 'null' : JSON.stringify(container)}`;
-	return { id, path, container, json, jsonBytes: utf8.encode(json) };
+	return { id, path, container, jsonBytes: utf8.encode(`"cgroup":${JSON.stringify(path)},"container":${container === undefined ? 'null' : JSON.stringify(container)}`) };
 }
 
 const utf8 = new TextEncoder();
 
-/** A row's cgroup and container fields for its owner's cgroup id: null when not known. */
-export function cgroupFields(cgroups: CgroupNames, id: number): { cgroup: string | null; container: string | null } {
-	const g = cgroups.get(id);
+/** A row's cgroup and container fields: null when not known. */
+export function cgroupFieldsOf(g: Cgroup | undefined): { cgroup: string | null; container: string | null } {
 	return { cgroup: g?.path ?? null, container: g?.container ?? null };
+}
+
+/** The same for an owner's cgroup id. */
+export function cgroupFields(cgroups: CgroupNames, id: number): { cgroup: string | null; container: string | null } {
+	return cgroupFieldsOf(cgroups.get(id));
 }
 
 /** For a row whose owner's cgroup is not known, in UTF-8. */

@@ -30,7 +30,7 @@ interface Series {
 	touched: number;
 }
 
-/** Series not moved for this long are dropped (a process or queue gone): 10 minutes. */
+/** Series no feature reported for this long are dropped (a process or queue gone): 10 minutes. */
 export const SERIES_IDLE_MS = 10 * 60_000;
 
 /** A label value as the text format writes it: backslash, double quote and newline escaped. */
@@ -63,10 +63,8 @@ export class MetricRegistry implements MetricSink {
 
 	count(name: string, help: string, labels: Labels, delta: number): void {
 		const s = this.series(name, help, 'counter', labels);
-		if (delta > 0) {
-			s.value += delta;
-			s.touched = this.now();
-		}
+		if (delta > 0) s.value += delta;
+		s.touched = this.now();
 	}
 
 	observe(name: string, help: string, labels: Labels, buckets: readonly (readonly [number, number])[], sum: number): void {
@@ -78,7 +76,6 @@ export class MetricRegistry implements MetricSink {
 			s.buckets.set(le, (s.buckets.get(le) ?? 0) + Math.max(0, count));
 			n += Math.max(0, count);
 		}
-		if (n === 0) return;
 		s.value += n;
 		s.sum = (s.sum ?? 0) + sum;
 		s.touched = this.now();
@@ -91,7 +88,12 @@ export class MetricRegistry implements MetricSink {
 		s.touched = this.now();
 	}
 
-	/** Drops the series that have not moved for SERIES_IDLE_MS. */
+	/**
+	 * Drops the series no feature has reported for SERIES_IDLE_MS (a process
+	 * that moved no byte since, a queue the NIC collector let go). A series
+	 * reported, even with nothing to add, stays: dropping it would only have
+	 * the next interval make it again from 0.
+	 */
 	forgetIdle(): void {
 		const cutoff = this.now() - SERIES_IDLE_MS;
 		for (const f of this.families.values()) for (const [key, s] of f.series) if (s.touched < cutoff) f.series.delete(key);

@@ -25,6 +25,7 @@ function filterText(f: Filter, absent: readonly number[] = []): string {
 	if (f.ports.size) parts.push(`port ${[...f.ports].join(',')}`);
 	if (f.family) parts.push(`IPv${f.family}`);
 	if (f.noLoopback) parts.push('no loopback');
+	if (f.cgroup !== undefined) parts.push(`cgroup ${f.cgroup}`);
 	return parts.join(' ');
 }
 

@@ -28,7 +28,7 @@ test('container ids: docker, containerd, CRI-O and podman scopes, docker cgroupf
 test('--cgroup matches text in the path or the container id; a row without a cgroup never matches', () => {
 	const g = cgroupOf(7, `/system.slice/docker-${ID}.scope`);
 	assert.deepEqual([cgroupMatches('docker-', g), cgroupMatches(ID.slice(0, 6), g), cgroupMatches('nginx', g), cgroupMatches('/', undefined)], [true, true, false, false]);
-	assert.equal(g.json, `"cgroup":"/system.slice/docker-${ID}.scope","container":"${ID.slice(0, 12)}"`);
+	assert.equal(Buffer.from(g.jsonBytes).toString('utf8'), `"cgroup":"/system.slice/docker-${ID}.scope","container":"${ID.slice(0, 12)}"`);
 });
 
 test('ids are the directories\' inodes, found by walking the mount; a cgroup made later is found by the next walk', () => {

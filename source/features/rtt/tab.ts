@@ -1,4 +1,5 @@
 // The RTT tab: the interval's log2 histogram with bars as tcprtt prints them, or per remote address, per process, per connection.
+import { cgroupFieldsOf } from '../../model/cgroup.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
 import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
@@ -66,10 +67,7 @@ const NONE = line('no RTT samples in this interval', { dim: true });
 function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 	if (sort !== 'count') return [...view.flows].sort(SORTERS[sort]).slice(0, n);
 	const out: RttFlowFigures[] = [];
-	view.eachFlowBetween(0, n, (f, x) => {
-		const g = view.cgroupOf(f);
-		out.push({ ...f, ...x, cgroup: g?.path ?? null, container: g?.container ?? null });
-	});
+	view.eachFlowBetween(0, n, (f, x) => out.push({ ...f, ...x, ...cgroupFieldsOf(view.cgroupOf(f)) }));
 	return out;
 }
 

@@ -1,6 +1,6 @@
 // Traffic model: bytes per TCP connection and UDP socket as read, then per connection, per process and per container over one interval.
 import { counterDelta } from '../../model/counters.js';
-import { NO_CGROUPS, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
+import { cgroupFieldsOf, NO_CGROUPS, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
 import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { socketRow, type SocketFlow, type SocketRow } from '../../model/flow.js';
 import { byKeyDescending } from '../../model/order.js';
@@ -84,8 +84,7 @@ export class TcpRows {
 
 	/** Row i as a record: its connection, owner and bytes (one object literal: one shape, no growth). */
 	row(i: number): TcpRow {
-		const g = this.groups[i];
-		return { ...socketRow(this.flows[i]!), tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]!, cgroup: g?.path ?? null, container: g?.container ?? null };
+		return { ...socketRow(this.flows[i]!), tx_bytes: this.tx[i]!, rx_bytes: this.rx[i]!, ...cgroupFieldsOf(this.groups[i]) };
 	}
 
 	/** The rows (busiest first) as records. */
