@@ -9,13 +9,18 @@ import { closingServer, eofChurn, holdingServer, manyConnections } from '../help
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { kernelCost } from './kernel.js';
+import { comparePart } from './compare.js';
 import { prometheusPart } from './prometheus.js';
 import { cpuSeconds, fmt, peakRssMb, rssParts } from './measure.js';
 import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
 
 const rows: string[][] = [];
-/** BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,prometheus runs just those parts (all by default). */
+/**
+ * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,prometheus runs just
+ * those parts (all by default). NETTOP_COMPARE=<another build's
+ * dist/bin/nettop.js> adds part compare: the two builds alternating.
+ */
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (part: string) => !only || only.includes(part);
 function report(what: string, value: string, target: string, reference: string): void {
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
 		if (want('conns')) await connsPart(net);
 		if (want('drops')) await dropsPart(net);
 		if (want('prometheus')) await prometheusPart(net, report);
+		if (process.env.NETTOP_COMPARE && want('compare')) await comparePart(net, process.env.NETTOP_COMPARE, report);
 	} finally {
 		killAll();
 		await net.destroy();
