@@ -143,10 +143,12 @@ export class BpfMap {
 		return true;
 	}
 
-	/** bpf_map_delete_elem; an absent key is not an error. */
-	delete(key: Buffer): void {
+	/** bpf_map_delete_elem; an absent key is not an error. True when this call deleted it. */
+	delete(key: Buffer): boolean {
 		const ret = lib().bpf_map_delete_elem(this.fd, key);
-		if (ret !== -2) check('bpf_map_delete_elem', ret, this.name);
+		if (ret === -2) return false;
+		check('bpf_map_delete_elem', ret, this.name);
+		return true;
 	}
 
 	/**

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import meow from 'meow';
 import { setLogSink } from '../native/log.js';
 import { Collectors } from './collectors.js';
-import { FEATURE_KEYS } from './features/index.js';
+import { FEATURE_KEYS, type TabStates } from './features/index.js';
 import { pieceWritten } from './format/json-piece.js';
 import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
@@ -129,6 +129,12 @@ async function writeOut(text: string | Uint8Array, signal: AbortSignal, written?
 	});
 }
 
+/** The tab shown when the collectors opened (keys pressed before were told to none). */
+function onShowNow(collectors: Collectors, store: UiStore): void {
+	const { tab, tabs } = store.getState();
+	collectors.show(tab, tabs as unknown as Record<string, unknown>);
+}
+
 /** While the UI draws on the terminal, log lines wait for it to close. */
 let uiOpen = false;
 
@@ -184,9 +190,12 @@ async function main(): Promise<number> {
 	const pipeline = new Pipeline(options.filter, processExists);
 	let store: UiStore | undefined;
 	let stopTui: StopTui | undefined;
+	let collectors: Collectors | undefined;
 	if (tui) {
 		const { startTui } = await importUi();
-		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab });
+		// A tab whose programs run only while it is shown (Latency) follows the keys.
+		const onShow = (tab: string, tabs: TabStates) => collectors?.show(tab, tabs as unknown as Record<string, unknown>);
+		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, onShow });
 		uiOpen = true;
 		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort() });
 		await new Promise((resolve) => setImmediate(resolve));
@@ -200,7 +209,8 @@ async function main(): Promise<number> {
 		exporter = new Exporter(options.prometheusPid);
 		server = await serveMetrics(options.prometheus, exporter, options.webConfigFile ? readWebConfig(options.webConfigFile) : undefined);
 	}
-	const collectors = await Collectors.open(options.settings);
+	collectors = await Collectors.open(options.settings);
+	if (store) onShowNow(collectors, store);
 	if (collectors.empty) {
 		server?.close();
 		stopTui?.();

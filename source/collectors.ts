@@ -74,6 +74,11 @@ export class Collectors {
 		return keyed<Reading>(reading);
 	}
 
+	/** The tab shown and every tab's state: collectors that load on demand follow them. */
+	show(tab: string, tabs: Readonly<Record<string, unknown>>): void {
+		for (const { key, collector } of this.collectors) if (!isUnavailable(collector)) collector.show?.(key === tab, tabs[key]);
+	}
+
 	/** Closes in reverse order: an object reusing another's owner map goes first. */
 	close(): void {
 		for (const { collector } of [...this.collectors].reverse()) if (!isUnavailable(collector)) collector.close();

@@ -172,7 +172,7 @@ export function repeatedFlag(error: unknown): UsageError | undefined {
 }
 
 /** What -t/--tab takes: each tab's key (or another name it has), or its number. */
-export const TAB_NAMES = `${FEATURE_KEYS.join(', ')} (or 1-${FEATURE_KEYS.length})`;
+export const TAB_NAMES = `${FEATURE_KEYS.join('|')}|1-${FEATURE_KEYS.length}`;
 
 /** -t/--tab: a tab by key, other name, or number. */
 function parseTab(text: string | undefined): FeatureKey {

@@ -5,7 +5,7 @@ import { ALL_FEATURES, FEATURE_KEYS } from '../source/features/index.js';
 import { FLAGS, parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
-	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, settings: { ms: false, direction: undefined, connEvents: 5000 } });
+	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, settings: { ms: false, direction: undefined, connEvents: 5000, latency: false, latencySample: 64 } });
 	assert.deepEqual(['tcp', 'tcptop', '3', 'RETRANS'].map((tab) => parseOptions({ tab }).tab), ['tcp', 'tcp', 'rtt', 'retrans']);
 	const o = parseOptions({ json: true, interval: '0.5', count: '3', pid: '12,345', port: '443', ipv6: true, ms: true });
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.settings.ms], [true, 500, 3, true], 'a feature\'s flag (rtt\'s --ms) among the settings');
@@ -36,7 +36,10 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ pid: '0' }, /-p\/--pid/],
 		[{ port: '70000' }, /-P\/--port.*1 to 65535/],
 		[{ port: '80,abc' }, /-P\/--port/],
-		[{ tab: 'disk' }, /-t\/--tab wants one of nic, tcp, rtt, retrans, conns, drops/],
+		[{ tab: 'disk' }, /-t\/--tab wants one of nic\|tcp\|rtt\|retrans\|conns\|drops\|latency\|1-7/],
+		[{ latencySample: '0' }, /--latency-sample/],
+		[{ latencySample: 'many' }, /--latency-sample/],
+		[{ latencySample: '2,4' }, /--latency-sample takes one number/],
 		[{ tab: String(FEATURE_KEYS.length + 1) }, /-t\/--tab/],
 		[{ direction: 'sideways' }, /-r\/--direction wants connect or accept; got "sideways"/],
 		[{ connEvents: '1.5' }, /--conn-events wants a whole number/],

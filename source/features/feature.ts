@@ -32,7 +32,13 @@ export interface FeatureFlag {
 
 /** Reads one feature's kernel state. `now` (a monotonic clock, ms) dates activity. */
 export interface Collector<S extends Snapshot> {
-	read(now: number): S;
+	/** Unavailable: it could not load after all (an on-demand collector finds out when first wanted). */
+	read(now: number): Maybe<S>;
+	/**
+	 * For a collector whose programs run only on demand: told, after every key,
+	 * whether its tab is shown and its tab's state (docs/latency.md).
+	 */
+	show?(shown: boolean, tabState: unknown): void;
 	/** The kernel object it reads: collectors.ts reads its programs' counters (recursion misses, run time) each interval. */
 	readonly obj: Pick<BpfObject, 'programStats'>;
 	close(): void;
@@ -136,8 +142,8 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	readonly moreJson?: readonly { readonly key: string; json(view: V, out: Piece): Iterable<Uint8Array> }[];
 	/** Its lines in the plain table (no terminal, no --json), which keeps a tab state of its own. */
 	text(view: Maybe<V>, props: TabProps<T>): string[];
-	/** Its figure in the summary line; `view` undefined when the collector is unavailable. */
-	summary(view: V | undefined, seconds: number): SummaryPart;
+	/** Its figure in the summary line; `view` undefined when the collector is unavailable. Undefined: none (a feature turned off). */
+	summary(view: V | undefined, seconds: number): SummaryPart | undefined;
 	readonly tab: Tab<V, T>;
 }
 

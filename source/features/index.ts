@@ -3,12 +3,13 @@ import type { IntervalTimes, Maybe, ReadingTimes } from '../model/reading.js';
 import type { Feature, SomeFeature } from './feature.js';
 import { conns } from './conns/index.js';
 import { drops } from './drops/index.js';
+import { latency } from './latency/index.js';
 import { nic } from './nic/index.js';
 import { retrans } from './retrans/index.js';
 import { rtt } from './rtt/index.js';
 import { tcp } from './tcp/index.js';
 
-export const FEATURES = [nic, tcp, rtt, retrans, conns, drops] as const;
+export const FEATURES = [nic, tcp, rtt, retrans, conns, drops, latency] as const;
 
 /** The features as the pipeline and the outputs handle them: all alike. */
 export const ALL_FEATURES: readonly SomeFeature[] = FEATURES;

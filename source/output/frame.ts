@@ -63,9 +63,9 @@ export function headerLine({ time, intervalMs, paused, filter, lost, absentPids 
 
 /** Each feature's figure, in the registry's order. */
 function summaryParts(sample: Sample): SummaryPart[] {
-	return ALL_FEATURES.map((f) => {
+	return ALL_FEATURES.flatMap((f) => {
 		const view = entry(sample, f.key);
-		return f.summary(isUnavailable(view) ? undefined : view, sample.interval);
+		return f.summary(isUnavailable(view) ? undefined : view, sample.interval) ?? [];
 	});
 }
 

@@ -8,7 +8,8 @@ import type { Cost } from '../model/reading.js';
 /**
  * The tab bar for a screen `width` wide: every tab stays; on a narrow screen
  * the gaps go first, then the other tabs' names shorten to their first
- * letters, then to their numbers, then the sort order goes.
+ * letters (4, then 3, then 3 without the sort order), then to their
+ * numbers, then the sort order goes.
  */
 export function tabsLine(state: UiState, width = Infinity): Line {
 	const variant = (gap: string, others: number, sort: boolean): Segment[] => {
@@ -22,7 +23,7 @@ export function tabsLine(state: UiState, width = Infinity): Line {
 		if (sort) segments.push({ text: ` sort: ${sortKey(state)}`, dim: true });
 		return segments;
 	};
-	const variants = [variant(' ', Infinity, true), variant('', Infinity, true), variant('', 4, true), variant('', 0, true), variant('', 0, false)];
+	const variants = [variant(' ', Infinity, true), variant('', Infinity, true), variant('', 4, true), variant('', 3, true), variant('', 3, false), variant('', 0, true), variant('', 0, false)];
 	return variants.find((l) => l.reduce((n, seg) => n + seg.text.length, 0) <= width) ?? variants.at(-1)!;
 }
 

@@ -1,5 +1,5 @@
 // The UI's state outside React: readings through the pipeline, every action through the reducer in order, and the pipeline told the filter and pause at once.
-import type { FeatureKey, Reading } from '../features/index.js';
+import type { FeatureKey, Reading, TabStates } from '../features/index.js';
 import type { Filter } from '../model/filter.js';
 import type { Pipeline } from '../pipeline.js';
 import { initialState, reducer, type Action, type UiState } from './state.js';
@@ -8,6 +8,8 @@ export interface StoreOptions {
 	readonly intervalMs: number;
 	readonly filter: Filter;
 	readonly tab?: FeatureKey;
+	/** Told the tab shown and the tabs' states whenever either changes: collectors that run on demand follow them. */
+	readonly onShow?: (tab: FeatureKey, tabs: TabStates) => void;
 }
 
 /**
@@ -21,7 +23,7 @@ export class UiStore {
 
 	constructor(
 		private readonly pipeline: Pipeline,
-		options: StoreOptions,
+		private readonly options: StoreOptions,
 	) {
 		this.state = initialState(options);
 		this.pipeline.refilter(this.state.filter);
@@ -53,6 +55,7 @@ export class UiStore {
 		}
 		if (next === before) return;
 		this.state = next;
+		if (next.tab !== before.tab || next.tabs !== before.tabs) this.options.onShow?.(next.tab, next.tabs);
 		for (const l of this.listeners) l();
 	};
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FEATURE_KEYS, type Sample } from '../../source/features/index.js';
+import { latencyJson } from '../../source/features/latency/model.js';
 import { Piece } from '../../source/format/json-piece.js';
 import { jsonPieces } from '../../source/output/json.js';
 import { isUnavailable } from '../../source/model/reading.js';
@@ -58,6 +59,9 @@ test('an unavailable collector and lost updates are reported under their keys', 
 	assert.deepEqual(line.lost, { nic: 3 });
 });
 
+/** The latency key as the feature writes it: its view's own JSON shape. */
+const latencyOf = (sample: Sample) => (isUnavailable(sample.latency) ? sample.latency : latencyJson(sample.latency));
+
 test('a line written in pieces is the JSON of the whole sample, hundreds of rows included', () => {
 	const many = (f: (k: number) => TcpCounter) => Array.from({ length: 700 }, (_, k) => f(k));
 	// Process names JSON must escape: quotes, backslashes, control characters; and non-ASCII.
@@ -77,6 +81,7 @@ test('a line written in pieces is the JSON of the whole sample, hundreds of rows
 		retrans: sample.retrans,
 		conns: sample.conns,
 		drops: sample.drops,
+		latency: latencyOf(sample),
 		lost: sample.lost,
 	});
 	assert.equal(jsonLine(sample), whole);
@@ -103,7 +108,7 @@ test('lines of flows that keep changing are each written right, also after the w
 		// 600 connections a line, none of them in any other line.
 		const flows = (tx: number) => Array.from({ length: 600 }, (_, i) => tcp(tx + i, 0, { cookie: 10_000 * (k + 1) + i, lport: 2000 + i }));
 		const sample = buildSample(raw(0, { tcp: { counters: flows(0), lost: 0 } }), raw(1000, { tcp: { counters: flows(1), lost: 0 } }));
-		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, ...protocols(sample.tcp), rtt: sample.rtt, retrans: sample.retrans, conns: sample.conns, drops: sample.drops });
+		const whole = JSON.stringify({ time: new Date(sample.time).toISOString(), interval: 1, nic: sample.nic, ...protocols(sample.tcp), rtt: sample.rtt, retrans: sample.retrans, conns: sample.conns, drops: sample.drops, latency: latencyOf(sample) });
 		assert.equal(jsonLine(sample), whole, `line ${k}`);
 	}
 });

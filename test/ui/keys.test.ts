@@ -60,8 +60,8 @@ test('the help and the footer come from the key table', () => {
 		footerLine(keys.reduce((s, key) => reducer(s, { type: 'tab-key', key }), initialState({ intervalMs: 1000, filter: NO_FILTER, tab })))
 			.map((s) => s.text)
 			.join('');
-	assert.equal(footer('nic'), 'q quit  ? help  1-6 tabs  p pid  P port  Esc clear  s sort  spc pause');
-	assert.equal(footer('tcp'), 'q quit  ? help  1-6 tabs  p pid  P port  Esc clear  s sort  spc pause  c conns');
-	assert.equal(footer('tcp', 'c'), 'q quit  ? help  1-6 tabs  p pid  P port  Esc clear  s sort  spc pause  c procs');
+	assert.equal(footer('nic'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause');
+	assert.equal(footer('tcp'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c conns');
+	assert.equal(footer('tcp', 'c'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c procs');
 	assert.match(footer('rtt'), /spc pause {2}a addrs$/);
 });

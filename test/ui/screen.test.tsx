@@ -68,7 +68,7 @@ test('NIC: interfaces with their queues, rates right-aligned, other namespaces n
 	const f = frame(state());
 	assert.match(f, /^nettop {2}\d\d:\d\d:\d\d {2}every 1s/);
 	assert.match(f, /\nNIC 2\.9M 0 TCP 2\.9M 196K RTT 64\/3973us RTX 4\.0\/s CONN 14\/s 1f 557r DROP 300\/s\n/, 'at 80 columns the legend, the wide gaps and the long forms go before a figure');
-	assert.match(f, /\n 1 NIC {2}2 Traffic {2}3 RTT {2}4 Retransmits {2}5 Connections {2}6 Drops {2}sort: total\n/, 'every tab, and the sort');
+	assert.match(f, /\n 1 NIC {2}2 Traf {2}3 RTT {2}4 Retr {2}5 Conn {2}6 Drop {2}7 Late {2}sort: total\n/, 'every tab, and the sort');
 	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
 	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
 	assert.match(f, /\n {24}1 +977K +0/, 'queue 1');
@@ -206,7 +206,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 		assert.ok(lines.length <= 17 && lines.every((l) => l.length <= 60), `${what}: fits 60x17\n${f}`);
 		for (const h of headers) assert.match(f, h, `${what}: ${h}\n${f}`);
 	};
-	check(at([]), [/\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14\/s 1f 557r {2}DROP 300\/s\n/, /\n 1 NIC {2}2 Traf {2}3 RTT {2}4 Retr {2}5 Conn {2}6 Drop {2}sort: total\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
+	check(at([]), [/\nNIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14\/s 1f 557r {2}DROP 300\/s\n/, /\n 1 NIC {2}2 Tra {2}3 RTT {2}4 Ret {2}5 Con {2}6 Dro {2}7 Lat\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
 	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +SOCKS +PROTO +TX\/s +RX\/s/], 'tcptop');
 	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX\/s +RX\/s/, /2\.9M +1\.0K/], 'tcptop connections');
 	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');

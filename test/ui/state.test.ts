@@ -24,8 +24,8 @@ const pids = (s: UiState) => available(s.sample!.tcp).records().map((r) => r.pid
 test('tabs by number and by Tab, wrapping both ways', () => {
 	assert.equal(run(start(), { type: 'tab', tab: 'rtt' }).tab, 'rtt');
 	assert.equal(run(start(), { type: 'tab-step', by: 1 }).tab, 'tcp');
-	assert.equal(run(start(), { type: 'tab-step', by: -1 }).tab, 'drops');
-	assert.equal(run(start(), { type: 'tab', tab: 'drops' }, { type: 'tab-step', by: 1 }).tab, 'nic');
+	assert.equal(run(start(), { type: 'tab-step', by: -1 }).tab, 'latency');
+	assert.equal(run(start(), { type: 'tab', tab: 'latency' }, { type: 'tab-step', by: 1 }).tab, 'nic');
 });
 
 test('the first reading only primes; the second makes an interval', () => {

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Latency by layer: 1 packet in N timed from hook to hook by its skb (send: stack, qdisc, driver; receive: socket), sent whole to a ring. */
+#include "vmlinux.h"
+#include "latency.h"
+#include "bits.bpf.h"
+#include "flow.bpf.h"
+#include "owner.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#define NETDEV_TX_BUSY 0x10
+#define SKB_CLOCK_MONOTONIC 1
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_INFLIGHT_MAX);
+	__type(key, struct nt_lat_key);
+	__type(value, struct nt_lat_packet);
+} lat_tx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_INFLIGHT_MAX);
+	__type(key, struct nt_lat_key);
+	__type(value, struct nt_lat_packet);
+} lat_rx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct nt_lat_ctl);
+} lat_ctl SEC(".maps");
+
+/* Per CPU and direction: packets seen since the last one sampled. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} lat_tick SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LAT_RING_BYTES);
+} lat_packets SEC(".maps");
+
+/* Never used: puts the layouts into the object's BTF, for the layout test. */
+const struct nt_lat_key *_nt_lat_key_btf __attribute__((unused));
+const struct nt_lat_packet *_nt_lat_packet_btf __attribute__((unused));
+const struct nt_lat_ctl *_nt_lat_ctl_btf __attribute__((unused));
+
+LOST_COUNTERS(lat_lost)
+
+/* Before Linux 6.11 the stamp's clock was one bit. */
+struct sk_buff___mono {
+	__u8 mono_delivery_time : 1;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct nt_lat_ctl *ctl(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&lat_ctl, &zero);
+}
+
+/*
+ * Whether one of this direction's entries may be in flight: the only test a
+ * packet that was not sampled pays after the first hook (three loads, no
+ * lookup while nothing is followed).
+ */
+static __always_inline bool following(struct nt_lat_ctl *c, int dir)
+{
+	return READ_ONCE(c->taken[dir]) != READ_ONCE(c->done[dir]) + READ_ONCE(c->swept[dir]);
+}
+
+/*
+ * 1 in `every`: the counter stays at `every` until a packet the caller can
+ * follow comes (then the caller sets it to 0), so the sample is of those.
+ */
+static __always_inline __u32 *tick(struct nt_lat_ctl *c, __u32 dir)
+{
+	__u32 every = c->every;
+	__u32 *t;
+
+	if (!every)
+		return NULL;
+	t = bpf_map_lookup_elem(&lat_tick, &dir);
+	if (!t)
+		return NULL;
+	if (*t + 1 < every) {
+		*t += 1;
+		return NULL;
+	}
+	*t = every;
+	return t;
+}
+
+/* The 4 bytes at the transport header + 4: TCP's sequence, UDP's length and checksum; 0 when not TCP or UDP. */
+static __always_inline __u32 l4_word(unsigned char *head, __u32 l4)
+{
+	__u32 word = 0;
+
+	bpf_probe_read_kernel(&word, sizeof(word), head + l4 + 4);
+	return word;
+}
+
+struct headers {
+	__u32 l4;      /* offset of the transport header from head */
+	__s32 payload; /* TCP: bytes after its header; UDP: its length */
+	__u8 proto;
+};
+
+/*
+ * The flow from the IP header at head + l3 (no extension headers), `local`
+ * the source (send) or the destination (receive). False when not TCP or UDP
+ * over IPv4 or IPv6.
+ */
+static __always_inline bool parse(unsigned char *head, __u32 l3, bool local_is_src, struct nt_flow_id *id, struct headers *h)
+{
+	__u8 version = 0;
+	__u16 tot = 0;
+	__u16 ports[2] = {};
+	__u8 doff = 0;
+
+	bpf_probe_read_kernel(&version, 1, head + l3);
+	if (version >> 4 == 4) {
+		struct iphdr ip = {};
+		bpf_probe_read_kernel(&ip, sizeof(ip), head + l3);
+		id->family = AF_INET;
+		__builtin_memcpy(id->laddr, local_is_src ? &ip.saddr : &ip.daddr, 4);
+		__builtin_memcpy(id->raddr, local_is_src ? &ip.daddr : &ip.saddr, 4);
+		h->proto = ip.protocol;
+		h->l4 = l3 + ip.ihl * 4;
+		tot = bpf_ntohs(ip.tot_len) - ip.ihl * 4;
+	} else if (version >> 4 == 6) {
+		struct ipv6hdr ip6 = {};
+		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + l3);
+		id->family = AF_INET6;
+		__builtin_memcpy(id->laddr, local_is_src ? &ip6.saddr : &ip6.daddr, 16);
+		__builtin_memcpy(id->raddr, local_is_src ? &ip6.daddr : &ip6.saddr, 16);
+		h->proto = ip6.nexthdr;
+		h->l4 = l3 + sizeof(ip6);
+		tot = bpf_ntohs(ip6.payload_len);
+	} else {
+		return false;
+	}
+	if (h->proto != IPPROTO_TCP && h->proto != IPPROTO_UDP) {
+		h->proto = 0;
+		return false;
+	}
+	bpf_probe_read_kernel(ports, sizeof(ports), head + h->l4);
+	id->lport = bpf_ntohs(local_is_src ? ports[0] : ports[1]);
+	id->rport = bpf_ntohs(local_is_src ? ports[1] : ports[0]);
+	if (h->proto == IPPROTO_TCP) {
+		bpf_probe_read_kernel(&doff, 1, head + h->l4 + 12);
+		h->payload = (__s32)tot - (doff >> 4) * 4;
+	} else {
+		h->payload = tot;
+	}
+	return true;
+}
+
+static __always_inline void device(struct nt_lat_packet *p, const struct net_device *dev)
+{
+	p->ifindex = BPF_CORE_READ(dev, ifindex);
+	p->id.netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	bpf_probe_read_kernel(p->ifname, sizeof(p->ifname), dev->name);
+}
+
+static __always_inline void start(struct nt_lat_packet *p, __u64 now, __u8 dir)
+{
+	__builtin_memset(p, 0, sizeof(*p));
+	p->ts_ns = now;
+	p->last_ns = now;
+	for (int i = 0; i < LAT_STAGES; i++)
+		p->stage_ns[i] = LAT_NONE;
+	p->dir = dir;
+}
+
+/* Follows a sampled packet. An entry left by a packet the hooks lost at the same address is replaced (and counted). */
+static __always_inline void follow(void *map, struct nt_lat_key *key, struct nt_lat_packet *p, struct nt_lat_ctl *c, int dir)
+{
+	long err = bpf_map_update_elem(map, key, p, BPF_NOEXIST);
+
+	if (err == -17 /* EEXIST */) {
+		if (bpf_map_update_elem(map, key, p, BPF_EXIST))
+			return;
+		__sync_fetch_and_add(&c->done[dir], 1);
+		__sync_fetch_and_add(&c->replaced[dir], 1);
+	} else if (err) {
+		count_lost(&lat_lost, LOST_ENTRY);
+		return;
+	}
+	__sync_fetch_and_add(&c->taken[dir], 1);
+}
+
+/* Stops following: the entry's packet was another (replaced) or is done. False when userspace swept it meanwhile. */
+static __always_inline bool unfollow(void *map, struct nt_lat_key *key, struct nt_lat_ctl *c, int dir, bool replaced)
+{
+	if (bpf_map_delete_elem(map, key))
+		return false;
+	__sync_fetch_and_add(&c->done[dir], 1);
+	if (replaced)
+		__sync_fetch_and_add(&c->replaced[dir], 1);
+	return true;
+}
+
+/* The packet, done, into the ring: copied before its entry goes (another CPU may reuse the entry's memory). */
+static __always_inline void finish(void *map, struct nt_lat_key *key, struct nt_lat_packet *p, struct nt_lat_ctl *c, int dir)
+{
+	struct nt_lat_packet *r = bpf_ringbuf_reserve(&lat_packets, sizeof(*r), 0);
+
+	if (!r) {
+		count_lost(&lat_lost, LOST_EVENT);
+		unfollow(map, key, c, dir, false);
+		return;
+	}
+	__builtin_memcpy(r, p, sizeof(*r));
+	if (unfollow(map, key, c, dir, false))
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	else
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+}
+
+/* TCP's departure stamp is CLOCK_MONOTONIC: said by the skb since Linux 5.18, always so before. */
+static __always_inline bool mono_stamp(struct sk_buff *skb)
+{
+	if (bpf_core_field_exists(skb->tstamp_type))
+		return BPF_CORE_READ_BITFIELD(skb, tstamp_type) == SKB_CLOCK_MONOTONIC;
+	if (bpf_core_field_exists(((struct sk_buff___mono *)skb)->mono_delivery_time))
+		return BPF_CORE_READ_BITFIELD((struct sk_buff___mono *)skb, mono_delivery_time);
+	return true;
+}
+
+static __always_inline __u32 send_fp(const struct sk_buff *skb)
+{
+	__u16 th = skb->transport_header;
+	return skb->len ^ (th == (__u16)~0U ? 0 : l4_word(skb->head, th));
+}
+
+/* Send, first hook: the device queue. The stack stage ends here. */
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
+{
+	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_packet p;
+	struct nt_lat_key key = {};
+	struct headers h = {};
+	struct sock *sk;
+	__u32 *t;
+	__u64 now;
+
+	if (!c || !(t = tick(c, LAT_SEND)))
+		return 0;
+	*t = 0;
+	now = bpf_ktime_get_ns();
+	start(&p, now, LAT_SEND);
+	device(&p, skb->dev);
+	key.skb = (__u64)skb;
+	key.ifindex = p.ifindex;
+	p.len = skb->len;
+	p.fp = send_fp(skb);
+	p.queue = skb->queue_mapping;
+	if (skb->network_header != (__u16)~0U && parse(skb->head, skb->network_header, true, &p.id, &h))
+		p.proto = h.proto;
+	sk = skb->sk;
+	if (sk && sk->sk_protocol == IPPROTO_TCP && mono_stamp(skb)) {
+		__u64 stamp = skb->tstamp;
+		if (stamp && stamp <= now)
+			p.stage_ns[LAT_STACK] = now - stamp;
+		else if (stamp)
+			p.flags |= LAT_PACED;
+	}
+	if (sk)
+		copy_owner(sk, &p.pid, p.comm, &p.cgroup);
+	follow(&lat_tx, &key, &p, c, LAT_SEND);
+	return 0;
+}
+
+/* The driver takes it: the qdisc stage ends (again, when a busy driver had it requeued). */
+SEC("tp_btf/net_dev_start_xmit")
+int BPF_PROG(nt_lat_start, const struct sk_buff *skb, const struct net_device *dev)
+{
+	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_key key = {};
+	struct nt_lat_packet *p;
+	__u64 now;
+
+	if (!c || !following(c, LAT_SEND))
+		return 0;
+	key.skb = (__u64)skb;
+	key.ifindex = dev->ifindex;
+	p = bpf_map_lookup_elem(&lat_tx, &key);
+	if (!p)
+		return 0;
+	if (p->fp != send_fp(skb)) {
+		unfollow(&lat_tx, &key, c, LAT_SEND, true);
+		return 0;
+	}
+	now = bpf_ktime_get_ns();
+	p->stage_ns[LAT_QDISC] = now - p->ts_ns;
+	p->last_ns = now;
+	p->queue = skb->queue_mapping;
+	return 0;
+}
+
+/* The driver returned: the driver stage ends. The skb may be gone already: only its address is used. */
+SEC("tp_btf/net_dev_xmit")
+int BPF_PROG(nt_lat_xmit, struct sk_buff *skb, int rc, struct net_device *dev, unsigned int skb_len)
+{
+	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_key key = {};
+	struct nt_lat_packet *p;
+
+	if (!c || !following(c, LAT_SEND) || rc == NETDEV_TX_BUSY)
+		return 0;
+	key.skb = (__u64)skb;
+	key.ifindex = dev->ifindex;
+	p = bpf_map_lookup_elem(&lat_tx, &key);
+	if (!p || p->stage_ns[LAT_QDISC] == LAT_NONE)
+		return 0;
+	p->stage_ns[LAT_DRIVER] = bpf_ktime_get_ns() - p->last_ns;
+	finish(&lat_tx, &key, p, c, LAT_SEND);
+	return 0;
+}
+
+/* Receive, first hook: TCP with data and UDP only, the packets a socket reads. */
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(nt_lat_recv, struct sk_buff *skb)
+{
+	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_packet p;
+	struct nt_lat_key key = {};
+	struct headers h = {};
+	unsigned char *head;
+	__u32 *t;
+
+	if (!c || !(t = tick(c, LAT_RECV)))
+		return 0;
+	start(&p, bpf_ktime_get_ns(), LAT_RECV);
+	head = skb->head;
+	/* The network header is where data points: it may not be reset yet. */
+	if (!parse(head, skb->data - head, false, &p.id, &h) || h.payload <= 0)
+		return 0;
+	*t = 0;
+	p.proto = h.proto;
+	p.fp = l4_word(head, h.l4);
+	p.len = skb->len;
+	device(&p, skb->dev);
+	key.skb = (__u64)skb;
+	follow(&lat_rx, &key, &p, c, LAT_RECV);
+	return 0;
+}
+
+/* The reader copies it out (its first copy: a partly read skb is copied more than once). */
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(nt_lat_copy, const struct sk_buff *skb, int len)
+{
+	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_key key = {};
+	struct nt_lat_packet *p;
+	__u64 now;
+
+	if (!c || !following(c, LAT_RECV))
+		return 0;
+	key.skb = (__u64)skb;
+	p = bpf_map_lookup_elem(&lat_rx, &key);
+	if (!p)
+		return 0;
+	if (p->fp != l4_word(skb->head, skb->transport_header)) {
+		unfollow(&lat_rx, &key, c, LAT_RECV, true);
+		return 0;
+	}
+	now = bpf_ktime_get_ns();
+	p->stage_ns[LAT_SOCKET] = now - p->ts_ns;
+	p->last_ns = now;
+	/* Process context: the reader is the owner. */
+	p->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(p->comm, sizeof(p->comm));
+	p->cgroup = bpf_get_current_cgroup_id();
+	finish(&lat_rx, &key, p, c, LAT_RECV);
+	return 0;
+}
+
+/* Owner stamps for the send side, left out when another object's are shared (source/kernel/owners.ts). */
+OWNER_LENGTH_PROGRAMS(nt_lat_own_tx, nt_lat_own_rx)
+OWNER_STATE_PROGRAM(nt_lat_own_st)

@@ -1,0 +1,46 @@
+// The Latency feature: where inside the host packets wait (stack, qdisc, driver, socket), from sampled packets, its programs attached only while wanted.
+import { plainText } from '../../format/lines.js';
+import { numberList, UsageError } from '../../model/filter.js';
+import { isUnavailable } from '../../model/reading.js';
+import type { Feature } from '../feature.js';
+import { DEFAULT_EVERY, LatencyCollector, MAX_EVERY, type LatencyTabState } from './collector.js';
+import { LATENCY_LAYOUTS } from './layouts.js';
+import { latencyJson, latencyView, type LatencySnapshot, type LatencyView } from './model.js';
+import { latencyTab, usText } from './tab.js';
+
+function parseEvery(value: string | boolean | undefined): number {
+	if (value === undefined) return DEFAULT_EVERY;
+	if (typeof value !== 'string' || value.includes(',')) throw new UsageError(`--latency-sample takes one number, 1 to ${MAX_EVERY}`);
+	return [...numberList(value, '--latency-sample', 'a number of packets', 1, MAX_EVERY)][0]!;
+}
+
+export const latency: Feature<'latency', LatencySnapshot, LatencyView, LatencyTabState> = {
+	key: 'latency',
+	aliases: ['lat', 'delay'],
+	flags: [
+		{ name: 'latency', type: 'boolean', usage: 'Latency: time packets by layer (else only on its tab)', parse: (v) => v === true },
+		{ name: 'latencySample', type: 'string', arg: 'N', usage: `Latency: follow 1 packet in N (${DEFAULT_EVERY})`, parse: parseEvery },
+	],
+	layouts: LATENCY_LAYOUTS,
+	open: (context) => LatencyCollector.open(context.owners, context.settings.latency === true, (context.settings.latencySample as number | undefined) ?? DEFAULT_EVERY),
+	retain: (snapshot) => snapshot,
+	interval: (prev, cur, filter, names, cgroups) => latencyView(prev, cur, filter, names, cgroups),
+	*json(view, out) {
+		out.text(JSON.stringify(latencyJson(view)));
+	},
+	text: (view, props) => (isUnavailable(view) ? [`latency unavailable: ${view.unavailable}`] : latencyTab.lines(view, { ...props, plain: true }).map(plainText)),
+	// Per stage, namespace and interface: the sampled packets' times, in seconds.
+	metrics(view, sink) {
+		for (const r of view.stages) {
+			const labels = { stage: r.stage, netns: String(r.netns), device: r.ifname };
+			sink.count('nettop_latency_sampled_packets_total', 'Sampled packets timed through a stage (1 in N, --latency-sample), per namespace and interface.', labels, r.count);
+		}
+	},
+	summary(view) {
+		if (view?.state === 'off') return undefined;
+		if (!view || view.state !== 'on') return { label: 'LAT', text: view ? '...' : 'n/a' };
+		const worst = view.stages.reduce<{ stage: string; p99: number } | undefined>((w, r) => (!w || r.p99 > w.p99 ? r : w), undefined);
+		return { label: 'LAT', text: worst ? `${worst.stage} p99 ${usText(worst.p99)}us` : '-', short: worst ? `${usText(worst.p99)}us` : '-' };
+	},
+	tab: latencyTab,
+};

@@ -1,0 +1,193 @@
+// Latency by layer against delays the tests make: a token bucket shaping one veth (qdisc), a reader that sleeps (socket); no program loaded unless asked for.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { sleep } from '../helpers/exec.js';
+import { testHosts } from '../helpers/netns.js';
+import { NettopProcess, nettopPrograms, programsLeft } from '../helpers/nettop.js';
+import { Peer, receiver, sender } from '../helpers/peers.js';
+import { Tmux } from '../helpers/tmux.js';
+
+interface StageRow {
+	stage: string;
+	netns: number;
+	ifname: string;
+	count: number;
+	avg: number;
+	p50: number;
+	p90: number;
+	p99: number;
+}
+interface FlowRow extends Omit<StageRow, 'ifname'> {
+	pid: number;
+	comm: string;
+	lport: number;
+	rport: number;
+}
+interface Line {
+	latency: { state: string; every: number; sampled: number; timed: number; unmatched: { send: number; receive: number }; stages: StageRow[]; flows: FlowRow[]; packets: unknown[] };
+}
+
+const hosts = testHosts(4);
+
+/** The rows of one stage on one interface over every line, added up (counts) with the largest p50 seen. */
+function rowsOf(lines: Line[], stage: string, ifname: string) {
+	const rows = lines.flatMap((l) => l.latency.stages).filter((r) => r.stage === stage && r.ifname === ifname);
+	return { count: rows.reduce((n, r) => n + r.count, 0), rows };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+test('without the tab or --latency no latency program is loaded; --latency loads them; the tab loads them while shown', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const plain = new NettopProcess(['--json', '-i', '0.3']);
+	await plain.waitForLines(2);
+	const loaded = await nettopPrograms();
+	assert.ok(loaded.includes('nt_nic_tx'), `nettop runs: ${loaded.join(' ')}`);
+	assert.deepEqual(loaded.filter((p) => p.startsWith('nt_lat_')), [], 'no latency program without the flag');
+	assert.equal(plain.json<Line>().at(-1)!.latency.state, 'off');
+	plain.kill('SIGINT');
+	assert.equal(await plain.exited(), 0);
+	assert.deepEqual(await programsLeft(), []);
+
+	const on = new NettopProcess(['--json', '-i', '0.3', '--latency']);
+	await on.waitForLines(2);
+	const withFlag = await nettopPrograms();
+	for (const p of ['nt_lat_queue', 'nt_lat_start', 'nt_lat_xmit', 'nt_lat_recv', 'nt_lat_copy']) assert.ok(withFlag.includes(p), `${p} with --latency: ${withFlag.join(' ')}`);
+	assert.equal(on.json<Line>().at(-1)!.latency.state, 'on');
+	on.kill('SIGINT');
+	assert.equal(await on.exited(), 0);
+	assert.deepEqual(await programsLeft(), []);
+
+	const tmux = new Tmux();
+	try {
+		await tmux.start(`node ${new URL('../../bin/nettop.js', import.meta.url).pathname}`);
+		await tmux.waitFor(/1 NIC/);
+		await sleep(1000);
+		assert.deepEqual((await nettopPrograms()).filter((p) => p.startsWith('nt_lat_')), [], 'the UI on another tab: none');
+		await tmux.keys('7');
+		await tmux.waitFor(/latency: 1 packet in 64/);
+		assert.ok((await nettopPrograms()).includes('nt_lat_queue'), 'the Latency tab shown: loaded');
+		await tmux.keys('1');
+		let left: string[] = [];
+		for (let i = 0; i < 30 && (left = (await nettopPrograms()).filter((p) => p.startsWith('nt_lat_'))).length > 0; i++) await sleep(100);
+		assert.deepEqual(left, [], 'another tab again: unloaded');
+	} finally {
+		await tmux.kill();
+	}
+	assert.deepEqual(await programsLeft(), []);
+});
+
+test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side under one; every packet through the shaped veth timed (its /proc/net/dev count)', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	await net.exec(a, 'tc', ['qdisc', 'add', 'dev', a.dev, 'root', 'tbf', 'rate', '20mbit', 'burst', '100kb', 'latency', '300ms']);
+	try {
+		const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1']);
+		await n.waitForLines(1);
+		const before = await net.procNetDev(a);
+		const r = await receiver(net, b, 7401);
+		const s = sender(net, a, b.ip4, 7401, 2_000_000);
+		assert.equal(await s.done(), 2_000_000);
+		assert.equal(await r.done(), 2_000_000);
+		await sleep(300);
+		const after = await net.procNetDev(a);
+		await n.waitForLines(n.lines.length + 2);
+		n.kill('SIGINT');
+		assert.equal(await n.exited(), 0, n.stderr);
+		const lines = n.json<Line>();
+		const shaped = rowsOf(lines, 'qdisc', a.dev);
+		const unshaped = rowsOf(lines, 'qdisc', b.dev);
+		const driver = rowsOf(lines, 'driver', a.dev);
+		const sent = after.tx_packets - before.tx_packets;
+		const unmatched = lines.reduce((k, l) => k + l.latency.unmatched.send, 0);
+		t.diagnostic(`${a.dev}: ${sent} packets (/proc/net/dev), qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
+		assert.equal(driver.count, sent, 'every packet the shaped veth sent was timed to its driver (1 in 1)');
+		assert.equal(shaped.count, sent, 'and through its qdisc');
+		assert.equal(unmatched, 0);
+		assert.ok(median(shaped.rows.filter((r) => r.count >= 10).map((r) => r.p50)) >= 1000, 'shaped: the qdisc holds packets for milliseconds');
+		assert.ok(unshaped.count > 0, 'the ACKs on the other side were timed');
+		for (const row of unshaped.rows) assert.ok(row.p99 < 1000, `unshaped: under a millisecond (${row.p99} us)`);
+	} finally {
+		await net.exec(a, 'tc', ['qdisc', 'del', 'dev', a.dev, 'root']);
+	}
+});
+
+/**
+ * send HOST PORT: 300 messages of 1,000 bytes 10 ms apart, each opening with
+ * its CLOCK_MONOTONIC send time. recv HOST PORT SLEEP: read what is there,
+ * sleep SLEEP s, again, until EOF; print per read the wait of the oldest
+ * message it got, from its send to the read (ms), on one line. TCP merges
+ * what queues behind the first skb into it: that first skb, the oldest
+ * data, is the one nettop times (docs/latency.md).
+ */
+const SCRIPT = `
+import socket, struct, sys, time
+role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if role == 'recv':
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((host, port)); s.listen(1)
+    print('listening', flush=True)
+    c, _ = s.accept(); waits, total, pause = [], 0, float(sys.argv[4])
+    while True:
+        d = c.recv(1 << 20)
+        if not d:
+            break
+        now = time.clock_gettime(time.CLOCK_MONOTONIC)
+        at = (1000 - total % 1000) % 1000
+        if at + 8 <= len(d):
+            waits.append((now - struct.unpack('d', d[at:at + 8])[0]) * 1000)
+        total += len(d)
+        time.sleep(pause)
+    print(' '.join('%.3f' % w for w in waits), flush=True)
+else:
+    s = socket.create_connection((host, port)); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for _ in range(300):
+        s.sendall(struct.pack('d', time.clock_gettime(time.CLOCK_MONOTONIC)) + b'x' * 992)
+        time.sleep(0.01)
+    s.close()
+    print('sent', flush=True)
+`;
+
+test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens of ms, owned by it, as the reader measures it; a reader that does not sleep stays under a few ms', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1']);
+	await n.waitForLines(1);
+	const peers: Peer[] = [];
+	const pair = async (port: number, pause: number) => {
+		const r = new Peer(net.spawn(b, 'python3', ['-c', SCRIPT, 'recv', b.ip4, String(port), String(pause)]));
+		await r.waitFor('listening');
+		const s = new Peer(net.spawn(a, 'python3', ['-c', SCRIPT, 'send', b.ip4, String(port)]));
+		peers.push(r, s);
+		return { r, s };
+	};
+	try {
+		const slow = await pair(7402, 0.05);
+		const fast = await pair(7403, 0);
+		await slow.r.done();
+		await fast.r.done();
+		const slowWaits = slow.r.output.trim().split('\n').pop()!.split(' ').map(Number);
+		await sleep(300);
+		await n.waitForLines(n.lines.length + 2);
+		n.kill('SIGINT');
+		assert.equal(await n.exited(), 0, n.stderr);
+		const lines = n.json<Line>();
+		const flows = lines.flatMap((l) => l.latency.flows).filter((f) => f.stage === 'socket');
+		t.diagnostic(`receive: ${lines.reduce((k, l) => k + l.latency.unmatched.receive, 0)} unmatched (merged by TCP into the skb before them)`);
+		const slowRows = flows.filter((f) => f.lport === 7402);
+		const fastRows = flows.filter((f) => f.lport === 7403);
+		assert.ok(slowRows.length > 0 && fastRows.length > 0, 'both readers\' flows were timed');
+		for (const f of slowRows) assert.deepEqual([f.pid, f.comm], [slow.r.pid, 'python3'], 'owned by the sleeping reader');
+		const p50s = slowRows.filter((f) => f.count >= 3).map((f) => f.p50);
+		const measured = median(slowWaits) * 1000;
+		t.diagnostic(`sleeping reader: socket p50 per interval ${p50s.join(' ')} us; the reader's own median wait of the oldest message per read ${measured.toFixed(0)} us; fast reader p50 ${fastRows.map((f) => f.p50).join(' ')} us`);
+		const ours = median(p50s);
+		assert.ok(ours >= 10_000 && ours <= 60_000, `tens of milliseconds (${ours} us)`);
+		assert.ok(Math.abs(ours - measured) <= 0.25 * measured + 2000, `as the reader measured it: ${ours} against ${measured.toFixed(0)} us`);
+		assert.ok(median(fastRows.map((f) => f.p50)) < 5000, 'the reader that does not sleep: under a few ms');
+	} finally {
+		for (const p of peers) p.child.kill('SIGKILL');
+	}
+});
