@@ -21,24 +21,25 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LAT_INFLIGHT_MAX);
-	__type(key, struct nt_lat_key);
+	__type(key, struct nt_lat_flow_key);
 	__type(value, struct nt_lat_packet);
-} lat_rx SEC(".maps");
+} lat_rxf SEC(".maps");
 
+
+/* LAT_SEND's slots, then LAT_RECV's. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2 * LAT_GATE_SLOTS);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, struct nt_lat_ctl);
-} lat_ctl SEC(".maps");
+	__type(value, struct nt_lat_gate);
+} lat_gate SEC(".maps");
 
-/* Per CPU and direction: packets seen since the last one sampled. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct nt_lat_tick);
 } lat_tick SEC(".maps");
 
 struct {
@@ -48,8 +49,10 @@ struct {
 
 /* Never used: puts the layouts into the object's BTF, for the layout test. */
 const struct nt_lat_key *_nt_lat_key_btf __attribute__((unused));
+const struct nt_lat_flow_key *_nt_lat_flow_key_btf __attribute__((unused));
 const struct nt_lat_packet *_nt_lat_packet_btf __attribute__((unused));
-const struct nt_lat_ctl *_nt_lat_ctl_btf __attribute__((unused));
+const struct nt_lat_tick *_nt_lat_tick_btf __attribute__((unused));
+const struct nt_lat_gate *_nt_lat_gate_btf __attribute__((unused));
 
 LOST_COUNTERS(lat_lost)
 
@@ -58,42 +61,55 @@ struct sk_buff___mono {
 	__u8 mono_delivery_time : 1;
 } __attribute__((preserve_access_index));
 
-static __always_inline struct nt_lat_ctl *ctl(void)
+/*
+ * The gate slot of this skb in direction `dir`. A 32-bit copy of a pointer
+ * is a number to the verifier (for a program loaded with CAP_PERFMON): no
+ * helper call needed to hash the address.
+ */
+static __always_inline struct nt_lat_gate *gate_at(__u32 slot, int dir)
 {
-	__u32 zero = 0;
-	return bpf_map_lookup_elem(&lat_ctl, &zero);
+	__u32 i = (dir & 1) * LAT_GATE_SLOTS + (slot & (LAT_GATE_SLOTS - 1));
+
+	return bpf_map_lookup_elem(&lat_gate, &i);
+}
+
+static __always_inline __u32 skb_slot(const void *skb)
+{
+	__u32 lo;
+
+	/* A 32-bit move (w = w): the compiler's own truncation would shift the pointer. */
+	asm volatile("%[lo] = %[p]" : [lo] "=w"(lo) : [p] "w"((__u32)(unsigned long)skb));
+	return LAT_SKB_SLOT(lo);
+}
+
+static __always_inline struct nt_lat_gate *gate(const void *skb, int dir)
+{
+	return gate_at(skb_slot(skb), dir);
 }
 
 /*
- * Whether one of this direction's entries may be in flight: the only test a
- * packet that was not sampled pays after the first hook (three loads, no
- * lookup while nothing is followed).
+ * Whether a followed packet may sit at this slot: the only test a packet
+ * that was not sampled pays after the first hook (no hash lookup while its
+ * slot holds none).
  */
-static __always_inline bool following(struct nt_lat_ctl *c, int dir)
+static __always_inline bool following(struct nt_lat_gate *g)
 {
-	return READ_ONCE(c->taken[dir]) != READ_ONCE(c->done[dir]) + READ_ONCE(c->swept[dir]);
+	return READ_ONCE(g->taken) != READ_ONCE(g->done) + READ_ONCE(g->swept);
 }
 
-/*
- * 1 in `every`: the counter stays at `every` until a packet the caller can
- * follow comes (then the caller sets it to 0), so the sample is of those.
- */
-static __always_inline __u32 *tick(struct nt_lat_ctl *c, __u32 dir)
+/* Whether this packet is the 1 in `every` on this CPU. */
+static __always_inline bool tick(__u32 dir)
 {
-	__u32 every = c->every;
-	__u32 *t;
+	struct nt_lat_tick *t = bpf_map_lookup_elem(&lat_tick, &dir);
 
-	if (!every)
-		return NULL;
-	t = bpf_map_lookup_elem(&lat_tick, &dir);
-	if (!t)
-		return NULL;
-	if (*t + 1 < every) {
-		*t += 1;
-		return NULL;
+	if (!t || !t->every)
+		return false;
+	if (t->count + 1 < t->every) {
+		t->count += 1;
+		return false;
 	}
-	*t = every;
-	return t;
+	t->count = 0;
+	return true;
 }
 
 /* The 4 bytes at the transport header + 4: TCP's sequence, UDP's length and checksum; 0 when not TCP or UDP. */
@@ -179,45 +195,48 @@ static __always_inline void start(struct nt_lat_packet *p, __u64 now, __u8 dir)
 }
 
 /* Follows a sampled packet. An entry left by a packet the hooks lost at the same address is replaced (and counted). */
-static __always_inline void follow(void *map, struct nt_lat_key *key, struct nt_lat_packet *p, struct nt_lat_ctl *c, int dir)
+static __always_inline void follow(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *d)
 {
-	long err = bpf_map_update_elem(map, key, p, BPF_NOEXIST);
+	long err;
 
+	if (!d)
+		return;
+	err = bpf_map_update_elem(map, key, p, BPF_NOEXIST);
 	if (err == -17 /* EEXIST */) {
 		if (bpf_map_update_elem(map, key, p, BPF_EXIST))
 			return;
-		__sync_fetch_and_add(&c->done[dir], 1);
-		__sync_fetch_and_add(&c->replaced[dir], 1);
+		__sync_fetch_and_add(&d->done, 1);
+		__sync_fetch_and_add(&d->replaced, 1);
 	} else if (err) {
 		count_lost(&lat_lost, LOST_ENTRY);
 		return;
 	}
-	__sync_fetch_and_add(&c->taken[dir], 1);
+	__sync_fetch_and_add(&d->taken, 1);
 }
 
 /* Stops following: the entry's packet was another (replaced) or is done. False when userspace swept it meanwhile. */
-static __always_inline bool unfollow(void *map, struct nt_lat_key *key, struct nt_lat_ctl *c, int dir, bool replaced)
+static __always_inline bool unfollow(void *map, void *key, struct nt_lat_gate *d, bool replaced)
 {
 	if (bpf_map_delete_elem(map, key))
 		return false;
-	__sync_fetch_and_add(&c->done[dir], 1);
+	__sync_fetch_and_add(&d->done, 1);
 	if (replaced)
-		__sync_fetch_and_add(&c->replaced[dir], 1);
+		__sync_fetch_and_add(&d->replaced, 1);
 	return true;
 }
 
 /* The packet, done, into the ring: copied before its entry goes (another CPU may reuse the entry's memory). */
-static __always_inline void finish(void *map, struct nt_lat_key *key, struct nt_lat_packet *p, struct nt_lat_ctl *c, int dir)
+static __always_inline void finish(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *g)
 {
 	struct nt_lat_packet *r = bpf_ringbuf_reserve(&lat_packets, sizeof(*r), 0);
 
 	if (!r) {
 		count_lost(&lat_lost, LOST_EVENT);
-		unfollow(map, key, c, dir, false);
+		unfollow(map, key, g, false);
 		return;
 	}
 	__builtin_memcpy(r, p, sizeof(*r));
-	if (unfollow(map, key, c, dir, false))
+	if (unfollow(map, key, g, false))
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	else
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
@@ -243,17 +262,14 @@ static __always_inline __u32 send_fp(const struct sk_buff *skb)
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
 {
-	struct nt_lat_ctl *c = ctl();
 	struct nt_lat_packet p;
 	struct nt_lat_key key = {};
 	struct headers h = {};
 	struct sock *sk;
-	__u32 *t;
 	__u64 now;
 
-	if (!c || !(t = tick(c, LAT_SEND)))
+	if (!tick(LAT_SEND))
 		return 0;
-	*t = 0;
 	now = bpf_ktime_get_ns();
 	start(&p, now, LAT_SEND);
 	device(&p, skb->dev);
@@ -274,7 +290,7 @@ int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
 	}
 	if (sk)
 		copy_owner(sk, &p.pid, p.comm, &p.cgroup);
-	follow(&lat_tx, &key, &p, c, LAT_SEND);
+	follow(&lat_tx, &key, &p, gate(skb, LAT_SEND));
 	return 0;
 }
 
@@ -282,12 +298,12 @@ int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
 SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(nt_lat_start, const struct sk_buff *skb, const struct net_device *dev)
 {
-	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_gate *g = gate(skb, LAT_SEND);
 	struct nt_lat_key key = {};
 	struct nt_lat_packet *p;
 	__u64 now;
 
-	if (!c || !following(c, LAT_SEND))
+	if (!g || !following(g))
 		return 0;
 	key.skb = (__u64)skb;
 	key.ifindex = dev->ifindex;
@@ -295,7 +311,7 @@ int BPF_PROG(nt_lat_start, const struct sk_buff *skb, const struct net_device *d
 	if (!p)
 		return 0;
 	if (p->fp != send_fp(skb)) {
-		unfollow(&lat_tx, &key, c, LAT_SEND, true);
+		unfollow(&lat_tx, &key, g, true);
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
@@ -309,11 +325,11 @@ int BPF_PROG(nt_lat_start, const struct sk_buff *skb, const struct net_device *d
 SEC("tp_btf/net_dev_xmit")
 int BPF_PROG(nt_lat_xmit, struct sk_buff *skb, int rc, struct net_device *dev, unsigned int skb_len)
 {
-	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_gate *g = gate(skb, LAT_SEND);
 	struct nt_lat_key key = {};
 	struct nt_lat_packet *p;
 
-	if (!c || !following(c, LAT_SEND) || rc == NETDEV_TX_BUSY)
+	if (!g || !following(g) || rc == NETDEV_TX_BUSY)
 		return 0;
 	key.skb = (__u64)skb;
 	key.ifindex = dev->ifindex;
@@ -321,65 +337,97 @@ int BPF_PROG(nt_lat_xmit, struct sk_buff *skb, int rc, struct net_device *dev, u
 	if (!p || p->stage_ns[LAT_QDISC] == LAT_NONE)
 		return 0;
 	p->stage_ns[LAT_DRIVER] = bpf_ktime_get_ns() - p->last_ns;
-	finish(&lat_tx, &key, p, c, LAT_SEND);
+	finish(&lat_tx, &key, p, g);
 	return 0;
 }
 
-/* Receive, first hook: TCP with data and UDP only, the packets a socket reads. */
+/*
+ * Receive, first hook. Of the packets sampled, TCP segments with data are
+ * followed, by connection, one at a time (a pure ACK is never copied out; a
+ * connection's next sample waits for the last). Not UDP: the kernel copies a
+ * linear datagram out without a tracepoint, and may free it on another CPU
+ * (docs/latency.md).
+ */
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(nt_lat_recv, struct sk_buff *skb)
 {
-	struct nt_lat_ctl *c = ctl();
+	struct nt_lat_flow_key key = {};
 	struct nt_lat_packet p;
-	struct nt_lat_key key = {};
 	struct headers h = {};
+	struct nt_lat_gate *g;
 	unsigned char *head;
-	__u32 *t;
 
-	if (!c || !(t = tick(c, LAT_RECV)))
+	if (!tick(LAT_RECV))
 		return 0;
 	start(&p, bpf_ktime_get_ns(), LAT_RECV);
 	head = skb->head;
 	/* The network header is where data points: it may not be reset yet. */
-	if (!parse(head, skb->data - head, false, &p.id, &h) || h.payload <= 0)
+	if (!parse(head, skb->data - head, false, &p.id, &h) || h.proto != IPPROTO_TCP || h.payload <= 0)
 		return 0;
-	*t = 0;
 	p.proto = h.proto;
-	p.fp = l4_word(head, h.l4);
 	p.len = skb->len;
 	device(&p, skb->dev);
-	key.skb = (__u64)skb;
-	follow(&lat_rx, &key, &p, c, LAT_RECV);
+	key.lport = p.id.lport;
+	key.rport = p.id.rport;
+	__builtin_memcpy(&key.raddr, &p.id.raddr[p.id.family == AF_INET6 ? 12 : 0], 4);
+	g = gate_at(LAT_FLOW_SLOT(key.lport, key.rport), LAT_RECV);
+	p.fp = bpf_ntohl(l4_word(head, h.l4));
+	/* One at a time: a connection with a packet followed keeps it. */
+	if (g && !bpf_map_update_elem(&lat_rxf, &key, &p, BPF_NOEXIST))
+		__sync_fetch_and_add(&g->taken, 1);
 	return 0;
 }
 
-/* The reader copies it out (its first copy: a partly read skb is copied more than once). */
-SEC("tp_btf/skb_copy_datagram_iovec")
-int BPF_PROG(nt_lat_copy, const struct sk_buff *skb, int len)
+/* The reader copies it out: the packet ends; its owner is the reader (process context). */
+static __always_inline void copied(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *g)
 {
-	struct nt_lat_ctl *c = ctl();
-	struct nt_lat_key key = {};
-	struct nt_lat_packet *p;
-	__u64 now;
+	__u64 now = bpf_ktime_get_ns();
 
-	if (!c || !following(c, LAT_RECV))
-		return 0;
-	key.skb = (__u64)skb;
-	p = bpf_map_lookup_elem(&lat_rx, &key);
-	if (!p)
-		return 0;
-	if (p->fp != l4_word(skb->head, skb->transport_header)) {
-		unfollow(&lat_rx, &key, c, LAT_RECV, true);
-		return 0;
-	}
-	now = bpf_ktime_get_ns();
 	p->stage_ns[LAT_SOCKET] = now - p->ts_ns;
 	p->last_ns = now;
-	/* Process context: the reader is the owner. */
 	p->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(p->comm, sizeof(p->comm));
 	p->cgroup = bpf_get_current_cgroup_id();
-	finish(&lat_rx, &key, p, c, LAT_RECV);
+	finish(map, key, p, g);
+}
+
+/*
+ * TCP: this copy takes bytes [copied_seq, copied_seq + len) of the
+ * connection (tcp_recvmsg moves copied_seq after it): the followed packet's
+ * first byte among them ends it, whichever skb now holds it.
+ */
+static __always_inline void tcp_copy(struct sock *sk, int len)
+{
+	struct nt_lat_flow_key key = { .lport = sk->__sk_common.skc_num, .rport = bpf_ntohs(sk->__sk_common.skc_dport) };
+	struct nt_lat_gate *g = gate_at(LAT_FLOW_SLOT(key.lport, key.rport), LAT_RECV);
+	struct nt_lat_packet *p;
+	__s32 ahead;
+
+	if (!g || !following(g))
+		return;
+	key.raddr = sk->__sk_common.skc_family == AF_INET6 ? sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[3] : sk->__sk_common.skc_daddr;
+	p = bpf_map_lookup_elem(&lat_rxf, &key);
+	if (!p)
+		return;
+	/* The hook is TCP's: the socket is a tcp_sock (a probe read: its pointer here is RCU's, which the cast helpers refuse). */
+	ahead = (__s32)(p->fp - BPF_CORE_READ((struct tcp_sock *)sk, copied_seq));
+	if (ahead >= len)
+		return; /* not yet */
+	if (ahead < 0) {
+		unfollow(&lat_rxf, &key, g, true); /* its byte went by unseen (a copy without this hook) */
+		return;
+	}
+	copied(&lat_rxf, &key, p, g);
+}
+
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(nt_lat_copy, const struct sk_buff *skb, int len)
+{
+	/* A TCP skb in a receive queue has its socket. */
+	struct sock *sk = skb->sk;
+
+	if (sk && sk->sk_protocol == IPPROTO_TCP)
+		tcp_copy(sk, len);
 	return 0;
 }
 

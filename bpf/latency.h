@@ -17,21 +17,35 @@
 #define LAT_PACED 1 /* flags: TCP's departure stamp lay ahead (the qdisc paces it, fq): no stack time */
 
 /*
- * lat_tx / lat_rx: the sampled packets on their way, by skb address (and
- * interface, on send: a packet passes stacked devices one inside the other).
- * An entry is deleted by the hook that ends the packet; one the hooks lose
- * (merged into another skb, segmented, freed by a qdisc) is deleted by
- * userspace after LAT_STALE_S seconds. Full: counted as LOST_ENTRY.
+ * The sampled packets on their way. lat_tx: by skb address and interface (a
+ * packet passes stacked devices one inside the other); lat_rxf (TCP): by
+ * connection, one at a time, matched by sequence number when the reader
+ * copies that byte (TCP merges queued skbs into one: docs/latency.md). An entry is deleted by the hook that ends the packet;
+ * one the hooks lose (segmented, freed, never read) is deleted by userspace
+ * after STALE_MS (source/features/latency/loaded.ts). Full: LOST_ENTRY.
  */
 #define LAT_INFLIGHT_MAX 16384
 #define LAT_RING_BYTES (1 << 21) /* 13,107 packets between two reads; more are counted as lost */
 
+/* lat_tx's key. */
 struct nt_lat_key {
 	__u64 skb;
-	__u32 ifindex; /* send: the device; receive: 0 */
+	__u32 ifindex; /* the device */
 	__u32 _pad;
 };
 _Static_assert(sizeof(struct nt_lat_key) == 16, "nt_lat_key layout");
+
+/*
+ * lat_rxf's key: a TCP connection by its ports (host order) and the last 4
+ * bytes of its remote address (IPv4's whole, as an IPv4-mapped socket has
+ * it too), all read from the socket without a pointer chase.
+ */
+struct nt_lat_flow_key {
+	__u32 raddr;
+	__u16 lport;
+	__u16 rport;
+};
+_Static_assert(sizeof(struct nt_lat_flow_key) == 8, "nt_lat_flow_key layout");
 
 /* One sampled packet: the in-flight entry while it is followed, the ring record once it is done. */
 struct nt_lat_packet {
@@ -45,7 +59,7 @@ struct nt_lat_packet {
 	__u8 comm[COMM_LEN];
 	__u32 pid;     /* owner: the socket's stamp (send), the reader (receive); 0 when none */
 	__u32 len;     /* skb->len at the first hook */
-	__u32 fp;      /* the packet's fingerprint: an skb address reused by another packet does not match */
+	__u32 fp;      /* by skb: the packet's fingerprint (an skb address reused by another packet does not match); TCP receive: its sequence number */
 	__u16 queue;   /* send: the device queue it went out on */
 	__u8 dir;      /* LAT_SEND or LAT_RECV */
 	__u8 proto;    /* IPPROTO_* of the transport header; 0 when not TCP or UDP */
@@ -55,18 +69,35 @@ struct nt_lat_packet {
 _Static_assert(sizeof(struct nt_lat_packet) == 160, "nt_lat_packet layout");
 
 /*
- * lat_ctl: one value, mapped by userspace (BPF_F_MMAPABLE). Programs after
- * the first hook look a packet up only while some entry may be in flight:
- * taken > done + swept. Each counter has one writer kind (noted).
+ * lat_gate: per direction, LAT_GATE_SLOTS counters by a hash of the skb's
+ * address (lat_slot), mapped by userspace (BPF_F_MMAPABLE). A hook after
+ * the first looks a packet up only while its slot may hold a followed one:
+ * taken != done + swept. Its cache line is all a packet not followed costs.
  */
-struct nt_lat_ctl {
-	__u32 every;       /* userspace: sample 1 packet in `every` at the first hook; 0: none */
-	__u32 _pad;
-	__u64 swept[2];    /* userspace: stale entries it deleted, per direction */
-	__u64 taken[2];    /* kernel: entries made */
-	__u64 done[2];     /* kernel: entries its programs deleted */
-	__u64 replaced[2]; /* kernel: of done, entries found for another packet at the same address */
+#define LAT_GATE_BITS 10
+#define LAT_GATE_SLOTS (1 << LAT_GATE_BITS)
+
+struct nt_lat_gate {
+	__u64 taken;    /* kernel: entries made */
+	__u64 done;     /* kernel: entries its programs deleted */
+	__u64 replaced; /* kernel: of done, entries found for another packet at the same address */
+	__u64 swept;    /* userspace: stale entries it deleted */
 };
-_Static_assert(sizeof(struct nt_lat_ctl) == 72, "nt_lat_ctl layout");
+_Static_assert(sizeof(struct nt_lat_gate) == 32, "nt_lat_gate layout");
+
+/*
+ * lat_tick: per CPU and direction, the sampling's count and rate, in one
+ * value so the first hook reads one cache line.
+ */
+struct nt_lat_tick {
+	__u32 count; /* kernel: packets since the last one sampled */
+	__u32 every; /* userspace: sample 1 packet in `every`; 0: none */
+};
+_Static_assert(sizeof(struct nt_lat_tick) == 8, "nt_lat_tick layout");
+
+/* Gate slots (source/features/latency/layouts.ts computes the same): of a number; of an skb address's low 32 bits; of a connection's ports. */
+#define LAT_HASH(x) (((__u32)(x) * 0x9E3779B9U) >> (32 - LAT_GATE_BITS))
+#define LAT_SKB_SLOT(lo) LAT_HASH((__u32)(lo) >> 6)
+#define LAT_FLOW_SLOT(lport, rport) LAT_HASH(((__u32)(lport) << 16) | (rport))
 
 #endif /* NETTOP_LATENCY_H */

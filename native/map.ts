@@ -143,6 +143,11 @@ export class BpfMap {
 		return true;
 	}
 
+	/** bpf_map_update_elem, BPF_ANY: `value` is valueStride bytes (a per-CPU map's: each CPU's value in turn, cpuStride apart). */
+	update(key: Buffer, value: Buffer): void {
+		check('bpf_map_update_elem', lib().bpf_map_update_elem(this.fd, key, value, 0), this.name);
+	}
+
 	/** bpf_map_delete_elem; an absent key is not an error. True when this call deleted it. */
 	delete(key: Buffer): boolean {
 		const ret = lib().bpf_map_delete_elem(this.fd, key);

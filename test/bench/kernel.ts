@@ -47,17 +47,17 @@ async function attachFloor(): Promise<BpfObject> {
 }
 
 /**
- * Runs nettop, bpftrace and empty programs (the floor) side by side under
- * `load`; ns per event of each program.
+ * Runs nettop (with `args`), bpftrace (running `bpftrace`) and empty
+ * programs (the floor) side by side under `load`; ns per event of each program.
  */
-export async function kernelCost(load: () => Promise<void>): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[]; seconds: number; cpu: number; lines: string[] }> {
+export async function kernelCost(load: () => Promise<void>, { args = ['--json', '-i', '1'], bpftrace: script = BPFTRACE_EQUIVALENT }: { args?: string[]; bpftrace?: string } = {}): Promise<{ nettop: KernelCost[]; bpftrace: KernelCost[]; floor: KernelCost[]; seconds: number; cpu: number; lines: string[] }> {
 	const statsFile = '/proc/sys/kernel/bpf_stats_enabled';
 	const before = readFileSync(statsFile, 'utf8').trim();
 	writeFileSync(statsFile, '1');
-	const nettop = new NettopProcess(['--json', '-i', '1']);
+	const nettop = new NettopProcess(args);
 	// bpftool here lists no owning pids: bpftrace's programs are the tracepoint ones that appear now.
 	const existing = new Set((await progs()).map((p) => p.id));
-	const bpftrace = spawn('bpftrace', ['-e', BPFTRACE_EQUIVALENT], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const bpftrace = spawn('bpftrace', ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let ready = '';
 	bpftrace.stdout.on('data', (d: Buffer) => (ready += d.toString()));
 	let floor: BpfObject | undefined;

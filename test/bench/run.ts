@@ -9,6 +9,7 @@ import { closingServer, eofChurn, holdingServer, manyConnections } from '../help
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
 import { kernelCost } from './kernel.js';
+import { latencyPart } from './latency.js';
 import { comparePart } from './compare.js';
 import { prometheusPart } from './prometheus.js';
 import { cpuSeconds, fmt, peakRssMb, rssParts } from './measure.js';
@@ -17,7 +18,7 @@ import { startup } from './startup.js';
 
 const rows: string[][] = [];
 /**
- * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,prometheus runs just
+ * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,prometheus,latency runs just
  * those parts (all by default). NETTOP_COMPARE=<another build's
  * dist/bin/nettop.js> adds part compare: the two builds alternating.
  */
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
 		if (want('conns')) await connsPart(net);
 		if (want('drops')) await dropsPart(net);
 		if (want('prometheus')) await prometheusPart(net, report);
+		if (want('latency')) await latencyPart(net, (seconds, streams) => iperf(net, seconds, streams), report);
 		if (process.env.NETTOP_COMPARE && want('compare')) await comparePart(net, process.env.NETTOP_COMPARE, report);
 	} finally {
 		killAll();

@@ -3,6 +3,7 @@ import { layout } from '../../../native/layouts.js';
 import { COMM_LEN, flowId } from '../../kernel/layouts.js';
 
 export const latKey = layout('nt_lat_key', { skb: 'u64', ifindex: 'u32', _pad: 'u32' });
+export const latFlowKey = layout('nt_lat_flow_key', { raddr: 'u32', lport: 'u16', rport: 'u16' });
 
 export const latPacket = layout('nt_lat_packet', {
 	ts_ns: 'u64',
@@ -23,13 +24,19 @@ export const latPacket = layout('nt_lat_packet', {
 	_pad: ['bytes', 7],
 });
 
-export const latCtl = layout('nt_lat_ctl', {
-	every: 'u32',
-	_pad: 'u32',
-	swept: ['bytes', 16],
-	taken: ['bytes', 16],
-	done: ['bytes', 16],
-	replaced: ['bytes', 16],
-});
+export const latGate = layout('nt_lat_gate', { taken: 'u64', done: 'u64', replaced: 'u64', swept: 'u64' });
 
-export const LATENCY_LAYOUTS = [latKey, latPacket, latCtl];
+export const latTick = layout('nt_lat_tick', { count: 'u32', every: 'u32' });
+
+/** bpf/latency.h LAT_GATE_BITS: each direction's gate slots. */
+export const GATE_BITS = 10;
+export const GATE_SLOTS = 1 << GATE_BITS;
+
+/** bpf/latency.h LAT_HASH. */
+const gateHash = (x: number) => Math.imul(x, 0x9e3779b9) >>> (32 - GATE_BITS);
+/** LAT_SKB_SLOT: the gate slot of an skb address. */
+export const skbSlot = (skb: bigint): number => gateHash(Number(skb & 0xffffffffn) >>> 6);
+/** LAT_FLOW_SLOT: the gate slot of a TCP connection's ports. */
+export const flowSlot = (lport: number, rport: number): number => gateHash(((lport << 16) | rport) >>> 0);
+
+export const LATENCY_LAYOUTS = [latKey, latFlowKey, latPacket, latGate, latTick];

@@ -3,7 +3,7 @@ import type { BpfMap, MappedValues } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { LITTLE_ENDIAN } from '../../../native/layouts.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
-import { keyAt, sumLost, u64 } from '../../kernel/decode.js';
+import { keyAt, sumLost, u16, u64, u64Big, writeU32 } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import * as L from './layouts.js';
@@ -18,9 +18,12 @@ export const STALE_MS = 10_000;
 export class LoadedLatency {
 	private readonly ring: RingBuffer;
 	private readonly lost: BpfMap;
-	private readonly inflight: readonly [BpfMap, BpfMap];
+	/** The maps of followed packets, each with its direction and the gate slot of a key. */
+	private readonly inflight: readonly { readonly map: BpfMap; readonly dir: number; slot(key: Buffer): number }[];
 	private readonly mapped: MappedValues;
-	private readonly ctl: DataView;
+	private readonly tick: BpfMap;
+	/** lat_gate's values: per direction GATE_SLOTS of struct nt_lat_gate. */
+	private readonly gates: DataView;
 
 	/** Loads and attaches the object (in its turn for the owner map): from then on its programs run on every packet. */
 	static open(owners: SocketOwners): Promise<LoadedLatency> {
@@ -28,23 +31,38 @@ export class LoadedLatency {
 	}
 
 	constructor(readonly obj: BpfObject) {
-		let mapped: MappedValues | undefined;
 		try {
 			this.lost = obj.map('lat_lost');
-			this.inflight = [obj.map('lat_tx', L.latKey, L.latPacket), obj.map('lat_rx', L.latKey, L.latPacket)];
-			this.mapped = mapped = obj.map('lat_ctl', undefined, L.latCtl).mmap(1);
-			this.ctl = new DataView(this.mapped.buffer);
-			this.ring = new RingBuffer(obj.map('lat_packets'));
+			const bySkb = (key: Buffer) => L.skbSlot(u64Big(key, 0));
+			const byPorts = (key: Buffer) => L.flowSlot(u16(key, L.latFlowKey.fields.lport.offset), u16(key, L.latFlowKey.fields.rport.offset));
+			this.inflight = [
+				{ map: obj.map('lat_tx', L.latKey, L.latPacket), dir: 0, slot: bySkb },
+				{ map: obj.map('lat_rxf', L.latFlowKey, L.latPacket), dir: 1, slot: byPorts },
+			];
+			this.tick = obj.map('lat_tick', undefined, L.latTick);
+			this.mapped = obj.map('lat_gate', undefined, L.latGate).mmap();
+			this.gates = new DataView(this.mapped.buffer);
+			try {
+				this.ring = new RingBuffer(obj.map('lat_packets'));
+			} catch (error) {
+				this.mapped.unmap();
+				throw error;
+			}
 		} catch (error) {
-			mapped?.unmap();
 			obj.close();
 			throw error;
 		}
 	}
 
-	/** Sample 1 packet in `every` at the first hook of each direction. */
+	/** Sample 1 packet in `every` at the first hook of each direction, on every CPU (0 for none). */
 	set every(every: number) {
-		this.ctl.setUint32(L.latCtl.fields.every.offset, every, LITTLE_ENDIAN);
+		const value = Buffer.alloc(this.tick.valueStride);
+		for (let cpu = 0; cpu < this.tick.cpus; cpu++) writeU32(value, cpu * this.tick.cpuStride + L.latTick.fields.every.offset, every);
+		const key = Buffer.alloc(4);
+		for (const dir of [0, 1]) {
+			writeU32(key, 0, dir);
+			this.tick.update(key, value);
+		}
 	}
 
 	/** The finished packets since the last call, oldest first (the ring's bytes: decode before the next call). */
@@ -52,13 +70,21 @@ export class LoadedLatency {
 		return this.ring.consume();
 	}
 
+	/** Byte offset of a counter of gate slot `slot` of direction `dir` in lat_gate. */
+	private static at(dir: number, slot: number, counter: 'taken' | 'replaced' | 'swept'): number {
+		return (dir * L.GATE_SLOTS + slot) * L.latGate.size + L.latGate.fields[counter].offset;
+	}
+
+	/** Each direction's counters added up over its slots. */
 	counts(): LatencyCounts {
-		const f = L.latCtl.fields;
-		const at = (offset: number, dir: number) => Number(this.ctl.getBigUint64(offset + dir * 8, LITTLE_ENDIAN));
-		const pair = (g: (dir: number) => number): [number, number] => [g(0), g(1)];
+		const sum = (dir: number, counter: 'taken' | 'replaced' | 'swept') => {
+			let n = 0;
+			for (let slot = 0; slot < L.GATE_SLOTS; slot++) n += Number(this.gates.getBigUint64(LoadedLatency.at(dir, slot, counter), LITTLE_ENDIAN));
+			return n;
+		};
 		return {
-			sampled: pair((d) => at(f.taken.offset, d)),
-			unmatched: pair((d) => at(f.replaced.offset, d) + at(f.swept.offset, d)),
+			sampled: [sum(0, 'taken'), sum(1, 'taken')],
+			unmatched: [sum(0, 'replaced') + sum(0, 'swept'), sum(1, 'replaced') + sum(1, 'swept')],
 		};
 	}
 
@@ -73,17 +99,16 @@ export class LoadedLatency {
 	 */
 	sweep(nowNs: number): void {
 		const last = L.latPacket.fields.last_ns.offset;
-		this.inflight.forEach((map, dir) => {
+		for (const { map, dir, slot } of this.inflight) {
 			const entries = map.readAll();
-			let swept = 0;
 			for (let i = 0; i < entries.count; i++) {
 				if (nowNs - u64(entries.values, i * entries.valueStride + last) < STALE_MS * 1e6) continue;
-				if (map.delete(Buffer.from(keyAt(entries, i)))) swept++;
+				const key = Buffer.from(keyAt(entries, i));
+				if (!map.delete(key)) continue;
+				const offset = LoadedLatency.at(dir, slot(key), 'swept');
+				this.gates.setBigUint64(offset, this.gates.getBigUint64(offset, LITTLE_ENDIAN) + 1n, LITTLE_ENDIAN);
 			}
-			if (swept === 0) return;
-			const offset = L.latCtl.fields.swept.offset + dir * 8;
-			this.ctl.setBigUint64(offset, this.ctl.getBigUint64(offset, LITTLE_ENDIAN) + BigInt(swept), LITTLE_ENDIAN);
-		});
+		}
 	}
 
 	close(): void {

@@ -1,0 +1,65 @@
+// Bench part latency: --latency's programs per event beside the floor and bpftrace doing the same skb-keyed matching, and iperf3 with it on against off, alternated.
+import { NettopProcess } from '../helpers/nettop.js';
+import { sleep } from '../helpers/exec.js';
+import type { TestNet } from '../helpers/netns.js';
+import { kernelCost } from './kernel.js';
+import { fmt, median } from './measure.js';
+
+type Report = (what: string, value: string, target: string, reference: string) => void;
+
+/**
+ * What nettop's latency programs do, in bpftrace: 1 packet in 64 per CPU at
+ * the first hook of each direction, kept in a map by skb address, looked up
+ * at the later hooks (every packet: bpftrace has no cheaper test), a
+ * histogram per stage.
+ */
+export const BPFTRACE_LATENCY = `
+BEGIN { printf("ready\\n"); }
+tracepoint:net:net_dev_queue { @n[cpu] = @n[cpu] + 1; if (@n[cpu] >= 64) { @n[cpu] = 0; @q[args->skbaddr] = nsecs; } }
+tracepoint:net:net_dev_start_xmit { $t = @q[args->skbaddr]; if ($t) { delete(@q[args->skbaddr]); @qdisc = hist((nsecs - $t) / 1000); @s[args->skbaddr] = nsecs; } }
+tracepoint:net:net_dev_xmit { $t = @s[args->skbaddr]; if ($t) { delete(@s[args->skbaddr]); @driver = hist((nsecs - $t) / 1000); } }
+tracepoint:net:netif_receive_skb { @m[cpu] = @m[cpu] + 1; if (@m[cpu] >= 64) { @m[cpu] = 0; @r[args->skbaddr] = nsecs; } }
+tracepoint:skb:skb_copy_datagram_iovec { $t = @r[args->skbaddr]; if ($t) { delete(@r[args->skbaddr]); @socket = hist((nsecs - $t) / 1000); } }
+`;
+
+/** iperf3 -J from A to B: the receiver's bits per second. */
+async function throughput(net: TestNet, seconds: number): Promise<number> {
+	const server = net.spawn(net.b, 'iperf3', ['-s', '-1', '-B', net.b.ip4, '-p', '5302']);
+	await sleep(300);
+	const { stdout } = await net.exec(net.a, 'iperf3', ['-J', '-c', net.b.ip4, '-p', '5302', '-t', String(seconds)], (seconds + 20) * 1000);
+	await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+	return (JSON.parse(stdout) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second;
+}
+
+export async function latencyPart(net: TestNet, iperf: (seconds: number, streams: number) => Promise<void>, report: Report): Promise<void> {
+	console.log('\n9. Latency by layer (--latency, 1 packet in 64): kernel cost per event over 8 s of iperf3 -P 4, and iperf3 with it on and off');
+	const k = await kernelCost(() => iperf(8, 4), { args: ['--json', '-i', '1', '--latency'], bpftrace: BPFTRACE_LATENCY });
+	const line = (costs: { name: string; ns: number; events: number }[]) => costs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+	const floor = new Map(k.floor.map((c) => [c.name, c.ns]));
+	const floorOf: Record<string, string> = { nt_lat_queue: 'floor_queue', nt_lat_start: 'floor_xmit', nt_lat_xmit: 'floor_xmit_done', nt_lat_recv: 'floor_receive', nt_lat_copy: 'floor_copy' };
+	for (const c of k.nettop.filter((c) => c.name.startsWith('nt_lat_') && c.events > 0)) {
+		const f = floor.get(floorOf[c.name] ?? '');
+		report(`${c.name} (${c.events} events)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', f === undefined ? '-' : `empty program there: ${fmt(f, 0)} ns`);
+	}
+	console.log(`  bpftrace, the same matching, same time: ${line(k.bpftrace)}`);
+	console.log(`  empty programs (the floor): ${line(k.floor)}`);
+	report('bpftrace, the same matching', line(k.bpftrace), '', '');
+
+	// Throughput: nettop without --latency (its other programs on), then with it, in turn.
+	const off: number[] = [];
+	const on: number[] = [];
+	for (let round = 0; round < 3; round++) {
+		for (const [args, into] of [[['--json', '-i', '1'], off], [['--json', '-i', '1', '--latency'], on]] as const) {
+			const n = new NettopProcess([...args]);
+			try {
+				await n.waitForLines(1);
+				into.push(await throughput(net, 4));
+			} finally {
+				n.kill('SIGINT');
+				await n.exited();
+			}
+		}
+	}
+	const gbit = (xs: number[]) => `${fmt(median(xs) / 1e9, 2)} Gbit/s`;
+	report('iperf3, one stream, with --latency (median of 3)', gbit(on), 'within 5% of off', `without: ${gbit(off)} (runs ${on.map((x) => fmt(x / 1e9, 2)).join('/')} against ${off.map((x) => fmt(x / 1e9, 2)).join('/')})`);
+}
