@@ -3,12 +3,12 @@ import type { FeatureKey, Reading } from '../../source/features/index.js';
 import { NO_FILTER, type Filter } from '../../source/model/filter.js';
 import { Pipeline } from '../../source/pipeline.js';
 import type { Action, UiState } from '../../source/ui/state.js';
-import { UiStore } from '../../source/ui/store.js';
+import { UiStore, type StoreOptions } from '../../source/ui/store.js';
 
 export class TestStore extends UiStore {
-	constructor(options: { intervalMs?: number; filter?: Filter; tab?: FeatureKey } = {}) {
+	constructor(options: { intervalMs?: number; filter?: Filter; tab?: FeatureKey; onShow?: StoreOptions['onShow'] } = {}) {
 		const filter = options.filter ?? NO_FILTER;
-		super(new Pipeline(filter), { intervalMs: options.intervalMs ?? 1000, filter, tab: options.tab });
+		super(new Pipeline(filter), { intervalMs: options.intervalMs ?? 1000, filter, tab: options.tab, onShow: options.onShow });
 	}
 
 	/** Actions as the app dispatches them. */

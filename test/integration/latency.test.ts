@@ -66,7 +66,7 @@ test('without the tab or --latency no latency program is loaded; --latency loads
 		await sleep(1000);
 		assert.deepEqual((await nettopPrograms()).filter((p) => p.startsWith('nt_lat_')), [], 'the UI on another tab: none');
 		await tmux.keys('7');
-		await tmux.waitFor(/latency: 1 packet in 64/);
+		await tmux.waitFor(/latency: 1 in 64 /);
 		assert.ok((await nettopPrograms()).includes('nt_lat_queue'), 'the Latency tab shown: loaded');
 		await tmux.keys('1');
 		let left: string[] = [];

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Sample } from '../../source/features/index.js';
 import { Exporter } from '../../source/output/prometheus.js';
 import { buildSample } from '../../source/pipeline.js';
-import { connsSnap, dropsSnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
+import { connsSnap, dropsSnap, latencySnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 
 const DASHBOARD = fileURLToPath(new URL('../../../contrib/grafana-dashboard.json', import.meta.url));
 
@@ -24,6 +24,7 @@ function everything(): Sample {
 			retrans: { events: [retrans({ segs: 2 })], lost: 0 },
 			conns: connsSnap({ counts: counts(1) }),
 			drops: dropsSnap({ counts: drop(5) }),
+			latency: latencySnap({ packets: [1.5, 3000].map((qdisc) => ({ time: 0, dir: 'send' as const, pid: 1, comm: 'curl', netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 1, raddr: '10.0.0.2', rport: 2, ifindex: 2, ifname: 'eth0', queue: 0, proto: 'tcp' as const, cgroupId: 0, len: 100, stages: { stack: null, qdisc, driver: null, socket: null }, paced: false })) }),
 		}),
 	);
 	return { ...sample, cost: { cpu: 0.01, bpf: 0.002 } };
@@ -45,6 +46,9 @@ test('every feature adds its series: names in base units, counters with _total, 
 	assert.equal(value('nettop_tcp_srtt_seconds_bucket{le="0.000063"}'), 1, '40 us is in the slot up to 63 us');
 	assert.equal(value('nettop_tcp_srtt_seconds_sum'), 0.00304);
 	assert.equal(value('nettop_bpf_run_seconds_total'), 0.002);
+	assert.equal(value('nettop_latency_seconds_bucket{stage="qdisc",netns="7",device="eth0",le="0.000002"}'), 1, '1.5 us: the first slot (under 2 us)');
+	assert.equal(value('nettop_latency_seconds_bucket{stage="qdisc",netns="7",device="eth0",le="0.004096"}'), 2, '3 ms under 4.096 ms');
+	assert.equal(value('nettop_latency_seconds_sum{stage="qdisc",netns="7",device="eth0"}'), 0.0030015);
 	e.add(everything());
 	assert.equal(Number(/^nettop_drops_total\{[^}]*\} (\S+)$/m.exec(e.scrape())?.[1]), 10, 'a second interval adds to the counter');
 });

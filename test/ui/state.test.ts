@@ -175,3 +175,17 @@ function pressed(char: string, s: UiState): Action[] {
 	const action = keyAction({ input: char, key: {} }, s.prompt?.kind);
 	return action ? [action as Action] : [];
 }
+
+test('the store tells who runs on demand which tab is shown and the tabs\' states, at each change only', () => {
+	const shown: [string, unknown][] = [];
+	const ui = new TestStore({ onShow: (tab, tabs) => shown.push([tab, tabs.latency]) });
+	ui.act({ type: 'tab', tab: 'latency' });
+	ui.act({ type: 'tab-key', key: '+' });
+	ui.act({ type: 'sort' });
+	ui.act({ type: 'tab', tab: 'nic' });
+	assert.deepEqual(shown, [
+		['latency', { scale: 0 }],
+		['latency', { scale: -1 }],
+		['nic', { scale: -1 }],
+	]);
+});

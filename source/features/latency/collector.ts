@@ -25,8 +25,19 @@ const add = (a: LatencyCounts, b: LatencyCounts): LatencyCounts => ({
 	unmatched: [a.unmatched[0] + b.unmatched[0], a.unmatched[1] + b.unmatched[1]],
 });
 
+/** What the collector needs of a load of latency.bpf.o (loaded.ts; a test's fake). */
+export interface Loaded {
+	readonly obj: { programStats(): ProgramStats[] };
+	set every(every: number);
+	packets(): Buffer[];
+	counts(): LatencyCounts;
+	lostCount(): number;
+	sweep(nowNs: number): void;
+	close(): void;
+}
+
 export class LatencyCollector implements Collector<LatencySnapshot> {
-	private loaded: LoadedLatency | undefined;
+	private loaded: Loaded | undefined;
 	private loading: Promise<void> | undefined;
 	private failure: string | undefined;
 	private wanted: boolean;
@@ -35,23 +46,29 @@ export class LatencyCollector implements Collector<LatencySnapshot> {
 	/** What earlier loads counted: each load's counters start at 0, nettop's do not. */
 	private carried = { counts: NO_COUNTS, lost: 0, stats: { name: 'earlier loads', runTimeNs: 0, runCount: 0, recursionMisses: 0 } as ProgramStats };
 
-	/** `pinned` (--latency): loaded now and kept; else only while the tab is shown. `every`: the flag's N. */
+	/** `load` loads the object; `pinned` (--latency): loaded now and kept, else only while the tab is shown; `flagEvery`: the flag's N. */
 	constructor(
-		private readonly owners: SocketOwners,
+		private readonly load: () => Promise<Loaded>,
 		private readonly pinned: boolean,
 		private readonly flagEvery: number,
 	) {
 		this.wanted = pinned;
 	}
 
+	/** With --latency, resolves once loaded (rejects, one line, when it cannot load); else at once, nothing loaded. */
 	static async open(owners: SocketOwners, pinned: boolean, every: number): Promise<LatencyCollector> {
-		const c = new LatencyCollector(owners, pinned, every);
+		const c = new LatencyCollector(() => LoadedLatency.open(owners), pinned, every);
 		if (pinned) {
 			c.want();
-			await c.loading;
+			await c.settled();
 			if (c.failure) throw new Error(c.failure);
 		}
 		return c;
+	}
+
+	/** Resolves once a load under way has ended (for tests and open). */
+	async settled(): Promise<void> {
+		await this.loading;
 	}
 
 	readonly obj = { programStats: (): ProgramStats[] => [...(this.loaded?.obj.programStats() ?? []), this.carried.stats] };
@@ -74,7 +91,7 @@ export class LatencyCollector implements Collector<LatencySnapshot> {
 
 	private want(): void {
 		if (this.loaded || this.loading || this.failure) return;
-		this.loading = LoadedLatency.open(this.owners).then(
+		this.loading = this.load().then(
 			(loaded) => {
 				this.loading = undefined;
 				if (!this.wanted) return loaded.close();

@@ -14,6 +14,9 @@ function parseEvery(value: string | boolean | undefined): number {
 	return [...numberList(value, '--latency-sample', 'a number of packets', 1, MAX_EVERY)][0]!;
 }
 
+/** log2 slots of µs, 1 µs to 2^27 µs (134 s): the same bounds every interval. */
+const METRIC_SLOTS = Array.from({ length: 27 }, (_, i) => i);
+
 export const latency: Feature<'latency', LatencySnapshot, LatencyView, LatencyTabState> = {
 	key: 'latency',
 	aliases: ['lat', 'delay'],
@@ -29,11 +32,13 @@ export const latency: Feature<'latency', LatencySnapshot, LatencyView, LatencyTa
 		out.text(JSON.stringify(latencyJson(view)));
 	},
 	text: (view, props) => (isUnavailable(view) ? [`latency unavailable: ${view.unavailable}`] : latencyTab.lines(view, { ...props, plain: true }).map(plainText)),
-	// Per stage, namespace and interface: the sampled packets' times, in seconds.
+	// Per stage, namespace and interface: the sampled packets' times, in seconds, in the tab's log2 slots.
 	metrics(view, sink) {
 		for (const r of view.stages) {
+			const counts = new Map(r.buckets.map((b) => [b.lo, b.count]));
+			const buckets = METRIC_SLOTS.map((i) => [2 ** (i + 1) / 1e6, counts.get(i === 0 ? 0 : 2 ** i) ?? 0] as const);
 			const labels = { stage: r.stage, netns: String(r.netns), device: r.ifname };
-			sink.count('nettop_latency_sampled_packets_total', 'Sampled packets timed through a stage (1 in N, --latency-sample), per namespace and interface.', labels, r.count);
+			sink.observe('nettop_latency_seconds', 'Time sampled packets spent in a layer of the stack (1 packet in N: --latency-sample), per namespace and interface.', labels, buckets, r.sum / 1e6);
 		}
 	},
 	summary(view) {

@@ -60,6 +60,8 @@ export function nextRecent(before: readonly LatencyPacket[], packets: readonly L
 /** count, avg and percentiles of one stage's times, µs; percentiles are the sampled packets' own (nearest rank). */
 export interface StageFigures {
 	readonly count: number;
+	/** Their total, µs. */
+	readonly sum: number;
 	readonly avg: number;
 	readonly p50: number;
 	readonly p90: number;
@@ -106,7 +108,7 @@ export function figures(values: number[]): StageFigures {
 	const n = values.length;
 	const rank = (share: number) => round1(values[Math.max(0, Math.ceil(share * n) - 1)] ?? 0);
 	const sum = values.reduce((s, v) => s + v, 0);
-	return { count: n, avg: n ? round1(sum / n) : 0, p50: rank(0.5), p90: rank(0.9), p99: rank(0.99) };
+	return { count: n, sum: Math.round(sum * 1000) / 1000, avg: n ? round1(sum / n) : 0, p50: rank(0.5), p90: rank(0.9), p99: rank(0.99) };
 }
 
 /** log2 slots of µs values: slot i holds [2^i, 2^(i+1)), slot 0 also below 1. */

@@ -8,27 +8,29 @@ import { MAX_EVERY, type LatencyTabState } from './collector.js';
 import type { LatencyFlowRow, LatencyPacket, LatencyView, StageFigures } from './model.js';
 
 const US: Column = { width: 8, right: true };
+const US7: Column = { width: 7, right: true };
 const STAGE_COLUMNS: Column[] = [{ width: 6 }, { width: 10, min: 5, max: 16, drop: 1 }, { width: 10, min: 6, max: 16 }, { width: 7, right: true }, US, US, US, US];
 const FLOW_COLUMNS: Column[] = [
 	{ width: 7, right: true },
 	{ width: 9, min: 5, max: 16, drop: 2 },
-	{ width: 15, min: 13, max: 47, middle: true, drop: 1 },
-	{ width: 15, min: 13, max: 47, middle: true },
+	{ width: 16, min: 13, max: 47, middle: true, drop: 1 },
+	{ width: 16, min: 13, max: 47, middle: true },
 	{ width: 6 },
-	{ width: 6, right: true },
-	US,
-	US,
+	{ width: 5, right: true },
+	US7,
+	US7,
 ];
+// The time goes first: the list is newest first, and the figures are what tells packets apart.
 const PACKET_COLUMNS: Column[] = [
-	{ width: 8, drop: 3 },
+	{ width: 8, drop: 1 },
 	{ width: 2 },
-	{ width: 8, min: 5, max: 16, drop: 2 },
-	{ width: 15, min: 13, max: 47, middle: true, drop: 1 },
-	{ width: 15, min: 13, max: 47, middle: true },
-	{ width: 7, right: true },
-	{ width: 7, right: true },
-	{ width: 7, right: true },
-	{ width: 7, right: true },
+	{ width: 6, max: 16, drop: 3 },
+	{ width: 16, max: 47, middle: true, drop: 2 },
+	{ width: 16, min: 13, max: 47, middle: true },
+	US7,
+	US7,
+	US7,
+	US7,
 ];
 
 /** µs as the columns write them: a decimal below 10. */
@@ -46,10 +48,9 @@ const ends = (p: { proto: string; laddr: string; lport: number; raddr: string; r
 function header(view: LatencyView | undefined): Line[] {
 	if (!view || view.state !== 'on') return [line(view?.state === 'off' ? 'latency: off' : 'latency: loading its programs...', { bold: true })];
 	const { send, receive } = view.unmatched;
-	const lost = send + receive > 0 ? `, ${send + receive} the hooks lost (${send} send, ${receive} receive)` : '';
-	return [
-		line(`latency: 1 packet in ${view.every} followed (+/- to change): ${view.sampled} this interval, ${view.timed} timed${lost}`, { bold: true }),
-	];
+	// Unmatched: followed packets the hooks lost (segmented, freed on the way, never read): docs/latency.md.
+	const lost = send + receive > 0 ? `  unmatched ${send} tx, ${receive} rx` : '';
+	return [line(`latency: 1 in ${view.every} (+/- to change)  sampled ${view.sampled}  timed ${view.timed}${lost}`, { bold: true })];
 }
 
 function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, width, plain, cursor, currentNetns }: TabProps<LatencyTabState>): Line[] {

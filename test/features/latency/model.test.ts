@@ -1,0 +1,93 @@
+// The latency model: exact percentiles of the sampled times, log2 slots, rows per stage and interface and per flow, the filter, the JSON shape.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { figures, latencyJson, latencyView, slotsOf, type LatencyPacket } from '../../../source/features/latency/model.js';
+import { cgroupOf, NO_CGROUPS } from '../../../source/model/cgroup.js';
+import { NO_FILTER } from '../../../source/model/filter.js';
+import { latencySnap } from '../../fixtures/records.js';
+
+const none = { stack: null, qdisc: null, driver: null, socket: null };
+const packet = (over: Partial<LatencyPacket>): LatencyPacket => ({
+	time: 1_700_000_000_000,
+	dir: 'send',
+	pid: 10,
+	comm: 'iperf3',
+	netns: 4026531840,
+	family: 4,
+	laddr: '10.0.0.1',
+	lport: 5000,
+	raddr: '10.0.0.2',
+	rport: 80,
+	ifindex: 2,
+	ifname: 'eth0',
+	queue: 0,
+	proto: 'tcp',
+	cgroupId: 0,
+	len: 1500,
+	stages: none,
+	paced: false,
+	...over,
+});
+
+test('figures: count, sum, average, and percentiles that are sampled values (nearest rank)', () => {
+	const f = figures([5, 1, 4, 2, 3, 100, 6, 7, 8, 9]);
+	assert.deepEqual(f, { count: 10, sum: 145, avg: 14.5, p50: 5, p90: 9, p99: 100 });
+	assert.deepEqual(figures([]), { count: 0, sum: 0, avg: 0, p50: 0, p90: 0, p99: 0 });
+	assert.deepEqual(figures([0.25]), { count: 1, sum: 0.25, avg: 0.3, p50: 0.3, p90: 0.3, p99: 0.3 }, 'a tenth of a microsecond shown');
+});
+
+test('log2 slots of microseconds as tcprtt counts them: 0-1, 2-3, 4-7, ...', () => {
+	assert.deepEqual(slotsOf([0.2, 1.9, 2, 3.99, 4, 1000]), [2, 2, 1, 0, 0, 0, 0, 0, 0, 1]);
+});
+
+test('rows per stage and interface, and per flow with its owner; a packet with no flow counts for its interface only', () => {
+	const packets = [
+		packet({ stages: { ...none, stack: 3, qdisc: 2000, driver: 1 } }),
+		packet({ stages: { ...none, stack: 5, qdisc: 4000, driver: 1 } }),
+		packet({ ifname: 'lo', ifindex: 1, stages: { ...none, qdisc: 1, driver: 0.5 }, proto: '', lport: 0, rport: 0 }),
+		packet({ dir: 'receive', pid: 20, comm: 'reader', laddr: '10.0.0.2', raddr: '10.0.0.1', lport: 80, rport: 5000, ifname: 'eth1', ifindex: 3, stages: { ...none, socket: 45_000 } }),
+	];
+	const prev = latencySnap({ counts: { sampled: [10, 20], unmatched: [1, 2] } });
+	const cur = latencySnap({ packets, counts: { sampled: [14, 23], unmatched: [1, 5] } });
+	const v = latencyView(prev, cur, NO_FILTER, new Map(), NO_CGROUPS);
+	assert.deepEqual([v.sampled, v.timed, v.unmatched], [7, 4, { send: 0, receive: 3 }], 'the interval: sampled and unmatched are deltas');
+	assert.deepEqual(
+		v.stages.map((r) => [r.stage, r.ifname, r.count, r.p50]),
+		[
+			['stack', 'eth0', 2, 3],
+			['qdisc', 'eth0', 2, 2000],
+			['qdisc', 'lo', 1, 1],
+			['driver', 'eth0', 2, 1],
+			['driver', 'lo', 1, 0.5],
+			['socket', 'eth1', 1, 45_000],
+		],
+		'in a packet\'s order, then by interface',
+	);
+	assert.deepEqual(v.stages[1]!.buckets.at(-1), { lo: 2048, hi: 4095, count: 1 });
+	assert.deepEqual(v.flows.map((f) => [f.stage, f.pid, f.comm, f.count]), [['socket', 20, 'reader', 1], ['qdisc', 10, 'iperf3', 2], ['stack', 10, 'iperf3', 2], ['driver', 10, 'iperf3', 2]], 'flows by p99, longest first');
+	assert.deepEqual(v.packets.map((p) => p.dir), ['receive', 'send', 'send', 'send'], 'newest first');
+});
+
+test('the filter keeps the packets of its processes and ports; the cgroup filter by the owner\'s cgroup', () => {
+	const packets = [packet({ pid: 1, stages: { ...none, qdisc: 1 } }), packet({ pid: 2, lport: 443, cgroupId: 7, stages: { ...none, qdisc: 2 } })];
+	const cur = latencySnap({ packets });
+	assert.deepEqual(latencyView(undefined, cur, { ...NO_FILTER, pids: new Set([2]) }, new Map(), NO_CGROUPS).packets.map((p) => p.pid), [2]);
+	assert.deepEqual(latencyView(undefined, cur, { ...NO_FILTER, ports: new Set([443]) }, new Map(), NO_CGROUPS).stages[0]!.count, 1);
+	const cgroups = { get: (id: number) => (id === 7 ? cgroupOf(7, '/system.slice/docker-0123456789abcdef.scope') : undefined) };
+	assert.deepEqual(latencyView(undefined, cur, { ...NO_FILTER, cgroup: '0123456789ab' }, new Map(), cgroups).packets.map((p) => p.pid), [2]);
+});
+
+test('JSON: stages, flows with cgroup fields, packets with ISO times and a field per stage', () => {
+	const cgroups = { get: (id: number) => (id === 7 ? cgroupOf(7, '/system.slice/docker-0123456789abcdef.scope') : undefined) };
+	const cur = latencySnap({ packets: [packet({ cgroupId: 7, stages: { ...none, stack: 2.5, qdisc: 10, driver: 1 } })] });
+	const json = JSON.parse(JSON.stringify(latencyJson(latencyView(undefined, cur, NO_FILTER, new Map([[4026531840, 'host']]), cgroups)))) as Record<string, unknown>;
+	assert.deepEqual(Object.keys(json), ['state', 'every', 'sampled', 'timed', 'unmatched', 'stages', 'flows', 'packets']);
+	const stages = json.stages as Record<string, unknown>[];
+	assert.deepEqual(Object.keys(stages[0]!), ['stage', 'netns', 'netns_name', 'ifname', 'count', 'sum', 'avg', 'p50', 'p90', 'p99', 'buckets']);
+	assert.equal(stages[0]!.netns_name, 'host');
+	const flow = (json.flows as Record<string, unknown>[])[0]!;
+	assert.deepEqual([flow.stage, flow.pid, flow.cgroup, flow.container], ['qdisc', 10, '/system.slice/docker-0123456789abcdef.scope', '0123456789ab']);
+	const p = (json.packets as Record<string, unknown>[])[0]!;
+	assert.deepEqual([p.time, p.dir, p.stack, p.qdisc, p.driver, p.socket, p.container], ['2023-11-14T22:13:20.000Z', 'send', 2.5, 10, 1, null, '0123456789ab']);
+	assert.equal('cgroupId' in p || 'stages' in p, false);
+});

@@ -1,0 +1,52 @@
+// The Latency tab at 80 columns: the sampling said, a row per stage and interface, flows, the packets newest first; off and loading said in words.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { latencyView, type LatencyPacket } from '../../../source/features/latency/model.js';
+import { latencyTab, usText } from '../../../source/features/latency/tab.js';
+import { latency } from '../../../source/features/latency/index.js';
+import { plainText } from '../../../source/format/lines.js';
+import { NO_CGROUPS } from '../../../source/model/cgroup.js';
+import { NO_FILTER } from '../../../source/model/filter.js';
+import { latencySnap } from '../../fixtures/records.js';
+
+const none = { stack: null, qdisc: null, driver: null, socket: null };
+const send: LatencyPacket = { time: 1_700_000_000_000, dir: 'send', pid: 10, comm: 'iperf3', netns: 1, family: 4, laddr: '198.18.0.1', lport: 40000, raddr: '198.18.0.2', rport: 5201, ifindex: 2, ifname: 'nt0', queue: 1, proto: 'tcp', cgroupId: 0, len: 1500, stages: { ...none, stack: 4.25, qdisc: 31_250.4, driver: 2 }, paced: false };
+const recv: LatencyPacket = { ...send, dir: 'receive', pid: 20, comm: 'reader', ifname: 'nt1', ifindex: 3, stages: { ...none, socket: 44_912 } };
+const props = { state: latencyTab.initial, sort: 'p99', seconds: 1, height: 22, width: 80, currentNetns: 1, unicode: false };
+const view = latencyView(undefined, latencySnap({ packets: [send, recv], counts: { sampled: [1, 1], unmatched: [0, 2] } }), NO_FILTER, new Map(), NO_CGROUPS);
+
+test('microseconds: a decimal below 10, none for a stage not passed', () => {
+	assert.deepEqual([usText(0.44), usText(9.96), usText(31_250.4), usText(null)], ['0.4', '10.0', '31250', '-']);
+});
+
+test('at 80 columns: the sampling and what was lost, stages with figures, flows, packets with every stage', () => {
+	const lines = latencyTab.lines(view, props).map(plainText);
+	for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+	assert.equal(lines[0]!, 'latency: 1 in 64 (+/- to change)  sampled 2  timed 2  unmatched 0 tx, 2 rx');
+	assert.match(lines[1]!, /^STAGE +NETNS +IFACE +COUNT +AVG us +P50 +P90 +P99$/);
+	assert.ok(lines.some((l) => /^qdisc +nt0 +1 +31250 +31250 +31250 +31250$/.test(l)), lines.join('\n'));
+	assert.ok(lines.some((l) => /^socket +nt1 +1 +44912/.test(l)));
+	assert.ok(lines.some((l) => /^ +20 reader +198\.18\.0\.1:40000 +198\.18\.0\.2:5201 +socket +1 +44912 +44912$/.test(l)), 'the flow that waited longest first, with its reader');
+	const packets = lines.slice(lines.findIndex((l) => /STACK +QDISC +DRIVER +SOCKET$/.test(l)) + 1);
+	assert.match(packets[0]!, /^rx nt1 +198\.18\.0\.1:40000 +198\.18\.0\.2:5201 +- +- +- +44912$/, 'the time goes before an address');
+	assert.match(packets[1]!, /^tx nt0 .* 4\.3 +31250 +2\.0 +-$/);
+	const wide = latencyTab.lines(view, { ...props, width: 100 }).map(plainText);
+	assert.ok(wide.some((l) => /^\d\d:\d\d:\d\d rx nt1 /.test(l)), 'wider: the time too');
+});
+
+test('off, loading, and a kernel that cannot: said in words; the summary has no part while off', () => {
+	const off = latencyView(undefined, latencySnap({ state: 'off' }), NO_FILTER, new Map(), NO_CGROUPS);
+	assert.equal(plainText(latencyTab.lines(off, props)[0]!), 'latency: off');
+	const starting = latencyView(undefined, latencySnap({ state: 'starting' }), NO_FILTER, new Map(), NO_CGROUPS);
+	assert.equal(plainText(latencyTab.lines(starting, props)[0]!), 'latency: loading its programs...');
+	assert.match(latencyTab.lines({ unavailable: 'no way to hook x' }, props).map(plainText).join('\n'), /Latency is unavailable on this system:\nno way to hook x/);
+	assert.equal(latency.summary(off, 1), undefined);
+	assert.deepEqual(latency.summary(view, 1), { label: 'LAT', text: 'socket p99 44912us', short: '44912us' });
+});
+
+test('+ follows more packets, - fewer: the tab state the collector reads', () => {
+	const [more, fewer] = latencyTab.keys;
+	assert.deepEqual([more!.key, fewer!.key], ['+', '-']);
+	assert.deepEqual(more!.apply(more!.apply(latencyTab.initial)), { scale: -2 });
+	assert.deepEqual(fewer!.apply(latencyTab.initial), { scale: 1 });
+});
