@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Latency by layer: 1 packet in N timed from hook to hook by its skb (send: stack, qdisc, driver; receive: socket), sent whole to a ring. */
+/* Latency by layer: 1 packet in N timed from hook to hook (send: stack, qdisc, driver, by skb; receive: socket, by TCP sequence), sent whole to a ring. */
 #include "vmlinux.h"
 #include "latency.h"
 #include "bits.bpf.h"
@@ -10,6 +10,8 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define NETDEV_TX_BUSY 0x10
 #define SKB_CLOCK_MONOTONIC 1
+#define TCP_TIME_WAIT 6
+#define TCP_NEW_SYN_RECV 12
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -24,7 +26,6 @@ struct {
 	__type(key, struct nt_lat_flow_key);
 	__type(value, struct nt_lat_packet);
 } lat_rxf SEC(".maps");
-
 
 /* LAT_SEND's slots, then LAT_RECV's. */
 struct {
@@ -61,11 +62,7 @@ struct sk_buff___mono {
 	__u8 mono_delivery_time : 1;
 } __attribute__((preserve_access_index));
 
-/*
- * The gate slot of this skb in direction `dir`. A 32-bit copy of a pointer
- * is a number to the verifier (for a program loaded with CAP_PERFMON): no
- * helper call needed to hash the address.
- */
+/* Direction `dir`'s gate slot `slot`. */
 static __always_inline struct nt_lat_gate *gate_at(__u32 slot, int dir)
 {
 	__u32 i = (dir & 1) * LAT_GATE_SLOTS + (slot & (LAT_GATE_SLOTS - 1));
@@ -73,6 +70,11 @@ static __always_inline struct nt_lat_gate *gate_at(__u32 slot, int dir)
 	return bpf_map_lookup_elem(&lat_gate, &i);
 }
 
+/*
+ * The gate slot of an skb. A 32-bit copy of a pointer is a number to the
+ * verifier (for a program loaded with CAP_PERFMON): no helper call needed
+ * to hash the address.
+ */
 static __always_inline __u32 skb_slot(const void *skb)
 {
 	__u32 lo;
@@ -112,7 +114,7 @@ static __always_inline bool tick(__u32 dir)
 	return true;
 }
 
-/* The 4 bytes at the transport header + 4: TCP's sequence, UDP's length and checksum; 0 when not TCP or UDP. */
+/* The 4 bytes at the transport header + 4: TCP's sequence number, UDP's length and checksum. */
 static __always_inline __u32 l4_word(unsigned char *head, __u32 l4)
 {
 	__u32 word = 0;
@@ -281,7 +283,8 @@ int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
 	if (skb->network_header != (__u16)~0U && parse(skb->head, skb->network_header, true, &p.id, &h))
 		p.proto = h.proto;
 	sk = skb->sk;
-	if (sk && sk->sk_protocol == IPPROTO_TCP && mono_stamp(skb)) {
+	/* A SYN-ACK's socket is the request's, which has no sk_protocol; a time-wait's sends through a full one. */
+	if (sk && (sk->__sk_common.skc_state == TCP_NEW_SYN_RECV || (sk->__sk_common.skc_state != TCP_TIME_WAIT && sk->sk_protocol == IPPROTO_TCP)) && mono_stamp(skb)) {
 		__u64 stamp = skb->tstamp;
 		if (stamp && stamp <= now)
 			p.stage_ns[LAT_STACK] = now - stamp;

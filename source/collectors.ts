@@ -49,9 +49,9 @@ export class Collectors {
 		return out;
 	}
 
-	/** True when no collector could start. */
+	/** True when no collector could start (an on-demand one that loaded nothing yet does not count). */
 	get empty(): boolean {
-		return this.collectors.every(({ collector }) => isUnavailable(collector));
+		return this.collectors.every(({ collector }) => isUnavailable(collector) || collector.active === false);
 	}
 
 	/** Every collector's snapshot now. `mono` is a monotonic clock (ms), `wall` the epoch time (ms). */

@@ -39,6 +39,8 @@ export interface Collector<S extends Snapshot> {
 	 * whether its tab is shown and its tab's state (docs/latency.md).
 	 */
 	show?(shown: boolean, tabState: unknown): void;
+	/** An on-demand collector: whether its programs are loaded now (one that is not counts for nothing when nettop checks any could start). */
+	readonly active?: boolean;
 	/** The kernel object it reads: collectors.ts reads its programs' counters (recursion misses, run time) each interval. */
 	readonly obj: Pick<BpfObject, 'programStats'>;
 	close(): void;

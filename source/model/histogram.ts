@@ -1,5 +1,15 @@
 // log2 histograms: slot i counts values in [2^i, 2^(i+1)), slot 0 also 0. Sums, buckets, percentiles.
 
+/** A distribution as every output writes it: how many, their total, average and percentiles (one unit). */
+export interface Distribution {
+	readonly count: number;
+	readonly sum: number;
+	readonly avg: number;
+	readonly p50: number;
+	readonly p90: number;
+	readonly p99: number;
+}
+
 export interface Bucket {
 	readonly lo: number;
 	readonly hi: number;

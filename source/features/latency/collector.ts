@@ -73,6 +73,10 @@ export class LatencyCollector implements Collector<LatencySnapshot> {
 
 	readonly obj = { programStats: (): ProgramStats[] => [...(this.loaded?.obj.programStats() ?? []), this.carried.stats] };
 
+	get active(): boolean {
+		return this.loaded !== undefined;
+	}
+
 	get every(): number {
 		return Math.min(MAX_EVERY, Math.max(1, Math.round(this.flagEvery * 2 ** this.scale)));
 	}

@@ -2,7 +2,7 @@
 import { cgroupFieldsOf, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
 import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import type { OwnedFlow } from '../../model/flow.js';
-import { buckets, type Bucket } from '../../model/histogram.js';
+import { buckets, type Bucket, type Distribution } from '../../model/histogram.js';
 import type { Snapshot } from '../../model/reading.js';
 import { keepRecent } from '../../model/recent.js';
 
@@ -57,16 +57,8 @@ export function nextRecent(before: readonly LatencyPacket[], packets: readonly L
 	return keepRecent(before, packets, RECENT);
 }
 
-/** count, avg and percentiles of one stage's times, µs; percentiles are the sampled packets' own (nearest rank). */
-export interface StageFigures {
-	readonly count: number;
-	/** Their total, µs. */
-	readonly sum: number;
-	readonly avg: number;
-	readonly p50: number;
-	readonly p90: number;
-	readonly p99: number;
-}
+/** One stage's times, µs; percentiles are the sampled packets' own (nearest rank). */
+export type StageFigures = Distribution;
 
 export interface StageRow extends StageFigures {
 	readonly stage: Stage;

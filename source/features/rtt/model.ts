@@ -3,19 +3,13 @@ import { counterDelta } from '../../model/counters.js';
 import { cgroupFields, NO_CGROUPS, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
 import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { loopbackAddress, type OwnedFlow } from '../../model/flow.js';
-import { buckets, percentiles, type Bucket } from '../../model/histogram.js';
+import { buckets, percentiles, type Bucket, type Distribution } from '../../model/histogram.js';
 import { byKeyDescending } from '../../model/order.js';
 import { requireCurrent } from '../../model/reading.js';
 import { matchSlots } from '../../model/slots.js';
 import { RTT_SLOTS, type RttFlow, type RttSnapshot } from './snapshot.js';
 
-export interface RttStats {
-	readonly count: number;
-	readonly sum: number;
-	readonly avg: number;
-	readonly p50: number;
-	readonly p90: number;
-	readonly p99: number;
+export interface RttStats extends Distribution {
 	readonly buckets: readonly Bucket[];
 }
 
