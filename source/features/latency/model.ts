@@ -67,7 +67,12 @@ export interface StageRow extends StageFigures {
 	readonly ifname: string;
 	/** log2 slots of µs: [lo, hi] and count, as tcprtt prints them. */
 	readonly buckets: readonly Bucket[];
+	/** qdisc and driver on a device whose packets left on more than one queue: the same per queue. */
+	readonly queues?: readonly (StageFigures & { readonly queue: number })[];
 }
+
+/** The send stages a device queue has. */
+const QUEUED: ReadonlySet<Stage> = new Set(['qdisc', 'driver']);
 
 export interface LatencyFlowRow extends OwnedFlow, StageFigures {
 	readonly stage: Stage;
@@ -125,20 +130,34 @@ export function latencyView(prev: LatencySnapshot | undefined, cur: LatencySnaps
 	const keep = (p: LatencyPacket) => matches(filter, p) && matchesCgroup(filter, cgroups.get(p.cgroupId));
 	const packets = cur.packets.filter(keep);
 	const stageGroups = new Map<string, { row: Omit<StageRow, keyof StageFigures | 'buckets'>; values: number[] }>();
+	const queueGroups = new Map<string, Map<number, number[]>>();
 	const flowGroups = new Map<string, { row: Omit<LatencyFlowRow, keyof StageFigures>; values: number[] }>();
 	for (const p of packets) {
 		for (const stage of STAGES) {
 			const us = p.stages[stage];
 			if (us === null) continue;
-			group(stageGroups, `${stage}|${p.netns}|${p.ifindex}`, () => ({ stage, netns: p.netns, netns_name: names.get(p.netns) ?? null, ifname: p.ifname }), us);
+			const where = `${stage}|${p.netns}|${p.ifindex}`;
+			group(stageGroups, where, () => ({ stage, netns: p.netns, netns_name: names.get(p.netns) ?? null, ifname: p.ifname }), us);
+			if (QUEUED.has(stage)) {
+				let byQueue = queueGroups.get(where);
+				if (!byQueue) queueGroups.set(where, (byQueue = new Map()));
+				let values = byQueue.get(p.queue);
+				if (!values) byQueue.set(p.queue, (values = []));
+				values.push(us);
+			}
 			if (p.proto === '') continue;
 			const flow = `${stage}|${p.pid}|${p.netns}|${p.laddr}|${p.lport}|${p.raddr}|${p.rport}|${p.proto}`;
 			group(flowGroups, flow, () => ({ stage, proto: p.proto as 'tcp' | 'udp', pid: p.pid, comm: p.comm, netns: p.netns, family: p.family, laddr: p.laddr, lport: p.lport, raddr: p.raddr, rport: p.rport, cgroupId: p.cgroupId }), us);
 		}
 	}
 	const stageOrder = (s: Stage) => STAGES.indexOf(s);
-	const stages = [...stageGroups.values()]
-		.map(({ row, values }) => ({ ...row, ...figures(values), buckets: buckets(slotsOf(values)) }))
+	const perQueue = (where: string) => {
+		const byQueue = queueGroups.get(where);
+		if (!byQueue || byQueue.size < 2) return {};
+		return { queues: [...byQueue].sort(([a], [b]) => a - b).map(([queue, values]) => ({ queue, ...figures(values) })) };
+	};
+	const stages = [...stageGroups]
+		.map(([where, { row, values }]) => ({ ...row, ...figures(values), buckets: buckets(slotsOf(values)), ...perQueue(where) }))
 		.sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || a.netns - b.netns || a.ifname.localeCompare(b.ifname));
 	const flows = [...flowGroups.values()].map(({ row, values }) => ({ ...row, ...figures(values) })).sort((a, b) => b.p99 - a.p99);
 	return {

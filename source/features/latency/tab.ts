@@ -57,7 +57,12 @@ function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, widt
 	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
 	const out = header(view);
 	const sc = layout(STAGE_COLUMNS, width);
-	const stageRows = (view?.stages ?? []).map((r) => line(cells(sc, [r.stage, r.netns === currentNetns ? '' : (r.netns_name ?? String(r.netns)), r.ifname || '-', ...figures(r)])));
+	// A device whose packets left on several queues: a dim row per queue under its own.
+	const stageRows = (view?.stages ?? []).flatMap((r) => {
+		const netns = r.netns === currentNetns ? '' : (r.netns_name ?? String(r.netns));
+		const queues = (r.queues ?? []).map((q) => line(cells(sc, [r.stage, netns, `${r.ifname} q${q.queue}`, ...figures(q)]), { dim: true }));
+		return [line(cells(sc, [r.stage, netns, r.ifname || '-', ...figures(r)])), ...queues];
+	});
 	const none = (text: string) => line(plain ? 'none' : text, { dim: true });
 	const stageRoom = plain ? Math.max(1, stageRows.length) : Math.max(2, Math.min(stageRows.length || 1, Math.floor((height - 6) / 3)));
 	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...truncate(stageRows.length ? stageRows : [none('no packet timed in this interval')], stageRoom, 'stages'));

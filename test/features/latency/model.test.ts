@@ -91,3 +91,12 @@ test('JSON: stages, flows with cgroup fields, packets with ISO times and a field
 	assert.deepEqual([p.time, p.dir, p.stack, p.qdisc, p.driver, p.socket, p.container], ['2023-11-14T22:13:20.000Z', 'send', 2.5, 10, 1, null, '0123456789ab']);
 	assert.equal('cgroupId' in p || 'stages' in p, false);
 });
+
+test('a device whose packets left on several queues: its qdisc and driver rows per queue too', () => {
+	const on = (queue: number, qdisc: number) => packet({ queue, stages: { ...none, qdisc, driver: 1 } });
+	const v = latencyView(undefined, latencySnap({ packets: [on(0, 10), on(2, 3000), on(2, 5000)] }), NO_FILTER, new Map(), NO_CGROUPS);
+	const qdisc = v.stages.find((r) => r.stage === 'qdisc')!;
+	assert.deepEqual(qdisc.queues?.map((q) => [q.queue, q.count, q.p99]), [[0, 1, 10], [2, 2, 5000]]);
+	const single = latencyView(undefined, latencySnap({ packets: [on(1, 10)] }), NO_FILTER, new Map(), NO_CGROUPS);
+	assert.equal(single.stages[0]!.queues, undefined, 'one queue: no breakdown');
+});

@@ -50,3 +50,13 @@ test('+ follows more packets, - fewer: the tab state the collector reads', () =>
 	assert.deepEqual(more!.apply(more!.apply(latencyTab.initial)), { scale: -2 });
 	assert.deepEqual(fewer!.apply(latencyTab.initial), { scale: 1 });
 });
+
+test('a device on several queues: a row per queue under its own', () => {
+	const on = (queue: number, qdisc: number): LatencyPacket => ({ ...send, queue, stages: { ...none, qdisc, driver: 1 } });
+	const v = latencyView(undefined, latencySnap({ packets: [on(0, 10), on(3, 2000)] }), NO_FILTER, new Map(), NO_CGROUPS);
+	const lines = latencyTab.lines(v, props).map(plainText);
+	const at = lines.findIndex((l) => /^qdisc +nt0 +2 /.test(l));
+	assert.ok(at > 0, lines.join('\n'));
+	assert.match(lines[at + 1]!, /^qdisc +nt0 q0 +1 +10 /);
+	assert.match(lines[at + 2]!, /^qdisc +nt0 q3 +1 +2000 /);
+});
