@@ -1,4 +1,5 @@
 // One load of latency.bpf.o: its sampling rate and counters (mapped lat_ctl), the finished packets' ring, and the sweep of packets the hooks lost.
+import { releaseKernelBtf } from '../../../native/btf.js';
 import type { BpfMap, MappedValues } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { LITTLE_ENDIAN } from '../../../native/layouts.js';
@@ -26,8 +27,13 @@ export class LoadedLatency {
 	private readonly gates: DataView;
 
 	/** Loads and attaches the object (in its turn for the owner map): from then on its programs run on every packet. */
-	static open(owners: SocketOwners): Promise<LoadedLatency> {
-		return owners.open(STAMPERS, async (join) => new LoadedLatency(await openObject('latency', { optional: STAMPERS, configure: join })));
+	static async open(owners: SocketOwners): Promise<LoadedLatency> {
+		try {
+			return await owners.open(STAMPERS, async (join) => new LoadedLatency(await openObject('latency', { optional: STAMPERS, configure: join })));
+		} finally {
+			// Loaded after the others (the tab shown): the kernel's BTF it needed is let go again, as collectors.ts does.
+			releaseKernelBtf();
+		}
 	}
 
 	constructor(readonly obj: BpfObject) {
