@@ -45,17 +45,17 @@ const SORTERS: Record<string, (a: StageFigures, b: StageFigures) => number> = {
 
 const ends = (p: { proto: string; laddr: string; lport: number; raddr: string; rport: number }): [string, string] => (p.proto === '' ? ['-', '-'] : [endpoint(p.laddr, p.lport), endpoint(p.raddr, p.rport)]);
 
-function header(view: LatencyView | undefined): Line[] {
+function header(view: LatencyView | undefined, plain: boolean): Line[] {
 	if (!view || view.state !== 'on') return [line(view?.state === 'off' ? 'latency: off' : 'latency: loading its programs...', { bold: true })];
 	const { send, receive } = view.unmatched;
 	// Unmatched: followed packets the hooks lost (segmented, freed on the way, never read): docs/latency.md.
 	const lost = send + receive > 0 ? `  unmatched ${send} tx, ${receive} rx` : '';
-	return [line(`latency: 1 in ${view.every} (+/- to change)  sampled ${view.sampled}  timed ${view.timed}${lost}`, { bold: true })];
+	return [line(`latency: 1 in ${view.every}${plain ? '' : ' (+/- to change)'}  sampled ${view.sampled}  timed ${view.timed}${lost}`, { bold: true })];
 }
 
 function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, width, plain, cursor, currentNetns }: TabProps<LatencyTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
-	const out = header(view);
+	const out = header(view, plain === true);
 	const sc = layout(STAGE_COLUMNS, width);
 	// A device whose packets left on several queues: a dim row per queue under its own.
 	const stageRows = (view?.stages ?? []).flatMap((r) => {

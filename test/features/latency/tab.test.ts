@@ -23,6 +23,7 @@ test('at 80 columns: the sampling and what was lost, stages with figures, flows,
 	const lines = latencyTab.lines(view, props).map(plainText);
 	for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
 	assert.equal(lines[0]!, 'latency: 1 in 64 (+/- to change)  sampled 2  timed 2  unmatched 0 tx, 2 rx');
+	assert.equal(plainText(latencyTab.lines(view, { ...props, plain: true })[0]!), 'latency: 1 in 64  sampled 2  timed 2  unmatched 0 tx, 2 rx', 'the plain table has no keys');
 	assert.match(lines[1]!, /^STAGE +NETNS +IFACE +COUNT +AVG us +P50 +P90 +P99$/);
 	assert.ok(lines.some((l) => /^qdisc +nt0 +1 +31250 +31250 +31250 +31250$/.test(l)), lines.join('\n'));
 	assert.ok(lines.some((l) => /^socket +nt1 +1 +44912/.test(l)));
