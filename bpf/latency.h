@@ -20,9 +20,10 @@
  * The sampled packets on their way. lat_tx: by skb address and interface (a
  * packet passes stacked devices one inside the other); lat_rxf (TCP): by
  * connection, one at a time, matched by sequence number when the reader
- * copies that byte (TCP merges queued skbs into one: docs/latency.md). An entry is deleted by the hook that ends the packet;
- * one the hooks lose (segmented, freed, never read) is deleted by userspace
- * after STALE_MS (source/features/latency/loaded.ts). Full: LOST_ENTRY.
+ * copies that byte (TCP merges queued skbs into one: docs/latency.md). An
+ * entry is deleted by the hook that ends the packet; one the hooks lose
+ * (segmented, freed, never read) is deleted by userspace after STALE_MS
+ * (source/features/latency/loaded.ts). Full: LOST_ENTRY.
  */
 #define LAT_INFLIGHT_MAX 16384
 #define LAT_RING_BYTES (1 << 21) /* 13,107 packets between two reads; more are counted as lost */

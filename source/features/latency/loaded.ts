@@ -1,4 +1,4 @@
-// One load of latency.bpf.o: its sampling rate and counters (mapped lat_ctl), the finished packets' ring, and the sweep of packets the hooks lost.
+// One load of latency.bpf.o: its sampling rate (lat_tick), its gate counters (mapped lat_gate), the finished packets' ring, and the sweep of packets the hooks lost.
 import { releaseKernelBtf } from '../../../native/btf.js';
 import type { BpfMap, MappedValues } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
