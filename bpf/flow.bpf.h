@@ -43,41 +43,67 @@ static __always_inline void flow_id_of(const struct sock_common *skc, struct nt_
 }
 
 /*
+ * The IP header at head + l3 (IPv4, or IPv6 without extension headers) into
+ * id's family and addresses, local the source (`local_is_src`, a packet
+ * going out) or the destination (coming in). Returns its protocol (0 when
+ * neither IPv4 nor IPv6); *len: the header's length; *after: the bytes
+ * after it, as the header says.
+ */
+static __always_inline __u8 ip_of_packet(unsigned char *head, __u32 l3, bool local_is_src, struct nt_flow_id *id, __u32 *len, __u16 *after)
+{
+	__u8 version = 0;
+
+	bpf_probe_read_kernel(&version, 1, head + l3);
+	if (version >> 4 == 6) {
+		struct ipv6hdr ip6 = {};
+		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + l3);
+		id->family = AF_INET6;
+		__builtin_memcpy(id->laddr, local_is_src ? &ip6.saddr : &ip6.daddr, 16);
+		__builtin_memcpy(id->raddr, local_is_src ? &ip6.daddr : &ip6.saddr, 16);
+		*len = sizeof(ip6);
+		*after = bpf_ntohs(ip6.payload_len);
+		return ip6.nexthdr;
+	}
+	if (version >> 4 == 4) {
+		struct iphdr ip = {};
+		bpf_probe_read_kernel(&ip, sizeof(ip), head + l3);
+		id->family = AF_INET;
+		__builtin_memcpy(id->laddr, local_is_src ? &ip.saddr : &ip.daddr, 4);
+		__builtin_memcpy(id->raddr, local_is_src ? &ip.daddr : &ip.saddr, 4);
+		*len = ip.ihl * 4;
+		*after = bpf_ntohs(ip.tot_len) - ip.ihl * 4;
+		return ip.protocol;
+	}
+	return 0;
+}
+
+/* TCP's or UDP's ports at head + l4 (both start with source and destination port), local as ip_of_packet's. */
+static __always_inline void ports_of_packet(unsigned char *head, __u32 l4, bool local_is_src, struct nt_flow_id *id)
+{
+	__u16 ports[2] = {};
+
+	bpf_probe_read_kernel(ports, sizeof(ports), head + l4);
+	id->lport = bpf_ntohs(local_is_src ? ports[0] : ports[1]);
+	id->rport = bpf_ntohs(local_is_src ? ports[1] : ports[0]);
+}
+
+/*
  * The flow of a packet no socket had, from its headers, turned around:
- * local is where it was going. Ports for TCP and UDP (both start with
- * source and destination port; a transport header not set reads as ~0).
- * The namespace is the caller's to set.
+ * local is where it was going. Ports for TCP and UDP (a transport header
+ * not set reads as ~0). The namespace is the caller's to set.
  */
 static __always_inline void flow_of_packet(struct sk_buff *skb, struct nt_flow_id *id)
 {
 	unsigned char *head = skb->head;
-	__u16 nh = skb->network_header;
 	__u16 th = skb->transport_header;
-	__u8 version = 0, proto = 0;
-	__u16 ports[2] = {};
+	__u32 len;
+	__u16 after;
+	__u8 proto;
 
 	__builtin_memset(id, 0, sizeof(*id));
-	bpf_probe_read_kernel(&version, 1, head + nh);
-	if (version >> 4 == 6) {
-		struct ipv6hdr ip6 = {};
-		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh);
-		id->family = AF_INET6;
-		__builtin_memcpy(id->laddr, &ip6.daddr, 16);
-		__builtin_memcpy(id->raddr, &ip6.saddr, 16);
-		proto = ip6.nexthdr;
-	} else if (version >> 4 == 4) {
-		struct iphdr ip = {};
-		bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
-		id->family = AF_INET;
-		__builtin_memcpy(id->laddr, &ip.daddr, 4);
-		__builtin_memcpy(id->raddr, &ip.saddr, 4);
-		proto = ip.protocol;
-	}
-	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && th != (__u16)~0U) {
-		bpf_probe_read_kernel(ports, sizeof(ports), head + th);
-		id->lport = bpf_ntohs(ports[1]);
-		id->rport = bpf_ntohs(ports[0]);
-	}
+	proto = ip_of_packet(head, skb->network_header, false, id, &len, &after);
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && th != (__u16)~0U)
+		ports_of_packet(head, th, false, id);
 }
 
 #endif

@@ -129,52 +129,25 @@ struct headers {
 	__u8 proto;
 };
 
-/*
- * The flow from the IP header at head + l3 (no extension headers), `local`
- * the source (send) or the destination (receive). False when not TCP or UDP
- * over IPv4 or IPv6.
- */
+/* The flow of a TCP or UDP packet from its IP header at head + l3 (flow.bpf.h), and where its payload is. False for others. */
 static __always_inline bool parse(unsigned char *head, __u32 l3, bool local_is_src, struct nt_flow_id *id, struct headers *h)
 {
-	__u8 version = 0;
-	__u16 tot = 0;
-	__u16 ports[2] = {};
+	__u32 len = 0;
+	__u16 after = 0;
 	__u8 doff = 0;
 
-	bpf_probe_read_kernel(&version, 1, head + l3);
-	if (version >> 4 == 4) {
-		struct iphdr ip = {};
-		bpf_probe_read_kernel(&ip, sizeof(ip), head + l3);
-		id->family = AF_INET;
-		__builtin_memcpy(id->laddr, local_is_src ? &ip.saddr : &ip.daddr, 4);
-		__builtin_memcpy(id->raddr, local_is_src ? &ip.daddr : &ip.saddr, 4);
-		h->proto = ip.protocol;
-		h->l4 = l3 + ip.ihl * 4;
-		tot = bpf_ntohs(ip.tot_len) - ip.ihl * 4;
-	} else if (version >> 4 == 6) {
-		struct ipv6hdr ip6 = {};
-		bpf_probe_read_kernel(&ip6, sizeof(ip6), head + l3);
-		id->family = AF_INET6;
-		__builtin_memcpy(id->laddr, local_is_src ? &ip6.saddr : &ip6.daddr, 16);
-		__builtin_memcpy(id->raddr, local_is_src ? &ip6.daddr : &ip6.saddr, 16);
-		h->proto = ip6.nexthdr;
-		h->l4 = l3 + sizeof(ip6);
-		tot = bpf_ntohs(ip6.payload_len);
-	} else {
-		return false;
-	}
+	h->proto = ip_of_packet(head, l3, local_is_src, id, &len, &after);
 	if (h->proto != IPPROTO_TCP && h->proto != IPPROTO_UDP) {
 		h->proto = 0;
 		return false;
 	}
-	bpf_probe_read_kernel(ports, sizeof(ports), head + h->l4);
-	id->lport = bpf_ntohs(local_is_src ? ports[0] : ports[1]);
-	id->rport = bpf_ntohs(local_is_src ? ports[1] : ports[0]);
+	h->l4 = l3 + len;
+	ports_of_packet(head, h->l4, local_is_src, id);
 	if (h->proto == IPPROTO_TCP) {
 		bpf_probe_read_kernel(&doff, 1, head + h->l4 + 12);
-		h->payload = (__s32)tot - (doff >> 4) * 4;
+		h->payload = (__s32)after - (doff >> 4) * 4;
 	} else {
-		h->payload = tot;
+		h->payload = after;
 	}
 	return true;
 }

@@ -1,9 +1,12 @@
 // Bench part latency: --latency's programs per event beside the floor and bpftrace doing the same skb-keyed matching, and iperf3 with it on against off, alternated.
-import { NettopProcess } from '../helpers/nettop.js';
-import { sleep } from '../helpers/exec.js';
+import { LoadedLatency } from '../../source/features/latency/loaded.js';
+import { SocketOwners } from '../../source/kernel/owners.js';
+import { CLI, NettopProcess } from '../helpers/nettop.js';
+import { run, sleep } from '../helpers/exec.js';
 import type { TestNet } from '../helpers/netns.js';
+import { Tmux } from '../helpers/tmux.js';
 import { kernelCost } from './kernel.js';
-import { fmt, median } from './measure.js';
+import { fmt, median, rssMb } from './measure.js';
 
 type Report = (what: string, value: string, target: string, reference: string) => void;
 
@@ -22,6 +25,39 @@ tracepoint:net:netif_receive_skb { @m[cpu] = @m[cpu] + 1; if (@m[cpu] >= 64) { @
 tracepoint:skb:skb_copy_datagram_iovec { $t = @r[args->skbaddr]; if ($t) { delete(@r[args->skbaddr]); @socket = hist((nsecs - $t) / 1000); } }
 `;
 
+/**
+ * The tab's load on demand: latency.bpf.o loaded and attached in this
+ * process (median of 5); and the UI's resident memory (the #! line's) on
+ * another tab, on the Latency tab, and back.
+ */
+async function onDemand(report: Report): Promise<void> {
+	const times: number[] = [];
+	for (let i = 0; i < 5; i++) {
+		const t0 = performance.now();
+		const loaded = await LoadedLatency.open(new SocketOwners());
+		times.push(performance.now() - t0);
+		loaded.close();
+	}
+	report('Latency tab shown: its object loaded and attached (median of 5)', `${fmt(median(times), 0)} ms`, '', `runs ${times.map((t) => fmt(t, 0)).join('/')} ms`);
+	const tmux = new Tmux();
+	try {
+		await tmux.start(CLI);
+		await tmux.waitFor(/1 NIC/);
+		await sleep(3000);
+		const pid = Number((await run('pgrep', ['-n', '-x', 'nettop'])).stdout.trim());
+		const before = rssMb(pid);
+		await tmux.keys('7');
+		await tmux.waitFor(/latency: 1 in 64/);
+		await sleep(3000);
+		const shown = rssMb(pid);
+		await tmux.keys('1');
+		await sleep(3000);
+		report('the UI\'s resident memory: NIC tab, Latency tab, NIC again', `${fmt(before)} / ${fmt(shown)} / ${fmt(rssMb(pid))} MB`, '', '-');
+	} finally {
+		await tmux.kill();
+	}
+}
+
 /** iperf3 -J from A to B: the receiver's bits per second. */
 async function throughput(net: TestNet, seconds: number): Promise<number> {
 	const server = net.spawn(net.b, 'iperf3', ['-s', '-1', '-B', net.b.ip4, '-p', '5302']);
@@ -32,7 +68,7 @@ async function throughput(net: TestNet, seconds: number): Promise<number> {
 }
 
 export async function latencyPart(net: TestNet, iperf: (seconds: number, streams: number) => Promise<void>, report: Report): Promise<void> {
-	console.log('\n9. Latency by layer (--latency, 1 packet in 64): kernel cost per event over 8 s of iperf3 -P 4, and iperf3 with it on and off');
+	console.log('\n9. Latency by layer: kernel cost per event over 8 s of iperf3 -P 4 at 1 in 64 (then 1 and 1024), iperf3 with it on and off, the tab loaded on demand');
 	const k = await kernelCost(() => iperf(8, 4), { args: ['--json', '-i', '1', '--latency'], bpftrace: BPFTRACE_LATENCY });
 	const line = (costs: { name: string; ns: number; events: number }[]) => costs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
 	const floor = new Map(k.floor.map((c) => [c.name, c.ns]));
@@ -44,6 +80,14 @@ export async function latencyPart(net: TestNet, iperf: (seconds: number, streams
 	console.log(`  bpftrace, the same matching, same time: ${line(k.bpftrace)}`);
 	console.log(`  empty programs (the floor): ${line(k.floor)}`);
 	report('bpftrace, the same matching', line(k.bpftrace), '', '');
+
+	// nettop alone at other rates: every packet followed, and 1 in 1024.
+	for (const every of [1, 1024]) {
+		const r = await kernelCost(() => iperf(5, 4), { args: ['--json', '-i', '1', '--latency', '--latency-sample', String(every)], bpftrace: BPFTRACE_LATENCY });
+		report(`nettop's latency programs at 1 in ${every}`, line(r.nettop.filter((c) => c.name.startsWith('nt_lat_') && c.events > 0)), '', `floor: ${line(r.floor.filter((c) => Object.values(floorOf).includes(c.name)))}`);
+	}
+
+	await onDemand(report);
 
 	// Throughput: nettop without --latency (its other programs on), then with it, in turn.
 	const off: number[] = [];

@@ -14,7 +14,16 @@ export function cpuSeconds(pid: number): number {
 
 /** Peak resident memory of a process in MB (VmHWM). */
 export function peakRssMb(pid: number): number {
-	const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+	return statusMb(pid, 'VmHWM');
+}
+
+/** Resident memory of a process now, in MB (VmRSS). */
+export function rssMb(pid: number): number {
+	return statusMb(pid, 'VmRSS');
+}
+
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+	const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
 	return Number(kb) / 1024;
 }
 

@@ -6,7 +6,7 @@ import { nextRecent, RECENT, type RetransEvent } from '../../source/features/ret
 import { NO_FILTER } from '../../source/model/filter.js';
 import { keyAction } from '../../source/ui/keys.js';
 import { initialState, reducer, sortKey, type Action, type UiState } from '../../source/ui/state.js';
-import { available, nic, raw, retrans, tcp } from '../fixtures/records.js';
+import { available, latencySnap, nic, raw, retrans, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
 
 const run = (state: UiState, ...actions: Action[]) => actions.reduce(reducer, state);
@@ -179,13 +179,15 @@ function pressed(char: string, s: UiState): Action[] {
 test('the store tells who runs on demand which tab is shown and the tabs\' states, at each change only', () => {
 	const shown: [string, unknown][] = [];
 	const ui = new TestStore({ onShow: (tab, tabs) => shown.push([tab, tabs.latency]) });
+	ui.read(raw(0, { latency: latencySnap() }), raw(1000, { latency: latencySnap() }));
+	shown.length = 0;
 	ui.act({ type: 'tab', tab: 'latency' });
 	ui.act({ type: 'tab-key', key: '+' });
 	ui.act({ type: 'sort' });
 	ui.act({ type: 'tab', tab: 'nic' });
 	assert.deepEqual(shown, [
-		['latency', { scale: 0 }],
-		['latency', { scale: -1 }],
-		['nic', { scale: -1 }],
+		['latency', { every: 64 }],
+		['latency', { every: 32 }],
+		['nic', { every: 32 }],
 	]);
 });

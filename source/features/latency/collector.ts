@@ -13,10 +13,10 @@ import { nextRecent, STAGES, type LatencyCounts, type LatencyPacket, type Latenc
 export const DEFAULT_EVERY = 64;
 export const MAX_EVERY = 1 << 20;
 
-/** The tab's state the collector follows: `+` and `-` halve and double the flag's N. */
+/** The tab's state the collector follows: `+` and `-` halve and double N. */
 export interface LatencyTabState {
-	/** N is the flag's N times 2^scale. */
-	readonly scale: number;
+	/** The N the tab asks for; undefined until an interval showed the one in force (the flag's). */
+	readonly every?: number;
 }
 
 const NO_COUNTS: LatencyCounts = { sampled: [0, 0], unmatched: [0, 0] };
@@ -41,16 +41,15 @@ export class LatencyCollector implements Collector<LatencySnapshot> {
 	private loading: Promise<void> | undefined;
 	private failure: string | undefined;
 	private wanted: boolean;
-	private scale = 0;
 	private recent: readonly LatencyPacket[] = [];
 	/** What earlier loads counted: each load's counters start at 0, nettop's do not. */
 	private carried = { counts: NO_COUNTS, lost: 0, stats: { name: 'earlier loads', runTimeNs: 0, runCount: 0, recursionMisses: 0 } as ProgramStats };
 
-	/** `load` loads the object; `pinned` (--latency): loaded now and kept, else only while the tab is shown; `flagEvery`: the flag's N. */
+	/** `load` loads the object; `pinned` (--latency): loaded now and kept, else only while the tab is shown; `every`: the flag's N, until the tab asks for another. */
 	constructor(
 		private readonly load: () => Promise<Loaded>,
 		private readonly pinned: boolean,
-		private readonly flagEvery: number,
+		private every: number,
 	) {
 		this.wanted = pinned;
 	}
@@ -77,16 +76,12 @@ export class LatencyCollector implements Collector<LatencySnapshot> {
 		return this.loaded !== undefined;
 	}
 
-	get every(): number {
-		return Math.min(MAX_EVERY, Math.max(1, Math.round(this.flagEvery * 2 ** this.scale)));
-	}
-
 	/** The tab is shown or not, with its state: loads or unloads the object, sets the sampling. */
 	show(shown: boolean, state: unknown): void {
-		const scale = (state as LatencyTabState | undefined)?.scale ?? 0;
-		if (scale !== this.scale) {
-			this.scale = scale;
-			if (this.loaded) this.loaded.every = this.every;
+		const every = (state as LatencyTabState | undefined)?.every;
+		if (every !== undefined && every !== this.every) {
+			this.every = every;
+			if (this.loaded) this.loaded.every = every;
 		}
 		this.wanted = this.pinned || shown;
 		if (this.wanted) this.want();

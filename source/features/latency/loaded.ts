@@ -4,7 +4,7 @@ import type { BpfMap, MappedValues } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { LITTLE_ENDIAN } from '../../../native/layouts.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
-import { keyAt, sumLost, u16, u64, u64Big, writeU32 } from '../../kernel/decode.js';
+import { keyAt, sumLost, u16, u64, u64Big, wordsU64, writeU32 } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import * as L from './layouts.js';
@@ -25,6 +25,8 @@ export class LoadedLatency {
 	private readonly tick: BpfMap;
 	/** lat_gate's values: per direction GATE_SLOTS of struct nt_lat_gate. */
 	private readonly gates: DataView;
+	/** The same as u32 words, to add up (kernel/decode.ts wordsU64). */
+	private readonly gateWords: Uint32Array;
 
 	/** Loads and attaches the object (in its turn for the owner map): from then on its programs run on every packet. */
 	static async open(owners: SocketOwners): Promise<LoadedLatency> {
@@ -48,6 +50,7 @@ export class LoadedLatency {
 			this.tick = obj.map('lat_tick', undefined, L.latTick);
 			this.mapped = obj.map('lat_gate', undefined, L.latGate).mmap();
 			this.gates = new DataView(this.mapped.buffer);
+			this.gateWords = new Uint32Array(this.mapped.buffer);
 			try {
 				this.ring = new RingBuffer(obj.map('lat_packets'));
 			} catch (error) {
@@ -85,7 +88,7 @@ export class LoadedLatency {
 	counts(): LatencyCounts {
 		const sum = (dir: number, counter: 'taken' | 'replaced' | 'swept') => {
 			let n = 0;
-			for (let slot = 0; slot < L.GATE_SLOTS; slot++) n += Number(this.gates.getBigUint64(LoadedLatency.at(dir, slot, counter), LITTLE_ENDIAN));
+			for (let slot = 0; slot < L.GATE_SLOTS; slot++) n += wordsU64(this.gateWords, LoadedLatency.at(dir, slot, counter) / 4);
 			return n;
 		};
 		return {

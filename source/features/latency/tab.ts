@@ -88,16 +88,19 @@ function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, widt
 	return out;
 }
 
-const clampScale = (scale: number) => Math.max(-20, Math.min(Math.log2(MAX_EVERY), scale));
+/** N halved or doubled, within 1 and MAX_EVERY; nothing before an interval showed N. */
+const scaled = (state: LatencyTabState, by: 0.5 | 2): LatencyTabState => (state.every === undefined ? state : { every: Math.min(MAX_EVERY, Math.max(1, Math.floor(state.every * by))) });
 
 export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 	title: 'Latency',
 	sorts: ['p99', 'count', 'avg'],
-	initial: { scale: 0 },
+	initial: {},
 	keys: [
-		{ key: '+', help: 'follow more packets (N / 2)', footer: () => '+/- 1/N', apply: (state) => ({ scale: clampScale(state.scale - 1) }) },
-		{ key: '-', help: 'follow fewer packets (N * 2)', footer: () => '', apply: (state) => ({ scale: clampScale(state.scale + 1) }) },
+		{ key: '+', help: 'follow more packets (N / 2)', footer: () => '+/- 1/N', apply: (state) => scaled(state, 0.5) },
+		{ key: '-', help: 'follow fewer packets (N * 2)', footer: () => '', apply: (state) => scaled(state, 2) },
 	],
+	// The N in force (the flag's), once an interval shows it: what + and - start from.
+	next: (state, view) => (state.every !== undefined || !view || isUnavailable(view) || view.state !== 'on' ? state : { every: view.every }),
 	lines: latencyLines,
 	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
 };

@@ -36,24 +36,24 @@ const read = (c: LatencyCollector) => {
 	return s as LatencySnapshot;
 };
 
-test('nothing loads until the tab is shown; shown: loads at the flag\'s rate, + halves it; hidden: unloads, its counters carried', async () => {
+test('nothing loads until the tab is shown; shown: loads at the flag\'s rate, then the tab\'s; hidden: unloads, its counters carried', async () => {
 	const loads: FakeLoad[] = [];
 	const c = new LatencyCollector(async () => loads[loads.push(new FakeLoad()) - 1]!, false, 64);
 	assert.equal(read(c).state, 'off');
-	c.show(false, { scale: 0 });
+	c.show(false, {});
 	assert.equal(loads.length, 0, 'another tab: nothing loaded');
-	c.show(true, { scale: 0 });
+	c.show(true, {});
 	assert.equal(read(c).state, 'starting');
 	await c.settled();
 	assert.deepEqual([read(c).state, loads[0]!.rate], ['on', 64]);
-	c.show(true, { scale: -1 });
+	c.show(true, { every: 32 });
 	assert.deepEqual([loads[0]!.rate, read(c).every], [32, 32]);
-	c.show(false, { scale: -1 });
+	c.show(false, { every: 32 });
 	assert.equal(loads[0]!.closed, true, 'hidden: unloaded');
 	const off = read(c);
 	assert.deepEqual([off.state, off.counts, off.lost], ['off', { sampled: [5, 6], unmatched: [1, 2] }, 3], 'what it counted stays');
 	assert.deepEqual(c.obj.programStats().map((p) => [p.runCount, p.recursionMisses]), [[10, 1]], 'and its programs\' runs');
-	c.show(true, { scale: -1 });
+	c.show(true, { every: 32 });
 	await c.settled();
 	assert.deepEqual(read(c).counts, { sampled: [10, 12], unmatched: [2, 4] }, 'a second load adds to the first');
 	c.close();

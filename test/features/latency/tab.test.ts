@@ -45,11 +45,18 @@ test('off, loading, and a kernel that cannot: said in words; the summary has no 
 	assert.deepEqual(latency.summary(view, 1), { label: 'LAT', text: 'socket p99 44912us', short: '44912us' });
 });
 
-test('+ follows more packets, - fewer: the tab state the collector reads', () => {
+test('+ follows more packets, - fewer, from the N an interval showed: the tab state the collector reads', () => {
 	const [more, fewer] = latencyTab.keys;
 	assert.deepEqual([more!.key, fewer!.key], ['+', '-']);
-	assert.deepEqual(more!.apply(more!.apply(latencyTab.initial)), { scale: -2 });
-	assert.deepEqual(fewer!.apply(latencyTab.initial), { scale: 1 });
+	assert.equal(more!.apply(latencyTab.initial), latencyTab.initial, 'no interval yet: nothing to halve');
+	const shown = latencyTab.next!(latencyTab.initial, view, 1);
+	assert.deepEqual(shown, { every: 64 }, 'the N in force');
+	assert.equal(latencyTab.next!(shown, latencyView(undefined, latencySnap({ every: 8 }), NO_FILTER, new Map(), NO_CGROUPS), 1), shown, 'kept once known: the collector follows the tab');
+	assert.deepEqual(more!.apply(more!.apply(shown)), { every: 16 });
+	assert.deepEqual(fewer!.apply(shown), { every: 128 });
+	assert.deepEqual(more!.apply({ every: 1 }), { every: 1 }, 'never below 1 (and - from there doubles at once)');
+	assert.deepEqual(fewer!.apply({ every: 1 << 20 }), { every: 1 << 20 });
+	assert.equal(latencyTab.next!(latencyTab.initial, latencyView(undefined, latencySnap({ state: 'off' }), NO_FILTER, new Map(), NO_CGROUPS), 1), latencyTab.initial, 'off: none in force');
 });
 
 test('a device on several queues: a row per queue under its own', () => {
