@@ -1,5 +1,6 @@
 // The latency collector: nothing loaded until wanted, loaded while its tab is shown, unloaded after, counters carried over loads; records decoded.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodePacket, LatencyCollector, type Loaded } from '../../../source/features/latency/collector.js';
 import { flowSlot, GATE_SLOTS, latPacket, skbSlot } from '../../../source/features/latency/layouts.js';
@@ -101,7 +102,68 @@ test('a packet record: monotonic stamp to wall time, stages in microseconds, a s
 	assert.deepEqual(p.stages, { stack: 1.5, qdisc: 2000, driver: 0.3, socket: null });
 });
 
-test('gate slots as bpf/latency.h computes them (LAT_SKB_SLOT, LAT_FLOW_SLOT: the values from the C expressions)', () => {
-	assert.deepEqual([skbSlot(0xffff888146672e00n), skbSlot(0xffff88810ea09300n), flowSlot(7402, 40000)], [136, 736, 876]);
-	for (const s of [skbSlot(0n), skbSlot(2n ** 64n - 1n), flowSlot(65535, 65535)]) assert.ok(s >= 0 && s < GATE_SLOTS);
+// bpf/latency.h's gate slot macros, transcribed with BigInt so that C's unsigned
+// 32-bit arithmetic is spelled out (no JavaScript int32 shortcuts):
+//   #define LAT_GATE_BITS 10
+//   #define LAT_HASH(x) (((__u32)(x) * 0x9E3779B9U) >> (32 - LAT_GATE_BITS))
+//   #define LAT_SKB_SLOT(lo) LAT_HASH((__u32)(lo) >> 6)
+//   #define LAT_FLOW_SLOT(lport, rport) LAT_HASH(((__u32)(lport) << 16) | (rport))
+// skb_slot() (bpf/latency.bpf.c) passes LAT_SKB_SLOT the pointer's low 32 bits,
+// (__u32)(unsigned long)skb; the receive side passes LAT_FLOW_SLOT a TCP
+// connection's host-order __u16 ports.
+const LAT_GATE_BITS = 10n;
+const u32 = (x: bigint) => x & 0xffff_ffffn; // (__u32)(x): keep the low 32 bits
+const LAT_HASH = (x: bigint) => u32(u32(x) * 0x9e37_79b9n) >> (32n - LAT_GATE_BITS);
+const LAT_SKB_SLOT = (lo: bigint) => LAT_HASH(u32(lo) >> 6n);
+const LAT_FLOW_SLOT = (lport: bigint, rport: bigint) => LAT_HASH(u32(u32(lport) << 16n) | rport);
+const cSkbSlot = (skb: bigint) => Number(LAT_SKB_SLOT(u32(skb))); // skb_slot(): (__u32)(unsigned long)skb
+const cFlowSlot = (lport: number, rport: number) => Number(LAT_FLOW_SLOT(BigInt(lport), BigInt(rport)));
+
+/** splitmix64 from a fixed seed: the same "random" inputs every run. */
+function* splitmix64(seed: bigint): Generator<bigint> {
+	const M = (1n << 64n) - 1n;
+	let s = seed;
+	for (;;) {
+		s = (s + 0x9e37_79b9_7f4a_7c15n) & M;
+		let z = s;
+		z = ((z ^ (z >> 30n)) * 0xbf58_476d_1ce4_e5b9n) & M;
+		z = ((z ^ (z >> 27n)) * 0x94d0_49bb_1331_11ebn) & M;
+		yield z ^ (z >> 31n);
+	}
+}
+
+test('gate slots as bpf/latency.h computes them (LAT_SKB_SLOT, LAT_FLOW_SLOT: the C expressions, over many inputs)', () => {
+	// The reference above is these lines of the header: if they change, so must it.
+	const header = readFileSync(new URL('../../../../bpf/latency.h', import.meta.url), 'utf8');
+	for (const line of [
+		'#define LAT_GATE_BITS 10',
+		'#define LAT_GATE_SLOTS (1 << LAT_GATE_BITS)',
+		'#define LAT_HASH(x) (((__u32)(x) * 0x9E3779B9U) >> (32 - LAT_GATE_BITS))',
+		'#define LAT_SKB_SLOT(lo) LAT_HASH((__u32)(lo) >> 6)',
+		'#define LAT_FLOW_SLOT(lport, rport) LAT_HASH(((__u32)(lport) << 16) | (rport))',
+	])
+		assert.ok(header.split('\n').includes(line), `bpf/latency.h: ${line}`);
+	assert.equal(GATE_SLOTS, 1 << Number(LAT_GATE_BITS));
+
+	const rand = splitmix64(0x6e65_7474_6f70n);
+	const next = () => rand.next().value as bigint;
+	// skb addresses: two seen on a test box, the edges of the bits used (the low 32,
+	// of which the 6 lowest are dropped), then direct-map-like addresses
+	// (0xffff8880_00000000 + a 64-byte-aligned offset) and any 64-bit numbers.
+	const skbs = [0xffff888146672e00n, 0xffff88810ea09300n, 0n, 1n, 0x3fn, 0x40n, 0x7fff_ffc0n, 0x8000_0000n, 0xffff_ffffn, 1n << 32n, (1n << 64n) - 1n];
+	for (let i = 0; i < 300; i++) skbs.push(0xffff_8880_0000_0000n + ((next() & 0x3f_ffff_ffffn) & ~0x3fn));
+	for (let i = 0; i < 300; i++) skbs.push(next());
+	for (const skb of skbs) assert.equal(skbSlot(skb), cSkbSlot(skb), `skb 0x${skb.toString(16)}`);
+	// Port pairs: one seen on a test box, the edges (lport's top bit is the
+	// 32-bit word's sign bit), then any pairs.
+	const ports: [number, number][] = [[7402, 40000], [0, 0], [0, 1], [1, 0], [65535, 65535], [32767, 65535], [32768, 0], [0, 32768], [65535, 0]];
+	for (let i = 0; i < 500; i++) {
+		const r = next();
+		ports.push([Number(r & 0xffffn), Number((r >> 16n) & 0xffffn)]);
+	}
+	for (const [lport, rport] of ports) assert.equal(flowSlot(lport, rport), cFlowSlot(lport, rport), `ports ${lport} ${rport}`);
+	// The inputs reach many slots (a reference stuck at one value would agree with a broken TS only by chance), all in range.
+	const slots = [...skbs.map(cSkbSlot), ...ports.map(([l, r]) => cFlowSlot(l, r))];
+	assert.ok(new Set(slots).size > 500, `${new Set(slots).size} distinct slots`);
+	for (const s of [...slots, skbSlot(0n), skbSlot(2n ** 64n - 1n), flowSlot(65535, 65535)]) assert.ok(Number.isInteger(s) && s >= 0 && s < GATE_SLOTS);
 });
