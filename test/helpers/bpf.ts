@@ -1,6 +1,11 @@
-// Whether this machine can run nettop's BPF: integration tests need it, and must fail (not skip) in CI without it.
-import type { TestContext } from 'node:test';
+// Whether this machine can run nettop's BPF: integration tests need it, and must fail (not skip) in CI without it. Importing it also kills, after each test, every process that test started.
+import { afterEach, type TestContext } from 'node:test';
+import { killAll } from './exec.js';
 import { runNettop } from './nettop.js';
+import { ensureTracefs } from './tracefs.js';
+
+// A test that fails or times out midway leaves its nettop and peers running: not into the next test, nor past the file.
+afterEach(() => killAll());
 
 let verdict: Promise<string | undefined> | undefined;
 
@@ -8,6 +13,7 @@ let verdict: Promise<string | undefined> | undefined;
 function probe(): Promise<string | undefined> {
 	verdict ??= (async () => {
 		if (process.getuid?.() !== 0) return 'not root';
+		ensureTracefs();
 		const r = await runNettop(['--json', '-n', '1', '-i', '0.05']);
 		if (r.code !== 0) return `nettop --json failed (${r.code}): ${r.stderr.trim()}`;
 		const line = JSON.parse(r.lines[0] ?? '{}') as { nic?: unknown };

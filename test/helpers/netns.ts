@@ -2,10 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { after, afterEach, before } from 'node:test';
-import { killAll, run, start } from './exec.js';
+import { after, before } from 'node:test';
+import { killAll, run, RUN, runEnded, start } from './exec.js';
 
-const PREFIX = 'nettop-t';
+/** Every test namespace is named nettop-t-<run>-...: the run's pid first (exec.ts RUN). */
+export const PREFIX = 'nettop-t';
 
 export interface Host {
 	readonly ns: string;
@@ -14,7 +15,7 @@ export interface Host {
 	readonly ip6: string;
 }
 
-/** Removes namespaces of earlier runs that died before cleaning up (ours only, by prefix). */
+/** Removes namespaces that runs no longer alive left (ours only, by prefix; another run's live ones stay). */
 export function removeStaleNamespaces(): void {
 	let list = '';
 	try {
@@ -24,7 +25,8 @@ export function removeStaleNamespaces(): void {
 	}
 	for (const line of list.split('\n')) {
 		const name = line.split(' ')[0];
-		if (name?.startsWith(`${PREFIX}-`)) {
+		const run = name?.startsWith(`${PREFIX}-`) ? name.slice(PREFIX.length + 1).split('-')[0]! : undefined;
+		if (name && run !== undefined && runEnded(run)) {
 			try {
 				execFileSync('ip', ['netns', 'del', name]);
 			} catch {
@@ -60,7 +62,7 @@ export class TestNet {
 	}
 
 	static async create(queues = 4, ipv6 = false): Promise<TestNet> {
-		const net = new TestNet(`${process.pid}-${Math.random().toString(36).slice(2, 7)}`);
+		const net = new TestNet(`${RUN}-${process.pid}${Math.random().toString(36).slice(2, 5)}`);
 		try {
 			for (const h of [net.a, net.b]) {
 				await run('ip', ['netns', 'add', h.ns]);
@@ -126,6 +128,21 @@ export class TestNet {
 		return Number(values[i]);
 	}
 
+	/**
+	 * Runs `work` with an nftables table NAME (family inet) in the host's
+	 * namespace, made of `rules` (nft commands, each one line of nft's own
+	 * syntax); the table is deleted after, also when `work` fails.
+	 */
+	async withNft<T>(h: Host, name: string, rules: readonly string[], work: () => Promise<T>): Promise<T> {
+		try {
+			await this.exec(h, 'nft', ['add', 'table', 'inet', name]);
+			for (const rule of rules) await this.exec(h, 'nft', [rule]);
+			return await work();
+		} finally {
+			await this.exec(h, 'nft', ['delete', 'table', 'inet', name]).catch(() => undefined); // not made, if the first command failed
+		}
+	}
+
 	async destroy(): Promise<void> {
 		for (const h of [this.a, this.b]) {
 			if (!live.has(h.ns)) continue;
@@ -137,15 +154,14 @@ export class TestNet {
 
 /**
  * The hosts of one test file: registers hooks that remove namespaces left by
- * an earlier run first, after each test (also after a failure) kill every
- * process it started, and at the end remove the namespaces. Returns a function
+ * runs no longer alive first, and at the end kill what the file started and
+ * remove the namespaces. Returns a function
  * that creates the two hosts on first use.
  */
 export function testHosts(queues = 4, ipv6 = false): () => Promise<TestNet> {
 	let net: TestNet | undefined;
 	before(() => removeStaleNamespaces());
-	// A test that fails midway leaves its nettop and peers running: not into the next test.
-	afterEach(() => killAll());
+	// (After each test, helpers/bpf.ts kills what it started.)
 	after(async () => {
 		killAll();
 		await net?.destroy();

@@ -44,6 +44,27 @@ export class NettopProcess {
 		if (!ok || this.lines.length < n) throw new Error(`nettop printed ${this.lines.length} of ${n} lines; stderr: ${this.stderr.trim()}`);
 	}
 
+	/**
+	 * Reads the kernel's counters (`read`) where nettop's lines split cleanly:
+	 * reads, then waits for the next two lines; when both are quiet (`quiet`:
+	 * the line shows nothing of the test's traffic), nothing moved from the
+	 * read to the end of the second, and the first of them began before the
+	 * read. So lines [0, index) hold exactly what happened before the read and
+	 * lines from `index` on what happened after it. Otherwise (something
+	 * still moved) it reads again. Two such reads around the traffic give the
+	 * kernel's growth and the lines that must add up to it, with no race.
+	 */
+	async settle<T, L = Record<string, unknown>>(read: () => Promise<T>, quiet: (line: L) => boolean, timeoutMs = 30_000): Promise<{ value: T; index: number }> {
+		const end = Date.now() + timeoutMs;
+		for (;;) {
+			const value = await read();
+			const index = this.lines.length;
+			await this.waitForLines(index + 2);
+			if (this.lines.slice(index, index + 2).every((l) => quiet(JSON.parse(l) as L))) return { value, index };
+			if (Date.now() > end) throw new Error(`nettop's lines never went quiet in ${timeoutMs} ms: the traffic did not end`);
+		}
+	}
+
 	/** Stops reading nettop's stdout (a stalled reader: the pipe fills), until resume(). */
 	pause(): void {
 		this.child.stdout!.pause();

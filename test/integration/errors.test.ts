@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
-import { run } from '../helpers/exec.js';
+import { exited, run, start } from '../helpers/exec.js';
 import { CLI, programsLeft, runNettop } from '../helpers/nettop.js';
 import { bpfDir } from '../../source/kernel/objects.js';
 
@@ -57,14 +57,13 @@ test('a program the verifier refuses: its collector says which and why, the othe
 	assert.deepEqual(await programsLeft(), []);
 });
 
+/** Runs `argv` to completion (at most 20 s), as runNettop does nettop: registered, so a failing test does not leave it behind. */
 async function runAs(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	const { spawn } = await import('node:child_process');
-	return new Promise((resolve) => {
-		const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-		child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-		child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-	});
+	const child = start(argv[0]!, argv.slice(1));
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+	child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+	const code = await exited(child, 20_000);
+	return { code, stdout, stderr };
 }

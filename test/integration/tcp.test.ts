@@ -31,16 +31,21 @@ interface Line {
 
 const hosts = testHosts(4, true);
 
-/** Runs nettop around `work`; returns every JSON line printed from attach until after the work ended. */
+/**
+ * Runs nettop around `work`; returns every JSON line printed from attach
+ * until the test's namespaces went quiet after the work ended (no byte moved
+ * on a connection there for two lines).
+ */
 async function watch(args: string[], work: () => Promise<void>): Promise<Line[]> {
+	const net = await hosts();
+	const ours = new Set([net.netnsInode(net.a), net.netnsInode(net.b)]);
 	const nettop = new NettopProcess(['--json', '-i', '0.5', ...args]);
 	await nettop.waitForLines(1);
 	await work();
-	await new Promise((r) => setTimeout(r, 200)); // the last ACKs, the close records
-	await nettop.waitForLines(nettop.lines.length + 2);
+	const { index } = await nettop.settle(async () => undefined, (l: Line) => !l.tcp.some((r) => ours.has(r.netns) && r.tx_bytes + r.rx_bytes > 0));
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
-	return nettop.json<Line>().slice(1);
+	return nettop.json<Line>().slice(1, index + 2);
 }
 
 test('tcptop: exact bytes per process for send() and sendfile(), peeks not counted, IPv4 and IPv6', async (t) => {
@@ -102,46 +107,46 @@ test('tcptop: a socket two processes send on at once (fork) counts each process 
 	assert.equal(ports.size, 1, 'one connection');
 });
 
-test('retransmits through a random nftables drop equal the TcpRetransSegs delta (2%) and carry the sender pid', async (t) => {
+test('retransmits through a random nftables drop equal the TcpRetransSegs delta exactly and carry the sender pid', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	const rules = 'add table inet nettop_test\nadd chain inet nettop_test in { type filter hook input priority 0; }\nadd rule inet nettop_test in tcp dport 7103 numgen random mod 100 < 3 drop\n';
-	await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
-	let s: ReturnType<typeof sender> | undefined;
-	let before = 0;
-	let afterSegs = 0;
-	let started = 0;
-	let ended = 0;
-	try {
-		const lines = await watch([], async () => {
-			before = await net.snmp(a, 'Tcp', 'RetransSegs');
-			const r = await receiver(net, b, 7103);
-			started = Date.now();
-			s = sender(net, a, b.ip4, 7103, 30_000_000);
-			assert.equal(await s.done(120_000), 30_000_000);
-			ended = Date.now();
-			await r.done();
-			await new Promise((res) => setTimeout(res, 300));
-			afterSegs = await net.snmp(a, 'Tcp', 'RetransSegs');
-		});
-		const inA = lines.flatMap((l) => l.retrans.events).filter((e) => e.netns === net.netnsInode(a));
-		const segs = inA.reduce((sum, e) => sum + e.segs, 0);
-		const kernel = afterSegs - before;
-		t.diagnostic(`nettop segs ${segs} in ${inA.length} events; TcpRetransSegs delta ${kernel}; kinds ${JSON.stringify(count(inA.map((e) => e.kind)))}`);
+	const inA = (e: Flow) => e.netns === net.netnsInode(a);
+	// A line is quiet when no retransmit of A's namespace is in it: the kernel's counter and nettop's lines then split at the same point.
+	const quiet = (l: Line) => !l.retrans.events.some(inA) && !l.retrans.flows.some(inA);
+	const drop = ['add chain inet nettop_test in { type filter hook input priority 0; }', 'add rule inet nettop_test in tcp dport 7103 numgen random mod 100 < 3 drop'];
+	await net.withNft(b, 'nettop_test', drop, async () => {
+		const nettop = new NettopProcess(['--json', '-i', '0.5']);
+		await nettop.waitForLines(1);
+		const before = await nettop.settle(() => net.snmp(a, 'Tcp', 'RetransSegs'), quiet);
+		const r = await receiver(net, b, 7103);
+		const started = Date.now();
+		const s = sender(net, a, b.ip4, 7103, 30_000_000);
+		assert.equal(await s.done(120_000), 30_000_000);
+		const ended = Date.now();
+		assert.equal(await r.done(), 30_000_000);
+		const after = await nettop.settle(() => net.snmp(a, 'Tcp', 'RetransSegs'), quiet);
+		nettop.kill('SIGINT');
+		assert.equal(await nettop.exited(), 0, nettop.stderr);
+
+		const all = nettop.json<Line & { lost?: Record<string, number> }>();
+		const lines = all.slice(before.index, after.index);
+		assert.deepEqual(all.filter((l) => l.lost).map((l) => l.lost), [], 'nothing lost');
+		const events = lines.flatMap((l) => l.retrans.events).filter(inA);
+		const segs = events.reduce((sum, e) => sum + e.segs, 0);
+		const kernel = after.value - before.value;
+		t.diagnostic(`nettop segs ${segs} in ${events.length} events; TcpRetransSegs delta ${kernel}; kinds ${JSON.stringify(count(events.map((e) => e.kind)))}`);
 		assert.ok(kernel >= 20, `too few retransmits to compare: ${kernel}`);
-		assert.ok(Math.abs(segs - kernel) <= kernel * 0.02, `nettop ${segs} vs TcpRetransSegs ${kernel}`);
-		const data = inA.filter((e) => e.rport === 7103);
-		assert.ok(data.length > 0);
-		assert.ok(data.every((e) => e.pid === s!.pid && e.comm === 'python3'), `owners: ${[...new Set(data.map((e) => `${e.pid}/${e.comm}`))].join(' ')}; sender ${s!.pid}`);
+		assert.equal(segs, kernel, 'retransmitted segments: nettop against TcpRetransSegs');
+		const data = events.filter((e) => e.rport === 7103);
+		assert.equal(data.length, events.length, 'every retransmit in A is the transfer\'s');
+		assert.ok(data.every((e) => e.pid === s.pid && e.comm === 'python3'), `owners: ${[...new Set(data.map((e) => `${e.pid}/${e.comm}`))].join(' ')}; sender ${s.pid}`);
 		// Stamped by the socket's own clock: within the transfer (ms in JSON, and the clocks compared to the ms: a few ms either way).
 		const outside = data.map((e) => Date.parse(e.time)).filter((ms) => ms < started - 5 || ms > ended + 5);
 		assert.deepEqual(outside, [], `event times within the transfer, ${started} to ${ended}`);
 		const flows = lines.flatMap((l) => l.retrans.flows).filter((f) => f.rport === 7103);
-		assert.equal(flows.reduce((n, f) => n + f.segs, 0), data.reduce((n, e) => n + e.segs, 0), 'per-flow counts add up to the events');
-	} finally {
-		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_test']).catch(() => undefined);
-	}
+		assert.equal(flows.reduce((n, f) => n + f.segs, 0), segs, 'per-flow counts add up to the events');
+	});
 });
 
 function count(items: string[]): Record<string, number> {
@@ -195,13 +200,17 @@ test('-P keeps only connections with that port, in every TCP output', async (t) 
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	const lines = await watch(['-P', '7105'], async () => {
-		const r1 = await receiver(net, b, 7105);
-		const r2 = await receiver(net, b, 7106);
-		const s1 = sender(net, a, b.ip4, 7105, 3_000_000);
-		const s2 = sender(net, a, b.ip4, 7106, 3_000_000);
-		await Promise.all([s1.done(), s2.done(), r1.done(), r2.done()]);
-	});
+	// Both transfers lose segments: retransmits of each to filter.
+	const drop = ['add chain inet nettop_test in { type filter hook input priority 0; }', 'add rule inet nettop_test in tcp dport { 7105, 7106 } numgen random mod 100 < 5 drop'];
+	const lines = await net.withNft(b, 'nettop_test', drop, () =>
+		watch(['-P', '7105'], async () => {
+			const r1 = await receiver(net, b, 7105);
+			const r2 = await receiver(net, b, 7106);
+			const s1 = sender(net, a, b.ip4, 7105, 3_000_000);
+			const s2 = sender(net, a, b.ip4, 7106, 3_000_000);
+			await Promise.all([s1.done(), s2.done(), r1.done(), r2.done()]);
+		}),
+	);
 	const ports = (f: Flow) => [f.lport, f.rport];
 	const tcp = lines.flatMap((l) => l.tcp);
 	assert.ok(tcp.length > 0, 'the 7105 flow is there');
@@ -209,13 +218,20 @@ test('-P keeps only connections with that port, in every TCP output', async (t) 
 	assert.equal(tcp.filter((r) => r.rport === 7105).reduce((n, r) => n + r.tx_bytes, 0), 3_000_000);
 	const rtt = lines.flatMap((l) => l.rtt.flows);
 	assert.ok(rtt.length > 0 && rtt.every((f) => ports(f).includes(7105)), `rtt flows: ${JSON.stringify(rtt.map(ports))}`);
-	assert.ok(lines.flatMap((l) => l.retrans.events).every((e) => ports(e).includes(7105)));
+	const resent = lines.flatMap((l) => l.retrans.events);
+	assert.ok(resent.length > 0, 'the 7105 transfer retransmitted');
+	assert.ok(resent.every((e) => ports(e).includes(7105)), `retransmit events: ${JSON.stringify(resent.map(ports))}`);
+	const resentFlows = lines.flatMap((l) => l.retrans.flows);
+	assert.ok(resentFlows.length > 0 && resentFlows.every((f) => ports(f).includes(7105)), `retransmit flows: ${JSON.stringify(resentFlows.map(ports))}`);
 });
 
 test('--no-loopback leaves out connections over loopback, in every TCP output, and keeps the others', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
+	// The same traffic seen without the flag: it has the loopback rows the flag must leave out.
+	const unfiltered = new NettopProcess(['--json', '-i', '0.5', '-P', '7107,7108']);
+	await unfiltered.waitForLines(1);
 	const lines = await watch(['--no-loopback', '-P', '7107,7108'], async () => {
 		const r1 = await receiver(net, b, 7107);
 		const r2 = await receiver(net, b, 7108, false, '127.0.0.1');
@@ -223,9 +239,20 @@ test('--no-loopback leaves out connections over loopback, in every TCP output, a
 		const s2 = sender(net, b, '127.0.0.1', 7108, 3_000_000);
 		await Promise.all([s1.done(), s2.done(), r1.done(), r2.done()]);
 	});
+	await unfiltered.waitForLines(unfiltered.lines.length + 2);
+	unfiltered.kill('SIGINT');
+	assert.equal(await unfiltered.exited(), 0, unfiltered.stderr);
+	const all = unfiltered.json<Line>();
+	const loopRows = (ls: Line[]) => ls.flatMap((l) => l.tcp).filter((r) => r.raddr === '127.0.0.1');
+	assert.equal(loopRows(all).filter((r) => r.rport === 7108).reduce((n, r) => n + r.tx_bytes, 0), 3_000_000, 'without the flag: the loopback connection, whole');
+	assert.ok(all.flatMap((l) => l.rtt.flows).some((f) => f.raddr === '127.0.0.1'), 'without the flag: RTT of the loopback connection');
+	assert.ok(all.some((l) => (l.rtt as { loopback_count?: number }).loopback_count! > 0), 'without the flag: loopback samples counted');
+
 	const tcp = lines.flatMap((l) => l.tcp);
 	assert.equal(tcp.filter((r) => r.rport === 7107).reduce((n, r) => n + r.tx_bytes, 0), 3_000_000, 'the veth connection, whole');
-	assert.ok(tcp.every((r) => r.raddr !== '127.0.0.1'), 'no loopback row');
-	assert.ok(lines.flatMap((l) => l.rtt.flows).every((f) => f.raddr !== '127.0.0.1'));
+	assert.deepEqual(loopRows(lines), [], 'no loopback row');
+	const rtt = lines.flatMap((l) => l.rtt.flows);
+	assert.ok(rtt.some((f) => f.rport === 7107), 'RTT of the veth connection');
+	assert.ok(rtt.every((f) => f.raddr !== '127.0.0.1'), 'no loopback RTT flow');
 	assert.ok(lines.every((l) => (l.rtt as { loopback_count?: number }).loopback_count === 0));
 });

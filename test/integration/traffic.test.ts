@@ -1,10 +1,11 @@
 // Traffic against real sockets: UDP bytes per process exact at both ends, and the cgroup (a docker-like scope the test makes) on every row of the process in it.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { cgroup2Mount } from '../../source/kernel/cgroups.js';
 import { requireBpf } from '../helpers/bpf.js';
+import { removeCgroup, removeStaleCgroups, testCgroup } from '../helpers/cgroups.js';
 import { sleep } from '../helpers/exec.js';
 import type { JsonFlow } from '../helpers/json-flow.js';
 import { testHosts } from '../helpers/netns.js';
@@ -69,6 +70,7 @@ const BYTES_PER_SOCKET = (1 + 64 + 512 + 1000 + 1400) * 20;
 const CONTAINER_ID = '8d2f4c1b9e7a6350fedcba9876543210aabbccddeeff00112233445566778899';
 
 const hosts = testHosts(4, true);
+before(() => removeStaleCgroups());
 
 test('UDP per process exact at sender and receivers (connected and not, IPv4 and IPv6); the sender\'s cgroup, a docker scope, on its tcp and udp rows; --cgroup keeps only its rows', async (t) => {
 	if (!(await requireBpf(t))) return;
@@ -76,11 +78,11 @@ test('UDP per process exact at sender and receivers (connected and not, IPv4 and
 	assert.ok(mount, 'cgroup v2 is mounted (/proc/mounts)');
 	const net = await hosts();
 	const { a, b } = net;
-	const parent = path.join(mount, `nettop-test-${process.pid}`);
+	const parent = testCgroup();
 	const scope = path.join(parent, `docker-${CONTAINER_ID}.scope`);
-	mkdirSync(scope, { recursive: true });
 	const peers: Peer[] = [];
 	try {
+		mkdirSync(scope);
 		const all = new NettopProcess(['--json', '-i', '0.5']);
 		const only = new NettopProcess(['--json', '-i', '0.5', '--cgroup', CONTAINER_ID.slice(0, 12)]);
 		await all.waitForLines(1);
@@ -145,13 +147,6 @@ test('UDP per process exact at sender and receivers (connected and not, IPv4 and
 		assert.equal(sum(filtered.flatMap((l) => l.udp), s.pid, 'tx_bytes'), 4 * BYTES_PER_SOCKET);
 	} finally {
 		for (const p of peers) p.child.kill('SIGKILL');
-		await sleep(100);
-		for (const dir of [scope, parent]) {
-			try {
-				rmdirSync(dir);
-			} catch {
-				// a process still in it: removed with the next run's namespaces at worst
-			}
-		}
+		await removeCgroup(parent); // kills what is still in the scope first
 	}
 });
