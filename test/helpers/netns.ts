@@ -108,12 +108,12 @@ export class TestNet {
 	}
 
 	/** The interface's counters from /proc/net/dev read inside its namespace. */
-	async procNetDev(h: Host): Promise<{ rx_bytes: number; rx_packets: number; tx_bytes: number; tx_packets: number }> {
+	async procNetDev(h: Host): Promise<{ rx_bytes: number; rx_packets: number; rx_dropped: number; tx_bytes: number; tx_packets: number; tx_dropped: number }> {
 		const { stdout } = await this.exec(h, 'cat', ['/proc/net/dev']);
 		const line = stdout.split('\n').find((l) => l.trim().startsWith(`${h.dev}:`));
 		if (!line) throw new Error(`${h.dev} not in /proc/net/dev of ${h.ns}`);
 		const f = line.split(':')[1]!.trim().split(/\s+/).map(Number);
-		return { rx_bytes: f[0]!, rx_packets: f[1]!, tx_bytes: f[8]!, tx_packets: f[9]! };
+		return { rx_bytes: f[0]!, rx_packets: f[1]!, rx_dropped: f[3]!, tx_bytes: f[8]!, tx_packets: f[9]!, tx_dropped: f[11]! };
 	}
 
 	/** A counter from /proc/net/snmp (or /proc/net/netstat for TcpExt, IpExt) inside the namespace, e.g. ('Tcp', 'RetransSegs'). */

@@ -1,5 +1,6 @@
 // NIC collector against real traffic: per-queue TX and RX over a 4-queue veth against bpftrace and /proc/net/dev inside the namespaces; lo to the byte.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { bpftraceCount } from '../helpers/bpftrace.js';
@@ -27,58 +28,77 @@ async function listening(n: TestNet, host: TestNet['b'], port: number): Promise<
 	assert.ok(ok, `nothing listens on ${port} in ${host.ns}`);
 }
 
-test('per-queue TX and RX over a 4-queue veth: equal to bpftrace on the same tracepoint, and to /proc/net/dev within 0.02% below', async (t) => {
+/** Each CPU's backlog drops (/proc/net/softnet_stat, second column), added up: where netif_rx drops what veth hands over when a backlog is full. */
+async function backlogDrops(): Promise<number> {
+	const text = await readFile('/proc/net/softnet_stat', 'utf8');
+	return text.trim().split('\n').reduce((n, line) => n + parseInt(line.split(' ')[1]!, 16), 0);
+}
+
+test('per-queue TX and RX over a 4-queue veth: equal to bpftrace on the same tracepoint, RX to TX and queue to queue, never above /proc/net/dev', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
 	const server = net.spawn(b, 'iperf3', ['-s', '-1', '-B', b.ip4, '-p', '5201']);
 	await listening(net, b, 5201);
+	const [nsA, nsB] = [net.netnsInode(a), net.netnsInode(b)];
+	const [ifA, ifB] = [await net.ifindex(a), await net.ifindex(b)];
+	const onVeth = (r: NicRow) => (r.netns === nsA && r.ifindex === ifA) || (r.netns === nsB && r.ifindex === ifB);
+	type Line = { nic: NicRow[]; lost?: Record<string, number> };
+	// A line is quiet when no packet crossed the veth pair in its interval, at either end.
+	const quiet = (l: Line) => !l.nic.some((r) => onVeth(r) && r.tx_packets + r.rx_packets > 0);
+	const counters = async () => ({ a: await net.procNetDev(a), b: await net.procNetDev(b), backlog: await backlogDrops() });
 
 	// An independent count of the same hook: bpftrace on the net_dev_start_xmit tracepoint, for A's veth.
 	const traced = await bpftraceCount(`tracepoint:net:net_dev_start_xmit /str(args->name) == "${a.dev}"/ { @packets = count(); @bytes = sum(args->len); }`);
+	const atTraceStart = await counters();
 	const nettop = new NettopProcess(['--json', '-i', '0.5']);
 	await nettop.waitForLines(1); // attached, first interval printed
-	const txBefore = await net.procNetDev(a);
-	const rxBefore = await net.procNetDev(b);
+	// The counters and nettop's lines split where nothing crosses the veth: before the traffic, after it, and after bpftrace stopped.
+	const before = await nettop.settle(counters, quiet);
 	// 8 parallel streams: flows hash onto the veth's TX queues.
 	await net.exec(a, 'iperf3', ['-c', b.ip4, '-p', '5201', '-t', '2', '-P', '8'], 30_000);
 	await until(() => server.exitCode !== null, 3000);
-	await new Promise((r) => setTimeout(r, 300)); // last FIN/ACKs
-	const txAfter = await net.procNetDev(a);
-	const rxAfter = await net.procNetDev(b);
-	await nettop.waitForLines(nettop.lines.length + 2); // intervals that end after the readings
+	const after = await nettop.settle(counters, quiet);
+	const bt = await traced.stop();
+	const end = await nettop.settle(counters, quiet);
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
-	const bt = await traced.stop();
 
-	const [nsA, nsB] = [net.netnsInode(a), net.netnsInode(b)];
-	const [ifA, ifB] = [await net.ifindex(a), await net.ifindex(b)];
-	const lines = nettop.json<{ nic: NicRow[]; lost?: Record<string, number> }>();
+	// bpftrace counted from atTraceStart to after \`after\`: no packet crossed the veth outside [before, after] meanwhile, by the veth's own counters.
+	assert.deepEqual(before.value, atTraceStart, 'nothing crossed the veth between bpftrace\'s start and the first reading');
+	assert.deepEqual(end.value, after.value, 'nothing crossed the veth between the last reading and bpftrace\'s stop');
+	const all = nettop.json<Line>();
 	// What docs/metrics.md says of recursion misses under this load: each interval's lost updates, by feature.
-	t.diagnostic(`lost per interval: ${JSON.stringify(lines.map((l) => l.lost ?? {}))}`);
-	const rows = lines.flatMap((l) => l.nic);
+	t.diagnostic(`lost per interval: ${JSON.stringify(all.map((l) => l.lost ?? {}))}`);
+	assert.deepEqual(all.filter((l) => l.lost?.nic).map((l) => l.lost), [], 'no NIC update lost');
+	const dropped = { a_tx: after.value.a.tx_dropped - before.value.a.tx_dropped, b_rx: after.value.b.rx_dropped - before.value.b.rx_dropped, backlog: after.value.backlog - before.value.backlog };
+	assert.deepEqual(dropped, { a_tx: 0, b_rx: 0, backlog: 0 }, 'no packet dropped between A and B (veth\'s own drop counters, the backlogs\' in /proc/net/softnet_stat): what A sent, B received');
+	const rows = all.slice(before.index, after.index).flatMap((l) => l.nic);
 	const txRows = rows.filter((r) => r.netns === nsA && r.ifindex === ifA);
 	const rxRows = rows.filter((r) => r.netns === nsB && r.ifindex === ifB);
-	assert.ok(txRows.every((r) => r.ifname === a.dev), 'interface name comes with the rows');
+	assert.ok(txRows.length > 0 && txRows.every((r) => r.ifname === a.dev), 'interface name comes with the rows');
 	assert.ok(txRows.every((r) => r.netns_name === a.ns) && rxRows.every((r) => r.netns_name === b.ns), 'the namespace by the name ip netns gave it');
 
 	const sum = (list: NicRow[], k: 'tx_bytes' | 'tx_packets' | 'rx_bytes' | 'rx_packets') => list.reduce((s, r) => s + r[k], 0);
 	const txSum = sum(txRows, 'tx_bytes');
 	const rxSum = sum(rxRows, 'rx_bytes');
-	// bpftrace ran before nettop's first reading and after its last: the same packets, unless another program touched the veth then (nothing does).
-	assert.deepEqual({ packets: sum(txRows, 'tx_packets'), bytes: txSum }, { packets: bt.packets, bytes: bt.bytes }, 'TX equals bpftrace on the same tracepoint, to the byte');
-	assert.deepEqual({ packets: sum(rxRows, 'rx_packets'), bytes: rxSum }, { packets: bt.packets, bytes: bt.bytes }, 'what A sent is what B received');
-	// veth's own counters: a few packets more than pass the transmit tracepoints under this load (docs/metrics.md), never fewer.
-	const txProc = txAfter.tx_bytes - txBefore.tx_bytes;
-	const rxProc = rxAfter.rx_bytes - rxBefore.rx_bytes;
+	const txPackets = sum(txRows, 'tx_packets');
+	// bpftrace counts every packet but those its program was skipped for (bpftrace.ts): equal when it skipped none, and never more than it skipped apart.
+	const [gap, gapBytes] = [txPackets - bt.maps.packets!, txSum - bt.maps.bytes!];
+	t.diagnostic(`bpftrace ${bt.maps.packets} packets ${bt.maps.bytes} bytes, its runs skipped ${bt.misses}; nettop ${txPackets} packets ${txSum} bytes`);
+	assert.ok(gap >= 0 && gap <= bt.misses && gapBytes >= 0 && (gap === 0) === (gapBytes === 0), `TX: nettop ${txPackets} packets ${txSum} bytes, bpftrace on the same tracepoint ${bt.maps.packets} and ${bt.maps.bytes}, skipped ${bt.misses} runs`);
+	assert.deepEqual({ packets: sum(rxRows, 'rx_packets'), bytes: rxSum }, { packets: txPackets, bytes: txSum }, 'what A sent is what B received');
+	// veth's own counters count a few packets more than pass the transmit tracepoints under this load, never fewer:
+	// nettop and bpftrace agree with each other, not with veth (docs/metrics.md). Seen with
+	//   bpftrace -e 'tracepoint:net:net_dev_start_xmit /str(args->name) == "nt0"/ { @ = count() }'
+	// beside the TX packets of \`ip -s link show nt0\` (in A's namespace) around an iperf3 -P 8 run. So the bound is one-sided.
+	const txProc = after.value.a.tx_bytes - before.value.a.tx_bytes;
+	const rxProc = after.value.b.rx_bytes - before.value.b.rx_bytes;
 	assert.ok(txProc > 100_000_000, `iperf3 moved only ${txProc} bytes`);
-	const proc = { tx_bytes: txProc, tx_packets: txAfter.tx_packets - txBefore.tx_packets, rx_bytes: rxProc, rx_packets: rxAfter.rx_packets - rxBefore.rx_packets };
+	const proc = { tx_bytes: txProc, tx_packets: after.value.a.tx_packets - before.value.a.tx_packets, rx_bytes: rxProc, rx_packets: after.value.b.rx_packets - before.value.b.rx_packets };
 	const mine = { tx_bytes: txSum, tx_packets: sum(txRows, 'tx_packets'), rx_bytes: rxSum, rx_packets: sum(rxRows, 'rx_packets') };
-	for (const k of Object.keys(proc) as (keyof typeof proc)[]) {
-		const short = proc[k] - mine[k];
-		assert.ok(short >= 0 && short <= proc[k] * 2e-4, `${k}: /proc/net/dev ${proc[k]}, nettop ${mine[k]}: within 0.02% below`);
-	}
 	t.diagnostic(`/proc/net/dev less nettop: ${JSON.stringify(Object.fromEntries(Object.keys(proc).map((k) => [k, proc[k as keyof typeof proc] - mine[k as keyof typeof proc]])))}`);
+	for (const k of Object.keys(proc) as (keyof typeof proc)[]) assert.ok(mine[k] <= proc[k], `${k}: /proc/net/dev ${proc[k]}, nettop ${mine[k]}: never above`);
 
 	const perQueue = new Map<number, number>();
 	for (const r of txRows) perQueue.set(r.queue, (perQueue.get(r.queue) ?? 0) + r.tx_bytes);
@@ -94,42 +114,51 @@ test('per-queue TX and RX over a 4-queue veth: equal to bpftrace on the same tra
 	assert.deepEqual(await programsLeft(), [], 'no nettop BPF program stays loaded');
 });
 
-test('the same name and ifindex in two namespaces are two rows', async (t) => {
+/** lo's TX and RX bytes and packets in each of the two namespaces, by nettop over `lines` and by /proc/net/dev (settled reads around `work`). */
+async function loopbacks(net: TestNet, work: () => Promise<void>) {
+	const { a, b } = net;
+	const [nsA, nsB] = [net.netnsInode(a), net.netnsInode(b)];
+	type Line = { nic: NicRow[]; lost?: Record<string, number> };
+	const onLo = (r: NicRow) => r.ifindex === 1 && (r.netns === nsA || r.netns === nsB);
+	const quiet = (l: Line) => !l.nic.some((r) => onLo(r) && r.tx_packets + r.rx_packets > 0);
+	const counters = async () => ({ a: await net.procNetDev({ ...a, dev: 'lo' }), b: await net.procNetDev({ ...b, dev: 'lo' }) });
+	const nettop = new NettopProcess(['--json', '-i', '0.3']);
+	await nettop.waitForLines(1);
+	const before = await nettop.settle(counters, quiet);
+	await work();
+	const after = await nettop.settle(counters, quiet);
+	nettop.kill('SIGTERM');
+	await nettop.exited();
+	const lines = nettop.json<Line>();
+	assert.deepEqual(lines.filter((l) => l.lost?.nic).map((l) => l.lost), [], 'no NIC update lost');
+	const rows = lines.slice(before.index, after.index).flatMap((l) => l.nic).filter(onLo);
+	assert.ok(rows.every((r) => r.ifname === 'lo'), 'ifindex 1 is lo in both');
+	const keys = ['tx_bytes', 'rx_bytes', 'tx_packets', 'rx_packets'] as const;
+	const ours = (ns: number) => Object.fromEntries(keys.map((k) => [k, rows.filter((r) => r.netns === ns).reduce((n, r) => n + r[k], 0)]));
+	const theirs = (h: 'a' | 'b') => Object.fromEntries(keys.map((k) => [k, after.value[h][k] - before.value[h][k]]));
+	return { nettop: { a: ours(nsA), b: ours(nsB) }, kernel: { a: theirs('a'), b: theirs('b') } };
+}
+
+test('the same name and ifindex in two namespaces are two rows, each equal to its namespace\'s /proc/net/dev', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	const nettop = new NettopProcess(['--json', '-i', '0.3']);
-	await nettop.waitForLines(1);
 	// lo is ifindex 1 in both namespaces: traffic on each must stay apart.
-	await net.exec(a, 'sh', ['-c', 'head -c 300000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
-	await net.exec(b, 'sh', ['-c', 'head -c 100000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
-	await nettop.waitForLines(nettop.lines.length + 2);
-	nettop.kill('SIGTERM');
-	await nettop.exited();
-	const rows = nettop.json<{ nic: NicRow[] }>().flatMap((l) => l.nic);
-	const lo = (ns: number) => rows.filter((r) => r.netns === ns && r.ifindex === 1).reduce((s, r) => s + r.tx_bytes, 0);
-	const [loA, loB] = [lo(net.netnsInode(a)), lo(net.netnsInode(b))];
-	assert.ok(loA >= 300_000 && loA < 400_000, `lo in A: ${loA}`);
-	assert.ok(loB >= 100_000 && loB < 150_000, `lo in B: ${loB}`);
-	assert.ok(rows.filter((r) => r.ifindex === 1 && (r.netns === net.netnsInode(a) || r.netns === net.netnsInode(b))).every((r) => r.ifname === 'lo'));
+	const lo = await loopbacks(net, async () => {
+		await net.exec(a, 'sh', ['-c', 'head -c 300000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+		await net.exec(b, 'sh', ['-c', 'head -c 100000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+	});
+	t.diagnostic(JSON.stringify(lo));
+	assert.ok(lo.kernel.a.tx_bytes! > 300_000 && lo.kernel.b.tx_bytes! > 100_000 && lo.kernel.b.tx_bytes! < 300_000, `each namespace's own traffic on its lo: ${JSON.stringify(lo.kernel)}`);
+	assert.deepEqual(lo.nettop, lo.kernel, 'each namespace\'s lo row is its own /proc/net/dev');
 });
 
 test('lo: TX and RX bytes and packets equal /proc/net/dev to the byte (lo counts without the Ethernet header)', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
-	const { a } = net;
-	const lo = { ...a, dev: 'lo' };
-	const nettop = new NettopProcess(['--json', '-i', '0.3']);
-	await nettop.waitForLines(1);
-	const before = await net.procNetDev(lo);
-	await net.exec(a, 'sh', ['-c', 'head -c 300000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9; head -c 100000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
-	const after = await net.procNetDev(lo);
-	await nettop.waitForLines(nettop.lines.length + 2);
-	nettop.kill('SIGTERM');
-	await nettop.exited();
-	const rows = nettop.json<{ nic: NicRow[] }>().flatMap((l) => l.nic).filter((r) => r.netns === net.netnsInode(a) && r.ifindex === 1);
-	const sum = (k: 'tx_bytes' | 'rx_bytes' | 'tx_packets' | 'rx_packets') => rows.reduce((s, r) => s + r[k], 0);
-	const want = { tx_bytes: after.tx_bytes - before.tx_bytes, rx_bytes: after.rx_bytes - before.rx_bytes, tx_packets: after.tx_packets - before.tx_packets, rx_packets: after.rx_packets - before.rx_packets };
-	assert.ok(want.tx_bytes >= 400_000, `socat sent ${want.tx_bytes}`);
-	assert.deepEqual({ tx_bytes: sum('tx_bytes'), rx_bytes: sum('rx_bytes'), tx_packets: sum('tx_packets'), rx_packets: sum('rx_packets') }, want);
+	const lo = await loopbacks(net, async () => {
+		await net.exec(net.a, 'sh', ['-c', 'head -c 300000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9; head -c 100000 /dev/zero | socat -u - UDP4-SENDTO:127.0.0.1:9']);
+	});
+	assert.ok(lo.kernel.a.tx_bytes! >= 400_000, `socat sent ${lo.kernel.a.tx_bytes}`);
+	assert.deepEqual(lo.nettop.a, lo.kernel.a);
 });
