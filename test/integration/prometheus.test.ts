@@ -33,7 +33,25 @@ function total(text: string, name: string, want: Record<string, string>): number
 	return sum;
 }
 
-test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as /proc/net/dev does (1%), retransmitted segments as TcpRetransSegs (2%); a Prometheus server scrapes it and answers a query; SIGTERM unloads', async (t) => {
+/**
+ * Scrapes until `value` of the exposition has stayed the same over three
+ * scrapes a little more than an interval apart (two of nettop's reads at
+ * least), then reads `kernel`: a counter that no longer moves, with the
+ * kernel's beside it. Returns both and the last text.
+ */
+async function steady(value: (text: string) => number, kernel: () => Promise<number>, intervalMs: number): Promise<{ ours: number; kernel: number; text: string }> {
+	const seen: number[] = [];
+	let text = '';
+	for (let i = 0; i < 100; i++) {
+		text = await scrape();
+		seen.push(value(text));
+		if (seen.length >= 3 && seen.slice(-3).every((v) => v === seen.at(-1))) return { ours: seen.at(-1)!, kernel: await kernel(), text };
+		await sleep(intervalMs + 100);
+	}
+	throw new Error(`never steady: ${seen.join(' ')}`);
+}
+
+test('--prometheus: promtool accepts /metrics; retransmitted segments grow exactly as TcpRetransSegs, a veth\'s per-queue bytes as /proc/net/dev (never above); a Prometheus server scrapes it and answers a query; SIGTERM unloads', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
@@ -48,25 +66,26 @@ test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as
 
 		const want = { netns: String(net.netnsInode(a)), device: a.dev };
 		const inA = { netns: String(net.netnsInode(a)) };
+		const segsOf = (text: string) => total(text, 'nettop_tcp_retransmit_segments_total', inA);
+		const bytesOf = (text: string) => total(text, 'nettop_network_transmit_bytes_total', want);
 		// 2% of the segments to the receiver dropped at b: retransmits to count.
-		const rules = 'add table inet nettop_test\nadd chain inet nettop_test in { type filter hook input priority 0; }\nadd rule inet nettop_test in tcp dport 7601 numgen random mod 100 < 2 drop\n';
-		await net.exec(b, 'sh', ['-c', `printf '${rules.replace(/\n/g, '\\n')}' | nft -f -`]);
-		const first = await scrape();
-		const before = { dev: await net.procNetDev(a), ours: total(first, 'nettop_network_transmit_bytes_total', want), segs: await net.snmp(a, 'Tcp', 'RetransSegs'), oursSegs: total(first, 'nettop_tcp_retransmit_segments_total', inA) };
-		const r = await receiver(net, b, 7601);
-		const s = sender(net, a, b.ip4, 7601, 20_000_000);
-		assert.equal(await s.done(120_000), 20_000_000);
-		assert.equal(await r.done(), 20_000_000);
-		await sleep(1200); // two intervals: the last packets read
-		const text = await scrape();
-		const after = { dev: await net.procNetDev(a), ours: total(text, 'nettop_network_transmit_bytes_total', want), segs: await net.snmp(a, 'Tcp', 'RetransSegs'), oursSegs: total(text, 'nettop_tcp_retransmit_segments_total', inA) };
-		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_test']);
-		const [segs, kernelSegs] = [after.oursSegs - before.oursSegs, after.segs - before.segs];
+		const drop = ['add chain inet nettop_test in { type filter hook input priority 0; }', 'add rule inet nettop_test in tcp dport 7601 numgen random mod 100 < 2 drop'];
+		const { segs, kernelSegs, ours, kernel, text } = await net.withNft(b, 'nettop_test', drop, async () => {
+			const before = { segs: await steady(segsOf, () => net.snmp(a, 'Tcp', 'RetransSegs'), 500), bytes: await steady(bytesOf, async () => (await net.procNetDev(a)).tx_bytes, 500) };
+			const r = await receiver(net, b, 7601);
+			const s = sender(net, a, b.ip4, 7601, 20_000_000);
+			assert.equal(await s.done(120_000), 20_000_000);
+			assert.equal(await r.done(), 20_000_000);
+			// The traffic has ended: once nettop's counters stop moving they hold all of it.
+			const after = { segs: await steady(segsOf, () => net.snmp(a, 'Tcp', 'RetransSegs'), 500), bytes: await steady(bytesOf, async () => (await net.procNetDev(a)).tx_bytes, 500) };
+			return { segs: after.segs.ours - before.segs.ours, kernelSegs: after.segs.kernel - before.segs.kernel, ours: after.bytes.ours - before.bytes.ours, kernel: after.bytes.kernel - before.bytes.kernel, text: after.bytes.text };
+		});
 		t.diagnostic(`retransmitted segments in ${a.ns}: nettop ${segs}, TcpRetransSegs ${kernelSegs}`);
-		assert.ok(kernelSegs >= 20 && Math.abs(segs - kernelSegs) <= kernelSegs * 0.02, `nettop_tcp_retransmit_segments_total ${segs} vs TcpRetransSegs ${kernelSegs}`);
-		const [ours, kernel] = [after.ours - before.ours, after.dev.tx_bytes - before.dev.tx_bytes];
+		assert.ok(kernelSegs >= 20, `too few retransmits to compare: ${kernelSegs}`);
+		assert.equal(segs, kernelSegs, 'nettop_tcp_retransmit_segments_total against TcpRetransSegs');
 		t.diagnostic(`${a.dev} TX: nettop_network_transmit_bytes_total grew ${ours}, /proc/net/dev ${kernel}`);
-		assert.ok(kernel > 20_000_000 && Math.abs(ours - kernel) <= kernel * 0.01, `nettop ${ours} vs /proc/net/dev ${kernel}`);
+		// More than the payload; never above veth's own count, which holds a few packets no transmit tracepoint sees (docs/metrics.md, and the command in nic.test.ts).
+		assert.ok(ours > 20_000_000 && ours <= kernel, `nettop ${ours} vs /proc/net/dev ${kernel}`);
 		assert.ok(total(text, 'nettop_tcp_transmit_bytes_total', { comm: 'python3' }) >= 20_000_000, 'the sender\'s bytes, by command');
 
 		const file = path.join(dir, 'metrics.txt');
@@ -93,7 +112,6 @@ test('--prometheus: promtool accepts /metrics; a veth\'s per-queue bytes grow as
 		assert.deepEqual(await programsLeft(), [], 'SIGTERM unloaded every program');
 	} finally {
 		nettop.kill('SIGKILL');
-		await net.exec(b, 'nft', ['delete', 'table', 'inet', 'nettop_test']).catch(() => undefined);
 		if (prometheus.child) {
 			prometheus.child.kill('SIGTERM');
 			await exited(prometheus.child, 10_000).catch(() => undefined);
@@ -175,10 +193,9 @@ test('--prometheus: clients that send garbage, hold a connection open without a 
 		const lo = (text: string) => total(text, 'nettop_network_transmit_bytes_total', { device: 'lo' });
 		const first = lo(await get());
 		await sleep(1500);
-		const started = Date.now();
+		// Answered at all (a stall would hold this test until its timeout); how fast is the bench's to say (BENCH_ONLY=prometheus).
 		const second = lo(await get());
-		t.diagnostic(`a scrape beside them took ${Date.now() - started} ms; lo grew ${second - first} bytes between two scrapes`);
-		assert.ok(Date.now() - started < 2000, 'another scrape is answered at once');
+		t.diagnostic(`lo grew ${second - first} bytes between two scrapes`);
 		assert.ok(second > first, 'sampling went on: the scrapes\' own loopback bytes were counted');
 	} finally {
 		for (const s of sockets) s.destroy();
