@@ -83,6 +83,22 @@ export class NettopProcess {
 	}
 }
 
+/**
+ * Whether each line covers the time since the one before, no more, no less:
+ * the gap between their \`time\`s (epoch ms, rounded to the ms) against the
+ * line's \`interval\` (monotonic, in s); both clocks are read together at each
+ * reading, so they differ by the two roundings (1 ms) and the few µs between
+ * the two reads. Returns the lines that do not, as [index, gap ms, interval ms].
+ */
+export function untiled(lines: readonly { time: string; interval: number }[]): [number, number, number][] {
+	const off: [number, number, number][] = [];
+	for (let k = 1; k < lines.length; k++) {
+		const gap = Date.parse(lines[k]!.time) - Date.parse(lines[k - 1]!.time);
+		if (Math.abs(gap - lines[k]!.interval * 1000) > 2) off.push([k, gap, lines[k]!.interval * 1000]);
+	}
+	return off;
+}
+
 /** Runs nettop to completion; returns exit code, stdout and stderr. */
 export async function runNettop(args: readonly string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv) {
 	const p = new NettopProcess(args, env);
