@@ -83,9 +83,10 @@ export function churn(net: TestNet, host: Host, to: string, port: number, second
 /**
  * serve HOST PORT PROCS: PROCS processes accept and close at once (the
  * server's FIN first, so no client port waits in TIME_WAIT). churn HOST PORT
- * PROCS SECONDS RATE: PROCS processes connect, read the EOF and close, RATE
+ * PROCS SECONDS RATE COUNT: PROCS processes connect, read the EOF and close, RATE
  * connections a second in all, for SECONDS; prints how many were made. Forked
  * processes die with the first (PR_SET_PDEATHSIG), so killing it ends them all.
+ * With COUNT (0: none) the churn also stops once COUNT connections are made.
  */
 const CLOSING = `
 import ctypes, os, socket, sys, time
@@ -100,7 +101,7 @@ if role == 'serve':
     print('listening', flush=True)
     while True:
         c, _ = s.accept(); c.close()
-seconds, rate = float(sys.argv[5]), float(sys.argv[6]) / procs
+seconds, rate, limit = float(sys.argv[5]), float(sys.argv[6]) / procs, int(sys.argv[7]) // procs
 r, w = os.pipe()
 kids = []
 for _ in range(procs):
@@ -108,7 +109,7 @@ for _ in range(procs):
     if pid == 0:
         ctypes.CDLL(None).prctl(1, 9)
         n, start = 0, time.monotonic()
-        while time.monotonic() - start < seconds:
+        while time.monotonic() - start < seconds and (limit == 0 or n < limit):
             ahead = n / rate - (time.monotonic() - start)
             if ahead > 0: time.sleep(ahead)
             c = socket.create_connection((host, port)); c.recv(1); c.close(); n += 1
@@ -126,7 +127,7 @@ export async function closingServer(net: TestNet, host: Host, port: number, proc
 	return p;
 }
 
-/** `rate` connections a second for `seconds` from `procs` processes, each read to the server's EOF and closed. */
-export function eofChurn(net: TestNet, host: Host, to: string, port: number, procs: number, seconds: number, rate: number): Peer {
-	return new PeerProcess(net.spawn(host, 'python3', ['-c', CLOSING, 'churn', to, String(port), String(procs), String(seconds), String(rate)]));
+/** `rate` connections a second for `seconds` (or until `count` are made, a multiple of `procs`) from `procs` processes, each read to the server's EOF and closed. */
+export function eofChurn(net: TestNet, host: Host, to: string, port: number, procs: number, seconds: number, rate: number, count = 0): Peer {
+	return new PeerProcess(net.spawn(host, 'python3', ['-c', CLOSING, 'churn', to, String(port), String(procs), String(seconds), String(rate), String(count)]));
 }
