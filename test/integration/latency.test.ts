@@ -78,7 +78,7 @@ test('without the tab or --latency no latency program is loaded; --latency loads
 	assert.deepEqual(await programsLeft(), []);
 });
 
-test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side's not a tenth of that; every packet through the shaped veth timed (its /proc/net/dev count)', async (t) => {
+test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side below a tenth of that; every packet through the shaped veth timed (its /proc/net/dev count)', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;

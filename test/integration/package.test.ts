@@ -29,7 +29,10 @@ test('npm pack, then npm install -g from the tarball into a clean prefix: it shi
 	assert.deepEqual(readdirSync(path.join(installed, 'node_modules')).filter((d) => !d.startsWith('.')).sort(), ['@koromix', 'koffi'], 'koffi (and its own package) only: the rest is bundled');
 	const r = await run('env', ['-u', 'NETTOP_BPF_DIR', path.join(prefix, 'bin', 'nettop'), '--json', '-n', '1', '-i', '0.2'], 30_000);
 	const line = JSON.parse(r.stdout) as Record<string, unknown>;
-	for (const key of ['nic', 'tcp', 'rtt', 'retrans']) assert.ok(Array.isArray(line[key]) || typeof line[key] === 'object', key);
+	// Each feature's key, of its own shape: a list of rows, or an object of figures (never null, never the other).
+	for (const key of ['nic', 'tcp', 'udp']) assert.ok(Array.isArray(line[key]), `${key}: a list of rows: ${JSON.stringify(line[key])}`);
+	for (const key of ['rtt', 'retrans']) assert.equal(typeof (line[key] as { count?: unknown } | null)?.count, 'number', `${key}: an object with its count: ${JSON.stringify(line[key])}`);
+	for (const key of ['conns', 'drops']) assert.ok(line[key] !== null && typeof line[key] === 'object' && !Array.isArray(line[key]), `${key}: an object: ${JSON.stringify(line[key])}`);
 	assert.ok(!JSON.stringify(line).includes('unavailable'), `every feature runs from the installed objects: ${r.stdout.slice(0, 300)}`);
 	assert.deepEqual(await programsLeft(), []);
 });
