@@ -6,6 +6,7 @@ import { sleep } from '../helpers/exec.js';
 import { holdingServer, manyConnections } from '../helpers/load.js';
 import type { TestNet } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
+import { stallingClients } from '../helpers/stalling.js';
 import { cpuSeconds, fmt, median } from './measure.js';
 
 type Report = (what: string, value: string, target: string, reference: string) => void;
@@ -62,7 +63,21 @@ export async function prometheusPart(net: TestNet, report: Report): Promise<void
 			await sleep(300);
 		}
 		const last = scrapes.at(-1)!;
-		report('10,000 flows: a scrape (wall clock, from the scraper)', `${fmt(median(scrapes.map((s) => s.ms)))} ms, ${last.bytes} bytes, ${last.series} series`, '-', '-');
+		const alone = median(scrapes.map((s) => s.ms));
+		report('10,000 flows: a scrape (wall clock, from the scraper)', `${fmt(alone)} ms, ${last.bytes} bytes, ${last.series} series`, '-', '-');
+		// Beside clients that stall it (what test/integration/prometheus.test.ts makes, and checks is answered at all).
+		const stalling = stallingClients(port);
+		try {
+			await sleep(1500);
+			const beside = [];
+			for (let i = 0; i < 5; i++) {
+				beside.push((await scrape()).ms);
+				await sleep(300);
+			}
+			report('  the same beside 22 stalling clients (garbage, silent, 20 never reading)', `${fmt(median(beside))} ms`, 'as alone', `alone: ${fmt(alone)} ms`);
+		} finally {
+			for (const c of stalling) c.destroy();
+		}
 		// Prometheus' default: a scrape every 15 s. nettop samples every second either way.
 		const cpu0 = cpuSeconds(nettop.pid);
 		const t0 = Date.now();

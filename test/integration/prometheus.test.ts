@@ -9,6 +9,7 @@ import { exited, run, sleep, start, until } from '../helpers/exec.js';
 import { testHosts } from '../helpers/netns.js';
 import { NettopProcess, programsLeft } from '../helpers/nettop.js';
 import { receiver, sender } from '../helpers/peers.js';
+import { stallingClients } from '../helpers/stalling.js';
 
 const hosts = testHosts(4);
 const PORT = 19_000 + (process.pid % 1000);
@@ -171,25 +172,11 @@ test('--prometheus: clients that send garbage, hold a connection open without a 
 	if (!(await requireBpf(t))) return;
 	const port = PORT + 3;
 	const nettop = new NettopProcess(['--prometheus', `127.0.0.1:${port}`, '-i', '0.5']);
-	const sockets: import('node:net').Socket[] = [];
+	let sockets: import('node:net').Socket[] = [];
 	try {
-		const { connect } = await import('node:net');
 		const get = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 		assert.ok(await until(async () => (await get().catch(() => '')).includes('nettop_network_'), 15_000), nettop.stderr);
-		const open = () => {
-			const s = connect(port, '127.0.0.1');
-			s.on('error', () => undefined);
-			sockets.push(s);
-			return s;
-		};
-		open().write('\x16\x03\x01 garbage that is no HTTP\r\n\r\n');
-		open(); // connected, says nothing
-		for (let i = 0; i < 20; i++) {
-			// Asks for /metrics again and again and never reads: its replies pile up in the kernel's buffers.
-			const s = open();
-			s.pause();
-			for (let k = 0; k < 50; k++) s.write(`GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n`);
-		}
+		sockets = stallingClients(port);
 		const lo = (text: string) => total(text, 'nettop_network_transmit_bytes_total', { device: 'lo' });
 		const first = lo(await get());
 		await sleep(1500);
