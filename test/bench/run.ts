@@ -1,5 +1,5 @@
 // npm run bench: measures nettop on this machine and prints each figure beside its target and a reference.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import { killAll, run, sleep } from '../helpers/exec.js';
 import { closingServer, eofChurn, holdingServer, manyConnections } from '../helpers/load.js';
 import { removeStaleNamespaces, TestNet } from '../helpers/netns.js';
 import { CLI, NettopProcess } from '../helpers/nettop.js';
+import { ensureTracefs } from '../helpers/tracefs.js';
 import { kernelCost } from './kernel.js';
 import { latencyPart } from './latency.js';
 import { comparePart } from './compare.js';
@@ -31,8 +32,7 @@ function report(what: string, value: string, target: string, reference: string):
 
 async function prepare(): Promise<void> {
 	if (process.getuid?.() !== 0) throw new Error('npm run bench needs root (BPF, namespaces)');
-	// bpftrace attaches classic tracepoints through tracefs.
-	if (!existsSync('/sys/kernel/tracing/events')) await run('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing']);
+	ensureTracefs(); // bpftrace attaches classic tracepoints through tracefs (unmounted at exit if mounted here)
 	for (const tool of ['bpftrace', 'nethogs', 'iperf3', 'python3']) await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
 		throw new Error(`${tool} is missing: run npm run setup`);
 	});

@@ -1,4 +1,5 @@
 // Connections collector: per-namespace counters from conns.bpf.o's per-CPU map, events from its ring, and the Tcp MIB of the namespaces nettop can enter.
+import { existsSync } from 'node:fs';
 import { kernelHasStruct } from '../../../native/btf.js';
 import { errnoName } from '../../../native/errors.js';
 import type { BpfMap, MapEntries } from '../../../native/map.js';
@@ -18,6 +19,8 @@ import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEven
 /** The owner-stamping programs conns.bpf.o carries, for when no other object provides owners. */
 const STAMPERS = ['nt_con_own_tx', 'nt_con_own_rx', 'nt_con_own_st'];
 const ACCEPTS = ['nt_conn_accept4', 'nt_conn_accept'];
+/** Where libbpf looks for tracepoint ids. */
+const TRACEFS = ['/sys/kernel/tracing/events', '/sys/kernel/debug/tracing/events'];
 
 const TYPES: ConnEventType[] = ['connect', 'accept', 'close', 'fail', 'reset_in', 'reset_out'];
 const DIRECTIONS: (Direction | undefined)[] = [undefined, 'connect', 'accept'];
@@ -158,6 +161,8 @@ export class ConnsCollector {
 			resetsSent: !attached('nt_conn_rst_out') ? 'none' : withoutSocket ? 'all' : 'sockets',
 			resetsReceived: attached('nt_conn_rst_in'),
 			accepts: ACCEPTS.every(attached),
+			// libbpf finds a syscall tracepoint's id in tracefs: without it mounted, the kernel's tracepoints are there but cannot be attached.
+			acceptsWhy: ACCEPTS.every(attached) || TRACEFS.some((dir) => existsSync(dir)) ? undefined : 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing',
 		};
 	}
 

@@ -32,6 +32,8 @@ export interface ConnsSight {
 	readonly resetsReceived: boolean;
 	/** accept() and accept4() are traced (syscall tracepoints): accept events. */
 	readonly accepts: boolean;
+	/** Why not, when it is this machine's doing rather than the kernel's (tracefs not mounted). */
+	readonly acceptsWhy?: string;
 }
 
 /** The JSON's names for what this kernel does not let nettop see. */

@@ -120,7 +120,7 @@ function notes(view: ConnsView): Line[] {
 	if (view.sight.resetsSent === 'sockets') out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
 	if (view.sight.resetsSent === 'none') out.push(line('RSTs sent are not seen on this kernel (no tcp_send_reset): RST out stays 0', { color: 'yellow' }));
 	if (!view.sight.resetsReceived) out.push(line('RSTs received are not seen on this kernel (no tcp_receive_reset): RST in stays 0', { color: 'yellow' }));
-	if (!view.sight.accepts) out.push(line('accept() is not traced here (no syscall tracepoints): no accept events; accepts still counted', { dim: true }));
+	if (!view.sight.accepts) out.push(line(`accept() is not traced here (${view.sight.acceptsWhy ?? 'no syscall tracepoints'}): no accept events; accepts still counted`, { dim: true }));
 	return out;
 }
 

@@ -39,6 +39,9 @@ test('what the kernel or the interval keeps from the list is said: left-out even
 	assert.match(text, /\b42 curl +close +10\.0\.0\.1:40000 +10\.0\.0\.2:443 +3ms 1\/1/);
 	const quiet = connsTab.lines(connsView(undefined, connsSnap(), NO_FILTER, new Map()), props).map(plainText).join('\n');
 	assert.doesNotMatch(quiet, /not seen|not traced|left out/, 'nothing to say on a kernel that shows everything');
+	const noTracefs = connsSnap({ sight: { resetsSent: 'all', resetsReceived: true, accepts: false, acceptsWhy: 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing' } });
+	const said = connsTab.lines(connsView(undefined, noTracefs, NO_FILTER, new Map()), props).map(plainText).join('\n');
+	assert.match(said, /accept\(\) is not traced here \(tracefs is not mounted: mount -t tracefs nodev \/sys\/kernel\/tracing\)/, 'and why, with what to do, where it is the machine\'s doing');
 });
 
 test('a on the tab: per remote endpoint, then per local port', () => {
