@@ -118,6 +118,7 @@ interface CountsRow {
 }
 interface Line {
 	interval: number;
+	lost?: Record<string, number>;
 	conns: { counts: CountsRow[]; events_sampled: number; events_lost: number; events: ConnEvent[] };
 }
 interface Made {
@@ -311,9 +312,14 @@ test('connections under a churn of 5,000 a second: the counts stay exact; the li
 		const recordedAll = lines.reduce((s, l) => s + l.conns.events.filter(ours).length, 0);
 		const lost = lines.reduce((s, l) => s + l.conns.events_lost, 0);
 		const left = lines.reduce((s, l) => s + l.conns.events_sampled, 0);
-		t.diagnostic(`${name}: ${recorded} events recorded, ${left} sampled out, ${lost} ring full, ${expected} made`);
+		// What nettop says it lost: the ring's refusals and the runs the kernel skipped. The accept programs are
+		// classic tracepoints, skipped while a bpf() map call holds that CPU's bpf_prog_active (a nettop's own
+		// read, preempted there): bpftool prog show counts those as recursion misses, and so does nettop.
+		const unrecorded = lines.reduce((s, l) => s + (l.lost?.conns ?? 0), 0);
+		t.diagnostic(`${name}: ${recorded} events recorded, ${left} sampled out, ${lost} ring full, ${unrecorded} lost in all, ${expected} made`);
 		assert.ok(recorded <= expected, 'no event made up');
-		assert.equal(recordedAll + lost + left >= expected, true, 'every event recorded or counted as left out');
+		assert.ok(unrecorded >= lost, 'the ring\'s refusals are among what is said lost');
+		assert.ok(recordedAll + left + unrecorded >= expected, `every event recorded or counted as left out: ${recordedAll} + ${left} + ${unrecorded} of ${expected}`);
 		if (nettop === sampled) {
 			// The sampler's contract (bpf/sample.bpf.h): per CPU, its share of 5,000 a second, plus a second's worth saved up.
 			// Over the lines' own span: the ring is read empty at each line, so a line's events were sent within its interval.
@@ -324,7 +330,7 @@ test('connections under a churn of 5,000 a second: the counts stay exact; the li
 			assert.ok(left > 0, 'and says what it left out');
 		} else {
 			assert.ok(lost > 0 && left === 0, 'with every event and the reader stopped, the ring overflowed, as it must');
-			assert.ok(nettop.json<{ lost?: { conns?: number } }>().some((l) => l.lost?.conns), 'what the ring left out shows as lost');
+			assert.ok(unrecorded >= lost, 'what the ring left out shows as lost');
 		}
 	}
 });
