@@ -3,17 +3,17 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
- * The test run this process belongs to: \`npm test\` sets it to its shell's
+ * The test run this process belongs to: `npm test` sets it to its shell's
  * pid; a file run alone is a run of its own. Every child gets it in its
  * environment (inherited by what it forks), and the namespaces and cgroups
  * the tests make carry it in their names, so the suite's last file finds
- * whatever this run left (test/zz-leftovers.test.ts) and the sweep of a
+ * whatever this run left (test/leftovers.test.ts) and the sweep of a
  * later run removes only what runs no longer alive left.
  */
 export const RUN = process.env.NETTOP_TEST_RUN ?? String(process.pid);
 const childEnv = (env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => ({ ...env, NETTOP_TEST_RUN: RUN });
 
-/** Whether the run that named something \`<prefix>-<run>-...\` has ended (its process is gone). */
+/** Whether the run that named something `<prefix>-<run>-...` has ended (its process is gone). */
 export function runEnded(run: string): boolean {
 	return !/^\d+$/.test(run) || !existsSync(`/proc/${run}`);
 }

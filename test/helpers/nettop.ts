@@ -85,8 +85,8 @@ export class NettopProcess {
 
 /**
  * Whether each line covers the time since the one before, no more, no less:
- * the gap between their \`time\`s (epoch ms, rounded to the ms) against the
- * line's \`interval\` (monotonic, in s); both clocks are read together at each
+ * the gap between their `time`s (epoch ms, rounded to the ms) against the
+ * line's `interval` (monotonic, in s); both clocks are read together at each
  * reading, so they differ by the two roundings (1 ms) and the few µs between
  * the two reads. Returns the lines that do not, as [index, gap ms, interval ms].
  */

@@ -64,7 +64,7 @@ test('per-queue TX and RX over a 4-queue veth: equal to bpftrace on the same tra
 	nettop.kill('SIGINT');
 	assert.equal(await nettop.exited(), 0, nettop.stderr);
 
-	// bpftrace counted from atTraceStart to after \`after\`: no packet crossed the veth outside [before, after] meanwhile, by the veth's own counters.
+	// bpftrace counted from atTraceStart to after `after`: no packet crossed the veth outside [before, after] meanwhile, by the veth's own counters.
 	assert.deepEqual(before.value, atTraceStart, 'nothing crossed the veth between bpftrace\'s start and the first reading');
 	assert.deepEqual(end.value, after.value, 'nothing crossed the veth between the last reading and bpftrace\'s stop');
 	const all = nettop.json<Line>();
@@ -91,7 +91,7 @@ test('per-queue TX and RX over a 4-queue veth: equal to bpftrace on the same tra
 	// veth's own counters count a few packets more than pass the transmit tracepoints under this load, never fewer:
 	// nettop and bpftrace agree with each other, not with veth (docs/metrics.md). Seen with
 	//   bpftrace -e 'tracepoint:net:net_dev_start_xmit /str(args->name) == "nt0"/ { @ = count() }'
-	// beside the TX packets of \`ip -s link show nt0\` (in A's namespace) around an iperf3 -P 8 run. So the bound is one-sided.
+	// beside the TX packets of `ip -s link show nt0` (in A's namespace) around an iperf3 -P 8 run. So the bound is one-sided.
 	const txProc = after.value.a.tx_bytes - before.value.a.tx_bytes;
 	const rxProc = after.value.b.rx_bytes - before.value.b.rx_bytes;
 	assert.ok(txProc > 100_000_000, `iperf3 moved only ${txProc} bytes`);
