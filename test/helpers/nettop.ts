@@ -45,22 +45,25 @@ export class NettopProcess {
 	}
 
 	/**
-	 * Reads the kernel's counters (`read`) where nettop's lines split cleanly:
-	 * reads, then waits for the next two lines; when both are quiet (`quiet`:
-	 * the line shows nothing of the test's traffic), nothing moved from the
-	 * read to the end of the second, and the first of them began before the
-	 * read. So lines [0, index) hold exactly what happened before the read and
-	 * lines from `index` on what happened after it. Otherwise (something
-	 * still moved) it reads again. Two such reads around the traffic give the
-	 * kernel's growth and the lines that must add up to it, with no race.
+	 * Reads the kernel's counters (`read`) where nettop's lines split cleanly.
+	 * `index` is the first line printed after the read began: its interval
+	 * began before the read. Then waits for two more lines after the read
+	 * ended; when every line from `index` to there is quiet (`quiet`: it shows
+	 * nothing of the test's traffic), nothing moved from before the read to
+	 * after it. So lines [0, index) hold exactly what the kernel had counted
+	 * at the read, and lines from `index` on what happened after it.
+	 * Otherwise (something still moved) it reads again. Two such reads around
+	 * the traffic give the kernel's growth and the lines that must add up to
+	 * it, with no race: a read takes time, and nettop may print meanwhile.
 	 */
 	async settle<T, L = Record<string, unknown>>(read: () => Promise<T>, quiet: (line: L) => boolean, timeoutMs = 30_000): Promise<{ value: T; index: number }> {
 		const end = Date.now() + timeoutMs;
 		for (;;) {
-			const value = await read();
 			const index = this.lines.length;
-			await this.waitForLines(index + 2);
-			if (this.lines.slice(index, index + 2).every((l) => quiet(JSON.parse(l) as L))) return { value, index };
+			const value = await read();
+			const through = this.lines.length + 2;
+			await this.waitForLines(through);
+			if (this.lines.slice(index, through).every((l) => quiet(JSON.parse(l) as L))) return { value, index };
 			if (Date.now() > end) throw new Error(`nettop's lines never went quiet in ${timeoutMs} ms: the traffic did not end`);
 		}
 	}
@@ -81,22 +84,6 @@ export class NettopProcess {
 	exited(timeoutMs?: number): Promise<number> {
 		return exited(this.child, timeoutMs);
 	}
-}
-
-/**
- * Whether each line covers the time since the one before, no more, no less:
- * the gap between their `time`s (epoch ms, rounded to the ms) against the
- * line's `interval` (monotonic, in s); both clocks are read together at each
- * reading, so they differ by the two roundings (1 ms) and the few µs between
- * the two reads. Returns the lines that do not, as [index, gap ms, interval ms].
- */
-export function untiled(lines: readonly { time: string; interval: number }[]): [number, number, number][] {
-	const off: [number, number, number][] = [];
-	for (let k = 1; k < lines.length; k++) {
-		const gap = Date.parse(lines[k]!.time) - Date.parse(lines[k - 1]!.time);
-		if (Math.abs(gap - lines[k]!.interval * 1000) > 2) off.push([k, gap, lines[k]!.interval * 1000]);
-	}
-	return off;
 }
 
 /** Runs nettop to completion; returns exit code, stdout and stderr. */

@@ -25,6 +25,8 @@ interface FlowRow extends Omit<StageRow, 'ifname'> {
 	rport: number;
 }
 interface Line {
+	nic: { netns: number; ifname: string; tx_packets: number }[];
+	lost?: Record<string, number>;
 	latency: { state: string; every: number; sampled: number; timed: number; unmatched: { send: number; receive: number }; stages: StageRow[]; flows: FlowRow[]; packets: unknown[] };
 }
 
@@ -78,7 +80,7 @@ test('without the tab or --latency no latency program is loaded; --latency loads
 	assert.deepEqual(await programsLeft(), []);
 });
 
-test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side below a tenth of that; every packet through the shaped veth timed (its /proc/net/dev count)', async (t) => {
+test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped side below a tenth of that; every packet through the shaped veth timed (its NIC count)', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
@@ -87,7 +89,8 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1']);
 		await n.waitForLines(1);
 		const onPair = (r: StageRow) => r.ifname === a.dev || r.ifname === b.dev;
-		const quiet = (l: Line) => !l.latency.stages.some((r) => onPair(r) && r.count > 0) && l.latency.unmatched.send === 0;
+		const shapedNic = (r: Line['nic'][number]) => r.netns === net.netnsInode(a) && r.ifname === a.dev;
+		const quiet = (l: Line) => !l.latency.stages.some((r) => onPair(r) && r.count > 0) && l.latency.unmatched.send === 0 && !l.nic.some((r) => shapedNic(r) && r.tx_packets > 0);
 		const before = await n.settle(() => net.procNetDev(a), quiet);
 		const r = await receiver(net, b, 7401);
 		const s = sender(net, a, b.ip4, 7401, 2_000_000);
@@ -101,9 +104,14 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		const unshaped = rowsOf(lines, 'qdisc', b.dev);
 		const driver = rowsOf(lines, 'driver', a.dev);
 		const stack = rowsOf(lines, 'stack', a.dev);
-		const sent = after.value.tx_packets - before.value.tx_packets;
+		// What passed the shaped veth's transmit tracepoint, as the NIC tab counts it (equal to bpftrace: nic.test.ts); veth's own
+		// count may hold a few packets more that no transmit tracepoint sees (docs/metrics.md), so it bounds from above only.
+		const sent = lines.flatMap((l) => l.nic).filter(shapedNic).reduce((k, r) => k + r.tx_packets, 0);
+		const vethSays = after.value.tx_packets - before.value.tx_packets;
+		assert.deepEqual(n.json<Line>().filter((l) => l.lost?.latency || l.lost?.nic).map((l) => l.lost), [], 'no latency or NIC update lost');
 		const unmatched = lines.reduce((k, l) => k + l.latency.unmatched.send, 0);
-		t.diagnostic(`${a.dev}: ${sent} packets (/proc/net/dev), qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; stack p50 ${stack.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
+		t.diagnostic(`${a.dev}: ${sent} packets (NIC), ${vethSays} by /proc/net/dev, qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; stack p50 ${stack.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
+		assert.ok(sent > 20 && sent <= vethSays, `the NIC tab's count of the shaped veth: ${sent}, /proc/net/dev ${vethSays}`);
 		assert.equal(driver.count, sent, 'every packet the shaped veth sent was timed to its driver (1 in 1)');
 		assert.equal(shaped.count, sent, 'and through its qdisc');
 		assert.equal(unmatched, 0);
