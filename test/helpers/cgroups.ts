@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cgroup2Mount } from '../../source/kernel/cgroups.js';
-import { RUN, runEnded, until } from './exec.js';
+import { leftByEndedRun, RUN, until } from './exec.js';
 
 export const CGROUP_PREFIX = 'nettop-test';
 
@@ -29,8 +29,5 @@ export async function removeCgroup(dir: string): Promise<void> {
 export async function removeStaleCgroups(): Promise<void> {
 	const mount = cgroup2Mount();
 	if (!mount) return;
-	for (const name of readdirSync(mount)) {
-		const run = name.startsWith(`${CGROUP_PREFIX}-`) ? name.slice(CGROUP_PREFIX.length + 1).split('-')[0]! : undefined;
-		if (run !== undefined && runEnded(run)) await removeCgroup(path.join(mount, name));
-	}
+	for (const name of readdirSync(mount)) if (leftByEndedRun(name, CGROUP_PREFIX)) await removeCgroup(path.join(mount, name));
 }

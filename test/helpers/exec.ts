@@ -13,8 +13,10 @@ import { existsSync } from 'node:fs';
 export const RUN = process.env.NETTOP_TEST_RUN ?? String(process.pid);
 const childEnv = (env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => ({ ...env, NETTOP_TEST_RUN: RUN });
 
-/** Whether the run that named something `<prefix>-<run>-...` has ended (its process is gone). */
-export function runEnded(run: string): boolean {
+/** Whether `name` is `<prefix>-<run>-...` of a run that has ended (its process is gone): left over, to sweep. */
+export function leftByEndedRun(name: string, prefix: string): boolean {
+	if (!name.startsWith(`${prefix}-`)) return false;
+	const run = name.slice(prefix.length + 1).split('-')[0]!;
 	return !/^\d+$/.test(run) || !existsSync(`/proc/${run}`);
 }
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { after, before } from 'node:test';
-import { killAll, run, RUN, runEnded, start } from './exec.js';
+import { killAll, leftByEndedRun, run, RUN, start } from './exec.js';
 
 /** Every test namespace is named nettop-t-<run>-...: the run's pid first (exec.ts RUN). */
 export const PREFIX = 'nettop-t';
@@ -25,8 +25,7 @@ export function removeStaleNamespaces(): void {
 	}
 	for (const line of list.split('\n')) {
 		const name = line.split(' ')[0];
-		const run = name?.startsWith(`${PREFIX}-`) ? name.slice(PREFIX.length + 1).split('-')[0]! : undefined;
-		if (name && run !== undefined && runEnded(run)) {
+		if (name && leftByEndedRun(name, PREFIX)) {
 			try {
 				execFileSync('ip', ['netns', 'del', name]);
 			} catch {

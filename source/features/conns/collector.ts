@@ -157,12 +157,13 @@ export class ConnsCollector {
 		const attached = (program: string) => !this.obj.skipped.some((s) => s.program === program);
 		// Linux 6.9 gave tcp_send_reset an event class of its own when it began to fire without a socket.
 		const withoutSocket = kernelHasStruct('trace_event_raw_tcp_send_reset');
+		const accepts = ACCEPTS.every(attached);
 		this.sight = {
 			resetsSent: !attached('nt_conn_rst_out') ? 'none' : withoutSocket ? 'all' : 'sockets',
 			resetsReceived: attached('nt_conn_rst_in'),
-			accepts: ACCEPTS.every(attached),
+			accepts,
 			// libbpf finds a syscall tracepoint's id in tracefs: without it mounted, the kernel's tracepoints are there but cannot be attached.
-			acceptsWhy: ACCEPTS.every(attached) || TRACEFS.some((dir) => existsSync(dir)) ? undefined : 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing',
+			acceptsWhy: accepts || TRACEFS.some((dir) => existsSync(dir)) ? undefined : 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing',
 		};
 	}
 
