@@ -1,11 +1,12 @@
 // The set of collectors: every feature's, opened with the kernel state they share; one that cannot run is kept as the reason why.
 import { releaseKernelBtf } from '../native/btf.js';
+import type { ProgramStats } from '../native/object.js';
 import { ALL_FEATURES, keyed, type FeatureKey, type Reading } from './features/index.js';
 import type { Collector } from './features/feature.js';
 import { explain } from './kernel/explain.js';
 import { CgroupPaths } from './kernel/cgroups.js';
 import { netnsNames } from './kernel/netns.js';
-import { SocketOwners } from './kernel/owners.js';
+import { SocketOwners, STATE_STAMPERS } from './kernel/owners.js';
 import { isUnavailable, type Maybe, type ProgramTotals, type Snapshot } from './model/reading.js';
 
 function firstLine(error: unknown): string {
@@ -65,10 +66,7 @@ export class Collectors {
 				continue;
 			}
 			reading[key] = collector.read(mono);
-			programs[key] = collector.obj.programStats().reduce(
-				(t, p) => ({ recursionMisses: t.recursionMisses + p.recursionMisses, runTimeNs: t.runTimeNs + p.runTimeNs, runCount: t.runCount + p.runCount }),
-				{ recursionMisses: 0, runTimeNs: 0, runCount: 0 },
-			);
+			programs[key] = programTotals(collector.obj.programStats());
 		}
 		reading.programs = programs;
 		return keyed<Reading>(reading);
@@ -83,4 +81,12 @@ export class Collectors {
 	close(): void {
 		for (const { collector } of [...this.collectors].reverse()) if (!isUnavailable(collector)) collector.close();
 	}
+}
+
+/** A feature's programs added up: their time and runs, and the misses that lose something (not the state stampers', source/kernel/owners.ts). */
+export function programTotals(stats: readonly ProgramStats[]): ProgramTotals {
+	return stats.reduce(
+		(t, p) => ({ recursionMisses: t.recursionMisses + (STATE_STAMPERS.has(p.name) ? 0 : p.recursionMisses), runTimeNs: t.runTimeNs + p.runTimeNs, runCount: t.runCount + p.runCount }),
+		{ recursionMisses: 0, runTimeNs: 0, runCount: 0 },
+	);
 }

@@ -4,6 +4,17 @@ import type { BpfObject } from '../../native/object.js';
 import { sockOwner } from './layouts.js';
 
 /**
+ * The stamping programs on inet_sock_set_state (bpf/owner.bpf.h
+ * OWNER_STATE_PROGRAM). They act only on a move to SYN_SENT or LISTEN, which
+ * connect() and listen() make in process context; the kernel skips a run only
+ * when it would nest in a run of the same program on that CPU (tracepoints
+ * run with preemption off), so a skipped run is always an interrupt's state
+ * change, one they ignore. Their recursion misses lose nothing and are not
+ * reported as lost (docs/metrics.md).
+ */
+export const STATE_STAMPERS: ReadonlySet<string> = new Set(['nt_tcp_state', 'nt_rtt_own_st', 'nt_rtx_own_st', 'nt_con_own_st', 'nt_drp_own_st', 'nt_lat_own_st']);
+
+/**
  * sk_owner (bpf/owner.bpf.h): socket storage naming the process that owns each
  * socket. Every object that needs owners declares it; one map serves them all,
  * so each socket is stamped once and every feature sees the same owner.
