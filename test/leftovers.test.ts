@@ -1,6 +1,6 @@
 // What the suite promises (docs/testing.md): when its files have run, nothing they made is left: no namespace, cgroup, nft table, process or BPF program.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { cgroup2Mount } from '../source/kernel/cgroups.js';
 import { CGROUP_PREFIX } from './helpers/cgroups.js';
@@ -53,6 +53,13 @@ test('no network namespace, cgroup or nftables table of the run is left', async 
 	// The tests make their tables inside their namespaces (gone with them); none may land in the host's.
 	const tables = (await run('nft', ['list', 'tables'])).stdout.split('\n').filter((l) => /\b(nettop\w*|nt[cd])$/.test(l));
 	assert.deepEqual(tables, [], 'nftables tables of the tests in the host\'s namespace');
+});
+
+test('no tracefs instance of the run is left (helpers/unrun.ts makes them)', (t) => {
+	if (!canLook(t)) return;
+	const dir = '/sys/kernel/tracing/instances';
+	if (!existsSync(dir)) return; // tracefs not mounted: no test made one
+	assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith(`${PREFIX}-${RUN}-`)), []);
 });
 
 test('no nettop BPF program is loaded', async (t) => {

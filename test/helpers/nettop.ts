@@ -1,5 +1,8 @@
 // Runs the real nettop CLI as a child process and reads what it prints.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exited, run, start, until } from './exec.js';
 
@@ -99,6 +102,23 @@ export async function nettopPrograms(): Promise<string[]> {
 	return (JSON.parse(stdout) as { name?: string }[]).map((p) => p.name ?? '').filter((n) => n.startsWith('nt_'));
 }
 
+/**
+ * The runs of a running nettop's programs the kernel skipped (recursion
+ * misses, as bpftool prog show prints them), by program, for those with any;
+ * with the runs they made while kernel.bpf_stats_enabled was 1.
+ */
+export async function programMisses(): Promise<Record<string, { misses: number; runs: number }>> {
+	const { stdout } = await run('bpftool', ['prog', 'show', '--json']);
+	const out: Record<string, { misses: number; runs: number }> = {};
+	for (const p of JSON.parse(stdout) as { name?: string; recursion_misses?: number; run_cnt?: number }[]) {
+		if (!p.name?.startsWith('nt_') || !p.recursion_misses) continue;
+		const o = (out[p.name] ??= { misses: 0, runs: 0 });
+		o.misses += p.recursion_misses;
+		o.runs += p.run_cnt ?? 0;
+	}
+	return out;
+}
+
 /** IDs of BPF links attached to nettop's programs (bpftool link show). */
 export async function nettopLinks(): Promise<number[]> {
 	const { stdout } = await run('bpftool', ['prog', 'show', '--json']);
@@ -134,6 +154,12 @@ export async function mapEntries(map: string): Promise<number> {
 	return (JSON.parse(stdout) as unknown[]).length;
 }
 
+/** The entries of a running nettop's map `map` as bpftool formats them (their values), for a failure's message: small maps only. */
+export async function mapValues(map: string): Promise<unknown[]> {
+	const { stdout } = await run('bpftool', ['map', 'dump', 'name', map, '--json'], 60_000);
+	return (JSON.parse(stdout) as { formatted?: { value: unknown } }[]).map((e) => e.formatted?.value);
+}
+
 /** Slots in use in one of the running nettop's slot tables: taken (next) less those back in the free ring. */
 export async function slotsInUse(prefix: 'tcp' | 'rtt'): Promise<number> {
 	const { stdout } = await run('bpftool', ['map', 'dump', 'name', `${prefix}_ctl`, '--json'], 60_000);
@@ -142,4 +168,25 @@ export async function slotsInUse(prefix: 'tcp' | 'rtt'): Promise<number> {
 	const c = dumped.length === 1 ? dumped[0]!.formatted : undefined;
 	if (!c) throw new Error(`expected one nettop's ${prefix}_ctl, bpftool printed: ${stdout.slice(0, 200)}`);
 	return Math.min(c.value.next, 65536) - ((c.value.free_tail - c.value.free_head) >>> 0);
+}
+
+/**
+ * For a failure's message: the slots of a running nettop's table that hold a
+ * flow, grouped by pid, comm and whether the kernel marked them closed.
+ */
+export async function slotsHeld(prefix: 'tcp' | 'rtt'): Promise<string> {
+	// 65,536 slots print as ~85 MB of JSON: through a file, past run()'s output buffer.
+	const file = join(tmpdir(), `nettop-slots-${process.pid}.json`);
+	await run('sh', ['-c', `bpftool map dump name ${prefix}_vals --json > ${file}`], 120_000);
+	const stdout = readFileSync(file, 'utf8');
+	rmSync(file);
+	type Val = { cookie: number | string; pid?: number; closed: number; comm?: string | number[] };
+	const held = (JSON.parse(stdout) as { formatted?: { value: Val } }[]).map((e) => e.formatted?.value).filter((v): v is Val => !!v && BigInt(v.cookie) !== 0n);
+	const groups = new Map<string, number>();
+	for (const v of held) {
+		const comm = Array.isArray(v.comm) ? String.fromCharCode(...v.comm.filter((c) => c !== 0)) : (v.comm ?? '');
+		const key = `pid ${v.pid ?? '-'} ${comm} closed ${v.closed}`;
+		groups.set(key, (groups.get(key) ?? 0) + 1);
+	}
+	return `${prefix}: ${held.length} held (${[...groups].map(([k, n]) => `${n} ${k}`).join(', ')})`;
 }

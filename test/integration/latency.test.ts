@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { sleep } from '../helpers/exec.js';
 import { testHosts } from '../helpers/netns.js';
-import { NettopProcess, nettopPrograms, programsLeft } from '../helpers/nettop.js';
+import { mapValues, NettopProcess, nettopPrograms, programMisses, programsLeft } from '../helpers/nettop.js';
 import { Peer, receiver, sender } from '../helpers/peers.js';
+import { Unrun } from '../helpers/unrun.js';
 import { Tmux } from '../helpers/tmux.js';
 
 interface StageRow {
@@ -91,12 +92,21 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		const onPair = (r: StageRow) => r.ifname === a.dev || r.ifname === b.dev;
 		const shapedNic = (r: Line['nic'][number]) => r.netns === net.netnsInode(a) && r.ifname === a.dev;
 		const quiet = (l: Line) => !l.latency.stages.some((r) => onPair(r) && r.count > 0) && l.latency.unmatched.send === 0 && !l.nic.some((r) => shapedNic(r) && r.tx_packets > 0);
-		const before = await n.settle(() => net.procNetDev(a), quiet);
-		const r = await receiver(net, b, 7401);
-		const s = sender(net, a, b.ip4, 7401, 2_000_000);
-		assert.equal(await s.done(), 2_000_000);
-		assert.equal(await r.done(), 2_000_000);
-		const after = await n.settle(() => net.procNetDev(a), quiet);
+		// Packets the kernel ran one of these programs for, and not another, without counting a miss (helpers/unrun.ts).
+		const unrun = await Unrun.open({ 'net/net_dev_queue': ['nt_lat_queue'], 'net/net_dev_start_xmit': ['nt_nic_tx', 'nt_lat_start'], 'net/net_dev_xmit': ['nt_lat_xmit'] });
+		let before, after, unseen: Record<string, number>, inflight, misses;
+		try {
+			before = await n.settle(() => net.procNetDev(a), quiet);
+			const r = await receiver(net, b, 7401);
+			const s = sender(net, a, b.ip4, 7401, 2_000_000);
+			assert.equal(await s.done(), 2_000_000);
+			assert.equal(await r.done(), 2_000_000);
+			after = await n.settle(() => net.procNetDev(a), quiet);
+			// For a failure's message: packets still followed (an entry no hook ended), and runs the kernel skipped.
+			[inflight, misses, unseen] = [await mapValues('lat_tx'), await programMisses(), await unrun.skipped()];
+		} finally {
+			unrun.close();
+		}
 		n.kill('SIGINT');
 		assert.equal(await n.exited(), 0, n.stderr);
 		const lines = n.json<Line>().slice(before.index, after.index);
@@ -112,8 +122,15 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		const unmatched = lines.reduce((k, l) => k + l.latency.unmatched.send, 0);
 		t.diagnostic(`${a.dev}: ${sent} packets (NIC), ${vethSays} by /proc/net/dev, qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; stack p50 ${stack.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
 		assert.ok(sent > 20 && sent <= vethSays, `the NIC tab's count of the shaped veth: ${sent}, /proc/net/dev ${vethSays}`);
-		assert.equal(driver.count, sent, 'every packet the shaped veth sent was timed to its driver (1 in 1)');
-		assert.equal(shaped.count, sent, 'and through its qdisc');
+		const why = `; still followed: ${JSON.stringify(inflight)}; programs skipped: ${JSON.stringify(misses)}; runs the kernel made none of: ${JSON.stringify(unseen)}`;
+		// A packet the kernel ran no program for at one hook is missing from the NIC's count or the latency's, not both.
+		const apart = Object.values(unseen).reduce((k, v) => k + v, 0);
+		if (apart === 0) {
+			assert.equal(driver.count, sent, `every packet the shaped veth sent was timed to its driver (1 in 1)${why}`);
+			assert.equal(shaped.count, sent, `and through its qdisc${why}`);
+		} else {
+			assert.ok(Math.abs(driver.count - sent) <= apart && Math.abs(shaped.count - sent) <= apart, `timed to the driver ${driver.count}, through the qdisc ${shaped.count}, sent ${sent}${why}`);
+		}
 		assert.equal(unmatched, 0);
 		// Every packet but ARP's is TCP's, stamped by TCP when it left the socket.
 		assert.ok(stack.count >= sent - 2 && stack.count <= sent, `the stack stage of each TCP packet (${stack.count} of ${sent})`);
