@@ -17,7 +17,11 @@ import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
 import type { StopTui } from './tui.js';
+import { screenText, terminalStyle } from './ui/frame-lines.js';
 import { UiStore } from './ui/store.js';
+
+/** The alternate screen, cleared, cursor hidden: what Ink then draws over (tui.tsx enters it again, as it does alone). */
+const ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 
 function parseArgv() {
 	try {
@@ -192,12 +196,17 @@ async function main(): Promise<number> {
 	let stopTui: StopTui | undefined;
 	let collectors: Collectors | undefined;
 	if (tui) {
-		const { startTui } = await importUi();
 		// A tab whose programs run only while it is shown (Latency) follows the keys.
 		const onShow = (tab: string, tabs: TabStates) => collectors?.show(tab, tabs as unknown as Record<string, unknown>);
 		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, onShow });
 		uiOpen = true;
-		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort() });
+		// The same first frame Ink will draw, written as text while Ink and React load (their
+		// modules and layout engine take longer than the rest of the start to the first frame).
+		const { color, unicode } = terminalStyle();
+		const [width, height] = [process.stdout.columns || 80, (process.stdout.rows || 24) - 1];
+		process.stdout.write(`${ALT_SCREEN}${screenText({ state: store.getState(), width, height, color, unicode, currentNetns: netns })}`);
+		const { startTui } = await importUi();
+		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort(), drawn: true });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
 	// --prometheus: listen first, so a port in use is said before anything loads (http loads only for it).

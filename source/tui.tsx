@@ -1,12 +1,13 @@
 // Full-screen mode: the alternate screen, the Ink app, and a terminal restored on every way out.
 import React from 'react';
 import { render, renderToString } from 'ink';
-import { unicodeLocale } from './format/lines.js';
+import { terminalStyle } from './ui/frame-lines.js';
 import { App } from './ui/app.js';
 import { Screen } from './ui/screen.js';
 import type { UiStore } from './ui/store.js';
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J';
+const HOME = '\x1b[H';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
 let onScreen = false;
@@ -31,6 +32,8 @@ process.on('exit', restoreTerminal);
 export interface TuiOptions {
 	readonly currentNetns: number;
 	readonly onQuit: () => void;
+	/** The first frame is on the alternate screen already (cli.ts writes it before Ink loads): Ink draws the same over it, from the top. */
+	readonly drawn?: boolean;
 }
 
 /** How the UI ends: `keepLastFrame` when nettop stops by itself (-n), leaving the last frame on the main screen as top -n does. */
@@ -38,10 +41,9 @@ export type StopTui = (options?: { keepLastFrame?: boolean }) => void;
 
 /** Starts the UI; returns a function that unmounts it and restores the terminal. */
 export function startTui(store: UiStore, options: TuiOptions): StopTui {
-	emit(ENTER);
+	emit(options.drawn ? HOME : ENTER);
 	onScreen = true;
-	const color = !('NO_COLOR' in process.env) || process.env.NO_COLOR === '';
-	const unicode = unicodeLocale();
+	const { color, unicode } = terminalStyle();
 	const instance = render(<App store={store} onQuit={options.onQuit} color={color} unicode={unicode} currentNetns={options.currentNetns} />, {
 		exitOnCtrlC: false,
 		patchConsole: false,

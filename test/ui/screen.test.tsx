@@ -7,7 +7,8 @@ import { cgroupOf } from '../../source/model/cgroup.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { Screen } from '../../source/ui/screen.js';
 import { helpRows } from '../../source/ui/bars.js';
-import { reducer, type Action, type UiState } from '../../source/ui/state.js';
+import { initialState, reducer, type Action, type UiState } from '../../source/ui/state.js';
+import { screenText } from '../../source/ui/frame-lines.js';
 import { available, connsSnap, dropsSnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
 
@@ -325,4 +326,30 @@ test('rows of processes in a container show its id where there is room: Traffic,
 	assert.match(at([{ type: 'tab', tab: 'retrans' }]), /PID COMM +CONTAINER +LOCAL/);
 	assert.doesNotMatch(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], 60), /CONTAINER/, '60 columns: the container goes before an endpoint');
 	assert.match(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }], 60), /LOCAL +REMOTE/);
+});
+
+/** Without SGR sequences, trailing blanks trimmed per row: what a reader of the terminal sees. */
+const seen = (text: string) =>
+	text
+		.replace(/\x1b\[[0-9;]*m/g, '')
+		.split('\n')
+		.map((l) => l.trimEnd())
+		.join('\n');
+
+test('screenText, the first frame written before Ink loads: the rows Ink draws for the same state, on the start-up state and on every tab with data', () => {
+	const starting = initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'nic' });
+	const states = [starting, initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'tcp' }), state(), state([{ type: 'tab', tab: 'tcp' }]), state([{ type: 'tab', tab: 'conns' }]), state([{ type: 'help' }])];
+	for (const s of states) {
+		const text = screenText({ state: s, width: 80, height: 23, color: false, unicode: false, currentNetns: HERE });
+		assert.equal(text.split('\n').length, 23, 'as many rows as the screen Ink draws');
+		assert.equal(seen(text), seen(frame(s)), `tab ${s.tab}${s.help ? ' (help)' : ''}`);
+	}
+	// Styled as Ink styles it: the name bold, the tab shown inverse; colour only when asked.
+	const plain = screenText({ state: starting, width: 80, height: 23, color: false, unicode: false, currentNetns: HERE });
+	assert.match(plain.split('\n')[0]!, /^\x1b\[1mnettop\x1b\[0m/);
+	assert.match(plain, /\x1b\[[0-9;]*7[0-9;]*m 1 NIC /);
+	const withLoss = state();
+	const lossy = { ...withLoss, sample: withLoss.sample && { ...withLoss.sample, lost: { tcp: 3 } } };
+	assert.ok(!/\x1b\[[0-9;]*3[1-6]m/.test(screenText({ state: lossy, width: 80, height: 23, color: false, unicode: false, currentNetns: HERE })), 'no colour under NO_COLOR');
+	assert.ok(/\x1b\[[0-9;]*3[1-6]m/.test(screenText({ state: lossy, width: 80, height: 23, color: true, unicode: false, currentNetns: HERE })), 'the LOST figure in colour otherwise');
 });

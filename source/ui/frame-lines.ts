@@ -1,0 +1,80 @@
+// The screen's lines for one UI state, without React: what Screen draws, and what the first frame writes before Ink has loaded.
+import { clip, unicodeLocale, type Line, type Segment } from '../format/lines.js';
+import { ALL_FEATURES, entry } from '../features/index.js';
+import { headerLine, summaryLines } from '../output/frame.js';
+import { footerLine, helpLines, tabsLine } from './bars.js';
+import { drillLines } from './drill.js';
+import { sortKey, type UiState } from './state.js';
+
+export interface ScreenProps {
+	readonly state: UiState;
+	readonly width: number;
+	readonly height: number;
+	/** False under NO_COLOR: bold, dim and inverse stay, colours go. */
+	readonly color: boolean;
+	readonly unicode: boolean;
+	/** Inode of nettop's own network namespace: its interfaces show no NETNS. */
+	readonly currentNetns: number;
+}
+
+/** Lines around the body: header, summary, tabs, footer. */
+export const CHROME_LINES = 4;
+
+export interface ScreenParts {
+	readonly header: Line;
+	readonly summary: readonly Line[];
+	readonly tabs: Line;
+	/** The tab's rows (or help, or a drill-down), at most `height`. */
+	readonly body: readonly Line[];
+	/** The rows the body has: the screen less the other lines. */
+	readonly height: number;
+	readonly footer: Line;
+}
+
+function bodyLines(props: ScreenProps, height: number): Line[] {
+	const { state, width, currentNetns, unicode } = props;
+	const seconds = state.sample?.interval ?? 1;
+	if (state.drill) return drillLines(state.sample, state.drill.owner, { width, height, seconds, cursor: state.drill.cursor });
+	const f = ALL_FEATURES.find((x) => x.key === state.tab)!;
+	const view = state.sample && entry(state.sample, f.key);
+	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds, height, width, currentNetns, unicode, cursor: state.cursor[state.tab] });
+}
+
+export function screenParts(props: ScreenProps): ScreenParts {
+	const { state, width } = props;
+	// A screen too narrow for the summary's figures on one line gives it a second: a figure is never cut.
+	const summary = summaryLines(state.sample, width);
+	const height = Math.max(1, props.height - CHROME_LINES - (summary.length - 1));
+	const body = (state.help ? helpLines(width, height, state.sample?.cost, state.helpPage) : bodyLines(props, height)).slice(0, height);
+	return {
+		header: headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width),
+		summary,
+		tabs: tabsLine(state, width),
+		body,
+		height,
+		footer: footerLine(state),
+	};
+}
+
+const COLOR = { red: 31, green: 32, yellow: 33, cyan: 36 } as const;
+
+function styled(s: Segment, color: boolean): string {
+	const codes: number[] = [];
+	if (s.bold) codes.push(1);
+	if (s.dim) codes.push(2);
+	if (s.inverse) codes.push(7);
+	if (color && s.color) codes.push(COLOR[s.color]);
+	return codes.length === 0 ? s.text : `\x1b[${codes.join(';')}m${s.text}\x1b[0m`;
+}
+
+/** The whole screen as terminal text (SGR for the styles), row by row as Screen lays it out: the body padded to its height. */
+export function screenText(props: ScreenProps): string {
+	const p = screenParts(props);
+	const body = [...p.body, ...Array.from({ length: Math.max(0, p.height - p.body.length) }, (): Line => [])];
+	return [p.header, ...p.summary, p.tabs, ...body, p.footer].map((l) => clip(l, props.width).map((s) => styled(s, props.color)).join('')).join('\n');
+}
+
+/** Colour unless NO_COLOR is set (to anything but empty); box drawing where the locale is UTF-8. */
+export function terminalStyle(): { color: boolean; unicode: boolean } {
+	return { color: !('NO_COLOR' in process.env) || process.env.NO_COLOR === '', unicode: unicodeLocale() };
+}
