@@ -102,21 +102,28 @@ export async function nettopPrograms(): Promise<string[]> {
 	return (JSON.parse(stdout) as { name?: string }[]).map((p) => p.name ?? '').filter((n) => n.startsWith('nt_'));
 }
 
-/**
- * The runs of a running nettop's programs the kernel skipped (recursion
- * misses, as bpftool prog show prints them), by program, for those with any;
- * with the runs they made while kernel.bpf_stats_enabled was 1.
- */
-export async function programMisses(): Promise<Record<string, { misses: number; runs: number }>> {
+export interface ProgramCount {
+	runs: number;
+	misses: number;
+}
+
+/** Per nettop program (by name, summed over objects that load it twice): its runs (counted while kernel.bpf_stats_enabled is 1) and the runs the kernel skipped (recursion misses), as bpftool prog show prints them. */
+export async function programCounts(): Promise<Map<string, ProgramCount>> {
 	const { stdout } = await run('bpftool', ['prog', 'show', '--json']);
-	const out: Record<string, { misses: number; runs: number }> = {};
+	const out = new Map<string, ProgramCount>();
 	for (const p of JSON.parse(stdout) as { name?: string; recursion_misses?: number; run_cnt?: number }[]) {
-		if (!p.name?.startsWith('nt_') || !p.recursion_misses) continue;
-		const o = (out[p.name] ??= { misses: 0, runs: 0 });
-		o.misses += p.recursion_misses;
-		o.runs += p.run_cnt ?? 0;
+		if (!p.name?.startsWith('nt_')) continue;
+		const c = out.get(p.name) ?? { runs: 0, misses: 0 };
+		c.runs += p.run_cnt ?? 0;
+		c.misses += p.recursion_misses ?? 0;
+		out.set(p.name, c);
 	}
 	return out;
+}
+
+/** programCounts() of the programs the kernel skipped some runs of, for assertions and failure messages. */
+export async function programMisses(): Promise<Record<string, ProgramCount>> {
+	return Object.fromEntries([...(await programCounts())].filter(([, c]) => c.misses > 0));
 }
 
 /** IDs of BPF links attached to nettop's programs (bpftool link show). */

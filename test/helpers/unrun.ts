@@ -1,6 +1,7 @@
 // Runs of nettop's programs the kernel skipped without counting a miss: tracepoint hits (a tracefs instance of the test's own) less the programs' runs and misses.
 import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { leftByEndedRun, RUN, run } from './exec.js';
+import { leftByEndedRun, RUN } from './exec.js';
+import { programCounts, type ProgramCount } from './nettop.js';
 import { PREFIX } from './netns.js';
 import { ensureTracefs } from './tracefs.js';
 
@@ -8,24 +9,6 @@ const TRACEFS = '/sys/kernel/tracing';
 const STATS = '/proc/sys/kernel/bpf_stats_enabled';
 /** Per CPU: room for a few hundred thousand events, so a transfer's packets never overrun it. */
 const BUFFER_KB = 65_536;
-
-interface ProgramCount {
-	runs: number;
-	misses: number;
-}
-
-async function programCounts(): Promise<Map<string, ProgramCount>> {
-	const progs = JSON.parse((await run('bpftool', ['prog', 'show', '--json'])).stdout) as { name?: string; run_cnt?: number; recursion_misses?: number }[];
-	const out = new Map<string, ProgramCount>();
-	for (const p of progs) {
-		if (!p.name?.startsWith('nt_')) continue;
-		const c = out.get(p.name) ?? { runs: 0, misses: 0 };
-		c.runs += p.run_cnt ?? 0;
-		c.misses += p.recursion_misses ?? 0;
-		out.set(p.name, c);
-	}
-	return out;
-}
 
 /**
  * The kernel's own count of a tracepoint's hits beside the runs of the
