@@ -57,8 +57,8 @@ export class DropsCollector {
 	private readonly reasons = new DropReasons();
 	private readonly symbols = new Kallsyms();
 	private readonly names = new Map<string, string>();
-	/** Per flow key (hex): its count and when it last moved. */
-	private readonly seen = new Map<string, { count: number; at: number }>();
+	/** Per flow key (hex): its count when it last changed, when that was, and the flow as decoded then (reused while the count holds). */
+	private readonly seen = new Map<string, { count: number; at: number; flow: DropFlow }>();
 	private recent: readonly DropEvent[] = [];
 
 	/** Loads drops.bpf.o (in its turn for the owner map) and reads it. */
@@ -174,13 +174,17 @@ export class DropsCollector {
 			const base = i * entries.valueStride;
 			const count = field(entries.values, base, f.count);
 			const seen = this.seen.get(key);
-			if (!seen || seen.count !== count) this.seen.set(key, { count, at: now });
-			else if (now - seen.at > FLOW_IDLE_MS) {
-				idle.push(Buffer.from(k));
-				this.seen.delete(key);
+			if (seen && seen.count === count) {
+				if (now - seen.at > FLOW_IDLE_MS) {
+					idle.push(Buffer.from(k));
+					this.seen.delete(key);
+					continue;
+				}
+				// Unchanged: the flow as decoded when it last changed (a churn leaves tens of thousands of these for a minute).
+				out.set(key, seen.flow);
 				continue;
 			}
-			out.set(key, {
+			const flow: DropFlow = {
 				pid: field(entries.values, base, f.pid),
 				comm: cstring(entries.values, base + f.comm.offset, f.comm.size),
 				cgroupId: field(entries.values, base, f.cgroup),
@@ -188,7 +192,9 @@ export class DropsCollector {
 				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
 				state: tcpState(field(entries.values, base, f.state)),
 				count,
-			});
+			};
+			this.seen.set(key, { count, at: now, flow });
+			out.set(key, flow);
 		}
 		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
 		for (const key of this.seen.keys()) if (!out.has(key)) this.seen.delete(key);
