@@ -5,6 +5,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { sleep, until } from '../helpers/exec.js';
 import { churn, holdingServer, manyConnections } from '../helpers/load.js';
 import { testHosts, type TestNet } from '../helpers/netns.js';
+import { STATE_STAMPERS } from '../../source/kernel/owners.js';
 import { Unrun } from '../helpers/unrun.js';
 import { mapEntries as entries, NettopProcess, programMisses, slotsHeld, slotsInUse as slots } from '../helpers/nettop.js';
 
@@ -36,10 +37,15 @@ async function closesUnseen(unrun: Unrun): Promise<{ tcp: number; rtt: number }>
 	return { tcp: skipped.nt_tcp_closed! + (misses.nt_tcp_closed?.misses ?? 0), rtt: skipped.nt_rtt_closed! + (misses.nt_rtt_closed?.misses ?? 0) };
 }
 
-/** Lost TCP updates nettop reported, against the runs the kernel says it skipped of the tcp programs whose misses lose something (all but the owner stamp, source/kernel/owners.ts). */
+/** Lost TCP updates nettop reported, against the runs the kernel says it skipped of the tcp programs whose misses lose something (all but the state stamper, source/kernel/owners.ts). */
 async function tcpMisses(): Promise<number> {
 	const misses = await programMisses();
-	return Object.entries(misses).filter(([name]) => name.startsWith('nt_tcp_') && name !== 'nt_tcp_state').reduce((n, [, m]) => n + m.misses, 0);
+	return Object.entries(misses).filter(([name]) => name.startsWith('nt_tcp_') && !STATE_STAMPERS.has(name)).reduce((n, [, m]) => n + m.misses, 0);
+}
+
+/** The slots in use in tcp and rtt and tcp_index's entries now; `since` a reading before, how many more. */
+async function slotFigures(since = { tcp: 0, rtt: 0, index: 0 }): Promise<{ tcp: number; rtt: number; index: number }> {
+	return { tcp: (await slots('tcp')) - since.tcp, rtt: (await slots('rtt')) - since.rtt, index: (await entries('tcp_index')) - since.index };
 }
 
 test('10,000 concurrent connections: every one counted, every slot freed that the kernel ran the close for', async (t) => {
@@ -49,37 +55,34 @@ test('10,000 concurrent connections: every one counted, every slot freed that th
 	const server = await holdingServer(net, b, 7801);
 	const nettop = new NettopProcess(['--json', '-i', '1']);
 	await nettop.waitForLines(1);
-	const [baseline, rttBaseline, indexBaseline] = [await slots('tcp'), await slots('rtt'), await entries('tcp_index')];
+	const baseline = await slotFigures();
 	const unrun = await Unrun.open({ 'tcp/tcp_destroy_sock': ['nt_tcp_closed', 'nt_rtt_closed'] });
 	try {
 		const clients = manyConnections(net, a, b.ip4, 7801, 10_000, 4);
 		await clients.waitFor('open 10000', 120_000);
 		// The clients have sent; the server may still be reading its ends (each gets its slot then).
-		let open = 0;
-		let indexed = 0;
+		let open = await slotFigures(baseline);
 		await until(async () => {
-			[open, indexed] = [await slots('tcp'), await entries('tcp_index')];
-			return open === baseline + 20_000 && indexed === indexBaseline + 20_000;
+			open = await slotFigures(baseline);
+			return open.tcp === 20_000 && open.index === 20_000;
 		}, 10_000);
-		assert.equal(open - baseline, 20_000, 'both ends of 10,000 connections in the table');
-		assert.equal(indexed - indexBaseline, 20_000, 'and in its index');
+		assert.equal(open.tcp, 20_000, 'both ends of 10,000 connections in the table');
+		assert.equal(open.index, 20_000, 'and in its index');
 		await clients.waitFor('closed', 60_000);
 		await clients.done();
 		// Closed sockets leave the kernel maps once nettop has read their final counts: all but those whose close went unseen.
-		let left = 0;
-		let rttLeft = 0;
-		let indexLeft = 0;
+		let left = open;
 		let unseen = { tcp: 0, rtt: 0 };
 		const freed = await until(async () => {
 			// Each figure read on every round, so a failure reports them as they were.
-			[left, rttLeft, indexLeft, unseen] = [(await slots('tcp')) - baseline, (await slots('rtt')) - rttBaseline, (await entries('tcp_index')) - indexBaseline, await closesUnseen(unrun)];
-			return left <= unseen.tcp && indexLeft === left && rttLeft <= unseen.rtt;
+			[left, unseen] = [await slotFigures(baseline), await closesUnseen(unrun)];
+			return left.tcp <= unseen.tcp && left.index === left.tcp && left.rtt <= unseen.rtt;
 		}, 15_000);
 		const lostExpected = await tcpMisses();
-		t.diagnostic(`closes unseen: ${JSON.stringify(unseen)}; slots left: tcp ${left} (tcp_index ${indexLeft}), rtt ${rttLeft}`);
+		t.diagnostic(`closes unseen: ${JSON.stringify(unseen)}; slots left: ${JSON.stringify(left)}`);
 		if (!freed) {
 			const lost = nettop.json<Line>().filter((l) => l.lost).map((l) => l.lost);
-			assert.fail(`slots left beyond the closes the kernel ran no close program for (${JSON.stringify(unseen)}): tcp ${left}, tcp_index ${indexLeft}, rtt ${rttLeft}; lost ${JSON.stringify(lost)}; ${await slotsHeld('tcp')}`);
+			assert.fail(`slots left beyond the closes the kernel ran no close program for (${JSON.stringify(unseen)}): ${JSON.stringify(left)}; lost ${JSON.stringify(lost)}; ${await slotsHeld('tcp')}`);
 		}
 		nettop.kill('SIGINT');
 		assert.equal(await nettop.exited(), 0, nettop.stderr);
@@ -103,7 +106,7 @@ test('churn of short connections: bytes of closed sockets counted exactly, every
 	const server = await holdingServer(net, b, 7802);
 	const nettop = new NettopProcess(['--json', '-i', '1']);
 	await nettop.waitForLines(1);
-	const [baseline, rttBaseline, indexBaseline] = [await slots('tcp'), await slots('rtt'), await entries('tcp_index')];
+	const baseline = await slotFigures();
 	const unrun = await Unrun.open({ 'tcp/tcp_destroy_sock': ['nt_tcp_closed', 'nt_rtt_closed'] });
 	try {
 		// Paced at 5,000 a second: unpaced, the generator takes both cores and
@@ -112,7 +115,7 @@ test('churn of short connections: bytes of closed sockets counted exactly, every
 		const made = await c.done(60_000);
 		// Every byte of the churn read once no row of it moves for two lines; then the tables must be back to idle.
 		await nettop.settle(async () => undefined, (l: Line) => !l.tcp.some((r) => r.pid === c.pid));
-		const [left, rttLeft, indexLeft, unseen] = [(await slots('tcp')) - baseline, (await slots('rtt')) - rttBaseline, (await entries('tcp_index')) - indexBaseline, await closesUnseen(unrun)];
+		const [left, unseen] = [await slotFigures(baseline), await closesUnseen(unrun)];
 		const lostExpected = await tcpMisses();
 		nettop.kill('SIGINT');
 		assert.equal(await nettop.exited(), 0, nettop.stderr);
@@ -121,11 +124,11 @@ test('churn of short connections: bytes of closed sockets counted exactly, every
 		const lines = nettop.json<Line>();
 		const tx = lines.flatMap((l) => l.tcp).filter((r) => r.pid === c.pid).reduce((n, r) => n + r.tx_bytes, 0);
 		// How fast the churn ran is the generator's (and the bench's) business: the counts must be exact at any rate.
-		t.diagnostic(`${made} connections in 8 s (${(made / 8).toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); slots left: tcp ${left} (tcp_index ${indexLeft}), rtt ${rttLeft}; closes unseen ${JSON.stringify(unseen)}`);
+		t.diagnostic(`${made} connections in 8 s (${(made / 8).toFixed(0)}/s); nettop counted ${tx} bytes sent (expected ${made * 10}); slots left: ${JSON.stringify(left)}; closes unseen ${JSON.stringify(unseen)}`);
 		assert.ok(made >= 1000, `the churn made connections: ${made}`);
 		assert.equal(tx, made * 10, 'every short connection counted, to the byte');
 		assert.equal(lines.reduce((n, l) => n + (l.lost?.tcp ?? 0), 0), lostExpected, 'lost TCP updates: the runs of tcp programs the kernel skipped');
-		assert.ok(left <= unseen.tcp && indexLeft === left && rttLeft <= unseen.rtt, `slots left: tcp ${left} (tcp_index ${indexLeft}), rtt ${rttLeft}; closes unseen ${JSON.stringify(unseen)}`);
+		assert.ok(left.tcp <= unseen.tcp && left.index === left.tcp && left.rtt <= unseen.rtt, `slots left: ${JSON.stringify(left)}; closes unseen ${JSON.stringify(unseen)}`);
 	} finally {
 		unrun.close();
 	}
