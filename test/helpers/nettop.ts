@@ -105,17 +105,20 @@ export async function nettopPrograms(): Promise<string[]> {
 export interface ProgramCount {
 	runs: number;
 	misses: number;
+	/** How many are loaded under that name (one per running nettop that has it). */
+	instances: number;
 }
 
-/** Per nettop program (by name, summed over objects that load it twice): its runs (counted while kernel.bpf_stats_enabled is 1) and the runs the kernel skipped (recursion misses), as bpftool prog show prints them. */
+/** Per nettop program (by name, summed over the nettops that load it): its runs (counted while kernel.bpf_stats_enabled is 1) and the runs the kernel skipped (recursion misses), as bpftool prog show prints them. */
 export async function programCounts(): Promise<Map<string, ProgramCount>> {
 	const { stdout } = await run('bpftool', ['prog', 'show', '--json']);
 	const out = new Map<string, ProgramCount>();
 	for (const p of JSON.parse(stdout) as { name?: string; recursion_misses?: number; run_cnt?: number }[]) {
 		if (!p.name?.startsWith('nt_')) continue;
-		const c = out.get(p.name) ?? { runs: 0, misses: 0 };
+		const c = out.get(p.name) ?? { runs: 0, misses: 0, instances: 0 };
 		c.runs += p.run_cnt ?? 0;
 		c.misses += p.recursion_misses ?? 0;
+		c.instances++;
 		out.set(p.name, c);
 	}
 	return out;

@@ -1,4 +1,5 @@
 // Runs of nettop's programs the kernel skipped without counting a miss: tracepoint hits (a tracefs instance of the test's own) less the programs' runs and misses.
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { leftByEndedRun, RUN } from './exec.js';
 import { programCounts, type ProgramCount } from './nettop.js';
@@ -54,7 +55,12 @@ export class Unrun {
 		return w;
 	}
 
-	/** Per program: hits of its tracepoint since open() that it neither ran for nor counted as a miss. */
+	/**
+	 * Per program: hits of its tracepoint since open() that it neither ran
+	 * for nor counted as a miss, summed over the nettops that load it (each
+	 * runs its own copy for every hit): with two running, an upper bound on
+	 * either's.
+	 */
 	async skipped(): Promise<Record<string, number>> {
 		const counts = await programCounts();
 		const out: Record<string, number> = {};
@@ -62,8 +68,8 @@ export class Unrun {
 			const hits = entries(this.dirs[i]!);
 			for (const name of this.watched[event]!) {
 				const [now, was] = [counts.get(name), this.base.get(name)];
-				if (!now || !was) throw new Error(`${name} was not loaded from open() to now: its runs cannot be compared with ${event}'s hits`);
-				out[name] = hits - (now.runs - was.runs) - (now.misses - was.misses);
+				if (!now || !was || now.instances !== was.instances) throw new Error(`${name} was not loaded the same from open() to now: its runs cannot be compared with ${event}'s hits`);
+				out[name] = hits * now.instances - (now.runs - was.runs) - (now.misses - was.misses);
 			}
 		});
 		return out;
@@ -92,4 +98,21 @@ function entries(dir: string): number {
 		total += field('entries');
 	}
 	return total;
+}
+
+/**
+ * Retransmitted segments nettop counted against TcpRetransSegs's growth: equal
+ * when the kernel ran the retransmit program for every retransmit (`unseen` 0).
+ * Else short: each retransmit unseen hides its skb's segments, at least one
+ * and at most a 64 kB GSO skb's worth at veth's MSS of 1448 (46).
+ */
+export function assertRetransSegments(segs: number, kernel: number, unseen: number): void {
+	if (unseen === 0) assert.equal(segs, kernel, 'retransmitted segments: nettop against TcpRetransSegs');
+	else assert.ok(kernel - segs >= unseen && kernel - segs <= unseen * 46, `retransmitted segments: nettop ${segs}, TcpRetransSegs ${kernel}, ${unseen} retransmits unseen`);
+}
+
+/** A count of nettop's against the kernel's: equal when the kernel ran nettop's program for every hit (`unseen` 0), else no further apart than the hits it did not run it for. */
+export function assertExactBut(actual: number, expected: number, unseen: number, what: string): void {
+	if (unseen === 0) assert.equal(actual, expected, what);
+	else assert.ok(Math.abs(actual - expected) <= unseen, `${what}: ${actual} against ${expected}, ${unseen} hits unseen`);
 }
