@@ -78,7 +78,6 @@ export class BpfMap {
 		this.keys = Buffer.alloc(this.keySize * this.capacity);
 		this.values = Buffer.alloc(this.valueStride * this.capacity);
 		this.token = Buffer.alloc(Math.max(this.keySize, 8));
-		if (ARRAY_TYPES.has(this.type)) this.batch = false; // arrays: plain index walk is as cheap
 	}
 
 	/**
