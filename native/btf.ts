@@ -2,6 +2,7 @@
 import { checkPtr } from './errors.js';
 import { koffi, lib, type Ptr } from './libbpf.js';
 import { LITTLE_ENDIAN as LE } from './layouts.js';
+import { quiet } from './log.js';
 
 const BTF_KIND_TYPEDEF = 8;
 const BTF_KIND_DATASEC = 15;
@@ -14,6 +15,40 @@ let vmlinux: bigint | undefined;
 function vmlinuxBtf(): bigint {
 	vmlinux ??= checkPtr('btf__load_vmlinux_btf', lib().btf__load_vmlinux_btf());
 	return vmlinux;
+}
+
+let pending: Promise<void> | undefined;
+
+/**
+ * Starts parsing the kernel's BTF on one of libuv's worker threads, for
+ * kernelBtfLoaded() to wait on: the parse (12 ms here) then overlaps with
+ * nettop's own start (flags, the UI's first frame) instead of holding back
+ * the first object's load. A failure is left for vmlinuxBtf() to report.
+ */
+export function preloadKernelBtf(): void {
+	if (vmlinux !== undefined || pending) return;
+	pending = new Promise<void>((resolve) => {
+		try {
+			// Quiet: libbpf would print a failure to stderr before the log is set up (vmlinuxBtf() parses again and says it).
+			const loud = quiet();
+			lib().btf__load_vmlinux_btf.async((error: unknown, btf: Ptr) => {
+				loud();
+				if (!error && btf !== null && btf !== 0n) {
+					if (vmlinux === undefined) vmlinux = btf;
+					else lib().btf__free(btf); // parsed meanwhile by a caller that could not wait
+				}
+				resolve();
+			});
+		} catch {
+			resolve(); // no libbpf: the first use says so
+		}
+	});
+}
+
+/** Waits for preloadKernelBtf()'s parse, when one was started. */
+export async function kernelBtfLoaded(): Promise<void> {
+	await pending;
+	pending = undefined;
 }
 
 /**

@@ -59,7 +59,7 @@ export interface Libbpf {
 	bpf_map_delete_batch(fd: number, keys: Bytes, count: Cell, opts: null): number;
 	libbpf_num_possible_cpus(): number;
 	// BTF
-	btf__load_vmlinux_btf(): Ptr;
+	btf__load_vmlinux_btf: (() => Ptr) & { async(done: (error: unknown, btf: Ptr) => void): void };
 	btf__free(btf: Handle): void;
 	btf__find_by_name_kind(btf: Handle, name: string, kind: number): number;
 	btf__type_by_id(btf: Handle, id: number): Handle;

@@ -4,6 +4,7 @@
 import { openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import meow from 'meow';
+import { preloadKernelBtf } from '../native/btf.js';
 import { setLogSink } from '../native/log.js';
 import { Collectors } from './collectors.js';
 import { FEATURE_KEYS, type TabStates } from './features/index.js';
@@ -77,6 +78,9 @@ ${FEATURE_FLAG_USAGE}
     $ sudo nettop --json -i 0.5 -n 3
     $ sudo nettop --json -P 443 -4
 `;
+// The kernel's BTF parses on a worker thread while the flags are parsed (Collectors.open waits for it); in a
+// terminal, once the UI's first frame is out instead, so that the frame does not wait for it.
+if (!(process.stdout.isTTY && process.stdin.isTTY)) preloadKernelBtf();
 const cli = parseArgv();
 
 /**
@@ -205,6 +209,7 @@ async function main(): Promise<number> {
 		const { color, unicode } = terminalStyle();
 		const [width, height] = [process.stdout.columns || 80, (process.stdout.rows || 24) - 1];
 		process.stdout.write(`${ALT_SCREEN}${screenText({ state: store.getState(), width, height, color, unicode, currentNetns: netns })}`);
+		preloadKernelBtf();
 		const { startTui } = await importUi();
 		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort(), drawn: true });
 		await new Promise((resolve) => setImmediate(resolve));
@@ -218,6 +223,7 @@ async function main(): Promise<number> {
 		exporter = new Exporter(options.prometheusPid);
 		server = await serveMetrics(options.prometheus, exporter, options.webConfigFile ? readWebConfig(options.webConfigFile) : undefined);
 	}
+	preloadKernelBtf(); // if not started yet (--json in a terminal)
 	collectors = await Collectors.open(options.settings);
 	if (store) onShowNow(collectors, store);
 	if (collectors.empty) {

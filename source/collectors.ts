@@ -1,5 +1,5 @@
 // The set of collectors: every feature's, opened with the kernel state they share; one that cannot run is kept as the reason why.
-import { releaseKernelBtf } from '../native/btf.js';
+import { kernelBtfLoaded, releaseKernelBtf } from '../native/btf.js';
 import type { ProgramStats } from '../native/object.js';
 import { ALL_FEATURES, keyed, type FeatureKey, type Reading } from './features/index.js';
 import type { Collector } from './features/feature.js';
@@ -25,6 +25,7 @@ export class Collectors {
 	 */
 	static async open(settings: Readonly<Record<string, unknown>> = {}): Promise<Collectors> {
 		const context = { settings, owners: new SocketOwners() };
+		await kernelBtfLoaded(); // the objects' checks read it: parsed meanwhile when cli.ts started it
 		const opened = await Promise.all(
 			ALL_FEATURES.map(async (f) => {
 				try {
@@ -35,7 +36,8 @@ export class Collectors {
 			}),
 		);
 		// The kernel's BTF served to choose programs; tens of MB not to keep.
-		releaseKernelBtf();
+		// Freed once the first read is done (malloc_trim takes a few ms), not before it.
+		setImmediate(releaseKernelBtf);
 		return new Collectors(opened);
 	}
 

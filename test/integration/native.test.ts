@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import { kernelBtfLoaded, kernelHasTracepoint, kernelTracepointArgs, preloadKernelBtf, releaseKernelBtf } from '../../native/btf.js';
 import { BpfError } from '../../native/errors.js';
 import { nicKey, nicSlot, nicVal } from '../../source/features/nic/layouts.js';
 import { BpfObject } from '../../native/object.js';
@@ -62,6 +63,23 @@ test('BpfMap: readAll sees entries, drain takes them out, deleteMany removes key
 		obj.close();
 	}
 	assert.deepEqual(await programsLeft(), []);
+});
+
+test('kernel BTF: parsed ahead on a worker thread, it answers as a parse on the spot does; freed, it is parsed again', async (t) => {
+	if (!(await requireBpf(t))) return;
+	releaseKernelBtf();
+	const onTheSpot = [kernelHasTracepoint('net_dev_start_xmit'), kernelHasTracepoint('nettop_no_such_tracepoint'), kernelTracepointArgs('kfree_skb')];
+	assert.deepEqual(onTheSpot.slice(0, 2), [true, false]);
+	assert.ok((onTheSpot[2] as number) >= 2, 'kfree_skb passes at least skb and location');
+	releaseKernelBtf();
+	preloadKernelBtf();
+	preloadKernelBtf(); // a second call while the first parses starts nothing more
+	await kernelBtfLoaded();
+	assert.deepEqual([kernelHasTracepoint('net_dev_start_xmit'), kernelHasTracepoint('nettop_no_such_tracepoint'), kernelTracepointArgs('kfree_skb')], onTheSpot);
+	releaseKernelBtf();
+	await kernelBtfLoaded(); // nothing pending: returns at once
+	assert.equal(kernelHasTracepoint('net_dev_start_xmit'), true);
+	releaseKernelBtf();
 });
 
 test('BpfObject: a read-only constant is set before load; a missing one is refused; open errors are BpfErrors', async (t) => {
