@@ -35,7 +35,7 @@ static __always_inline void count_lost(void *lost_map, __u32 idx)
 {
 	__u64 *n = bpf_map_lookup_elem(lost_map, &idx);
 	if (n)
-		*n += 1; /* per-CPU slot: no atomic needed */
+		__sync_fetch_and_add(n, 1); /* per-CPU, yet another program can run nested on this CPU (a softirq at an irq's exit) */
 }
 
 /* floor(log2(v)) for v > 0, and 0 for v == 0: a log2 histogram slot. */

@@ -47,7 +47,8 @@ static __always_inline bool sampled_in(void *budget_map)
 		return true;
 	}
 	b->credit_ns = credit;
-	b->sampled += 1;
+	/* Atomic: another program of the object can run nested on this CPU (a softirq at an irq's exit) between a load and a store. */
+	__sync_fetch_and_add(&b->sampled, 1);
 	return false;
 }
 
@@ -58,7 +59,7 @@ static __always_inline void sampled_out(void *budget_map)
 	struct nt_sample_budget *b = bpf_map_lookup_elem(budget_map, &zero);
 
 	if (b)
-		b->sampled += 1;
+		__sync_fetch_and_add(&b->sampled, 1);
 }
 
 #endif

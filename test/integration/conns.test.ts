@@ -347,10 +347,11 @@ test('connections under a churn of 5,000 a second: the counts stay exact; the li
 		// classic tracepoints, skipped while a bpf() map call holds that CPU's bpf_prog_active (a nettop's own
 		// read, preempted there): bpftool prog show counts those as recursion misses, and so does nettop.
 		const unrecorded = lines.reduce((s, l) => s + (l.lost?.conns ?? 0), 0);
-		t.diagnostic(`${name}: ${recorded} events recorded, ${left} sampled out, ${lost} ring full, ${unrecorded} lost in all, ${expected} made`);
+		t.diagnostic(`${name}: ${recorded} events recorded, ${left} sampled out, ${lost} ring full, ${unrecorded} lost in all, ${expected} made; hits the kernel ran no connection program for ${unseen}`);
 		assert.ok(recorded <= expected, 'no event made up');
 		assert.ok(unrecorded >= lost, 'the ring\'s refusals are among what is said lost');
-		assert.ok(recordedAll + left + unrecorded >= expected, `every event recorded or counted as left out: ${recordedAll} + ${left} + ${unrecorded} of ${expected}`);
+		// Less only by the hits the kernel ran no program for (helpers/unrun.ts): 2 of 80,000 in a full run once.
+		assert.ok(recordedAll + left + unrecorded + unseen >= expected, `every event recorded or counted as left out: ${recordedAll} + ${left} + ${unrecorded} of ${expected}, ${unseen} hits unseen`);
 		if (nettop === sampled) {
 			// The sampler's contract (bpf/sample.bpf.h): per CPU, its share of 5,000 a second, plus a second's worth saved up.
 			// Over the lines' own span: the ring is read empty at each line, so a line's events were sent within its interval.
