@@ -45,6 +45,9 @@ export function preloadKernelBtf(): void {
 	});
 }
 
+/** Whether the kernel's BTF is parsed and held now (a use would not parse it). */
+export const kernelBtfHeld = (): boolean => vmlinux !== undefined;
+
 /** Waits for preloadKernelBtf()'s parse, when one was started. */
 export async function kernelBtfLoaded(): Promise<void> {
 	await pending;

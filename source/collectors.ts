@@ -35,9 +35,8 @@ export class Collectors {
 				}
 			}),
 		);
-		// The kernel's BTF served to choose programs; tens of MB not to keep.
-		// Freed once the first read is done (malloc_trim takes a few ms), not before it.
-		setImmediate(releaseKernelBtf);
+		// The kernel's BTF served to choose programs; tens of MB not to keep, freed before the first read adds its own.
+		releaseKernelBtf();
 		return new Collectors(opened);
 	}
 

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 		report('exec -> first UI frame', `${fmt(s.frame, 0)} ms`, atMost('start-up: exec -> first UI frame', s.frame, 150, 'ms'), `bpftrace: ${fmt(s.bpftrace, 0)} ms`);
 		report('  of which node starting (node -e, nothing else)', `${fmt(s.node, 0)} ms`, '', s.nodeCerts === undefined ? '-' : `with this shell's NODE_EXTRA_CA_CERTS, which nettop's #! line drops: ${fmt(s.nodeCerts, 0)} ms`);
 		report('  and opening, loading, attaching every BPF object (in process)', `${fmt(s.objects, 0)} ms`, '', '-');
+		report('  parsing the kernel\'s BTF once (in process; libbpf does it again for each object it loads)', `${fmt(s.btf, 1)} ms`, '', '-');
 	}
 
 	const net = await TestNet.create(4);

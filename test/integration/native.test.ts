@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { kernelBtfLoaded, kernelHasTracepoint, kernelTracepointArgs, preloadKernelBtf, releaseKernelBtf } from '../../native/btf.js';
+import { kernelBtfHeld, kernelBtfLoaded, kernelHasTracepoint, kernelTracepointArgs, preloadKernelBtf, releaseKernelBtf } from '../../native/btf.js';
 import { BpfError } from '../../native/errors.js';
 import { nicKey, nicSlot, nicVal } from '../../source/features/nic/layouts.js';
 import { BpfObject } from '../../native/object.js';
@@ -72,12 +72,15 @@ test('kernel BTF: parsed ahead on a worker thread, it answers as a parse on the 
 	assert.deepEqual(onTheSpot.slice(0, 2), [true, false]);
 	assert.ok((onTheSpot[2] as number) >= 2, 'kfree_skb passes at least skb and location');
 	releaseKernelBtf();
+	assert.equal(kernelBtfHeld(), false, 'freed');
 	preloadKernelBtf();
 	preloadKernelBtf(); // a second call while the first parses starts nothing more
 	await kernelBtfLoaded();
+	assert.equal(kernelBtfHeld(), true, 'held once the preload is done, before any use parsed it');
 	assert.deepEqual([kernelHasTracepoint('net_dev_start_xmit'), kernelHasTracepoint('nettop_no_such_tracepoint'), kernelTracepointArgs('kfree_skb')], onTheSpot);
 	releaseKernelBtf();
 	await kernelBtfLoaded(); // nothing pending: returns at once
+	assert.equal(kernelBtfHeld(), false, 'no preload pending: nothing parsed');
 	assert.equal(kernelHasTracepoint('net_dev_start_xmit'), true);
 	releaseKernelBtf();
 });
