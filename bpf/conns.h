@@ -4,7 +4,7 @@
 
 #include "nettop.h"
 
-#define CONNS_RING_BYTES (1 << 23) /* 65,536 events of 128 bytes between two reads: the sample (5,000 a second, a second saved up) over an interval that a burst of opens stretches; more are counted as lost */
+#define CONNS_RING_BYTES (1 << 23) /* with every event (--conn-events 0): 65,536 records of 128 bytes between two drains (every 250 ms); a sampled list sets a size from its rate at load (source/kernel/sampling.ts); more are counted as lost */
 #define CONNS_NETNS_MAX 4096       /* namespaces counted; entries live as long as nettop (docs/connections.md) */
 
 /*

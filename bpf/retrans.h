@@ -4,7 +4,7 @@
 
 #include "nettop.h"
 
-#define RETRANS_RING_BYTES (1 << 21) /* 21,845 events between two reads; more are counted as lost */
+#define RETRANS_RING_BYTES (1 << 19) /* 5,041 records of 104 bytes between two drains (every 250 ms: 20,000 retransmits a second); more are counted as lost */
 
 #define KIND_DATA 0   /* data retransmit (RTO or fast retransmit) */
 #define KIND_TLP 1    /* data retransmit sent as a tail loss probe */

@@ -48,6 +48,7 @@ export interface Libbpf {
 	bpf_map__key_size(map: Handle): number;
 	bpf_map__value_size(map: Handle): number;
 	bpf_map__max_entries(map: Handle): number;
+	bpf_map__set_max_entries(map: Handle, maxEntries: number): number;
 	bpf_map__reuse_fd(map: Handle, fd: number): number;
 	bpf_map__initial_value(map: Handle, size: Cell): Ptr;
 	bpf_map_lookup_elem(fd: number, key: Bytes, value: Bytes): number;
@@ -143,6 +144,7 @@ function bind(): Libbpf {
 		bpf_map__key_size: f('uint32_t bpf_map__key_size(void *map)'),
 		bpf_map__value_size: f('uint32_t bpf_map__value_size(void *map)'),
 		bpf_map__max_entries: f('uint32_t bpf_map__max_entries(void *map)'),
+		bpf_map__set_max_entries: f('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
 		bpf_map__reuse_fd: f('int bpf_map__reuse_fd(void *map, int fd)'),
 		bpf_map__initial_value: f('void *bpf_map__initial_value(void *map, _Out_ size_t *psize)'),
 		bpf_map_lookup_elem: f('int bpf_map_lookup_elem(int fd, void *key, void *value)'),

@@ -136,10 +136,12 @@ export class BpfObject {
 		return out;
 	}
 
-	/**
-	 * bpf_map__reuse_fd before load: map `name` of this object becomes `other`
-	 * (same type and sizes), so two objects share one map.
-	 */
+	/** bpf_map__set_max_entries before load: for a ring buffer, its size in bytes (a power of 2, pages). */
+	setMapSize(name: string, maxEntries: number): void {
+		check('bpf_map__set_max_entries', lib().bpf_map__set_max_entries(this.mapHandle(name), maxEntries), name);
+	}
+
+	/** bpf_map__reuse_fd before load: map `name` of this object becomes `other` (same type and sizes), so two objects share one map. */
 	reuseMap(name: string, other: BpfMap): void {
 		check('bpf_map__reuse_fd', lib().bpf_map__reuse_fd(this.mapHandle(name), other.fd), name);
 	}

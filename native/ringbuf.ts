@@ -1,27 +1,46 @@
-// RingBuffer: consume a BPF_MAP_TYPE_RINGBUF map's records without blocking.
+// RingBuffer: consume a BPF_MAP_TYPE_RINGBUF map's records without blocking, drained between reads so the ring need only hold a fraction of an interval.
 import { checkPtr } from './errors.js';
 import { koffi, lib, SampleFn, type Ptr } from './libbpf.js';
 import type { BpfMap } from './map.js';
 
 /**
- * ring_buffer__new over one map. consume() runs ring_buffer__consume, which
+ * How often every open ring is drained into its pending records, between
+ * the reads of its collector. A ring then needs to hold what arrives in
+ * this time (and in the longest the event loop is late), not in an
+ * interval: its pages are resident from the start, mapped twice
+ * (docs/performance.md), so its size is memory nettop holds for good.
+ */
+export const DRAIN_MS = 250;
+
+const open = new Set<RingBuffer>();
+let drainer: NodeJS.Timeout | undefined;
+
+function drainAll(): void {
+	for (const ring of open) ring.drain();
+}
+
+/**
+ * ring_buffer__new over one map. drain() runs ring_buffer__consume, which
  * calls back once per record synchronously; each record is copied out before
- * libbpf releases it. Records past `maxPerConsume` in one call stay for the next.
+ * libbpf releases it, and kept until consume() hands it over. While any ring
+ * is open, a timer drains them all every DRAIN_MS. At most `maxPending`
+ * records wait: past that they stay in the ring, which fills, and the
+ * kernel side counts what it refuses.
  */
 export class RingBuffer {
 	private handle: bigint | null;
 	private readonly callback: bigint;
-	private batch: Buffer[] = [];
+	private pending: Buffer[] = [];
 
 	constructor(
 		map: BpfMap,
-		private readonly maxPerConsume = 65536,
+		private readonly maxPending = 65536,
 	) {
 		this.callback = koffi.register((_ctx: bigint, data: bigint, size: number | bigint) => {
 			// A copy: koffi.view() is the ring's own memory, which the kernel reuses once the record is released.
-			this.batch.push(Buffer.from(new Uint8Array(koffi.view(data, Number(size)))));
+			this.pending.push(Buffer.from(new Uint8Array(koffi.view(data, Number(size)))));
 			// A positive return stops ring_buffer__consume early.
-			return this.batch.length >= this.maxPerConsume ? 1 : 0;
+			return this.pending.length >= this.maxPending ? 1 : 0;
 		}, koffi.pointer(SampleFn));
 		try {
 			this.handle = checkPtr('ring_buffer__new', lib().ring_buffer__new(map.fd, this.callback, null, null), map.name);
@@ -29,14 +48,22 @@ export class RingBuffer {
 			koffi.unregister(this.callback);
 			throw error;
 		}
+		open.add(this);
+		drainer ??= setInterval(drainAll, DRAIN_MS).unref();
 	}
 
-	/** ring_buffer__consume: every record available now, oldest first. */
-	consume(): Buffer[] {
-		if (this.handle === null) return [];
-		this.batch = [];
+	/** ring_buffer__consume into the pending records, up to maxPending. */
+	drain(): void {
+		if (this.handle === null || this.pending.length >= this.maxPending) return;
 		lib().ring_buffer__consume(this.handle);
-		return this.batch;
+	}
+
+	/** Every record since the last call, oldest first: those drained meanwhile, then what the ring holds now. */
+	consume(): Buffer[] {
+		this.drain();
+		const out = this.pending;
+		this.pending = [];
+		return out;
 	}
 
 	/** ring_buffer__free, then releases the callback. Safe to call twice. */
@@ -45,5 +72,11 @@ export class RingBuffer {
 		lib().ring_buffer__free(this.handle);
 		this.handle = null;
 		koffi.unregister(this.callback);
+		this.pending = [];
+		open.delete(this);
+		if (open.size === 0 && drainer) {
+			clearInterval(drainer);
+			drainer = undefined;
+		}
 	}
 }

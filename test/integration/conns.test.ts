@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { test } from 'node:test';
-import { eventsPerCpu } from '../../source/kernel/sampling.js';
+import { connEvent } from '../../source/features/conns/layouts.js';
+import { eventsPerCpu, ringRecordBytes, sampledRingBytes } from '../../source/kernel/sampling.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { Unrun } from '../helpers/unrun.js';
 import type { JsonFlow } from '../helpers/json-flow.js';
@@ -365,4 +366,30 @@ test('connections under a churn of 5,000 a second: the counts stay exact; the li
 			assert.ok(unrecorded >= lost, 'what the ring left out shows as lost');
 		}
 	}
+});
+
+test('a sampled list read every 5 s: its ring, drained every 250 ms between reads, carries more events into one line than it has room for, and refuses none', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	await closingServer(net, b, 7402, 2);
+	// 1,000 events a second (500 a CPU): a ring of 2,048 records (source/kernel/sampling.ts). Read
+	// every 5 s, a line holds up to 6,000 sampled events: only drains between the reads keep them all.
+	const nettop = new NettopProcess(['--json', '-i', '5', '--conn-events', '1000']);
+	await nettop.waitForLines(1);
+	// Started just after a line: 20,000 connections at 5,000 a second at most (80,000 events) take 4 s
+	// or more, of which the interval they start in holds most, over 2,500 sampled events if all came on one CPU.
+	await nettop.waitForLines(2);
+	const made = await eofChurn(net, a, b.ip4, 7402, 2, 60, 5000, 20_000).done(60_000);
+	await nettop.waitForLines(nettop.lines.length + 1);
+	nettop.kill('SIGINT');
+	assert.equal(await nettop.exited(), 0, nettop.stderr);
+	assert.equal(made, 20_000, 'the churn made every connection');
+	const room = sampledRingBytes(1000, connEvent.size)! / ringRecordBytes(connEvent.size);
+	const lines = nettop.json<Line>();
+	const most = Math.max(...lines.map((l) => l.conns.events.length));
+	const refused = lines.reduce((s, l) => s + l.conns.events_lost, 0);
+	t.diagnostic(`the most events in one line: ${most}; the ring's room: ${room}; refused: ${refused}`);
+	assert.ok(most > room, `a line carried more events (${most}) than the ring holds (${room})`);
+	assert.equal(refused, 0, 'the ring never filled');
 });

@@ -133,7 +133,7 @@ export class ConnsCollector {
 				hooks: { state: ['nt_conn_state'] },
 				optional: ['nt_conn_rst_out', 'nt_conn_rst_in', ...ACCEPTS, ...STAMPERS],
 				configure: (obj) => {
-					setEventRate(obj, options.eventsPerSecond ?? EVENTS_PER_SECOND);
+					setEventRate(obj, options.eventsPerSecond ?? EVENTS_PER_SECOND, { map: 'conns_events', eventBytes: L.connEvent.size });
 					join(obj);
 				},
 			});

@@ -71,7 +71,7 @@ export class DropsCollector {
 				optional: STAMPERS,
 				configure: (obj) => {
 					if (args < 4) obj.disable('nt_drop_rx_sk', 'the tracepoint passes no rx_sk');
-					setEventRate(obj, options.eventsPerSecond ?? DROP_EVENTS_PER_SECOND);
+					setEventRate(obj, options.eventsPerSecond ?? DROP_EVENTS_PER_SECOND, { map: 'drops_events', eventBytes: L.dropEvent.size });
 					join(obj);
 				},
 			});
