@@ -1,93 +1,115 @@
-// Kernel addresses to function names (/proc/kallsyms): read once, at the first address asked, into a compact sorted index of text symbols.
-import { readFileSync } from 'node:fs';
+// Kernel addresses to function names (/proc/kallsyms): the addresses not yet known found in one pass over the file, kept by address.
+import { closeSync, openSync, readSync } from 'node:fs';
 
-const TWO_32 = 2 ** 32;
+/** The value of hex digit `c` (an ASCII code), or -1. */
+function hexDigit(c: number): number {
+	if (c >= 48 && c <= 57) return c - 48;
+	if (c >= 97 && c <= 102) return c - 87;
+	return -1;
+}
+
+/** 8 hex digits at `at` as a number, or -1. */
+function hex32(buf: Uint8Array, at: number): number {
+	let v = 0;
+	for (let k = at; k < at + 8; k++) {
+		const d = hexDigit(buf[k]!);
+		if (d < 0) return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/** A /proc file's bytes (its size is 0 to stat) read into one buffer that doubles as needed: not chunks joined after, twice the memory. Empty when it cannot be read. */
+function readWhole(file: string): Uint8Array {
+	let fd: number;
+	try {
+		fd = openSync(file, 'r');
+	} catch {
+		return new Uint8Array(0);
+	}
+	try {
+		let buf = Buffer.allocUnsafe(8 << 20);
+		let at = 0;
+		for (;;) {
+			if (at === buf.length) {
+				const bigger = Buffer.allocUnsafe(2 * buf.length);
+				buf.copy(bigger, 0, 0, at);
+				buf = bigger;
+			}
+			const n = readSync(fd, buf, at, buf.length - at, null);
+			if (n <= 0) return buf.subarray(0, at);
+			at += n;
+		}
+	} catch {
+		return new Uint8Array(0);
+	} finally {
+		closeSync(fd);
+	}
+}
 
 /**
- * The symbol an address falls in, as `function+0x1c`. /proc/kallsyms costs
- * the kernel tens of milliseconds to write (megabytes), so it is read once,
- * when the first address is asked, and kept as sorted address halves and
- * name offsets into the text (a few MB). Addresses the kernel hides
- * (kptr_restrict, not root) stay as hex.
+ * The symbol an address falls in, as `function+0x1c`. Drops name a handful
+ * of places, over and over: each address is looked up once, and those a
+ * read has not seen before are looked up together, in one pass over
+ * /proc/kallsyms (5 MB the kernel takes tens of ms to write), kept as bytes
+ * and let go after: no index of 100,000 symbols held for a few names.
+ * Addresses the kernel hides (kptr_restrict, not root) stay as hex.
  */
 export class Kallsyms {
-	private hi = new Uint32Array(0);
-	private lo = new Uint32Array(0);
-	private nameAt = new Uint32Array(0);
-	private nameEnd = new Uint32Array(0);
-	private text = '';
-	private loaded = false;
 	private readonly known = new Map<bigint, string>();
+	/** Passes over the file so far: one per read that met addresses not seen before. */
+	scans = 0;
 
 	constructor(private readonly file = '/proc/kallsyms') {}
 
-	private load(): void {
-		this.loaded = true;
-		try {
-			this.text = readFileSync(this.file, 'utf8');
-		} catch {
-			return;
+	/** Looks up every address of `addresses` not known yet, in one pass. */
+	resolve(addresses: Iterable<bigint>): void {
+		const wanted = [...new Set(addresses)].filter((a) => a !== 0n && !this.known.has(a));
+		if (wanted.length === 0) return;
+		if (this.known.size + wanted.length > 4096) this.known.clear();
+		this.scans++;
+		const hi = wanted.map((a) => Number(a >> 32n));
+		const lo = wanted.map((a) => Number(a & 0xffffffffn));
+		// Per wanted address, the last text symbol at or below it with the same upper half: its low half and where its name starts.
+		const bestLo = wanted.map(() => -1);
+		const bestAt = wanted.map(() => 0);
+		const buf = readWhole(this.file);
+		const n = buf.length;
+		for (let start = 0; start < n; ) {
+			// "ffffffff81000000 T _stext\t[module]": text symbols with a real address only.
+			const kind = buf[start + 17];
+			if ((kind === 116 || kind === 84) && buf[start + 18] === 32) {
+				const h = hex32(buf, start);
+				const l = hex32(buf, start + 8);
+				if (h > 0 || l > 0) {
+					for (let w = 0; w < wanted.length; w++) {
+						if (h !== hi[w] || l > lo[w]! || l <= bestLo[w]!) continue;
+						bestLo[w] = l;
+						bestAt[w] = start + 19;
+					}
+				}
+			}
+			// The next line: past the address, kind and the shortest name.
+			let next = start + 20;
+			while (next < n && buf[next] !== 10) next++;
+			start = next + 1;
 		}
-		const rows: number[] = [];
-		const text = this.text;
-		for (let start = 0; start < text.length; ) {
-			let end = text.indexOf('\n', start);
-			if (end < 0) end = text.length;
-			// "ffffffff81000000 T _stext [module]": text symbols with a real address only.
-			const kind = text[start + 17];
-			if ((kind === 't' || kind === 'T') && end - start > 19 && !text.startsWith('0000000000000000', start)) rows.push(start, end);
-			start = end + 1;
-		}
-		const n = rows.length / 2;
-		const order = Array.from({ length: n }, (_, i) => i);
-		const hiOf = (i: number) => parseInt(text.slice(rows[2 * i]!, rows[2 * i]! + 8), 16);
-		const loOf = (i: number) => parseInt(text.slice(rows[2 * i]! + 8, rows[2 * i]! + 16), 16);
-		const his = order.map(hiOf);
-		const los = order.map(loOf);
-		order.sort((a, b) => his[a]! - his[b]! || los[a]! - los[b]!);
-		this.hi = Uint32Array.from(order, (i) => his[i]!);
-		this.lo = Uint32Array.from(order, (i) => los[i]!);
-		// Only the names are kept (in one string, the addresses and kinds dropped): half the text.
-		const names: string[] = [];
-		this.nameAt = new Uint32Array(n);
-		this.nameEnd = new Uint32Array(n);
-		let at = 0;
-		order.forEach((i, k) => {
-			const start = rows[2 * i]! + 19;
-			const space = text.indexOf(' ', start);
-			const end = space < 0 || space > rows[2 * i + 1]! ? rows[2 * i + 1]! : space;
-			names.push(text.slice(start, end));
-			this.nameAt[k] = at;
-			at += end - start + 1;
-			this.nameEnd[k] = at - 1;
-		});
-		this.text = names.join('\n');
+		const nameAt = (at: number) => {
+			let end = at;
+			while (end < n && buf[end] !== 10 && buf[end] !== 32 && buf[end] !== 9) end++; // "name\t[module]"
+			return Buffer.from(buf.buffer, buf.byteOffset + at, end - at).toString('latin1');
+		};
+		wanted.forEach((a, w) => this.known.set(a, bestLo[w]! < 0 ? `0x${a.toString(16).padStart(16, '0')}` : `${nameAt(bestAt[w]!)}+0x${(lo[w]! - bestLo[w]!).toString(16)}`));
 	}
 
 	/** `function+0x1c` for an address; 0 is "-", an address below every symbol its hex. */
 	name(address: bigint): string {
 		if (address === 0n) return '-';
-		const known = this.known.get(address);
-		if (known !== undefined) return known;
-		if (!this.loaded) this.load();
-		const hi = Number(address >> 32n);
-		const lo = Number(address & 0xffffffffn);
-		// The last symbol at or below the address.
-		let [l, r] = [0, this.hi.length - 1];
-		let found = -1;
-		while (l <= r) {
-			const m = (l + r) >> 1;
-			if (this.hi[m]! < hi || (this.hi[m] === hi && this.lo[m]! <= lo)) {
-				found = m;
-				l = m + 1;
-			} else r = m - 1;
+		let text = this.known.get(address);
+		if (text === undefined) {
+			this.resolve([address]);
+			text = this.known.get(address)!;
 		}
-		const text =
-			found < 0 || this.hi[found] !== hi
-				? `0x${address.toString(16).padStart(16, '0')}`
-				: `${this.text.slice(this.nameAt[found], this.nameEnd[found])}+0x${(lo - this.lo[found]! + (hi - this.hi[found]!) * TWO_32).toString(16)}`;
-		if (this.known.size > 4096) this.known.clear();
-		this.known.set(address, text);
 		return text;
 	}
 }

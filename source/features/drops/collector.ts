@@ -120,6 +120,8 @@ export class DropsCollector {
 		this.namesRead = false;
 		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
 		const records = this.ring.consume();
+		// The places not named yet, all in one pass over the kernel's symbols.
+		this.symbols.resolve(records.map((r) => u64Big(r, L.dropEvent.fields.location.offset)));
 		const events = records.map((r) => this.decodeEvent(r, wallMinusMono));
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		const lost = this.lost.readAll();
