@@ -5,6 +5,9 @@ import { koffi, lib } from './libbpf.js';
 
 const CLONE_NEWNET = 0x40000000;
 
+/** nettop's own namespace, to come back to: opened once (a namespace visited each interval made it two opens a visit). */
+let home: number | undefined;
+
 /**
  * The text of `file` (a /proc/thread-self/net path) inside the network
  * namespace bound at `nsPath` (/run/netns/NAME, /proc/PID/ns/net). The main
@@ -12,20 +15,16 @@ const CLONE_NEWNET = 0x40000000;
  * other threads never leave their own. Throws when it cannot enter or return.
  */
 export function readInNetns(nsPath: string, file: string): string {
-	const home = openSync('/proc/thread-self/ns/net', 'r');
+	home ??= openSync('/proc/thread-self/ns/net', 'r');
+	const target = openSync(nsPath, 'r');
 	try {
-		const target = openSync(nsPath, 'r');
-		try {
-			if (lib().setns(target, CLONE_NEWNET) !== 0) throw new BpfError('setns', koffi.errno(), nsPath);
-		} finally {
-			closeSync(target);
-		}
-		try {
-			return readFileSync(file, 'utf8');
-		} finally {
-			if (lib().setns(home, CLONE_NEWNET) !== 0) throw new BpfError('setns', koffi.errno(), 'back to nettop\'s own namespace');
-		}
+		if (lib().setns(target, CLONE_NEWNET) !== 0) throw new BpfError('setns', koffi.errno(), nsPath);
 	} finally {
-		closeSync(home);
+		closeSync(target);
+	}
+	try {
+		return readFileSync(file, 'utf8');
+	} finally {
+		if (lib().setns(home, CLONE_NEWNET) !== 0) throw new BpfError('setns', koffi.errno(), 'back to nettop\'s own namespace');
 	}
 }

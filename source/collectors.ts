@@ -7,6 +7,7 @@ import { explain } from './kernel/explain.js';
 import { CgroupPaths } from './kernel/cgroups.js';
 import { netnsNames } from './kernel/netns.js';
 import { SocketOwners, STATE_STAMPERS } from './kernel/owners.js';
+import { NetnsActivity } from './kernel/snmp.js';
 import { isUnavailable, type Maybe, type ProgramTotals, type Snapshot } from './model/reading.js';
 
 function firstLine(error: unknown): string {
@@ -24,7 +25,7 @@ export class Collectors {
 	 * features' flag values by name.
 	 */
 	static async open(settings: Readonly<Record<string, unknown>> = {}): Promise<Collectors> {
-		const context = { settings, owners: new SocketOwners() };
+		const context = { settings, owners: new SocketOwners(), netns: new NetnsActivity() };
 		await kernelBtfLoaded(); // the objects' checks read it: parsed meanwhile when cli.ts started it
 		const opened = await Promise.all(
 			ALL_FEATURES.map(async (f) => {
@@ -37,10 +38,13 @@ export class Collectors {
 		);
 		// The kernel's BTF served to choose programs; tens of MB not to keep, freed before the first read adds its own.
 		releaseKernelBtf();
-		return new Collectors(opened);
+		return new Collectors(opened, context.netns);
 	}
 
-	private constructor(collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[]) {
+	private constructor(
+		collectors: readonly { readonly key: string; readonly collector: Maybe<Collector<Snapshot>> }[],
+		private readonly netns: NetnsActivity,
+	) {
 		this.collectors = collectors;
 	}
 
@@ -58,6 +62,7 @@ export class Collectors {
 
 	/** Every collector's snapshot now. `mono` is a monotonic clock (ms), `wall` the epoch time (ms). */
 	read(mono: number, wall: number): Reading {
+		this.netns.begin(); // the registry's order: the NIC's packets are marked before Connections and Drops read the MIBs
 		const usage = process.cpuUsage();
 		const reading: Record<string, unknown> = { mono, wall, cpuUs: usage.user + usage.system, netnsNames: netnsNames(), cgroups: this.cgroups };
 		const programs: Record<string, ProgramTotals> = {};

@@ -4,6 +4,7 @@ import type { Layout } from '../../native/layouts.js';
 import type { Line } from '../format/lines.js';
 import type { Piece } from '../format/json-piece.js';
 import type { SocketOwners } from '../kernel/owners.js';
+import type { NetnsActivity } from '../kernel/snmp.js';
 import type { CgroupNames } from '../model/cgroup.js';
 import type { Filter } from '../model/filter.js';
 import type { MetricSink } from '../model/metrics.js';
@@ -14,6 +15,8 @@ export interface FeatureContext {
 	/** Every feature's flag values by flag name, as their parse() gave them. */
 	readonly settings: Readonly<Record<string, unknown>>;
 	readonly owners: SocketOwners;
+	/** The namespaces whose counters moved this read: collectors mark them as they read, MIB readers visit them (kernel/snmp.ts). */
+	readonly netns: NetnsActivity;
 }
 
 /** A flag a feature adds to the command line; its value reaches the feature's kernel side through the open context. */

@@ -13,14 +13,29 @@ export function currentNetns(): number {
 /** Where `ip netns add NAME` bind-mounts a namespace. */
 export const NETNS_RUN_DIR = '/run/netns';
 
+/** The last listing, kept while the directory is unchanged and every file in it was a namespace's mount. */
+let listed: { dir: string; mtimeNs: bigint; names: ReadonlyMap<number, string> } | undefined;
+
 /**
  * Names of network namespaces by inode, as `ip netns` lists them: each file
  * under /run/netns is a bind mount of a namespace, so its inode (stat follows
- * the mount) is the namespace's. Read anew each time: a handful of stats, and
- * a name made a moment ago (file first, mount after) is right at the next read.
+ * the mount) is the namespace's. A node with 200 pods names 200: while the
+ * directory's mtime holds (`ip netns add` and `del` make and remove a file),
+ * the last listing is reused, one stat in all. Unless a file was not yet a
+ * mount (made a moment ago: file first, mount after, on the directory's own
+ * device): then it is read anew next time, and named right once mounted.
  */
 export function netnsNames(dir = NETNS_RUN_DIR): ReadonlyMap<number, string> {
+	let st;
+	try {
+		st = statSync(dir, { bigint: true });
+	} catch {
+		listed = undefined;
+		return new Map();
+	}
+	if (listed?.dir === dir && listed.mtimeNs === st.mtimeNs) return listed.names;
 	const names = new Map<number, string>();
+	let complete = true;
 	let entries: string[];
 	try {
 		entries = readdirSync(dir);
@@ -29,11 +44,13 @@ export function netnsNames(dir = NETNS_RUN_DIR): ReadonlyMap<number, string> {
 	}
 	for (const name of entries.sort()) {
 		try {
-			const ino = statSync(path.join(dir, name)).ino;
-			if (!names.has(ino)) names.set(ino, name);
+			const entry = statSync(path.join(dir, name));
+			if (BigInt(entry.dev) === st.dev) complete = false;
+			if (!names.has(entry.ino)) names.set(entry.ino, name);
 		} catch {
-			/* removed meanwhile */
+			complete = false; /* removed meanwhile */
 		}
 	}
+	listed = complete ? { dir, mtimeNs: st.mtimeNs, names } : undefined;
 	return names;
 }

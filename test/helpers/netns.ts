@@ -167,3 +167,25 @@ export function testHosts(queues = 4, ipv6 = false): () => Promise<TestNet> {
 	});
 	return async () => (net ??= await TestNet.create(queues, ipv6));
 }
+
+/**
+ * `count` named namespaces with only `lo` up, as a node's idle pods are
+ * (nettop-t-<run>-<tag>-<i>), made in two commands; removed by destroy(),
+ * and at exit whatever happens.
+ */
+export class IdleNamespaces {
+	private constructor(readonly names: readonly string[]) {}
+
+	static async create(count: number, tag: string): Promise<IdleNamespaces> {
+		const names = Array.from({ length: count }, (_, i) => `${PREFIX}-${RUN}-${tag}-${i}`);
+		for (const n of names) live.add(n);
+		await run('sh', ['-c', `ip -batch - <<'END'\n${names.map((n) => `netns add ${n}`).join('\n')}\nEND`], 120_000);
+		await run('sh', ['-c', names.map((n) => `ip -n ${n} link set lo up`).join(' && ')], 120_000);
+		return new IdleNamespaces(names);
+	}
+
+	async destroy(): Promise<void> {
+		await run('sh', ['-c', `ip -force -batch - <<'END'\n${this.names.map((n) => `netns del ${n}`).join('\n')}\nEND`], 120_000).catch(() => undefined);
+		for (const n of this.names) live.delete(n);
+	}
+}

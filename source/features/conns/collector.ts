@@ -12,7 +12,7 @@ import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { tcpState } from '../../kernel/tcp-states.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
-import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
+import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction, type TcpMib } from './model.js';
 
@@ -116,6 +116,7 @@ export interface ConnsOptions {
 	readonly direction?: Direction;
 	/** Names of namespaces by inode, whose MIB nettop reads; read anew each interval. */
 	readonly netnsNames: () => ReadonlyMap<number, string>;
+	readonly netns: NetnsActivity;
 }
 
 export class ConnsCollector {
@@ -125,6 +126,8 @@ export class ConnsCollector {
 	private readonly ring: RingBuffer;
 	private readonly sight: ConnsSight;
 	private recent: readonly ConnEvent[] = [];
+	private readonly mib = new NetnsMib('snmp', tcpMib);
+	private moved = new Map<number, number>();
 
 	/** Loads conns.bpf.o (in its turn for the owner map) and reads it. */
 	static open(options: ConnsOptions): Promise<ConnsCollector> {
@@ -167,7 +170,7 @@ export class ConnsCollector {
 		};
 	}
 
-	read(_now?: number): ConnsSnapshot {
+	read(now = performance.now()): ConnsSnapshot {
 		const wallMinusMono = Date.now() - Number(process.hrtime.bigint()) / 1e6;
 		let events = this.ring.consume().map((record) => decodeConnEvent(record, wallMinusMono));
 		const only = this.options.direction;
@@ -175,10 +178,14 @@ export class ConnsCollector {
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		const lost = this.lost.readAll();
 		const eventsLost = lostAt(lost, LOST_EVENT);
+		const counts = decodeCounts(this.counts.readAll());
+		const totals = new Map<number, number>();
+		for (const [netns, c] of counts) for (const n of Object.values(c)) addTo(totals, netns, n);
+		this.moved = this.options.netns.markMoved(this.moved, totals);
 		return {
-			counts: decodeCounts(this.counts.readAll()),
+			counts,
 			// Right after the counters: what the kernel counted meanwhile differs only by the moment between.
-			mib: mibByNetns(this.options.netnsNames(), 'snmp', tcpMib),
+			mib: this.mib.read(this.options.netnsNames(), this.options.netns, now),
 			events,
 			recent: this.recent,
 			eventsLost,

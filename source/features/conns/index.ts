@@ -51,6 +51,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 			direction: context.settings.direction as Direction | undefined,
 			eventsPerSecond: context.settings.connEvents as number,
 			netnsNames: () => netnsNames(),
+			netns: context.netns,
 		}),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names, cgroups) => connsView(prev, cur, filter, names, cgroups),

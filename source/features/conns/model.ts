@@ -133,7 +133,13 @@ const anyCount = (c: ConnCounts) => COUNT_NAMES.some((name) => c[name] !== 0);
  * and handshake_fails the part no tracepoint saw.
  */
 export function connsRows(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, names: ReadonlyMap<number, string>): ConnsRow[] {
-	const netnses = [...new Set([...cur.counts.keys(), ...cur.mib.keys()])].sort((a, b) => a - b);
+	// Namespaces with counts, connections, or failures the MIB grew by: not every idle one of a node's 200 pods.
+	const candidates = new Set(cur.counts.keys());
+	for (const [netns, mib] of cur.mib) {
+		const before = prev?.mib.get(netns);
+		if (mib.established || (before && before.attemptFails !== mib.attemptFails)) candidates.add(netns);
+	}
+	const netnses = [...candidates].sort((a, b) => a - b);
 	const rows: ConnsRow[] = [];
 	for (const netns of netnses) {
 		const counts = cur.counts.get(netns);

@@ -11,7 +11,7 @@ import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { tcpState } from '../../kernel/tcp-states.js';
-import { mibByNetns, snmpCounter } from '../../kernel/snmp.js';
+import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSnapshot, type ListenCounters } from './model.js';
 import { DropReasons } from './reasons.js';
@@ -37,6 +37,7 @@ export interface DropsOptions {
 	readonly eventsPerSecond?: number;
 	/** Names of namespaces by inode, whose TcpExt nettop reads; read anew each interval. */
 	readonly netnsNames: () => ReadonlyMap<number, string>;
+	readonly netns: NetnsActivity;
 }
 
 /** ListenOverflows and ListenDrops from the text of /proc/net/netstat. */
@@ -60,6 +61,8 @@ export class DropsCollector {
 	/** Per flow key (hex): its count when it last changed, when that was, and the flow as decoded then (reused while the count holds). */
 	private readonly seen = new Map<string, { count: number; at: number; flow: DropFlow }>();
 	private recent: readonly DropEvent[] = [];
+	private readonly listen = new NetnsMib('netstat', listenCounters);
+	private moved = new Map<number, number>();
 
 	/** Loads drops.bpf.o (in its turn for the owner map) and reads it. */
 	static async open(options: DropsOptions): Promise<DropsCollector> {
@@ -125,14 +128,18 @@ export class DropsCollector {
 		const events = records.map((r) => this.decodeEvent(r, wallMinusMono));
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		const lost = this.lost.readAll();
+		const counts = this.readCounts();
+		const totals = new Map<number, number>();
+		for (const c of counts.values()) addTo(totals, c.netns, c.count);
+		this.moved = this.options.netns.markMoved(this.moved, totals);
 		return {
-			counts: this.readCounts(),
+			counts,
 			flows: this.readFlows(now),
 			events,
 			recent: this.recent,
 			eventsLost: lostAt(lost, LOST_EVENT),
 			eventsSampled: sampledOut(this.sampled),
-			listen: mibByNetns(this.options.netnsNames(), 'netstat', listenCounters),
+			listen: this.listen.read(this.options.netnsNames(), this.options.netns, now),
 			lost: sumLost(lost),
 		};
 	}

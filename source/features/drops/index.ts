@@ -37,7 +37,7 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	aliases: [],
 	flags: [],
 	layouts: DROPS_LAYOUTS,
-	open: (context) => DropsCollector.open({ owners: context.owners, netnsNames: () => netnsNames() }),
+	open: (context) => DropsCollector.open({ owners: context.owners, netnsNames: () => netnsNames(), netns: context.netns }),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names, cgroups) => dropsView(prev, cur, filter, names, cgroups),
 	// As JSON.stringify(view) writes it, byte for byte, but the flows row by row: a connection storm has thousands a second (teardown).

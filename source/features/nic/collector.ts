@@ -3,6 +3,7 @@ import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { cstring, field, keyAt, sumLost, sumPerCpu, writeU32 } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
+import { addTo, type NetnsActivity } from '../../kernel/snmp.js';
 import { IdleTracker } from './idle.js';
 import * as L from './layouts.js';
 import { nicId, type NicCounter, type NicSnapshot } from './model.js';
@@ -22,12 +23,18 @@ export class NicCollector {
 	/** Per retired key: what its nic_cache slots held then (they are never freed). */
 	private readonly base = new Map<string, Totals>();
 
+	/** Per namespace, its packets at the last read: a namespace whose packets moved is marked in `netns`. */
+	private moved = new Map<number, number>();
+
 	/** Loads nic.bpf.o and reads it. */
-	static async open(): Promise<NicCollector> {
-		return new NicCollector(await openObject('nic'));
+	static async open(netns?: NetnsActivity): Promise<NicCollector> {
+		return new NicCollector(await openObject('nic'), netns);
 	}
 
-	constructor(readonly obj: BpfObject) {
+	constructor(
+		readonly obj: BpfObject,
+		private readonly netns?: NetnsActivity,
+	) {
 		try {
 			this.stats = obj.map('nic_stats', L.nicKey, L.nicVal);
 			this.cache = obj.map('nic_cache', undefined, L.nicSlot);
@@ -52,6 +59,11 @@ export class NicCollector {
 		}
 		this.idle.sweep();
 		if (stale.length > 0) this.retire(stale, counters, cached);
+		if (this.netns) {
+			const totals = new Map<number, number>();
+			for (const c of all) addTo(totals, c.netns, c.tx_packets + c.rx_packets);
+			this.moved = this.netns.markMoved(this.moved, totals);
+		}
 		return { counters, lost: this.readLost() };
 	}
 

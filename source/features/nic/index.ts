@@ -15,7 +15,7 @@ export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> 
 	aliases: [],
 	flags: [],
 	layouts: NIC_LAYOUTS,
-	open: () => NicCollector.open(),
+	open: (context) => NicCollector.open(context.netns),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, _filter, names) => nicDeltas(prev?.counters ?? [], cur.counters, names),
 	*json(view, out) {
