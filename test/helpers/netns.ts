@@ -117,14 +117,7 @@ export class TestNet {
 
 	/** A counter from /proc/net/snmp (or /proc/net/netstat for TcpExt, IpExt) inside the namespace, e.g. ('Tcp', 'RetransSegs'). */
 	async snmp(h: Host, group: string, name: string): Promise<number> {
-		const file = group.endsWith('Ext') ? '/proc/net/netstat' : '/proc/net/snmp';
-		const { stdout } = await this.exec(h, 'cat', [file]);
-		const lines = stdout.split('\n').filter((l) => l.startsWith(`${group}:`));
-		const names = lines[0]?.split(/\s+/) ?? [];
-		const values = lines[1]?.split(/\s+/) ?? [];
-		const i = names.indexOf(name);
-		if (i < 0) throw new Error(`${group} ${name} not in ${file}`);
-		return Number(values[i]);
+		return snmpIn(h.ns, group, name);
 	}
 
 	/**
@@ -176,8 +169,13 @@ export function testHosts(queues = 4, ipv6 = false): () => Promise<TestNet> {
 export class IdleNamespaces {
 	private constructor(readonly names: readonly string[]) {}
 
+	/** The name of the `i`th of `tag`'s: one that removeStaleNamespaces() removes once this run has ended. */
+	static nameOf(tag: string, i: number): string {
+		return `${PREFIX}-${RUN}-${tag}-${i}`;
+	}
+
 	static async create(count: number, tag: string): Promise<IdleNamespaces> {
-		const names = Array.from({ length: count }, (_, i) => `${PREFIX}-${RUN}-${tag}-${i}`);
+		const names = Array.from({ length: count }, (_, i) => IdleNamespaces.nameOf(tag, i));
 		for (const n of names) live.add(n);
 		await run('sh', ['-c', `ip -batch - <<'END'\n${names.map((n) => `netns add ${n}`).join('\n')}\nEND`], 120_000);
 		await run('sh', ['-c', names.map((n) => `ip -n ${n} link set lo up`).join(' && ')], 120_000);
@@ -188,4 +186,16 @@ export class IdleNamespaces {
 		await run('sh', ['-c', `ip -force -batch - <<'END'\n${this.names.map((n) => `netns del ${n}`).join('\n')}\nEND`], 120_000).catch(() => undefined);
 		for (const n of this.names) live.delete(n);
 	}
+}
+
+/** Counter `name` of `group` (Tcp, TcpExt, Udp ...) as namespace `ns` counts it now. */
+export async function snmpIn(ns: string, group: string, name: string): Promise<number> {
+	const file = group.endsWith('Ext') ? '/proc/net/netstat' : '/proc/net/snmp';
+	const { stdout } = await run('ip', ['netns', 'exec', ns, 'cat', file]);
+	const lines = stdout.split('\n').filter((l) => l.startsWith(`${group}:`));
+	const names = lines[0]?.split(/\s+/) ?? [];
+	const values = lines[1]?.split(/\s+/) ?? [];
+	const i = names.indexOf(name);
+	if (i < 0) throw new Error(`${group} ${name} not in ${file}`);
+	return Number(values[i]);
 }

@@ -1,0 +1,165 @@
+// A node with 200 pods: named namespaces, idle or busy, against each one's own MIBs; namespaces made and deleted while nettop runs leave nothing behind.
+import assert from 'node:assert/strict';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { run, sleep, start } from '../helpers/exec.js';
+import { IdleNamespaces, snmpIn } from '../helpers/netns.js';
+import { mapEntries, NettopProcess } from '../helpers/nettop.js';
+import { Peer } from '../helpers/peers.js';
+import { Unrun } from '../helpers/unrun.js';
+
+interface CountsRow {
+	netns: number;
+	active_opens: number;
+	passive_opens: number;
+	attempt_fails: number;
+	estab_resets: number;
+	out_rsts: number;
+	in_rsts: number;
+	handshake_fails?: number;
+}
+interface Line {
+	conns: { counts: CountsRow[] };
+	drops: { listen: { netns: number; listen_overflows: number; listen_drops: number }[] };
+}
+
+const MIB = { active_opens: 'ActiveOpens', passive_opens: 'PassiveOpens', attempt_fails: 'AttemptFails', estab_resets: 'EstabResets', out_rsts: 'OutRsts' } as const;
+
+/**
+ * On loopback in one namespace: 20 connections that send and close, 10
+ * connects to a closed port (refused), one closed with SO_LINGER 0 (an
+ * RST), and 20 connects at a listener that never accepts (its accept queue
+ * overflows); then "done".
+ */
+const TRAFFIC = `
+import socket, struct, threading, time
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); srv.bind(('127.0.0.1', 7601)); srv.listen(64)
+def serve():
+    while True:
+        c, _ = srv.accept(); c.recv(100); c.close()
+threading.Thread(target=serve, daemon=True).start()
+for i in range(20):
+    c = socket.create_connection(('127.0.0.1', 7601)); c.sendall(b'x' * 10); c.recv(1); c.close()
+for i in range(10):
+    try: socket.create_connection(('127.0.0.1', 7602))
+    except ConnectionRefusedError: pass
+c = socket.create_connection(('127.0.0.1', 7601)); c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); c.close()
+l = socket.socket(); l.bind(('127.0.0.1', 7603)); l.listen(1)
+socks = []
+for i in range(20):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(('127.0.0.1', 7603))
+    except BlockingIOError: pass
+    socks.append(c)
+time.sleep(2); print('done', flush=True)
+`;
+
+const inode = (name: string) => statSync(`/run/netns/${name}`).ino;
+
+/** Each namespace's Tcp counters and listen overflows now. */
+async function mibsOf(names: readonly string[]): Promise<Record<string, number>[]> {
+	return Promise.all(
+		names.map(async (ns) => {
+			const out: Record<string, number> = {};
+			for (const [key, name] of Object.entries(MIB)) out[key] = await snmpIn(ns, 'Tcp', name);
+			out.listen_overflows = await snmpIn(ns, 'TcpExt', 'ListenOverflows');
+			return out;
+		}),
+	);
+}
+
+const moved = (r: CountsRow) => Object.keys(MIB).some((k) => (r[k as keyof typeof MIB] ?? 0) > 0) || r.in_rsts > 0 || (r.handshake_fails ?? 0) > 0;
+
+test('200 named namespaces, traffic in 3: each busy one\'s opens, failures and resets equal its Tcp MIB, its listen overflows its TcpExt; the idle ones count nothing', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const many = await IdleNamespaces.create(200, 'pods');
+	const nettop = new NettopProcess(['--json', '-i', '0.5']);
+	let unrun: Unrun | undefined;
+	try {
+		await nettop.waitForLines(2);
+		unrun = await Unrun.open({ 'sock/inet_sock_set_state': ['nt_conn_state'], 'tcp/tcp_send_reset': ['nt_conn_rst_out'], 'tcp/tcp_receive_reset': ['nt_conn_rst_in'] });
+		const busy = [many.names[7]!, many.names[99]!, many.names[180]!];
+		const ours = new Set(busy.map(inode));
+		const quiet = (l: Line) => !l.conns.counts.some((r) => ours.has(r.netns) && moved(r)) && !l.drops.listen.some((r) => ours.has(r.netns) && r.listen_overflows + r.listen_drops > 0);
+		const before = await nettop.settle(() => mibsOf(busy), quiet);
+		await Promise.all(busy.map((ns) => new Peer(start('ip', ['netns', 'exec', ns, 'python3', '-c', TRAFFIC])).done(60_000)));
+		const after = await nettop.settle(() => mibsOf(busy), quiet, 60_000);
+		const unseen = Object.values(await unrun.skipped()).reduce((n, k) => n + k, 0);
+		nettop.kill('SIGINT');
+		assert.equal(await nettop.exited(), 0, nettop.stderr);
+		const all = nettop.json<Line>();
+		const lines = all.slice(before.index, after.index);
+		t.diagnostic(`hits the kernel ran no connection program for: ${unseen}`);
+		busy.forEach((ns, i) => {
+			const rows = lines.flatMap((l) => l.conns.counts.filter((r) => r.netns === inode(ns)));
+			const counted = Object.fromEntries(Object.keys(MIB).map((k) => [k, rows.reduce((s, r) => s + r[k as keyof typeof MIB], 0)]));
+			const grown = Object.fromEntries(Object.keys(MIB).map((k) => [k, after.value[i]![k]! - before.value[i]![k]!]));
+			t.diagnostic(`${ns}: counted ${JSON.stringify(counted)}, the MIB grew ${JSON.stringify(grown)}`);
+			assert.ok(grown.active_opens! >= 21 && grown.attempt_fails! >= 10, `${ns}: the traffic ran`);
+			if (unseen === 0) assert.deepEqual(counted, grown, `${ns}: counts equal its Tcp MIB's growth`);
+			const overflows = lines.flatMap((l) => l.drops.listen.filter((r) => r.netns === inode(ns))).reduce((s, r) => s + r.listen_overflows, 0);
+			const overflowed = after.value[i]!.listen_overflows! - before.value[i]!.listen_overflows!;
+			assert.ok(overflowed > 0, `${ns}: the accept queue overflowed`);
+			assert.equal(overflows, overflowed, `${ns}: listen overflows equal its TcpExt ListenOverflows' growth`);
+		});
+		const idle = new Set(many.names.filter((n) => !busy.includes(n)).map(inode));
+		assert.deepEqual(all.flatMap((l) => l.conns.counts.filter((r) => idle.has(r.netns) && moved(r))), [], 'no count for an idle namespace');
+		assert.deepEqual(all.flatMap((l) => l.drops.listen.filter((r) => idle.has(r.netns))), [], 'no listen overflow for an idle one');
+	} finally {
+		unrun?.close();
+		nettop.kill('SIGINT');
+		await many.destroy();
+	}
+});
+
+/** nettop's open descriptors by what they lead to, numbers left out (net:[4026532304] is net:[]). */
+function descriptors(pid: number): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+		let target: string;
+		try {
+			target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+		} catch {
+			continue; /* closed meanwhile */
+		}
+		const kind = target.replace(/\[\d+\]$/, '[]');
+		out[kind] = (out[kind] ?? 0) + 1;
+	}
+	return out;
+}
+
+test('namespaces made and deleted 10 a second for 30 s while nettop runs: no descriptor or map entry left for them, no error', async (t) => {
+	if (!(await requireBpf(t))) return;
+	// One named throughout: nettop then holds its way home (one descriptor, kept) before the count below.
+	const stays = await IdleNamespaces.create(1, 'stays');
+	const nettop = new NettopProcess(['--json', '-i', '0.5']);
+	const made: string[] = [];
+	try {
+		await nettop.waitForLines(3);
+		const [fds, counts, nics] = [descriptors(nettop.pid), await mapEntries('conns_counts'), await mapEntries('nic_stats')];
+		// One at a time, each deleted 2 s after it was made: nettop reads each while it exists, and meets some mid-interval.
+		const batch = (verb: string, names: readonly string[]) => run('sh', ['-c', names.map((n) => `ip netns ${verb} ${n}${verb === 'add' ? ` && ip -n ${n} link set lo up` : ''}`).join('; ')], 60_000);
+		for (let s = 0; s < 30; s++) {
+			const names = Array.from({ length: 10 }, (_, i) => IdleNamespaces.nameOf('churn', s * 10 + i));
+			made.push(...names);
+			const ticked = sleep(1000);
+			await batch('add', names);
+			if (s >= 2) await batch('del', made.slice((s - 2) * 10, (s - 1) * 10));
+			await ticked;
+		}
+		await batch('del', made.slice(280));
+		await nettop.waitForLines(nettop.lines.length + 3);
+		const after = [descriptors(nettop.pid), await mapEntries('conns_counts'), await mapEntries('nic_stats')] as const;
+		t.diagnostic(`descriptors before ${JSON.stringify(fds)}, after ${JSON.stringify(after[0])}`);
+		assert.deepEqual(after[0], fds, 'the same descriptors as before');
+		assert.deepEqual([after[1], after[2]], [counts, nics], 'the same map entries for namespaces');
+		nettop.kill('SIGINT');
+		assert.equal(await nettop.exited(), 0, nettop.stderr);
+		assert.equal(nettop.stderr.trim(), '', 'no error');
+	} finally {
+		nettop.kill('SIGINT');
+		await run('sh', ['-c', made.map((n) => `ip netns del ${n} 2>/dev/null`).join('; ') || 'true'], 60_000).catch(() => undefined);
+		await stays.destroy();
+	}
+});
