@@ -17,12 +17,13 @@ import { prometheusPart } from './prometheus.js';
 import { cpuSeconds, fmt, peakRssMb, rssParts } from './measure.js';
 import { refreshCost } from './refresh.js';
 import { startup } from './startup.js';
+import { kallsymsPart } from './kallsyms.js';
 import { netnsPart } from './netns.js';
 import { atMost, FLOOR_OF, verdictLines } from './targets.js';
 
 const rows: string[][] = [];
 /**
- * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,storm,prometheus,latency,netns runs just
+ * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,storm,prometheus,latency,netns,kallsyms runs just
  * those parts (all by default); BENCH_ONLY=budget, about two minutes, the
  * subset to run before a stop: start-up, the kernel per event, 10,000 flows,
  * the connection churn. NETTOP_COMPARE=<another build's dist/bin/nettop.js>
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
 		if (want('storm')) await stormPart(net);
 		if (want('prometheus')) await prometheusPart(net, report);
 		if (want('latency')) await latencyPart(net, (seconds, streams) => iperf(net, seconds, streams), report);
+		if (want('kallsyms')) kallsymsPart(report);
 		if (want('netns')) await netnsPart(report);
 		if (process.env.NETTOP_COMPARE && want('compare')) await comparePart(net, process.env.NETTOP_COMPARE, report);
 	} finally {
