@@ -6,7 +6,7 @@ import { connEvent } from '../../source/features/conns/layouts.js';
 import { eventsPerCpu, ringRecordBytes, sampledRingBytes } from '../../source/kernel/sampling.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { Unrun } from '../helpers/unrun.js';
-import type { JsonFlow } from '../helpers/json-flow.js';
+import type { CountsRow, JsonFlow } from '../helpers/json-flow.js';
 import { testHosts, type Host, type TestNet } from '../helpers/netns.js';
 import { NettopProcess } from '../helpers/nettop.js';
 import { closingServer, eofChurn } from '../helpers/load.js';
@@ -105,18 +105,6 @@ interface ConnEvent extends JsonFlow {
 	latency_us?: number;
 	reason?: string;
 	no_socket?: boolean;
-}
-interface CountsRow {
-	netns: number;
-	netns_name?: string;
-	active_opens: number;
-	passive_opens: number;
-	attempt_fails: number;
-	estab_resets: number;
-	out_rsts: number;
-	in_rsts: number;
-	handshake_fails?: number;
-	established?: number;
 }
 interface Line {
 	interval: number;

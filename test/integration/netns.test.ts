@@ -4,21 +4,12 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep, start } from '../helpers/exec.js';
+import type { CountsRow } from '../helpers/json-flow.js';
 import { IdleNamespaces, snmpIn } from '../helpers/netns.js';
 import { mapEntries, NettopProcess } from '../helpers/nettop.js';
 import { Peer } from '../helpers/peers.js';
 import { Unrun } from '../helpers/unrun.js';
 
-interface CountsRow {
-	netns: number;
-	active_opens: number;
-	passive_opens: number;
-	attempt_fails: number;
-	estab_resets: number;
-	out_rsts: number;
-	in_rsts: number;
-	handshake_fails?: number;
-}
 interface Line {
 	conns: { counts: CountsRow[] };
 	drops: { listen: { netns: number; listen_overflows: number; listen_drops: number }[] };
