@@ -1,7 +1,7 @@
 // The kernel's SNMP counters (/proc/net/snmp, /proc/net/netstat): one group's names and values, in each namespace nettop can enter, visited when something happened there.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { readInNetns } from '../../native/netns.js';
+import { readInNetns, readProcText } from '../../native/netns.js';
 import { NETNS_RUN_DIR } from './netns.js';
 
 /** Counter `name` of `group` ("Tcp", "CurrEstab") in the text of /proc/net/snmp; undefined when absent. Finds the group's two lines, no split of the whole text (netstat's is kilobytes). */
@@ -80,7 +80,7 @@ export class NetnsMib<T> {
 		private readonly file: 'snmp' | 'netstat',
 		private readonly pick: (text: string) => T | undefined,
 		private readonly readIn: (nsPath: string, file: string) => string = readInNetns,
-		private readonly readOwn: (file: string) => { ino: number; text: string } = (file) => ({ ino: statSync('/proc/thread-self/ns/net').ino, text: readFileSync(file, 'utf8') }),
+		private readonly readOwn: (file: string) => { ino: number; text: string } = (file) => ({ ino: statSync('/proc/thread-self/ns/net').ino, text: readProcText(file) }),
 	) {}
 
 	/** The counters now; `now` a monotonic clock (ms), which paces the sweep. */
