@@ -2,9 +2,9 @@
 import { averageSize, perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column } from '../../format/columns.js';
-import { line, sparkline, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { line, scrolled, sparkline, unavailableLines, type Line } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
-import type { Tab, TabProps } from '../feature.js';
+import type { Tab, TabList, TabProps } from '../feature.js';
 import { nicInterfaces, type NicDelta, type NicInterface } from './model.js';
 
 /** Intervals of history kept per interface, for its sparkline: as many as a wide screen shows. */
@@ -53,7 +53,7 @@ function scaleHeader(max: number, width: number): string {
 	return [`TX+RX/s 0-${human(max)}`, `0-${human(max)}/s`, human(max)].find((text) => text.length <= width) ?? '';
 }
 
-function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode, plain }: TabProps<NicTabState>): Line[] {
+function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode, plain, cursor }: TabProps<NicTabState>): Line[] {
 	// A pipe gets no sparkline: a width 0 column is left out.
 	const columns = plain ? [...layout(COLUMNS.slice(0, -1), width), { width: 0 }] : layout(COLUMNS, width);
 	const sparkWidth = columns.at(-1)!.width;
@@ -63,16 +63,29 @@ function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, s
 	const header = line(cells(columns, [...HEADER, scaleHeader(max, sparkWidth)]), { bold: true });
 	if (!view) return [header];
 	if (isUnavailable(view)) return unavailableLines('NIC throughput', view.unavailable);
-	const rows: Line[] = [];
-	for (const nic of nicInterfaces(view).sort(SORTERS[sort])) {
+	const rows = nicRows(view, sort);
+	const format = (i: number): Line => {
+		const { nic, queue } = rows[i]!;
+		if (queue) return line(cells(columns, ['', '', String(queue.queue), ...figures(queue, seconds), '']), { dim: queue.tx_bytes + queue.rx_bytes === 0 });
 		const netns = nic.netns === currentNetns ? '' : (nic.netns_name ?? String(nic.netns));
 		const history = sparkline(state.history.get(interfaceId(nic)) ?? [], sparkWidth, unicode, max);
 		const many = nic.queues.length > 1;
-		rows.push(line(cells(columns, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many }));
-		if (many) for (const q of nic.queues) rows.push(line(cells(columns, ['', '', String(q.queue), ...figures(q, seconds), '']), { dim: q.tx_bytes + q.rx_bytes === 0 }));
+		return line(cells(columns, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many });
+	};
+	// A page at a time, as any list: a node's 200 pods' veths are 200 rows (a pipe's height holds them all).
+	return [header, ...scrolled(rows.length, height - 1, cursor, format, NO_TRAFFIC, 'rows')];
+}
+
+const NO_TRAFFIC = line('no traffic yet', { dim: true });
+
+/** The rows in the order shown: each interface, then its queues when it has more than one. */
+function nicRows(view: readonly NicDelta[], sort: string): { nic: NicInterface; queue?: NicDelta }[] {
+	const rows: { nic: NicInterface; queue?: NicDelta }[] = [];
+	for (const nic of nicInterfaces(view).sort(SORTERS[sort] ?? SORTERS.total)) {
+		rows.push({ nic });
+		if (nic.queues.length > 1) for (const queue of nic.queues) rows.push({ nic, queue });
 	}
-	if (rows.length === 0) rows.push(line('no traffic yet', { dim: true }));
-	return [header, ...truncate(rows, height - 1)];
+	return rows;
 }
 
 /** Each interface's bytes/s of the new interval added to its history; interfaces gone from the view are forgotten. */
@@ -94,4 +107,6 @@ export const nicTab: Tab<readonly NicDelta[], NicTabState> = {
 	keys: [],
 	next: nextHistory,
 	lines: nicLines,
+	// Rows to page through; none is a process's, so Enter drills into nothing.
+	list: (view, _state, sort): TabList => ({ length: nicRows(view, sort).length, owner: () => undefined }),
 };
