@@ -102,7 +102,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 	{
 		label: 'Up/Down j/k, PgUp/PgDn, Home/End',
-		help: 'select a row of the tab\'s list (not on NIC)',
+		help: 'select a row of the tab\'s list',
 		footer: fixed(''),
 		action({ input, key }) {
 			const to: Move | undefined = key.upArrow || input === 'k' ? 'up' : key.downArrow || input === 'j' ? 'down' : key.pageUp ? 'page-up' : key.pageDown ? 'page-down' : key.home || input === 'g' ? 'home' : key.end || input === 'G' ? 'end' : undefined;
