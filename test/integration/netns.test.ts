@@ -1,12 +1,14 @@
 // A node with 200 pods: named namespaces, idle or busy, against each one's own MIBs; namespaces made and deleted while nettop runs leave nothing behind.
 import assert from 'node:assert/strict';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep, start } from '../helpers/exec.js';
 import type { CountsRow } from '../helpers/json-flow.js';
 import { IdleNamespaces, snmpIn } from '../helpers/netns.js';
 import { mapEntries, NettopProcess } from '../helpers/nettop.js';
+import { NETNS_RUN_DIR, netnsNames } from '../../source/kernel/netns.js';
 import { Peer } from '../helpers/peers.js';
 import { Unrun } from '../helpers/unrun.js';
 
@@ -151,6 +153,26 @@ test('namespaces made and deleted 10 a second for 30 s while nettop runs: no des
 	} finally {
 		nettop.kill('SIGINT');
 		await run('sh', ['-c', made.map((n) => `ip netns del ${n} 2>/dev/null`).join('; ') || 'true'], 60_000).catch(() => undefined);
+		await stays.destroy();
+	}
+});
+
+test('netnsNames: a name made a moment ago (the file first, the mount after) is named right once mounted, though the directory did not change between', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const stays = await IdleNamespaces.create(1, 'named');
+	const file = `${NETNS_RUN_DIR}/${IdleNamespaces.nameOf('half', 0)}`;
+	try {
+		writeFileSync(file, '');
+		const fileIno = statSync(file).ino;
+		assert.equal(netnsNames().get(fileIno), path.basename(file), 'not yet a mount: the file itself');
+		await run('mount', ['--bind', `${NETNS_RUN_DIR}/${stays.names[0]!}`, file]);
+		const names = netnsNames();
+		assert.equal(statSync(file).ino, inode(stays.names[0]!), 'the mount leads to the namespace');
+		assert.ok(!names.has(fileIno), 'listed anew: the file\'s own inode is gone');
+		assert.ok(names.has(inode(stays.names[0]!)), 'and the namespace named');
+	} finally {
+		await run('umount', [file]).catch(() => undefined);
+		rmSync(file, { force: true });
 		await stays.destroy();
 	}
 });

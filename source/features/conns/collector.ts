@@ -116,6 +116,7 @@ export interface ConnsOptions {
 	readonly direction?: Direction;
 	/** Names of namespaces by inode, whose MIB nettop reads; read anew each interval. */
 	readonly netnsNames: () => ReadonlyMap<number, string>;
+	/** The namespaces whose counters moved this read: their MIB is read (kernel/snmp.ts). */
 	readonly netns: NetnsActivity;
 }
 

@@ -37,6 +37,7 @@ export interface DropsOptions {
 	readonly eventsPerSecond?: number;
 	/** Names of namespaces by inode, whose TcpExt nettop reads; read anew each interval. */
 	readonly netnsNames: () => ReadonlyMap<number, string>;
+	/** The namespaces whose counters moved this read: their TcpExt is read (kernel/snmp.ts). */
 	readonly netns: NetnsActivity;
 }
 
