@@ -1,31 +1,19 @@
 // Reads a file as another network namespace shows it: setns(2) there and back, on the calling thread only.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { BpfError } from './errors.js';
 import { koffi, lib } from './libbpf.js';
+import { readWhole } from './proc.js';
 
 const CLONE_NEWNET = 0x40000000;
 
 /** One buffer for every /proc text read here: readFileSync gives a file of no stated size (all of /proc) a new 64 kB buffer per call. */
-let procBuffer = Buffer.allocUnsafe(64 * 1024);
+let procBuffer: Buffer = Buffer.allocUnsafe(64 * 1024);
 
-/** The text of a /proc file (ASCII), read into the one buffer, grown while the file fills it. */
+/** The text of a /proc file (ASCII), read into the one buffer (kept as grown). */
 export function readProcText(file: string): string {
-	const fd = openSync(file, 'r');
-	try {
-		let at = 0;
-		for (;;) {
-			if (at === procBuffer.length) {
-				const bigger = Buffer.allocUnsafe(2 * procBuffer.length);
-				procBuffer.copy(bigger, 0, 0, at);
-				procBuffer = bigger;
-			}
-			const n = readSync(fd, procBuffer, at, procBuffer.length - at, null);
-			if (n <= 0) return procBuffer.toString('latin1', 0, at);
-			at += n;
-		}
-	} finally {
-		closeSync(fd);
-	}
+	const bytes = readWhole(file, procBuffer);
+	procBuffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.buffer.byteLength - bytes.byteOffset);
+	return bytes.toString('latin1');
 }
 
 /** nettop's own namespace, to come back to: opened once (a namespace visited each interval made it two opens a visit). */

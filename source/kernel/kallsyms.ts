@@ -1,5 +1,5 @@
 // Kernel addresses to function names (/proc/kallsyms): the addresses not yet known found in one pass over the file, kept by address.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readWhole } from '../../native/proc.js';
 
 /** The value of hex digit `c` (an ASCII code), or -1. */
 function hexDigit(c: number): number {
@@ -17,34 +17,6 @@ function hex32(buf: Uint8Array, at: number): number {
 		v = v * 16 + d;
 	}
 	return v;
-}
-
-/** A /proc file's bytes (its size is 0 to stat) read into one buffer that doubles as needed: not chunks joined after, twice the memory. Empty when it cannot be read. */
-function readWhole(file: string): Uint8Array {
-	let fd: number;
-	try {
-		fd = openSync(file, 'r');
-	} catch {
-		return new Uint8Array(0);
-	}
-	try {
-		let buf = Buffer.allocUnsafe(8 << 20);
-		let at = 0;
-		for (;;) {
-			if (at === buf.length) {
-				const bigger = Buffer.allocUnsafe(2 * buf.length);
-				buf.copy(bigger, 0, 0, at);
-				buf = bigger;
-			}
-			const n = readSync(fd, buf, at, buf.length - at, null);
-			if (n <= 0) return buf.subarray(0, at);
-			at += n;
-		}
-	} catch {
-		return new Uint8Array(0);
-	} finally {
-		closeSync(fd);
-	}
 }
 
 /**
@@ -73,7 +45,12 @@ export class Kallsyms {
 		// Per wanted address, the last text symbol at or below it with the same upper half: its low half and where its name starts.
 		const bestLo = wanted.map(() => -1);
 		const bestAt = wanted.map(() => 0);
-		const buf = readWhole(this.file);
+		let buf: Uint8Array;
+		try {
+			buf = readWhole(this.file, Buffer.allocUnsafe(8 << 20)); // 5.4 MB here: one read, untouched pages not resident
+		} catch {
+			buf = new Uint8Array(0);
+		}
 		const n = buf.length;
 		for (let start = 0; start < n; ) {
 			// "ffffffff81000000 T _stext\t[module]": text symbols with a real address only.
