@@ -34,10 +34,6 @@ export class NetnsActivity {
 		this.moved = new Set();
 	}
 
-	mark(netns: number): void {
-		this.moved.add(netns);
-	}
-
 	has(netns: number): boolean {
 		return this.moved.has(netns);
 	}
@@ -49,7 +45,7 @@ export class NetnsActivity {
 	}
 }
 
-/** A collector's totals per namespace: `add(totals, netns, n)` for each counter. */
+/** Adds `n` to namespace `netns`'s total: a collector's counts added up per namespace, for markMoved. */
 export function addTo(totals: Map<number, number>, netns: number, n: number): void {
 	totals.set(netns, (totals.get(netns) ?? 0) + n);
 }

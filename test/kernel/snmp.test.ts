@@ -43,7 +43,7 @@ test('NetnsMib: each namespace read when first seen and when something moved the
 	now += 1000;
 	assert.deepEqual(read(), [[100, 0], [1, 1], [2, 2], [3, 3]], 'idle: the last values stand');
 	assert.deepEqual(visits, []);
-	activity.mark(2);
+	activity.markMoved(new Map(), new Map([[2, 1]]));
 	now += 1000;
 	assert.deepEqual(new Map(read()).get(2), 20);
 	assert.deepEqual(visits, ['b'], 'only where something moved');
@@ -62,6 +62,6 @@ test('NetnsMib: each namespace read when first seen and when something moved the
 	assert.equal(visits.length, 0, 'nothing owed between');
 	names.delete(3);
 	value.delete('a');
-	activity.mark(1);
+	activity.markMoved(new Map(), new Map([[1, 1]]));
 	assert.deepEqual(read(), [[100, 0], [2, 20]], 'a namespace gone from the names, or that cannot be entered, is left out');
 });
