@@ -1,5 +1,5 @@
-// Network namespaces: the inode of nettop's own, and the names `ip netns` knows (bind mounts under /run/netns).
-import { readdirSync, statSync } from 'node:fs';
+// Network namespaces: the inode of nettop's own, the names `ip netns` knows (bind mounts under /run/netns), and which still exist.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export function currentNetns(): number {
@@ -53,4 +53,102 @@ export function netnsNames(dir = NETNS_RUN_DIR): ReadonlyMap<number, string> {
 	}
 	listed = complete ? { dir, mtimeNs: st.mtimeNs, names } : undefined;
 	return names;
+}
+
+/** How long a namespace's counts stand still before nettop asks whether it still exists (ms). */
+export const RETIRE_MS = 30_000;
+
+/**
+ * The network namespaces that exist, by inode, as far as nettop sees: its
+ * own, every one a process is in (/proc/PID/ns/net) and every one
+ * bind-mounted anywhere in its mount namespace (an nsfs mount, root
+ * `net:[INODE]` in /proc/self/mountinfo: `ip netns`', CNI's, a runtime's).
+ * One held only by an open file is missed; NetnsRetirer makes that harmless.
+ */
+export function listLiveNetns(proc = '/proc'): Set<number> {
+	const live = new Set<number>([currentNetns()]);
+	try {
+		for (const m of readFileSync(path.join(proc, 'self/mountinfo'), 'latin1').matchAll(/ net:\[(\d+)\] /g)) live.add(Number(m[1]));
+	} catch {
+		/* no mountinfo: the processes' namespaces still count */
+	}
+	let entries: string[] = [];
+	try {
+		entries = readdirSync(proc);
+	} catch {
+		return live;
+	}
+	for (const pid of entries) {
+		if (pid.charCodeAt(0) < 48 || pid.charCodeAt(0) > 57) continue;
+		try {
+			live.add(statSync(path.join(proc, pid, 'ns/net')).ino);
+		} catch {
+			/* exited meanwhile */
+		}
+	}
+	return live;
+}
+
+/** The last listing of live namespaces, shared by the collectors: listed again when a question needs a newer one. */
+export class NetnsLiveness {
+	private live = new Set<number>();
+	private listedAt = Number.NEGATIVE_INFINITY;
+	/** Listings made: for tests and the bench. */
+	listings = 0;
+
+	constructor(private readonly list: () => Set<number> = () => listLiveNetns()) {}
+
+	/** The namespaces alive at `now` (ms, monotonic), listed again when the last listing is RETIRE_MS old or older than `after`. */
+	at(now: number, after: number): ReadonlySet<number> {
+		if (this.listedAt < after || now - this.listedAt >= RETIRE_MS) {
+			this.live = this.list();
+			this.listedAt = now;
+			this.listings++;
+		}
+		return this.live;
+	}
+}
+
+/**
+ * A collector's kernel entries per namespace are kept while the namespace
+ * lives: a node whose pods come and go would fill the maps with the dead.
+ * Given each namespace's total of its counts every read, gone() names the
+ * ones to delete: their totals stood still for RETIRE_MS and a listing made
+ * after they last moved does not have them. A namespace missed by the
+ * listing (held by a file only) loses nothing: its counts did not move for
+ * RETIRE_MS, and an entry made again starts from 0 (intervals count deltas).
+ * The listing is made only when some namespace stood still that long and
+ * is not known alive: none on a box whose namespaces all live.
+ */
+export class NetnsRetirer {
+	private still = new Map<number, { total: number; since: number }>();
+
+	constructor(private readonly liveness: NetnsLiveness) {}
+
+	gone(totals: ReadonlyMap<number, number>, now: number): number[] {
+		const next = new Map<number, { total: number; since: number }>();
+		const idle: number[] = [];
+		let after = Number.NEGATIVE_INFINITY;
+		for (const [netns, total] of totals) {
+			const before = this.still.get(netns);
+			const entry = before?.total === total ? before : { total, since: now };
+			next.set(netns, entry);
+			if (now - entry.since >= RETIRE_MS) {
+				idle.push(netns);
+				after = Math.max(after, entry.since);
+			}
+		}
+		this.still = next;
+		if (idle.length === 0) return [];
+		const live = this.liveness.at(now, after);
+		const gone: number[] = [];
+		for (const netns of idle) {
+			if (live.has(netns)) next.set(netns, { total: totals.get(netns)!, since: now }); // asked again in RETIRE_MS
+			else {
+				gone.push(netns);
+				next.delete(netns);
+			}
+		}
+		return gone;
+	}
 }

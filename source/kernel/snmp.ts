@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { readInNetns, readProcText } from '../../native/netns.js';
-import { NETNS_RUN_DIR } from './netns.js';
+import { NETNS_RUN_DIR, NetnsLiveness } from './netns.js';
 
 /** Counter `name` of `group` ("Tcp", "CurrEstab") in the text of /proc/net/snmp; undefined when absent. Finds the group's two lines, no split of the whole text (netstat's is kilobytes). */
 export function snmpCounter(text: string, group: string, name: string): number | undefined {
@@ -29,6 +29,9 @@ export function snmpCounter(text: string, group: string, name: string): number |
  */
 export class NetnsActivity {
 	private moved = new Set<number>();
+
+	/** `liveness`: which namespaces exist, one listing shared by the collectors (NetnsRetirer). */
+	constructor(readonly liveness = new NetnsLiveness()) {}
 
 	begin(): void {
 		this.moved = new Set();

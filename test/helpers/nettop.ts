@@ -164,6 +164,12 @@ export async function mapEntries(map: string): Promise<number> {
 	return (JSON.parse(stdout) as unknown[]).length;
 }
 
+/** The namespace (inode) of each entry of a running nettop's map `map` whose key is a namespace or a struct with a `netns` field. */
+export async function mapNetns(map: string): Promise<number[]> {
+	const { stdout } = await run('bpftool', ['map', 'dump', 'name', map, '--json'], 60_000);
+	return (JSON.parse(stdout) as { formatted: { key: number | { netns: number } } }[]).map(({ formatted: { key } }) => (typeof key === 'number' ? key : key.netns));
+}
+
 /** The entries of a running nettop's map `map` as bpftool formats them (their values), for a failure's message: small maps only. */
 export async function mapValues(map: string): Promise<unknown[]> {
 	const { stdout } = await run('bpftool', ['map', 'dump', 'name', map, '--json'], 60_000);

@@ -7,8 +7,8 @@ import { requireBpf } from '../helpers/bpf.js';
 import { run, sleep, start } from '../helpers/exec.js';
 import type { CountsRow } from '../helpers/json-flow.js';
 import { IdleNamespaces, snmpIn } from '../helpers/netns.js';
-import { mapEntries, NettopProcess } from '../helpers/nettop.js';
-import { NETNS_RUN_DIR, netnsNames } from '../../source/kernel/netns.js';
+import { mapNetns, NettopProcess } from '../helpers/nettop.js';
+import { NETNS_RUN_DIR, netnsNames, RETIRE_MS } from '../../source/kernel/netns.js';
 import { Peer } from '../helpers/peers.js';
 import { Unrun } from '../helpers/unrun.js';
 
@@ -122,31 +122,86 @@ function descriptors(pid: number): Record<string, number> {
 	return out;
 }
 
-test('namespaces made and deleted 10 a second for 30 s while nettop runs: no descriptor or map entry left for them, no error', async (t) => {
+/** In each namespace named: a connect to a closed port on loopback (refused): a count and a drop there, entries in nettop's maps for it. */
+const REFUSED_IN_EACH = `
+import ctypes, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for name in sys.argv[1:]:
+    fd = os.open('/run/netns/' + name, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0: raise OSError(ctypes.get_errno(), 'setns ' + name)
+    os.close(fd)
+    s = socket.socket(); s.connect_ex(('127.0.0.1', 9)); s.close()
+`;
+
+/**
+ * nettop's maps with an entry per namespace (or per namespace and more).
+ * Not the NIC's names: a name stays while a per-CPU cache slot holds its
+ * interface's key, and a slot stays its first key's (bpf/nic.h): as many as
+ * the slots at most.
+ */
+const NETNS_MAPS = ['conns_counts', 'drops_counts', 'drops_ifnames', 'nic_stats'] as const;
+
+test('namespaces made and deleted 10 a second for 30 s while nettop runs, a connection refused in each: no descriptor left, their map entries deleted once gone, no error', async (t) => {
 	if (!(await requireBpf(t))) return;
 	// One named throughout: nettop then holds its way home (one descriptor, kept) before the count below.
 	const stays = await IdleNamespaces.create(1, 'stays');
 	const nettop = new NettopProcess(['--json', '-i', '0.5']);
 	const made: string[] = [];
+	const churned = new Set<number>();
+	const held = async () => Object.fromEntries(await Promise.all(NETNS_MAPS.map(async (m) => [m, (await mapNetns(m)).filter((ns) => churned.has(ns)).length] as const)));
 	try {
 		await nettop.waitForLines(3);
-		const [fds, counts, nics] = [descriptors(nettop.pid), await mapEntries('conns_counts'), await mapEntries('nic_stats')];
+		const fds = descriptors(nettop.pid);
 		// One at a time, each deleted 2 s after it was made: nettop reads each while it exists, and meets some mid-interval.
 		const batch = (verb: string, names: readonly string[]) => run('sh', ['-c', names.map((n) => `ip netns ${verb} ${n}${verb === 'add' ? ` && ip -n ${n} link set lo up` : ''}`).join('; ')], 60_000);
+		let during: Record<string, number> = {};
 		for (let s = 0; s < 30; s++) {
 			const names = Array.from({ length: 10 }, (_, i) => IdleNamespaces.nameOf('churn', s * 10 + i));
 			made.push(...names);
 			const ticked = sleep(1000);
 			await batch('add', names);
+			for (const n of names) churned.add(inode(n));
+			await run('python3', ['-c', REFUSED_IN_EACH, ...names], 60_000);
 			if (s >= 2) await batch('del', made.slice((s - 2) * 10, (s - 1) * 10));
+			if (s === 29) during = await held();
 			await ticked;
 		}
 		await batch('del', made.slice(280));
+		const deleted = nettop.lines.length;
+		// Gone once their counts stood still RETIRE_MS: the last namespaces' last count is read within a line of their delete.
+		await nettop.waitForLines(deleted + Math.ceil(RETIRE_MS / 500) + 3, RETIRE_MS + 15_000);
+		const after = await held();
+		t.diagnostic(`entries for the churned namespaces at the end of the churn ${JSON.stringify(during)}, after ${JSON.stringify(after)}`);
+		assert.ok(during.conns_counts! > 0 && during.drops_ifnames! > 0, `entries were made for them: ${JSON.stringify(during)}`);
+		assert.deepEqual(after, Object.fromEntries(NETNS_MAPS.map((m) => [m, 0])), 'no entry left for a namespace gone');
+		assert.ok(
+			nettop.lines.some((l) => (JSON.parse(l) as Line).conns.counts.some((r) => churned.has(r.netns) && r.attempt_fails > 0)),
+			'their refused connections were counted while they lived',
+		);
+		// Read last within a line of their delete: nothing of theirs moves after, and a deleted entry's return (its counts again, whole) would show.
+		const ghosts = nettop.lines.slice(deleted + 2).flatMap((l) => {
+			const line = JSON.parse(l) as Line & { drops: { reasons: { netns: number; count: number }[] } };
+			return [...line.conns.counts.filter((r) => churned.has(r.netns) && moved(r)), ...line.drops.reasons.filter((r) => churned.has(r.netns))];
+		});
+		assert.deepEqual(ghosts, [], 'no row for them once gone');
+		// A namespace made now likely gets a gone one's inode (the kernel hands out the lowest free): it counts from its own 0.
+		const late = IdleNamespaces.nameOf('churn', 300);
+		made.push(late);
+		await batch('add', [late]);
+		const from = nettop.lines.length;
+		await run('python3', ['-c', REFUSED_IN_EACH, late, late, late], 60_000);
+		const lateNs = inode(late);
+		const mib = { attempt_fails: await snmpIn(late, 'Tcp', 'AttemptFails'), out_rsts: await snmpIn(late, 'Tcp', 'OutRsts') };
 		await nettop.waitForLines(nettop.lines.length + 3);
-		const after = [descriptors(nettop.pid), await mapEntries('conns_counts'), await mapEntries('nic_stats')] as const;
-		t.diagnostic(`descriptors before ${JSON.stringify(fds)}, after ${JSON.stringify(after[0])}`);
-		assert.deepEqual(after[0], fds, 'the same descriptors as before');
-		assert.deepEqual([after[1], after[2]], [counts, nics], 'the same map entries for namespaces');
+		const seen = { attempt_fails: 0, out_rsts: 0 };
+		for (const l of nettop.lines.slice(from)) {
+			const line = JSON.parse(l) as Line & { drops: { reasons: { netns: number; reason: string; count: number }[] } };
+			for (const r of line.conns.counts) if (r.netns === lateNs) seen.attempt_fails += r.attempt_fails;
+			for (const r of line.drops.reasons) if (r.netns === lateNs && r.reason === 'NO_SOCKET') seen.out_rsts += r.count;
+		}
+		t.diagnostic(`late namespace ${lateNs}: ${churned.has(lateNs) ? 'a gone one\'s inode' : 'a new inode'}`);
+		assert.deepEqual(seen, mib, 'its refused connects equal its AttemptFails, the SYNs no socket took its OutRsts');
+		assert.deepEqual(descriptors(nettop.pid), fds, 'the same descriptors as before');
 		nettop.kill('SIGINT');
 		assert.equal(await nettop.exited(), 0, nettop.stderr);
 		assert.equal(nettop.stderr.trim(), '', 'no error');

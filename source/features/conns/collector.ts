@@ -12,6 +12,7 @@ import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { tcpState } from '../../kernel/tcp-states.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
+import { NetnsRetirer } from '../../kernel/netns.js';
 import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { COUNT_NAMES, nextRecent, type ConnCounts, type ConnEvent, type ConnEventType, type ConnsSight, type ConnsSnapshot, type Direction, type TcpMib } from './model.js';
@@ -129,6 +130,7 @@ export class ConnsCollector {
 	private recent: readonly ConnEvent[] = [];
 	private readonly mib = new NetnsMib('snmp', tcpMib);
 	private moved = new Map<number, number>();
+	private readonly retirer: NetnsRetirer;
 
 	/** Loads conns.bpf.o (in its turn for the owner map) and reads it. */
 	static open(options: ConnsOptions): Promise<ConnsCollector> {
@@ -158,6 +160,7 @@ export class ConnsCollector {
 			this.obj.close();
 			throw error;
 		}
+		this.retirer = new NetnsRetirer(options.netns.liveness);
 		const attached = (program: string) => !this.obj.skipped.some((s) => s.program === program);
 		// Linux 6.9 gave tcp_send_reset an event class of its own when it began to fire without a socket.
 		const withoutSocket = kernelHasStruct('trace_event_raw_tcp_send_reset');
@@ -183,6 +186,14 @@ export class ConnsCollector {
 		const totals = new Map<number, number>();
 		for (const [netns, c] of counts) for (const n of Object.values(c)) addTo(totals, netns, n);
 		this.moved = this.options.netns.markMoved(this.moved, totals);
+		// The entries of namespaces gone (pods that came and went): CONNS_NETNS_MAX would fill with the dead.
+		const gone = this.retirer.gone(totals, now);
+		if (gone.length > 0) {
+			const keys = Buffer.alloc(4 * gone.length);
+			gone.forEach((netns, i) => keys.writeUInt32LE(netns, 4 * i));
+			this.counts.deleteMany(keys, gone.length);
+			for (const netns of gone) counts.delete(netns);
+		}
 		return {
 			counts,
 			// Right after the counters: what the kernel counted meanwhile differs only by the moment between.

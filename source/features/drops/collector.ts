@@ -1,6 +1,6 @@
 // Drops collector: counts per reason and place and per flow from drops.bpf.o's maps, a sample of events from its ring, named by the running kernel.
 import { kernelTracepointArgs } from '../../../native/btf.js';
-import type { BpfMap } from '../../../native/map.js';
+import type { BpfMap, MapEntries } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
 import { cstring, field, keyAt, LOST_EVENT, lostAt, sumLost, sumPerCpu, u32, u64Big } from '../../kernel/decode.js';
@@ -11,6 +11,7 @@ import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
 import { tcpState } from '../../kernel/tcp-states.js';
+import { NetnsRetirer } from '../../kernel/netns.js';
 import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSnapshot, type ListenCounters } from './model.js';
@@ -64,6 +65,9 @@ export class DropsCollector {
 	private recent: readonly DropEvent[] = [];
 	private readonly listen = new NetnsMib('netstat', listenCounters);
 	private moved = new Map<number, number>();
+	private readonly retirer: NetnsRetirer;
+	/** Per cache slot (index * CPUs + CPU) of a namespace gone, its count then: the slot stays the key's (bpf/drops.bpf.c), its drops since are the count less this. */
+	private readonly cacheBase = new Map<number, number>();
 
 	/** Loads drops.bpf.o (in its turn for the owner map) and reads it. */
 	static async open(options: DropsOptions): Promise<DropsCollector> {
@@ -99,6 +103,7 @@ export class DropsCollector {
 			this.obj.close();
 			throw error;
 		}
+		this.retirer = new NetnsRetirer(options.netns.liveness);
 	}
 
 	/** Whether this read has re-read the kernel's names already: a name still missing then waits for the next read. */
@@ -129,10 +134,12 @@ export class DropsCollector {
 		const events = records.map((r) => this.decodeEvent(r, wallMinusMono));
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		const lost = this.lost.readAll();
-		const counts = this.readCounts();
+		const { counts, entries, cache } = this.readCounts();
 		const totals = new Map<number, number>();
 		for (const c of counts.values()) addTo(totals, c.netns, c.count);
 		this.moved = this.options.netns.markMoved(this.moved, totals);
+		const gone = this.retirer.gone(totals, now);
+		if (gone.length > 0) this.retire(new Set(gone), counts, entries, cache);
 		return {
 			counts,
 			flows: this.readFlows(now),
@@ -145,8 +152,8 @@ export class DropsCollector {
 		};
 	}
 
-	/** Per key, drops_counts' per-CPU values and every CPU's cache slot that holds the key, added up. */
-	private readCounts(): Map<string, DropCount> {
+	/** Per key, drops_counts' per-CPU values and every CPU's cache slot that holds the key, added up; and the entries read. */
+	private readCounts(): { counts: Map<string, DropCount>; entries: MapEntries; cache: MapEntries } {
 		const out = new Map<string, DropCount>();
 		const add = (k: Buffer, count: number) => {
 			const f = L.dropKey.fields;
@@ -166,10 +173,40 @@ export class DropsCollector {
 			for (let cpu = 0; cpu < cache.cpus; cpu++) {
 				const base = i * cache.valueStride + cpu * cache.cpuStride;
 				if (u32(cache.values, base + reasonAt) === 0) continue;
-				add(cache.values.subarray(base, base + L.dropKey.size), field(cache.values, base, L.dropSlot.fields.count));
+				const count = field(cache.values, base, L.dropSlot.fields.count) - (this.cacheBase.get(i * cache.cpus + cpu) ?? 0);
+				if (count > 0) add(cache.values.subarray(base, base + L.dropKey.size), count);
 			}
 		}
-		return out;
+		return { counts: out, entries, cache };
+	}
+
+	/** Deletes what the kernel and nettop hold for the namespaces `gone`: their counts (a cache slot's count becomes its base), interface names, and their rows in `counts`. */
+	private retire(gone: ReadonlySet<number>, counts: Map<string, DropCount>, entries: MapEntries, cache: MapEntries): void {
+		const netnsOf = (b: Buffer, at: number) => field(b, at, L.dropKey.fields.netns);
+		const keys: Buffer[] = [];
+		for (let i = 0; i < entries.count; i++) {
+			const k = keyAt(entries, i);
+			if (gone.has(netnsOf(k, 0))) keys.push(Buffer.from(k));
+		}
+		if (keys.length > 0) this.counts.deleteMany(Buffer.concat(keys), keys.length);
+		const keyAtSlot = L.dropSlot.fields.key.offset;
+		for (let i = 0; i < cache.count; i++) {
+			for (let cpu = 0; cpu < cache.cpus; cpu++) {
+				const base = i * cache.valueStride + cpu * cache.cpuStride;
+				if (u32(cache.values, base + keyAtSlot + L.dropKey.fields.reason.offset) !== 0 && gone.has(netnsOf(cache.values, base + keyAtSlot))) {
+					this.cacheBase.set(i * cache.cpus + cpu, field(cache.values, base, L.dropSlot.fields.count));
+				}
+			}
+		}
+		const names = this.ifnames.readAll();
+		const dead: Buffer[] = [];
+		for (let i = 0; i < names.count; i++) {
+			const k = keyAt(names, i);
+			if (gone.has(u32(k, 0))) dead.push(Buffer.from(k));
+		}
+		if (dead.length > 0) this.ifnames.deleteMany(Buffer.concat(dead), dead.length);
+		for (const key of this.names.keys()) if (gone.has(Number(key.slice(0, key.indexOf(':'))))) this.names.delete(key);
+		for (const [key, c] of counts) if (gone.has(c.netns)) counts.delete(key);
 	}
 
 	/** The flows, and the ones that stopped dropping for FLOW_IDLE_MS taken out of the kernel's table. */
