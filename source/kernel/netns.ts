@@ -89,6 +89,12 @@ export function listLiveNetns(proc = '/proc'): Set<number> {
 	return live;
 }
 
+/** Whether a namespace is nettop's own or a named one: alive, no listing needed. */
+function knownAlive(): (netns: number) => boolean {
+	let own: number | undefined;
+	return (netns) => netns === (own ??= currentNetns()) || netnsNames().has(netns);
+}
+
 /** The last listing of live namespaces, shared by the collectors: listed again when a question needs a newer one. */
 export class NetnsLiveness {
 	private live = new Set<number>();
@@ -96,7 +102,11 @@ export class NetnsLiveness {
 	/** Listings made: for tests and the bench. */
 	listings = 0;
 
-	constructor(private readonly list: () => Set<number> = () => listLiveNetns()) {}
+	/** `list` lists them; `known` names those known alive without a listing (nettop's own, the named). */
+	constructor(
+		private readonly list: () => Set<number> = () => listLiveNetns(),
+		readonly known: (netns: number) => boolean = knownAlive(),
+	) {}
 
 	/** The namespaces alive at `now` (ms, monotonic), listed again when the last listing is RETIRE_MS old or older than `after`. */
 	at(now: number, after: number): ReadonlySet<number> {
@@ -118,7 +128,8 @@ export class NetnsLiveness {
  * listing (held by a file only) loses nothing: its counts did not move for
  * RETIRE_MS, and an entry made again starts from 0 (intervals count deltas).
  * The listing is made only when some namespace stood still that long and
- * is not known alive: none on a box whose namespaces all live.
+ * is not known alive (nettop's own, a named one): none on a box whose
+ * namespaces all have names.
  */
 export class NetnsRetirer {
 	private still = new Map<number, { total: number; since: number }>();
@@ -131,7 +142,7 @@ export class NetnsRetirer {
 		let after = Number.NEGATIVE_INFINITY;
 		for (const [netns, total] of totals) {
 			const before = this.still.get(netns);
-			const entry = before?.total === total ? before : { total, since: now };
+			const entry = before?.total === total && !this.liveness.known(netns) ? before : { total, since: now };
 			next.set(netns, entry);
 			if (now - entry.since >= RETIRE_MS) {
 				idle.push(netns);

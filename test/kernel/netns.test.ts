@@ -43,6 +43,13 @@ test('NetnsRetirer: a namespace whose counts stood still RETIRE_MS and that a li
 	assert.deepEqual(retirer.gone(totals({ 4: 1 }), 2 * RETIRE_MS + 1000), []);
 });
 
+test('NetnsRetirer: a namespace known alive (nettop\'s own, a named one) never asks for a listing', () => {
+	const liveness = new NetnsLiveness(() => new Set(), (netns) => netns === 9);
+	const retirer = new NetnsRetirer(liveness);
+	for (let now = 0; now <= 3 * RETIRE_MS; now += 1000) assert.deepEqual(retirer.gone(new Map([[9, 1]]), now), []);
+	assert.equal(liveness.listings, 0);
+});
+
 test('NetnsLiveness: one listing serves every collector until a question needs a newer one', () => {
 	let listed = 0;
 	const liveness = new NetnsLiveness(() => new Set([++listed]));
