@@ -1,6 +1,7 @@
 // The Latency tab: per stage and interface the sampled packets' times, the flows that waited longest, and the packets themselves, newest first.
 import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
-import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { eventKinds, listOf } from '../../format/rows.js';
 import { clock } from '../../format/time.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -53,8 +54,8 @@ function header(view: LatencyView | undefined, plain: boolean): Line[] {
 	return [line(`latency: 1 in ${view.every}${plain ? '' : ' (+/- to change)'}  sampled ${view.sampled}  timed ${view.timed}${lost}`, { bold: true })];
 }
 
-function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, width, plain, cursor, currentNetns }: TabProps<LatencyTabState>): Line[] {
-	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
+/** Everything above the packet list (the sampling, stages, flows, the list's header), and the packets and how to draw one. */
+function latencyParts(view: LatencyView | undefined, { sort, height, width, plain, currentNetns, filter }: TabProps<LatencyTabState>) {
 	const out = header(view, plain === true);
 	const sc = layout(STAGE_COLUMNS, width);
 	// A device whose packets left on several queues: a dim row per queue under its own.
@@ -65,7 +66,7 @@ function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, widt
 	});
 	const none = (text: string) => line(plain ? 'none' : text, { dim: true });
 	const stageRoom = plain ? Math.max(1, stageRows.length) : Math.max(2, Math.min(stageRows.length || 1, Math.floor((height - 6) / 3)));
-	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...truncate(stageRows.length ? stageRows : [none('no packet timed in this interval')], stageRoom, 'stages'));
+	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...truncate(stageRows.length ? stageRows : [none('no packet timed in this interval')], stageRoom, 'stages', aboveHint(filter, 'packets')));
 
 	const flows = [...(view?.flows ?? [])].sort(SORTERS[sort]);
 	const containerOf = (id: number) => view?.cgroupOf(id)?.container;
@@ -73,19 +74,25 @@ function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, widt
 	const fc = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
 	const flowRow = (f: LatencyFlowRow) => line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm || '-', ...ends(f), f.stage, String(f.count), usText(f.p50), usText(f.p99)], containers, 2, containerOf(f.cgroupId))));
 	const flowRoom = plain ? Math.max(1, flows.length) : Math.max(1, Math.min(flows.length || 1, 4));
-	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'STAGE', 'COUNT', 'P50 us', 'P99'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flows.length ? flows.map(flowRow) : [none('no flow timed')], flowRoom, 'flows'));
+	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'STAGE', 'COUNT', 'P50 us', 'P99'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flows.length ? flows.map(flowRow) : [none('no flow timed')], flowRoom, 'flows', aboveHint(filter, 'packets')));
 
 	const pc = layout(PACKET_COLUMNS, width);
 	const packets = (plain ? view?.packets : view?.recent) ?? [];
 	out.push(line(plain ? "this interval's packets, newest first:" : 'the sampled packets, newest first (us in each stage):', { dim: true }));
 	out.push(line(cells(pc, ['TIME', '', 'IFACE', 'LOCAL', 'REMOTE', 'STACK', 'QDISC', 'DRIVER', 'SOCKET']), { bold: true }));
-	const packetLine = (i: number) => {
+	const packetAt = (i: number) => {
 		const p: LatencyPacket = packets[i]!;
 		const s = p.stages;
 		return line(cells(pc, [clock(p.time), p.dir === 'send' ? 'tx' : 'rx', p.ifname, ...ends(p), p.paced ? 'paced' : usText(s.stack), usText(s.qdisc), usText(s.driver), usText(s.socket)]));
 	};
-	out.push(...scrolled(packets.length, plain ? Math.max(1, packets.length) : height - out.length, plain ? undefined : cursor, packetLine, none('no packet timed yet'), 'packets'));
-	return out;
+	return { above: out, packets, packetAt, none: none('no packet timed yet') };
+}
+
+function latencyLines(view: Maybe<LatencyView> | undefined, props: TabProps<LatencyTabState>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
+	const { above, packets, packetAt, none } = latencyParts(view, props);
+	const left = props.plain ? Math.max(1, packets.length) : props.height - above.length;
+	return [...above, ...scrolled(packets.length, left, packetAt, none, { what: 'packets', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
 }
 
 /** N halved or doubled, within 1 and MAX_EVERY; nothing before an interval showed N. */
@@ -102,5 +109,5 @@ export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 	// The N in force (the flag's), once an interval shows it: what + and - start from.
 	next: (state, view) => (state.every !== undefined || !view || isUnavailable(view) || view.state !== 'on' ? state : { every: view.every }),
 	lines: latencyLines,
-	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+	list: (view, props): TabList => listOf(view.recent, () => pageRows(view.recent.length, props.height - latencyParts(view, props).above.length), eventKinds('packet')),
 };
