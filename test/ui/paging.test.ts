@@ -89,6 +89,7 @@ function pageOf(ui: TestStore, width: number, height: number, what: string): [nu
 for (const [width, rows] of [
 	[80, 24],
 	[80, 21],
+	[60, 17],
 	[100, 31],
 	[80, 19],
 ]) {
