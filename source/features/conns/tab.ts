@@ -56,11 +56,14 @@ export function latency(us: number): string {
 
 const EVENT_NAMES: Record<ConnEvent['type'], string> = { connect: 'connect', accept: 'accept', close: 'close', fail: 'FAIL', reset_in: 'RST in', reset_out: 'RST out' };
 
+/** What a close shows for the lifetime of a connection opened before nettop started (its start was not seen). */
+export const BEFORE_START = '<start';
+
 /** The event's last column: lifetime and bytes of a close, the reason of a failure, the latency of a connect, the state of a reset. */
 export function eventDetail(e: ConnEvent): string {
 	switch (e.type) {
 		case 'close':
-			return `${e.durationMs === undefined ? '?' : lifetime(e.durationMs)} ${human(e.txBytes ?? 0)}/${human(e.rxBytes ?? 0)}`;
+			return `${e.durationMs === undefined ? BEFORE_START : lifetime(e.durationMs)} ${human(e.txBytes ?? 0)}/${human(e.rxBytes ?? 0)}`;
 		case 'fail':
 			return e.reason ?? '';
 		case 'connect':
@@ -72,8 +75,11 @@ export function eventDetail(e: ConnEvent): string {
 	}
 }
 
+/** The EVENT column: the type, or `abort` for a close that reset an established connection. */
+export const eventName = (e: ConnEvent): string => (e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type]);
+
 function eventLine(columns: readonly Placed[], e: ConnEvent, shown: boolean, container: string | undefined): Line {
-	const name = e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type];
+	const name = eventName(e);
 	const owner = e.pid ? String(e.pid) : '-';
 	const comm = e.pid ? e.comm : e.noSocket ? '(none)' : e.comm;
 	const alert = e.type === 'fail' || e.type === 'reset_in' || e.type === 'reset_out' || e.abort;
