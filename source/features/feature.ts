@@ -1,7 +1,7 @@
 // What a feature is: a collector, its model, a tab, and its JSON and plain-text writers, under one key.
 import type { BpfObject } from '../../native/object.js';
 import type { Layout } from '../../native/layouts.js';
-import type { Line } from '../format/lines.js';
+import type { Cursor, Line } from '../format/lines.js';
 import type { Piece } from '../format/json-piece.js';
 import type { SocketOwners } from '../kernel/owners.js';
 import type { NetnsActivity } from '../kernel/snmp.js';
@@ -64,8 +64,10 @@ export interface TabProps<T> {
 	readonly unicode: boolean;
 	/** For the plain table (a pipe): every row, no decoration such as sparklines. */
 	readonly plain?: boolean;
-	/** The selected row of the tab's list (see Tab.list); undefined: none shown selected. */
-	readonly cursor?: number;
+	/** The selected row of the tab's list (see Tab.list), or where it was when it left; undefined: none shown selected. */
+	readonly cursor?: Cursor;
+	/** The filter in force: a list's hint suggests only the filter keys not in use. */
+	readonly filter?: Filter;
 }
 
 /** A process, as a row of a list names it: what Enter drills into. */
@@ -79,6 +81,14 @@ export interface TabList {
 	readonly length: number;
 	/** The process of row i, when the row has one. */
 	owner(i: number): Owner | undefined;
+	/** What row i is, the same from one interval to the next (compared with ===): the selection follows it as rows re-sort. */
+	id(i: number): unknown;
+	/** Where the row whose id is `id` is now; -1 when it is not in the list. */
+	indexOf(id: unknown): number;
+	/** Row i in a few words, to say that it left the list: "process 1234 curl". */
+	name(i: number): string;
+	/** Rows one page of the list shows on the tab at the size it was given: what PgUp and PgDn move by. */
+	page(): number;
 }
 
 /** A key that only means something on its feature's tab; it changes the tab's state. */
@@ -102,8 +112,8 @@ export interface Tab<V, T> {
 	next?(state: T, view: Maybe<V>, seconds: number): T;
 	/** The rows below the tab bar; `view` is undefined before the first interval. */
 	lines(view: Maybe<V> | undefined, props: TabProps<T>): Line[];
-	/** The list the selection moves in, for the view, the tab's state and its sort. */
-	list?(view: V, state: T, sort: string): TabList;
+	/** The list the selection moves in, for the view and the props the tab's lines get (its state, sort and size). */
+	list?(view: V, props: TabProps<T>): TabList;
 }
 
 /** One figure of the summary line: "NIC 2.9M 0". */

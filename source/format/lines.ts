@@ -1,4 +1,5 @@
 // Building blocks of the screen: styled segments, fixed-width columns, truncation, sparklines.
+import type { Filter } from '../model/filter.js';
 
 export interface Segment {
 	readonly text: string;
@@ -32,13 +33,24 @@ export function clip(l: Line, width: number): Line {
 
 /**
  * The first rows that fit in `height` lines; when some do not, the last line
- * says how many are hidden, as top does.
+ * says how many are hidden, as top does, and `hint` what shows them.
  */
-export function truncate(rows: readonly Line[], height: number, what = 'rows'): Line[] {
+export function truncate(rows: readonly Line[], height: number, what = 'rows', hint = ''): Line[] {
 	if (rows.length <= height) return [...rows];
 	if (height <= 0) return [];
 	const shown = rows.slice(0, height - 1);
-	return [...shown, line(`... ${rows.length - shown.length} more ${what} (narrow with p, P)`, { dim: true })];
+	return [...shown, line(`... ${rows.length - shown.length} more ${what}${hint ? ` (${hint})` : ''}`, { dim: true })];
+}
+
+/** The filter keys that would narrow a list, those not in use: "p, P narrow", "p narrows"; "" when both filters are set. */
+export function narrowing(filter: Pick<Filter, 'pids' | 'ports'> | undefined): string {
+	const keys = [filter?.pids.size ? '' : 'p', filter?.ports.size ? '' : 'P'].filter(Boolean);
+	return keys.length === 0 ? '' : `${keys.join(', ')} narrow${keys.length === 1 ? 's' : ''}`;
+}
+
+/** The hint of a list the keys do not move, above the one they do: what narrows it (when the filters do), and which list PgDn pages instead. */
+export function aboveHint(filter: Pick<Filter, 'pids' | 'ports'> | undefined, below: string, narrows = true): string {
+	return [narrows ? narrowing(filter) : '', `PgDn pages the ${below} below`].filter(Boolean).join('; ');
 }
 
 /** The first `k` of the indexes 0..n-1 in the order `by`: a partial sort for a screenful, a whole sort for more (scrolled far down). */
@@ -52,24 +64,56 @@ export function firstIndexes(n: number, k: number, by: (a: number, b: number) =>
 /** The line shown selected: inverse. */
 export const selected = (l: Line): Line => l.map((s) => ({ ...s, inverse: true }));
 
+/** The selected row of a list, or where it was when it left the list (then nothing shows selected). */
+export interface Cursor {
+	readonly at: number;
+	/** Set when the selected row is no longer in the list: what it was ("process 1234 curl"). */
+	readonly gone?: string;
+}
+
+/** What a list says of itself and of the keys that move in it. */
+export interface ListKeys {
+	/** What its rows are: "events". */
+	readonly what: string;
+	/** The selected row; undefined: none yet. */
+	readonly cursor?: Cursor;
+	/** The filter in force: the hint suggests the filters not set. */
+	readonly filter?: Pick<Filter, 'pids' | 'ports'>;
+	/** What Enter opens, when its rows have a process: "its process". */
+	readonly enter?: string;
+}
+
+/** Rows of a list of `n` that one page of `height` lines shows: all when they fit, else one line goes to saying which show. */
+export function pageRows(n: number, height: number): number {
+	return n <= height ? n : Math.max(0, height - 1);
+}
+
 /**
  * Rows 0..n-1 (`rowAt` formats the i-th in the order shown) in `height`
- * lines, a page at a time: the page that holds row `cursor`, shown selected.
- * When not all fit, the last line says which rows show, as less does. With
- * no cursor, the first page and how many more, as visible() does.
+ * lines, a page at a time: the page that holds the cursor's row, shown
+ * selected. Pages are pageRows() long, so a page key that moves the cursor by
+ * that many shows the next rows, none skipped, none twice. When not all fit,
+ * the last line says which rows show and what the keys do, as less does; with
+ * no cursor, the first page, how many more and what shows them. A row that
+ * left the list is said in that line.
  */
-export function scrolled(n: number, height: number, cursor: number | undefined, rowAt: (i: number) => Line, empty: Line, what = 'rows'): Line[] {
-	if (n === 0) return height > 0 ? [empty] : [];
+export function scrolled(n: number, height: number, rowAt: (i: number) => Line, empty: Line, keys: ListKeys): Line[] {
+	const { what, cursor } = keys;
+	const gone = cursor?.gone ? line(`${cursor.gone} has left the list; Up/Down select another`, { color: 'yellow' }) : undefined;
+	if (n === 0) return [empty, ...(gone && height > 1 ? [gone] : [])].slice(0, Math.max(0, height));
 	if (height <= 0) return [];
-	const fit = n <= height ? n : height - 1;
+	const fit = gone && n >= height ? height - 1 : pageRows(n, height);
 	if (fit <= 0) return [line(`${n} ${what}`, { dim: true })];
-	const at = cursor === undefined ? 0 : Math.max(0, Math.min(cursor, n - 1));
+	const at = cursor === undefined ? 0 : Math.max(0, Math.min(cursor.at, n - 1));
 	const start = at - (at % fit);
+	const chosen = cursor && !cursor.gone ? cursor.at : -1;
 	const rows: Line[] = [];
-	for (let i = start; i < Math.min(n, start + fit); i++) rows.push(i === cursor ? selected(rowAt(i)) : rowAt(i));
+	for (let i = start; i < Math.min(n, start + fit); i++) rows.push(i === chosen ? selected(rowAt(i)) : rowAt(i));
+	if (gone) return [...rows, gone];
 	if (n <= height) return rows;
-	const tail = cursor === undefined ? `... ${n - fit} more ${what} (narrow with p, P)` : `${what} ${start + 1}-${start + rows.length} of ${n} (Up/Down, PgUp/PgDn)`;
-	return [...rows, line(tail, { dim: true })];
+	if (cursor === undefined) return [...rows, line(`... ${n - fit} more ${what} (${['PgDn pages them', narrowing(keys.filter)].filter(Boolean).join('; ')})`, { dim: true })];
+	const enter = keys.enter ? `; Enter: ${keys.enter}` : '';
+	return [...rows, line(`${what} ${start + 1}-${start + rows.length} of ${n} (Up/Down, PgUp/PgDn${enter})`, { dim: true })];
 }
 
 /** The first `k` of the indexes 0..n-1 in the order `by`, ties by index (as a stable sort gives them), without sorting the rest. */

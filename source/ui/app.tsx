@@ -1,7 +1,9 @@
 // The root component: shows the store's state, hands it the keys, follows the terminal's size.
 import React, { useEffect, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
-import { CHROME_LINES, Screen } from './screen.js';
+import { summaryLines } from '../output/frame.js';
+import { bodyHeight } from './frame-lines.js';
+import { Screen } from './screen.js';
 import type { UiStore } from './store.js';
 
 export interface AppProps {
@@ -37,8 +39,10 @@ export function App(props: AppProps) {
 	useEffect(() => {
 		if (state.quit) props.onQuit();
 	}, [state.quit]);
-	// A page key moves by the rows a table shows: the body less its header lines.
-	useEffect(() => store.dispatch({ type: 'resize', rows: size.height - 1 - CHROME_LINES - 2 }), [size.height]);
 	// One line short of the terminal: a full-height frame would scroll it by a line.
-	return <Screen state={state} width={size.width} height={size.height - 1} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} />;
+	const height = size.height - 1;
+	// A page key moves by the rows a list shows in the body: the store is told the body's size as Screen lays it out.
+	const body = bodyHeight(summaryLines(state.sample, size.width), height);
+	useEffect(() => store.dispatch({ type: 'resize', width: size.width, height: body }), [size.width, body]);
+	return <Screen state={state} width={size.width} height={height} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} />;
 }

@@ -1,8 +1,9 @@
 // One process's connections, as Enter on a row shows them: bytes from tcptop, RTT from the RTT tab, retransmits from Retransmits, joined per connection.
 import { cells, layout, type Column } from '../format/columns.js';
-import { endpoint, line, scrolled, type Line } from '../format/lines.js';
+import { endpoint, line, pageRows, scrolled, type Cursor, type Line } from '../format/lines.js';
+import { listOf } from '../format/rows.js';
 import { human } from '../format/numbers.js';
-import type { Owner } from '../features/feature.js';
+import type { Owner, TabList } from '../features/feature.js';
 import type { Sample } from '../features/index.js';
 import type { FlowId } from '../model/flow.js';
 import { perSecond } from '../model/counters.js';
@@ -17,6 +18,7 @@ export interface DrillRow extends FlowId {
 	retrans: number;
 }
 
+/** A connection's identity: its ends in its namespace (the rows are one process's). */
 const flowKey = (f: FlowId) => `${f.netns}|${f.laddr}|${f.lport}|${f.raddr}|${f.rport}`;
 
 /** The process's connections that any feature saw: busiest first, then by RTT samples. */
@@ -75,14 +77,23 @@ export interface DrillProps {
 	readonly width: number;
 	readonly height: number;
 	readonly seconds: number;
-	readonly cursor?: number;
+	readonly cursor?: Cursor;
 }
+
+/** The lines above the connections: the process, its connection events in a line when it had any. */
+function topLines(sample: Sample | undefined, owner: Owner, rows: readonly DrillRow[]): Line[] {
+	const title = line(`process ${owner.pid} ${owner.comm}: ${rows.length} connection${rows.length === 1 ? '' : 's'} (Esc back)`, { bold: true });
+	const events = drillConnEvents(sample, owner);
+	return events === undefined ? [title] : [title, line(events, { dim: true })];
+}
+
+/** The lines the connections have: the body less the lines above them and the column header. */
+const roomOf = (top: readonly Line[], height: number) => height - top.length - 1;
 
 export function drillLines(sample: Sample | undefined, owner: Owner, { width, height, seconds, cursor }: DrillProps): Line[] {
 	const rows = drillRows(sample, owner);
 	const unit = sample && !isUnavailable(sample.rtt) && sample.rtt.unit === 'msecs' ? 'ms' : 'us';
 	const placed = layout(COLUMNS, width);
-	const title = line(`process ${owner.pid} ${owner.comm}: ${rows.length} connection${rows.length === 1 ? '' : 's'} (Esc back)`, { bold: true });
 	const header = line(cells(placed, ['LOCAL', 'REMOTE', 'TX/s', 'RX/s', `P50${unit}`, `P99${unit}`, 'RTX']), { bold: true });
 	const format = (i: number) => {
 		const r = rows[i]!;
@@ -90,7 +101,13 @@ export function drillLines(sample: Sample | undefined, owner: Owner, { width, he
 		return line(cells(placed, [endpoint(r.laddr, r.lport), endpoint(r.raddr, r.rport), human(perSecond(r.tx_bytes, seconds)), human(perSecond(r.rx_bytes, seconds)), ...rtt, String(r.retrans)]));
 	};
 	const none = line('no connection of this process moved in this interval', { dim: true });
-	const events = drillConnEvents(sample, owner);
-	const top = events === undefined ? [title] : [title, line(events, { dim: true })];
-	return [...top, header, ...scrolled(rows.length, height - top.length - 1, cursor, format, none, 'connections')];
+	const top = topLines(sample, owner, rows);
+	return [...top, header, ...scrolled(rows.length, roomOf(top, height), format, none, { what: 'connections', cursor })];
+}
+
+/** The process's connections as Up and Down move through them, at a body of `height` lines. */
+export function drillList(sample: Sample | undefined, owner: Owner, height: number): TabList {
+	const rows = drillRows(sample, owner);
+	const room = roomOf(topLines(sample, owner, rows), height);
+	return listOf(rows, () => pageRows(rows.length, room), { id: flowKey, name: (r) => `connection ${endpoint(r.laddr, r.lport)} > ${endpoint(r.raddr, r.rport)}` });
 }

@@ -37,14 +37,19 @@ function bodyLines(props: ScreenProps, height: number): Line[] {
 	if (state.drill) return drillLines(state.sample, state.drill.owner, { width, height, seconds, cursor: state.drill.cursor });
 	const f = ALL_FEATURES.find((x) => x.key === state.tab)!;
 	const view = state.sample && entry(state.sample, f.key);
-	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds, height, width, currentNetns, unicode, cursor: state.cursor[state.tab] });
+	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds, height, width, currentNetns, unicode, cursor: state.cursor[state.tab], filter: state.filter });
+}
+
+/** The rows the body has on a screen `height` rows high: the screen less the other lines. */
+export function bodyHeight(summary: readonly Line[], height: number): number {
+	return Math.max(1, height - CHROME_LINES - (summary.length - 1));
 }
 
 export function screenParts(props: ScreenProps): ScreenParts {
 	const { state, width } = props;
 	// A screen too narrow for the summary's figures on one line gives it a second: a figure is never cut.
 	const summary = summaryLines(state.sample, width);
-	const height = Math.max(1, props.height - CHROME_LINES - (summary.length - 1));
+	const height = bodyHeight(summary, props.height);
 	const body = (state.help ? helpLines(width, height, state.sample?.cost, state.helpPage) : bodyLines(props, height)).slice(0, height);
 	return {
 		header: headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width),

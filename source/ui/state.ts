@@ -1,11 +1,11 @@
 // The UI's state and its pure reducer: tabs, filters typed in place, sort, pause, each tab's own state; samples come in whole.
 import type { Key } from 'ink';
 import { ALL_FEATURES, entry, FEATURE_KEYS, keyed, type FeatureKey, type Sample, type TabStates } from '../features/index.js';
-import type { Owner, SomeFeature, TabList } from '../features/feature.js';
+import type { Owner, SomeFeature, TabList, TabProps } from '../features/feature.js';
 import { isUnavailable, type Maybe } from '../model/reading.js';
 import { numberList, PID_MAX, UsageError, type Filter } from '../model/filter.js';
 import { keyAction, pressesOf, type KeyAction, type Move, type PromptKind } from './keys.js';
-import { drillRows } from './drill.js';
+import { drillList } from './drill.js';
 
 export interface Prompt {
 	readonly kind: PromptKind;
@@ -16,6 +16,21 @@ export interface Prompt {
 	readonly notice?: string;
 	/** The filter before the prompt opened, restored by Esc. */
 	readonly before: Filter;
+}
+
+/**
+ * A selected row: its place in the list shown and what it is, so the
+ * selection follows its row as rows re-sort from one interval to the next
+ * (as htop's follows a process). A row that leaves the list stays selected
+ * by what it is (`gone` says what it was), and comes back selected.
+ */
+export interface Selection {
+	readonly at: number;
+	/** TabList.id of the row. */
+	readonly id: unknown;
+	/** The row in words; also set as `gone` while it is not in the list. */
+	readonly name: string;
+	readonly gone?: string;
 }
 
 export interface UiState {
@@ -39,11 +54,11 @@ export interface UiState {
 	/** q or Ctrl-C was pressed: the app tells its owner. */
 	readonly quit: boolean;
 	/** Per tab, the selected row of its list; none until a key selects one. */
-	readonly cursor: Readonly<Partial<Record<FeatureKey, number>>>;
+	readonly cursor: Readonly<Partial<Record<FeatureKey, Selection>>>;
 	/** The process whose connections Enter opened (Esc closes), and the row selected there. */
-	readonly drill?: { readonly owner: Owner; readonly cursor?: number };
-	/** Rows a page key moves: the screen's body (the app says when it changes). */
-	readonly pageRows: number;
+	readonly drill?: { readonly owner: Owner; readonly cursor?: Selection };
+	/** The size of the screen's body, the lines a tab gets (the app says when it changes): a page key moves by the rows its list shows there. */
+	readonly body: { readonly width: number; readonly height: number };
 }
 
 const byKey = <T>(value: (f: SomeFeature) => T) => Object.fromEntries(ALL_FEATURES.map((f) => [f.key, value(f)]));
@@ -60,7 +75,8 @@ export function initialState(options: { intervalMs: number; filter: Filter; tab?
 		intervalMs: options.intervalMs,
 		quit: false,
 		cursor: {},
-		pageRows: 10,
+		// 80x24's until the app says.
+		body: { width: 80, height: 19 },
 	};
 }
 
@@ -72,8 +88,8 @@ export type Action =
 	| KeyAction
 	/** A key press, mapped here (not in the component) so it always sees the latest state. */
 	| { type: 'key'; input: string; key: Partial<Key> }
-	/** The rows of the screen's body, for the page keys. */
-	| { type: 'resize'; rows: number };
+	/** The size of the screen's body, for the page keys. */
+	| { type: 'resize'; width: number; height: number };
 
 const featureOf = (key: FeatureKey): SomeFeature => ALL_FEATURES.find((f) => f.key === key)!;
 
@@ -87,16 +103,16 @@ export function reducer(state: UiState, action: Action): UiState {
 			}, state);
 		}
 		case 'sample':
-			return state.paused ? state : onSample(state, action.sample, action.time);
+			return state.paused ? state : followed(onSample(state, action.sample, action.time));
 		case 'refiltered':
-			return { ...state, sample: action.sample };
+			return followed({ ...state, sample: action.sample });
 		case 'quit':
 			return { ...state, quit: true };
 		case 'tab':
-			return { ...state, tab: action.tab, help: false, drill: undefined };
+			return followed({ ...state, tab: action.tab, help: false, drill: undefined });
 		case 'tab-step': {
 			const i = (FEATURE_KEYS.indexOf(state.tab) + action.by + FEATURE_KEYS.length) % FEATURE_KEYS.length;
-			return { ...state, tab: FEATURE_KEYS[i]!, help: false, drill: undefined };
+			return followed({ ...state, tab: FEATURE_KEYS[i]!, help: false, drill: undefined });
 		}
 		case 'tab-key': {
 			const binding = featureOf(state.tab).tab.keys.find((k) => k.key === action.key);
@@ -106,17 +122,22 @@ export function reducer(state: UiState, action: Action): UiState {
 		}
 		case 'move': {
 			if (state.help) return { ...state, helpPage: Math.max(0, state.helpPage + (action.to === 'up' || action.to === 'page-up' ? -1 : action.to === 'home' ? -state.helpPage : 1)) };
-			if (state.drill) return { ...state, drill: { ...state.drill, cursor: moved(state.drill.cursor, action.to, drillRows(state.sample, state.drill.owner).length, state.pageRows) } };
-			const n = currentList(state)?.length ?? 0;
-			return n === 0 ? state : { ...state, cursor: { ...state.cursor, [state.tab]: moved(state.cursor[state.tab], action.to, n, state.pageRows) } };
+			if (state.drill) {
+				const list = drillList(state.sample, state.drill.owner, state.body.height);
+				return list.length === 0 ? state : { ...state, drill: { ...state.drill, cursor: moved(state.drill.cursor, action.to, list) } };
+			}
+			const list = currentList(state);
+			return !list || list.length === 0 ? state : { ...state, cursor: { ...state.cursor, [state.tab]: moved(state.cursor[state.tab], action.to, list) } };
 		}
 		case 'enter': {
 			if (state.help || state.drill) return state;
-			const owner = currentList(state)?.owner(state.cursor[state.tab] ?? 0);
+			const selection = state.cursor[state.tab];
+			// A row that left the list: nothing is selected to open.
+			const owner = selection?.gone ? undefined : currentList(state)?.owner(selection?.at ?? 0);
 			return owner ? { ...state, drill: { owner: { pid: owner.pid, comm: owner.comm } } } : state;
 		}
 		case 'resize':
-			return action.rows === state.pageRows ? state : { ...state, pageRows: Math.max(1, action.rows) };
+			return action.width === state.body.width && action.height === state.body.height ? state : { ...state, body: { width: action.width, height: Math.max(1, action.height) } };
 		case 'prompt':
 			return { ...state, help: false, prompt: { kind: action.kind, text: promptText(state.filter, action.kind), before: state.filter } };
 		case 'prompt-type':
@@ -133,7 +154,7 @@ export function reducer(state: UiState, action: Action): UiState {
 			if (state.drill) return { ...state, drill: undefined };
 			return { ...state, filter: { pids: new Set(), ports: new Set(), family: state.filter.family, noLoopback: state.filter.noLoopback } };
 		case 'sort':
-			return { ...state, sort: { ...state.sort, [state.tab]: (state.sort[state.tab] + 1) % featureOf(state.tab).tab.sorts.length } };
+			return followed({ ...state, sort: { ...state.sort, [state.tab]: (state.sort[state.tab] + 1) % featureOf(state.tab).tab.sorts.length } });
 		case 'loopback':
 			return { ...state, filter: { ...state.filter, noLoopback: !state.filter.noLoopback } };
 		case 'pause':
@@ -143,19 +164,40 @@ export function reducer(state: UiState, action: Action): UiState {
 	}
 }
 
-/** The list the selection moves in on the current tab, for the interval shown. */
+/** The list the selection moves in on the current tab, for the interval shown, at the body's size. */
 function currentList(state: UiState): TabList | undefined {
 	const f = featureOf(state.tab);
 	const view = state.sample && (entry(state.sample, f.key) as Maybe<unknown>);
 	if (!view || isUnavailable(view) || !f.tab.list) return undefined;
-	return f.tab.list(view, entry(state.tabs, f.key), sortKey(state));
+	// What a page holds depends on the body's size and the view, not on the names shown: no namespace or locale is needed.
+	const props: TabProps<unknown> = { state: entry(state.tabs, f.key), sort: sortKey(state), seconds: state.sample!.interval, ...state.body, currentNetns: 0, unicode: false, filter: state.filter };
+	return f.tab.list(view, props);
 }
 
-/** A selection moved in a list of `n` rows; none yet is before the first. */
-function moved(cursor: number | undefined, to: Move, n: number, page: number): number {
-	const at = cursor ?? -1;
-	const next = { up: at - 1, down: at + 1, 'page-up': at - page, 'page-down': at + page, home: 0, end: n - 1 }[to];
-	return Math.max(0, Math.min(n - 1, next));
+/** Row `at` of `list`, selected. */
+const select = (list: TabList, at: number): Selection => ({ at, id: list.id(at), name: list.name(at) });
+
+/** A selection moved in `list`; none yet is before the first. Page keys move by the rows a page of the list shows, so no row is skipped. */
+function moved(selection: Selection | undefined, to: Move, list: TabList): Selection {
+	const at = selection?.at ?? -1;
+	const page = Math.max(1, list.page());
+	const next = { up: at - 1, down: at + 1, 'page-up': at - page, 'page-down': at + page, home: 0, end: list.length - 1 }[to];
+	return select(list, Math.max(0, Math.min(list.length - 1, next)));
+}
+
+/** The selection on the row it selected, wherever that row is now in `list`; said gone (at its last place) while the row is not in the list. */
+function follow(selection: Selection, list: TabList): Selection {
+	const at = list.indexOf(selection.id);
+	if (at >= 0) return at === selection.at && !selection.gone ? selection : { at, id: selection.id, name: selection.name };
+	return selection.gone ? selection : { ...selection, gone: selection.name };
+}
+
+/** The selections of the tab shown and of the drill-down, after its list changed: a new interval, a filter, a sort, another tab. */
+function followed(state: UiState): UiState {
+	if (state.drill?.cursor) return { ...state, drill: { ...state.drill, cursor: follow(state.drill.cursor, drillList(state.sample, state.drill.owner, state.body.height)) } };
+	const selection = state.cursor[state.tab];
+	const list = selection && currentList(state);
+	return list ? { ...state, cursor: { ...state.cursor, [state.tab]: follow(selection, list) } } : state;
 }
 
 /** The current sort of a tab (the current one by default). */

@@ -248,15 +248,15 @@ test('Connections at 80x24: counts as the kernel counts them, per namespace, per
 
 test('Up/Down select a process in tcptop; Enter shows its connections with bytes, RTT and retransmits; Esc goes back', () => {
 	let s = state([{ type: 'tab', tab: 'tcp' }, { type: 'key', input: '', key: { downArrow: true } }, { type: 'key', input: 'j', key: {} }]);
-	assert.equal(s.cursor.tcp, 1, 'two steps down from no selection: the second row');
+	assert.equal(s.cursor.tcp?.at, 1, 'two steps down from no selection: the second row');
 	s = reducer(s, { type: 'key', input: '', key: { upArrow: true } });
-	assert.equal(s.cursor.tcp, 0);
+	assert.equal(s.cursor.tcp?.at, 0);
 	s = reducer(s, { type: 'key', input: '', key: { end: true } });
-	assert.equal(s.cursor.tcp, 1, 'End: the last of the two processes');
+	assert.equal(s.cursor.tcp?.at, 1, 'End: the last of the two processes');
 	s = reducer(s, { type: 'key', input: '', key: { pageDown: true } });
-	assert.equal(s.cursor.tcp, 1, 'never past the last');
+	assert.equal(s.cursor.tcp?.at, 1, 'never past the last');
 	s = reducer(s, { type: 'key', input: 'g', key: {} });
-	assert.equal(s.cursor.tcp, 0, 'g: the first');
+	assert.equal(s.cursor.tcp?.at, 0, 'g: the first');
 	s = reducer(s, { type: 'key', input: '\r', key: { return: true } });
 	assert.deepEqual(s.drill?.owner, { pid: 11, comm: 'nginx' }, 'Enter: the busiest process, nginx');
 	// The same interval with RTT samples on nginx's connection.
@@ -282,10 +282,10 @@ test('a long list scrolls a page at a time and says which rows show', () => {
 	const more = many.map((c, k) => ({ ...c, tx_bytes: (50 - k) * 1000 }));
 	const ui = new TestStore({ tab: 'tcp' });
 	ui.read(raw(0, { tcp: { counters: many, lost: 0 } }), raw(1000, { tcp: { counters: more, lost: 0 } }));
-	let s = ui.act({ type: 'resize', rows: 10 }, { type: 'key', input: '', key: { pageDown: true } }, { type: 'key', input: '', key: { pageDown: true } });
-	assert.equal(s.cursor.tcp, 19);
+	let s = ui.act({ type: 'resize', width: 80, height: 12 }, { type: 'key', input: '', key: { pageDown: true } }, { type: 'key', input: '', key: { pageDown: true } });
+	assert.equal(s.cursor.tcp?.at, 19, 'a page of 10 rows: the 12 lines less the column header and the line saying which show');
 	const f = frame(s, 80, 16);
-	assert.match(f, /processes 11-20 of 50 \(Up\/Down, PgUp\/PgDn\)/, 'the page holding row 20, and where it is');
+	assert.match(f, /processes 11-20 of 50 \(Up\/Down, PgUp\/PgDn; Enter: its connections\)/, 'the page holding row 20, and where it is');
 	assert.match(f, /\n +119 p19 /);
 	assert.doesNotMatch(f, /\n +100 p0 /);
 	s = reducer(s, { type: 'key', input: 'G', key: {} });

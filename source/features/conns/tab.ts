@@ -3,7 +3,8 @@ import { human, rateText } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
 import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
-import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import type { EndpointMode, EndpointRow } from './endpoint-model.js';
@@ -55,11 +56,14 @@ export function latency(us: number): string {
 
 const EVENT_NAMES: Record<ConnEvent['type'], string> = { connect: 'connect', accept: 'accept', close: 'close', fail: 'FAIL', reset_in: 'RST in', reset_out: 'RST out' };
 
+/** What a close shows for the lifetime of a connection opened before nettop started (its start was not seen). */
+export const BEFORE_START = '<start';
+
 /** The event's last column: lifetime and bytes of a close, the reason of a failure, the latency of a connect, the state of a reset. */
 export function eventDetail(e: ConnEvent): string {
 	switch (e.type) {
 		case 'close':
-			return `${e.durationMs === undefined ? '?' : lifetime(e.durationMs)} ${human(e.txBytes ?? 0)}/${human(e.rxBytes ?? 0)}`;
+			return `${e.durationMs === undefined ? BEFORE_START : lifetime(e.durationMs)} ${human(e.txBytes ?? 0)}/${human(e.rxBytes ?? 0)}`;
 		case 'fail':
 			return e.reason ?? '';
 		case 'connect':
@@ -71,8 +75,11 @@ export function eventDetail(e: ConnEvent): string {
 	}
 }
 
+/** The EVENT column: the type, or `abort` for a close that reset an established connection. */
+export const eventName = (e: ConnEvent): string => (e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type]);
+
 function eventLine(columns: readonly Placed[], e: ConnEvent, shown: boolean, container: string | undefined): Line {
-	const name = e.type === 'close' && e.abort ? 'abort' : EVENT_NAMES[e.type];
+	const name = eventName(e);
 	const owner = e.pid ? String(e.pid) : '-';
 	const comm = e.pid ? e.comm : e.noSocket ? '(none)' : e.comm;
 	const alert = e.type === 'fail' || e.type === 'reset_in' || e.type === 'reset_out' || e.abort;
@@ -109,7 +116,8 @@ function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: numb
 			]),
 		),
 	);
-	return [head, ...truncate(body, room, 'namespaces')];
+	// The kernel's counters per namespace: no filter narrows them.
+	return [head, ...truncate(body, room, 'namespaces', aboveHint(undefined, 'events', false))];
 }
 
 /** What this kernel or this interval keeps from the list: said, never a silent gap. */
@@ -124,12 +132,12 @@ function notes(view: ConnsView): Line[] {
 	return out;
 }
 
-function connsLines(view: Maybe<ConnsView> | undefined, { state, sort, seconds, height, width, plain, cursor, currentNetns }: TabProps<ConnsTabState>): Line[] {
-	if (view && isUnavailable(view)) return unavailableLines('Connections', view.unavailable);
+/** Everything above the event list (counts, notes, namespaces, endpoints, the events' header), and the events and how to draw one. */
+function connsParts(view: ConnsView | undefined, { state, sort, seconds, height, width, plain, currentNetns, filter }: TabProps<ConnsTabState>) {
 	const head = view ? countsText(view, width, seconds) : 'connects 0.0/s  accepts 0.0/s  failed 0  aborted 0  RST out 0 in 0';
-	const out: Line[] = [line(head, { bold: true }), ...(view ? notes(view) : [])];
+	const above: Line[] = [line(head, { bold: true }), ...(view ? notes(view) : [])];
 	const rows = view?.counts ?? [];
-	if (rows.length > 1 || (plain && rows.length > 0)) out.push(...netnsLines(rows, width, currentNetns, plain ? rows.length : 3));
+	if (rows.length > 1 || (plain && rows.length > 0)) above.push(...netnsLines(rows, width, currentNetns, plain ? rows.length : 3));
 	// On screen the table covers the recent list, so a burst stays in view; a pipe gets each interval's own events, once.
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const endpoints = [...(view?.endpoints(state.mode) ?? [])].sort(SORTERS[sort]);
@@ -143,15 +151,21 @@ function connsLines(view: Maybe<ConnsView> | undefined, { state, sort, seconds, 
 		line(cells(endpointColumns, [r.key, String(r.opens), String(r.fails), String(r.resets), String(r.closes), opt(r.latencyAvg, latency), opt(r.latencyP99, latency), opt(r.lifetimeAvg, lifetime)])),
 	);
 	const none = line(plain ? 'none' : 'none recently', { dim: true });
-	const room = plain ? Math.max(1, endpointRows.length) : Math.max(2, Math.min(endpointRows.length || 1, Math.floor((height - out.length - 4) / 3)));
-	out.push(line(`${by}, ${window}:`, { dim: true }), endpointHead, ...truncate(endpointRows.length ? endpointRows : [none], room, 'endpoints'));
+	const room = plain ? Math.max(1, endpointRows.length) : Math.max(2, Math.min(endpointRows.length || 1, Math.floor((height - above.length - 4) / 3)));
+	above.push(line(`${by}, ${window}:`, { dim: true }), endpointHead, ...truncate(endpointRows.length ? endpointRows : [none], room, 'endpoints', aboveHint(filter, 'events')));
 	const containerOf = (e: ConnEvent) => view?.containerOf(e.cgroupId);
 	const containers = events.some((e) => containerOf(e) !== undefined);
 	const eventColumns = layout(withContainer(EVENT_COLUMNS, containers, 3), width);
-	out.push(line(cells(eventColumns, withContainerCell(['TIME', 'PID', 'COMM', 'EVENT', 'LOCAL', 'REMOTE', 'DETAIL'], containers, 3, 'CONTAINER')), { bold: true }));
-	const left = plain ? Math.max(1, events.length) : height - out.length;
-	out.push(...scrolled(events.length, left, plain ? undefined : cursor, (i) => eventLine(eventColumns, events[i]!, containers, containerOf(events[i]!)), none, 'events'));
-	return out;
+	above.push(line(cells(eventColumns, withContainerCell(['TIME', 'PID', 'COMM', 'EVENT', 'LOCAL', 'REMOTE', 'DETAIL'], containers, 3, 'CONTAINER')), { bold: true }));
+	const eventAt = (i: number) => eventLine(eventColumns, events[i]!, containers, containerOf(events[i]!));
+	return { above, events, eventAt, none };
+}
+
+function connsLines(view: Maybe<ConnsView> | undefined, props: TabProps<ConnsTabState>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Connections', view.unavailable);
+	const { above, events, eventAt, none } = connsParts(view, props);
+	const left = props.plain ? Math.max(1, events.length) : props.height - above.length;
+	return [...above, ...scrolled(events.length, left, eventAt, none, { what: 'events', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
 }
 
 const NEXT_LABEL: Record<EndpointMode, string> = { remote: 'a by port', port: 'a by remote' };
@@ -169,5 +183,5 @@ export const connsTab: Tab<ConnsView, ConnsTabState> = {
 		},
 	],
 	lines: connsLines,
-	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+	list: (view, props): TabList => listOf(view.recent, () => pageRows(view.recent.length, props.height - connsParts(view, props).above.length), eventKinds('event')),
 };

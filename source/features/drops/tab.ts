@@ -3,7 +3,8 @@ import { cells, layout, withContainer, withContainerCell, type Column } from '..
 import { rateText, shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
-import { endpoint, leftOutLines, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import { TEARDOWN, type DropEvent, type DropFlow, type DropRow, type DropsView } from './model.js';
@@ -39,8 +40,8 @@ const rate = (n: number, seconds: number) => rateText(perSecond(n, seconds));
 /** A packet's ends: where it came from and where it was going (a socket's remote and local end). */
 const ends = (e: DropEvent): [string, string] => (e.lport || e.rport ? [endpoint(e.raddr, e.rport), endpoint(e.laddr, e.lport)] : e.raddr && e.raddr !== '0.0.0.0' ? [e.raddr, e.laddr] : ['-', '-']);
 
-function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height, width, plain, cursor, currentNetns }: TabProps<undefined>): Line[] {
-	if (view && isUnavailable(view)) return unavailableLines('Drops', view.unavailable);
+/** Everything above the sampled drops (rates, reasons, flows, the list's header), and the drops and how to draw one. */
+function dropsParts(view: DropsView | undefined, { sort, seconds, height, width, plain, currentNetns, filter }: TabProps<undefined>) {
 	const out: Line[] = [line(`drops ${rate(view?.drops ?? 0, seconds)}/s  (${view?.drops ?? 0} this interval)  teardown ${rate(view?.teardown ?? 0, seconds)}/s, apart`, { bold: true })];
 	out.push(...leftOutLines(view?.eventsSampled ?? 0, view?.eventsLost ?? 0));
 	const listen = view?.listen ?? [];
@@ -62,9 +63,10 @@ function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height,
 		line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, shortState(f.state), String(f.count)], containers, 2, containerOf(f)))),
 	);
 	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
-	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons'));
+	// The reasons are the kernel's counts, which no filter narrows.
+	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons', aboveHint(filter, 'drops', false)));
 	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3));
-	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows'));
+	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows', aboveHint(filter, 'drops')));
 	const ec = layout(EVENT_COLUMNS, width);
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const oldest = events.at(-1);
@@ -74,8 +76,14 @@ function dropsLines(view: Maybe<DropsView> | undefined, { sort, seconds, height,
 		const e = events[i]!;
 		return line(cells(ec, [e.reason, e.location, e.protocol, ...ends(e)]), { dim: TEARDOWN.has(e.reason) });
 	};
-	out.push(...scrolled(events.length, plain ? Math.max(1, events.length) : height - out.length, plain ? undefined : cursor, eventLine, none, 'events'));
-	return out;
+	return { above: out, events, eventAt: eventLine, none };
+}
+
+function dropsLines(view: Maybe<DropsView> | undefined, props: TabProps<undefined>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Drops', view.unavailable);
+	const { above, events, eventAt, none } = dropsParts(view, props);
+	const left = props.plain ? Math.max(1, events.length) : props.height - above.length;
+	return [...above, ...scrolled(events.length, left, eventAt, none, { what: 'drops', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
 }
 
 export const dropsTab: Tab<DropsView, undefined> = {
@@ -84,5 +92,5 @@ export const dropsTab: Tab<DropsView, undefined> = {
 	initial: undefined,
 	keys: [],
 	lines: dropsLines,
-	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+	list: (view, props): TabList => listOf(view.recent, () => pageRows(view.recent.length, props.height - dropsParts(view, props).above.length), eventKinds('drop')),
 };

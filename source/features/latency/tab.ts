@@ -1,6 +1,7 @@
 // The Latency tab: per stage and interface the sampled packets' times, the flows that waited longest, and the packets themselves, newest first.
 import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
-import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { eventKinds, listOf } from '../../format/rows.js';
 import { clock } from '../../format/time.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -45,47 +46,90 @@ const SORTERS: Record<string, (a: StageFigures, b: StageFigures) => number> = {
 
 const ends = (p: { proto: string; laddr: string; lport: number; raddr: string; rport: number }): [string, string] => (p.proto === '' ? ['-', '-'] : [endpoint(p.laddr, p.lport), endpoint(p.raddr, p.rport)]);
 
-function header(view: LatencyView | undefined, plain: boolean): Line[] {
-	if (!view || view.state !== 'on') return [line(view?.state === 'off' ? 'latency: off' : 'latency: loading its programs...', { bold: true })];
-	const { send, receive } = view.unmatched;
-	// Unmatched: followed packets the hooks lost (segmented, freed on the way, never read): docs/latency.md.
-	const lost = send + receive > 0 ? `  unmatched ${send} tx, ${receive} rx` : '';
-	return [line(`latency: 1 in ${view.every}${plain ? '' : ' (+/- to change)'}  sampled ${view.sampled}  timed ${view.timed}${lost}`, { bold: true })];
+/** The unmatched, with the direction they were in: "13 unmatched tx", "15 unmatched (13 tx, 2 rx)". */
+function unmatchedText({ send, receive }: LatencyView['unmatched']): string {
+	const n = `${send + receive} unmatched`;
+	if (send && receive) return `${n} (${send} tx, ${receive} rx)`;
+	return send ? `${n} tx` : receive ? `${n} rx` : n;
 }
 
-function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, width, plain, cursor, currentNetns }: TabProps<LatencyTabState>): Line[] {
-	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
-	const out = header(view, plain === true);
+/**
+ * The sampling and what became of the followed packets, in words that add up:
+ * the packets sampled this interval, and those whose following ended in it
+ * (some were sampled in the interval before): timed to their last hook, or
+ * unmatched, lost by the hooks (docs/latency.md). The keys go first when narrow.
+ */
+function header(view: LatencyView | undefined, plain: boolean, width: number): Line[] {
+	if (!view || view.state !== 'on') return [line(view?.state === 'off' ? 'latency: off' : 'latency: loading its programs...', { bold: true })];
+	const ended = view.timed + view.unmatched.send + view.unmatched.receive;
+	const counts = `sampled ${view.sampled}; ended ${ended} = ${view.timed} timed + ${unmatchedText(view.unmatched)}`;
+	const texts = [...(plain ? [] : [`latency: 1 in ${view.every} (+/- to change)  ${counts}`]), `latency: 1 in ${view.every}  ${counts}`, `1 in ${view.every}: ${counts}`];
+	return [line(texts.find((t) => plain || t.length <= width) ?? texts.at(-1)!, { bold: true })];
+}
+
+/** A device's stage row with its queues' rows under it, and what it is sorted by. */
+interface StageGroup {
+	readonly figures: StageFigures;
+	readonly lines: Line[];
+}
+
+/**
+ * The stage rows in the tab's order, in `room` lines: when not all fit, the
+ * stage the summary quotes (the highest p99) is among those shown, in the last
+ * place shown if the order puts it further down.
+ */
+function stageLines(groups: StageGroup[], sort: string, room: number, none: Line, hint: string): Line[] {
+	if (groups.length === 0) return [none];
+	const sorted = [...groups].sort((a, b) => SORTERS[sort]!(a.figures, b.figures));
+	const rows = sorted.flatMap((g) => g.lines);
+	const worst = groups.reduce((w, g) => (g.figures.p99 > w.figures.p99 ? g : w)).lines[0]!;
+	const at = rows.indexOf(worst);
+	if (rows.length > room && at >= room - 1 && room >= 2) rows.splice(room - 2, 0, ...rows.splice(at, 1));
+	return truncate(rows, room, 'stages', hint);
+}
+
+/** Everything above the packet list (the sampling, stages, flows, the list's header), and the packets and how to draw one. */
+function latencyParts(view: LatencyView | undefined, { sort, height, width, plain, currentNetns, filter }: TabProps<LatencyTabState>) {
+	const plainLines = plain === true;
+	const out = header(view, plainLines, width);
 	const sc = layout(STAGE_COLUMNS, width);
 	// A device whose packets left on several queues: a dim row per queue under its own.
-	const stageRows = (view?.stages ?? []).flatMap((r) => {
+	const groups = (view?.stages ?? []).map((r): StageGroup => {
 		const netns = r.netns === currentNetns ? '' : (r.netns_name ?? String(r.netns));
 		const queues = (r.queues ?? []).map((q) => line(cells(sc, [r.stage, netns, `${r.ifname} q${q.queue}`, ...figures(q)]), { dim: true }));
-		return [line(cells(sc, [r.stage, netns, r.ifname || '-', ...figures(r)])), ...queues];
+		return { figures: r, lines: [line(cells(sc, [r.stage, netns, r.ifname || '-', ...figures(r)])), ...queues] };
 	});
+	const stageCount = groups.reduce((n, g) => n + g.lines.length, 0);
 	const none = (text: string) => line(plain ? 'none' : text, { dim: true });
-	const stageRoom = plain ? Math.max(1, stageRows.length) : Math.max(2, Math.min(stageRows.length || 1, Math.floor((height - 6) / 3)));
-	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...truncate(stageRows.length ? stageRows : [none('no packet timed in this interval')], stageRoom, 'stages'));
-
 	const flows = [...(view?.flows ?? [])].sort(SORTERS[sort]);
+	const packets = (plain ? view?.packets : view?.recent) ?? [];
+	// Four header lines (the sampling's, the stages', the flows', the packets'); the stages first, then a flow and a packet page of two lines at least.
+	const stageRoom = plainLines ? Math.max(1, stageCount) : Math.max(2, Math.min(stageCount || 1, height - 4 - 1 - 2));
+	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...stageLines(groups, sort, stageRoom, none('no packet timed in this interval'), aboveHint(filter, 'packets')));
+	const rest = height - out.length - 2;
 	const containerOf = (id: number) => view?.cgroupOf(id)?.container;
 	const containers = flows.some((f) => containerOf(f.cgroupId) !== undefined);
 	const fc = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
 	const flowRow = (f: LatencyFlowRow) => line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm || '-', ...ends(f), f.stage, String(f.count), usText(f.p50), usText(f.p99)], containers, 2, containerOf(f.cgroupId))));
-	const flowRoom = plain ? Math.max(1, flows.length) : Math.max(1, Math.min(flows.length || 1, 4));
-	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'STAGE', 'COUNT', 'P50 us', 'P99'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flows.length ? flows.map(flowRow) : [none('no flow timed')], flowRoom, 'flows'));
-
+	const flowRoom = plainLines ? Math.max(1, flows.length) : Math.max(1, Math.min(flows.length || 1, 4, Math.floor(rest / 3)));
+	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'STAGE', 'COUNT', 'P50 us', 'P99'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flows.length ? flows.map(flowRow) : [none('no flow timed')], flowRoom, 'flows', aboveHint(filter, 'packets')));
 	const pc = layout(PACKET_COLUMNS, width);
-	const packets = (plain ? view?.packets : view?.recent) ?? [];
-	out.push(line(plain ? "this interval's packets, newest first:" : 'the sampled packets, newest first (us in each stage):', { dim: true }));
+	// The list's caption is decoration: it goes before a packet does.
+	if (plainLines || rest - flowRoom >= 4) out.push(line(plain ? "this interval's packets, newest first:" : 'the sampled packets, newest first (us in each stage):', { dim: true }));
 	out.push(line(cells(pc, ['TIME', '', 'IFACE', 'LOCAL', 'REMOTE', 'STACK', 'QDISC', 'DRIVER', 'SOCKET']), { bold: true }));
-	const packetLine = (i: number) => {
+	const packetAt = (i: number) => {
 		const p: LatencyPacket = packets[i]!;
 		const s = p.stages;
 		return line(cells(pc, [clock(p.time), p.dir === 'send' ? 'tx' : 'rx', p.ifname, ...ends(p), p.paced ? 'paced' : usText(s.stack), usText(s.qdisc), usText(s.driver), usText(s.socket)]));
 	};
-	out.push(...scrolled(packets.length, plain ? Math.max(1, packets.length) : height - out.length, plain ? undefined : cursor, packetLine, none('no packet timed yet'), 'packets'));
-	return out;
+	return { above: out, packets, packetAt, none: none('no packet timed yet') };
+}
+
+function latencyLines(view: Maybe<LatencyView> | undefined, props: TabProps<LatencyTabState>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
+	const { above, packets, packetAt, none } = latencyParts(view, props);
+	const left = props.plain ? Math.max(1, packets.length) : props.height - above.length;
+	return [...above, ...scrolled(packets.length, left, packetAt, none, { what: 'packets', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
 }
 
 /** N halved or doubled, within 1 and MAX_EVERY; nothing before an interval showed N. */
@@ -102,5 +146,5 @@ export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 	// The N in force (the flag's), once an interval shows it: what + and - start from.
 	next: (state, view) => (state.every !== undefined || !view || isUnavailable(view) || view.state !== 'on' ? state : { every: view.every }),
 	lines: latencyLines,
-	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+	list: (view, props): TabList => listOf(view.recent, () => pageRows(view.recent.length, props.height - latencyParts(view, props).above.length), eventKinds('packet')),
 };

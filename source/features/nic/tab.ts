@@ -2,7 +2,8 @@
 import { averageSize, perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, type Column } from '../../format/columns.js';
-import { line, scrolled, sparkline, unavailableLines, type Line } from '../../format/lines.js';
+import { line, pageRows, scrolled, sparkline, unavailableLines, type Line } from '../../format/lines.js';
+import { listOf } from '../../format/rows.js';
 import { human } from '../../format/numbers.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import { nicInterfaces, type NicDelta, type NicInterface } from './model.js';
@@ -45,6 +46,9 @@ function figures(r: Counts, seconds: number): string[] {
 	];
 }
 
+/** The lines the rows have: the tab's less the column header. */
+const roomOf = (height: number) => height - 1;
+
 const interfaceId = (nic: { netns: number; ifindex: number }) => `${nic.netns}:${nic.ifindex}`;
 
 /** The sparklines' column header: one scale for every row, so 30 MB/s does not look as full as 1 GB/s; its top is in the header. */
@@ -53,7 +57,7 @@ function scaleHeader(max: number, width: number): string {
 	return [`TX+RX/s 0-${human(max)}`, `0-${human(max)}/s`, human(max)].find((text) => text.length <= width) ?? '';
 }
 
-function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode, plain, cursor }: TabProps<NicTabState>): Line[] {
+function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode, plain, cursor, filter }: TabProps<NicTabState>): Line[] {
 	// A pipe gets no sparkline: a width 0 column is left out.
 	const columns = plain ? [...layout(COLUMNS.slice(0, -1), width), { width: 0 }] : layout(COLUMNS, width);
 	const sparkWidth = columns.at(-1)!.width;
@@ -73,14 +77,16 @@ function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, s
 		return line(cells(columns, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many });
 	};
 	// A page at a time, as any list: a node's 200 pods' veths are 200 rows (a pipe's height holds them all).
-	return [header, ...scrolled(rows.length, height - 1, cursor, format, NO_TRAFFIC, 'rows')];
+	return [header, ...scrolled(rows.length, roomOf(height), format, NO_TRAFFIC, { what: 'rows', cursor, filter })];
 }
 
 const NO_TRAFFIC = line('no traffic yet', { dim: true });
 
+type NicRow = { nic: NicInterface; queue?: NicDelta };
+
 /** The rows in the order shown: each interface, then its queues when it has more than one. */
-function nicRows(view: readonly NicDelta[], sort: string): { nic: NicInterface; queue?: NicDelta }[] {
-	const rows: { nic: NicInterface; queue?: NicDelta }[] = [];
+function nicRows(view: readonly NicDelta[], sort: string): NicRow[] {
+	const rows: NicRow[] = [];
 	for (const nic of nicInterfaces(view).sort(SORTERS[sort] ?? SORTERS.total)) {
 		rows.push({ nic });
 		if (nic.queues.length > 1) for (const queue of nic.queues) rows.push({ nic, queue });
@@ -107,6 +113,10 @@ export const nicTab: Tab<readonly NicDelta[], NicTabState> = {
 	keys: [],
 	next: nextHistory,
 	lines: nicLines,
-	// Rows to page through; none is a process's, so Enter drills into nothing.
-	list: (view, _state, sort): TabList => ({ length: nicRows(view, sort).length, owner: () => undefined }),
+	// Rows to page through (an interface, or one of its queues); none is a process's, so Enter drills into nothing.
+	list(view, { sort, height }): TabList {
+		const rows = nicRows(view, sort);
+		const name = (r: NicRow) => r.nic.ifname || `if${r.nic.ifindex}`;
+		return listOf(rows, () => pageRows(rows.length, roomOf(height)), { id: (r) => `${interfaceId(r.nic)}${r.queue ? `:q${r.queue.queue}` : ''}`, name: (r) => (r.queue ? `${name(r)} queue ${r.queue.queue}` : name(r)) });
+	},
 };

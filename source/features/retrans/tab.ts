@@ -3,7 +3,8 @@ import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
 import { shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
-import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { eventKinds, listOf } from '../../format/rows.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import type { RetransEvent, RetransFlow, RetransView } from './model.js';
 
@@ -35,14 +36,15 @@ function eventLine(columns: readonly Placed[], e: RetransEvent, container: strin
 	});
 }
 
-function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain, cursor }: TabProps<undefined>): Line[] {
-	if (view && isUnavailable(view)) return unavailableLines('Retransmits', view.unavailable);
-	const rate = view && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
-	const summary = line(`this interval: ${view?.count ?? 0} retransmits, ${view?.segs ?? 0} segments${rate}`, { bold: true });
+/** Everything above the event list (the interval, the flows, the events' header), and the events and how to draw one. */
+function retransParts(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain, filter }: TabProps<undefined>) {
+	const rate = view && !isUnavailable(view) && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
+	const v = view && !isUnavailable(view) ? view : undefined;
+	const summary = line(`this interval: ${v?.count ?? 0} retransmits, ${v?.segs ?? 0} segments${rate}`, { bold: true });
 	// On screen, flows over the whole recent list, so a burst stays visible after its interval; a pipe gets each interval's own, once.
-	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
-	const flows = [...((plain ? view?.flows : view?.recentFlows) ?? [])].sort(SORTERS[sort]);
-	const containerOf = (id: number) => (view && !isUnavailable(view) ? view.containerOf(id) : undefined);
+	const events = (plain ? v?.events.slice().reverse() : v?.recent) ?? [];
+	const flows = [...((plain ? v?.flows : v?.recentFlows) ?? [])].sort(SORTERS[sort]);
+	const containerOf = (id: number) => v?.containerOf(id);
 	const containers = [...events, ...flows].some((r) => containerOf(r.cgroupId) !== undefined);
 	const flowColumns = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
 	const eventColumns = layout(withContainer(EVENT_COLUMNS, containers, 3), width);
@@ -53,17 +55,19 @@ function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 	const flowRows = flows.map((f) =>
 		line(cells(flowColumns, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)], containers, 2, containerOf(f.cgroupId)))),
 	);
-	const flowRoom = Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3)));
+	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3)));
 	const eventHead = line(cells(eventColumns, withContainerCell(['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG'], containers, 3, 'CONTAINER')), { bold: true });
 	const none = line(plain ? 'none' : 'none recently', { dim: true });
-	return [
-		summary,
-		line(window, { dim: true }),
-		flowHead,
-		...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows'),
-		eventHead,
-		...scrolled(events.length, height - 4 - Math.min(flowRoom, Math.max(1, flowRows.length)), cursor, (i) => eventLine(eventColumns, events[i]!, containerOf(events[i]!.cgroupId), containers), none, 'events'),
-	];
+	const above = [summary, line(window, { dim: true }), flowHead, ...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows', aboveHint(filter, 'events')), eventHead];
+	const eventAt = (i: number) => eventLine(eventColumns, events[i]!, containerOf(events[i]!.cgroupId), containers);
+	return { above, events, eventAt, none };
+}
+
+function retransLines(view: Maybe<RetransView> | undefined, props: TabProps<undefined>): Line[] {
+	if (view && isUnavailable(view)) return unavailableLines('Retransmits', view.unavailable);
+	const { above, events, eventAt, none } = retransParts(view, props);
+	const height = props.plain ? Math.max(1, events.length) : props.height - above.length;
+	return [...above, ...scrolled(events.length, height, eventAt, none, { what: 'events', cursor: props.cursor, filter: props.filter, enter: 'its process' })];
 }
 
 export const retransTab: Tab<RetransView, undefined> = {
@@ -72,5 +76,5 @@ export const retransTab: Tab<RetransView, undefined> = {
 	initial: undefined,
 	keys: [],
 	lines: retransLines,
-	list: (view): TabList => ({ length: view.recent.length, owner: (i) => (view.recent[i]?.pid ? view.recent[i] : undefined) }),
+	list: (view, props): TabList => listOf(view.recent, () => pageRows(view.recent.length, props.height - retransParts(view, props).above.length), eventKinds('retransmit')),
 };

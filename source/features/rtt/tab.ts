@@ -2,9 +2,11 @@
 import { cgroupFieldsOf } from '../../model/cgroup.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
-import { endpoint, line, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { endpoint, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { listOf } from '../../format/rows.js';
 import { padLeft } from '../../format/numbers.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
+import type { OwnedFlow } from '../../model/flow.js';
 import type { RttFlowFigures, RttStats, RttView } from './model.js';
 
 /** What the tab shows; `a` steps through them in this order. */
@@ -74,12 +76,18 @@ function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 const byAddress = (view: RttView, sort: string) => [...view.by_raddr].sort(SORTERS[sort]);
 const byProcess = (view: RttView, sort: string) => [...view.by_process].sort(SORTERS[sort]);
 
-function tableLines(view: RttView, { state, sort, height, width, currentNetns, cursor }: TabProps<RttTabState>): Line[] {
-	const room = height - 2;
+/** The lines a table's rows have: the tab's less the summary and the column header. */
+const roomOf = (height: number) => height - 2;
+
+/** A connection's identity across intervals: its owner and ends. */
+const flowId = (f: OwnedFlow) => `${f.pid}|${f.netns}|${f.laddr}|${f.lport}|${f.raddr}|${f.rport}`;
+
+function tableLines(view: RttView, { state, sort, height, width, currentNetns, cursor, filter }: TabProps<RttTabState>): Line[] {
+	const room = roomOf(height);
 	/** With `containers`, the rows' containers in a column after COMM (rowAt's third value). */
-	const table = (columns: readonly Column[], names: string[], n: number, rowAt: (i: number) => readonly string[], what: string, containers = false) => {
+	const table = (columns: readonly Column[], names: string[], n: number, rowAt: (i: number) => readonly string[], what: string, containers = false, enter?: string) => {
 		const placed = layout(withContainer(columns, containers, 2), width);
-		return [line(cells(placed, withContainerCell(names, containers, 2, 'CONTAINER')), { bold: true }), ...scrolled(n, room, cursor, (i) => line(cells(placed, rowAt(i))), NONE, what)];
+		return [line(cells(placed, withContainerCell(names, containers, 2, 'CONTAINER')), { bold: true }), ...scrolled(n, room, (i) => line(cells(placed, rowAt(i))), NONE, { what, cursor, filter, enter })];
 	};
 	switch (state.mode) {
 		case 'addr': {
@@ -94,35 +102,56 @@ function tableLines(view: RttView, { state, sort, height, width, currentNetns, c
 			const list = byProcess(view, sort);
 			const shown = list.some((p) => p.container !== null);
 			const row = (i: number) => withContainerCell([String(list[i]!.pid), list[i]!.comm, String(list[i]!.connections), ...figures(list[i]!)], shown, 2, list[i]!.container);
-			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], list.length, row, 'processes', shown);
+			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], list.length, row, 'processes', shown, 'its connections');
 		}
 		default: {
 			// Only the connections up to the end of the page shown are worked out.
-			const list = connections(view, sort, (cursor ?? 0) + room);
+			const list = connections(view, sort, (cursor?.at ?? 0) + room);
 			const shown = list.some((f) => f.container !== null);
 			const row = (i: number) => {
 				const f = list[i]!;
 				return withContainerCell([String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)], shown, 2, f.container);
 			};
-			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], view.flowCount, row, 'connections', shown);
+			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], view.flowCount, row, 'connections', shown, 'its process');
 		}
 	}
 }
 
 /** What Up and Down move through: the rows of the table shown (none under the histogram). */
-function rttList(view: RttView, state: RttTabState, sort: string): TabList {
+function rttList(view: RttView, { state, sort, height }: TabProps<RttTabState>): TabList {
+	const page = (n: number) => () => pageRows(n, roomOf(height));
 	switch (state.mode) {
 		case 'hist':
-			return { length: 0, owner: () => undefined };
-		case 'addr':
-			return { length: view.by_raddr.length, owner: () => undefined };
+			return listOf([], () => 0, { id: () => undefined, name: () => '' });
+		case 'addr': {
+			const list = byAddress(view, sort);
+			return listOf(list, page(list.length), { id: (a) => `${a.netns}|${a.raddr}`, name: (a) => `address ${a.raddr}` });
+		}
 		case 'proc': {
 			const list = byProcess(view, sort);
-			return { length: list.length, owner: (i) => list[i] };
+			return listOf(list, page(list.length), { id: (p) => p.pid, name: (p) => `process ${p.pid} ${p.comm}`, owner: (p) => p });
 		}
 		default: {
+			// Worked out only when a row is asked for by its place; found by identity, in the order the view keeps.
 			let list: RttFlowFigures[] | undefined;
-			return { length: view.flowCount, owner: (i) => (list ??= connections(view, sort, view.flowCount))[i] };
+			const all = () => (list ??= connections(view, sort, view.flowCount));
+			return {
+				length: view.flowCount,
+				owner: (i) => all()[i],
+				id: (i) => (all()[i] ? flowId(all()[i]!) : undefined),
+				indexOf(id) {
+					if (sort !== 'count') return all().findIndex((f) => flowId(f) === id);
+					let at = -1;
+					let k = 0;
+					view.eachFlowBetween(0, view.flowCount, (f) => {
+						if (at < 0 && flowId(f) === id) at = k;
+						k++;
+					});
+					return at;
+				},
+				name: (i) => (all()[i] ? `connection ${endpoint(all()[i]!.laddr, all()[i]!.lport)} of ${all()[i]!.pid} ${all()[i]!.comm}` : ''),
+				page: page(view.flowCount),
+			};
 		}
 	}
 }

@@ -2,10 +2,11 @@
 import { perSecond } from '../../model/counters.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, withContainer, type Column } from '../../format/columns.js';
-import { endpoint, firstIndexes, line, scrolled, unavailableLines, type Line } from '../../format/lines.js';
+import { endpoint, firstIndexes, line, pageRows, scrolled, unavailableLines, type Line } from '../../format/lines.js';
+import { listOf } from '../../format/rows.js';
 import { human } from '../../format/numbers.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
-import { NO_ROWS, tcpGroups, tcpProcesses, type TcpGroup, type TcpProcess, type TcpRows } from './model.js';
+import { NO_ROWS, tcpGroups, tcpProcesses, type TcpFlow, type TcpGroup, type TcpProcess, type TcpRows } from './model.js';
 
 /** What the rows add up to when not every connection is listed. */
 export type TcpGrouping = 'process' | 'container' | 'cgroup';
@@ -64,17 +65,23 @@ function connections(rows: TcpRows, sort: string, k: number): number[] {
 
 const inContainers = (rows: TcpRows) => rows.groups.some((g) => g?.container !== undefined);
 
-function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width, cursor }: TabProps<TcpTabState>): Line[] {
+/** The lines a list has: the tab's less its column header. */
+const roomOf = (height: number) => height - 1;
+
+/** A connection's identity across intervals: its socket and owner, as the model matches reads. */
+const connectionId = (f: TcpFlow) => `${f.cookie}|${f.pid}`;
+
+function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, height, width, cursor, filter }: TabProps<TcpTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Traffic', view.unavailable);
 	const rows = view ?? NO_ROWS;
-	const room = height - 1;
+	const room = roomOf(height);
 	const rate = (bytes: number) => human(perSecond(bytes, seconds));
 	const containers = inContainers(rows);
 	if (state.connections) {
 		const columns = layout(withContainer(CONN_COLUMNS, containers, 2), width);
 		const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'PRO', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
 		// Only the rows up to the end of the page shown are put in order.
-		const order = connections(rows, sort, (cursor ?? 0) + room);
+		const order = connections(rows, sort, (cursor?.at ?? 0) + room);
 		const format = (k: number) => {
 			const i = order[k]!;
 			const r = rows.row(i);
@@ -82,7 +89,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 			const remote = r.raddr === null || r.rport === null ? '*' : endpoint(r.raddr, r.rport);
 			return line(cells(columns, [String(r.pid), r.comm, ...container, rows.flows[i]!.proto, endpoint(r.laddr, r.lport), remote, rate(r.tx_bytes), rate(r.rx_bytes)]));
 		};
-		return [header, ...scrolled(rows.length, room, cursor, format, NONE, 'connections')];
+		return [header, ...scrolled(rows.length, room, format, NONE, { what: 'connections', cursor, filter, enter: 'its process' })];
 	}
 	if (state.group !== 'process') {
 		const columns = layout(GROUP_COLUMNS, width);
@@ -92,7 +99,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 			const g = list[k]!;
 			return line(cells(columns, [g.name, String(g.processes), String(g.connections), rate(g.tx_bytes), rate(g.rx_bytes)]));
 		};
-		return [header, ...scrolled(list.length, room, cursor, format, NONE, state.group === 'container' ? 'containers' : 'cgroups')];
+		return [header, ...scrolled(list.length, room, format, NONE, { what: state.group === 'container' ? 'containers' : 'cgroups', cursor, filter })];
 	}
 	const columns = layout(withContainer(PROC_COLUMNS, containers, 2), width);
 	const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'SOCKS', 'PROTO', 'TX/s', 'RX/s']), { bold: true });
@@ -102,27 +109,38 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 		const container = containers ? [p.cgroup?.container ?? '-'] : [];
 		return line(cells(columns, [String(p.pid), p.comm, ...container, String(p.connections), p.protos, rate(p.tx_bytes), rate(p.rx_bytes)]));
 	};
-	return [header, ...scrolled(list.length, room, cursor, format, NONE, 'processes')];
+	return [header, ...scrolled(list.length, room, format, NONE, { what: 'processes', cursor, filter, enter: 'its connections' })];
 }
 
 /** What Up and Down move through: the processes (or groups, which have no one process), or every connection. */
-function tcpList(view: TcpRows, state: TcpTabState, sort: string): TabList {
+function tcpList(view: TcpRows, { state, sort, height }: TabProps<TcpTabState>): TabList {
+	const page = (n: number) => () => pageRows(n, roomOf(height));
 	if (!state.connections && state.group !== 'process') {
-		const n = tcpGroups(view, state.group).length;
-		return { length: n, owner: () => undefined };
+		const list = tcpGroups(view, state.group);
+		return listOf(list, page(list.length), { id: (g) => g.name, name: (g) => `${state.group} ${g.name}` });
 	}
 	if (!state.connections) {
 		const list = processes(view, sort);
-		return { length: list.length, owner: (i) => list[i] };
+		return listOf(list, page(list.length), { id: (p) => p.pid, name: (p) => `process ${p.pid} ${p.comm}`, owner: (p) => p });
 	}
+	// Put in order only when a row is asked for by its place; found by identity, a row's place is counted, not sorted for.
 	let order: number[] | undefined;
+	const at = (i: number) => (order ??= connections(view, sort, view.length))[i];
+	const flow = (i: number) => (at(i) === undefined ? undefined : view.flows[at(i)!]);
 	return {
 		length: view.length,
-		owner(i) {
-			order ??= connections(view, sort, view.length);
-			const r = order[i] === undefined ? undefined : view.flows[order[i]!];
-			return r && { pid: r.pid, comm: r.comm };
+		owner: (i) => flow(i) && { pid: flow(i)!.pid, comm: flow(i)!.comm },
+		id: (i) => flow(i) && connectionId(flow(i)!),
+		indexOf(id) {
+			const r = view.flows.findIndex((f) => connectionId(f) === id);
+			if (r < 0) return -1;
+			const by = ROW_SORTERS[sort]!(view);
+			let place = 0;
+			for (let j = 0; j < view.length; j++) if ((by(j, r) || j - r) < 0) place++;
+			return place;
 		},
+		name: (i) => (flow(i) ? `connection ${endpoint(flow(i)!.laddr, flow(i)!.lport)} of ${flow(i)!.pid} ${flow(i)!.comm}` : ''),
+		page: page(view.length),
 	};
 }
 

@@ -1,8 +1,10 @@
 // The Connections tab: counts in words that fit, what this kernel cannot see said, events with their details.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { connsView, type ConnEvent } from '../../../source/features/conns/model.js';
-import { connsTab, countsText, eventDetail, latency, lifetime } from '../../../source/features/conns/tab.js';
+import { BEFORE_START, connsTab, countsText, eventDetail, eventName, latency, lifetime } from '../../../source/features/conns/tab.js';
 import { plainText } from '../../../source/format/lines.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
@@ -15,7 +17,7 @@ test('figures in words: lifetimes, latencies, details of each event', () => {
 	assert.deepEqual([lifetime(0.5), lifetime(0.9996), lifetime(12.4), lifetime(999.7), lifetime(1500), lifetime(65_000), lifetime(7_380_000)], ['500us', '1ms', '12ms', '1.0s', '1.5s', '1m05s', '2h03m']);
 	assert.deepEqual([latency(85), latency(1500), latency(25_000), latency(3_000_000)], ['85us', '1.5ms', '25ms', '3.0s']);
 	assert.equal(eventDetail(ev({ durationMs: 1500, txBytes: 4096, rxBytes: 100 })), '1.5s 4.0K/100');
-	assert.equal(eventDetail(ev({ txBytes: 1, rxBytes: 2 })), '? 1/2', 'a lifetime nettop did not see start');
+	assert.equal(eventDetail(ev({ txBytes: 1, rxBytes: 2 })), '<start 1/2', 'a connection opened before nettop started: its lifetime not seen');
 	assert.equal(eventDetail(ev({ type: 'fail', reason: 'timed out' })), 'timed out');
 	assert.equal(eventDetail(ev({ type: 'reset_out', noSocket: true })), 'no socket');
 });
@@ -53,4 +55,14 @@ test('a on the tab: per remote endpoint, then per local port', () => {
 	const text = connsTab.lines(connsView(undefined, cur, NO_FILTER, new Map()), { ...props, state: byPort }).map(plainText).join('\n');
 	assert.match(text, /per local port \(accepting side\)/);
 	assert.match(text, /\n8080 +1 +0 +0 +0/);
+});
+
+test('README\'s Connections tab names every event the list shows, abort too, and what <start means', () => {
+	const readme = readFileSync(fileURLToPath(new URL('../../../../README.md', import.meta.url)), 'utf8');
+	const tab = readme.slice(readme.indexOf('- **5 Connections**'), readme.indexOf('- **6 Drops**'));
+	const types: ConnEvent['type'][] = ['connect', 'accept', 'close', 'fail', 'reset_in', 'reset_out'];
+	const names = [...types.map((type) => eventName(ev({ type }))), eventName(ev({ type: 'close', abort: true }))];
+	assert.deepEqual(names, ['connect', 'accept', 'close', 'FAIL', 'RST in', 'RST out', 'abort']);
+	for (const name of names) assert.ok(tab.includes(`\`${name}\``), `${name} in README:\n${tab}`);
+	assert.ok(tab.includes(`\`${BEFORE_START}\``), 'what a lifetime of <start means');
 });

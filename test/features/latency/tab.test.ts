@@ -22,8 +22,8 @@ test('microseconds: a decimal below 10, none for a stage not passed', () => {
 test('at 80 columns: the sampling and what was lost, stages with figures, flows, packets with every stage', () => {
 	const lines = latencyTab.lines(view, props).map(plainText);
 	for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
-	assert.equal(lines[0]!, 'latency: 1 in 64 (+/- to change)  sampled 2  timed 2  unmatched 0 tx, 2 rx');
-	assert.equal(plainText(latencyTab.lines(view, { ...props, plain: true })[0]!), 'latency: 1 in 64  sampled 2  timed 2  unmatched 0 tx, 2 rx', 'the plain table has no keys');
+	assert.equal(lines[0]!, 'latency: 1 in 64 (+/- to change)  sampled 2; ended 4 = 2 timed + 2 unmatched rx');
+	assert.equal(plainText(latencyTab.lines(view, { ...props, plain: true })[0]!), 'latency: 1 in 64  sampled 2; ended 4 = 2 timed + 2 unmatched rx', 'the plain table has no keys');
 	assert.match(lines[1]!, /^STAGE +NETNS +IFACE +COUNT +AVG us +P50 +P90 +P99$/);
 	assert.ok(lines.some((l) => /^qdisc +nt0 +1 +31250 +31250 +31250 +31250$/.test(l)), lines.join('\n'));
 	assert.ok(lines.some((l) => /^socket +nt1 +1 +44912/.test(l)));
@@ -67,4 +67,51 @@ test('a device on several queues: a row per queue under its own', () => {
 	assert.ok(at > 0, lines.join('\n'));
 	assert.match(lines[at + 1]!, /^qdisc +nt0 q0 +1 +10 /);
 	assert.match(lines[at + 2]!, /^qdisc +nt0 q3 +1 +2000 /);
+});
+
+/** Seven stage rows: stack, qdisc and driver on nt0 and nt1, socket on nt2; nt1's qdisc waits longest, nt0 has the most packets. */
+function sevenStages() {
+	const packets: LatencyPacket[] = [];
+	for (let k = 0; k < 40; k++) {
+		const dev = k % 4 === 1 ? 1 : 0;
+		packets.push({ ...send, time: send.time + k, ifindex: 2 + dev, ifname: `nt${dev}`, stages: { ...none, stack: 3 + (k % 5), qdisc: dev ? 30_000 + k : 20 + k, driver: 2 } });
+		if (k % 4 === 0) packets.push({ ...recv, time: send.time + k, ifindex: 4, ifname: 'nt2', stages: { ...none, socket: 500 + k } });
+	}
+	return latencyView(undefined, latencySnap({ packets, counts: { sampled: [44, 0], unmatched: [13, 0] } }), NO_FILTER, new Map(), NO_CGROUPS);
+}
+const stagesOf = (lines: string[]) => lines.slice(2, lines.findIndex((l) => /^ +PID COMM/.test(l))).filter((l) => !l.startsWith('...'));
+
+test('the stage table sorts as the tab says: by p99 first, then by count', () => {
+	const v = sevenStages();
+	const byP99 = stagesOf(latencyTab.lines(v, { ...props, height: 19 }).map(plainText));
+	assert.deepEqual(byP99.map((l) => l.split(/ +/).slice(0, 2).join(' ')), ['qdisc nt1', 'socket nt2', 'qdisc nt0', 'stack nt0', 'stack nt1', 'driver nt0', 'driver nt1']);
+	const byCount = stagesOf(latencyTab.lines(v, { ...props, height: 19, sort: 'count' }).map(plainText));
+	assert.deepEqual(byCount.map((l) => l.split(/ +/).slice(0, 3).join(' ')), ['stack nt0 30', 'qdisc nt0 30', 'driver nt0 30', 'stack nt1 10', 'qdisc nt1 10', 'driver nt1 10', 'socket nt2 10'], 'most packets first (ties in stage order)');
+});
+
+test('80x24: all seven stages show, flows and packets below; 60x18: the stage the summary quotes shows in any sort', () => {
+	const v = sevenStages();
+	const at80 = latencyTab.lines(v, { ...props, height: 19 }).map(plainText);
+	assert.equal(stagesOf(at80).length, 7, at80.join('\n'));
+	assert.ok(!at80.some((l) => /more stages/.test(l)));
+	assert.ok(at80.length <= 19);
+	assert.ok(at80.some((l) => /^tx nt1 /.test(l)), 'packets still show');
+	const quoted = latency.summary(v, 1)!.text;
+	assert.equal(quoted, 'qdisc p99 30037us');
+	for (const sort of latencyTab.sorts) {
+		// 60x18: a body of 12 lines (the summary takes two).
+		const at60 = latencyTab.lines(v, { ...props, width: 60, height: 12, sort }).map(plainText);
+		assert.ok(at60.length <= 12);
+		assert.ok(stagesOf(at60).some((l) => /^qdisc +nt1 .* 30037$/.test(l)), `${sort}:\n${at60.join('\n')}`);
+	}
+});
+
+test('the header adds up: packets sampled this interval, and those whose following ended: timed + unmatched, per direction; it fits 80 and 60 columns', () => {
+	const v = sevenStages();
+	const header = (width: number) => plainText(latencyTab.lines(v, { ...props, width, height: 19 })[0]!);
+	assert.equal(header(100), 'latency: 1 in 64 (+/- to change)  sampled 44; ended 63 = 50 timed + 13 unmatched tx');
+	assert.equal(header(80), 'latency: 1 in 64  sampled 44; ended 63 = 50 timed + 13 unmatched tx', 'the keys go first (the footer has them)');
+	assert.equal(header(60), '1 in 64: sampled 44; ended 63 = 50 timed + 13 unmatched tx');
+	const both = latencyView(undefined, latencySnap({ packets: [send], counts: { sampled: [3, 2], unmatched: [4, 1] } }), NO_FILTER, new Map(), NO_CGROUPS);
+	assert.match(plainText(latencyTab.lines(both, props)[0]!), /sampled 5; ended 6 = 1 timed \+ 5 unmatched \(4 tx, 1 rx\)$/);
 });

@@ -20,8 +20,8 @@ test('200 namespaces\' veths: sorted by traffic, the first page, and how many mo
 });
 
 test('the cursor pages through every row, interfaces and their queues, as any list; the sort orders all of them', () => {
-	assert.equal(nicTab.list!(view, nicTab.initial, 'total').length, 202, '200 interfaces and pod 0\'s two queues');
-	const page = (cursor: number, sort = 'total') => nicTab.lines(view, { ...props, sort, cursor }).map(plainText);
+	assert.equal(nicTab.list!(view, props).length, 202, '200 interfaces and pod 0\'s two queues');
+	const page = (at: number, sort = 'total') => nicTab.lines(view, { ...props, sort, cursor: { at } }).map(plainText);
 	assert.match(page(15)[11]!, /^rows 11-20 of 202 \(Up\/Down, PgUp\/PgDn\)$/);
 	assert.match(page(15)[1]!, /^eth0 +cni-189 /, 'row 11');
 	const last = page(201);
