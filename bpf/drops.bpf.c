@@ -12,6 +12,11 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
 #define E2BIG 7
+/* Where the addresses are in the IPv4 and IPv6 headers: wire formats, no kernel's to relocate. */
+#define IP_SADDR 12
+#define IP_DADDR 16
+#define IP6_SADDR 8
+#define IP6_DADDR 24
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -86,6 +91,87 @@ static __always_inline void remember_name(const struct net_device *dev, const st
 		count_lost(&drops_lost, LOST_AUX);
 }
 
+/*
+ * A packet's addresses and ports as they lie from the IPv4 header's source
+ * address (at 24 here) or the IPv6 one's (at 0) on: both addresses, then,
+ * with no IPv4 options or IPv6 extension headers between, the ports.
+ */
+struct packet_ends {
+	__u8 addrs[32];
+	__be16 ports[2];
+};
+
+/*
+ * The remote end of a packet a UDP socket with no peer (not connected) had:
+ * its source when it came to the socket's port, its destination when it
+ * left from it; a v6 socket's IPv4 packet as v4-mapped. One read where the
+ * ports follow the addresses, else two.
+ */
+static __always_inline void peer_of_packet(struct sk_buff *skb, const struct nt_drop_key *key, struct nt_flow_id *id)
+{
+	unsigned char *head = skb->head;
+	__u16 th = skb->transport_header;
+	__u16 nh = skb->network_header;
+	struct packet_ends p = {};
+	bool v4 = key->eth_proto == ETH_P_IP;
+
+	if (th == (__u16)~0U)
+		return;
+	if (v4) {
+		if (th == nh + IP_DADDR + 4)
+			bpf_probe_read_kernel(&p.addrs[24], 12, head + nh + IP_SADDR);
+		else if (!bpf_probe_read_kernel(&p.addrs[24], 8, head + nh + IP_SADDR))
+			bpf_probe_read_kernel(p.ports, 4, head + th);
+	} else if (key->eth_proto == ETH_P_IPV6 && id->family == AF_INET6) {
+		if (th == nh + IP6_DADDR + 16)
+			bpf_probe_read_kernel(&p, sizeof(p), head + nh + IP6_SADDR);
+		else if (!bpf_probe_read_kernel(p.addrs, 32, head + nh + IP6_SADDR))
+			bpf_probe_read_kernel(p.ports, 4, head + th);
+	} else {
+		return;
+	}
+	bool in = bpf_ntohs(p.ports[1]) == id->lport;
+	if (!in && bpf_ntohs(p.ports[0]) != id->lport)
+		return;
+	id->rport = bpf_ntohs(in ? p.ports[0] : p.ports[1]);
+	if (!v4) {
+		__builtin_memcpy(id->raddr, in ? &p.addrs[0] : &p.addrs[16], 16);
+	} else if (id->family == AF_INET6) {
+		id->raddr[10] = id->raddr[11] = 0xff;
+		__builtin_memcpy(&id->raddr[12], in ? &p.addrs[24] : &p.addrs[28], 4);
+	} else {
+		__builtin_memcpy(id->raddr, in ? &p.addrs[24] : &p.addrs[28], 4);
+	}
+}
+
+/*
+ * A drop's flow as its socket names it; a UDP socket with no peer takes the
+ * remote end from the packet (its own peer reads 0.0.0.0:0). Full sockets
+ * of inet families only (the caller checks).
+ */
+static __always_inline void flow_of_sock(struct sk_buff *skb, struct sock *sk, const struct nt_drop_key *key, struct nt_flow_id *id)
+{
+	flow_id_of(&sk->__sk_common, id, true);
+	if (id->rport == 0 && key->ip_proto == IPPROTO_UDP && sk->sk_protocol == IPPROTO_UDP)
+		peer_of_packet(skb, key, id);
+}
+
+/* A socket's TCP state; 0 (none) for a socket of another protocol, whose state field is not one. */
+static __always_inline __u8 tcp_state_of(struct sock *sk)
+{
+	return sk->sk_protocol == IPPROTO_TCP ? sk->__sk_common.skc_state : 0;
+}
+
+/*
+ * The inode of the socket's file, for userspace to find its owner in
+ * /proc/<pid>/fd when no process stamped one (a UDP socket that never sent
+ * or read). Plain loads; 0 for a socket with no file.
+ */
+static __always_inline __u64 socket_inode(struct sock *sk)
+{
+	return sk->sk_socket->file->f_inode->i_ino;
+}
+
 static __always_inline void send_event(struct sk_buff *skb, void *location, __u32 reason, struct sock *sk, const struct nt_drop_key *key)
 {
 	if (!sampled_in(&drops_budget))
@@ -103,9 +189,10 @@ static __always_inline void send_event(struct sk_buff *skb, void *location, __u3
 	e->ip_proto = key->ip_proto;
 	e->_pad[0] = e->_pad[1] = e->_pad[2] = 0;
 	if (sk) {
-		flow_id_of(&sk->__sk_common, &e->id, true);
+		flow_of_sock(skb, sk, key, &e->id);
 		copy_owner(sk, &e->pid, e->comm, &e->cgroup);
-		e->state = sk->__sk_common.skc_state;
+		e->ino = e->pid ? 0 : socket_inode(sk);
+		e->state = tcp_state_of(sk);
 		e->has_sock = 1;
 	} else {
 		flow_of_packet(skb, &e->id);
@@ -113,6 +200,7 @@ static __always_inline void send_event(struct sk_buff *skb, void *location, __u3
 		e->pid = 0;
 		__builtin_memset(e->comm, 0, sizeof(e->comm));
 		e->cgroup = 0;
+		e->ino = 0;
 		e->state = 0;
 		e->has_sock = 0;
 	}
@@ -120,22 +208,23 @@ static __always_inline void send_event(struct sk_buff *skb, void *location, __u3
 }
 
 /* A drop a socket had: its flow's count, with the owner as of now. Full sockets of inet families only. */
-static __always_inline void count_flow(struct sock *sk, __u32 reason)
+static __always_inline void count_flow(struct sk_buff *skb, struct sock *sk, const struct nt_drop_key *key)
 {
 	__u16 family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return;
 	struct nt_drop_flow_key fkey;
-	fkey.reason = reason;
-	flow_id_of(&sk->__sk_common, &fkey.id, true);
+	fkey.reason = key->reason;
+	flow_of_sock(skb, sk, key, &fkey.id);
 	struct nt_drop_flow *f = lookup_or_init(&drops_flows, &fkey, &zero_flow);
 	if (!f) {
 		count_lost(&drops_lost, LOST_ENTRY);
 		return;
 	}
-	__sync_fetch_and_add(&f->count, 1);
+	if (__sync_fetch_and_add(&f->count, 1) == 0)
+		f->ino = socket_inode(sk); /* once per flow: the socket does not change */
 	copy_owner(sk, &f->pid, f->comm, &f->cgroup);
-	f->state = sk->__sk_common.skc_state;
+	f->state = tcp_state_of(sk);
 	f->protocol = sk->sk_protocol;
 }
 
@@ -201,7 +290,7 @@ static __always_inline int on_drop(struct sk_buff *skb, void *location, __u32 re
 
 	__u64 seen = count_drop(dev, &key);
 	if (sk)
-		count_flow(sk, reason);
+		count_flow(skb, sk, &key);
 	if (seen > STORM_AFTER && (seen & (STORM_AFTER - 1)))
 		sampled_out(&drops_budget);
 	else

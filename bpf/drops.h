@@ -7,7 +7,7 @@
 #define DROPS_KEYS_MAX 16384        /* (namespace, interface, protocol, reason) combinations */
 #define DROPS_FLOWS_MAX 16384       /* (flow, reason) with a socket; userspace removes the ones that stopped */
 #define DROPS_NAMES_MAX 4096        /* interface names */
-#define DROPS_RING_BYTES (1 << 19)  /* with every event (a rate of 0): 4,681 records of 112 bytes between two drains (every 250 ms); a sampled list sets a size from its rate at load (source/kernel/sampling.ts) */
+#define DROPS_RING_BYTES (1 << 19)  /* with every event (a rate of 0): 4,369 records of 120 bytes between two drains (every 250 ms); a sampled list sets a size from its rate at load (source/kernel/sampling.ts) */
 
 /* Where and what was dropped, as the kernel's reason names it. */
 struct nt_drop_key {
@@ -56,29 +56,31 @@ struct nt_drop_flow {
 	__u64 count;
 	__u32 pid;       /* the socket's owner when the last drop was counted */
 	__u8 comm[COMM_LEN];
-	__u8 state;      /* TCP state, or the socket's */
+	__u8 state;      /* TCP state; 0 for a socket of another protocol */
 	__u8 protocol;   /* sk_protocol */
 	__u16 _pad;
 	__u64 cgroup;    /* the owner's cgroup v2 id */
+	__u64 ino;       /* the socket's inode, read at the flow's first drop: userspace finds the owner by it when none is stamped */
 };
-_Static_assert(sizeof(struct nt_drop_flow) == 40, "nt_drop_flow layout");
+_Static_assert(sizeof(struct nt_drop_flow) == 48, "nt_drop_flow layout");
 
 /* One dropped packet, a sample. */
 struct nt_drop_event {
 	__u64 ts_ns;     /* CLOCK_MONOTONIC */
 	__u64 location;  /* the kernel address that dropped it (kfree_skb's caller) */
-	struct nt_flow_id id; /* from the socket, else from the packet's headers (local = its destination) */
+	struct nt_flow_id id; /* from the socket (a UDP socket with no peer: the remote end from the packet), else from the packet's headers (local = its destination) */
 	__u32 pid;
 	__u8 comm[COMM_LEN];
 	__u32 reason;
 	__u32 ifindex;
 	__u16 eth_proto;
 	__u8 ip_proto;
-	__u8 state;      /* the socket's state; 0: no socket */
+	__u8 state;      /* the socket's TCP state; 0: no socket, or not a TCP one */
 	__u8 has_sock;
 	__u8 _pad[3];
 	__u64 cgroup;    /* the owner's cgroup v2 id */
+	__u64 ino;       /* the socket's inode when no owner is stamped, else 0 */
 };
-_Static_assert(sizeof(struct nt_drop_event) == 104, "nt_drop_event layout");
+_Static_assert(sizeof(struct nt_drop_event) == 112, "nt_drop_event layout");
 
 #endif /* NETTOP_DROPS_H */

@@ -25,7 +25,7 @@ interface ReasonRow {
 interface Line {
 	time: string;
 	interval: number;
-	drops: { drops: number; events_sampled: number; listen: { netns: number; listen_overflows: number; listen_drops: number }[]; reasons: ReasonRow[]; flows: (JsonFlow & { reason: string; count: number; state: string })[]; events: (JsonFlow & { reason: string; location: string; protocol: string })[] };
+	drops: { drops: number; events_sampled: number; listen: { netns: number; listen_overflows: number; listen_drops: number }[]; reasons: ReasonRow[]; flows: (JsonFlow & { reason: string; count: number; state: string | null })[]; events: (JsonFlow & { reason: string; location: string; protocol: string; state: string | null })[] };
 }
 
 const hosts = testHosts(2, true);
@@ -73,7 +73,11 @@ function counted(net: TestNet, lines: Line[], h: Host, reason: string, protocol?
 	return lines.flatMap((l) => l.drops.reasons).filter((r) => r.netns === netns && r.reason === reason && (!protocol || r.protocol === protocol)).reduce((s, r) => s + r.count, 0);
 }
 
-/** UDP: send COUNT datagrams of SIZE bytes to HOST PORT (sender); or bind PORT with a tiny receive buffer and never read (sink). */
+/**
+ * UDP: send COUNT datagrams of SIZE bytes to HOST PORT and print the port they
+ * came from (sender); or bind PORT on every address of HOST's family with a
+ * tiny receive buffer and never read (sink).
+ */
 const UDP = `
 import socket, sys, time
 role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -81,12 +85,15 @@ fam = socket.AF_INET6 if ':' in host else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 if role == 'sink':
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-    s.bind((host, port)); print('bound', flush=True); time.sleep(60)
+    s.bind(('::' if fam == socket.AF_INET6 else '0.0.0.0', port)); print('bound', flush=True); time.sleep(60)
 else:
     count, size = int(sys.argv[4]), int(sys.argv[5])
     for i in range(count): s.sendto(b'u' * size, (host, port))
-    print('sent', count, flush=True)
+    print('sent', count, 'from', s.getsockname()[1], flush=True)
 `;
+
+/** The port a UDP sender said it sent from. */
+const sentFrom = (p: Peer): number => Number(/from (\d+)/.exec(p.output)![1]);
 
 test('drops: an nftables rule\'s drops as NETFILTER_DROP, equal to its counter; UDP to a closed port as NO_SOCKET, equal to UdpNoPorts', async (t) => {
 	if (!(await requireBpf(t))) return;
@@ -121,25 +128,44 @@ test('drops: an nftables rule\'s drops as NETFILTER_DROP, equal to its counter; 
 	});
 });
 
-test('drops: a UDP socket with a tiny receive buffer as SOCKET_RCVBUFF, equal to UdpRcvbufErrors, on the receiving socket\'s flow', async (t) => {
+test('drops: a UDP socket that never reads, its buffer full: SOCKET_RCVBUFF equal to UdpRcvbufErrors, on a flow with its owner, the packets\' source and no TCP state', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	let sink: Peer | undefined;
+	const sinks: Peer[] = [];
+	const from: Record<string, number> = {};
 	const { lines, grew, unseen } = await watch(net, async () => ({ errors: await net.snmp(b, 'Udp', 'RcvbufErrors') }), async () => {
-		sink = new Peer(net.spawn(b, 'python3', ['-c', UDP, 'sink', b.ip4, '7598']));
-		await sink.waitFor('bound');
-		await new Peer(net.spawn(a, 'python3', ['-c', UDP, 'send', b.ip4, '7598', '2000', '1000'])).done();
+		// Bound to the wildcard address, as servers are, and never read from: no send or receive ever stamps its owner.
+		for (const [ip, port] of [[b.ip4, 7598], [b.ip6, 7596]] as const) {
+			const sink = new Peer(net.spawn(b, 'python3', ['-c', UDP, 'sink', ip, String(port)]));
+			sinks.push(sink);
+			await sink.waitFor('bound');
+			const s = new Peer(net.spawn(a, 'python3', ['-c', UDP, 'send', ip, String(port), '2000', '1000']));
+			await s.done();
+			from[port] = sentFrom(s);
+		}
 	});
 	const errors = grew.errors;
-	const rcvbuf = counted(net, lines, b, 'SOCKET_RCVBUFF');
+	const rcvbuf = counted(net, lines, b, 'SOCKET_RCVBUFF', 'ipv4/udp');
 	t.diagnostic(`SOCKET_RCVBUFF ${rcvbuf}, UdpRcvbufErrors ${errors}; drops the kernel ran no program for ${unseen}`);
 	assert.ok(errors > 1000, 'the buffer overflowed');
 	assertExactBut(rcvbuf, errors, unseen, 'SOCKET_RCVBUFF equals UdpRcvbufErrors');
-	const flows = lines.flatMap((l) => l.drops.flows).filter((f) => f.reason === 'SOCKET_RCVBUFF' && f.lport === 7598);
-	assertExactBut(flows.reduce((s, f) => s + f.count, 0), errors, unseen, 'all on the receiving socket\'s flow');
-	// A UDP socket is stamped with its owner when it sends or receives (issue 18); this one never does, so its owner is unknown, and said so.
-	assert.ok(flows.every((f) => f.pid === 0 || f.pid === sink!.pid), 'never another process');
+	const flows = (port: number) => lines.flatMap((l) => l.drops.flows).filter((f) => f.reason === 'SOCKET_RCVBUFF' && f.lport === port);
+	assertExactBut(flows(7598).reduce((s, f) => s + f.count, 0), errors, unseen, 'all on the receiving socket\'s flow');
+	for (const [port, sink, raddr] of [[7598, sinks[0]!, a.ip4], [7596, sinks[1]!, a.ip6]] as const) {
+		const rows = flows(port);
+		assert.ok(rows.length > 0, `a flow for port ${port}`);
+		for (const f of rows) {
+			assert.deepEqual(
+				{ pid: f.pid, comm: f.comm, raddr: f.raddr, rport: f.rport, state: f.state },
+				{ pid: sink.pid, comm: 'python3', raddr, rport: from[port], state: null },
+				`port ${port}: the owner, the packets' source, no TCP state`,
+			);
+		}
+		const event = lines.flatMap((l) => l.drops.events).find((e) => e.reason === 'SOCKET_RCVBUFF' && e.lport === port);
+		assert.ok(event, `a sampled drop for port ${port}`);
+		assert.deepEqual({ pid: event.pid, raddr: event.raddr, rport: event.rport, state: event.state }, { pid: sink.pid, raddr, rport: from[port], state: null }, `port ${port}: the sample's owner and source`);
+	}
 });
 
 test('drops: a listener that never accepts, flooded with connects, as the kernel counts ListenOverflows', async (t) => {

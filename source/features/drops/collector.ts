@@ -15,6 +15,7 @@ import { NetnsRetirer } from '../../kernel/netns.js';
 import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
 import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSnapshot, type ListenCounters } from './model.js';
+import { FdOwners } from './fd-owners.js';
 import { DropReasons } from './reasons.js';
 
 const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
@@ -49,6 +50,15 @@ function listenCounters(text: string): ListenCounters | undefined {
 	return overflows === undefined || drops === undefined ? undefined : { overflows, drops };
 }
 
+/** What changedFlows() leaves for decodeFlows(). */
+interface ChangedFlows {
+	readonly out: Map<string, DropFlow>;
+	readonly indexes: number[];
+}
+
+/** A socket's TCP state by name; null for none (no socket, or not a TCP one). */
+const stateName = (n: number): string | null => (n === 0 ? null : tcpState(n));
+
 export class DropsCollector {
 	private readonly counts: BpfMap;
 	private readonly cache: BpfMap;
@@ -60,6 +70,8 @@ export class DropsCollector {
 	private readonly reasons = new DropReasons();
 	private readonly symbols = new Kallsyms();
 	private readonly names = new Map<string, string>();
+	/** Owners of the sockets no program stamped. */
+	private readonly fdOwners = new FdOwners();
 	/** Per flow key (hex): its count when it last changed, when that was, and the flow as decoded then (reused while the count holds). */
 	private readonly seen = new Map<string, { count: number; at: number; flow: DropFlow }>();
 	private recent: readonly DropEvent[] = [];
@@ -131,6 +143,13 @@ export class DropsCollector {
 		const records = this.ring.consume();
 		// The places not named yet, all in one pass over the kernel's symbols.
 		this.symbols.resolve(records.map((r) => u64Big(r, L.dropEvent.fields.location.offset)));
+		const flows = this.flows.readAll();
+		const changed = this.changedFlows(flows, now);
+		// The owners of sockets no program stamped, all in one look through /proc (a flow records its inode stamped or not).
+		const f = L.dropFlow.fields;
+		const inodes = changed.indexes.filter((i) => field(flows.values, i * flows.valueStride, f.pid) === 0).map((i) => field(flows.values, i * flows.valueStride, f.ino));
+		for (const r of records) inodes.push(field(r, 0, L.dropEvent.fields.ino));
+		this.fdOwners.resolve(inodes);
 		const events = records.map((r) => this.decodeEvent(r, wallMinusMono));
 		if (events.length > 0) this.recent = nextRecent(this.recent, events);
 		const lost = this.lost.readAll();
@@ -142,7 +161,7 @@ export class DropsCollector {
 		if (gone.length > 0) this.retire(new Set(gone), counts, entries, cache);
 		return {
 			counts,
-			flows: this.readFlows(now),
+			flows: this.decodeFlows(flows, changed, now),
 			events,
 			recent: this.recent,
 			eventsLost: lostAt(lost, LOST_EVENT),
@@ -209,19 +228,20 @@ export class DropsCollector {
 		for (const [key, c] of counts) if (gone.has(c.netns)) counts.delete(key);
 	}
 
-	/** The flows, and the ones that stopped dropping for FLOW_IDLE_MS taken out of the kernel's table. */
-	private readFlows(now: number): Map<string, DropFlow> {
-		const f = L.dropFlow.fields;
-		const entries = this.flows.readAll();
+	/**
+	 * The flows unchanged since last decoded, and the indexes of those whose
+	 * counts moved; the ones that stopped dropping for FLOW_IDLE_MS taken out
+	 * of the kernel's table.
+	 */
+	private changedFlows(entries: MapEntries, now: number): ChangedFlows {
 		const out = new Map<string, DropFlow>();
+		const indexes: number[] = [];
 		const idle: Buffer[] = [];
 		for (let i = 0; i < entries.count; i++) {
 			const k = keyAt(entries, i);
 			const key = k.toString('hex');
-			const base = i * entries.valueStride;
-			const count = field(entries.values, base, f.count);
 			const seen = this.seen.get(key);
-			if (seen && seen.count === count) {
+			if (seen && seen.count === field(entries.values, i * entries.valueStride, L.dropFlow.fields.count)) {
 				if (now - seen.at > FLOW_IDLE_MS) {
 					idle.push(Buffer.from(k));
 					this.seen.delete(key);
@@ -231,21 +251,37 @@ export class DropsCollector {
 				out.set(key, seen.flow);
 				continue;
 			}
+			indexes.push(i);
+		}
+		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
+		return { out, indexes };
+	}
+
+	/** Every flow: the unchanged as they were, the changed decoded (an unstamped socket's owner from /proc). */
+	private decodeFlows(entries: MapEntries, { out, indexes }: ChangedFlows, now: number): Map<string, DropFlow> {
+		const f = L.dropFlow.fields;
+		for (const i of indexes) {
+			const k = keyAt(entries, i);
+			const key = k.toString('hex');
+			const base = i * entries.valueStride;
+			const count = field(entries.values, base, f.count);
 			const flow: DropFlow = {
-				pid: field(entries.values, base, f.pid),
-				comm: cstring(entries.values, base + f.comm.offset, f.comm.size),
-				cgroupId: field(entries.values, base, f.cgroup),
+				...this.owner(field(entries.values, base, f.pid), cstring(entries.values, base + f.comm.offset, f.comm.size), field(entries.values, base, f.cgroup), field(entries.values, base, f.ino)),
 				...decodeFlowId(k, L.dropFlowKey.fields.id.offset),
 				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
-				state: tcpState(field(entries.values, base, f.state)),
+				state: stateName(field(entries.values, base, f.state)),
 				count,
 			};
 			this.seen.set(key, { count, at: now, flow });
 			out.set(key, flow);
 		}
-		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
 		for (const key of this.seen.keys()) if (!out.has(key)) this.seen.delete(key);
 		return out;
+	}
+
+	/** The stamped owner, else the owner /proc names for the socket's inode, else none (pid 0). */
+	private owner(pid: number, comm: string, cgroupId: number, ino: number): { pid: number; comm: string; cgroupId: number } {
+		return pid === 0 ? (this.fdOwners.get(ino) ?? { pid, comm, cgroupId }) : { pid, comm, cgroupId };
 	}
 
 	private decodeEvent(r: Buffer, wallMinusMono: number): DropEvent {
@@ -258,11 +294,9 @@ export class DropsCollector {
 			location: this.symbols.name(u64Big(r, f.location.offset)),
 			ifname: this.ifname(id.netns, field(r, 0, f.ifindex)),
 			protocol: protocolName(field(r, 0, f.eth_proto), field(r, 0, f.ip_proto)),
-			pid: field(r, 0, f.pid),
-			comm: cstring(r, f.comm.offset, f.comm.size),
-			cgroupId: field(r, 0, f.cgroup),
+			...this.owner(field(r, 0, f.pid), cstring(r, f.comm.offset, f.comm.size), field(r, 0, f.cgroup), field(r, 0, f.ino)),
 			...id,
-			state: socket ? tcpState(field(r, 0, f.state)) : '',
+			state: stateName(field(r, 0, f.state)),
 			socket,
 		};
 	}

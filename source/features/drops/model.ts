@@ -27,7 +27,8 @@ export interface DropFlow extends OwnedFlow {
 	/** The owner's cgroup v2 id; 0 when not known. */
 	readonly cgroupId: number;
 	readonly reason: string;
-	readonly state: string;
+	/** The socket's TCP state; null for a socket of another protocol (UDP has none). */
+	readonly state: string | null;
 	readonly count: number;
 }
 
@@ -41,8 +42,8 @@ export interface DropEvent extends OwnedFlow {
 	readonly location: string;
 	readonly ifname: string;
 	readonly protocol: string;
-	/** The socket's state; "" when no socket had the packet (then the flow is the packet's). */
-	readonly state: string;
+	/** The socket's TCP state; null when no socket had the packet (then the flow is the packet's) or not a TCP one. */
+	readonly state: string | null;
 	readonly socket: boolean;
 }
 

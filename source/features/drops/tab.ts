@@ -60,7 +60,7 @@ function dropsParts(view: DropsView | undefined, { sort, seconds, height, width,
 	const containers = flows.some((f) => containerOf(f) !== undefined);
 	const fc = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
 	const flowRows = flows.map((f: DropFlow) =>
-		line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, shortState(f.state), String(f.count)], containers, 2, containerOf(f)))),
+		line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, f.state ? shortState(f.state) : '-', String(f.count)], containers, 2, containerOf(f)))),
 	);
 	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
 	// The reasons are the kernel's counts, which no filter narrows.

@@ -55,21 +55,22 @@ test('an interval: counts grown per reason and place, teardown apart, flows filt
 });
 
 test('the tab: drops a second, by reason, the flows a socket had, the events with the function that dropped them', () => {
-	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 0, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: '', socket: false };
+	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 0, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: null, socket: false };
 	const c = count({ count: 300 });
-	const cur = dropsSnap({ counts: new Map([[key(c), c]]), events: [event], eventsSampled: 5 });
+	const udp: DropFlow = { ...FLOW, reason: 'SOCKET_RCVBUFF', state: null, count: 7 };
+	const cur = dropsSnap({ counts: new Map([[key(c), c]]), flows: new Map([['u', udp]]), events: [event], eventsSampled: 5 });
 	const lines = dropsTab.lines(dropsView(undefined, cur, NO_FILTER, new Map()), { state: undefined, sort: 'count', seconds: 2, height: 20, width: 80, currentNetns: 1, unicode: false }).map(plainText).join('\n');
 	assert.match(lines, /^drops 150\/s {2}\(300 this interval\)/);
 	assert.match(lines, /5 events left out of the list this interval \(5 sampled out\)/);
 	assert.match(lines, /NO_SOCKET +7 +eth0 +ipv4\/udp +300 +150/);
-	assert.match(lines, /no socket had a dropped packet/);
+	assert.match(lines, /42 +dnsd +10\.0\.0\.1:53 +10\.0\.0\.2:40000 +SOCKET_RCVBUFF +- +7/, 'a UDP socket\'s flow: no TCP state');
 	assert.match(lines, /NO_SOCKET +__udp4_lib_rcv\+0x4bc +ipv4\/udp +10\.0\.0\.2:40000 +10\.0\.0\.1:53/);
 });
 
-test('--json: the flows written row by row (drops index.ts) give what JSON.stringify gives, byte for byte: many rows across pieces, a comm and a cgroup to escape, none', () => {
-	const flows = Array.from({ length: 600 }, (_, i): DropFlow => ({ ...FLOW, pid: 100 + i, lport: 1000 + i, comm: i === 3 ? 'a "quoted"\\name' : 'dnsd', cgroupId: i % 2 === 0 ? 5 : 0, reason: 'QUEUE_PURGE', state: 'CLOSE', count: i + 1 }));
+test('--json: the flows written row by row (drops index.ts) give what JSON.stringify gives, byte for byte: many rows across pieces, a comm and a cgroup to escape, UDP\'s null state, none', () => {
+	const flows = Array.from({ length: 600 }, (_, i): DropFlow => ({ ...FLOW, pid: 100 + i, lport: 1000 + i, comm: i === 3 ? 'a "quoted"\\name' : 'dnsd', cgroupId: i % 2 === 0 ? 5 : 0, reason: 'QUEUE_PURGE', state: i % 3 === 0 ? null : 'CLOSE', count: i + 1 }));
 	const cgroups = new Map([[5, cgroupOf(5, '/system.slice/docker-0123456789ab.scope')]]);
-	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 1_700_000_000_000, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: '', socket: false };
+	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 1_700_000_000_000, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: null, socket: false };
 	for (const snap of [dropsSnap({ flows: new Map(flows.map((f, i) => [`k${i}`, f])), events: [event] }), dropsSnap()]) {
 		const v = dropsView(undefined, snap, NO_FILTER, new Map([[7, 'web']]), cgroups);
 		const out = new Piece();
