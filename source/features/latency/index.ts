@@ -1,6 +1,6 @@
 // The Latency feature: where inside the host packets wait (stack, qdisc, driver, socket), from sampled packets, its programs attached only while wanted.
 import { plainText } from '../../format/lines.js';
-import { numberList, UsageError } from '../../model/filter.js';
+import { UsageError } from '../../model/filter.js';
 import { isUnavailable } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { DEFAULT_EVERY, LatencyCollector, MAX_EVERY, type LatencyTabState } from './collector.js';
@@ -8,10 +8,12 @@ import { LATENCY_LAYOUTS } from './layouts.js';
 import { latencyJson, latencyView, type LatencySnapshot, type LatencyView } from './model.js';
 import { latencyTab, usText } from './tab.js';
 
+/** --latency-sample: one whole number, N of 1 packet in N. */
 function parseEvery(value: string | boolean | undefined): number {
 	if (value === undefined) return DEFAULT_EVERY;
-	if (typeof value !== 'string' || value.includes(',')) throw new UsageError(`--latency-sample takes one number, 1 to ${MAX_EVERY}`);
-	return [...numberList(value, '--latency-sample', 'a number of packets', 1, MAX_EVERY)][0]!;
+	const n = Number(value);
+	if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value) || n < 1 || n > MAX_EVERY) throw new UsageError(`--latency-sample wants one whole number from 1 to ${MAX_EVERY} (1 packet in N); got "${String(value)}"`);
+	return n;
 }
 
 /** log2 slots of µs, 1 µs to 2^27 µs (134 s): the same bounds every interval. */
