@@ -24,7 +24,7 @@ export class Exporter {
 	add(sample: Sample): void {
 		for (const f of ALL_FEATURES) {
 			const view = entry(sample, f.key);
-			if (!isUnavailable(view as never) && f.metrics) f.metrics(view, this.registry);
+			if (!isUnavailable(view as never) && f.metrics) f.metrics(view, this.registry, sample.names);
 		}
 		for (const f of ALL_FEATURES) {
 			this.registry.count('nettop_lost_total', 'Updates the kernel side could not record (a full map or ring, a program run the kernel skipped), per collector.', { collector: f.key }, sample.lost[f.key] ?? 0);

@@ -1,4 +1,4 @@
-// Drops model and naming: reasons by the kernel's names, protocols, teardown apart, flows filtered, listen queues, the JSON value, the tab.
+// Drops model and naming: reasons by the kernel's names, protocols, teardown apart, flows filtered, listen queues, the tab (its JSON: test/output/json.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { protocolName } from '../../../source/features/drops/collector.js';
@@ -8,9 +8,6 @@ import { dropsTab } from '../../../source/features/drops/tab.js';
 import { plainText } from '../../../source/format/lines.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { dropsSnap } from '../../fixtures/records.js';
-import { drops } from '../../../source/features/drops/index.js';
-import { Piece } from '../../../source/format/json-piece.js';
-import { cgroupOf } from '../../../source/model/cgroup.js';
 
 test('reasons by the running kernel\'s names: prefix off, subsystems by theirs, unknown numbers as numbers', () => {
 	const r = new DropReasons(
@@ -64,16 +61,4 @@ test('the tab: drops a second, by reason, the flows a socket had, the events wit
 	assert.match(lines, /NO_SOCKET +7 +eth0 +ipv4\/udp +300 +150/);
 	assert.match(lines, /no socket had a dropped packet/);
 	assert.match(lines, /NO_SOCKET +__udp4_lib_rcv\+0x4bc +ipv4\/udp +10\.0\.0\.2:40000 +10\.0\.0\.1:53/);
-});
-
-test('--json: the flows written row by row (drops index.ts) give what JSON.stringify gives, byte for byte: many rows across pieces, a comm and a cgroup to escape, none', () => {
-	const flows = Array.from({ length: 600 }, (_, i): DropFlow => ({ ...FLOW, pid: 100 + i, lport: 1000 + i, comm: i === 3 ? 'a "quoted"\\name' : 'dnsd', cgroupId: i % 2 === 0 ? 5 : 0, reason: 'QUEUE_PURGE', state: 'CLOSE', count: i + 1 }));
-	const cgroups = new Map([[5, cgroupOf(5, '/system.slice/docker-0123456789ab.scope')]]);
-	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 1_700_000_000_000, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: '', socket: false };
-	for (const snap of [dropsSnap({ flows: new Map(flows.map((f, i) => [`k${i}`, f])), events: [event] }), dropsSnap()]) {
-		const v = dropsView(undefined, snap, NO_FILTER, new Map([[7, 'web']]), cgroups);
-		const out = new Piece();
-		const parts = [...drops.json(v, out), out.take(true)];
-		assert.equal(Buffer.concat(parts).toString('utf8'), JSON.stringify(v), `${v.flows.length} flows`);
-	}
 });
