@@ -4,6 +4,7 @@ import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
 import { cgroupFields } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
+import { netnsNameLabel } from '../../model/metrics.js';
 import { UsageError } from '../../model/filter.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
@@ -90,7 +91,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	// The kernel's Tcp counters per namespace, under their own names.
 	metrics(view, sink) {
 		for (const r of view.counts) {
-			const labels = { netns: String(r.netns), ...(r.netns_name === null ? {} : { netns_name: r.netns_name }) };
+			const labels = { netns: String(r.netns), ...netnsNameLabel(r.netns_name) };
 			for (const [key, name] of CONN_METRICS) sink.count(`nettop_tcp_${key}_total`, key === 'in_rsts' ? `TCP ${name}, per network namespace.` : `TCP ${name}, per network namespace (grows as the kernel's Tcp ${name} does).`, labels, r[key]);
 		}
 	},

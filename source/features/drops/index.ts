@@ -4,6 +4,7 @@ import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
 import { cgroupFields, UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
+import { netnsNameLabel } from '../../model/metrics.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import { netnsNames } from '../../kernel/netns.js';
@@ -58,7 +59,7 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	// Per reason (the kernel's own names), namespace, interface and protocol.
 	metrics(view, sink) {
 		for (const r of view.reasons) {
-			const labels = { netns: String(r.netns), device: r.ifname, protocol: r.protocol, reason: r.reason, ...(r.netns_name === null ? {} : { netns_name: r.netns_name }) };
+			const labels = { netns: String(r.netns), device: r.ifname, protocol: r.protocol, reason: r.reason, ...netnsNameLabel(r.netns_name) };
 			sink.count('nettop_drops_total', 'Packets the kernel freed as dropped (skb:kfree_skb), per reason, namespace, interface and protocol.', labels, r.count);
 		}
 	},

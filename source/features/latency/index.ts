@@ -4,6 +4,7 @@ import { plainText } from '../../format/lines.js';
 import { isoTime } from '../../format/time.js';
 import { cgroupFieldsOf } from '../../model/cgroup.js';
 import { UsageError } from '../../model/filter.js';
+import { netnsNameLabel } from '../../model/metrics.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { DEFAULT_EVERY, LatencyCollector, MAX_EVERY, type LatencyTabState } from './collector.js';
@@ -64,7 +65,7 @@ export const latency: Feature<'latency', LatencySnapshot, LatencyView, LatencyTa
 		for (const r of view.stages) {
 			const counts = new Map(r.buckets.map((b) => [b.lo, b.count]));
 			const buckets = METRIC_SLOTS.map((i) => [2 ** (i + 1) / 1e6, counts.get(i === 0 ? 0 : 2 ** i) ?? 0] as const);
-			const labels = { stage: r.stage, netns: String(r.netns), device: r.ifname };
+			const labels = { stage: r.stage, netns: String(r.netns), device: r.ifname, ...netnsNameLabel(r.netns_name) };
 			sink.observe('nettop_latency_seconds', 'Time sampled packets spent in a layer of the stack (1 packet in N: --latency-sample), per namespace and interface.', labels, buckets, r.sum / 1e6);
 		}
 	},

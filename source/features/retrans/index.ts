@@ -3,6 +3,7 @@ import { flowJson } from '../../format/json-piece.js';
 import { isoTime } from '../../format/time.js';
 import { cgroupFields } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
+import { netnsNameLabel } from '../../model/metrics.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import type { Feature } from '../feature.js';
@@ -37,8 +38,7 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	// Per namespace and kind; per namespace the segments add up as TcpRetransSegs does.
 	metrics(view, sink, names) {
 		for (const e of view.events) {
-			const name = names.netns.get(e.netns);
-			const labels = { netns: String(e.netns), kind: e.kind, ...(name === undefined ? {} : { netns_name: name }) };
+			const labels = { netns: String(e.netns), kind: e.kind, ...netnsNameLabel(names.netns.get(e.netns)) };
 			sink.count('nettop_tcp_retransmit_segments_total', 'TCP segments retransmitted (TcpRetransSegs), per namespace and kind.', labels, e.segs);
 			sink.count('nettop_tcp_retransmits_total', 'TCP retransmissions (tcp_retransmit_skb), per namespace and kind.', labels, 1);
 		}
