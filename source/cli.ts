@@ -60,7 +60,7 @@ const HELP = `
                        with --prometheus: TLS and basic auth (node_exporter's)
     --prometheus-pid   with --prometheus: a pid label on per-process series
 ${FEATURE_FLAG_USAGE}
-    -t, --tab TAB      the UI's first tab: ${TAB_NAMES}
+    -t, --tab TAB      first tab: ${TAB_NAMES}
     --verbose          libbpf's log to stderr (after the UI, in UI mode)
     --log FILE         append libbpf's log to FILE
     --version          print the version
