@@ -218,10 +218,12 @@ async function main(): Promise<number> {
 	let exporter: import('./output/prometheus.js').Exporter | undefined;
 	let server: import('node:http').Server | undefined;
 	if (options.prometheus) {
-		const { Exporter, serveMetrics } = await import('./output/prometheus.js');
+		const { Exporter, metricsUrl, serveMetrics } = await import('./output/prometheus.js');
 		const { readWebConfig } = await import('./output/web-config.js');
 		exporter = new Exporter(options.prometheusPid);
 		server = await serveMetrics(options.prometheus, exporter, options.webConfigFile ? readWebConfig(options.webConfigFile) : undefined);
+		// Where to point a scraper (or curl): nettop's own series at once, the features' once their programs have loaded.
+		process.stderr.write(`serving ${metricsUrl(server)}\n`);
 	}
 	preloadKernelBtf(); // if not started yet (--json in a terminal)
 	collectors = await Collectors.open(options.settings);

@@ -89,6 +89,19 @@ export const FEATURE_FLAG_USAGE = FEATURE_FLAGS.map((f) => {
 
 const KNOWN = new Set<string>(['help', 'h', 'version', ...Object.keys(FLAGS), ...Object.keys(FLAGS).map(typed), ...Object.values(FLAGS).flatMap((f) => (f.shortFlag ? [f.shortFlag] : []))]);
 
+/** What nettop writes: the UI (or the plain table without a terminal), --json lines, or --prometheus series. */
+type Output = 'ui' | 'json' | 'prometheus';
+
+const OUTPUT_NAMES: Readonly<Record<Output, string>> = { ui: 'the UI, not with --json or --prometheus', json: '--json', prometheus: '--prometheus' };
+
+/** Flags that mean something for one output only: given for another, they are refused, never ignored. */
+const COMPANIONS: readonly { readonly flag: string; readonly given: (flags: RawFlags) => boolean; readonly output: Output; readonly why: string }[] = [
+	{ flag: '--cost', given: (f) => f.cost === true, output: 'json', why: "it adds nettop's own cost to each JSON line" },
+	{ flag: '--web.config.file', given: (f) => f.webConfigFile !== undefined, output: 'prometheus', why: 'it configures its listener' },
+	{ flag: '--prometheus-pid', given: (f) => f.prometheusPid === true, output: 'prometheus', why: 'it labels its per-process series' },
+	{ flag: '-t/--tab', given: (f) => f.tab !== undefined, output: 'ui', why: "it picks the first tab; each JSON line and scrape has every tab's figures" },
+];
+
 /**
  * Checks the flags. `given` are the flag names as typed (meow's
  * unnormalizedFlags keys), so an unknown one is reported by the name the user typed.
@@ -122,8 +135,9 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const settings = Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, f.parse(flags[f.name] as string | boolean | undefined)]));
 	const prometheus = flags.prometheus === undefined ? undefined : parseListen(flags.prometheus);
 	if (prometheus && flags.json) throw new UsageError('--prometheus and --json exclude each other: the metrics are served, not printed');
-	if (flags.prometheusPid && !prometheus) throw new UsageError('--prometheus-pid goes with --prometheus');
-	if (flags.webConfigFile !== undefined && !prometheus) throw new UsageError('--web.config.file goes with --prometheus: it configures its listener');
+	const output = flags.json ? 'json' : prometheus ? 'prometheus' : 'ui';
+	const alone = COMPANIONS.find((c) => c.given(flags) && c.output !== output);
+	if (alone) throw new UsageError(`${alone.flag} goes with ${OUTPUT_NAMES[alone.output]}: ${alone.why}`);
 	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
 	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}), ...(flags.prometheusPid ? { prometheusPid: true } : {}) };
 }

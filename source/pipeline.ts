@@ -26,7 +26,8 @@ function retained(reading: Reading): Reading {
 
 /** The interval from `prev` to `cur`: each feature's view, filtered, and what the kernel lost meanwhile. */
 export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FILTER, exists: (pid: number) => boolean = () => true): Sample {
-	const sample: Record<string, unknown> = { time: cur.wall, interval: (cur.mono - prev.mono) / 1000 };
+	const names = { netns: cur.netnsNames ?? NO_NAMES, cgroups: cur.cgroups ?? NO_CGROUPS };
+	const sample: Record<string, unknown> = { time: cur.wall, interval: (cur.mono - prev.mono) / 1000, names };
 	const absent = [...filter.pids].filter((pid) => !exists(pid));
 	if (absent.length > 0) sample.absentPids = absent;
 	const lost: Record<string, number> = {};
@@ -38,7 +39,7 @@ export function buildSample(prev: Reading, cur: Reading, filter: Filter = NO_FIL
 			continue;
 		}
 		const before = isUnavailable(p) ? undefined : p;
-		sample[f.key] = f.interval(before, c, filter, cur.netnsNames ?? NO_NAMES, cur.cgroups ?? NO_CGROUPS);
+		sample[f.key] = f.interval(before, c, filter, names.netns, names.cgroups);
 		// Lost: what a full map or ring refused, and the runs of its programs the kernel skipped (recursion misses).
 		const misses = (cur.programs?.[f.key]?.recursionMisses ?? 0) - (prev.programs?.[f.key]?.recursionMisses ?? 0);
 		const grew = c.lost - (before?.lost ?? 0) + Math.max(0, misses);

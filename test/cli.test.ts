@@ -18,6 +18,17 @@ test('a flag given twice is one line too, naming it', async () => {
 	assert.equal(r.stderr, 'nettop: -n/--count was given more than once: give it once\n');
 });
 
+test('a flag for another output than the one chosen is refused: one line, exit 2', async () => {
+	for (const [args, message] of [
+		[['--cost'], "--cost goes with --json: it adds nettop's own cost to each JSON line"],
+		[['-t', 'drops', '--json'], "-t/--tab goes with the UI, not with --json or --prometheus: it picks the first tab; each JSON line and scrape has every tab's figures"],
+		[['--web.config.file', 'web.yml'], '--web.config.file goes with --prometheus: it configures its listener'],
+	] as const) {
+		const r = await runNettop([...args, '-n', '1']);
+		assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `nettop: ${message}\n`], args.join(' '));
+	}
+});
+
 test('--version and --help', async () => {
 	const v = await runNettop(['--version']);
 	assert.equal(v.code, 0);

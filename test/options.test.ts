@@ -39,7 +39,7 @@ test('bad values are UsageErrors naming the flag', () => {
 		[{ tab: 'disk' }, /-t\/--tab wants one of nic\|tcp\|rtt\|retrans\|conns\|drops\|latency\|1-7/],
 		[{ latencySample: '0' }, /--latency-sample/],
 		[{ latencySample: 'many' }, /--latency-sample/],
-		[{ latencySample: '2,4' }, /--latency-sample takes one number/],
+		[{ latencySample: '2,4' }, /--latency-sample wants one whole number/],
 		[{ tab: String(FEATURE_KEYS.length + 1) }, /-t\/--tab/],
 		[{ direction: 'sideways' }, /-r\/--direction wants connect or accept; got "sideways"/],
 		[{ connEvents: '1.5' }, /--conn-events wants a whole number/],
@@ -54,6 +54,28 @@ test('bad values are UsageErrors naming the flag', () => {
 	assert.throws(() => parseOptions({}, [], ['json', 'bogus']), /^UsageError: unknown option --bogus/);
 	assert.throws(() => parseOptions({}, [], ['x']), /unknown option -x /);
 	assert.doesNotThrow(() => parseOptions({ interval: '2' }, [], ['i', 'interval', 'json', 'n', 'count', 'verbose']));
+});
+
+test('--latency-sample names what it takes: one number, not a list', () => {
+	for (const latencySample of ['0', '2,4', 'x', String(2 ** 20 + 1)]) {
+		assert.throws(() => parseOptions({ latencySample }), { message: `--latency-sample wants one whole number from 1 to ${2 ** 20} (1 packet in N); got "${latencySample}"` });
+	}
+});
+
+test('a flag that means something for one output only is refused for another, in one line of the same form', () => {
+	const refused: [Record<string, string | boolean>, string][] = [
+		[{ cost: true }, "--cost goes with --json: it adds nettop's own cost to each JSON line"],
+		[{ cost: true, prometheus: ':9977' }, "--cost goes with --json: it adds nettop's own cost to each JSON line"],
+		[{ webConfigFile: 'web.yml' }, '--web.config.file goes with --prometheus: it configures its listener'],
+		[{ webConfigFile: 'web.yml', json: true }, '--web.config.file goes with --prometheus: it configures its listener'],
+		[{ prometheusPid: true }, '--prometheus-pid goes with --prometheus: it labels its per-process series'],
+		[{ tab: 'drops', json: true }, "-t/--tab goes with the UI, not with --json or --prometheus: it picks the first tab; each JSON line and scrape has every tab's figures"],
+		[{ tab: '2', prometheus: ':9977' }, "-t/--tab goes with the UI, not with --json or --prometheus: it picks the first tab; each JSON line and scrape has every tab's figures"],
+	];
+	for (const [flags, message] of refused) assert.throws(() => parseOptions(flags), (e: unknown) => e instanceof UsageError && e.message === message, JSON.stringify(flags));
+	assert.equal(parseOptions({ cost: true, json: true }).cost, true);
+	assert.equal(parseOptions({ tab: 'drops' }).tab, 'drops');
+	assert.equal(parseOptions({ prometheus: ':9977', prometheusPid: true, webConfigFile: 'web.yml' }).prometheusPid, true);
 });
 
 test('features\' own flags join nettop\'s: each name once, parsed into the settings', () => {

@@ -8,7 +8,7 @@ import type { NetnsActivity } from '../kernel/snmp.js';
 import type { CgroupNames } from '../model/cgroup.js';
 import type { Filter } from '../model/filter.js';
 import type { MetricSink } from '../model/metrics.js';
-import type { Maybe, Snapshot } from '../model/reading.js';
+import type { Maybe, RowNames, Snapshot } from '../model/reading.js';
 
 /** What every feature's kernel side is given: its flags' values and the kernel state features share. */
 export interface FeatureContext {
@@ -149,12 +149,12 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	retain(snapshot: S): S;
 	/** The interval from `prev` (undefined: from nothing) to `cur`, filtered. */
 	interval(prev: S | undefined, cur: S, filter: Filter, netnsNames: ReadonlyMap<number, string>, cgroups: CgroupNames): V;
-	/** Writes the view as the value of its key in the JSON line; yields pieces of it when it is long. */
-	json(view: V, out: Piece): Iterable<Uint8Array>;
+	/** Writes the view as the value of its key in the JSON line, its rows' namespaces and cgroups by `names`; yields pieces of it when it is long. */
+	json(view: V, out: Piece, names: RowNames): Iterable<Uint8Array>;
 	/** Adds the interval's figures to the Prometheus series (--prometheus): counters as deltas, named nettop_*, in base units. */
-	metrics?(view: V, sink: MetricSink): void;
+	metrics?(view: V, sink: MetricSink, names: RowNames): void;
 	/** Keys of its own after its key in the JSON line (tcp's view gives `udp` too), each written from the same view. */
-	readonly moreJson?: readonly { readonly key: string; json(view: V, out: Piece): Iterable<Uint8Array> }[];
+	readonly moreJson?: readonly { readonly key: string; json(view: V, out: Piece, names: RowNames): Iterable<Uint8Array> }[];
 	/** Its lines in the plain table (no terminal, no --json), which keeps a tab state of its own. */
 	text(view: Maybe<V>, props: TabProps<T>): string[];
 	/** Its figure in the summary line; `view` undefined when the collector is unavailable. Undefined: none (a feature turned off). */

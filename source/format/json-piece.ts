@@ -1,5 +1,38 @@
-// JSON written as UTF-8 bytes straight into reused 64 kB pieces: no string per row or per number (docs/performance.md).
-import { socketRow, type SocketFlow } from '../model/flow.js';
+// JSON written as UTF-8 bytes straight into reused 64 kB pieces: no string per row or per number (docs/performance.md); and the parts every feature's rows share.
+import { socketRow, type OwnedFlow, type SocketFlow } from '../model/flow.js';
+import type { Bucket, Distribution } from '../model/histogram.js';
+
+/** A row's owner: both null, not 0 and "", when no process is known (pid 0: the socket was never stamped by one). */
+export function ownerJson(pid: number, comm: string): { pid: number | null; comm: string | null } {
+	return pid === 0 ? { pid: null, comm: null } : { pid, comm };
+}
+
+/**
+ * A connection and its owner as every row writes them: the owner, the
+ * namespace and its `ip netns` name (null when it has none), the endpoints
+ * (the remote end null for a UDP socket not connected).
+ */
+export function flowJson(f: Omit<OwnedFlow, 'raddr' | 'rport'> & { readonly raddr: string | null; readonly rport: number | null }, netnsNames: ReadonlyMap<number, string>) {
+	return { ...ownerJson(f.pid, f.comm), netns: f.netns, netns_name: netnsNames.get(f.netns) ?? null, family: f.family, laddr: f.laddr, lport: f.lport, raddr: f.raddr, rport: f.rport };
+}
+
+/** The unit of a time in JSON, as its field's name ends: `p50_us`, `duration_ms` (README, JSON). */
+export type TimeUnit = 'us' | 'ms';
+
+/** A distribution's fields: `count`, then `sum`, `avg` and the percentiles, each named with its unit. */
+export function figuresJson(d: Distribution, unit: TimeUnit): Record<string, number> {
+	return { count: d.count, [`sum_${unit}`]: d.sum, [`avg_${unit}`]: d.avg, [`p50_${unit}`]: d.p50, [`p90_${unit}`]: d.p90, [`p99_${unit}`]: d.p99 };
+}
+
+/** figuresJson's keys but `count`, each with the comma and colon around it: for writing a row's figures number by number. */
+export function figureKeys(unit: TimeUnit): readonly string[] {
+	return ['sum', 'avg', 'p50', 'p90', 'p99'].map((k) => `,"${k}_${unit}":`);
+}
+
+/** log2 slots: each slot's range, named with its unit, and its count. */
+export function bucketsJson(buckets: readonly Bucket[], unit: TimeUnit): Record<string, number>[] {
+	return buckets.map((b) => ({ [`lo_${unit}`]: b.lo, [`hi_${unit}`]: b.hi, count: b.count }));
+}
 
 const PIECE_BYTES = 64 * 1024;
 
@@ -119,18 +152,25 @@ export function* jsonArray(out: Piece, n: number, rows: (from: number, to: numbe
  * socket's cookie, one entry a cookie: a lookup is an array index, where a
  * Map or WeakMap lookup, out of cache with tens of thousands of keys, made
  * writing a line a fifth more costly (docs/performance.md). One per table:
- * a connection's tcp and RTT flows are two objects with one cookie.
+ * a connection's tcp and RTT flows are two objects with one cookie. The
+ * texts hold the namespaces' names: names that change (`ip netns add`)
+ * empty the cache.
  */
 export class FlowJsonCache {
 	/** The flow at (cookie mod capacity), and its text. */
 	private flows: (SocketFlow | undefined)[] = new Array<SocketFlow | undefined>(1024).fill(undefined);
 	private texts: Uint8Array[] = new Array<Uint8Array>(1024).fill(EMPTY);
+	private netnsNames: ReadonlyMap<number, string> | undefined;
 
-	/** `{"pid":…,"rport":…,` for a flow, in UTF-8: its fields in OwnedFlow's order, ready for more. */
-	get(f: SocketFlow): Uint8Array {
+	/** `{"pid":…,"rport":…,` for a flow, in UTF-8: flowJson's fields, ready for more. */
+	get(f: SocketFlow, netnsNames: ReadonlyMap<number, string>): Uint8Array {
+		if (netnsNames !== this.netnsNames) {
+			if (!this.netnsNames || !sameNames(this.netnsNames, netnsNames)) this.flows.fill(undefined);
+			this.netnsNames = netnsNames;
+		}
 		const at = f.cookie % this.flows.length;
 		if (this.flows[at] === f) return this.texts[at]!;
-		const text = Buffer.from(`${unclosedObject(socketRow(f))},`);
+		const text = Buffer.from(`${unclosedObject(flowJson(socketRow(f), netnsNames))},`);
 		this.flows[at] = f;
 		this.texts[at] = text;
 		return text;
@@ -147,3 +187,10 @@ export class FlowJsonCache {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Two listings that name the same namespaces the same (a listing is made anew when /run/netns is missing or changed). */
+function sameNames(a: ReadonlyMap<number, string>, b: ReadonlyMap<number, string>): boolean {
+	if (a.size !== b.size) return false;
+	for (const [netns, name] of a) if (b.get(netns) !== name) return false;
+	return true;
+}

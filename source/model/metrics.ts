@@ -30,6 +30,11 @@ interface Series {
 	touched: number;
 }
 
+/** A series' netns_name label: the namespace's `ip netns` name, and no label for one without (Prometheus reads an empty label as none). */
+export function netnsNameLabel(name: string | null | undefined): Labels {
+	return name == null ? {} : { netns_name: name };
+}
+
 /** Series no feature reported for this long are dropped (a process or queue gone): 10 minutes. */
 export const SERIES_IDLE_MS = 10 * 60_000;
 

@@ -72,4 +72,13 @@ export interface IntervalTimes {
 	readonly cost?: Cost;
 	/** The filter's PIDs that name no process: the header says so, so an empty screen is not taken for an idle process. */
 	readonly absentPids?: readonly number[];
+	/** The names the interval's rows are written with (JSON, series): of namespaces and of owners' cgroups. */
+	readonly names: RowNames;
+}
+
+/** What rows name their namespace and owner's cgroup by, for the outputs that write them (JSON, /metrics). */
+export interface RowNames {
+	/** Names of network namespaces by inode, as `ip netns` knows them. */
+	readonly netns: ReadonlyMap<number, string>;
+	readonly cgroups: CgroupNames;
 }

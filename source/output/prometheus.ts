@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { passwordMatches } from '../../native/crypt.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
 import { MetricRegistry } from '../model/metrics.js';
@@ -24,7 +25,7 @@ export class Exporter {
 	add(sample: Sample): void {
 		for (const f of ALL_FEATURES) {
 			const view = entry(sample, f.key);
-			if (!isUnavailable(view as never) && f.metrics) f.metrics(view, this.registry);
+			if (!isUnavailable(view as never) && f.metrics) f.metrics(view, this.registry, sample.names);
 		}
 		for (const f of ALL_FEATURES) {
 			this.registry.count('nettop_lost_total', 'Updates the kernel side could not record (a full map or ring, a program run the kernel skipped), per collector.', { collector: f.key }, sample.lost[f.key] ?? 0);
@@ -43,6 +44,12 @@ export class Exporter {
 		this.registry.set('nettop_process_resident_memory_bytes', "nettop's resident memory, in bytes.", {}, process.memoryUsage.rss());
 		return this.registry.text(openMetrics);
 	}
+}
+
+/** Where a listening server serves /metrics, as a URL: the address and port it is bound to. */
+export function metricsUrl(server: http.Server): string {
+	const { address, port } = server.address() as AddressInfo;
+	return `${server instanceof https.Server ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}/metrics`;
 }
 
 /** Why a listen failed, in one line. */

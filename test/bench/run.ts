@@ -278,7 +278,7 @@ async function stormPart(net: TestNet): Promise<void> {
 		const server = new Peer(net.spawn(net.b, storm, ['serve', net.b.ip4, '7905', '2']));
 		await server.waitFor('listening');
 		type Counts = { netns: number; active_opens: number; passive_opens: number };
-		type Line = { time: string; interval: number; lost?: Record<string, number>; conns: { counts?: Counts[] } };
+		type Line = { time: string; interval_s: number; lost?: Record<string, number>; conns: { counts?: Counts[] } };
 		const [nsA, nsB] = [net.netnsInode(net.a), net.netnsInode(net.b)];
 		const mib = async () => ({ active: await net.snmp(net.a, 'Tcp', 'ActiveOpens'), passive: await net.snmp(net.b, 'Tcp', 'PassiveOpens') });
 		// Lines of megabytes a second: into a file, so that nettop's pace is its own and not that of a reader
@@ -303,7 +303,7 @@ async function stormPart(net: TestNet): Promise<void> {
 			const [active, passive] = [count(nsA, 'active_opens'), count(nsB, 'passive_opens')];
 			const [kActive, kPassive] = [after.active - before.active, after.passive - before.passive];
 			const lost = lines.reduce((n, l) => n + (l.lost?.conns ?? 0), 0);
-			const longest = Math.max(...lines.slice(1).map((l) => l.interval));
+			const longest = Math.max(...lines.slice(1).map((l) => l.interval_s));
 			// The rate is the generator's, beside nettop on the same 2 vCPUs: a target of the load, recorded so that a run below it says so.
 			atMost('storm: connections a second short of 20,000', Math.max(0, rate - made / seconds), 0, 'a second');
 			report('connections a second the generator made (beside nettop)', `${Math.round(made / seconds)}`, `>= ${rate}`, `${made} in ${seconds} s`);

@@ -1,8 +1,13 @@
-// A connection and its owner as nettop's JSON lines write them (tcp rows, RTT flows, retransmit and connection events), and a namespace's connection counts.
+// A connection and its owner as nettop's JSON lines write them (tcp rows, RTT flows, retransmit and connection events), a namespace's connection counts, and one feature's JSON value.
+import { Piece } from '../../source/format/json-piece.js';
+import { NO_CGROUPS } from '../../source/model/cgroup.js';
+import type { RowNames } from '../../source/model/reading.js';
 export interface JsonFlow {
-	pid: number;
-	comm: string;
+	/** null when no process is known, as comm. */
+	pid: number | null;
+	comm: string | null;
 	netns: number;
+	netns_name: string | null;
 	family: number;
 	laddr: string;
 	lport: number;
@@ -22,4 +27,11 @@ export interface CountsRow {
 	in_rsts: number;
 	handshake_fails?: number;
 	established?: number;
+}
+
+/** A feature's value in the JSON line, as its writer writes it for `view`, parsed. */
+export function featureJson<V>(feature: { json(view: V, out: Piece, names: RowNames): Iterable<Uint8Array> }, view: V, names: Partial<RowNames> = {}): any {
+	const out = new Piece();
+	const parts = [...feature.json(view, out, { netns: names.netns ?? new Map(), cgroups: names.cgroups ?? NO_CGROUPS }), out.take(true)];
+	return JSON.parse(Buffer.concat(parts).toString('utf8'));
 }

@@ -97,7 +97,8 @@ else:
 interface ConnEvent extends JsonFlow {
 	time: string;
 	type: string;
-	direction?: string;
+	direction: string | null;
+	cgroup: string | null;
 	duration_ms?: number | null;
 	tx_bytes?: number;
 	rx_bytes?: number;
@@ -107,7 +108,7 @@ interface ConnEvent extends JsonFlow {
 	no_socket?: boolean;
 }
 interface Line {
-	interval: number;
+	interval_s: number;
 	lost?: Record<string, number>;
 	conns: { counts: CountsRow[]; events_sampled: number; events_lost: number; events: ConnEvent[] };
 }
@@ -262,7 +263,8 @@ test('connections: per-namespace counts equal the Tcp MIB exactly; connects, acc
 		assert.deepEqual([fail.pid, fail.reason, fail.rport], [client.pid, 'refused', CLOSED], `${what}: owner, reason, port`);
 		const [rst] = serverEnd(m, 'reset_out');
 		assert.ok(rst, `${what}: the RST sent for the closed port`);
-		assert.deepEqual([rst.pid, rst.no_socket, rst.lport], [0, true, CLOSED], `${what}: an RST without a socket has no owner`);
+		assert.deepEqual([rst.pid, rst.comm, rst.cgroup, rst.direction, rst.no_socket, rst.lport], [null, null, null, null, true, CLOSED], `${what}: an RST without a socket has no owner, nor a known direction`);
+		assert.equal(rst.netns_name, b.ns, `${what}: the namespace by its ip netns name`);
 	}
 	const reset = made.find((x) => x.kind === 'reset')!;
 	const [abort] = clientEnd(reset, 'close');
@@ -344,7 +346,7 @@ test('connections under a churn of 5,000 a second: the counts stay exact; the li
 		if (nettop === sampled) {
 			// The sampler's contract (bpf/sample.bpf.h): per CPU, its share of 5,000 a second, plus a second's worth saved up.
 			// Over the lines' own span: the ring is read empty at each line, so a line's events were sent within its interval.
-			const covered = lines.reduce((s, l) => s + l.interval, 0);
+			const covered = lines.reduce((s, l) => s + l.interval_s, 0);
 			const most = os.availableParallelism() * eventsPerCpu(5000) * (covered + 1);
 			assert.ok(recordedAll <= most, `a sample at the default rate: ${recordedAll} events in ${covered.toFixed(1)} s, at most ${most}`);
 			assert.equal(lost, 0, 'the sample keeps the ring from filling');

@@ -24,7 +24,7 @@ interface ReasonRow {
 }
 interface Line {
 	time: string;
-	interval: number;
+	interval_s: number;
 	drops: { drops: number; events_sampled: number; listen: { netns: number; listen_overflows: number; listen_drops: number }[]; reasons: ReasonRow[]; flows: (JsonFlow & { reason: string; count: number; state: string | null })[]; events: (JsonFlow & { reason: string; location: string; protocol: string; state: string | null })[] };
 }
 
@@ -155,6 +155,7 @@ test('drops: a UDP socket that never reads, its buffer full: SOCKET_RCVBUFF equa
 	for (const [port, sink, raddr] of [[7598, sinks[0]!, a.ip4], [7596, sinks[1]!, a.ip6]] as const) {
 		const rows = flows(port);
 		assert.ok(rows.length > 0, `a flow for port ${port}`);
+		assert.deepEqual([...new Set(rows.map((f) => f.netns_name))], [b.ns], 'the namespace by its ip netns name');
 		for (const f of rows) {
 			assert.deepEqual(
 				{ pid: f.pid, comm: f.comm, raddr: f.raddr, rport: f.rport, state: f.state },
@@ -217,7 +218,7 @@ test('drops: a storm (a flood of UDP to a closed port) is counted exactly over t
 		const noPorts = grew.noPorts;
 		const noSocket = counted(net, lines, b, 'NO_SOCKET', 'ipv4/udp');
 		const sampled = lines.reduce((s, l) => s + l.drops.events_sampled, 0);
-		t.diagnostic(`${sent} sent in 3 s; NO_SOCKET ${noSocket}, UdpNoPorts ${noPorts}; ${sampled} events sampled out; longest interval ${Math.max(...lines.map((l) => l.interval))} s; drops the kernel ran no program for ${unseen}`);
+		t.diagnostic(`${sent} sent in 3 s; NO_SOCKET ${noSocket}, UdpNoPorts ${noPorts}; ${sampled} events sampled out; longest interval ${Math.max(...lines.map((l) => l.interval_s))} s; drops the kernel ran no program for ${unseen}`);
 		assert.ok(noPorts > 100_000, 'a storm');
 		assertExactBut(noSocket, noPorts, unseen, 'every drop counted');
 		assert.ok(sampled > noPorts / 2, 'the list a sample, which says what it left out');

@@ -14,10 +14,10 @@ interface StageRow {
 	netns: number;
 	ifname: string;
 	count: number;
-	avg: number;
-	p50: number;
-	p90: number;
-	p99: number;
+	avg_us: number;
+	p50_us: number;
+	p90_us: number;
+	p99_us: number;
 }
 interface FlowRow extends Omit<StageRow, 'ifname'> {
 	pid: number;
@@ -120,7 +120,7 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		const vethSays = after.value.tx_packets - before.value.tx_packets;
 		assert.deepEqual(n.json<Line>().filter((l) => l.lost?.latency || l.lost?.nic).map((l) => l.lost), [], 'no latency or NIC update lost');
 		const unmatched = lines.reduce((k, l) => k + l.latency.unmatched.send, 0);
-		t.diagnostic(`${a.dev}: ${sent} packets (NIC), ${vethSays} by /proc/net/dev, qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50).join(' ')} us; stack p50 ${stack.rows.map((r) => r.p50).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99).join(' ')} us`);
+		t.diagnostic(`${a.dev}: ${sent} packets (NIC), ${vethSays} by /proc/net/dev, qdisc timed ${shaped.count}, driver ${driver.count}, unmatched ${unmatched}; qdisc p50 per interval ${shaped.rows.map((r) => r.p50_us).join(' ')} us; stack p50 ${stack.rows.map((r) => r.p50_us).join(' ')} us; ${b.dev} qdisc p99 ${unshaped.rows.map((r) => r.p99_us).join(' ')} us`);
 		assert.ok(sent > 20 && sent <= vethSays, `the NIC tab's count of the shaped veth: ${sent}, /proc/net/dev ${vethSays}`);
 		const why = `; still followed: ${JSON.stringify(inflight)}; programs skipped: ${JSON.stringify(misses)}; runs the kernel made none of: ${JSON.stringify(unseen)}`;
 		// A packet the kernel ran no program for at one hook is missing from the NIC's count or the latency's, not both.
@@ -136,15 +136,15 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		assert.ok(stack.count >= sent - 2 && stack.count <= sent, `the stack stage of each TCP packet (${stack.count} of ${sent})`);
 		// Past its 100 kB burst, tbf lets 20 Mbit/s through: a 64 kB TSO packet takes 26 ms of tokens, and the
 		// packets queued behind it wait for theirs. That is the wait under test, and a floor no load lowers.
-		const held = median(shaped.rows.filter((row) => row.count >= 10).map((row) => row.p50));
+		const held = median(shaped.rows.filter((row) => row.count >= 10).map((row) => row.p50_us));
 		assert.ok(held >= 1000, `shaped: the qdisc holds packets for milliseconds (p50 ${held} us)`);
 		// Where no queue builds, the stages are the time between two tracepoints on one path that runs with
 		// bottom halves off (dev_queue_xmit): only a hard interrupt or the hypervisor taking the vCPU
 		// lengthens it. The bound is a tenth of the shaped wait: that delay shows where it is made, and a
 		// stall of over 10 ms on the other side would be a fault of the VM, not the load of this test.
-		for (const row of stack.rows) assert.ok(row.p50 < held / 10, `the stack is not where packets wait (p50 ${row.p50} us against the qdisc's ${held})`);
+		for (const row of stack.rows) assert.ok(row.p50_us < held / 10, `the stack is not where packets wait (p50 ${row.p50_us} us against the qdisc's ${held})`);
 		assert.ok(unshaped.count > 0, 'the ACKs on the other side were timed');
-		for (const row of unshaped.rows) assert.ok(row.p99 < held / 10, `unshaped: no wait of the shaped side's kind (p99 ${row.p99} us against ${held})`);
+		for (const row of unshaped.rows) assert.ok(row.p99_us < held / 10, `unshaped: no wait of the shaped side's kind (p99 ${row.p99_us} us against ${held})`);
 	} finally {
 		await net.exec(a, 'tc', ['qdisc', 'del', 'dev', a.dev, 'root']);
 	}
@@ -216,9 +216,9 @@ test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens
 		const fastRows = flows.filter((f) => f.lport === 7403);
 		assert.ok(slowRows.length > 0 && fastRows.length > 0, 'both readers\' flows were timed');
 		for (const f of slowRows) assert.deepEqual([f.pid, f.comm], [slow.r.pid, 'python3'], 'owned by the sleeping reader');
-		const p50s = slowRows.filter((f) => f.count >= 3).map((f) => f.p50);
+		const p50s = slowRows.filter((f) => f.count >= 3).map((f) => f.p50_us);
 		const measured = median(slowWaits) * 1000;
-		t.diagnostic(`sleeping reader: socket p50 per interval ${p50s.join(' ')} us; the reader's own median wait of the oldest message per read ${measured.toFixed(0)} us; fast reader p50 ${fastRows.map((f) => f.p50).join(' ')} us`);
+		t.diagnostic(`sleeping reader: socket p50 per interval ${p50s.join(' ')} us; the reader's own median wait of the oldest message per read ${measured.toFixed(0)} us; fast reader p50 ${fastRows.map((f) => f.p50_us).join(' ')} us`);
 		const ours = median(p50s);
 		// The same wait measured twice: by nettop, from the packet's arrival to the copy of its first byte, and
 		// by the reader, from the oldest message's send to its read; they differ by the veth hop and the
@@ -226,7 +226,7 @@ test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens
 		assert.ok(Math.abs(ours - measured) <= 0.25 * measured + 2000, `as the reader measured it: ${ours} against ${measured.toFixed(0)} us`);
 		// A reader that does not sleep is woken by the data: its wait is a wakeup, not the 50 ms the other
 		// sleeps by design. A quarter of that leaves 12 ms for a loaded 2-vCPU VM to run a woken task.
-		const fastP50 = median(fastRows.map((f) => f.p50));
+		const fastP50 = median(fastRows.map((f) => f.p50_us));
 		assert.ok(fastP50 < measured / 4, `the reader that does not sleep waits far less (p50 ${fastP50} us against the sleeper's ${measured.toFixed(0)})`);
 	} finally {
 		for (const p of peers) p.child.kill('SIGKILL');

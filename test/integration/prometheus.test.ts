@@ -1,9 +1,10 @@
 // --prometheus against the real thing: promtool accepts the exposition, a Prometheus server scrapes it and answers a query, a veth's bytes grow as /proc/net/dev says.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { requireBpf } from '../helpers/bpf.js';
 import { exited, run, sleep, start, until } from '../helpers/exec.js';
 import { assertRetransSegments, Unrun } from '../helpers/unrun.js';
@@ -13,6 +14,7 @@ import { receiver, sender } from '../helpers/peers.js';
 import { stallingClients } from '../helpers/stalling.js';
 
 const hosts = testHosts(4);
+const DASHBOARD = fileURLToPath(new URL('../../../contrib/grafana-dashboard.json', import.meta.url));
 const PORT = 19_000 + (process.pid % 1000);
 const PROMETHEUS_PORT = PORT + 1000;
 
@@ -62,6 +64,7 @@ test('--prometheus: promtool accepts /metrics; retransmitted segments grow exact
 	const prometheus = { child: undefined as ReturnType<typeof start> | undefined };
 	try {
 		assert.ok(await until(async () => (await scrape().catch(() => '')).includes('nettop_network_'), 15_000), `no metrics: ${nettop.stderr}`);
+		assert.equal(nettop.stderr, `serving http://127.0.0.1:${PORT}/metrics\n`, 'one line at start: where it serves');
 		const page = await fetch(`http://127.0.0.1:${PORT}/`);
 		assert.match(await page.text(), /href="\/metrics"/);
 		assert.equal((await fetch(`http://127.0.0.1:${PORT}/nope`)).status, 404);
@@ -89,6 +92,8 @@ test('--prometheus: promtool accepts /metrics; retransmitted segments grow exact
 		t.diagnostic(`retransmitted segments in ${a.ns}: nettop ${segs}, TcpRetransSegs ${kernelSegs}; retransmits the kernel ran no program for ${unseen}`);
 		assert.ok(kernelSegs >= 20, `too few retransmits to compare: ${kernelSegs}`);
 		assertRetransSegments(segs, kernelSegs, unseen);
+		assert.equal(total(text, 'nettop_tcp_retransmit_segments_total', { ...inA, netns_name: a.ns }), segsOf(text), 'retransmit series named by the namespace\'s ip netns name');
+		assert.ok(total(text, 'nettop_drops_total', { netns: String(net.netnsInode(b)), netns_name: b.ns, reason: 'NETFILTER_DROP' }) > 0, 'drop series named by the namespace too');
 		t.diagnostic(`${a.dev} TX: nettop_network_transmit_bytes_total grew ${ours}, /proc/net/dev ${kernel}`);
 		// More than the payload; never above veth's own count, which holds a few packets no transmit tracepoint sees (docs/metrics.md, and the command in nic.test.ts).
 		assert.ok(ours > 20_000_000 && ours <= kernel, `nettop ${ours} vs /proc/net/dev ${kernel}`);
@@ -112,6 +117,15 @@ test('--prometheus: promtool accepts /metrics; retransmitted segments grow exact
 		}, 30_000);
 		assert.ok(answered, `Prometheus answered: ${JSON.stringify(answer)}`);
 		assert.ok(Number(answer.data!.result![0]!.value[1]) >= kernel, 'the bytes Prometheus scraped');
+
+		// The dashboard's per-namespace queries, as Grafana sends them: each series by a namespace's name where it has one, else its inode, never added up across namespaces.
+		const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+		const packets = dashboard.panels.find((p) => p.title === 'NIC: packets/s per interface')!.targets[0]!.expr.replaceAll('$instance', '.*');
+		let series: { metric: Record<string, string> }[] = [];
+		const ask = async (expr: string) => ((await (await fetch(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as { data: { result: typeof series } }).data.result;
+		assert.ok(await until(async () => (series = await ask(packets)).some((s) => s.metric.device === a.dev), 30_000), `the NIC packets query: ${JSON.stringify(series)}`);
+		assert.deepEqual(series.filter((s) => s.metric.device === a.dev || s.metric.device === b.dev).map((s) => s.metric).sort((x, y) => (x.device! < y.device! ? -1 : 1)), [{ device: a.dev, netns_name: a.ns }, { device: b.dev, netns_name: b.ns }].sort((x, y) => (x.device < y.device ? -1 : 1)), 'per device and namespace, by name');
+		assert.ok(series.every((s) => ('netns_name' in s.metric) !== ('netns' in s.metric)), `each series by name or by inode: ${JSON.stringify(series.map((s) => s.metric))}`);
 
 		nettop.kill('SIGTERM');
 		assert.equal(await nettop.exited(), 143, nettop.stderr);

@@ -21,12 +21,12 @@ interface RetransEvent extends Flow {
 }
 interface RttFlow extends Flow {
 	count: number;
-	p50: number;
-	p99: number;
+	p50_us: number;
+	p99_us: number;
 }
 interface Line {
 	tcp: TcpRow[];
-	rtt: { count: number; unit: string; buckets: { lo: number; hi: number; count: number }[]; flows: RttFlow[] };
+	rtt: { count: number; buckets: { lo_us: number; hi_us: number; count: number }[]; flows: RttFlow[] };
 	retrans: { count: number; segs: number; events: RetransEvent[]; flows: (Flow & { count: number; segs: number })[] };
 }
 
@@ -77,7 +77,7 @@ test('tcptop: exact bytes per process for send() and sendfile(), peeks not count
 
 	const s1row = rows.find((r) => r.pid === s1.pid)!;
 	assert.equal(s1row.comm, 'python3');
-	assert.deepEqual([s1row.family, s1row.laddr, s1row.raddr, s1row.rport, s1row.netns], [4, a.ip4, b.ip4, 7101, net.netnsInode(a)]);
+	assert.deepEqual([s1row.family, s1row.laddr, s1row.raddr, s1row.rport, s1row.netns, s1row.netns_name], [4, a.ip4, b.ip4, 7101, net.netnsInode(a), a.ns]);
 	const s2row = rows.find((r) => r.pid === s2.pid)!;
 	assert.deepEqual([s2row.family, s2row.laddr, s2row.raddr, s2row.rport], [6, a.ip6, b.ip6, 7102]);
 	const r1row = rows.find((r) => r.pid === r1.pid)!;
@@ -150,6 +150,7 @@ test('retransmits through a random nftables drop equal the TcpRetransSegs delta 
 		const data = events.filter((e) => e.rport === 7103);
 		assert.equal(data.length, events.length, 'every retransmit in A is the transfer\'s');
 		assert.ok(data.every((e) => e.pid === s.pid && e.comm === 'python3'), `owners: ${[...new Set(data.map((e) => `${e.pid}/${e.comm}`))].join(' ')}; sender ${s.pid}`);
+		assert.deepEqual([...new Set(data.map((e) => e.netns_name))], [a.ns], 'the namespace by its ip netns name');
 		// Stamped by the socket's own clock: within the transfer (ms in JSON, and the clocks compared to the ms: a few ms either way).
 		const outside = data.map((e) => Date.parse(e.time)).filter((ms) => ms < started - 5 || ms > ended + 5);
 		assert.deepEqual(outside, [], `event times within the transfer, ${started} to ${ended}`);
@@ -191,7 +192,6 @@ test('RTT histogram fills, and the srtt ss -tin reports lies within the flow\'s 
 	});
 	const total = lines.reduce((n, l) => n + l.rtt.count, 0);
 	assert.ok(total > 50, `RTT samples: ${total}`);
-	assert.ok(lines.every((l) => l.rtt.unit === 'usecs'));
 	const bucketTotal = lines.reduce((n, l) => n + l.rtt.buckets.reduce((m, b2) => m + b2.count, 0), 0);
 	assert.equal(bucketTotal, total, 'buckets add up to the count');
 	const flow = lines.flatMap((l) => l.rtt.flows).filter((f) => f.rport === 7104 && f.pid === s!.pid);
@@ -199,10 +199,10 @@ test('RTT histogram fills, and the srtt ss -tin reports lies within the flow\'s 
 	// The interval with most samples: its median slot against ss's smoothed rtt.
 	const busiest = flow.reduce((x, y) => (y.count > x.count ? y : x));
 	const slot = (us: number) => (us < 2 ? 0 : Math.floor(Math.log2(us)));
-	const p99 = Math.max(...flow.map((f) => f.p99));
-	t.diagnostic(`ss rtt ${ssRttUs} us (slot ${slot(ssRttUs)}); nettop p50 ${busiest.p50} us (slot ${slot(busiest.p50)}) over ${busiest.count} samples, p99 up to ${p99} us`);
+	const p99 = Math.max(...flow.map((f) => f.p99_us));
+	t.diagnostic(`ss rtt ${ssRttUs} us (slot ${slot(ssRttUs)}); nettop p50 ${busiest.p50_us} us (slot ${slot(busiest.p50_us)}) over ${busiest.count} samples, p99 up to ${p99} us`);
 	// ss's srtt is one of the values the kernel's samples take: within the slots nettop saw them in (p50 to p99), give or take one.
-	assert.ok(slot(ssRttUs) >= slot(busiest.p50) - 1 && slot(ssRttUs) <= slot(p99) + 1, `ss slot ${slot(ssRttUs)} outside nettop's slots ${slot(busiest.p50)} (p50) to ${slot(p99)} (p99)`);
+	assert.ok(slot(ssRttUs) >= slot(busiest.p50_us) - 1 && slot(ssRttUs) <= slot(p99) + 1, `ss slot ${slot(ssRttUs)} outside nettop's slots ${slot(busiest.p50_us)} (p50) to ${slot(p99)} (p99)`);
 });
 
 test('-P keeps only connections with that port, in every TCP output', async (t) => {

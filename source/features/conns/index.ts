@@ -1,14 +1,18 @@
 // The Connections feature: opens, failures and resets per namespace as the kernel counts them, and each connect, accept, close and RST with its owner.
+import { flowJson } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
+import { isoTime } from '../../format/time.js';
+import { cgroupFields } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
+import { netnsNameLabel } from '../../model/metrics.js';
 import { UsageError } from '../../model/filter.js';
-import { isUnavailable } from '../../model/reading.js';
+import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import { netnsNames } from '../../kernel/netns.js';
 import type { Feature } from '../feature.js';
 import { ConnsCollector, EVENTS_PER_SECOND } from './collector.js';
 import { CONNS_LAYOUTS } from './layouts.js';
-import { connsView, type ConnsSnapshot, type ConnsView, type Direction } from './model.js';
+import { connsView, notSeen, type ConnEvent, type ConnsSnapshot, type ConnsView, type Direction } from './model.js';
 import { connsTab, type ConnsTabState } from './tab.js';
 
 /** -r/--direction: only the events of connections this host opened (connect) or accepted (accept). */
@@ -37,6 +41,30 @@ const CONN_METRICS = [
 	['in_rsts', 'resets received (no MIB counter: tcp_receive_reset)'],
 ] as const;
 
+/** An event as the JSON line writes it: time, type, direction (null when nettop did not see the connection open), flow and owner, cgroup, then the fields of its type. */
+function eventJson(e: ConnEvent, names: RowNames): object {
+	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type, direction: e.direction ?? null, ...flowJson(e, names.netns), ...cgroupFields(names.cgroups, e.cgroupId) };
+	switch (e.type) {
+		case 'close':
+			// Microseconds are what the kernel's clock gives a lifetime here; more digits would be noise.
+			o.duration_ms = e.durationMs === undefined ? null : Math.round(e.durationMs * 1000) / 1000;
+			o.tx_bytes = e.txBytes;
+			o.rx_bytes = e.rxBytes;
+			o.abort = e.abort === true;
+			break;
+		case 'fail':
+			o.reason = e.reason;
+			break;
+		case 'connect':
+			if (e.latencyUs !== undefined) o.latency_us = e.latencyUs;
+			break;
+		default:
+			if (e.noSocket) o.no_socket = true;
+			else o.state = e.state;
+	}
+	return o;
+}
+
 export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = {
 	key: 'conns',
 	aliases: ['connections'],
@@ -55,15 +83,15 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 		}),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names, cgroups) => connsView(prev, cur, filter, names, cgroups),
-	*json(view, out) {
-		out.text(JSON.stringify(view));
+	*json(view, out, names) {
+		out.text(JSON.stringify({ counts: view.counts, not_seen: notSeen(view.sight), events_sampled: view.eventsSampled, events_lost: view.eventsLost, events: view.events.map((e) => eventJson(e, names)) }));
 	},
 	// The counts, per namespace, per endpoint and the interval's events, as the tab shows them.
 	text: (view, props) => (isUnavailable(view) ? [`connections unavailable: ${view.unavailable}`] : connsTab.lines(view, { ...props, plain: true }).map(plainText)),
 	// The kernel's Tcp counters per namespace, under their own names.
 	metrics(view, sink) {
 		for (const r of view.counts) {
-			const labels = { netns: String(r.netns), ...(r.netns_name === null ? {} : { netns_name: r.netns_name }) };
+			const labels = { netns: String(r.netns), ...netnsNameLabel(r.netns_name) };
 			for (const [key, name] of CONN_METRICS) sink.count(`nettop_tcp_${key}_total`, key === 'in_rsts' ? `TCP ${name}, per network namespace.` : `TCP ${name}, per network namespace (grows as the kernel's Tcp ${name} does).`, labels, r[key]);
 		}
 	},

@@ -5,9 +5,9 @@ import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import type { Snapshot } from '../../model/reading.js';
 import { keepRecent } from '../../model/recent.js';
 import { endpointRows, type EndpointMode, type EndpointRow } from './endpoint-model.js';
-import { eventJson, type ConnEvent } from './event-model.js';
+import type { ConnEvent } from './event-model.js';
 
-export { eventJson, type ConnEvent, type ConnEventType, type Direction } from './event-model.js';
+export type { ConnEvent, ConnEventType, Direction } from './event-model.js';
 
 /** What the kernel counts per namespace (bpf/conns.h): the Tcp MIB counters of the same names, and RSTs received. */
 export interface ConnCounts {
@@ -110,10 +110,8 @@ export interface ConnsView {
 	readonly sight: ConnsSight;
 	/** The recent events per remote endpoint or per local port, most opens first. */
 	endpoints(mode: EndpointMode): readonly EndpointRow[];
-	/** The container of an owner's cgroup id, when it runs in one (not in JSON). */
+	/** The container of an owner's cgroup id, when it runs in one. */
 	containerOf(cgroupId: number): string | undefined;
-	/** The JSON line's value: counts and events. */
-	toJSON(): object;
 }
 
 const ZERO: ConnCounts = { active_opens: 0, passive_opens: 0, attempt_fails: 0, estab_resets: 0, out_rsts: 0, in_rsts: 0 };
@@ -193,9 +191,6 @@ export function connsView(prev: ConnsSnapshot | undefined, cur: ConnsSnapshot, f
 			let rows = tables.get(mode);
 			if (!rows) tables.set(mode, (rows = endpointRows(recent, mode)));
 			return rows;
-		},
-		toJSON() {
-			return { counts, not_seen: notSeen(cur.sight), events_sampled: this.eventsSampled, events_lost: this.eventsLost, events: events.map((e) => eventJson(e, cgroups)) };
 		},
 	};
 }

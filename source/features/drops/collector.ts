@@ -16,6 +16,7 @@ import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/s
 import * as L from './layouts.js';
 import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSnapshot, type ListenCounters } from './model.js';
 import { FdOwners } from './fd-owners.js';
+import { protocolName } from '../../kernel/protocols.js';
 import { DropReasons } from './reasons.js';
 
 const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
@@ -23,16 +24,6 @@ const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
 export const DROP_EVENTS_PER_SECOND = 2000;
 /** A flow whose count has not moved for this long is removed from the kernel's table (it counts again from 0 if it drops again). */
 export const FLOW_IDLE_MS = 60_000;
-
-const ETH: Record<number, string> = { 0x0800: 'ipv4', 0x86dd: 'ipv6', 0x0806: 'arp' };
-const IP: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
-
-/** "ipv4/udp", "ipv6/tcp", "arp", "0x88cc" (LLDP), "-" when the skb had no protocol set. */
-export function protocolName(eth: number, ip: number): string {
-	if (eth === 0) return '-';
-	const l3 = ETH[eth] ?? `0x${eth.toString(16).padStart(4, '0')}`;
-	return eth === 0x0800 || eth === 0x86dd ? `${l3}/${IP[ip] ?? ip}` : l3;
-}
 
 export interface DropsOptions {
 	readonly owners: SocketOwners;

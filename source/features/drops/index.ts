@@ -1,8 +1,11 @@
 // The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
-import { jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
+import { flowJson, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
+import { isoTime } from '../../format/time.js';
+import { cgroupFields, UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
-import { isUnavailable } from '../../model/reading.js';
+import { netnsNameLabel } from '../../model/metrics.js';
+import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import { netnsNames } from '../../kernel/netns.js';
 import type { Feature } from '../feature.js';
@@ -11,21 +14,25 @@ import { DROPS_LAYOUTS } from './layouts.js';
 import { dropsView, type DropsSnapshot, type DropsView } from './model.js';
 import { dropsTab } from './tab.js';
 
-/** view.flows[from..to) as JSON, comma separated: the fields of toJSON's rows, in its order. */
-function flowsJson(out: Piece, view: DropsView, from: number, to: number): void {
+/** view.flows[from..to) as JSON, comma separated: each the flow and owner (flowJson's fields), the owner's cgroup, the socket's state, the reason and the count. */
+function flowsJson(out: Piece, view: DropsView, from: number, to: number, names: RowNames): void {
 	for (let i = from; i < to; i++) {
 		const f = view.flows[i]!;
 		out.ascii(i > from ? ',{"pid":' : '{"pid":');
-		out.number(f.pid);
-		out.text(`,"comm":${JSON.stringify(f.comm)},"netns":`);
-		out.number(f.netns);
+		if (f.pid === 0) out.ascii('null,"comm":null');
+		else {
+			out.number(f.pid);
+			out.text(`,"comm":${JSON.stringify(f.comm)}`);
+		}
+		out.field(',"netns":', f.netns);
+		out.text(`,"netns_name":${JSON.stringify(names.netns.get(f.netns) ?? null)}`);
 		out.field(',"family":', f.family);
 		out.text(`,"laddr":${JSON.stringify(f.laddr)},"lport":`);
 		out.number(f.lport);
 		out.text(`,"raddr":${JSON.stringify(f.raddr)},"rport":`);
 		out.number(f.rport);
 		out.ascii(',');
-		out.bytes(view.cgroupJson(f.cgroupId));
+		out.bytes(names.cgroups.get(f.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
 		out.text(`,"state":${JSON.stringify(f.state)},"reason":${JSON.stringify(f.reason)},"count":`);
 		out.number(f.count);
 		out.ascii('}');
@@ -40,18 +47,19 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	open: (context) => DropsCollector.open({ owners: context.owners, netnsNames: () => netnsNames(), netns: context.netns }),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names, cgroups) => dropsView(prev, cur, filter, names, cgroups),
-	// As JSON.stringify(view) writes it, byte for byte, but the flows row by row: a connection storm has thousands a second (teardown).
-	*json(view, out) {
-		const { before, after } = view.jsonAround();
-		out.text(`${unclosedObject(before)},"flows":`);
-		yield* jsonArray(out, view.flows.length, (from, to) => flowsJson(out, view, from, to));
-		out.text(`,${JSON.stringify(after).slice(1)}`);
+	// The flows row by row: a connection storm has thousands a second (teardown).
+	*json(view, out, names) {
+		const reasons = view.reasons.map((r) => ({ netns: r.netns, netns_name: r.netns_name, ifname: r.ifname, ifindex: r.ifindex, protocol: r.protocol, reason: r.reason, count: r.count, teardown: r.teardown }));
+		out.text(`${unclosedObject({ drops: view.drops, teardown: view.teardown, reasons })},"flows":`);
+		yield* jsonArray(out, view.flows.length, (from, to) => flowsJson(out, view, from, to, names));
+		const events = view.events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...flowJson(e, names.netns), ...cgroupFields(names.cgroups, e.cgroupId), state: e.state, socket: e.socket }));
+		out.text(`,${JSON.stringify({ listen: view.listen, events_sampled: view.eventsSampled, events_lost: view.eventsLost, events }).slice(1)}`);
 	},
 	text: (view, props) => (isUnavailable(view) ? [`drops unavailable: ${view.unavailable}`] : dropsTab.lines(view, { ...props, plain: true }).map(plainText)),
 	// Per reason (the kernel's own names), namespace, interface and protocol.
 	metrics(view, sink) {
 		for (const r of view.reasons) {
-			const labels = { netns: String(r.netns), device: r.ifname, protocol: r.protocol, reason: r.reason };
+			const labels = { netns: String(r.netns), device: r.ifname, protocol: r.protocol, reason: r.reason, ...netnsNameLabel(r.netns_name) };
 			sink.count('nettop_drops_total', 'Packets the kernel freed as dropped (skb:kfree_skb), per reason, namespace, interface and protocol.', labels, r.count);
 		}
 	},

@@ -1,11 +1,10 @@
 // Drops model: counts by reason and place, by flow, and a sample of events, as read; and one interval's view of them.
 import { counterDelta } from '../../model/counters.js';
-import { cgroupFields, NO_CGROUPS, UNKNOWN_CGROUP_JSON, type CgroupNames } from '../../model/cgroup.js';
+import { NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
 import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
-import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
+import type { OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
 import { keepRecent } from '../../model/recent.js';
-import { isoTime } from '../../format/time.js';
 
 /** Reasons that are a teardown (queues freed as a socket closes), not a packet refused: shown apart so they do not drown the drops. */
 export const TEARDOWN: ReadonlySet<string> = new Set(['QUEUE_PURGE', 'SOCKET_CLOSE']);
@@ -95,11 +94,6 @@ export interface DropsView {
 	readonly listen: readonly ListenRow[];
 	/** The container of an owner's cgroup id, when it runs in one (not in JSON). */
 	containerOf(cgroupId: number): string | undefined;
-	/** An owner's cgroup id's `"cgroup":…,"container":…` in UTF-8 (not in JSON). */
-	cgroupJson(cgroupId: number): Uint8Array;
-	/** The JSON value but its flows, in two parts: what comes before them and after (not in JSON; index.ts writes the flows row by row). */
-	jsonAround(): { readonly before: object; readonly after: object };
-	toJSON(): object;
 }
 
 export interface ListenRow {
@@ -141,20 +135,6 @@ export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, f
 		const row = { netns, netns_name: names.get(netns) ?? null, listen_overflows: counterDelta(before.overflows, l.overflows), listen_drops: counterDelta(before.drops, l.drops) };
 		if (row.listen_overflows || row.listen_drops) listen.push(row);
 	}
-	// The JSON value but its flows: what comes before them and after.
-	const jsonAround = () => ({
-		before: {
-			drops,
-			teardown,
-			reasons: reasons.map(({ netns, netns_name, ifindex, ifname, protocol, reason, count, teardown: t }) => ({ netns, netns_name, ifname, ifindex, protocol, reason, count, teardown: t })),
-		},
-		after: {
-			listen,
-			events_sampled: eventsSampled,
-			events_lost: eventsLost,
-			events: events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...ownedFlow(e), ...cgroupFields(cgroups, e.cgroupId), state: e.state, socket: e.socket })),
-		},
-	});
 	return {
 		reasons,
 		flows,
@@ -166,11 +146,5 @@ export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, f
 		eventsSampled,
 		listen,
 		containerOf: (id) => cgroups.get(id)?.container,
-		cgroupJson: (id) => cgroups.get(id)?.jsonBytes ?? UNKNOWN_CGROUP_JSON,
-		jsonAround,
-		toJSON() {
-			const { before, after } = jsonAround();
-			return { ...before, flows: flows.map((f) => ({ ...ownedFlow(f), ...cgroupFields(cgroups, f.cgroupId), state: f.state, reason: f.reason, count: f.count })), ...after };
-		},
 	};
 }

@@ -2,6 +2,7 @@
 import { plainText } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import { perSecond } from '../../model/counters.js';
+import { netnsNameLabel } from '../../model/metrics.js';
 import type { Feature } from '../feature.js';
 import { NicCollector } from './collector.js';
 import { NIC_LAYOUTS } from './layouts.js';
@@ -25,7 +26,7 @@ export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> 
 	// Per namespace, interface and queue, as node_exporter names an interface's counters.
 	metrics(view, sink) {
 		for (const r of view) {
-			const labels = { netns: String(r.netns), device: r.ifname, queue: String(r.queue), ...(r.netns_name === null ? {} : { netns_name: r.netns_name }) };
+			const labels = { netns: String(r.netns), device: r.ifname, queue: String(r.queue), ...netnsNameLabel(r.netns_name) };
 			sink.count('nettop_network_transmit_bytes_total', 'Bytes sent, per network namespace, interface and queue (net_dev_start_xmit).', labels, r.tx_bytes);
 			sink.count('nettop_network_receive_bytes_total', 'Bytes received, per network namespace, interface and queue (netif_receive_skb).', labels, r.rx_bytes);
 			sink.count('nettop_network_transmit_packets_total', 'Packets sent, per network namespace, interface and queue.', labels, r.tx_packets);

@@ -1,5 +1,5 @@
 // Retransmits model: events as read, with the recent ones kept, and one interval's view of them: totals and per-flow counts.
-import { cgroupFields, NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
+import { NO_CGROUPS, type CgroupNames } from '../../model/cgroup.js';
 import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { ownedFlow, type OwnedFlow } from '../../model/flow.js';
 import type { Snapshot } from '../../model/reading.js';
@@ -50,10 +50,8 @@ export interface RetransView {
 	readonly recent: readonly RetransEvent[];
 	/** Per flow over the recent events, most segments first. */
 	readonly recentFlows: readonly RetransFlow[];
-	/** The container of an owner's cgroup id, when it runs in one (not in JSON). */
+	/** The container of an owner's cgroup id, when it runs in one. */
 	containerOf(cgroupId: number): string | undefined;
-	/** The JSON line's value: the interval's count, segments, events (time in ISO 8601, no cookie) and flows. */
-	toJSON(): object;
 }
 
 /** Events per flow (netns and endpoints), most segments first; a flow takes its owner from any event that knows it. */
@@ -93,13 +91,5 @@ export function retransView(cur: RetransSnapshot, filter: Filter, cgroups: Cgrou
 			return (recentFlows ??= retransFlows(recent));
 		},
 		containerOf: (id) => cgroups.get(id)?.container,
-		toJSON() {
-			return {
-				count: this.count,
-				segs: this.segs,
-				events: events.map(({ cookie: _cookie, cgroupId, time, ...e }) => ({ time: new Date(time).toISOString(), ...e, ...cgroupFields(cgroups, cgroupId) })),
-				flows: this.flows.map(({ cgroupId, ...f }) => ({ ...f, ...cgroupFields(cgroups, cgroupId) })),
-			};
-		},
 	};
 }

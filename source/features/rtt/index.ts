@@ -1,5 +1,5 @@
 // The RTT feature: log2 histograms of smoothed RTT, overall, per remote address and per flow.
-import { FlowJsonCache, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
+import { bucketsJson, figureKeys, figuresJson, FlowJsonCache, jsonArray, ownerJson, unclosedObject, type Piece, type TimeUnit } from '../../format/json-piece.js';
 import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { isUnavailable } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
@@ -12,23 +12,39 @@ import { rttTab, type RttMode, type RttTabState } from './tab.js';
 
 const flowTexts = new FlowJsonCache();
 
-/** RttView.flows[from..to) as JSON, without the brackets: as JSON.stringify writes them, byte for byte. */
-function flowsJson(out: Piece, rtt: RttView, from: number, to: number): void {
+/** RttView.flows[from..to) as JSON, without the brackets: each the flow and owner (flowJson), figuresJson's fields, the owner's cgroup. */
+function flowsJson(out: Piece, rtt: RttView, from: number, to: number, netnsNames: ReadonlyMap<number, string>): void {
+	const [sum, avg, p50, p90, p99] = figureKeys(unitOf(rtt));
 	let first = true;
 	rtt.eachFlowBetween(from, to, (f, x) => {
 		if (!first) out.ascii(',');
 		first = false;
-		out.bytes(flowTexts.get(f));
+		out.bytes(flowTexts.get(f, netnsNames));
 		out.field('"count":', x.count);
-		out.field(',"sum":', x.sum);
-		out.field(',"avg":', x.avg);
-		out.field(',"p50":', x.p50);
-		out.field(',"p90":', x.p90);
-		out.field(',"p99":', x.p99);
+		out.field(sum!, x.sum);
+		out.field(avg!, x.avg);
+		out.field(p50!, x.p50);
+		out.field(p90!, x.p90);
+		out.field(p99!, x.p99);
 		out.ascii(',');
 		out.bytes(rtt.cgroupOf(f)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
 		out.ascii('}');
 	});
+}
+
+/** The unit of the view's times (--ms), as JSON names them. */
+const unitOf = (view: RttView): TimeUnit => (view.unit === 'msecs' ? 'ms' : 'us');
+
+/** The view as JSON but its flows: the whole, per remote address and per process, times named with their unit. */
+function rttJson(view: RttView): object {
+	const unit = unitOf(view);
+	return {
+		...figuresJson(view, unit),
+		loopback_count: view.loopback_count,
+		buckets: bucketsJson(view.buckets, unit),
+		by_raddr: view.by_raddr.map((a) => ({ raddr: a.raddr, netns: a.netns, netns_name: a.netns_name, ...figuresJson(a, unit), buckets: bucketsJson(a.buckets, unit) })),
+		by_process: view.by_process.map((p) => ({ ...ownerJson(p.pid, p.comm), connections: p.connections, ...figuresJson(p, unit), buckets: bucketsJson(p.buckets, unit), cgroup: p.cgroup, container: p.container })),
+	};
 }
 
 /** RTT figures for the summary: whole numbers, one decimal below 10. */
@@ -42,11 +58,10 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	open: (context) => RttCollector.open({ ms: context.settings.ms === true, owners: context.owners }),
 	retain: retainRtt,
 	interval: (prev, cur, filter, names, cgroups) => rttView(prev, cur, filter, cur.unit, names, cgroups),
-	*json(view, out) {
-		const { unit, count, sum, avg, p50, p90, p99, loopback_count, buckets, by_raddr, by_process } = view;
-		out.text(`${unclosedObject({ unit, count, sum, avg, p50, p90, p99, loopback_count, buckets, by_raddr, by_process })},"flows":`);
+	*json(view, out, names) {
+		out.text(`${unclosedObject(rttJson(view))},"flows":`);
 		flowTexts.reserve(view.flowCount);
-		yield* jsonArray(out, view.flowCount, (from, to) => flowsJson(out, view, from, to));
+		yield* jsonArray(out, view.flowCount, (from, to) => flowsJson(out, view, from, to, names.netns));
 		out.text('}');
 	},
 	// The histogram, then per process and per connection with owners and peers, as the tab shows them.

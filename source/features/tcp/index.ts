@@ -4,6 +4,7 @@ import { plainText } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
+import type { RowNames } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { TcpCollector } from './collector.js';
 import { TCP_LAYOUTS } from './layouts.js';
@@ -12,13 +13,13 @@ import { tcpTab, type TcpTabState } from './tab.js';
 
 const flowTexts = new FlowJsonCache();
 
-/** Rows from..to of TcpRows.records() as JSON, without the brackets: as JSON.stringify writes them, byte for byte. */
-function rowsJson(out: Piece, tcp: TcpRows, from: number, to: number): void {
+/** Rows from..to, busiest first, as JSON without the brackets: each the flow and owner (flowJson), its bytes, its owner's cgroup. */
+function rowsJson(out: Piece, tcp: TcpRows, from: number, to: number, netnsNames: ReadonlyMap<number, string>): void {
 	const order = tcp.order();
 	for (let k = from; k < to; k++) {
 		const i = order[k]!;
 		if (k > from) out.ascii(',');
-		out.bytes(flowTexts.get(tcp.flows[i]!));
+		out.bytes(flowTexts.get(tcp.flows[i]!, netnsNames));
 		out.field('"tx_bytes":', tcp.tx[i]!);
 		out.field(',"rx_bytes":', tcp.rx[i]!);
 		out.ascii(',');
@@ -27,9 +28,9 @@ function rowsJson(out: Piece, tcp: TcpRows, from: number, to: number): void {
 	}
 }
 
-function protoJson(rows: TcpRows, out: Piece): Iterable<Uint8Array> {
+function protoJson(rows: TcpRows, out: Piece, names: RowNames): Iterable<Uint8Array> {
 	flowTexts.reserve(rows.length);
-	return jsonArray(out, rows.length, (from, to) => rowsJson(out, rows, from, to));
+	return jsonArray(out, rows.length, (from, to) => rowsJson(out, rows, from, to, names.netns));
 }
 
 export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
@@ -41,8 +42,8 @@ export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 	retain: retainTcp,
 	interval: tcpRows,
 	// JSON keys tcp and udp: rows of the same shape, one per protocol.
-	json: (view, out) => protoJson(view.only('tcp'), out),
-	moreJson: [{ key: 'udp', json: (view, out) => protoJson(view.only('udp'), out) }],
+	json: (view, out, names) => protoJson(view.only('tcp'), out, names),
+	moreJson: [{ key: 'udp', json: (view, out, names) => protoJson(view.only('udp'), out, names) }],
 	text: (view, props) => tcpTab.lines(view, props).map(plainText),
 	// Per command and cgroup (a pid label would make a series per process ever seen).
 	metrics(view, sink) {

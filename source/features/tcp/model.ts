@@ -37,8 +37,8 @@ const sameFlow = (a: TcpFlow, b: TcpFlow) => a === b || (a.cookie === b.cookie &
  * Connections that moved bytes during the interval, in columns: row i is
  * flows[i], tx[i], rx[i], rows in the order of the kernel's slots. Tens of
  * thousands of rows a refresh stay three arrays; a row becomes a record only
- * where one is shown or printed (row(), and records() and toJSON() for
- * --json, which go busiest first). The UI sorts only the rows that fit on screen.
+ * where one is shown (row(), records() busiest first); --json writes them
+ * from the columns (tcp/index.ts). The UI sorts only the rows that fit on screen.
  */
 export class TcpRows {
 	private busiest?: number[];
@@ -90,10 +90,6 @@ export class TcpRows {
 	/** The rows (busiest first) as records. */
 	records(): TcpRow[] {
 		return this.order().map((i) => this.row(i));
-	}
-
-	toJSON(): TcpRow[] {
-		return this.records();
 	}
 
 	/** The total of a column. */

@@ -1,11 +1,13 @@
-// Connections model: per-namespace growth of the counters, events filtered, per-endpoint tables, the JSON value.
+// Connections model: per-namespace growth of the counters, events filtered, per-endpoint tables; the JSON value (index.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endpointRows } from '../../../source/features/conns/endpoint-model.js';
+import { conns } from '../../../source/features/conns/index.js';
 import { connsRows, connsView, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
 import { isoTime } from '../../../source/format/time.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
+import { featureJson } from '../../helpers/json-flow.js';
 
 const ZERO: ConnCounts = { active_opens: 0, passive_opens: 0, attempt_fails: 0, estab_resets: 0, out_rsts: 0, in_rsts: 0 };
 const counts = (over: Partial<ConnCounts>): ConnCounts => ({ ...ZERO, ...over });
@@ -74,14 +76,16 @@ test('JSON: counts per namespace and the interval\'s events with the fields of t
 		eventsLost: 3,
 		eventsSampled: 10,
 	});
-	const j = JSON.parse(JSON.stringify(connsView(connsSnap({ eventsLost: 1, eventsSampled: 4 }), cur, NO_FILTER, new Map())));
-	assert.deepEqual(j.counts, [{ netns: 7, netns_name: null, ...counts({ active_opens: 1 }) }]);
+	const names = new Map([[7, 'web']]);
+	const j = featureJson(conns, connsView(connsSnap({ eventsLost: 1, eventsSampled: 4 }), cur, NO_FILTER, names), { netns: names });
+	assert.deepEqual(j.counts, [{ netns: 7, netns_name: 'web', ...counts({ active_opens: 1 }) }]);
 	assert.deepEqual([j.events_lost, j.events_sampled, j.not_seen], [2, 6, []]);
-	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, cgroup: null, container: null };
+	const base = { time: '2026-12-02T01:02:03.400Z', pid: 42, comm: 'curl', netns: 7, netns_name: 'web', family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, cgroup: null, container: null };
 	assert.deepEqual(j.events[0], { ...base, type: 'connect', direction: 'connect', latency_us: 85 });
 	assert.deepEqual(j.events[1], { ...base, type: 'close', direction: 'connect', duration_ms: 12.5, tx_bytes: 10, rx_bytes: 20, abort: false });
 	assert.deepEqual(j.events[2], { ...base, type: 'fail', direction: 'connect', reason: 'refused' });
-	assert.deepEqual(j.events[3], { ...base, pid: 0, comm: '', type: 'reset_out', no_socket: true });
+	assert.deepEqual(j.events[3], { ...base, pid: null, comm: null, type: 'reset_out', direction: null, no_socket: true }, 'every event has a direction: null when nettop did not see the connection open');
+	assert.deepEqual(j.events.map((e: object) => Object.keys(e).slice(0, 4)), Array(4).fill(['time', 'type', 'direction', 'pid']));
 });
 
 test('event times are written as toISOString writes them', () => {

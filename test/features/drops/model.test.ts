@@ -1,16 +1,13 @@
-// Drops model and naming: reasons by the kernel's names, protocols, teardown apart, flows filtered, listen queues, the JSON value, the tab.
+// Drops model and naming: reasons by the kernel's names, protocols, teardown apart, flows filtered, listen queues, the tab (its JSON: test/output/json.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { protocolName } from '../../../source/features/drops/collector.js';
+import { protocolName } from '../../../source/kernel/protocols.js';
 import { dropsView, type DropCount, type DropEvent, type DropFlow } from '../../../source/features/drops/model.js';
 import { DropReasons } from '../../../source/features/drops/reasons.js';
 import { dropsTab } from '../../../source/features/drops/tab.js';
 import { plainText } from '../../../source/format/lines.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { dropsSnap } from '../../fixtures/records.js';
-import { drops } from '../../../source/features/drops/index.js';
-import { Piece } from '../../../source/format/json-piece.js';
-import { cgroupOf } from '../../../source/model/cgroup.js';
 
 test('reasons by the running kernel\'s names: prefix off, subsystems by theirs, unknown numbers as numbers', () => {
 	const r = new DropReasons(
@@ -49,9 +46,6 @@ test('an interval: counts grown per reason and place, teardown apart, flows filt
 	assert.deepEqual([v.drops, v.teardown], [17, 3], 'teardown frees apart from drops');
 	assert.deepEqual(v.flows.map((f) => [f.pid, f.count]), [[42, 4]], 'flows: the filter applies; counts never do');
 	assert.deepEqual(v.listen, [{ netns: 7, netns_name: 'web', listen_overflows: 6, listen_drops: 6 }], 'namespace 8 was not read before: no interval for it yet');
-	const j = JSON.parse(JSON.stringify(v));
-	assert.deepEqual(Object.keys(j), ['drops', 'teardown', 'reasons', 'flows', 'listen', 'events_sampled', 'events_lost', 'events']);
-	assert.deepEqual(j.reasons[0], { netns: 7, netns_name: 'web', ifname: 'eth0', ifindex: 2, protocol: 'ipv4/udp', reason: 'NO_SOCKET', count: 15, teardown: false });
 });
 
 test('the tab: drops a second, by reason, the flows a socket had, the events with the function that dropped them', () => {
@@ -65,16 +59,4 @@ test('the tab: drops a second, by reason, the flows a socket had, the events wit
 	assert.match(lines, /NO_SOCKET +7 +eth0 +ipv4\/udp +300 +150/);
 	assert.match(lines, /42 +dnsd +10\.0\.0\.1:53 +10\.0\.0\.2:40000 +SOCKET_RCVBUFF +- +7/, 'a UDP socket\'s flow: no TCP state');
 	assert.match(lines, /NO_SOCKET +__udp4_lib_rcv\+0x4bc +ipv4\/udp +10\.0\.0\.2:40000 +10\.0\.0\.1:53/);
-});
-
-test('--json: the flows written row by row (drops index.ts) give what JSON.stringify gives, byte for byte: many rows across pieces, a comm and a cgroup to escape, UDP\'s null state, none', () => {
-	const flows = Array.from({ length: 600 }, (_, i): DropFlow => ({ ...FLOW, pid: 100 + i, lport: 1000 + i, comm: i === 3 ? 'a "quoted"\\name' : 'dnsd', cgroupId: i % 2 === 0 ? 5 : 0, reason: 'QUEUE_PURGE', state: i % 3 === 0 ? null : 'CLOSE', count: i + 1 }));
-	const cgroups = new Map([[5, cgroupOf(5, '/system.slice/docker-0123456789ab.scope')]]);
-	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 1_700_000_000_000, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: null, socket: false };
-	for (const snap of [dropsSnap({ flows: new Map(flows.map((f, i) => [`k${i}`, f])), events: [event] }), dropsSnap()]) {
-		const v = dropsView(undefined, snap, NO_FILTER, new Map([[7, 'web']]), cgroups);
-		const out = new Piece();
-		const parts = [...drops.json(v, out), out.take(true)];
-		assert.equal(Buffer.concat(parts).toString('utf8'), JSON.stringify(v), `${v.flows.length} flows`);
-	}
 });

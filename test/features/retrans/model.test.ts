@@ -1,9 +1,11 @@
-// Retransmits model: filtered events, totals and per-flow counts, and the recent events kept.
+// Retransmits model: filtered events, totals and per-flow counts, and the recent events kept; its JSON (index.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { nextRecent, RECENT, retransView } from '../../../source/features/retrans/model.js';
+import { retrans as retransFeature } from '../../../source/features/retrans/index.js';
 import { retrans, retransSnap } from '../../fixtures/records.js';
+import { featureJson } from '../../helpers/json-flow.js';
 
 test('totals and per-flow counts; segments add up', () => {
 	const events = [retrans({ segs: 3 }), retrans({ segs: 1, kind: 'tlp' }), retrans({ lport: 40001, segs: 2 }), retrans({ kind: 'synack', pid: 0, comm: '', lport: 443, rport: 51000, segs: 1 })];
@@ -44,12 +46,19 @@ test('the recent events: newest first, the interval\'s own among them, at most R
 	assert.equal(kept.at(-1)!.time, 7, 'the oldest that fit');
 });
 
-test('its JSON: the interval\'s count, segments, events with ISO times and no cookie, and flows', () => {
-	const v = retransView(retransSnap([retrans({ time: Date.UTC(2026, 10, 22, 12, 0, 0, 125), segs: 3 })]), NO_FILTER);
-	assert.deepEqual(JSON.parse(JSON.stringify(v)), {
-		count: 1,
-		segs: 3,
-		events: [{ time: '2026-11-22T12:00:00.125Z', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, pid: 100, comm: 'curl', state: 'ESTABLISHED', segs: 3, kind: 'data', cgroup: null, container: null }],
-		flows: [{ pid: 100, comm: 'curl', netns: 4026531840, family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443, count: 1, segs: 3, cgroup: null, container: null }],
+test('its JSON: the interval\'s count, segments, events with ISO times and no cookie, and flows; the namespace named, an owner not known null', () => {
+	const v = retransView(retransSnap([retrans({ time: Date.UTC(2026, 10, 22, 12, 0, 0, 125), segs: 3 }), retrans({ time: Date.UTC(2026, 10, 22, 12, 0, 0, 126), lport: 40001, pid: 0, comm: '' })]), NO_FILTER);
+	const flow = { netns: 4026531840, netns_name: 'web', family: 4, laddr: '10.0.0.1', lport: 40000, raddr: '10.0.0.2', rport: 443 };
+	assert.deepEqual(featureJson(retransFeature, v, { netns: new Map([[4026531840, 'web']]) }), {
+		count: 2,
+		segs: 4,
+		events: [
+			{ time: '2026-11-22T12:00:00.125Z', pid: 100, comm: 'curl', ...flow, state: 'ESTABLISHED', segs: 3, kind: 'data', cgroup: null, container: null },
+			{ time: '2026-11-22T12:00:00.126Z', pid: null, comm: null, ...flow, lport: 40001, state: 'ESTABLISHED', segs: 1, kind: 'data', cgroup: null, container: null },
+		],
+		flows: [
+			{ pid: 100, comm: 'curl', ...flow, count: 1, segs: 3, cgroup: null, container: null },
+			{ pid: null, comm: null, ...flow, lport: 40001, count: 1, segs: 1, cgroup: null, container: null },
+		],
 	});
 });
