@@ -53,9 +53,18 @@ function header(view: LatencyView | undefined, plain: boolean): Line[] {
 	return [line(`latency: 1 in ${view.every}${plain ? '' : ' (+/- to change)'}  sampled ${view.sampled}  timed ${view.timed}${lost}`, { bold: true })];
 }
 
+/** Packets cut into segments in software, per interface: timed by their first segment; those that could not be followed are also in unmatched (docs/latency.md). */
+function segmentationLines(view: LatencyView | undefined, currentNetns: number | undefined): Line[] {
+	if (!view || view.state !== 'on' || view.segmentation.length === 0) return [];
+	const where = (r: LatencyView['segmentation'][number]) => (r.netns === currentNetns ? r.ifname : `${r.netns_name ?? r.netns}/${r.ifname}`);
+	const rows = view.segmentation.map((r) => `${where(r)} ${r.followed}${r.lost ? `, ${r.lost} not followed` : ''}`);
+	return [line(`segmented (timed to their first segment): ${rows.join('; ')}`, { dim: true })];
+}
+
 function latencyLines(view: Maybe<LatencyView> | undefined, { sort, height, width, plain, cursor, currentNetns }: TabProps<LatencyTabState>): Line[] {
 	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
 	const out = header(view, plain === true);
+	out.push(...segmentationLines(view, currentNetns));
 	const sc = layout(STAGE_COLUMNS, width);
 	// A device whose packets left on several queues: a dim row per queue under its own.
 	const stageRows = (view?.stages ?? []).flatMap((r) => {
