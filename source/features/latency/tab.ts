@@ -57,7 +57,7 @@ function header(view: LatencyView | undefined, plain: boolean): Line[] {
 function segmentationLines(view: LatencyView | undefined, currentNetns: number | undefined): Line[] {
 	if (!view || view.state !== 'on' || view.segmentation.length === 0) return [];
 	const where = (r: LatencyView['segmentation'][number]) => (r.netns === currentNetns ? r.ifname : `${r.netns_name ?? r.netns}/${r.ifname}`);
-	const rows = view.segmentation.map((r) => `${where(r)} ${r.followed}${r.lost ? `, ${r.lost} not followed` : ''}`);
+	const rows = view.segmentation.map((r) => `${where(r)} ${r.followed} packets${r.lost ? `, ${r.lost} not followed` : ''}`);
 	return [line(`segmented (timed to their first segment): ${rows.join('; ')}`, { dim: true })];
 }
 

@@ -73,7 +73,7 @@ test('packets cut into segments: a line under the header per interface, those no
 	const cut: LatencyPacket = { ...send, segmented: true, segments: 6 };
 	const v = latencyView(undefined, latencySnap({ packets: [cut, cut], unfollowed: [{ ...cut, proto: 'udp' }, { ...cut, netns: 9, ifname: 'nt1' }] }), NO_FILTER, new Map([[9, 'b']]), NO_CGROUPS);
 	const lines = latencyTab.lines(v, props).map(plainText);
-	assert.equal(lines[1], 'segmented (timed to their first segment): nt0 2, 1 not followed; b/nt1 0, 1 not followed');
+	assert.equal(lines[1], 'segmented (timed to their first segment): nt0 2 packets, 1 not followed; b/nt1 0 packets, 1 not followed');
 	assert.match(lines[2]!, /^STAGE /);
 	assert.ok(!latencyTab.lines(view, props).map(plainText).some((l) => l.startsWith('segmented')));
 });
