@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Latency by layer: 1 packet in N timed from hook to hook (send: stack, qdisc, driver, by skb; receive: socket, by TCP sequence), sent whole to a ring. */
+/* Latency by layer: 1 packet in N timed from hook to hook (send: stack, qdisc, driver, by skb, a cut one by its first segment; receive: socket, by TCP sequence), sent whole to a ring. */
 #include "vmlinux.h"
 #include "latency.h"
 #include "bits.bpf.h"
@@ -27,10 +27,17 @@ struct {
 	__type(value, struct nt_lat_packet);
 } lat_rxf SEC(".maps");
 
-/* LAT_SEND's slots, then LAT_RECV's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAT_SEG_MAX);
+	__type(key, struct nt_lat_seg_key);
+	__type(value, struct nt_lat_packet);
+} lat_seg SEC(".maps");
+
+/* LAT_SEND's slots, then LAT_RECV's, then LAT_SEG's. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2 * LAT_GATE_SLOTS);
+	__uint(max_entries, 3 * LAT_GATE_SLOTS);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct nt_lat_gate);
@@ -51,6 +58,7 @@ struct {
 /* Never used: puts the layouts into the object's BTF, for the layout test. */
 const struct nt_lat_key *_nt_lat_key_btf __attribute__((unused));
 const struct nt_lat_flow_key *_nt_lat_flow_key_btf __attribute__((unused));
+const struct nt_lat_seg_key *_nt_lat_seg_key_btf __attribute__((unused));
 const struct nt_lat_packet *_nt_lat_packet_btf __attribute__((unused));
 const struct nt_lat_tick *_nt_lat_tick_btf __attribute__((unused));
 const struct nt_lat_gate *_nt_lat_gate_btf __attribute__((unused));
@@ -62,10 +70,10 @@ struct sk_buff___mono {
 	__u8 mono_delivery_time : 1;
 } __attribute__((preserve_access_index));
 
-/* Direction `dir`'s gate slot `slot`. */
-static __always_inline struct nt_lat_gate *gate_at(__u32 slot, int dir)
+/* Gate slot `slot` of `part` (LAT_SEND, LAT_RECV, LAT_SEG). */
+static __always_inline struct nt_lat_gate *gate_at(__u32 slot, __u32 part)
 {
-	__u32 i = (dir & 1) * LAT_GATE_SLOTS + (slot & (LAT_GATE_SLOTS - 1));
+	__u32 i = part * LAT_GATE_SLOTS + (slot & (LAT_GATE_SLOTS - 1));
 
 	return bpf_map_lookup_elem(&lat_gate, &i);
 }
@@ -169,49 +177,54 @@ static __always_inline void start(struct nt_lat_packet *p, __u64 now, __u8 dir)
 	p->dir = dir;
 }
 
-/* Follows a sampled packet. An entry left by a packet the hooks lost at the same address is replaced (and counted). */
-static __always_inline void follow(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *d)
+/* Follows a sampled packet. An entry left by a packet the hooks lost at the same address is replaced (and counted). False when the map is full (counted lost). */
+static __always_inline bool follow(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *d)
 {
 	long err;
 
 	if (!d)
-		return;
+		return false;
 	err = bpf_map_update_elem(map, key, p, BPF_NOEXIST);
 	if (err == -17 /* EEXIST */) {
 		if (bpf_map_update_elem(map, key, p, BPF_EXIST))
-			return;
+			return false;
 		__sync_fetch_and_add(&d->done, 1);
-		__sync_fetch_and_add(&d->replaced, 1);
+		__sync_fetch_and_add(&d->untimed, 1);
 	} else if (err) {
 		count_lost(&lat_lost, LOST_ENTRY);
-		return;
+		return false;
 	}
 	__sync_fetch_and_add(&d->taken, 1);
+	return true;
 }
 
-/* Stops following: the entry's packet was another (replaced) or is done. False when userspace swept it meanwhile. */
-static __always_inline bool unfollow(void *map, void *key, struct nt_lat_gate *d, bool replaced)
+/* Stops following: the entry's packet is done, or (untimed) was another or cannot be timed. False when userspace swept it meanwhile. */
+static __always_inline bool unfollow(void *map, void *key, struct nt_lat_gate *d, bool untimed)
 {
 	if (bpf_map_delete_elem(map, key))
 		return false;
 	__sync_fetch_and_add(&d->done, 1);
-	if (replaced)
-		__sync_fetch_and_add(&d->replaced, 1);
+	if (untimed)
+		__sync_fetch_and_add(&d->untimed, 1);
 	return true;
 }
 
-/* The packet, done, into the ring: copied before its entry goes (another CPU may reuse the entry's memory). */
-static __always_inline void finish(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *g)
+/*
+ * The packet, done (untimed: lost to segmentation, sent for its interface's
+ * count), into the ring: copied before its entry goes (another CPU may reuse
+ * the entry's memory).
+ */
+static __always_inline void finish(void *map, void *key, struct nt_lat_packet *p, struct nt_lat_gate *g, bool untimed)
 {
 	struct nt_lat_packet *r = bpf_ringbuf_reserve(&lat_packets, sizeof(*r), 0);
 
 	if (!r) {
 		count_lost(&lat_lost, LOST_EVENT);
-		unfollow(map, key, g, false);
+		unfollow(map, key, g, untimed);
 		return;
 	}
 	__builtin_memcpy(r, p, sizeof(*r));
-	if (unfollow(map, key, g, false))
+	if (unfollow(map, key, g, untimed))
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	else
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
@@ -231,6 +244,22 @@ static __always_inline __u32 send_fp(const struct sk_buff *skb)
 {
 	__u16 th = skb->transport_header;
 	return skb->len ^ (th == (__u16)~0U ? 0 : l4_word(skb->head, th));
+}
+
+/* skb_shinfo(skb)->gso_size: non-zero for a GSO packet. */
+static __always_inline __u16 gso_size(const struct sk_buff *skb)
+{
+	struct skb_shared_info *sh = (void *)(skb->head + skb->end);
+
+	return BPF_CORE_READ(sh, gso_size);
+}
+
+/* The packets it leaves as: a GSO packet's segments, else 1 (as qdisc_bstats_update counts). */
+static __always_inline __u16 wire_packets(const struct sk_buff *skb)
+{
+	struct skb_shared_info *sh = (void *)(skb->head + skb->end);
+
+	return BPF_CORE_READ(sh, gso_size) ? BPF_CORE_READ(sh, gso_segs) : 1;
 }
 
 /* Send, first hook: the device queue. The stack stage ends here. */
@@ -253,6 +282,7 @@ int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
 	p.len = skb->len;
 	p.fp = send_fp(skb);
 	p.queue = skb->queue_mapping;
+	p.segs = wire_packets(skb);
 	if (skb->network_header != (__u16)~0U && parse(skb->head, skb->network_header, true, &p.id, &h))
 		p.proto = h.proto;
 	sk = skb->sk;
@@ -270,7 +300,88 @@ int BPF_PROG(nt_lat_queue, struct sk_buff *skb)
 	return 0;
 }
 
-/* The driver takes it: the qdisc stage ends (again, when a busy driver had it requeued). */
+/*
+ * A followed GSO packet freed before the driver took it: cut into segments
+ * in software (tbf_segment and other qdiscs for a packet over their size,
+ * validate_xmit_skb for a device that cannot take it whole), new skbs. A
+ * TCP packet is followed on by what its first segment keeps (lat_seg);
+ * another cannot be, and goes to the ring untimed, for its interface's
+ * count. The kernel frees it after queueing its segments, before any
+ * reaches the driver (under the qdisc's lock, or on the same path).
+ */
+SEC("tp_btf/consume_skb")
+int BPF_PROG(nt_lat_cut, struct sk_buff *skb)
+{
+	struct nt_lat_gate *g = gate(skb, LAT_SEND), *s;
+	struct nt_lat_seg_key sk = {};
+	struct nt_lat_key key = {};
+	struct nt_lat_packet *p;
+	long err;
+
+	if (!g || !following(g))
+		return 0;
+	key.skb = (__u64)skb;
+	key.ifindex = BPF_CORE_READ(skb, dev, ifindex);
+	p = bpf_map_lookup_elem(&lat_tx, &key);
+	if (!p || p->stage_ns[LAT_QDISC] != LAT_NONE || p->fp != send_fp(skb) || !gso_size(skb))
+		return 0;
+	p->flags |= LAT_CUT;
+	p->last_ns = bpf_ktime_get_ns();
+	if (p->proto == IPPROTO_TCP) {
+		sk.ifindex = key.ifindex;
+		sk.hash = skb->hash;
+		sk.seq = l4_word(skb->head, skb->transport_header);
+		s = gate_at(LAT_SEG_SLOT(sk.hash), LAT_SEG);
+		err = s ? bpf_map_update_elem(&lat_seg, &sk, p, BPF_NOEXIST) : -17;
+		if (!err)
+			__sync_fetch_and_add(&s->taken, 1);
+		if (err != -17 /* EEXIST: another packet's key */) {
+			if (err)
+				count_lost(&lat_lost, LOST_ENTRY);
+			unfollow(&lat_tx, &key, g, false);
+			return 0;
+		}
+	}
+	finish(&lat_tx, &key, p, g, true);
+	return 0;
+}
+
+/*
+ * A packet's first segment reaches the driver: its qdisc stage ends, and it
+ * is followed on in lat_tx by that segment, to its driver's return.
+ */
+static __always_inline void first_segment(const struct sk_buff *skb, const struct net_device *dev, struct nt_lat_gate *g)
+{
+	struct nt_lat_seg_key sk = { .hash = skb->hash };
+	struct nt_lat_gate *s = gate_at(LAT_SEG_SLOT(sk.hash), LAT_SEG);
+	__u16 th = skb->transport_header;
+	struct nt_lat_key key = {};
+	struct nt_lat_packet *p, copy;
+	__u64 now;
+
+	if (!s || !following(s) || th == (__u16)~0U)
+		return;
+	sk.ifindex = dev->ifindex;
+	sk.seq = l4_word(skb->head, th);
+	p = bpf_map_lookup_elem(&lat_seg, &sk);
+	if (!p)
+		return;
+	__builtin_memcpy(&copy, p, sizeof(copy));
+	if (bpf_map_delete_elem(&lat_seg, &sk))
+		return; /* swept meanwhile */
+	__sync_fetch_and_add(&s->done, 1);
+	now = bpf_ktime_get_ns();
+	copy.stage_ns[LAT_QDISC] = now - copy.ts_ns;
+	copy.last_ns = now;
+	copy.queue = skb->queue_mapping;
+	copy.fp = send_fp(skb);
+	key.skb = (__u64)skb;
+	key.ifindex = sk.ifindex;
+	if (!follow(&lat_tx, &key, &copy, g))
+		__sync_fetch_and_add(&s->untimed, 1); /* lost (counted): sampled once, not twice */
+}
+
+/* The driver takes it: the qdisc stage ends (again, when a busy driver had it requeued); or it is a followed packet's first segment. */
 SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(nt_lat_start, const struct sk_buff *skb, const struct net_device *dev)
 {
@@ -279,21 +390,23 @@ int BPF_PROG(nt_lat_start, const struct sk_buff *skb, const struct net_device *d
 	struct nt_lat_packet *p;
 	__u64 now;
 
-	if (!g || !following(g))
+	if (!g)
 		return 0;
-	key.skb = (__u64)skb;
-	key.ifindex = dev->ifindex;
-	p = bpf_map_lookup_elem(&lat_tx, &key);
-	if (!p)
-		return 0;
-	if (p->fp != send_fp(skb)) {
-		unfollow(&lat_tx, &key, g, true);
-		return 0;
+	if (following(g)) {
+		key.skb = (__u64)skb;
+		key.ifindex = dev->ifindex;
+		p = bpf_map_lookup_elem(&lat_tx, &key);
+		if (p && p->fp == send_fp(skb)) {
+			now = bpf_ktime_get_ns();
+			p->stage_ns[LAT_QDISC] = now - p->ts_ns;
+			p->last_ns = now;
+			p->queue = skb->queue_mapping;
+			return 0;
+		}
+		if (p)
+			unfollow(&lat_tx, &key, g, true);
 	}
-	now = bpf_ktime_get_ns();
-	p->stage_ns[LAT_QDISC] = now - p->ts_ns;
-	p->last_ns = now;
-	p->queue = skb->queue_mapping;
+	first_segment(skb, dev, g);
 	return 0;
 }
 
@@ -313,7 +426,7 @@ int BPF_PROG(nt_lat_xmit, struct sk_buff *skb, int rc, struct net_device *dev, u
 	if (!p || p->stage_ns[LAT_QDISC] == LAT_NONE)
 		return 0;
 	p->stage_ns[LAT_DRIVER] = bpf_ktime_get_ns() - p->last_ns;
-	finish(&lat_tx, &key, p, g);
+	finish(&lat_tx, &key, p, g, false);
 	return 0;
 }
 
@@ -364,7 +477,7 @@ static __always_inline void copied(void *map, void *key, struct nt_lat_packet *p
 	p->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(p->comm, sizeof(p->comm));
 	p->cgroup = bpf_get_current_cgroup_id();
-	finish(map, key, p, g);
+	finish(map, key, p, g, false);
 }
 
 /*

@@ -30,6 +30,7 @@ EMPTY(floor_drop, kfree_skb)
 EMPTY(floor_queue, net_dev_queue)
 EMPTY(floor_xmit_done, net_dev_xmit)
 EMPTY(floor_copy, skb_copy_datagram_iovec)
+EMPTY(floor_consume, consume_skb)
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
 int floor_accept4(void *ctx)

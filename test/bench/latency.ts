@@ -72,7 +72,7 @@ async function throughput(net: TestNet, seconds: number): Promise<number> {
 const LATENCY_FLOORS = new Set(Object.entries(FLOOR_OF).filter(([p]) => p.startsWith('nt_lat_')).map(([, f]) => f));
 
 export async function latencyPart(net: TestNet, iperf: (seconds: number, streams: number) => Promise<void>, report: Report): Promise<void> {
-	console.log('\n9. Latency by layer: kernel cost per event over 8 s of iperf3 -P 4 at 1 in 64 (then 1 and 1024), iperf3 with it on and off, the tab loaded on demand');
+	console.log('\n9. Latency by layer: kernel cost per event over 8 s of iperf3 -P 4 at 1 in 64 (then 1 and 1024, and through a tbf that cuts GSO packets), iperf3 with it on and off, the tab loaded on demand');
 	const k = await kernelCost(() => iperf(8, 4), { args: ['--json', '-i', '1', '--latency'], bpftrace: BPFTRACE_LATENCY });
 	const line = (costs: { name: string; ns: number; events: number }[]) => costs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
 	const floor = new Map(k.floor.map((c) => [c.name, c.ns]));
@@ -89,6 +89,15 @@ export async function latencyPart(net: TestNet, iperf: (seconds: number, streams
 	for (const every of [1, 1024]) {
 		const r = await kernelCost(() => iperf(5, 4), { args: ['--json', '-i', '1', '--latency', '--latency-sample', String(every)], bpftrace: BPFTRACE_LATENCY });
 		report(`nettop's latency programs at 1 in ${every}`, line(r.nettop.filter((c) => c.name.startsWith('nt_lat_') && c.events > 0)), '', `floor: ${line(r.floor.filter((c) => LATENCY_FLOORS.has(c.name)))}`);
+	}
+
+	// A token bucket whose burst is below TCP's GSO packets: it cuts each into segments, which are followed by the first (issue 30).
+	await net.exec(net.a, 'tc', ['qdisc', 'add', 'dev', net.a.dev, 'root', 'tbf', 'rate', '200mbit', 'burst', '32kbit', 'latency', '400ms']);
+	try {
+		const r = await kernelCost(() => iperf(5, 4), { args: ['--json', '-i', '1', '--latency'], bpftrace: BPFTRACE_LATENCY });
+		report('the same at 1 in 64 through tbf 200mbit burst 32kbit (every GSO packet cut)', line(r.nettop.filter((c) => c.name.startsWith('nt_lat_') && c.events > 0)), '', `floor: ${line(r.floor.filter((c) => LATENCY_FLOORS.has(c.name)))}`);
+	} finally {
+		await net.exec(net.a, 'tc', ['qdisc', 'del', 'dev', net.a.dev, 'root']);
 	}
 
 	await onDemand(report);

@@ -28,7 +28,17 @@ interface FlowRow extends Omit<StageRow, 'ifname'> {
 interface Line {
 	nic: { netns: number; ifname: string; tx_packets: number }[];
 	lost?: Record<string, number>;
-	latency: { state: string; every: number; sampled: number; timed: number; unmatched: { send: number; receive: number }; stages: StageRow[]; flows: FlowRow[]; packets: unknown[] };
+	latency: {
+		state: string;
+		every: number;
+		sampled: number;
+		timed: number;
+		unmatched: { send: number; receive: number };
+		stages: StageRow[];
+		segmentation: { netns: number; ifname: string; followed: number; lost: number }[];
+		flows: FlowRow[];
+		packets: { dir: string; netns: number; ifname: string; segments: number; segmented: boolean }[];
+	};
 }
 
 const hosts = testHosts(4);
@@ -145,6 +155,67 @@ test('a token bucket on one veth: its qdisc stage is milliseconds, the unshaped 
 		for (const row of stack.rows) assert.ok(row.p50_us < held / 10, `the stack is not where packets wait (p50 ${row.p50_us} us against the qdisc's ${held})`);
 		assert.ok(unshaped.count > 0, 'the ACKs on the other side were timed');
 		for (const row of unshaped.rows) assert.ok(row.p99_us < held / 10, `unshaped: no wait of the shaped side's kind (p99 ${row.p99_us} us against ${held})`);
+	} finally {
+		await net.exec(a, 'tc', ['qdisc', 'del', 'dev', a.dev, 'root']);
+	}
+});
+
+test('a token bucket that cuts TCP\'s GSO packets into segments (burst below their size): its qdisc stage still shows, every packet timed by its first segment, their segments as many as the qdisc sent', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a } = net;
+	// A 4 kB burst: tbf_segment cuts every GSO packet over it into new skbs, as in issue 30.
+	await net.exec(a, 'tc', ['qdisc', 'add', 'dev', a.dev, 'root', 'tbf', 'rate', '20mbit', 'burst', '32kbit', 'latency', '400ms']);
+	try {
+		const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1']);
+		await n.waitForLines(1);
+		const shaped = (r: { ifname: string; netns: number }) => r.netns === net.netnsInode(a) && r.ifname === a.dev;
+		const quiet = (l: Line) => !l.latency.stages.some(shaped) && l.latency.segmentation.length === 0 && l.latency.unmatched.send === 0;
+		// The kernel's own count: packets tbf sent (qdisc_bstats_update: a GSO skb as its segments).
+		const qdiscSent = async () => (JSON.parse((await net.exec(a, 'tc', ['-s', '-j', 'qdisc', 'show', 'dev', a.dev])).stdout) as { kind: string; packets: number }[]).find((q) => q.kind === 'tbf')!.packets;
+		const unrun = await Unrun.open({ 'net/net_dev_queue': ['nt_lat_queue'], 'net/net_dev_start_xmit': ['nt_lat_start'], 'net/net_dev_xmit': ['nt_lat_xmit'], 'skb/consume_skb': ['nt_lat_cut'] });
+		let before, after, unseen: Record<string, number>, inflight, misses;
+		try {
+			before = await n.settle(qdiscSent, quiet);
+			const r = await receiver(net, net.b, 7404);
+			const s = sender(net, a, net.b.ip4, 7404, 2_000_000);
+			assert.equal(await s.done(), 2_000_000);
+			assert.equal(await r.done(), 2_000_000);
+			after = await n.settle(qdiscSent, quiet);
+			[inflight, misses, unseen] = [{ tx: await mapValues('lat_tx'), seg: await mapValues('lat_seg') }, await programMisses(), await unrun.skipped()];
+		} finally {
+			unrun.close();
+		}
+		n.kill('SIGINT');
+		assert.equal(await n.exited(), 0, n.stderr);
+		const lines = n.json<Line>().slice(before.index, after.index);
+		const qdisc = rowsOf(lines, 'qdisc', a.dev);
+		const packets = lines.flatMap((l) => l.latency.packets).filter((p) => p.dir === 'send' && shaped(p));
+		const cut = lines.flatMap((l) => l.latency.segmentation).filter(shaped);
+		const [followed, notFollowed] = [cut.reduce((k, r) => k + r.followed, 0), cut.reduce((k, r) => k + r.lost, 0)];
+		const segments = packets.reduce((k, p) => k + p.segments, 0);
+		const sent = after.value - before.value;
+		const unmatched = lines.reduce((k, l) => k + l.latency.unmatched.send, 0);
+		t.diagnostic(`${a.dev}: tbf sent ${sent} packets; nettop timed ${packets.length} (${followed} cut, by their first segment), their segments ${segments}; ${notFollowed} not followed, unmatched ${unmatched}; qdisc p50 per interval ${qdisc.rows.map((r) => r.p50_us).join(' ')} us`);
+		assert.deepEqual(n.json<Line>().filter((l) => l.lost?.latency).map((l) => l.lost), [], 'no latency update lost');
+		const why = `; still followed: ${JSON.stringify(inflight)}; programs skipped: ${JSON.stringify(misses)}; runs the kernel made none of: ${JSON.stringify(unseen)}`;
+		assert.ok(followed > 0, `packets cut by the qdisc were followed (${followed})${why}`);
+		assert.equal(notFollowed, 0, `none lost to segmentation${why}`);
+		assert.equal(qdisc.count, packets.length, 'each timed through its qdisc once');
+		// A run the kernel skipped loses one packet, of at most as many segments as the largest seen (and may leave
+		// an entry a later packet at its address replaces: one unmatched).
+		const apart = Object.values(unseen).reduce((k, v) => k + v, 0);
+		if (apart === 0) {
+			assert.equal(segments, sent, `the timed packets' segments are what tbf sent (1 in 1)${why}`);
+			assert.equal(unmatched, 0, `none unmatched${why}`);
+		} else {
+			assert.ok(segments <= sent && sent - segments <= apart * Math.max(...packets.map((p) => p.segments)), `segments ${segments}, tbf sent ${sent}${why}`);
+			assert.ok(unmatched <= apart, `unmatched ${unmatched}${why}`);
+		}
+		// TCP's small queues let about two GSO packets into the qdisc: each new one's first segment waits for the
+		// rest of the one before, a few kB at 20 Mbit/s, 400 us a kB: milliseconds, as with a larger burst.
+		const held = median(qdisc.rows.filter((row) => row.count >= 10).map((row) => row.p50_us));
+		assert.ok(held >= 1000, `the qdisc holds packets for milliseconds (p50 ${held} us)`);
 	} finally {
 		await net.exec(a, 'tc', ['qdisc', 'del', 'dev', a.dev, 'root']);
 	}

@@ -80,6 +80,8 @@ const packet = (over: Partial<LatencyPacket>): LatencyPacket => ({
 	len: 1500,
 	stages: { stack: 2.5, qdisc: 10, driver: 1, socket: null },
 	paced: false,
+	segments: 1,
+	segmented: false,
 	...over,
 });
 

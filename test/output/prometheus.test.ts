@@ -25,7 +25,7 @@ function everything(netnsNames: ReadonlyMap<number, string> = new Map()): Sample
 			retrans: { events: [retrans({ segs: 2 })], lost: 0 },
 			conns: connsSnap({ counts: counts(1) }),
 			drops: dropsSnap({ counts: drop(5) }),
-			latency: latencySnap({ packets: [1.5, 3000].map((qdisc) => ({ time: 0, dir: 'send' as const, pid: 1, comm: 'curl', netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 1, raddr: '10.0.0.2', rport: 2, ifindex: 2, ifname: 'eth0', queue: 0, proto: 'tcp' as const, cgroupId: 0, len: 100, stages: { stack: null, qdisc, driver: null, socket: null }, paced: false })) }),
+			latency: latencySnap({ packets: [1.5, 3000].map((qdisc) => ({ time: 0, dir: 'send' as const, pid: 1, comm: 'curl', netns: 7, family: 4 as const, laddr: '10.0.0.1', lport: 1, raddr: '10.0.0.2', rport: 2, ifindex: 2, ifname: 'eth0', queue: 0, proto: 'tcp' as const, cgroupId: 0, len: 100, stages: { stack: null, qdisc, driver: null, socket: null }, paced: false, segments: 1, segmented: false })) }),
 		})),
 	);
 	return { ...sample, cost: { cpu: 0.01, bpf: 0.002 } };

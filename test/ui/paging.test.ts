@@ -41,6 +41,8 @@ function busy(): TestStore {
 		len: 100,
 		stages: k % 3 ? { ...none, stack: k, qdisc: 2 * k, driver: 1 } : { ...none, socket: 3 * k },
 		paced: false,
+		segments: 1,
+		segmented: false,
 	}));
 	const ui = new TestStore();
 	ui.read(

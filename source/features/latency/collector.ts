@@ -32,7 +32,8 @@ export interface Loaded {
 	packets(): Buffer[];
 	counts(): LatencyCounts;
 	lostCount(): number;
-	sweep(nowNs: number): void;
+	/** Lets go of stale packets; returns the records of cut packets among them. */
+	sweep(nowNs: number): Buffer[];
 	close(): void;
 }
 
@@ -128,14 +129,20 @@ export class LatencyCollector implements Collector<LatencySnapshot> {
 		if (this.failure) return { unavailable: this.failure };
 		const loaded = this.loaded;
 		const base = { every: this.every, recent: this.recent };
-		if (!loaded) return { ...base, state: this.loading ? 'starting' : 'off', packets: [], counts: this.carried.counts, lost: this.carried.lost };
+		if (!loaded) return { ...base, state: this.loading ? 'starting' : 'off', packets: [], unfollowed: [], counts: this.carried.counts, lost: this.carried.lost };
 		const monoNs = Number(process.hrtime.bigint());
 		// Stamps are CLOCK_MONOTONIC (bpf_ktime_get_ns), as is process.hrtime.
 		const wallMinusMono = Date.now() - monoNs / 1e6;
-		const packets = loaded.packets().map((r) => decodePacket(r, wallMinusMono));
-		loaded.sweep(monoNs);
+		const packets: LatencyPacket[] = [];
+		const unfollowed: LatencyPacket[] = [];
+		// A cut packet's record without a qdisc time is one whose segments could not be followed (bpf/latency.bpf.c nt_lat_cut).
+		for (const r of loaded.packets()) {
+			const p = decodePacket(r, wallMinusMono);
+			(p.segmented && p.stages.qdisc === null ? unfollowed : packets).push(p);
+		}
+		for (const r of loaded.sweep(monoNs)) unfollowed.push(decodePacket(r, wallMinusMono));
 		if (packets.length > 0) this.recent = nextRecent(this.recent, packets);
-		return { ...base, recent: this.recent, state: 'on', packets, counts: add(this.carried.counts, loaded.counts()), lost: this.carried.lost + loaded.lostCount() };
+		return { ...base, recent: this.recent, state: 'on', packets, unfollowed, counts: add(this.carried.counts, loaded.counts()), lost: this.carried.lost + loaded.lostCount() };
 	}
 
 	close(): void {
@@ -168,6 +175,8 @@ export function decodePacket(record: Buffer, wallMinusMono: number): LatencyPack
 		cgroupId: field(record, 0, f.cgroup),
 		len: field(record, 0, f.len),
 		stages,
-		paced: (field(record, 0, f.flags) & 1) !== 0,
+		paced: (field(record, 0, f.flags) & L.PACED) !== 0,
+		segments: field(record, 0, f.segs),
+		segmented: (field(record, 0, f.flags) & L.CUT) !== 0,
 	};
 }

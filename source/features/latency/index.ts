@@ -33,13 +33,13 @@ function flowRowJson(f: LatencyFlowRow, view: LatencyView, names: RowNames): obj
 /** A followed packet: when, which way, the flow and owner, where, its protocol (null when neither TCP nor UDP), its size, µs in each stage (null where it did not pass), the owner's cgroup. */
 function packetJson(p: LatencyPacket, view: LatencyView, names: RowNames): object {
 	const { stack, qdisc, driver, socket } = p.stages;
-	return { time: isoTime(p.time), dir: p.dir, ...flowJson(p, names.netns), ifindex: p.ifindex, ifname: p.ifname, queue: p.queue, protocol: p.proto || null, len_bytes: p.len, stack_us: stack, qdisc_us: qdisc, driver_us: driver, socket_us: socket, paced: p.paced, ...cgroupFieldsOf(view.cgroupOf(p.cgroupId)) };
+	return { time: isoTime(p.time), dir: p.dir, ...flowJson(p, names.netns), ifindex: p.ifindex, ifname: p.ifname, queue: p.queue, protocol: p.proto || null, len_bytes: p.len, stack_us: stack, qdisc_us: qdisc, driver_us: driver, socket_us: socket, paced: p.paced, segments: p.segments, segmented: p.segmented, ...cgroupFieldsOf(view.cgroupOf(p.cgroupId)) };
 }
 
 /** The view as the value of `latency` in the JSON line: its own figures (state, every, counts), then the rows; the recent list stays on the tab. */
 function latencyJson(view: LatencyView, names: RowNames): object {
-	const { recent: _recent, cgroupOf: _cgroupOf, stages, flows, packets, ...figures } = view;
-	return { ...figures, stages: stages.map(stageJson), flows: flows.map((f) => flowRowJson(f, view, names)), packets: packets.map((p) => packetJson(p, view, names)) };
+	const { recent: _recent, cgroupOf: _cgroupOf, stages, segmentation, flows, packets, ...figures } = view;
+	return { ...figures, stages: stages.map(stageJson), segmentation, flows: flows.map((f) => flowRowJson(f, view, names)), packets: packets.map((p) => packetJson(p, view, names)) };
 }
 
 /** log2 slots of µs, 1 µs to 2^27 µs (134 s): the same bounds every interval. */

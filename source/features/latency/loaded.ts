@@ -4,7 +4,7 @@ import type { BpfMap, MappedValues } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { LITTLE_ENDIAN } from '../../../native/layouts.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
-import { keyAt, sumLost, u16, u64, u64Big, wordsU64, writeU32 } from '../../kernel/decode.js';
+import { keyAt, sumLost, u16, u32, u64, u64Big, wordsU64, writeU32 } from '../../kernel/decode.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import * as L from './layouts.js';
@@ -16,14 +16,18 @@ const STAMPERS = ['nt_lat_own_tx', 'nt_lat_own_rx', 'nt_lat_own_st'];
 /** A followed packet no hook has ended after this long is let go and counted as unmatched (docs/latency.md). */
 export const STALE_MS = 10_000;
 
+/** bpf/latency.h: lat_gate's parts. */
+const [SEND, RECV, SEG] = [0, 1, 2];
+type Counter = 'taken' | 'done' | 'untimed' | 'swept';
+
 export class LoadedLatency {
 	private readonly ring: RingBuffer;
 	private readonly lost: BpfMap;
-	/** The maps of followed packets, each with its direction and the gate slot of a key. */
-	private readonly inflight: readonly { readonly map: BpfMap; readonly dir: number; slot(key: Buffer): number }[];
+	/** The maps of followed packets, each with its part of lat_gate (bpf/latency.h LAT_SEND, LAT_RECV, LAT_SEG) and the gate slot of a key. */
+	private readonly inflight: readonly { readonly map: BpfMap; readonly part: number; slot(key: Buffer): number }[];
 	private readonly mapped: MappedValues;
 	private readonly tick: BpfMap;
-	/** lat_gate's values: per direction GATE_SLOTS of struct nt_lat_gate. */
+	/** lat_gate's values: per part GATE_SLOTS of struct nt_lat_gate. */
 	private readonly gates: DataView;
 	/** The same as u32 words, to add up (kernel/decode.ts wordsU64). */
 	private readonly gateWords: Uint32Array;
@@ -43,9 +47,11 @@ export class LoadedLatency {
 			this.lost = obj.map('lat_lost');
 			const bySkb = (key: Buffer) => L.skbSlot(u64Big(key, 0));
 			const byPorts = (key: Buffer) => L.flowSlot(u16(key, L.latFlowKey.fields.lport.offset), u16(key, L.latFlowKey.fields.rport.offset));
+			const byHash = (key: Buffer) => L.segSlot(u32(key, L.latSegKey.fields.hash.offset));
 			this.inflight = [
-				{ map: obj.map('lat_tx', L.latKey, L.latPacket), dir: 0, slot: bySkb },
-				{ map: obj.map('lat_rxf', L.latFlowKey, L.latPacket), dir: 1, slot: byPorts },
+				{ map: obj.map('lat_tx', L.latKey, L.latPacket), part: SEND, slot: bySkb },
+				{ map: obj.map('lat_rxf', L.latFlowKey, L.latPacket), part: RECV, slot: byPorts },
+				{ map: obj.map('lat_seg', L.latSegKey, L.latPacket), part: SEG, slot: byHash },
 			];
 			this.tick = obj.map('lat_tick', undefined, L.latTick);
 			this.mapped = obj.map('lat_gate', undefined, L.latGate).mmap();
@@ -79,21 +85,25 @@ export class LoadedLatency {
 		return this.ring.consume();
 	}
 
-	/** Byte offset of a counter of gate slot `slot` of direction `dir` in lat_gate. */
-	private static at(dir: number, slot: number, counter: 'taken' | 'replaced' | 'swept'): number {
-		return (dir * L.GATE_SLOTS + slot) * L.latGate.size + L.latGate.fields[counter].offset;
+	/** Byte offset of a counter of gate slot `slot` of `part` in lat_gate. */
+	private static at(part: number, slot: number, counter: Counter): number {
+		return (part * L.GATE_SLOTS + slot) * L.latGate.size + L.latGate.fields[counter].offset;
 	}
 
-	/** Each direction's counters added up over its slots. */
+	/**
+	 * Each direction's counters added up over its slots. A cut packet
+	 * followed on by its first segment is taken by lat_tx twice: lat_seg's
+	 * entries its programs ended, less those lost there, are those.
+	 */
 	counts(): LatencyCounts {
-		const sum = (dir: number, counter: 'taken' | 'replaced' | 'swept') => {
+		const sum = (part: number, counter: Counter) => {
 			let n = 0;
-			for (let slot = 0; slot < L.GATE_SLOTS; slot++) n += wordsU64(this.gateWords, LoadedLatency.at(dir, slot, counter) / 4);
+			for (let slot = 0; slot < L.GATE_SLOTS; slot++) n += wordsU64(this.gateWords, LoadedLatency.at(part, slot, counter) / 4);
 			return n;
 		};
 		return {
-			sampled: [sum(0, 'taken'), sum(1, 'taken')],
-			unmatched: [sum(0, 'replaced') + sum(0, 'swept'), sum(1, 'replaced') + sum(1, 'swept')],
+			sampled: [sum(SEND, 'taken') - sum(SEG, 'done') + sum(SEG, 'untimed'), sum(RECV, 'taken')],
+			unmatched: [sum(SEND, 'untimed') + sum(SEND, 'swept') + sum(SEG, 'swept'), sum(RECV, 'untimed') + sum(RECV, 'swept')],
 		};
 	}
 
@@ -105,19 +115,25 @@ export class LoadedLatency {
 	 * Lets go of followed packets no hook ended within STALE_MS of their
 	 * last one (`nowNs`: CLOCK_MONOTONIC), counted as swept: only the deletes
 	 * that found the entry, so the programs' in-flight test stays exact.
+	 * Returns the records of cut packets whose first segment never came (for
+	 * their interface's count).
 	 */
-	sweep(nowNs: number): void {
+	sweep(nowNs: number): Buffer[] {
 		const last = L.latPacket.fields.last_ns.offset;
-		for (const { map, dir, slot } of this.inflight) {
+		const cut: Buffer[] = [];
+		for (const { map, part, slot } of this.inflight) {
 			const entries = map.readAll();
 			for (let i = 0; i < entries.count; i++) {
-				if (nowNs - u64(entries.values, i * entries.valueStride + last) < STALE_MS * 1e6) continue;
+				const at = i * entries.valueStride;
+				if (nowNs - u64(entries.values, at + last) < STALE_MS * 1e6) continue;
 				const key = Buffer.from(keyAt(entries, i));
 				if (!map.delete(key)) continue;
-				const offset = LoadedLatency.at(dir, slot(key), 'swept');
+				const offset = LoadedLatency.at(part, slot(key), 'swept');
 				this.gates.setBigUint64(offset, this.gates.getBigUint64(offset, LITTLE_ENDIAN) + 1n, LITTLE_ENDIAN);
+				if (part === SEG) cut.push(Buffer.from(entries.values.subarray(at, at + L.latPacket.size)));
 			}
 		}
+		return cut;
 	}
 
 	close(): void {

@@ -1,5 +1,5 @@
 // Latency model: sampled packets with the time each spent in each layer; one interval's histograms per stage and interface, per flow, and the packets.
-import { cgroupFieldsOf, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
+import type { Cgroup, CgroupNames } from '../../model/cgroup.js';
 import { matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import type { OwnedFlow } from '../../model/flow.js';
 import { buckets, type Bucket, type Distribution } from '../../model/histogram.js';
@@ -27,6 +27,10 @@ export interface LatencyPacket extends OwnedFlow {
 	readonly stages: Readonly<Record<Stage, number | null>>;
 	/** TCP's departure stamp lay ahead (fq paces it): no stack time. */
 	readonly paced: boolean;
+	/** Send: the packets it left as (a GSO packet's segments, else 1), as a qdisc's statistics count them. */
+	readonly segments: number;
+	/** Send: cut into segments in software before the driver; its qdisc and driver stages are its first segment's. */
+	readonly segmented: boolean;
 }
 
 /** Per direction (send, receive), cumulative. */
@@ -49,6 +53,8 @@ export interface LatencySnapshot extends Snapshot {
 	/** Finished since the read before, oldest first; the last RECENT, newest first. */
 	readonly packets: readonly LatencyPacket[];
 	readonly recent: readonly LatencyPacket[];
+	/** Since the read before: packets cut into segments that could not be followed (not TCP, or their first segment never reached the driver). */
+	readonly unfollowed: readonly LatencyPacket[];
 	/** Cumulative over every load. */
 	readonly counts: LatencyCounts;
 }
@@ -74,6 +80,17 @@ export interface StageRow extends StageFigures {
 /** The send stages a device queue has. */
 const QUEUED: ReadonlySet<Stage> = new Set(['qdisc', 'driver']);
 
+/** Per interface, this interval: followed packets cut into segments in software before its driver (docs/latency.md). */
+export interface SegmentationRow {
+	readonly netns: number;
+	readonly netns_name: string | null;
+	readonly ifname: string;
+	/** Timed by their first segment. */
+	readonly followed: number;
+	/** Not TCP, or their first segment never reached the driver: counted as unmatched too. */
+	readonly lost: number;
+}
+
 export interface LatencyFlowRow extends OwnedFlow, StageFigures {
 	readonly stage: Stage;
 	readonly proto: 'tcp' | 'udp';
@@ -88,6 +105,7 @@ export interface LatencyView {
 	readonly timed: number;
 	readonly unmatched: Readonly<Record<Direction, number>>;
 	readonly stages: readonly StageRow[];
+	readonly segmentation: readonly SegmentationRow[];
 	readonly flows: readonly LatencyFlowRow[];
 	/** This interval's packets, newest first. */
 	readonly packets: readonly LatencyPacket[];
@@ -117,6 +135,21 @@ export function slotsOf(values: readonly number[]): number[] {
 		slots[i]! += 1;
 	}
 	return slots;
+}
+
+/** Per interface, the interval's cut packets: followed (timed) and lost. */
+function segmentationOf(timed: readonly LatencyPacket[], unfollowed: readonly LatencyPacket[], names: ReadonlyMap<number, string>): SegmentationRow[] {
+	const rows = new Map<string, { netns: number; netns_name: string | null; ifname: string; followed: number; lost: number }>();
+	const add = (p: LatencyPacket, lost: boolean) => {
+		const where = `${p.netns}|${p.ifindex}`;
+		let row = rows.get(where);
+		if (!row) rows.set(where, (row = { netns: p.netns, netns_name: names.get(p.netns) ?? null, ifname: p.ifname, followed: 0, lost: 0 }));
+		if (lost) row.lost += 1;
+		else row.followed += 1;
+	};
+	for (const p of timed) if (p.segmented) add(p, false);
+	for (const p of unfollowed) add(p, true);
+	return [...rows.values()].sort((a, b) => a.netns - b.netns || a.ifname.localeCompare(b.ifname));
 }
 
 function group<T>(map: Map<string, { row: T; values: number[] }>, key: string, make: () => T, value: number): void {
@@ -167,19 +200,10 @@ export function latencyView(prev: LatencySnapshot | undefined, cur: LatencySnaps
 		timed: cur.packets.length,
 		unmatched: { send: delta('unmatched', 0), receive: delta('unmatched', 1) },
 		stages,
+		segmentation: segmentationOf(packets, cur.unfollowed.filter(keep), names),
 		flows,
 		packets: packets.reverse(),
 		recent: cur.recent.filter(keep),
 		cgroupOf: (id) => cgroups.get(id),
-	};
-}
-
-/** The view as the value of `latency` in the JSON line: cgroup fields by name, times as ISO 8601. */
-export function latencyJson(view: LatencyView): object {
-	const { recent: _recent, cgroupOf, flows, packets, ...rest } = view;
-	return {
-		...rest,
-		flows: flows.map(({ cgroupId, ...f }) => ({ ...f, ...cgroupFieldsOf(cgroupOf(cgroupId)) })),
-		packets: packets.map(({ cgroupId, time, stages, ...p }) => ({ time: new Date(time).toISOString(), ...p, ...stages, ...cgroupFieldsOf(cgroupOf(cgroupId)) })),
 	};
 }

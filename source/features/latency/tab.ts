@@ -88,10 +88,19 @@ function stageLines(groups: StageGroup[], sort: string, room: number, none: Line
 	return truncate(rows, room, 'stages', hint);
 }
 
+/** Packets cut into segments in software, per interface: timed by their first segment; those that could not be followed are also in unmatched (docs/latency.md). */
+function segmentationLines(view: LatencyView | undefined, currentNetns: number | undefined): Line[] {
+	if (!view || view.state !== 'on' || view.segmentation.length === 0) return [];
+	const where = (r: LatencyView['segmentation'][number]) => (r.netns === currentNetns ? r.ifname : `${r.netns_name ?? r.netns}/${r.ifname}`);
+	const rows = view.segmentation.map((r) => `${where(r)} ${r.followed} packets${r.lost ? `, ${r.lost} not followed` : ''}`);
+	return [line(`segmented (timed to their first segment): ${rows.join('; ')}`, { dim: true })];
+}
+
 /** Everything above the packet list (the sampling, stages, flows, the list's header), and the packets and how to draw one. */
 function latencyParts(view: LatencyView | undefined, { sort, height, width, plain, currentNetns, filter }: TabProps<LatencyTabState>) {
 	const plainLines = plain === true;
 	const out = header(view, plainLines, width);
+	out.push(...segmentationLines(view, currentNetns));
 	const sc = layout(STAGE_COLUMNS, width);
 	// A device whose packets left on several queues: a dim row per queue under its own.
 	const groups = (view?.stages ?? []).map((r): StageGroup => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodePacket, LatencyCollector, type Loaded } from '../../../source/features/latency/collector.js';
-import { flowSlot, GATE_SLOTS, latPacket, skbSlot } from '../../../source/features/latency/layouts.js';
+import { CUT, flowSlot, GATE_SLOTS, latPacket, segSlot, skbSlot } from '../../../source/features/latency/layouts.js';
 import type { LatencyCounts, LatencySnapshot } from '../../../source/features/latency/model.js';
 import { isUnavailable } from '../../../source/model/reading.js';
 import { writeFlowId } from '../../helpers/flow-bytes.js';
@@ -25,7 +25,9 @@ class FakeLoad implements Loaded {
 	lostCount(): number {
 		return 3;
 	}
-	sweep(): void {}
+	sweep(): Buffer[] {
+		return [];
+	}
 	close(): void {
 		this.closed = true;
 	}
@@ -102,6 +104,33 @@ test('a packet record: monotonic stamp to wall time, stages in microseconds, a s
 	assert.deepEqual(p.stages, { stack: 1.5, qdisc: 2000, driver: 0.3, socket: null });
 });
 
+test('records of cut packets: timed ones are packets (their segments counted), those with no qdisc time and those swept are not followed', async () => {
+	const f = latPacket.fields;
+	const record = (flags: number, qdiscNs: bigint) => {
+		const r = Buffer.alloc(latPacket.size);
+		[500n, qdiscNs, 0xffffffffffffffffn, 0xffffffffffffffffn].forEach((ns, i) => r.writeBigUInt64LE(ns, f.stage_ns.offset + i * 8));
+		r.writeUInt16LE(45, f.segs.offset);
+		r.writeUInt8(flags, f.flags.offset);
+		return r;
+	};
+	const NONE = 0xffffffffffffffffn;
+	class Cut extends FakeLoad {
+		override packets(): Buffer[] {
+			return [record(CUT, 2_000_000n), record(CUT, NONE), record(0, 1000n)];
+		}
+		override sweep(): Buffer[] {
+			return [record(CUT, NONE)];
+		}
+	}
+	const c = new LatencyCollector(async () => new Cut(), true, 1);
+	c.show(true, undefined);
+	await c.settled();
+	const s = read(c);
+	assert.deepEqual(s.packets.map((p) => [p.segmented, p.segments, p.stages.qdisc]), [[true, 45, 2000], [false, 45, 1]]);
+	assert.deepEqual(s.unfollowed.map((p) => [p.segmented, p.stages.stack, p.stages.qdisc]), [[true, 0.5, null], [true, 0.5, null]]);
+	c.close();
+});
+
 // bpf/latency.h's gate slot macros, transcribed with BigInt so that C's unsigned
 // 32-bit arithmetic is spelled out (no JavaScript int32 shortcuts):
 //   #define LAT_GATE_BITS 10
@@ -118,6 +147,7 @@ const LAT_SKB_SLOT = (lo: bigint) => LAT_HASH(u32(lo) >> 6n);
 const LAT_FLOW_SLOT = (lport: bigint, rport: bigint) => LAT_HASH(u32(u32(lport) << 16n) | rport);
 const cSkbSlot = (skb: bigint) => Number(LAT_SKB_SLOT(u32(skb))); // skb_slot(): (__u32)(unsigned long)skb
 const cFlowSlot = (lport: number, rport: number) => Number(LAT_FLOW_SLOT(BigInt(lport), BigInt(rport)));
+const cSegSlot = (hash: bigint) => Number(LAT_HASH(hash)); // LAT_SEG_SLOT(skb->hash), a __u32
 
 /** splitmix64 from a fixed seed: the same "random" inputs every run. */
 function* splitmix64(seed: bigint): Generator<bigint> {
@@ -141,6 +171,7 @@ test('gate slots as bpf/latency.h computes them (LAT_SKB_SLOT, LAT_FLOW_SLOT: th
 		'#define LAT_HASH(x) (((__u32)(x) * 0x9E3779B9U) >> (32 - LAT_GATE_BITS))',
 		'#define LAT_SKB_SLOT(lo) LAT_HASH((__u32)(lo) >> 6)',
 		'#define LAT_FLOW_SLOT(lport, rport) LAT_HASH(((__u32)(lport) << 16) | (rport))',
+		'#define LAT_SEG_SLOT(hash) LAT_HASH(hash)',
 	])
 		assert.ok(header.split('\n').includes(line), `bpf/latency.h: ${line}`);
 	assert.equal(GATE_SLOTS, 1 << Number(LAT_GATE_BITS));
@@ -162,6 +193,10 @@ test('gate slots as bpf/latency.h computes them (LAT_SKB_SLOT, LAT_FLOW_SLOT: th
 		ports.push([Number(r & 0xffffn), Number((r >> 16n) & 0xffffn)]);
 	}
 	for (const [lport, rport] of ports) assert.equal(flowSlot(lport, rport), cFlowSlot(lport, rport), `ports ${lport} ${rport}`);
+	// skb hashes: one seen on a test box, the edges of a __u32 (its top bit is int32's sign), then any.
+	const hashes = [0xc9b2b088n, 0n, 1n, 0x7fff_ffffn, 0x8000_0000n, 0xffff_ffffn];
+	for (let i = 0; i < 300; i++) hashes.push(next() & 0xffff_ffffn);
+	for (const hash of hashes) assert.equal(segSlot(Number(hash)), cSegSlot(hash), `hash 0x${hash.toString(16)}`);
 	// The inputs reach many slots (a reference stuck at one value would agree with a broken TS only by chance), all in range.
 	const slots = [...skbs.map(cSkbSlot), ...ports.map(([l, r]) => cFlowSlot(l, r))];
 	assert.ok(new Set(slots).size > 500, `${new Set(slots).size} distinct slots`);

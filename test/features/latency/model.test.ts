@@ -1,7 +1,9 @@
 // The latency model: exact percentiles of the sampled times, log2 slots, rows per stage and interface and per flow, the filter, the JSON shape.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { figures, latencyJson, latencyView, slotsOf, type LatencyPacket } from '../../../source/features/latency/model.js';
+import { latency } from '../../../source/features/latency/index.js';
+import { figures, latencyView, slotsOf, type LatencyPacket } from '../../../source/features/latency/model.js';
+import { Piece } from '../../../source/format/json-piece.js';
 import { cgroupOf, NO_CGROUPS } from '../../../source/model/cgroup.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { latencySnap } from '../../fixtures/records.js';
@@ -26,6 +28,8 @@ const packet = (over: Partial<LatencyPacket>): LatencyPacket => ({
 	len: 1500,
 	stages: none,
 	paced: false,
+	segments: 1,
+	segmented: false,
 	...over,
 });
 
@@ -77,19 +81,38 @@ test('the filter keeps the packets of its processes and ports; the cgroup filter
 	assert.deepEqual(latencyView(undefined, cur, { ...NO_FILTER, cgroup: '0123456789ab' }, new Map(), cgroups).packets.map((p) => p.pid), [2]);
 });
 
-test('JSON: stages, flows with cgroup fields, packets with ISO times and a field per stage', () => {
+test('JSON: stages, segmentation, flows with cgroup fields, packets with ISO times, a field per stage in µs, and how many segments', () => {
 	const cgroups = { get: (id: number) => (id === 7 ? cgroupOf(7, '/system.slice/docker-0123456789abcdef.scope') : undefined) };
-	const cur = latencySnap({ packets: [packet({ cgroupId: 7, stages: { ...none, stack: 2.5, qdisc: 10, driver: 1 } })] });
-	const json = JSON.parse(JSON.stringify(latencyJson(latencyView(undefined, cur, NO_FILTER, new Map([[4026531840, 'host']]), cgroups)))) as Record<string, unknown>;
-	assert.deepEqual(Object.keys(json), ['state', 'every', 'sampled', 'timed', 'unmatched', 'stages', 'flows', 'packets']);
+	const names = new Map([[4026531840, 'host']]);
+	const cur = latencySnap({ packets: [packet({ cgroupId: 7, segments: 3, segmented: true, stages: { ...none, stack: 2.5, qdisc: 10, driver: 1 } })] });
+	const out = new Piece();
+	const text = Buffer.concat([...latency.json(latencyView(undefined, cur, NO_FILTER, names, cgroups), out, { netns: names, cgroups }), out.take(true)]).toString('utf8');
+	const json = JSON.parse(text) as Record<string, unknown>;
+	assert.deepEqual(Object.keys(json), ['state', 'every', 'sampled', 'timed', 'unmatched', 'stages', 'segmentation', 'flows', 'packets']);
 	const stages = json.stages as Record<string, unknown>[];
-	assert.deepEqual(Object.keys(stages[0]!), ['stage', 'netns', 'netns_name', 'ifname', 'count', 'sum', 'avg', 'p50', 'p90', 'p99', 'buckets']);
 	assert.equal(stages[0]!.netns_name, 'host');
+	assert.deepEqual(json.segmentation, [{ netns: 4026531840, netns_name: 'host', ifname: 'eth0', followed: 1, lost: 0 }]);
 	const flow = (json.flows as Record<string, unknown>[])[0]!;
 	assert.deepEqual([flow.stage, flow.pid, flow.cgroup, flow.container], ['qdisc', 10, '/system.slice/docker-0123456789abcdef.scope', '0123456789ab']);
 	const p = (json.packets as Record<string, unknown>[])[0]!;
-	assert.deepEqual([p.time, p.dir, p.stack, p.qdisc, p.driver, p.socket, p.container], ['2023-11-14T22:13:20.000Z', 'send', 2.5, 10, 1, null, '0123456789ab']);
+	assert.deepEqual([p.time, p.dir, p.stack_us, p.qdisc_us, p.driver_us, p.socket_us, p.segments, p.segmented, p.container], ['2023-11-14T22:13:20.000Z', 'send', 2.5, 10, 1, null, 3, true, '0123456789ab']);
 	assert.equal('cgroupId' in p || 'stages' in p, false);
+});
+
+test('packets cut into segments before the driver: per interface, those timed by their first segment and those not followed; the filter applies', () => {
+	const cut = (over: Partial<LatencyPacket>) => packet({ segmented: true, segments: 45, ...over });
+	const timed = [cut({ stages: { ...none, stack: 3, qdisc: 300_000, driver: 1 } }), cut({ stages: { ...none, qdisc: 200_000, driver: 1 } }), packet({ stages: { ...none, qdisc: 10, driver: 1 } })];
+	const unfollowed = [cut({ proto: 'udp' }), cut({ netns: 99, ifindex: 5, ifname: 'veth9', pid: 3 })];
+	const cur = latencySnap({ packets: timed, unfollowed });
+	const v = latencyView(undefined, cur, NO_FILTER, new Map([[99, 'b']]), NO_CGROUPS);
+	assert.deepEqual(v.segmentation, [
+		{ netns: 99, netns_name: 'b', ifname: 'veth9', followed: 0, lost: 1 },
+		{ netns: 4026531840, netns_name: null, ifname: 'eth0', followed: 2, lost: 1 },
+	]);
+	assert.equal(v.timed, 3, 'the packets not followed are not timed');
+	assert.deepEqual(v.stages.find((r) => r.stage === 'qdisc')!.count, 3, 'a cut packet counts once, by its first segment');
+	assert.deepEqual(latencyView(undefined, cur, { ...NO_FILTER, pids: new Set([3]) }, new Map(), NO_CGROUPS).segmentation.map((r) => [r.ifname, r.followed, r.lost]), [['veth9', 0, 1]]);
+	assert.deepEqual(latencyView(undefined, latencySnap({ packets: timed.slice(2) }), NO_FILTER, new Map(), NO_CGROUPS).segmentation, [], 'none cut: no row');
 });
 
 test('a device whose packets left on several queues: its qdisc and driver rows per queue too', () => {

@@ -10,7 +10,7 @@ import { NO_FILTER } from '../../../source/model/filter.js';
 import { latencySnap } from '../../fixtures/records.js';
 
 const none = { stack: null, qdisc: null, driver: null, socket: null };
-const send: LatencyPacket = { time: 1_700_000_000_000, dir: 'send', pid: 10, comm: 'iperf3', netns: 1, family: 4, laddr: '198.18.0.1', lport: 40000, raddr: '198.18.0.2', rport: 5201, ifindex: 2, ifname: 'nt0', queue: 1, proto: 'tcp', cgroupId: 0, len: 1500, stages: { ...none, stack: 4.25, qdisc: 31_250.4, driver: 2 }, paced: false };
+const send: LatencyPacket = { time: 1_700_000_000_000, dir: 'send', pid: 10, comm: 'iperf3', netns: 1, family: 4, laddr: '198.18.0.1', lport: 40000, raddr: '198.18.0.2', rport: 5201, ifindex: 2, ifname: 'nt0', queue: 1, proto: 'tcp', cgroupId: 0, len: 1500, stages: { ...none, stack: 4.25, qdisc: 31_250.4, driver: 2 }, paced: false, segments: 1, segmented: false };
 const recv: LatencyPacket = { ...send, dir: 'receive', pid: 20, comm: 'reader', ifname: 'nt1', ifindex: 3, stages: { ...none, socket: 44_912 } };
 const props = { state: latencyTab.initial, sort: 'p99', seconds: 1, height: 22, width: 80, currentNetns: 1, unicode: false };
 const view = latencyView(undefined, latencySnap({ packets: [send, recv], counts: { sampled: [1, 1], unmatched: [0, 2] } }), NO_FILTER, new Map(), NO_CGROUPS);
@@ -114,4 +114,13 @@ test('the header adds up: packets sampled this interval, and those whose followi
 	assert.equal(header(60), '1 in 64: sampled 44; ended 63 = 50 timed + 13 unmatched tx');
 	const both = latencyView(undefined, latencySnap({ packets: [send], counts: { sampled: [3, 2], unmatched: [4, 1] } }), NO_FILTER, new Map(), NO_CGROUPS);
 	assert.match(plainText(latencyTab.lines(both, props)[0]!), /sampled 5; ended 6 = 1 timed \+ 5 unmatched \(4 tx, 1 rx\)$/);
+});
+
+test('packets cut into segments: a line under the header per interface, those not followed said; none without', () => {
+	const cut: LatencyPacket = { ...send, segmented: true, segments: 6 };
+	const v = latencyView(undefined, latencySnap({ packets: [cut, cut], unfollowed: [{ ...cut, proto: 'udp' }, { ...cut, netns: 9, ifname: 'nt1' }] }), NO_FILTER, new Map([[9, 'b']]), NO_CGROUPS);
+	const lines = latencyTab.lines(v, props).map(plainText);
+	assert.equal(lines[1], 'segmented (timed to their first segment): nt0 2 packets, 1 not followed; b/nt1 0 packets, 1 not followed');
+	assert.match(lines[2]!, /^STAGE /);
+	assert.ok(!latencyTab.lines(view, props).map(plainText).some((l) => l.startsWith('segmented')));
 });
