@@ -1,7 +1,8 @@
 // The root component: shows the store's state, hands it the keys, follows the terminal's size.
 import React, { useEffect, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
-import { CHROME_LINES, Screen } from './screen.js';
+import { chrome } from './frame-lines.js';
+import { Screen } from './screen.js';
 import type { UiStore } from './store.js';
 
 export interface AppProps {
@@ -10,6 +11,8 @@ export interface AppProps {
 	readonly color: boolean;
 	readonly unicode: boolean;
 	readonly currentNetns: number;
+	/** The features' flags in force that the header shows: "-r connect". */
+	readonly modes?: readonly string[];
 	/** Fixed size (tests); otherwise the terminal's, following resizes. */
 	readonly size?: { readonly width: number; readonly height: number };
 }
@@ -37,8 +40,10 @@ export function App(props: AppProps) {
 	useEffect(() => {
 		if (state.quit) props.onQuit();
 	}, [state.quit]);
-	// A page key moves by the rows a table shows: the body less its header lines.
-	useEffect(() => store.dispatch({ type: 'resize', rows: size.height - 1 - CHROME_LINES - 2 }), [size.height]);
 	// One line short of the terminal: a full-height frame would scroll it by a line.
-	return <Screen state={state} width={size.width} height={size.height - 1} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} />;
+	const height = size.height - 1;
+	// A page key moves by the rows a table shows: the body (what the lines around it leave) less its header lines.
+	const body = chrome({ state, width: size.width, height, modes: props.modes }).height;
+	useEffect(() => store.dispatch({ type: 'resize', rows: body - 2 }), [body]);
+	return <Screen state={state} width={size.width} height={height} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} modes={props.modes} />;
 }

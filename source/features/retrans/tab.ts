@@ -68,6 +68,7 @@ function retransLines(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 
 export const retransTab: Tab<RetransView, undefined> = {
 	title: 'Retransmits',
+	short: 'Rtx',
 	sorts: ['segs', 'count'],
 	initial: undefined,
 	keys: [],
