@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALL_FEATURES, entry, type Sample } from '../../source/features/index.js';
 import type { LatencyPacket } from '../../source/features/latency/model.js';
-import { plainText } from '../../source/format/lines.js';
+import { clip, plainText } from '../../source/format/lines.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 import { isUnavailable } from '../../source/model/reading.js';
 import { headerLines, headerModes, summaryLines } from '../../source/output/frame.js';
@@ -63,7 +63,7 @@ test('a narrow screen never cuts a figure nor its unit: each is whole, in its lo
 			return f.summary(isUnavailable(view) ? undefined : view, sample.interval) ?? [];
 		});
 		for (const width of WIDTHS) {
-			const shown = texts(summaryLines(sample, width)).join('\n');
+			const shown = texts(summaryLines(sample, width).map((l) => clip(l, width))).join('\n'); // as the screen shows it
 			for (const p of parts) assert.ok(shown.includes(`${p.label} ${p.text}`) || shown.includes(`${p.label} ${p.short}`), `${width} columns: ${p.label} whole\n${shown}`);
 			assert.match(shown, /RTT (p50 64 p99 31785|64\/31785)us/, `${width} columns: RTT with its unit`);
 		}
