@@ -14,6 +14,7 @@ import { currentNetns } from './kernel/netns.js';
 import { processExists } from './kernel/processes.js';
 import { runLoop } from './loop.js';
 import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, repeatedFlag, TAB_NAMES, UsageError, webConfigArgv, type RawFlags } from './options.js';
+import { headerModes } from './output/frame.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
@@ -195,6 +196,7 @@ async function main(): Promise<number> {
 	// The UI (Ink and React load only for it) draws its first frame before the
 	// BPF objects load, so the screen answers at once; data follows.
 	const netns = currentNetns();
+	const modes = headerModes(options.settings);
 	const pipeline = new Pipeline(options.filter, processExists);
 	let store: UiStore | undefined;
 	let stopTui: StopTui | undefined;
@@ -208,10 +210,10 @@ async function main(): Promise<number> {
 		// modules and layout engine take longer than the rest of the start to the first frame).
 		const { color, unicode } = terminalStyle();
 		const [width, height] = [process.stdout.columns || 80, (process.stdout.rows || 24) - 1];
-		process.stdout.write(`${ALT_SCREEN}${screenText({ state: store.getState(), width, height, color, unicode, currentNetns: netns })}`);
+		process.stdout.write(`${ALT_SCREEN}${screenText({ state: store.getState(), width, height, color, unicode, currentNetns: netns, modes })}`);
 		preloadKernelBtf();
 		const { startTui } = await importUi();
-		stopTui = startTui(store, { currentNetns: netns, onQuit: () => stop.abort(), drawn: true });
+		stopTui = startTui(store, { currentNetns: netns, modes, onQuit: () => stop.abort(), drawn: true });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
 	// --prometheus: listen first, so a port in use is said before anything loads (http loads only for it).
@@ -235,7 +237,7 @@ async function main(): Promise<number> {
 		collectors.close();
 		fail(Object.values(collectors.unavailable())[0] ?? 'no collector could start', 1);
 	}
-	const plain = options.json || store || exporter ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns });
+	const plain = options.json || store || exporter ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns, modes });
 	try {
 		const first = collectors.read(performance.now(), Date.now());
 		if (store) store.publish(first);

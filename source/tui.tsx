@@ -31,6 +31,8 @@ process.on('exit', restoreTerminal);
 
 export interface TuiOptions {
 	readonly currentNetns: number;
+	/** The features' flags in force that the header shows: "-r connect". */
+	readonly modes: readonly string[];
 	readonly onQuit: () => void;
 	/** The first frame is on the alternate screen already (cli.ts writes it before Ink loads): Ink draws the same over it, from the top. */
 	readonly drawn?: boolean;
@@ -44,7 +46,7 @@ export function startTui(store: UiStore, options: TuiOptions): StopTui {
 	emit(options.drawn ? HOME : ENTER);
 	onScreen = true;
 	const { color, unicode } = terminalStyle();
-	const instance = render(<App store={store} onQuit={options.onQuit} color={color} unicode={unicode} currentNetns={options.currentNetns} />, {
+	const instance = render(<App store={store} onQuit={options.onQuit} color={color} unicode={unicode} currentNetns={options.currentNetns} modes={options.modes} />, {
 		exitOnCtrlC: false,
 		patchConsole: false,
 	});
@@ -55,15 +57,15 @@ export function startTui(store: UiStore, options: TuiOptions): StopTui {
 			/* already gone */
 		}
 		restoreTerminal();
-		if (keepLastFrame) emit(lastFrame(store, color, unicode, options.currentNetns));
+		if (keepLastFrame) emit(lastFrame(store, color, unicode, options.currentNetns, options.modes));
 	};
 }
 
 /** The screen as it was last drawn, without the key footer (the keys no longer work) and the blank rows under the tab's. */
-function lastFrame(store: UiStore, color: boolean, unicode: boolean, currentNetns: number): string {
+function lastFrame(store: UiStore, color: boolean, unicode: boolean, currentNetns: number, modes: readonly string[]): string {
 	const width = process.stdout.columns || 80;
 	const height = (process.stdout.rows || 24) - 1;
-	const text = renderToString(<Screen state={store.getState()} width={width} height={height} color={color} unicode={unicode} currentNetns={currentNetns} />, { columns: width });
+	const text = renderToString(<Screen state={store.getState()} width={width} height={height} color={color} unicode={unicode} currentNetns={currentNetns} modes={modes} />, { columns: width });
 	const lines = text.split('\n').slice(0, -1);
 	while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
 	return `${lines.join('\n')}\n`;

@@ -29,6 +29,8 @@ export interface FeatureFlag {
 	readonly arg?: string;
 	/** Its line in --help. */
 	readonly usage: string;
+	/** What the header shows while the flag's value (as parse() gave it) is in force; undefined: nothing. */
+	header?(value: unknown): string | undefined;
 	/** The value the feature uses; throws a UsageError (one line) for a bad one. */
 	parse(value: string | boolean | undefined): unknown;
 }
@@ -103,6 +105,8 @@ export interface TabKey<T> {
 
 export interface Tab<V, T> {
 	readonly title: string;
+	/** Its name where the tab bar has no room for the title: a word still ("Conns", "Lat"). */
+	readonly short: string;
 	/** What the sort key cycles through; the first is the default. */
 	readonly sorts: readonly string[];
 	/** The tab's own state (what its keys toggle, what it remembers across intervals). */
@@ -124,6 +128,22 @@ export interface SummaryPart {
 	readonly short?: string;
 	/** Shown in red: something is wrong (retransmits). */
 	readonly alert?: boolean;
+}
+
+/** What a feature's figure in the summary line is: for its layout and for the help. */
+export interface SummaryFigure {
+	/** Its label as the help names it: "TCP". */
+	readonly label: string;
+	/**
+	 * Columns the figure (label, a space, text) takes with the widest usual
+	 * values: the summary's layout is chosen from these and the screen's
+	 * width, not from the values of the moment, so it holds still.
+	 */
+	readonly width: number;
+	/** The same for its short form (SummaryPart.short), when it has one. */
+	readonly shortWidth?: number;
+	/** What it is, for the help: "p50 and p99 of TCP's smoothed round-trip times". */
+	readonly help: string;
 }
 
 /**
@@ -159,6 +179,7 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	text(view: Maybe<V>, props: TabProps<T>): string[];
 	/** Its figure in the summary line; `view` undefined when the collector is unavailable. Undefined: none (a feature turned off). */
 	summary(view: V | undefined, seconds: number): SummaryPart | undefined;
+	readonly figure: SummaryFigure;
 	readonly tab: Tab<V, T>;
 }
 

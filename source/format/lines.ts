@@ -160,9 +160,11 @@ export function unavailableLines(what: string, reason: string): Line[] {
 	return [line(`${what} is unavailable on this system:`, { bold: true }), line(reason, { color: 'yellow' })];
 }
 
-/** What a sampled event list left out this interval, when anything: the sampler's share dim, a full ring's in yellow. */
-export function leftOutLines(sampled: number, lost: number): Line[] {
+/** What a sampled event list left out this interval, when anything: the sampler's share dim, a full ring's in yellow; that the counts have them goes first on a narrow screen. */
+export function leftOutLines(sampled: number, lost: number, width = Infinity): Line[] {
 	if (sampled + lost === 0) return [];
 	const why = [sampled ? `${sampled} sampled out` : '', lost ? `${lost} ring full` : ''].filter(Boolean).join(', ');
-	return [line(`${sampled + lost} events left out of the list this interval (${why}); the counts have them`, { color: lost ? 'yellow' : undefined, dim: !lost })];
+	const text = `${sampled + lost} events not listed (${why})`;
+	const full = `${text}; counted above`;
+	return [line(full.length <= width ? full : text, { color: lost ? 'yellow' : undefined, dim: !lost })];
 }

@@ -3,7 +3,7 @@ import { line, type Line, type Segment } from '../format/lines.js';
 import { clock } from '../format/time.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
 import type { SummaryPart } from '../features/feature.js';
-import { isFiltering, type Filter } from '../model/filter.js';
+import type { Filter } from '../model/filter.js';
 import { isUnavailable } from '../model/reading.js';
 
 export interface HeaderProps {
@@ -16,87 +16,122 @@ export interface HeaderProps {
 	readonly lost: Readonly<Record<string, number>>;
 	/** The filter's PIDs that name no process. */
 	readonly absentPids?: readonly number[];
+	/** The features' flags in force that change what shows (headerModes): "-r connect". */
+	readonly modes?: readonly string[];
 }
 
-function filterText(f: Filter, absent: readonly number[] = []): string {
-	const parts: string[] = [];
-	if (f.pids.size) parts.push(`pid ${[...f.pids].join(',')}`);
-	if (absent.length) parts.push(absent.length === f.pids.size ? '(no such process)' : `(no process ${absent.join(',')})`);
-	if (f.ports.size) parts.push(`port ${[...f.ports].join(',')}`);
-	if (f.family) parts.push(`IPv${f.family}`);
-	if (f.noLoopback) parts.push('no loopback');
-	if (f.cgroup !== undefined) parts.push(`cgroup ${f.cgroup}`);
-	return parts.join(' ');
+/** What the header says of the features' flags in force (FeatureFlag.header), from the flags' parsed values by name. */
+export function headerModes(settings: Readonly<Record<string, unknown>>): string[] {
+	return ALL_FEATURES.flatMap((f) => f.flags.flatMap((flag) => flag.header?.(settings[flag.name]) ?? []));
+}
+
+/** The filter in words, a piece per kind: "pid 12 (no such process)", "port 443", ... */
+function filterPieces(f: Filter, absent: readonly number[] = []): string[] {
+	const pieces: string[] = [];
+	if (f.pids.size) pieces.push(`pid ${[...f.pids].join(',')}${absent.length === 0 ? '' : absent.length === f.pids.size ? ' (no such process)' : ` (no process ${absent.join(',')})`}`);
+	if (f.ports.size) pieces.push(`port ${[...f.ports].join(',')}`);
+	if (f.family) pieces.push(`IPv${f.family}`);
+	if (f.noLoopback) pieces.push('no loopback');
+	if (f.cgroup !== undefined) pieces.push(`cgroup ${f.cgroup}`);
+	return pieces;
 }
 
 const width = (l: Line) => l.reduce((n, s) => n + s.text.length, 0);
 
-/** The first of `variants` (most decorated first) that fits in `columns`, else the last. */
-function narrowest(variants: readonly Line[], columns: number): Line {
-	return variants.find((l) => width(l) <= columns) ?? variants.at(-1)!;
+/** Items in lines of at most `columns`, in order, `gap` columns between two on a line; an item counts for `size(item)`. */
+function pack<T>(items: readonly T[], columns: number, gap: number, size: (item: T) => number): T[][] {
+	const lines: T[][] = [];
+	let used = 0;
+	for (const item of items) {
+		const current = lines.at(-1);
+		if (current && used + gap + size(item) <= columns) {
+			current.push(item);
+			used += gap + size(item);
+		} else {
+			lines.push([item]);
+			used = size(item);
+		}
+	}
+	return lines;
 }
 
-/** The header; on a narrow screen the name and the words go before the state: LOST and the filter stay (LOST first, never hidden). */
-export function headerLine({ time, intervalMs, paused, filter, lost, absentPids }: HeaderProps, columns = Infinity): Line {
+/** Runs of segments side by side, `gap` between them. */
+const joined = (runs: readonly (readonly Segment[])[], gap: string): Segment[] => runs.flatMap((run, i) => (i === 0 ? [...run] : [{ text: gap }, ...run]));
+
+/**
+ * The header: the time and interval, then the state (PAUSED, every filter and
+ * mode in force, LOST). A narrow screen loses the name and the words first
+ * (LOST comes first then); what still does not fit goes on more lines, broken
+ * between pieces: no state is ever cut off.
+ */
+export function headerLines({ time, intervalMs, paused, filter, lost, absentPids, modes = [] }: HeaderProps, columns = Infinity): Line[] {
 	const shown = time === undefined ? '--:--:--' : clock(time);
 	const every = `${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s`;
 	const losses = Object.entries(lost);
 	// Updates the kernel could not record (a map or ring was full): never hidden.
-	const lostText = losses.length > 0 ? `LOST ${losses.map(([k, n]) => `${k} ${n}`).join(' ')}` : undefined;
-	const state = (gap: string, lostFirst: boolean): Segment[] => {
-		const out: Segment[] = [];
-		const lostSegment: Segment[] = lostText ? [{ text: `${gap}${lostText}`, color: 'red', bold: true }] : [];
-		if (lostFirst) out.push(...lostSegment);
-		if (paused) out.push({ text: `${gap}PAUSED`, inverse: true });
-		if (isFiltering(filter)) out.push({ text: `${gap}filter: ${filterText(filter, absentPids)}`, color: absentPids?.length ? 'yellow' : 'cyan' });
-		if (!lostFirst) out.push(...lostSegment);
-		return out;
-	};
-	return narrowest(
-		[
-			[{ text: 'nettop', bold: true }, { text: `  ${shown}  every ${every}` }, ...state('  ', false)],
-			[{ text: `${shown} ${every}` }, ...state(' ', true)],
-		],
-		columns,
-	);
+	const lostRun: Segment[][] = losses.length > 0 ? [[{ text: `LOST ${losses.map(([k, n]) => `${k} ${n}`).join(' ')}`, color: 'red', bold: true }]] : [];
+	const pieces = filterPieces(filter, absentPids);
+	const filterRuns: Segment[][] = pieces.map((text, i) => [{ text: i === 0 ? `filter: ${text}` : text, color: absentPids?.length ? 'yellow' : 'cyan' }]);
+	const state: Segment[][] = [...(paused ? [[{ text: 'PAUSED', inverse: true }]] : []), ...filterRuns, ...modes.map((text): Segment[] => [{ text, color: 'cyan' }])];
+	const wide = joined([[{ text: 'nettop', bold: true }], [{ text: shown }], [{ text: `every ${every}` }], ...state, ...lostRun], '  ');
+	if (width(wide) <= columns) return [wide];
+	const runs: Segment[][] = [[{ text: `${shown} ${every}` }], ...lostRun, ...state];
+	return pack(runs, columns, 1, width).map((group) => joined(group, ' '));
+}
+
+/** The header on one line (the plain table's: no screen width). */
+export const headerLine = (props: HeaderProps): Line => headerLines(props)[0]!;
+
+/** A feature's figure, with the columns its layout reserves for it. */
+interface Figure {
+	readonly part: SummaryPart;
+	readonly width: number;
+	readonly shortWidth: number;
 }
 
 /** Each feature's figure, in the registry's order. */
-function summaryParts(sample: Sample): SummaryPart[] {
+function summaryFigures(sample: Sample): Figure[] {
 	return ALL_FEATURES.flatMap((f) => {
 		const view = entry(sample, f.key);
-		return f.summary(isUnavailable(view) ? undefined : view, sample.interval) ?? [];
+		const part = f.summary(isUnavailable(view) ? undefined : view, sample.interval);
+		return part ? [{ part, width: f.figure.width, shortWidth: f.figure.shortWidth ?? f.figure.width }] : [];
 	});
 }
 
-/** The parts as segments, `gap` between them, their short forms when `short`. */
-function figures(parts: readonly SummaryPart[], gap: string, short = false): Segment[] {
-	return parts.flatMap((part, i) => {
-		const text = short ? (part.short ?? part.text) : part.text;
-		return [{ text: `${part.label} `, bold: true }, { text: i < parts.length - 1 ? `${text}${gap}` : text, color: part.alert ? 'red' : undefined }];
-	});
-}
+/** What the byte rates' figures are: a dim legend before them. */
+const LEGEND: Segment[] = [{ text: 'B/s tx rx', dim: true }];
 
-/** The summary on one line: after the legend of the byte rates; a narrow screen loses the legend, then the gaps, then the long forms. */
-export function summaryLine(sample: Sample | undefined, columns = Infinity): Line {
-	if (!sample) return line('collecting the first interval...', { dim: true });
-	const parts = summaryParts(sample);
-	return narrowest([[{ text: 'B/s tx rx ', dim: true }, ...figures(parts, '  ')], figures(parts, '  '), figures(parts, ' '), figures(parts, ' ', true)], columns);
-}
+/** The summary's forms, most decorated first: with the legend, two spaces between figures, the long forms. */
+const FORMS = [
+	{ legend: true, gap: '  ', short: false },
+	{ legend: false, gap: '  ', short: false },
+	{ legend: false, gap: ' ', short: false },
+	{ legend: false, gap: ' ', short: true },
+] as const;
 
 /**
- * The summary for a screen `columns` wide: one line when it fits, else two,
- * split between figures: a figure is never cut.
+ * The summary for a screen `columns` wide, as few lines as hold every figure
+ * whole (a figure is never cut, nor its unit); on as many lines, the legend
+ * goes first, then the gaps, then the long forms (unless they fit in two
+ * lines, where the short ones would need one). Each figure counts for the
+ * columns its feature reserves for it (SummaryFigure) unless it is wider:
+ * the layout follows the width, and holds still while the figures change.
  */
-export function summaryLines(sample: Sample | undefined, columns: number): Line[] {
-	const one = summaryLine(sample, columns);
-	if (!sample || width(one) <= columns) return [one];
-	const parts = summaryParts(sample);
-	for (const [gap, short] of [['  ', false], [' ', false], [' ', true]] as const) {
-		for (let cut = parts.length - 1; cut > 0; cut--) {
-			const lines = [figures(parts.slice(0, cut), gap, short), figures(parts.slice(cut), gap, short)];
-			if (lines.every((l) => width(l) <= columns)) return lines;
-		}
-	}
-	return [one];
+export function summaryLines(sample: Sample | undefined, columns = Infinity): Line[] {
+	if (!sample) return [line('collecting the first interval...', { dim: true })];
+	const figures = summaryFigures(sample);
+	const runs = FORMS.map(({ legend, gap, short }) => {
+		const shown = figures.map((f): { run: Segment[]; size: number } => {
+			const text = short ? (f.part.short ?? f.part.text) : f.part.text;
+			const run: Segment[] = [{ text: `${f.part.label} `, bold: true }, { text, color: f.part.alert ? 'red' : undefined }];
+			return { run, size: Math.max(short ? f.shortWidth : f.width, width(run)) };
+		});
+		const items = legend ? [{ run: LEGEND, size: width(LEGEND) }, ...shown] : shown;
+		return { gap, short, groups: pack(items, columns, gap.length, (item) => item.size) };
+	});
+	const fewest = (forms: typeof runs) => forms.find((r) => r.groups.length === Math.min(...forms.map((f) => f.groups.length)))!;
+	// The long forms name what they show (p50, p99, seg/s): they give way to save a third line, not a second.
+	const long = fewest(runs.filter((r) => !r.short));
+	const best = long.groups.length <= 2 ? long : fewest(runs);
+	return best.groups.map((group) => joined(group.map((item) => item.run), best.gap));
 }

@@ -3,13 +3,15 @@ import { plainText } from '../format/lines.js';
 import { ALL_FEATURES, entry, type Sample } from '../features/index.js';
 import type { Filter } from '../model/filter.js';
 import type { Maybe } from '../model/reading.js';
-import { headerLine, summaryLine } from './frame.js';
+import { headerLine, summaryLines } from './frame.js';
 
 export interface PlainOptions {
 	readonly intervalMs: number;
 	readonly filter: Filter;
 	/** Inode of nettop's own network namespace: its interfaces show no NETNS. */
 	readonly currentNetns: number;
+	/** The features' flags in force that the header shows: "-r connect". */
+	readonly modes?: readonly string[];
 }
 
 /** Every row there is: the plain table is not cut to a screen. */
@@ -23,8 +25,8 @@ export class PlainTable {
 
 	/** The lines for one interval: header, summary, then each feature's, a blank line between. */
 	lines(sample: Sample): string[] {
-		const { intervalMs, filter, currentNetns } = this.options;
-		const out = [plainText(headerLine({ time: sample.time, intervalMs, paused: false, filter, lost: sample.lost, absentPids: sample.absentPids })), plainText(summaryLine(sample))];
+		const { intervalMs, filter, currentNetns, modes } = this.options;
+		const out = [plainText(headerLine({ time: sample.time, intervalMs, paused: false, filter, lost: sample.lost, absentPids: sample.absentPids, modes })), plainText(summaryLines(sample)[0]!)];
 		let short = false;
 		for (const f of ALL_FEATURES) {
 			const view = entry(sample, f.key) as Maybe<unknown>;

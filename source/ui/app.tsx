@@ -1,8 +1,7 @@
 // The root component: shows the store's state, hands it the keys, follows the terminal's size.
 import React, { useEffect, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
-import { summaryLines } from '../output/frame.js';
-import { bodyHeight } from './frame-lines.js';
+import { chrome } from './frame-lines.js';
 import { Screen } from './screen.js';
 import type { UiStore } from './store.js';
 
@@ -12,6 +11,8 @@ export interface AppProps {
 	readonly color: boolean;
 	readonly unicode: boolean;
 	readonly currentNetns: number;
+	/** The features' flags in force that the header shows: "-r connect". */
+	readonly modes?: readonly string[];
 	/** Fixed size (tests); otherwise the terminal's, following resizes. */
 	readonly size?: { readonly width: number; readonly height: number };
 }
@@ -42,7 +43,7 @@ export function App(props: AppProps) {
 	// One line short of the terminal: a full-height frame would scroll it by a line.
 	const height = size.height - 1;
 	// A page key moves by the rows a list shows in the body: the store is told the body's size as Screen lays it out.
-	const body = bodyHeight(summaryLines(state.sample, size.width), height);
+	const body = chrome({ state, width: size.width, height, modes: props.modes }).height;
 	useEffect(() => store.dispatch({ type: 'resize', width: size.width, height: body }), [size.width, body]);
-	return <Screen state={state} width={size.width} height={height} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} />;
+	return <Screen state={state} width={size.width} height={height} color={props.color} unicode={props.unicode} currentNetns={props.currentNetns} modes={props.modes} />;
 }

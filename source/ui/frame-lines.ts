@@ -1,8 +1,8 @@
 // The screen's lines for one UI state, without React: what Screen draws, and what the first frame writes before Ink has loaded.
 import { clip, unicodeLocale, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
-import { headerLine, summaryLines } from '../output/frame.js';
-import { footerLine, helpLines, tabsLine } from './bars.js';
+import { headerLines, summaryLines } from '../output/frame.js';
+import { footerLines, helpLines, tabsLine } from './bars.js';
 import { drillLines } from './drill.js';
 import { sortKey, type UiState } from './state.js';
 
@@ -15,20 +15,22 @@ export interface ScreenProps {
 	readonly unicode: boolean;
 	/** Inode of nettop's own network namespace: its interfaces show no NETNS. */
 	readonly currentNetns: number;
+	/** The features' flags in force that the header shows (output/frame.ts headerModes): "-r connect". */
+	readonly modes?: readonly string[];
 }
 
-/** Lines around the body: header, summary, tabs, footer. */
+/** Lines around the body at their fewest: header, summary, tabs, footer. */
 export const CHROME_LINES = 4;
 
 export interface ScreenParts {
-	readonly header: Line;
+	readonly header: readonly Line[];
 	readonly summary: readonly Line[];
 	readonly tabs: Line;
 	/** The tab's rows (or help, or a drill-down), at most `height`. */
 	readonly body: readonly Line[];
 	/** The rows the body has: the screen less the other lines. */
 	readonly height: number;
-	readonly footer: Line;
+	readonly footer: readonly Line[];
 }
 
 function bodyLines(props: ScreenProps, height: number): Line[] {
@@ -40,25 +42,22 @@ function bodyLines(props: ScreenProps, height: number): Line[] {
 	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds, height, width, currentNetns, unicode, cursor: state.cursor[state.tab], filter: state.filter });
 }
 
-/** The rows the body has on a screen `height` rows high: the screen less the other lines. */
-export function bodyHeight(summary: readonly Line[], height: number): number {
-	return Math.max(1, height - CHROME_LINES - (summary.length - 1));
+/** The lines around the body for a screen, and the rows left for the body. */
+export function chrome(props: Pick<ScreenProps, 'state' | 'width' | 'height' | 'modes'>): Omit<ScreenParts, 'tabs' | 'body'> {
+	const { state, width } = props;
+	// A screen too narrow for the header's state, the summary's figures or a prompt's problem on one line gives them more: nothing is cut.
+	const header = headerLines({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids, modes: props.modes }, width);
+	const summary = summaryLines(state.sample, width);
+	const footer = footerLines(state, width);
+	const height = Math.max(1, props.height - CHROME_LINES - (header.length - 1) - (summary.length - 1) - (footer.length - 1));
+	return { header, summary, height, footer };
 }
 
 export function screenParts(props: ScreenProps): ScreenParts {
 	const { state, width } = props;
-	// A screen too narrow for the summary's figures on one line gives it a second: a figure is never cut.
-	const summary = summaryLines(state.sample, width);
-	const height = bodyHeight(summary, props.height);
-	const body = (state.help ? helpLines(width, height, state.sample?.cost, state.helpPage) : bodyLines(props, height)).slice(0, height);
-	return {
-		header: headerLine({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids }, width),
-		summary,
-		tabs: tabsLine(state, width),
-		body,
-		height,
-		footer: footerLine(state),
-	};
+	const around = chrome(props);
+	const body = (state.help ? helpLines(width, around.height, state.sample?.cost, state.helpPage) : bodyLines(props, around.height)).slice(0, around.height);
+	return { ...around, tabs: tabsLine(state, width), body };
 }
 
 const COLOR = { red: 31, green: 32, yellow: 33, cyan: 36 } as const;
@@ -76,7 +75,7 @@ function styled(s: Segment, color: boolean): string {
 export function screenText(props: ScreenProps): string {
 	const p = screenParts(props);
 	const body = [...p.body, ...Array.from({ length: Math.max(0, p.height - p.body.length) }, (): Line => [])];
-	return [p.header, ...p.summary, p.tabs, ...body, p.footer].map((l) => clip(l, props.width).map((s) => styled(s, props.color)).join('')).join('\n');
+	return [...p.header, ...p.summary, p.tabs, ...body, ...p.footer].map((l) => clip(l, props.width).map((s) => styled(s, props.color)).join('')).join('\n');
 }
 
 /** Colour unless NO_COLOR is set (to anything but empty); box drawing where the locale is UTF-8. */

@@ -43,16 +43,23 @@ export interface CurrentTab {
 	readonly state: unknown;
 }
 
-export interface KeyBinding {
-	/** The keys, as the help and the README write them. */
-	readonly label: string;
-	/** What they do, for the help and the README. */
-	readonly help: string;
+/** A row of the help (and of README's key table). */
+export interface HelpRow {
+	readonly key: string;
+	readonly action: string;
+}
+
+/** What a binding shows in the help and the README: its keys and what they do, or a row for each of its keys. */
+type KeyHelp = { readonly label: string; readonly help: string } | { readonly rows: readonly HelpRow[] };
+
+export type KeyBinding = KeyHelp & {
 	/** What the footer says of them. */
 	footer(current: CurrentTab): string;
+	/** How soon a footer too long for the screen leaves this out (1 first); undefined: never. */
+	readonly drop?: number;
 	/** The action for a press of one of these keys; undefined for any other key. */
 	action(press: KeyPress): KeyAction | undefined;
-}
+};
 
 const TAB_KEYS = ALL_FEATURES.flatMap((f) => f.tab.keys.map((k) => ({ title: f.tab.title, key: k.key, help: k.help })));
 const TAB_KEY_LETTERS = [...new Set(TAB_KEYS.map((k) => k.key))];
@@ -70,6 +77,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		label: `1-${FEATURE_KEYS.length}, Tab, S-Tab`,
 		help: `${ALL_FEATURES.map((f) => f.tab.title).join(', ')}; next, previous`,
 		footer: fixed(`1-${FEATURE_KEYS.length} tabs`),
+		drop: 1,
 		action({ input, key }) {
 			if (key.tab) return { type: 'tab-step', by: key.shift ? -1 : 1 };
 			const n = /^[1-9]$/.test(input) ? Number(input) : 0;
@@ -80,12 +88,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		label: 'p',
 		help: 'filter by PID (comma separated, applied as typed)',
 		footer: fixed('p pid'),
+		drop: 6,
 		action: ({ input }) => (input === 'p' ? { type: 'prompt', kind: 'pid' } : undefined),
 	},
 	{
 		label: 'P or /',
 		help: 'filter by local or remote port',
 		footer: fixed('P port'),
+		drop: 5,
 		action: ({ input }) => (input === 'P' || input === '/' ? { type: 'prompt', kind: 'port' } : undefined),
 	},
 	{
@@ -98,6 +108,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		label: 'Esc',
 		help: 'undo a prompt, leave a process, clear the filters',
 		footer: fixed('Esc clear'),
+		drop: 4,
 		action: ({ key }) => (key.escape ? { type: 'escape' } : undefined),
 	},
 	{
@@ -125,22 +136,26 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		label: 's',
 		help: 'cycle the sort order of this tab',
 		footer: fixed('s sort'),
+		drop: 2,
 		action: ({ input }) => (input === 's' ? { type: 'sort' } : undefined),
 	},
 	{
 		label: 'space',
 		help: 'pause the screen (counting goes on)',
 		footer: fixed('spc pause'),
+		drop: 3,
 		action: ({ input }) => (input === ' ' ? { type: 'pause' } : undefined),
 	},
 	{
-		label: TAB_KEY_LETTERS.join(' / '),
-		// A letter several tabs use is one entry: what it does on each.
-		help: TAB_KEY_LETTERS.map((key) => TAB_KEYS.filter((k) => k.key === key).map((k) => `${k.title} ${k.help}`).join('; ')).join(' / '),
+		// A row a letter; a letter several tabs use says what it does on each.
+		rows: TAB_KEY_LETTERS.map((key) => ({ key, action: TAB_KEYS.filter((k) => k.key === key).map((k) => `${k.title}: ${k.help}`).join('; ') })),
 		footer: ({ tab, state }) => tab.keys.map((k) => k.footer(state)).filter((text) => text !== '').join('  '),
 		action: ({ input }) => (TAB_KEYS.some((k) => k.key === input) ? { type: 'tab-key', key: input } : undefined),
 	},
 ];
+
+/** The help's rows, in the key table's order: a binding of several keys gives a row to each. */
+export const helpRows = (): HelpRow[] => KEY_TABLE.flatMap((b) => ('rows' in b ? b.rows : [{ key: b.label, action: b.help }]));
 
 /** What the keys do in a filter prompt, as the footer and the README say it. */
 export const PROMPT_KEYS = 'comma separated, Enter done, Esc cancel';

@@ -4,8 +4,6 @@ import { Box, Text } from 'ink';
 import { clip, type Line } from '../format/lines.js';
 import { screenParts, type ScreenProps } from './frame-lines.js';
 
-export { CHROME_LINES, type ScreenProps } from './frame-lines.js';
-
 function RowText({ line, width, color }: RowProps) {
 	const segments = clip(line, width);
 	return (
@@ -38,7 +36,9 @@ export function Screen(props: ScreenProps) {
 	const { header, summary, tabs, body, height, footer } = screenParts(props);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Row line={header} width={width} color={color} />
+			{header.map((l, i) => (
+				<Row key={`header${i}`} line={l} width={width} color={color} />
+			))}
 			{summary.map((l, i) => (
 				<Row key={`summary${i}`} line={l} width={width} color={color} />
 			))}
@@ -48,7 +48,9 @@ export function Screen(props: ScreenProps) {
 					<Row key={i} line={l} width={width} color={color} />
 				))}
 			</Box>
-			<Row line={footer} width={width} color={color} />
+			{footer.map((l, i) => (
+				<Row key={`footer${i}`} line={l} width={width} color={color} />
+			))}
 		</Box>
 	);
 }

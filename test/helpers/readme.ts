@@ -1,12 +1,12 @@
 // README's key table, made from the key table: npm run readme writes it, test/readme.test.ts checks it.
-import { KEY_TABLE, PROMPT_KEYS } from '../../source/ui/keys.js';
+import { helpRows, PROMPT_KEYS } from '../../source/ui/keys.js';
 
 export const KEYS_START = '<!-- keys: written by npm run readme from the key table, source/ui/keys.ts -->';
 export const KEYS_END = '<!-- /keys -->';
 
 /** The section between the markers, markers included. */
 export function keysSection(): string {
-	const rows = KEY_TABLE.map((b) => `| \`${b.label}\` | ${b.help} |`);
+	const rows = helpRows().map((r) => `| \`${r.key}\` | ${r.action} |`);
 	return [KEYS_START, '| key | does |', '| --- | --- |', ...rows, '', `In a filter prompt: ${PROMPT_KEYS}.`, KEYS_END].join('\n');
 }
 

@@ -139,10 +139,10 @@ function alive(pid: number): boolean {
 test('-n on a terminal: the last frame stays on the main screen, as top -n leaves it', async (t) => {
 	if (!(await requireBpf(t))) return;
 	tmux = new Tmux();
-	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 2 -t tcp`, 80, 24, { TERM: 'xterm', LANG: 'C.UTF-8' });
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 2 -t tcp -r accept`, 80, 24, { TERM: 'xterm', LANG: 'C.UTF-8' });
 	const screen = await tmux.waitFor(/EXITED 0/);
 	assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
-	assert.match(screen, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.30s/m, 'the header stays');
+	assert.match(screen, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.30s {2}-r accept$/m, 'the header stays, with its mode');
 	assert.match(screen, / 2 Traffic .*\n +PID COMM +SOCKS +PROTO +TX\/s +RX\/s/, 'the tab shown stays');
 	assert.doesNotMatch(screen, /q quit/, 'no key footer: the keys no longer work');
 	assert.deepEqual(await programsLeft(), []);
@@ -151,17 +151,18 @@ test('-n on a terminal: the last frame stays on the main screen, as top -n leave
 test('TERM=dumb on a terminal gets the plain table, not the UI', async (t) => {
 	if (!(await requireBpf(t))) return;
 	tmux = new Tmux();
-	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 1`, 120, 100, { TERM: 'dumb' }); // tall: every tab's section fits
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -n 1 -r connect`, 120, 100, { TERM: 'dumb' }); // tall: every tab's section fits
 	const plain = await tmux.waitFor(/EXITED 0/);
 	assert.match(plain, /IFACE +NETNS/, 'the plain table');
+	assert.match(plain, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.30s {2}-r connect$/m, 'its header names the mode');
 	assert.doesNotMatch(plain, /q quit| 1 NIC /, 'no UI: no footer, no tab bar');
 });
 
-test('a filter that matches no process says so; a letter in the PID prompt is said to be left out', async (t) => {
+test('a filter that matches no process says so, -r shows as a mode; a letter in the PID prompt is said to be left out', async (t) => {
 	if (!(await requireBpf(t))) return;
 	tmux = new Tmux();
-	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -p 4000000 -t tcp`, 80, 24, { TERM: 'xterm' });
-	await tmux.waitFor(/filter: pid 4000000 \(no such process\)/);
+	await tmux.start(`${process.execPath} ${CLI} -i 0.3 -p 4000000 -t tcp -r connect`, 80, 24, { TERM: 'xterm' });
+	await tmux.waitFor(/filter: pid 4000000 \(no such process\)\s+-r connect\n/);
 	await tmux.type('p');
 	await tmux.waitFor(/filter by PID/);
 	await tmux.type('x');

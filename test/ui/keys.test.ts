@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FEATURE_KEYS } from '../../source/features/index.js';
-import { keyAction, KEY_TABLE } from '../../source/ui/keys.js';
-import { footerLine, helpRows } from '../../source/ui/bars.js';
+import { helpRows, keyAction, KEY_TABLE } from '../../source/ui/keys.js';
+import { footerLines } from '../../source/ui/bars.js';
 import { initialState, reducer } from '../../source/ui/state.js';
 import { NO_FILTER } from '../../source/model/filter.js';
 
@@ -54,14 +54,15 @@ test('keys inside a prompt edit it; q and digits are text there, Ctrl-C still qu
 });
 
 test('the help and the footer come from the key table', () => {
-	assert.deepEqual(helpRows().map((r) => r.key), KEY_TABLE.map((b) => b.label));
+	assert.deepEqual(helpRows().map((r) => r.key), KEY_TABLE.flatMap((b) => ('rows' in b ? b.rows.map((r) => r.key) : [b.label])));
 	assert.deepEqual(helpRows()[0], { key: 'q, Ctrl-C / ?', action: 'quit / this help (? closes it)' });
 	const footer = (tab: (typeof FEATURE_KEYS)[number], ...keys: string[]) =>
-		footerLine(keys.reduce((s, key) => reducer(s, { type: 'tab-key', key }), initialState({ intervalMs: 1000, filter: NO_FILTER, tab })))
+		footerLines(keys.reduce((s, key) => reducer(s, { type: 'tab-key', key }), initialState({ intervalMs: 1000, filter: NO_FILTER, tab })))[0]!
 			.map((s) => s.text)
 			.join('');
 	assert.equal(footer('nic'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause');
-	assert.equal(footer('tcp'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c conns');
-	assert.equal(footer('tcp', 'c'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c procs');
+	assert.equal(footer('tcp'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c conns  o containers');
+	assert.equal(footer('tcp', 'c'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c procs  o containers');
+	assert.equal(footer('tcp', 'o'), 'q quit  ? help  1-7 tabs  p pid  P port  Esc clear  s sort  spc pause  c conns  o cgroups');
 	assert.match(footer('rtt'), /spc pause {2}a addrs$/);
 });

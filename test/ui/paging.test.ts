@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import type { ConnEvent } from '../../source/features/conns/model.js';
 import type { DropEvent } from '../../source/features/drops/model.js';
 import type { LatencyPacket } from '../../source/features/latency/model.js';
-import { summaryLines } from '../../source/output/frame.js';
-import { bodyHeight, screenText } from '../../source/ui/frame-lines.js';
+import { chrome, screenText } from '../../source/ui/frame-lines.js';
 import type { Action, UiState } from '../../source/ui/state.js';
 import { connsSnap, dropsSnap, latencySnap, nic, raw, retrans, rtt, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
@@ -101,7 +100,7 @@ for (const [width, rows] of [
 			ui.act(...to);
 			// As the app does: the terminal less a line, the body of that screen.
 			const height = rows! - 1;
-			ui.act({ type: 'resize', width: width!, height: bodyHeight(summaryLines(ui.getState().sample, width!), height) });
+			ui.act({ type: 'resize', width: width!, height: chrome({ state: ui.getState(), width: width!, height }).height });
 			ui.act(key('home'));
 			const pages = [pageOf(ui, width!, height, what)];
 			assert.equal(pages[0]![0], 1, `${name}: Home shows the first row`);

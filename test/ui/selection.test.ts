@@ -1,7 +1,7 @@
 // The selection follows its row, as htop's follows a process: rows re-sorting between intervals, a new sort, new events above it; a row that leaves the list is said.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { screenText } from '../../source/ui/frame-lines.js';
+import { chrome, screenText } from '../../source/ui/frame-lines.js';
 import type { Action, UiState } from '../../source/ui/state.js';
 import { raw, retrans, tcp } from '../fixtures/records.js';
 import { TestStore } from '../helpers/ui.js';
@@ -20,8 +20,9 @@ function traffic(ui: TestStore, mono: number, nginx: number, curl: number | unde
 /** The screen's rows without styles, and the one shown selected. */
 function screen(state: UiState): { text: string; selected: string[] } {
 	const raw = screenText({ state, width: 80, height: 23, color: false, unicode: false, currentNetns: 0 }).split('\n');
-	// The tab bar shows its current tab inverse too: the body's rows only.
-	const body = raw.slice(3, -1);
+	// The tab bar shows its current tab inverse too: the body's rows only (below the header, summary and tab bar; above the footer).
+	const around = chrome({ state, width: 80, height: 23 });
+	const body = raw.slice(around.header.length + around.summary.length + 1, -around.footer.length);
 	const plain = (l: string) => l.replace(/\x1b\[[0-9;]*m/g, '');
 	return { text: raw.map(plain).join('\n'), selected: body.filter((l) => /\x1b\[[0-9;]*7m/.test(l)).map(plain) };
 }

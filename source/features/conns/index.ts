@@ -69,7 +69,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	key: 'conns',
 	aliases: ['connections'],
 	flags: [
-		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only the events of this end of connections', parse: parseDirection },
+		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only the events of this end of connections', parse: parseDirection, header: (value) => (value ? `-r ${String(value)}` : undefined) },
 		{ name: 'connEvents', type: 'string', arg: 'N', usage: `Connections: list N events/s at most (${EVENTS_PER_SECOND}; 0: all)`, parse: parseEventRate },
 	],
 	layouts: CONNS_LAYOUTS,
@@ -104,5 +104,6 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 		const short = `${opens}/s${t.attempt_fails ? ` ${t.attempt_fails}f` : ''}${resets ? ` ${resets}r` : ''}`;
 		return { label: 'CONN', text: `${opens}/s ${t.attempt_fails}f ${resets}r`, short, alert: t.attempt_fails > 0 };
 	},
+	figure: { label: 'CONN', width: 21, help: 'connections opened a second, failed opens (f) and RSTs sent and received (r)' },
 	tab: connsTab,
 };

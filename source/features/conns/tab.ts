@@ -121,9 +121,9 @@ function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: numb
 }
 
 /** What this kernel or this interval keeps from the list: said, never a silent gap. */
-function notes(view: ConnsView): Line[] {
+function notes(view: ConnsView, width: number): Line[] {
 	const out: Line[] = [];
-	out.push(...leftOutLines(view.eventsSampled, view.eventsLost));
+	out.push(...leftOutLines(view.eventsSampled, view.eventsLost, width));
 	if (view.totals.handshake_fails > 0) out.push(line(`of the failed, ${view.totals.handshake_fails} in the handshake (reset before accept; the kernel's count, no event)`, { dim: true }));
 	if (view.sight.resetsSent === 'sockets') out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
 	if (view.sight.resetsSent === 'none') out.push(line('RSTs sent are not seen on this kernel (no tcp_send_reset): RST out stays 0', { color: 'yellow' }));
@@ -135,7 +135,7 @@ function notes(view: ConnsView): Line[] {
 /** Everything above the event list (counts, notes, namespaces, endpoints, the events' header), and the events and how to draw one. */
 function connsParts(view: ConnsView | undefined, { state, sort, seconds, height, width, plain, currentNetns, filter }: TabProps<ConnsTabState>) {
 	const head = view ? countsText(view, width, seconds) : 'connects 0.0/s  accepts 0.0/s  failed 0  aborted 0  RST out 0 in 0';
-	const above: Line[] = [line(head, { bold: true }), ...(view ? notes(view) : [])];
+	const above: Line[] = [line(head, { bold: true }), ...(view ? notes(view, width) : [])];
 	const rows = view?.counts ?? [];
 	if (rows.length > 1 || (plain && rows.length > 0)) above.push(...netnsLines(rows, width, currentNetns, plain ? rows.length : 3));
 	// On screen the table covers the recent list, so a burst stays in view; a pipe gets each interval's own events, once.
@@ -172,6 +172,7 @@ const NEXT_LABEL: Record<EndpointMode, string> = { remote: 'a by port', port: 'a
 
 export const connsTab: Tab<ConnsView, ConnsTabState> = {
 	title: 'Connections',
+	short: 'Conns',
 	sorts: ['opens', 'fails', 'resets'],
 	initial: { mode: 'remote' },
 	keys: [

@@ -68,5 +68,6 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 		const r = rateText(perSecond(view.drops, seconds));
 		return { label: 'DROP', text: `${r}/s`, alert: view.drops > 0 };
 	},
+	figure: { label: 'DROP', width: 11, help: 'packets the kernel dropped a second (red when any)' },
 	tab: dropsTab,
 };

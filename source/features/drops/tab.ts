@@ -10,7 +10,8 @@ import type { Tab, TabList, TabProps } from '../feature.js';
 import { TEARDOWN, type DropEvent, type DropFlow, type DropRow, type DropsView } from './model.js';
 
 const REASON = { width: 22, min: 14, max: 40 };
-const REASON_COLUMNS: Column[] = [REASON, { width: 12, min: 5, max: 24, drop: 1 }, { width: 10, min: 5, max: 16 }, { width: 9, min: 8 }, { width: 8, right: true }, { width: 8, right: true }];
+// PROTO holds "ipv6/icmpv6" whole.
+const REASON_COLUMNS: Column[] = [REASON, { width: 12, min: 5, max: 24, drop: 1 }, { width: 10, min: 5, max: 16 }, { width: 11 }, { width: 8, right: true }, { width: 8, right: true }];
 // A reason is a figure's label: it keeps 14 characters while the local end and the command go.
 const FLOW_COLUMNS: Column[] = [
 	{ width: 7, right: true },
@@ -22,10 +23,11 @@ const FLOW_COLUMNS: Column[] = [
 	{ width: 6, right: true },
 ];
 // No time column: the line above the list says since when; the rest is what tells drops apart.
+// PROTO holds "ipv6/icmpv6" whole; REASON gives it room (its common names take 14: SOCKET_RCVBUFF).
 const EVENT_COLUMNS: Column[] = [
-	{ width: 16, min: 14, max: 40 },
+	{ width: 14, min: 14, max: 40 },
 	{ width: 22, min: 12, max: 40, drop: 2 },
-	{ width: 8, min: 8, drop: 1 },
+	{ width: 11, drop: 1 },
 	{ width: 15, min: 13, max: 47, middle: true },
 	{ width: 15, min: 13, max: 47, middle: true },
 ];
@@ -43,7 +45,7 @@ const ends = (e: DropEvent): [string, string] => (e.lport || e.rport ? [endpoint
 /** Everything above the sampled drops (rates, reasons, flows, the list's header), and the drops and how to draw one. */
 function dropsParts(view: DropsView | undefined, { sort, seconds, height, width, plain, currentNetns, filter }: TabProps<undefined>) {
 	const out: Line[] = [line(`drops ${rate(view?.drops ?? 0, seconds)}/s  (${view?.drops ?? 0} this interval)  teardown ${rate(view?.teardown ?? 0, seconds)}/s, apart`, { bold: true })];
-	out.push(...leftOutLines(view?.eventsSampled ?? 0, view?.eventsLost ?? 0));
+	out.push(...leftOutLines(view?.eventsSampled ?? 0, view?.eventsLost ?? 0, width));
 	const listen = view?.listen ?? [];
 	if (listen.length > 0) {
 		const [o, d] = [listen.reduce((n, r) => n + r.listen_overflows, 0), listen.reduce((n, r) => n + r.listen_drops, 0)];
@@ -88,6 +90,7 @@ function dropsLines(view: Maybe<DropsView> | undefined, props: TabProps<undefine
 
 export const dropsTab: Tab<DropsView, undefined> = {
 	title: 'Drops',
+	short: 'Drops',
 	sorts: ['count', 'reason'],
 	initial: undefined,
 	keys: [],

@@ -75,5 +75,6 @@ export const latency: Feature<'latency', LatencySnapshot, LatencyView, LatencyTa
 		const worst = view.stages.reduce<{ stage: string; p99: number } | undefined>((w, r) => (!w || r.p99 > w.p99 ? r : w), undefined);
 		return { label: 'LAT', text: worst ? `${worst.stage} p99 ${usText(worst.p99)}us` : '-', short: worst ? `${usText(worst.p99)}us` : '-' };
 	},
+	figure: { label: 'LAT', width: 22, shortWidth: 11, help: 'while Latency runs: the slowest stage and its p99 wait (narrow: the p99)' },
 	tab: latencyTab,
 };

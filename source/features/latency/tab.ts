@@ -146,6 +146,7 @@ const scaled = (state: LatencyTabState, by: 0.5 | 2): LatencyTabState => (state.
 
 export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 	title: 'Latency',
+	short: 'Lat',
 	sorts: ['p99', 'count', 'avg'],
 	initial: {},
 	keys: [

@@ -34,5 +34,6 @@ export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> 
 		}
 	},
 	summary: (view, seconds) => ({ label: 'NIC', text: view ? `${human(perSecond(total(view, 'tx_bytes'), seconds))} ${human(perSecond(total(view, 'rx_bytes'), seconds))}` : 'n/a n/a' }),
+	figure: { label: 'NIC', width: 15, help: 'bytes a second sent and received by every interface, all namespaces' },
 	tab: nicTab,
 };

@@ -108,6 +108,7 @@ function nextHistory(state: NicTabState, view: Maybe<readonly NicDelta[]>, secon
 
 export const nicTab: Tab<readonly NicDelta[], NicTabState> = {
 	title: 'NIC',
+	short: 'NIC',
 	sorts: ['total', 'tx', 'rx', 'name'],
 	initial: { history: new Map() },
 	keys: [],

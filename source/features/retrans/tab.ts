@@ -72,6 +72,7 @@ function retransLines(view: Maybe<RetransView> | undefined, props: TabProps<unde
 
 export const retransTab: Tab<RetransView, undefined> = {
 	title: 'Retransmits',
+	short: 'Rtx',
 	sorts: ['segs', 'count'],
 	initial: undefined,
 	keys: [],

@@ -83,5 +83,6 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 		const unit = view.unit === 'msecs' ? 'ms' : 'us';
 		return { label: 'RTT', text: `p50 ${short(view.p50)} p99 ${short(view.p99)}${unit}`, short: `${short(view.p50)}/${short(view.p99)}${unit}` };
 	},
+	figure: { label: 'RTT', width: 24, shortWidth: 16, help: 'p50 and p99 of TCP\'s smoothed round-trip times, us (ms with --ms); narrow: p50/p99' },
 	tab: rttTab,
 };

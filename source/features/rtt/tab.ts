@@ -167,6 +167,7 @@ function rttLines(view: Maybe<RttView> | undefined, props: TabProps<RttTabState>
 
 export const rttTab: Tab<RttView, RttTabState> = {
 	title: 'RTT',
+	short: 'RTT',
 	sorts: ['count', 'p99', 'avg'],
 	initial: { mode: 'hist' },
 	keys: [

@@ -60,5 +60,6 @@ export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 		label: view?.flows.some((f) => f.proto === 'udp') ? 'TCP+UDP' : 'TCP',
 		text: view ? `${human(perSecond(view.sum('tx'), seconds))} ${human(perSecond(view.sum('rx'), seconds))}` : 'n/a n/a',
 	}),
+	figure: { label: 'TCP', width: 19, help: 'bytes a second processes sent and received over TCP (TCP+UDP: UDP too, once some moved)' },
 	tab: tcpTab,
 };

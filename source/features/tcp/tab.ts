@@ -11,6 +11,8 @@ import { NO_ROWS, tcpGroups, tcpProcesses, type TcpFlow, type TcpGroup, type Tcp
 /** What the rows add up to when not every connection is listed. */
 export type TcpGrouping = 'process' | 'container' | 'cgroup';
 const GROUPINGS: readonly TcpGrouping[] = ['process', 'container', 'cgroup'];
+/** What o groups by next, as the footer names it. */
+const NEXT_GROUP: Record<TcpGrouping, string> = { process: 'o containers', container: 'o cgroups', cgroup: 'o procs' };
 
 export interface TcpTabState {
 	/** Every connection and UDP socket instead of processes. */
@@ -146,6 +148,7 @@ function tcpList(view: TcpRows, { state, sort, height }: TabProps<TcpTabState>):
 
 export const tcpTab: Tab<TcpRows, TcpTabState> = {
 	title: 'Traffic',
+	short: 'Traffic',
 	sorts: ['total', 'tx', 'rx', 'pid'],
 	initial: { connections: false, group: 'process' },
 	keys: [
@@ -158,7 +161,7 @@ export const tcpTab: Tab<TcpRows, TcpTabState> = {
 		{
 			key: 'o',
 			help: 'per process, container, cgroup',
-			footer: () => '', // in the help: the footer has no room left at 80 columns
+			footer: (state) => NEXT_GROUP[state.group],
 			apply: (state) => ({ connections: false, group: GROUPINGS[(GROUPINGS.indexOf(state.group) + 1) % GROUPINGS.length]! }),
 		},
 	],

@@ -34,7 +34,7 @@ test('the counts line shortens before it loses a figure', () => {
 test('what the kernel or the interval keeps from the list is said: left-out events, unseen RSTs for closed ports, no accept tracing', () => {
 	const cur = connsSnap({ eventsLost: 5, eventsSampled: 7, sight: { resetsSent: 'sockets', resetsReceived: false, accepts: false }, events: [ev({ durationMs: 3, txBytes: 1, rxBytes: 1 })] });
 	const text = connsTab.lines(connsView(undefined, cur, NO_FILTER, new Map()), props).map(plainText).join('\n');
-	assert.match(text, /12 events left out of the list this interval \(7 sampled out, 5 ring full\); the counts have them/);
+	assert.match(text, /12 events not listed \(7 sampled out, 5 ring full\); counted above/);
 	assert.match(text, /RSTs sent for closed ports are not seen on this kernel \(before Linux 6\.9\)/);
 	assert.match(text, /accept\(\) is not traced here/);
 	assert.match(text, /RSTs received are not seen on this kernel/);

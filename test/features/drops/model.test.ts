@@ -55,7 +55,7 @@ test('the tab: drops a second, by reason, the flows a socket had, the events wit
 	const cur = dropsSnap({ counts: new Map([[key(c), c]]), flows: new Map([['u', udp]]), events: [event], eventsSampled: 5 });
 	const lines = dropsTab.lines(dropsView(undefined, cur, NO_FILTER, new Map()), { state: undefined, sort: 'count', seconds: 2, height: 20, width: 80, currentNetns: 1, unicode: false }).map(plainText).join('\n');
 	assert.match(lines, /^drops 150\/s {2}\(300 this interval\)/);
-	assert.match(lines, /5 events left out of the list this interval \(5 sampled out\)/);
+	assert.match(lines, /5 events not listed \(5 sampled out\); counted above/);
 	assert.match(lines, /NO_SOCKET +7 +eth0 +ipv4\/udp +300 +150/);
 	assert.match(lines, /42 +dnsd +10\.0\.0\.1:53 +10\.0\.0\.2:40000 +SOCKET_RCVBUFF +- +7/, 'a UDP socket\'s flow: no TCP state');
 	assert.match(lines, /NO_SOCKET +__udp4_lib_rcv\+0x4bc +ipv4\/udp +10\.0\.0\.2:40000 +10\.0\.0\.1:53/);
