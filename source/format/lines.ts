@@ -19,6 +19,24 @@ export function plainText(l: Line): string {
 	return l.map((s) => s.text).join('').trimEnd();
 }
 
+/** `text` in lines of at most `width`, broken between words (a word longer than a line is cut). */
+export function wrapText(text: string, width: number): string[] {
+	const out: string[] = [];
+	let current = '';
+	for (const word of text.split(' ')) {
+		const next = current ? `${current} ${word}` : word;
+		if (next.length <= width || !current) current = next.slice(0, Math.max(1, width));
+		else {
+			out.push(current);
+			current = word.slice(0, Math.max(1, width));
+		}
+	}
+	return [...out, current];
+}
+
+/** A note in lines of at most `width`, broken between words: read whole on a narrow screen, not cut at its edge. */
+export const wrapped = (text: string, width: number, style: Omit<Segment, 'text'> = {}): Line[] => wrapText(text, width).map((t) => line(t, style));
+
 /** Cuts a line's segments so their text fits in `width` columns. */
 export function clip(l: Line, width: number): Line {
 	const out: Segment[] = [];

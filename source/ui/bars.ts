@@ -1,5 +1,5 @@
 // The UI's own lines around a tab: the tab bar, the footer (or the filter prompt), and the help rows, all from the registry and the key table.
-import { line, type Line, type Segment } from '../format/lines.js';
+import { line, wrapText, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import type { Tab } from '../features/feature.js';
 import { CGROUP_PROMPT_KEYS, helpRows, KEY_TABLE, PROMPT_KEYS, type HelpRow } from './keys.js';
@@ -61,7 +61,7 @@ export function footerLines(state: UiState, width = Infinity): Line[] {
 		const prompt: Segment[] = [{ text: problem || long.length + entered.text.length > width ? `filter by ${what}: ` : long, bold: true }, entered];
 		if (!problem) return [prompt];
 		const beside = [...prompt, { text: `  ${problem}`, color: 'red' as const }];
-		return textWidth(beside.map((s) => s.text), 0) <= width ? [beside] : [...wrap(problem, width).map((text) => line(text, { color: 'red' })), prompt];
+		return textWidth(beside.map((s) => s.text), 0) <= width ? [beside] : [...wrapText(problem, width).map((text) => line(text, { color: 'red' })), prompt];
 	}
 	const current = { tab: ALL_FEATURES.find((f) => f.key === state.tab)!.tab, state: entry(state.tabs, state.tab) };
 	const hints: { text: string; drop?: number }[] = KEY_TABLE.map((b) => ({ text: b.footer(current), drop: b.drop })).filter((h) => h.text !== '');
@@ -81,21 +81,6 @@ const percent = (cpus: number) => `${(cpus * 100).toFixed(1)}%`;
 export function costText(cost: Cost): string {
 	const bpf = cost.bpf === undefined ? 'not timed (sysctl kernel.bpf_stats_enabled=1 times them)' : `${percent(cost.bpf)} of a CPU`;
 	return `nettop itself: ${percent(cost.cpu)} of a CPU; its BPF programs in the kernel: ${bpf}.`;
-}
-
-/** `text` in lines of at most `width`, broken between words (a word longer than a line is cut). */
-function wrap(text: string, width: number): string[] {
-	const out: string[] = [];
-	let current = '';
-	for (const word of text.split(' ')) {
-		const next = current ? `${current} ${word}` : word;
-		if (next.length <= width || !current) current = next.slice(0, Math.max(1, width));
-		else {
-			out.push(current);
-			current = word.slice(0, Math.max(1, width));
-		}
-	}
-	return [...out, current];
 }
 
 /** The help's rows for the lines above the tabs: the header's state, then each figure of the summary. */
@@ -122,14 +107,14 @@ export function helpLines(width: number, height: number, cost?: Cost, page = 0):
 	const keyWidth = Math.min(Math.max(...[...keyRows, ...topRows].map((r) => r.key.length)), Math.floor(width / 4));
 	const actionWidth = Math.max(10, width - keyWidth - 2);
 	const row = (r: HelpRow): Line[] => {
-		const keys = wrap(r.key, keyWidth);
-		const actions = wrap(r.action, actionWidth);
+		const keys = wrapText(r.key, keyWidth);
+		const actions = wrapText(r.action, actionWidth);
 		return Array.from({ length: Math.max(keys.length, actions.length) }, (_, i) => line(`${(keys[i] ?? '').padEnd(keyWidth)}  ${actions[i] ?? ''}`));
 	};
 	// Blocks a page keeps whole when it can: a row with its wrapped lines, a table's head with its first row.
 	const table = (head: string, what: string, rows: readonly HelpRow[]): Line[][] => rows.map((r, i) => [...(i === 0 ? [line(`${head.padEnd(keyWidth)}  ${what}`, { bold: true })] : []), ...row(r)]);
 	const blocks = [...table('KEY', 'ACTION', keyRows), [line(`In a filter prompt: ${PROMPT_KEYS}.`, { dim: true })], ...table('HEADER', 'WHAT IT SAYS', topRows)];
-	if (cost) blocks.push(wrap(costText(cost), width).map((text) => line(text, { dim: true })));
+	if (cost) blocks.push(wrapText(costText(cost), width).map((text) => line(text, { dim: true })));
 	const lines = blocks.flat();
 	if (lines.length <= height || height < 2) return lines.slice(0, Math.max(0, height));
 	// Pages of at most height - 1 lines, the last line saying which page this is.

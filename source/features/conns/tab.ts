@@ -3,7 +3,7 @@ import { human, rateText } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
 import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
-import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -124,11 +124,11 @@ function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: numb
 function notes(view: ConnsView, width: number): Line[] {
 	const out: Line[] = [];
 	out.push(...leftOutLines(view.eventsSampled, view.eventsLost, width));
-	if (view.totals.handshake_fails > 0) out.push(line(`of the failed, ${view.totals.handshake_fails} in the handshake (reset before accept; the kernel's count, no event)`, { dim: true }));
-	if (view.sight.resetsSent === 'sockets') out.push(line('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', { color: 'yellow' }));
-	if (view.sight.resetsSent === 'none') out.push(line('RSTs sent are not seen on this kernel (no tcp_send_reset): RST out stays 0', { color: 'yellow' }));
-	if (!view.sight.resetsReceived) out.push(line('RSTs received are not seen on this kernel (no tcp_receive_reset): RST in stays 0', { color: 'yellow' }));
-	if (!view.sight.accepts) out.push(line(`accept() is not traced here (${view.sight.acceptsWhy ?? 'no syscall tracepoints'}): no accept events; accepts still counted`, { dim: true }));
+	if (view.totals.handshake_fails > 0) out.push(...wrapped(`of the failed, ${view.totals.handshake_fails} in the handshake (reset before accept; the kernel's count, no event)`, width, { dim: true }));
+	if (view.sight.resetsSent === 'sockets') out.push(...wrapped('RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets', width, { color: 'yellow' }));
+	if (view.sight.resetsSent === 'none') out.push(...wrapped('RSTs sent are not seen on this kernel (no tcp_send_reset): RST out stays 0', width, { color: 'yellow' }));
+	if (!view.sight.resetsReceived) out.push(...wrapped('RSTs received are not seen on this kernel (no tcp_receive_reset): RST in stays 0', width, { color: 'yellow' }));
+	if (!view.sight.accepts) out.push(...wrapped(`accept() is not traced here (${view.sight.acceptsWhy ?? 'no syscall tracepoints'}): no accept events; accepts still counted`, width, { dim: true }));
 	return out;
 }
 

@@ -3,7 +3,7 @@ import { cells, layout, withContainer, withContainerCell, type Column } from '..
 import { rateText, shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
-import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -49,7 +49,7 @@ function dropsParts(view: DropsView | undefined, { sort, seconds, height, width,
 	const listen = view?.listen ?? [];
 	if (listen.length > 0) {
 		const [o, d] = [listen.reduce((n, r) => n + r.listen_overflows, 0), listen.reduce((n, r) => n + r.listen_drops, 0)];
-		out.push(line(`listen queues: ${o} overflows, ${d} drops (the kernel's counters: it frees these SYNs without a drop reason)`, { color: 'yellow' }));
+		out.push(...wrapped(`listen queues: ${o} overflows, ${d} drops (the kernel's counters: it frees these SYNs without a drop reason)`, width, { color: 'yellow' }));
 	}
 	const rc = layout(REASON_COLUMNS, width);
 	const rows = [...(view?.reasons ?? [])].sort(SORTERS[sort]);

@@ -42,8 +42,22 @@ test('what the kernel or the interval keeps from the list is said: left-out even
 	const quiet = connsTab.lines(connsView(undefined, connsSnap(), NO_FILTER, new Map()), props).map(plainText).join('\n');
 	assert.doesNotMatch(quiet, /not seen|not traced|left out/, 'nothing to say on a kernel that shows everything');
 	const noTracefs = connsSnap({ sight: { resetsSent: 'all', resetsReceived: true, accepts: false, acceptsWhy: 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing' } });
-	const said = connsTab.lines(connsView(undefined, noTracefs, NO_FILTER, new Map()), props).map(plainText).join('\n');
+	const said = connsTab.lines(connsView(undefined, noTracefs, NO_FILTER, new Map()), props).map(plainText).join(' ');
 	assert.match(said, /accept\(\) is not traced here \(tracefs is not mounted: mount -t tracefs nodev \/sys\/kernel\/tracing\)/, 'and why, with what to do, where it is the machine\'s doing');
+});
+
+test('the notes fit the width whole: broken between words at 80 and 60 columns, never cut', () => {
+	const cur = connsSnap({ sight: { resetsSent: 'sockets', resetsReceived: false, accepts: false, acceptsWhy: 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing' } });
+	const notes = [
+		'RSTs sent for closed ports are not seen on this kernel (before Linux 6.9): RST out counts only those of sockets',
+		'RSTs received are not seen on this kernel (no tcp_receive_reset): RST in stays 0',
+		'accept() is not traced here (tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing): no accept events; accepts still counted',
+	];
+	for (const width of [80, 60]) {
+		const lines = connsTab.lines(connsView(undefined, cur, NO_FILTER, new Map()), { ...props, width }).map(plainText);
+		assert.deepEqual(lines.filter((l) => l.length > width), [], `${width} columns`);
+		for (const note of notes) assert.ok(lines.join(' ').includes(note), `${width} columns: ${note}`);
+	}
 });
 
 test('a on the tab: per remote endpoint, then per local port', () => {

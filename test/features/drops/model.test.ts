@@ -60,3 +60,12 @@ test('the tab: drops a second, by reason, the flows a socket had, the events wit
 	assert.match(lines, /42 +dnsd +10\.0\.0\.1:53 +10\.0\.0\.2:40000 +SOCKET_RCVBUFF +- +7/, 'a UDP socket\'s flow: no TCP state');
 	assert.match(lines, /NO_SOCKET +__udp4_lib_rcv\+0x4bc +ipv4\/udp +10\.0\.0\.2:40000 +10\.0\.0\.1:53/);
 });
+
+test('the listen-queue note fits the width whole: broken between words at 80 and 60 columns, never cut', () => {
+	const v = dropsView(dropsSnap({ listen: new Map([[7, { overflows: 10, drops: 10 }]]) }), dropsSnap({ listen: new Map([[7, { overflows: 26, drops: 26 }]]) }), NO_FILTER, new Map());
+	for (const width of [80, 60]) {
+		const lines = dropsTab.lines(v, { state: undefined, sort: 'count', seconds: 1, height: 20, width, currentNetns: 7, unicode: false }).map(plainText);
+		assert.deepEqual(lines.filter((l) => l.length > width), [], `${width} columns`);
+		assert.ok(lines.join(' ').includes("listen queues: 16 overflows, 16 drops (the kernel's counters: it frees these SYNs without a drop reason)"), lines.join('\n'));
+	}
+});
