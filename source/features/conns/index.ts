@@ -69,7 +69,7 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	key: 'conns',
 	aliases: ['connections'],
 	flags: [
-		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: 'Connections: only the events of this end of connections', parse: parseDirection, header: (value) => (value ? `-r ${String(value)}` : undefined) },
+		{ name: 'direction', type: 'string', shortFlag: 'r', arg: 'connect|accept', usage: "Connections: only this end's events (counts stay whole)", parse: parseDirection, header: (value) => (value ? `-r ${String(value)}` : undefined) },
 		{ name: 'connEvents', type: 'string', arg: 'N', usage: `Connections: list N events/s at most (${EVENTS_PER_SECOND}; 0: all)`, parse: parseEventRate },
 	],
 	layouts: CONNS_LAYOUTS,
