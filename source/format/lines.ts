@@ -49,15 +49,30 @@ export function clip(l: Line, width: number): Line {
 	return out;
 }
 
+/** The widest a count usually is (a list's rows, a table's hidden rows): what a line's form is measured with. */
+const WIDEST_COUNT = 99999;
+
+/**
+ * The first of `forms` (fullest first) that fits `width` when its figures are
+ * at their widest (`widest`), else the last: the form hangs on the width
+ * alone, so a line does not change its words as its figures change.
+ */
+export function byWidth<A extends unknown[]>(width: number, widest: A, forms: readonly ((...a: A) => string)[]): (...a: A) => string {
+	return forms.find((f) => f(...widest).length <= width) ?? forms.at(-1)!;
+}
+
 /**
  * The first rows that fit in `height` lines; when some do not, the last line
- * says how many are hidden, as top does, and `hint` what shows them.
+ * says how many are hidden, as top does, and `hint` what shows them (the
+ * first of its forms, fullest first, that fits `width`; none when none does).
  */
-export function truncate(rows: readonly Line[], height: number, what = 'rows', hint = ''): Line[] {
+export function truncate(rows: readonly Line[], height: number, what = 'rows', hint: string | readonly string[] = '', width = Infinity): Line[] {
 	if (rows.length <= height) return [...rows];
 	if (height <= 0) return [];
 	const shown = rows.slice(0, height - 1);
-	return [...shown, line(`... ${rows.length - shown.length} more ${what}${hint ? ` (${hint})` : ''}`, { dim: true })];
+	const hints = (typeof hint === 'string' ? [hint] : hint).filter(Boolean);
+	const more = byWidth(width, [WIDEST_COUNT], [...hints.map((h) => (n: number) => `... ${n} more ${what} (${h})`), (n: number) => `... ${n} more ${what}`]);
+	return [...shown, line(more(rows.length - shown.length), { dim: true })];
 }
 
 /** The filter keys that would narrow a list, those not in use: "p, P narrow", "p narrows"; "" when both filters are set. */
@@ -66,9 +81,17 @@ export function narrowing(filter: Pick<Filter, 'pids' | 'ports'> | undefined): s
 	return keys.length === 0 ? '' : `${keys.join(', ')} narrow${keys.length === 1 ? 's' : ''}`;
 }
 
-/** The hint of a list the keys do not move, above the one they do: what narrows it (when the filters do), and which list PgDn pages instead. */
-export function aboveHint(filter: Pick<Filter, 'pids' | 'ports'> | undefined, below: string, narrows = true): string {
-	return [narrows ? narrowing(filter) : '', `PgDn pages the ${below} below`].filter(Boolean).join('; ');
+/**
+ * The hint of a list the keys do not move, above the one they do, fullest
+ * first (for truncate): what narrows it (when the filters do), and which list
+ * PgDn pages instead; `below` undefined when that list has no room for a row
+ * (then PgDn shows nothing, and is not promised).
+ */
+export function aboveHint(filter: Pick<Filter, 'pids' | 'ports'> | undefined, below: string | undefined, narrows = true): string[] {
+	const narrow = narrows ? narrowing(filter) : '';
+	const join = (...parts: string[]) => parts.filter(Boolean).join('; ');
+	if (below === undefined) return [narrow];
+	return [join(narrow, `PgDn pages the ${below} below`), join(narrow, 'PgDn pages below'), 'PgDn pages below'];
 }
 
 /** The first `k` of the indexes 0..n-1 in the order `by`: a partial sort for a screenful, a whole sort for more (scrolled far down). */
@@ -99,12 +122,23 @@ export interface ListKeys {
 	readonly filter?: Pick<Filter, 'pids' | 'ports'>;
 	/** What Enter opens, when its rows have a process: "its process". */
 	readonly enter?: string;
+	/** The screen's width: the lines about the list take the fullest form that fits it. */
+	readonly width?: number;
 }
 
 /** Rows of a list of `n` that one page of `height` lines shows: all when they fit, else one line goes to saying which show. */
 export function pageRows(n: number, height: number): number {
 	return n <= height ? n : Math.max(0, height - 1);
 }
+
+/** Rows a selectable list below tables keeps when the screen is short: the tables above give up theirs first. */
+export const LIST_KEEPS = 3;
+
+/** Lines a list of `n` below tables keeps: LIST_KEEPS rows and the line saying which show, all its rows when fewer, the line saying it is empty. */
+export const keptLines = (n: number): number => (n === 0 ? 1 : n <= LIST_KEEPS ? n : LIST_KEEPS + 1);
+
+/** Whether a list of `n` in `height` lines shows a row for a page key to move to (an empty one: whether it shows at all). */
+export const showsRows = (n: number, height: number): boolean => (n === 0 ? height > 0 : pageRows(n, height) > 0);
 
 /**
  * Rows 0..n-1 (`rowAt` formats the i-th in the order shown) in `height`
@@ -113,25 +147,31 @@ export function pageRows(n: number, height: number): number {
  * that many shows the next rows, none skipped, none twice. When not all fit,
  * the last line says which rows show and what the keys do, as less does; with
  * no cursor, the first page, how many more and what shows them. A row that
- * left the list is said in that line.
+ * left the list is said in the last lines, under a full page: the one it was
+ * on, moved up as far as the list's end needs.
  */
 export function scrolled(n: number, height: number, rowAt: (i: number) => Line, empty: Line, keys: ListKeys): Line[] {
-	const { what, cursor } = keys;
-	const gone = cursor?.gone ? line(`${cursor.gone} has left the list; Up/Down select another`, { color: 'yellow' }) : undefined;
-	if (n === 0) return [empty, ...(gone && height > 1 ? [gone] : [])].slice(0, Math.max(0, height));
+	const { what, cursor, width = Infinity } = keys;
+	const gone = cursor?.gone ? wrapped(`${cursor.gone} has left the list; Up/Down select another`, width, { color: 'yellow' }) : [];
+	if (n === 0) return [empty, ...(height > gone.length ? gone : [])].slice(0, Math.max(0, height));
 	if (height <= 0) return [];
-	const fit = gone && n >= height ? height - 1 : pageRows(n, height);
+	const fit = gone.length > 0 && n + gone.length > height ? height - gone.length : pageRows(n, height);
 	if (fit <= 0) return [line(`${n} ${what}`, { dim: true })];
 	const at = cursor === undefined ? 0 : Math.max(0, Math.min(cursor.at, n - 1));
-	const start = at - (at % fit);
+	const start = gone.length > 0 ? Math.max(0, Math.min(at - (at % fit), n - fit)) : at - (at % fit);
 	const chosen = cursor && !cursor.gone ? cursor.at : -1;
 	const rows: Line[] = [];
 	for (let i = start; i < Math.min(n, start + fit); i++) rows.push(i === chosen ? selected(rowAt(i)) : rowAt(i));
-	if (gone) return [...rows, gone];
+	if (gone.length > 0) return [...rows, ...gone];
 	if (n <= height) return rows;
-	if (cursor === undefined) return [...rows, line(`... ${n - fit} more ${what} (${['PgDn pages them', narrowing(keys.filter)].filter(Boolean).join('; ')})`, { dim: true })];
+	if (cursor === undefined) {
+		const narrow = narrowing(keys.filter);
+		const more = byWidth(width, [WIDEST_COUNT], [(k: number) => `... ${k} more ${what} (${['PgDn pages them', narrow].filter(Boolean).join('; ')})`, (k: number) => `... ${k} more ${what} (PgDn pages them)`, (k: number) => `... ${k} more ${what}`]);
+		return [...rows, line(more(n - fit), { dim: true })];
+	}
 	const enter = keys.enter ? `; Enter: ${keys.enter}` : '';
-	return [...rows, line(`${what} ${start + 1}-${start + rows.length} of ${n} (Up/Down, PgUp/PgDn${enter})`, { dim: true })];
+	const range = byWidth(width, [WIDEST_COUNT - 1, WIDEST_COUNT, WIDEST_COUNT], [(a: number, b: number, k: number) => `${what} ${a}-${b} of ${k} (Up/Down, PgUp/PgDn${enter})`, (a: number, b: number, k: number) => `${what} ${a}-${b} of ${k} (PgUp/PgDn${keys.enter ? ', Enter' : ''})`, (a: number, b: number, k: number) => `${what} ${a}-${b} of ${k}`]);
+	return [...rows, line(range(start + 1, start + rows.length, n), { dim: true })];
 }
 
 /** The first `k` of the indexes 0..n-1 in the order `by`, ties by index (as a stable sort gives them), without sorting the rest. */
@@ -178,11 +218,10 @@ export function unavailableLines(what: string, reason: string): Line[] {
 	return [line(`${what} is unavailable on this system:`, { bold: true }), line(reason, { color: 'yellow' })];
 }
 
-/** What a sampled event list left out this interval, when anything: the sampler's share dim, a full ring's in yellow; that the counts have them goes first on a narrow screen. */
+/** What a sampled event list left out this interval, when anything: the sampler's share dim, a full ring's in yellow; that the counts have them goes where the width has room for it at the widest figures. */
 export function leftOutLines(sampled: number, lost: number, width = Infinity): Line[] {
 	if (sampled + lost === 0) return [];
-	const why = [sampled ? `${sampled} sampled out` : '', lost ? `${lost} ring full` : ''].filter(Boolean).join(', ');
-	const text = `${sampled + lost} events not listed (${why})`;
-	const full = `${text}; counted above`;
-	return [line(full.length <= width ? full : text, { color: lost ? 'yellow' : undefined, dim: !lost })];
+	const text = (s: number, l: number) => `${s + l} events not listed (${[s ? `${s} sampled out` : '', l ? `${l} ring full` : ''].filter(Boolean).join(', ')})`;
+	const form = byWidth(width, [WIDEST_COUNT, WIDEST_COUNT], [(s: number, l: number) => `${text(s, l)}; counted above`, text]);
+	return [line(form(sampled, lost), { color: lost ? 'yellow' : undefined, dim: !lost })];
 }

@@ -102,7 +102,7 @@ export function drillLines(sample: Sample | undefined, owner: Owner, { width, he
 	};
 	const none = line('no connection of this process moved in this interval', { dim: true });
 	const top = topLines(sample, owner, rows);
-	return [...top, header, ...scrolled(rows.length, roomOf(top, height), format, none, { what: 'connections', cursor })];
+	return [...top, header, ...scrolled(rows.length, roomOf(top, height), format, none, { what: 'connections', cursor, width })];
 }
 
 /** The process's connections as Up and Down move through them, at a body of `height` lines. */

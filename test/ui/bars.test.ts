@@ -102,7 +102,8 @@ test('the tabs\' notes and the drops\' protocols fit 80 and 60 columns whole; -r
 	for (const [width, height] of SIZES) {
 		const screen = (tab: FeatureKey) => screenText({ state: ui.act({ type: 'tab', tab }), width, height, color: false, unicode: false, currentNetns: HERE, modes: ['-r connect'] }).replace(/\x1b\[[0-9;]*m/g, '');
 		assert.match(screen('conns'), width === 80 ? /\n991 events not listed \(979 sampled out, 12 ring full\); counted above\n/ : /\n991 events not listed \(979 sampled out, 12 ring full\)\n/, `${width}: the explanation goes first`);
-		assert.match(screen('drops'), /\n979 events not listed \(979 sampled out\); counted above\n/, `${width}`);
+		// The form hangs on the width, not on the figures: at 60 the short one, though this line's would fit.
+		assert.match(screen('drops'), width === 80 ? /\n979 events not listed \(979 sampled out\); counted above\n/ : /\n979 events not listed \(979 sampled out\)\n/, `${width}`);
 		assert.match(screen('drops'), /\nIP_INNOHDR .* ipv6\/icmpv6 +3 /, `${width}: the protocol whole`);
 		if (width === 80) assert.match(screen('drops'), /\nIP_INNOHDR +ip6_rcv_core\+0x1c4 +ipv6\/icmpv6 +fd00::2 /, 'in the sample too (which leaves PROTO out at 60)');
 		assert.match(screen('nic').split('\n')[0]!, /every 1s {2}-r connect$/, `${width}: the mode in the header`);

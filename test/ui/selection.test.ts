@@ -80,3 +80,20 @@ test('Retransmits: the selected event stays selected as newer events push it dow
 	assert.match(screen(s).selected.join(''), /101 old1/);
 	assert.deepEqual(ui.act(enter).drill?.owner, { pid: 101, comm: 'old1' });
 });
+
+test('a process that leaves from the last page: a full page still shows, the one it was on moved up to the list\'s end, with the line saying it left', () => {
+	const ui = new TestStore({ tab: 'tcp' });
+	// 34 processes, the last by bytes the smallest: p33, alone on the last page.
+	const procs = (mono: number, without?: number) => raw(mono, { tcp: { counters: Array.from({ length: 34 }, (_, k) => tcp(mono * (34 - k), 0, { cookie: k + 1, pid: 100 + k, comm: `p${k}` })).filter((c) => c.pid !== without), lost: 0 } });
+	ui.read(procs(0), procs(1000));
+	ui.act({ type: 'resize', width: 80, height: chrome({ state: ui.getState(), width: 80, height: 23 }).height }, { type: 'key', input: '', key: { end: true } });
+	assert.match(screen(ui.getState()).selected.join(''), /133 p33/);
+	const s = ui.read(procs(2000, 133));
+	const around = chrome({ state: s, width: 80, height: 23 });
+	const body = screen(s).text.split('\n').slice(around.header.length + around.summary.length + 1, -around.footer.length);
+	assert.equal(body.at(-1), 'process 133 p33 has left the list; Up/Down select another');
+	const rows = body.slice(1, -1);
+	assert.equal(rows.length, around.height - 2, 'a full page between the column header and that line');
+	assert.deepEqual(rows.filter((l) => !/^ +1\d\d p\d+ /.test(l)), [], `every line a process, none blank:\n${body.join('\n')}`);
+	assert.match(rows.at(-1)!, /^ +132 p32 /, 'down to the last process');
+});

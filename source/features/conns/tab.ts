@@ -3,7 +3,7 @@ import { human, rateText } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
 import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
-import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
+import { aboveHint, byWidth, endpoint, keptLines, leftOutLines, line, pageRows, scrolled, showsRows, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -99,7 +99,7 @@ export function countsText(v: Pick<ConnsView, 'totals'>, width: number, seconds:
 	return `conn ${out}/s acc ${acc}/s fail ${t.attempt_fails} abrt ${t.estab_resets} rst ${t.out_rsts}/${t.in_rsts}${t.established === undefined ? '' : ` est ${t.established}`}`;
 }
 
-function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: number, room: number): Line[] {
+function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: number, room: number, below: string | undefined): Line[] {
 	const columns = layout(NETNS_COLUMNS, width);
 	const head = line(cells(columns, ['NETNS', 'CONNECT', 'ACCEPT', 'FAIL', 'ABORT', 'RSTOUT', 'RSTIN', 'ESTAB']), { bold: true });
 	const body = rows.map((r) =>
@@ -117,7 +117,7 @@ function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: numb
 		),
 	);
 	// The kernel's counters per namespace: no filter narrows them.
-	return [head, ...truncate(body, room, 'namespaces', aboveHint(undefined, 'events', false))];
+	return [head, ...truncate(body, room, 'namespaces', aboveHint(undefined, below, false), width)];
 }
 
 /** What this kernel or this interval keeps from the list: said, never a silent gap. */
@@ -132,18 +132,23 @@ function notes(view: ConnsView, width: number): Line[] {
 	return out;
 }
 
+/** What the endpoints' table covers, in words that fit the width with its figures at their widest. */
+function captionText(mode: EndpointMode, width: number, n: number, since: string | undefined): string {
+	const [by, short] = mode === 'remote' ? ['per remote endpoint', 'per remote'] : ['per local port (accepting side)', 'per local port'];
+	if (since === undefined) return `${by}, the recent events:`;
+	const form = byWidth(width, [99999, '00:00:00'], [(k: number, t: string) => `${by}, the last ${k} events (since ${t}):`, (k: number, t: string) => `${short}, last ${k} events since ${t}:`, (k: number, t: string) => `last ${k} since ${t}:`]);
+	return form(n, since);
+}
+
 /** Everything above the event list (counts, notes, namespaces, endpoints, the events' header), and the events and how to draw one. */
 function connsParts(view: ConnsView | undefined, { state, sort, seconds, height, width, plain, currentNetns, filter }: TabProps<ConnsTabState>) {
 	const head = view ? countsText(view, width, seconds) : 'connects 0.0/s  accepts 0.0/s  failed 0  aborted 0  RST out 0 in 0';
 	const above: Line[] = [line(head, { bold: true }), ...(view ? notes(view, width) : [])];
 	const rows = view?.counts ?? [];
-	if (rows.length > 1 || (plain && rows.length > 0)) above.push(...netnsLines(rows, width, currentNetns, plain ? rows.length : 3));
 	// On screen the table covers the recent list, so a burst stays in view; a pipe gets each interval's own events, once.
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const endpoints = [...(view?.endpoints(state.mode) ?? [])].sort(SORTERS[sort]);
 	const oldest = events.at(-1);
-	const window = plain ? 'this interval' : oldest ? `the last ${events.length} events (since ${clock(oldest.time)})` : 'the recent events';
-	const by = state.mode === 'remote' ? 'per remote endpoint' : 'per local port (accepting side)';
 	const endpointColumns = layout(ENDPOINT_COLUMNS, width);
 	const endpointHead = line(cells(endpointColumns, [state.mode === 'remote' ? 'REMOTE' : 'PORT', 'OPENS', 'FAIL', 'RST', 'CLOSE', 'CONNavg', 'CONNp99', 'LIFEavg']), { bold: true });
 	const opt = (n: number | undefined, f: (n: number) => string) => (n === undefined ? '-' : f(n));
@@ -151,8 +156,19 @@ function connsParts(view: ConnsView | undefined, { state, sort, seconds, height,
 		line(cells(endpointColumns, [r.key, String(r.opens), String(r.fails), String(r.resets), String(r.closes), opt(r.latencyAvg, latency), opt(r.latencyP99, latency), opt(r.lifetimeAvg, lifetime)])),
 	);
 	const none = line(plain ? 'none' : 'none recently', { dim: true });
-	const room = plain ? Math.max(1, endpointRows.length) : Math.max(2, Math.min(endpointRows.length || 1, Math.floor((height - above.length - 4) / 3)));
-	above.push(line(`${by}, ${window}:`, { dim: true }), endpointHead, ...truncate(endpointRows.length ? endpointRows : [none], room, 'endpoints', aboveHint(filter, 'events')));
+	// The events keep a few rows: the tables give up theirs first (down to a line each), then the endpoints' caption, then the namespaces' table (the line on top sums it).
+	const spare = height - above.length - 2 - keptLines(events.length);
+	const wanted = rows.length > 1 || (plain && rows.length > 0);
+	const netns = wanted && (plain || spare >= 3);
+	const caption = plain || ((netns || !wanted) && spare >= (netns ? 4 : 2));
+	const free = spare - (caption ? 1 : 0) - (netns ? 1 : 0);
+	const room = plain ? Math.max(1, endpointRows.length) : Math.max(1, Math.min(endpointRows.length || 1, Math.max(2, Math.floor((height - above.length - (netns ? 1 + Math.min(rows.length, 3) : 0) - 4) / 3)), free - (netns ? 1 : 0)));
+	const netnsRoom = plain ? rows.length : Math.max(1, Math.min(3, free - room));
+	const listRoom = height - above.length - (netns ? 1 + Math.min(netnsRoom, rows.length) : 0) - (caption ? 1 : 0) - 2 - Math.min(room, endpointRows.length || 1);
+	const below = plain || showsRows(events.length, listRoom) ? 'events' : undefined;
+	if (netns) above.push(...netnsLines(rows, width, currentNetns, netnsRoom, below));
+	if (caption) above.push(line(plain ? `${state.mode === 'remote' ? 'per remote endpoint' : 'per local port (accepting side)'}, this interval:` : captionText(state.mode, width, events.length, oldest && clock(oldest.time)), { dim: true }));
+	above.push(endpointHead, ...truncate(endpointRows.length ? endpointRows : [none], room, 'endpoints', aboveHint(filter, below), width));
 	const containerOf = (e: ConnEvent) => view?.containerOf(e.cgroupId);
 	const containers = events.some((e) => containerOf(e) !== undefined);
 	const eventColumns = layout(withContainer(EVENT_COLUMNS, containers, 3), width);
@@ -165,7 +181,7 @@ function connsLines(view: Maybe<ConnsView> | undefined, props: TabProps<ConnsTab
 	if (view && isUnavailable(view)) return unavailableLines('Connections', view.unavailable);
 	const { above, events, eventAt, none } = connsParts(view, props);
 	const left = props.plain ? Math.max(1, events.length) : props.height - above.length;
-	return [...above, ...scrolled(events.length, left, eventAt, none, { what: 'events', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
+	return [...above, ...scrolled(events.length, left, eventAt, none, { what: 'events', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process', width: props.width })];
 }
 
 const NEXT_LABEL: Record<EndpointMode, string> = { remote: 'a by port', port: 'a by remote' };

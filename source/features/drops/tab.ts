@@ -3,7 +3,7 @@ import { cells, layout, withContainer, withContainerCell, type Column } from '..
 import { rateText, shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
-import { aboveHint, endpoint, leftOutLines, line, pageRows, scrolled, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
+import { aboveHint, byWidth, endpoint, keptLines, leftOutLines, line, pageRows, scrolled, showsRows, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
@@ -42,6 +42,10 @@ const rate = (n: number, seconds: number) => rateText(perSecond(n, seconds));
 /** A packet's ends: where it came from and where it was going (a socket's remote and local end). */
 const ends = (e: DropEvent): [string, string] => (e.lport || e.rport ? [endpoint(e.raddr, e.rport), endpoint(e.laddr, e.lport)] : e.raddr && e.raddr !== '0.0.0.0' ? [e.raddr, e.laddr] : ['-', '-']);
 
+/** What the list holds, in words that fit the width with its figures at their widest. */
+const captionText = (width: number) =>
+	byWidth(width, [99999, '00:00:00'], [(n: number, since: string) => `a sample of the drops, newest first: the last ${n} (since ${since})`, (n: number, since: string) => `sampled drops, newest first: last ${n} (since ${since})`, (n: number, since: string) => `last ${n} since ${since}`]);
+
 /** Everything above the sampled drops (rates, reasons, flows, the list's header), and the drops and how to draw one. */
 function dropsParts(view: DropsView | undefined, { sort, seconds, height, width, plain, currentNetns, filter }: TabProps<undefined>) {
 	const out: Line[] = [line(`drops ${rate(view?.drops ?? 0, seconds)}/s  (${view?.drops ?? 0} this interval)  teardown ${rate(view?.teardown ?? 0, seconds)}/s, apart`, { bold: true })];
@@ -64,15 +68,22 @@ function dropsParts(view: DropsView | undefined, { sort, seconds, height, width,
 	const flowRows = flows.map((f: DropFlow) =>
 		line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), f.reason, f.state ? shortState(f.state) : '-', String(f.count)], containers, 2, containerOf(f)))),
 	);
-	const room = plain ? Math.max(1, reasonRows.length) : Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2)));
-	// The reasons are the kernel's counts, which no filter narrows.
-	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons', aboveHint(filter, 'drops', false)));
-	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3));
-	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows', aboveHint(filter, 'drops')));
 	const ec = layout(EVENT_COLUMNS, width);
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];
 	const oldest = events.at(-1);
-	out.push(line(plain ? 'a sample of this interval\'s drops:' : oldest ? `a sample of the drops, newest first: the last ${events.length} (since ${clock(oldest.time)})` : 'a sample of the drops, newest first:', { dim: true }));
+	// The drops keep a few rows: the tables give up theirs first (down to a line each), then the list's caption, then the flows' table (the list's rows open their process).
+	const spare = height - out.length - 2 - keptLines(events.length);
+	const flowTable = plain || spare >= 3;
+	const caption = plain || (flowTable && spare >= 4);
+	const free = spare - (caption ? 1 : 0) - (flowTable ? 1 : 0);
+	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, 3, Math.floor(free / 3)));
+	const room = plain ? Math.max(1, reasonRows.length) : Math.max(1, Math.min(Math.max(2, Math.min(reasonRows.length || 1, Math.floor((height - 8) / 2))), free - (flowTable ? flowRoom : 0)));
+	const listRoom = height - out.length - 2 - (caption ? 1 : 0) - Math.min(room, reasonRows.length || 1) - (flowTable ? 1 + Math.min(flowRoom, flowRows.length || 1) : 0);
+	const below = plain || showsRows(events.length, listRoom) ? 'drops' : undefined;
+	// The reasons are the kernel's counts, which no filter narrows.
+	out.push(line(cells(rc, ['REASON', 'NETNS', 'IFACE', 'PROTO', 'DROPS', '/s']), { bold: true }), ...truncate(reasonRows.length ? reasonRows : [none], room, 'reasons', aboveHint(filter, below, false), width));
+	if (flowTable) out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'REASON', 'STATE', 'DROPS'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flowRows.length ? flowRows : [line('no socket had a dropped packet', { dim: true })], flowRoom, 'flows', aboveHint(filter, below), width));
+	if (caption) out.push(line(plain ? "a sample of this interval's drops:" : oldest ? captionText(width)(events.length, clock(oldest.time)) : 'a sample of the drops, newest first:', { dim: true }));
 	out.push(line(cells(ec, ['REASON', 'WHERE', 'PROTO', 'FROM', 'TO']), { bold: true }));
 	const eventLine = (i: number) => {
 		const e = events[i]!;
@@ -85,7 +96,7 @@ function dropsLines(view: Maybe<DropsView> | undefined, props: TabProps<undefine
 	if (view && isUnavailable(view)) return unavailableLines('Drops', view.unavailable);
 	const { above, events, eventAt, none } = dropsParts(view, props);
 	const left = props.plain ? Math.max(1, events.length) : props.height - above.length;
-	return [...above, ...scrolled(events.length, left, eventAt, none, { what: 'drops', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
+	return [...above, ...scrolled(events.length, left, eventAt, none, { what: 'drops', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process', width: props.width })];
 }
 
 export const dropsTab: Tab<DropsView, undefined> = {

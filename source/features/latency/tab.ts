@@ -1,6 +1,6 @@
 // The Latency tab: per stage and interface the sampled packets' times, the flows that waited longest, and the packets themselves, newest first.
 import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
-import { aboveHint, endpoint, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, keptLines, line, pageRows, scrolled, showsRows, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import { clock } from '../../format/time.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
@@ -78,14 +78,14 @@ interface StageGroup {
  * stage the summary quotes (the highest p99) is among those shown, in the last
  * place shown if the order puts it further down.
  */
-function stageLines(groups: StageGroup[], sort: string, room: number, none: Line, hint: string): Line[] {
+function stageLines(groups: StageGroup[], sort: string, room: number, none: Line, hint: readonly string[], width: number): Line[] {
 	if (groups.length === 0) return [none];
 	const sorted = [...groups].sort((a, b) => SORTERS[sort]!(a.figures, b.figures));
 	const rows = sorted.flatMap((g) => g.lines);
 	const worst = groups.reduce((w, g) => (g.figures.p99 > w.figures.p99 ? g : w)).lines[0]!;
 	const at = rows.indexOf(worst);
 	if (rows.length > room && at >= room - 1 && room >= 2) rows.splice(room - 2, 0, ...rows.splice(at, 1));
-	return truncate(rows, room, 'stages', hint);
+	return truncate(rows, room, 'stages', hint, width);
 }
 
 /** Packets cut into segments in software, per interface: timed by their first segment; those that could not be followed are also in unmatched (docs/latency.md). */
@@ -112,19 +112,25 @@ function latencyParts(view: LatencyView | undefined, { sort, height, width, plai
 	const none = (text: string) => line(plain ? 'none' : text, { dim: true });
 	const flows = [...(view?.flows ?? [])].sort(SORTERS[sort]);
 	const packets = (plain ? view?.packets : view?.recent) ?? [];
-	// Four header lines (the sampling's, the stages', the flows', the packets'); the stages first, then a flow and a packet page of two lines at least.
-	const stageRoom = plainLines ? Math.max(1, stageCount) : Math.max(2, Math.min(stageCount || 1, height - 4 - 1 - 2));
-	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...stageLines(groups, sort, stageRoom, none('no packet timed in this interval'), aboveHint(filter, 'packets')));
-	const rest = height - out.length - 2;
+	// Under the sampling's lines, the packets keep a few rows: the flows give up theirs first, then the stages, down to a line each, then the caption, then the flows' table.
+	const spare = height - out.length - 2 - keptLines(packets.length);
+	const flowTable = plainLines || spare >= 3;
+	const stageRoom = plainLines ? Math.max(1, stageCount) : Math.max(1, Math.min(Math.max(2, Math.min(stageCount || 1, height - 4 - 1 - 2)), spare - (flowTable ? 2 : 0)));
+	const rest = height - out.length - 1 - Math.min(stageRoom, stageCount || 1) - (flowTable ? 2 : 1);
 	const containerOf = (id: number) => view?.cgroupOf(id)?.container;
 	const containers = flows.some((f) => containerOf(f.cgroupId) !== undefined);
 	const fc = layout(withContainer(FLOW_COLUMNS, containers, 2), width);
 	const flowRow = (f: LatencyFlowRow) => line(cells(fc, withContainerCell([f.pid ? String(f.pid) : '-', f.comm || '-', ...ends(f), f.stage, String(f.count), usText(f.p50), usText(f.p99)], containers, 2, containerOf(f.cgroupId))));
-	const flowRoom = plainLines ? Math.max(1, flows.length) : Math.max(1, Math.min(flows.length || 1, 4, Math.floor(rest / 3)));
-	out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'STAGE', 'COUNT', 'P50 us', 'P99'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flows.length ? flows.map(flowRow) : [none('no flow timed')], flowRoom, 'flows', aboveHint(filter, 'packets')));
-	const pc = layout(PACKET_COLUMNS, width);
+	const flowRoom = plainLines ? Math.max(1, flows.length) : Math.max(1, Math.min(flows.length || 1, 4, Math.floor(rest / 3), spare - stageRoom - 1));
+	const flowLines = flowTable ? Math.min(flowRoom, flows.length || 1) : 0;
 	// The list's caption is decoration: it goes before a packet does.
-	if (plainLines || rest - flowRoom >= 4) out.push(line(plain ? "this interval's packets, newest first:" : 'the sampled packets, newest first (us in each stage):', { dim: true }));
+	const caption = plainLines || (flowTable && rest - flowRoom >= 4 && spare - stageRoom - 1 - flowRoom >= 1);
+	const listRoom = rest - flowLines - (caption ? 1 : 0);
+	const below = plainLines || showsRows(packets.length, listRoom) ? 'packets' : undefined;
+	out.push(line(cells(sc, ['STAGE', 'NETNS', 'IFACE', 'COUNT', 'AVG us', 'P50', 'P90', 'P99']), { bold: true }), ...stageLines(groups, sort, stageRoom, none('no packet timed in this interval'), aboveHint(filter, below), width));
+	if (flowTable) out.push(line(cells(fc, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'STAGE', 'COUNT', 'P50 us', 'P99'], containers, 2, 'CONTAINER')), { bold: true }), ...truncate(flows.length ? flows.map(flowRow) : [none('no flow timed')], flowRoom, 'flows', aboveHint(filter, below), width));
+	const pc = layout(PACKET_COLUMNS, width);
+	if (caption) out.push(line(plain ? "this interval's packets, newest first:" : 'the sampled packets, newest first (us in each stage):', { dim: true }));
 	out.push(line(cells(pc, ['TIME', '', 'IFACE', 'LOCAL', 'REMOTE', 'STACK', 'QDISC', 'DRIVER', 'SOCKET']), { bold: true }));
 	const packetAt = (i: number) => {
 		const p: LatencyPacket = packets[i]!;
@@ -138,7 +144,7 @@ function latencyLines(view: Maybe<LatencyView> | undefined, props: TabProps<Late
 	if (view && isUnavailable(view)) return unavailableLines('Latency', view.unavailable);
 	const { above, packets, packetAt, none } = latencyParts(view, props);
 	const left = props.plain ? Math.max(1, packets.length) : props.height - above.length;
-	return [...above, ...scrolled(packets.length, left, packetAt, none, { what: 'packets', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process' })];
+	return [...above, ...scrolled(packets.length, left, packetAt, none, { what: 'packets', cursor: props.plain ? undefined : props.cursor, filter: props.filter, enter: 'its process', width: props.width })];
 }
 
 /** N halved or doubled, within 1 and MAX_EVERY; nothing before an interval showed N. */

@@ -77,7 +77,7 @@ function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, s
 		return line(cells(columns, [nic.ifname || `if${nic.ifindex}`, netns, many ? 'all' : String(nic.queues[0]!.queue), ...figures(nic, seconds), history]), { bold: many });
 	};
 	// A page at a time, as any list: a node's 200 pods' veths are 200 rows (a pipe's height holds them all).
-	return [header, ...scrolled(rows.length, roomOf(height), format, NO_TRAFFIC, { what: 'rows', cursor, filter })];
+	return [header, ...scrolled(rows.length, roomOf(height), format, NO_TRAFFIC, { what: 'rows', cursor, filter, width })];
 }
 
 const NO_TRAFFIC = line('no traffic yet', { dim: true });

@@ -3,7 +3,7 @@ import { isUnavailable, type Maybe } from '../../model/reading.js';
 import { cells, layout, withContainer, withContainerCell, type Column, type Placed } from '../../format/columns.js';
 import { shortState } from '../../format/numbers.js';
 import { clock } from '../../format/time.js';
-import { aboveHint, endpoint, line, pageRows, scrolled, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, byWidth, endpoint, keptLines, line, pageRows, scrolled, showsRows, truncate, unavailableLines, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import type { RetransEvent, RetransFlow, RetransView } from './model.js';
@@ -37,6 +37,10 @@ function eventLine(columns: readonly Placed[], e: RetransEvent, container: strin
 }
 
 /** Everything above the event list (the interval, the flows, the events' header), and the events and how to draw one. */
+/** The flows' window in words that fit the width with its figures at their widest. */
+const windowText = (width: number) =>
+	byWidth(width, [99999, '00:00:00'], [(n: number, since: string) => `per flow, the last ${n} events (since ${since}):`, (n: number, since: string) => `per flow, last ${n} events (since ${since}):`, (n: number, since: string) => `last ${n} since ${since}:`]);
+
 function retransParts(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain, filter }: TabProps<undefined>) {
 	const rate = view && !isUnavailable(view) && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
 	const v = view && !isUnavailable(view) ? view : undefined;
@@ -50,15 +54,19 @@ function retransParts(view: Maybe<RetransView> | undefined, { sort, seconds, hei
 	const eventColumns = layout(withContainer(EVENT_COLUMNS, containers, 3), width);
 	// The flows' window: the recent list, not the interval (its totals keep growing while the interval's stay small).
 	const oldest = events.at(-1);
-	const window = plain ? 'per flow, this interval:' : oldest ? `per flow, the last ${events.length} events (since ${clock(oldest.time)}):` : 'per flow, the recent events:';
+	const window = plain ? 'per flow, this interval:' : oldest ? windowText(width)(events.length, clock(oldest.time)) : 'per flow, the recent events:';
 	const flowHead = line(cells(flowColumns, withContainerCell(['PID', 'COMM', 'LOCAL', 'REMOTE', 'EVENTS', 'SEGS'], containers, 2, 'CONTAINER')), { bold: true });
 	const flowRows = flows.map((f) =>
 		line(cells(flowColumns, withContainerCell([f.pid ? String(f.pid) : '-', f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), String(f.count), String(f.segs)], containers, 2, containerOf(f.cgroupId)))),
 	);
-	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(2, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3)));
+	// Four lines besides the flows (the interval's, the window's, two headers); the events keep a few rows, the flows give theirs up first, then the window's line.
+	const spare = height - 4 - keptLines(events.length);
+	const flowRoom = plain ? Math.max(1, flowRows.length) : Math.max(1, Math.min(flowRows.length || 1, Math.floor((height - 5) / 3), spare));
+	const caption = plain || spare >= 1 ? [line(window, { dim: true })] : [];
+	const listRoom = height - 3 - caption.length - flowRoom;
 	const eventHead = line(cells(eventColumns, withContainerCell(['TIME', 'PID', 'COMM', 'LOCAL', 'REMOTE', 'STATE', 'KIND', 'SEG'], containers, 3, 'CONTAINER')), { bold: true });
 	const none = line(plain ? 'none' : 'none recently', { dim: true });
-	const above = [summary, line(window, { dim: true }), flowHead, ...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows', aboveHint(filter, 'events')), eventHead];
+	const above = [summary, ...caption, flowHead, ...truncate(flowRows.length ? flowRows : [none], flowRoom, 'flows', aboveHint(filter, plain || showsRows(events.length, listRoom) ? 'events' : undefined), width), eventHead];
 	const eventAt = (i: number) => eventLine(eventColumns, events[i]!, containerOf(events[i]!.cgroupId), containers);
 	return { above, events, eventAt, none };
 }
@@ -67,7 +75,7 @@ function retransLines(view: Maybe<RetransView> | undefined, props: TabProps<unde
 	if (view && isUnavailable(view)) return unavailableLines('Retransmits', view.unavailable);
 	const { above, events, eventAt, none } = retransParts(view, props);
 	const height = props.plain ? Math.max(1, events.length) : props.height - above.length;
-	return [...above, ...scrolled(events.length, height, eventAt, none, { what: 'events', cursor: props.cursor, filter: props.filter, enter: 'its process' })];
+	return [...above, ...scrolled(events.length, height, eventAt, none, { what: 'events', cursor: props.cursor, filter: props.filter, enter: 'its process', width: props.width })];
 }
 
 export const retransTab: Tab<RetransView, undefined> = {

@@ -41,10 +41,25 @@ const SORTERS: Record<string, (a: Figures, b: Figures) => number> = {
 	avg: (a, b) => b.avg - a.avg,
 };
 
+/** What the tab's summary says of a histogram: its count, loopback's share, its figures. */
+type Stats = Pick<RttStats, 'count' | 'avg' | 'p50' | 'p90' | 'p99'> & { readonly loopback_count?: number };
+
 /** "count 123 (97% loopback)  avg 45.6  p50 40  p90 60  p99 80 usecs": loopback's share, as it can swamp the rest. */
-export function statsText(s: RttStats & { loopback_count?: number }, unit: string): string {
-	const loop = s.loopback_count && s.count > 0 ? ` (${Math.round((s.loopback_count / s.count) * 100)}% loopback)` : '';
-	return `count ${s.count}${loop}  avg ${s.avg}  p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99} ${unit}`;
+export function statsText(s: Stats, unit: string, gap = '  '): string {
+	return `${countText(s)}${gap}${figuresText(s, unit, gap)}`;
+}
+
+const countText = (s: Stats) => `count ${s.count}${s.loopback_count && s.count > 0 ? ` (${Math.round((s.loopback_count / s.count) * 100)}% loopback)` : ''}`;
+const figuresText = (s: Stats, unit: string, gap = '  ') => [`avg ${s.avg}`, `p50 ${s.p50}`, `p90 ${s.p90}`, `p99 ${s.p99} ${unit}`].join(gap);
+
+/** The figures at their widest usual values: a million samples, all of them loopback, times of 10 ms in us. */
+const WIDEST_STATS: Stats = { count: 999999, loopback_count: 999999, avg: 9999.9, p50: 9999.9, p90: 9999.9, p99: 9999.9 };
+
+/** The tab's summary in one line where the width holds it at its widest figures (closer set if need be), else in two: the width alone decides, so it holds still as figures change. */
+function statsLines(s: Stats, unit: string, width: number): Line[] {
+	const gap = statsText(WIDEST_STATS, 'usecs').length <= width ? '  ' : ' ';
+	if (statsText(WIDEST_STATS, 'usecs', gap).length <= width) return [line(statsText(s, unit, gap), { bold: true })];
+	return [line(countText(s), { bold: true }), line(figuresText(s, unit), { bold: true })];
 }
 
 /** tcprtt's layout: "     lo -> hi         : count    |*****     |", bars scaled to the largest slot. */
@@ -76,18 +91,18 @@ function connections(view: RttView, sort: string, n: number): RttFlowFigures[] {
 const byAddress = (view: RttView, sort: string) => [...view.by_raddr].sort(SORTERS[sort]);
 const byProcess = (view: RttView, sort: string) => [...view.by_process].sort(SORTERS[sort]);
 
-/** The lines a table's rows have: the tab's less the summary and the column header. */
-const roomOf = (height: number) => height - 2;
+/** The lines a table's rows have: the tab's less the summary (one line or two, by the width) and the column header. */
+const roomOf = (height: number, width: number) => height - statsLines(WIDEST_STATS, 'usecs', width).length - 1;
 
 /** A connection's identity across intervals: its owner and ends. */
 const flowId = (f: OwnedFlow) => `${f.pid}|${f.netns}|${f.laddr}|${f.lport}|${f.raddr}|${f.rport}`;
 
 function tableLines(view: RttView, { state, sort, height, width, currentNetns, cursor, filter }: TabProps<RttTabState>): Line[] {
-	const room = roomOf(height);
+	const room = roomOf(height, width);
 	/** With `containers`, the rows' containers in a column after COMM (rowAt's third value). */
 	const table = (columns: readonly Column[], names: string[], n: number, rowAt: (i: number) => readonly string[], what: string, containers = false, enter?: string) => {
 		const placed = layout(withContainer(columns, containers, 2), width);
-		return [line(cells(placed, withContainerCell(names, containers, 2, 'CONTAINER')), { bold: true }), ...scrolled(n, room, (i) => line(cells(placed, rowAt(i))), NONE, { what, cursor, filter, enter })];
+		return [line(cells(placed, withContainerCell(names, containers, 2, 'CONTAINER')), { bold: true }), ...scrolled(n, room, (i) => line(cells(placed, rowAt(i))), NONE, { what, cursor, filter, enter, width })];
 	};
 	switch (state.mode) {
 		case 'addr': {
@@ -118,8 +133,8 @@ function tableLines(view: RttView, { state, sort, height, width, currentNetns, c
 }
 
 /** What Up and Down move through: the rows of the table shown (none under the histogram). */
-function rttList(view: RttView, { state, sort, height }: TabProps<RttTabState>): TabList {
-	const page = (n: number) => () => pageRows(n, roomOf(height));
+function rttList(view: RttView, { state, sort, height, width }: TabProps<RttTabState>): TabList {
+	const page = (n: number) => () => pageRows(n, roomOf(height, width));
 	switch (state.mode) {
 		case 'hist':
 			return listOf([], () => 0, { id: () => undefined, name: () => '' });
@@ -159,10 +174,10 @@ function rttList(view: RttView, { state, sort, height }: TabProps<RttTabState>):
 function rttLines(view: Maybe<RttView> | undefined, props: TabProps<RttTabState>): Line[] {
 	if (!view) return [line('waiting for the first interval', { dim: true })];
 	if (isUnavailable(view)) return unavailableLines('RTT', view.unavailable);
-	const summary = line(statsText(view, view.unit), { bold: true });
-	if (props.state.mode !== 'hist') return [summary, ...tableLines(view, props)];
+	const summary = statsLines(view, view.unit, props.width);
+	if (props.state.mode !== 'hist') return [...summary, ...tableLines(view, props)];
 	const barWidth = Math.max(10, Math.min(40, props.width - 38));
-	return [summary, ...truncate(histogramLines(view, view.unit, barWidth), props.height - 1, 'slots')];
+	return [...summary, ...truncate(histogramLines(view, view.unit, barWidth), props.height - summary.length, 'slots', '', props.width)];
 }
 
 export const rttTab: Tab<RttView, RttTabState> = {

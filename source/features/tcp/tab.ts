@@ -91,7 +91,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 			const remote = r.raddr === null || r.rport === null ? '*' : endpoint(r.raddr, r.rport);
 			return line(cells(columns, [String(r.pid), r.comm, ...container, rows.flows[i]!.proto, endpoint(r.laddr, r.lport), remote, rate(r.tx_bytes), rate(r.rx_bytes)]));
 		};
-		return [header, ...scrolled(rows.length, room, format, NONE, { what: 'connections', cursor, filter, enter: 'its process' })];
+		return [header, ...scrolled(rows.length, room, format, NONE, { what: 'connections', cursor, filter, enter: 'its process', width })];
 	}
 	if (state.group !== 'process') {
 		const columns = layout(GROUP_COLUMNS, width);
@@ -101,7 +101,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 			const g = list[k]!;
 			return line(cells(columns, [g.name, String(g.processes), String(g.connections), rate(g.tx_bytes), rate(g.rx_bytes)]));
 		};
-		return [header, ...scrolled(list.length, room, format, NONE, { what: state.group === 'container' ? 'containers' : 'cgroups', cursor, filter })];
+		return [header, ...scrolled(list.length, room, format, NONE, { what: state.group === 'container' ? 'containers' : 'cgroups', cursor, filter, width })];
 	}
 	const columns = layout(withContainer(PROC_COLUMNS, containers, 2), width);
 	const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'SOCKS', 'PROTO', 'TX/s', 'RX/s']), { bold: true });
@@ -111,7 +111,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 		const container = containers ? [p.cgroup?.container ?? '-'] : [];
 		return line(cells(columns, [String(p.pid), p.comm, ...container, String(p.connections), p.protos, rate(p.tx_bytes), rate(p.rx_bytes)]));
 	};
-	return [header, ...scrolled(list.length, room, format, NONE, { what: 'processes', cursor, filter, enter: 'its connections' })];
+	return [header, ...scrolled(list.length, room, format, NONE, { what: 'processes', cursor, filter, enter: 'its connections', width })];
 }
 
 /** What Up and Down move through: the processes (or groups, which have no one process), or every connection. */
