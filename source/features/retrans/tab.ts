@@ -38,7 +38,7 @@ function eventLine(columns: readonly Placed[], e: RetransEvent, container: strin
 
 /** Everything above the event list (the interval, the flows, the events' header), and the events and how to draw one. */
 function retransParts(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain, filter }: TabProps<undefined>) {
-	const rate = view && !isUnavailable(view) && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
+	const rate = view && !isUnavailable(view) && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} seg/s)` : '';
 	const v = view && !isUnavailable(view) ? view : undefined;
 	const summary = line(`this interval: ${v?.count ?? 0} retransmits, ${v?.segs ?? 0} segments${rate}`, { bold: true });
 	// On screen, flows over the whole recent list, so a burst stays visible after its interval; a pipe gets each interval's own, once.
