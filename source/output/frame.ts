@@ -98,24 +98,26 @@ function summaryFigures(sample: Sample): Figure[] {
 	});
 }
 
-/** What the byte rates' figures are: a dim legend before them. */
+/** What the byte rates' figures are: a dim legend before them; a narrow screen keeps their unit. */
 const LEGEND: Segment[] = [{ text: 'B/s tx rx', dim: true }];
+const SHORT_LEGEND: Segment[] = [{ text: 'B/s', dim: true }];
 
-/** The summary's forms, most decorated first: with the legend, two spaces between figures, the long forms. */
+/** The summary's forms, most decorated first: the whole legend, two spaces between figures, the long forms. */
 const FORMS = [
-	{ legend: true, gap: '  ', short: false },
-	{ legend: false, gap: '  ', short: false },
-	{ legend: false, gap: ' ', short: false },
-	{ legend: false, gap: ' ', short: true },
+	{ legend: LEGEND, gap: '  ', short: false },
+	{ legend: SHORT_LEGEND, gap: '  ', short: false },
+	{ legend: SHORT_LEGEND, gap: ' ', short: false },
+	{ legend: SHORT_LEGEND, gap: ' ', short: true },
 ] as const;
 
 /**
  * The summary for a screen `columns` wide, as few lines as hold every figure
- * whole (a figure is never cut, nor its unit); on as many lines, the legend
- * goes first, then the gaps, then the long forms (unless they fit in two
- * lines, where the short ones would need one). Each figure counts for the
- * columns its feature reserves for it (SummaryFigure) unless it is wider:
- * the layout follows the width, and holds still while the figures change.
+ * whole (a figure is never cut, nor its unit: the byte rates keep "B/s" at
+ * least); on as many lines, the legend's "tx rx" goes first, then the gaps,
+ * then the long forms (unless they fit in two lines, where the short ones
+ * would need one). Each figure counts for the columns its feature reserves
+ * for it (SummaryFigure) unless it is wider: the layout follows the width,
+ * and holds still while the figures change.
  */
 export function summaryLines(sample: Sample | undefined, columns = Infinity): Line[] {
 	if (!sample) return [line('collecting the first interval...', { dim: true })];
@@ -126,7 +128,7 @@ export function summaryLines(sample: Sample | undefined, columns = Infinity): Li
 			const run: Segment[] = [{ text: `${f.part.label} `, bold: true }, { text, color: f.part.alert ? 'red' : undefined }];
 			return { run, size: Math.max(short ? f.shortWidth : f.width, width(run)) };
 		});
-		const items = legend ? [{ run: LEGEND, size: width(LEGEND) }, ...shown] : shown;
+		const items = [{ run: [...legend], size: width(legend) }, ...shown];
 		return { gap, short, groups: pack(items, columns, gap.length, (item) => item.size) };
 	});
 	const fewest = (forms: typeof runs) => forms.find((r) => r.groups.length === Math.min(...forms.map((f) => f.groups.length)))!;

@@ -39,7 +39,7 @@ test('without a terminal and without --json: a plain table per interval, no esca
 	const r = await runNettop(['-n', '2', '-i', '0.2']);
 	assert.equal(r.code, 0, r.stderr);
 	assert.equal(r.stdout.match(/^nettop {2}\d\d:\d\d:\d\d {2}every 0\.20s$/gm)?.length, 2, r.stdout);
-	assert.match(r.stdout, /^IFACE +NETNS +Q +TX\/s/m);
+	assert.match(r.stdout, /^IFACE +NETNS +Q +TX B\/s/m);
 	assert.doesNotMatch(r.stdout, /filter:/, 'no filter unless one is asked for (an absent --no-loopback included)');
 	assert.match(r.stdout, /^ +PID COMM +SOCKS/m);
 	assert.match(r.stdout, /^RTT count \d+/m);

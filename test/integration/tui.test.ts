@@ -51,7 +51,7 @@ test('80x24 in tmux: tabs, a port filter typed with keys, q restores the termina
 
 	await tmux.keys('2');
 	screen = await tmux.waitFor(/python3/);
-	assert.match(screen, /PID COMM\s+SOCKS\s+PROTO\s+TX\/s\s+RX\/s/);
+	assert.match(screen, /PID COMM\s+SOCKS\s+PROTO\s+TX B\/s\s+RX B\/s/);
 	await tmux.keys('c');
 	screen = await tmux.waitFor(/198\.18\.0\.2:7502/);
 	assert.match(screen, /198\.18\.0\.2:7501/);
@@ -143,7 +143,7 @@ test('-n on a terminal: the last frame stays on the main screen, as top -n leave
 	const screen = await tmux.waitFor(/EXITED 0/);
 	assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
 	assert.match(screen, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.30s {2}-r accept$/m, 'the header stays, with its mode');
-	assert.match(screen, / 2 Traffic .*\n +PID COMM +SOCKS +PROTO +TX\/s +RX\/s/, 'the tab shown stays');
+	assert.match(screen, / 2 Traffic .*\n +PID COMM +SOCKS +PROTO +TX B\/s +RX B\/s/, 'the tab shown stays');
 	assert.doesNotMatch(screen, /q quit/, 'no key footer: the keys no longer work');
 	assert.deepEqual(await programsLeft(), []);
 });

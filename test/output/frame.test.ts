@@ -51,8 +51,8 @@ test('the summary\'s layout follows the width, not the figures: quiet or busy, a
 });
 
 test('at 80 columns the summary keeps its legend and RTT its p50/p99 labels', () => {
-	assert.deepEqual(texts(summaryLines(busy(false), 80)), ['B/s tx rx  NIC 85.8M 83.9M  TCP+UDP 2.9M 1.0K  RTT p50 64 p99 31785us', 'RTX 12.0seg/s  CONN 1234/s 12f 1234r  DROP 1234/s']);
-	assert.deepEqual(texts(summaryLines(busy(true), 80))[1], 'RTX 12.0seg/s  CONN 1234/s 12f 1234r  DROP 1234/s  LAT qdisc p99 31250us');
+	assert.deepEqual(texts(summaryLines(busy(false), 80)), ['B/s tx rx  NIC 85.8M 83.9M  TCP+UDP 2.9M 1.0K  RTT p50 64 p99 31785us', 'RTX 12.0seg/s  CONN 1234 12f 1234r/s  DROP 1234/s']);
+	assert.deepEqual(texts(summaryLines(busy(true), 80))[1], 'RTX 12.0seg/s  CONN 1234 12f 1234r/s  DROP 1234/s  LAT qdisc p99 31250us');
 });
 
 test('a narrow screen never cuts a figure nor its unit: each is whole, in its long or short form', () => {
@@ -68,6 +68,19 @@ test('a narrow screen never cuts a figure nor its unit: each is whole, in its lo
 			assert.match(shown, /RTT (p50 64 p99 31785|64\/31785)us/, `${width} columns: RTT with its unit`);
 		}
 	}
+});
+
+test('every figure keeps its unit at every width: the byte rates "B/s" at least, retransmits seg/s, connections /s', () => {
+	for (const latency of [false, true]) {
+		for (const width of WIDTHS) {
+			const shown = texts(summaryLines(busy(latency), width));
+			const all = shown.join('  ');
+			assert.match(shown[0]!, /^B\/s( tx rx)? +NIC /, `${width} columns: a legend before the byte rates\n${shown.join('\n')}`);
+			assert.match(all, /RTX 12\.0seg\/s/, `${width} columns`);
+			assert.match(all, /CONN 1234 12f 1234r\/s/, `${width} columns`);
+		}
+	}
+	assert.deepEqual(texts(summaryLines(busy(false), 40)), ['B/s NIC 85.8M 83.9M TCP+UDP 2.9M 1.0K', 'RTT p50 64 p99 31785us RTX 12.0seg/s', 'CONN 1234 12f 1234r/s DROP 1234/s']);
 });
 
 test('the header shows every filter and mode in force; a narrow screen breaks it between pieces, never cutting one', () => {

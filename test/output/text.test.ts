@@ -18,10 +18,10 @@ test('plain: NIC without sparklines; RTT and Retransmits with owners and peers; 
 		retrans: { events: [retrans({ pid: 11, comm: 'nginx', lport: 443, rport: 50000, segs: 3 })], lost: 0 },
 	});
 	const text = table.lines(buildSample(first, second)).join('\n');
-	assert.match(text, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg\n/, 'no sparkline column');
+	assert.match(text, /IFACE +NETNS +Q +TX B\/s +TXpk\/s +TXavg B +RX B\/s +RXpk\/s +RXavg B\n/, 'no sparkline column');
 	assert.doesNotMatch(text, /TX\+RX|[#█]/);
 	assert.match(text, /RTT count 3 +avg 50/);
-	assert.match(text, /PID COMM +CONNS +COUNT +AVG +P50 +P99\n +11 nginx +1 +3 +50/, 'RTT per process');
+	assert.match(text, /PID COMM +CONNS +COUNT +AVG us +P50 us +P99 us\n +11 nginx +1 +3 +50/, 'RTT per process');
 	assert.match(text, /11 nginx +10\.0\.0\.1:443 +10\.0\.0\.2:50000 +3 +50/, 'RTT per connection: owner and both ends');
 	assert.match(text, /this interval: 1 retransmits, 3 segments/);
 	assert.match(text, /per flow, this interval:\n +PID COMM +LOCAL +REMOTE +EVENTS +SEGS\n +11 nginx +10\.0\.0\.1:443 +10\.0\.0\.2:50000 +1 +3/, 'retransmits per flow with owner and peers');

@@ -36,7 +36,7 @@ test('keys switch tabs: numbers, Tab and Shift-Tab', async () => {
 		['2', /PID COMM\s+SOCKS/],
 		['3', /count 0/],
 		['4', /this interval: 0 retransmits/],
-		['5', /connects 0\.0\/s {2}accepts 0\.0\/s/],
+		['5', /conn 0\.0\/s acc 0\.0\/s fail 0\.0\/s/],
 		['6', /drops 0\.0\/s/],
 		['\t', /IFACE/],
 		['\x1b[Z', /drops 0\.0\/s/],

@@ -68,7 +68,7 @@ test('fits 80x24: 23 lines, none wider than 80, on every tab and in help', () =>
 test('NIC: interfaces with their queues, rates right-aligned, other namespaces numbered', () => {
 	const f = frame(state());
 	assert.match(f, /^nettop {2}\d\d:\d\d:\d\d {2}every 1s/);
-	assert.match(f, /\nB\/s tx rx {2}NIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14\/s 1f 557r {2}DROP 300\/s\n/, 'at 80 columns two lines: the legend, the wide gaps and the long forms');
+	assert.match(f, /\nB\/s tx rx {2}NIC 2\.9M 0 {2}TCP 2\.9M 196K {2}RTT p50 64 p99 3973us\nRTX 4\.0seg\/s {2}CONN 14 1\.0f 557r\/s {2}DROP 300\/s\n/, 'at 80 columns two lines: the legend, the wide gaps and the long forms');
 	assert.match(f, /\n 1 NIC {3}2 Traffic {3}3 RTT {3}4 Rtx {3}5 Conns {3}6 Drops {3}7 Lat {3}sort: total\n/, 'every tab, and the sort');
 	assert.match(f, /\neth0 +all +2\.9M +0 +0 +0 +0 +0 +#/, 'the interface: its queues added up, history');
 	assert.match(f, /\n {24}0 +1\.9M +0/, 'queue 0');
@@ -94,12 +94,12 @@ test('RTT: tcprtt-style bars scaled to the biggest slot, and per address', () =>
 	assert.match(f, /64 -> 127\s+: 2\s+\|\*{27} {13}\|/);
 	assert.match(f, /2048 -> 4095\s+: 1\s+\|\*{13} {27}\|/);
 	const a = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]));
-	assert.match(a, /REMOTE ADDRESS +NETNS +COUNT +AVG +P50 +P99\n10\.0\.0\.2\s+6\s+553\.3/);
+	assert.match(a, /REMOTE ADDRESS +NETNS +COUNT +AVG us +P50 us +P99 us\n10\.0\.0\.2\s+6\s+553\.3/);
 	assert.match(a, /a procs/, 'the footer says what a shows next');
 	const p = frame(state([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }, { type: 'tab-key', key: 'a' }]));
-	assert.match(p, /PID COMM +CONNS +COUNT +AVG +P50 +P99\n +\d+ \w+ +1 +6 +553\.3/, 'per process');
+	assert.match(p, /PID COMM +CONNS +COUNT +AVG us +P50 us +P99 us\n +\d+ \w+ +1 +6 +553\.3/, 'per process');
 	const c = frame(state([{ type: 'tab', tab: 'rtt' }, ...Array.from({ length: 3 }, () => ({ type: 'tab-key', key: 'a' }) as Action)]));
-	assert.match(c, /PID COMM +LOCAL +REMOTE +COUNT +AVG +P50 +P99\n.*10\.0\.0\.1:40000 +10\.0\.0\.2:443 +6 +553\.3/, 'per connection, with its owner and ends');
+	assert.match(c, /PID COMM +LOCAL +REMOTE +COUNT +AVG us +P50 us +P99 us\n.*10\.0\.0\.1:40000 +10\.0\.0\.2:443 +6 +553\.3/, 'per connection, with its owner and ends');
 	assert.match(c, /a hist/);
 });
 
@@ -120,7 +120,7 @@ test('RTT by address: one row per namespace (127.0.0.1 in two is two rows), name
 
 test('Retransmits: the interval, flows and events with owner, state and kind', () => {
 	const f = frame(state([{ type: 'tab', tab: 'retrans' }]));
-	assert.match(f, /this interval: 2 retransmits, 4 segments \(4\.0 segs\/s\)/);
+	assert.match(f, /this interval: 2 retransmits, 4 segments \(4\.0 seg\/s\)/);
 	assert.match(f, /\nper flow, the last 2 events \(since \d\d:\d\d:\d\d\):\n/, 'the per-flow window is stated');
 	assert.match(f, /11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+1\s+3/);
 	assert.match(f, /\d\d:\d\d:\d\d\s+11 nginx\s+10\.0\.0\.1:443\s+10\.0\.0\.2:50000\s+ESTAB\s+data\s+3/);
@@ -208,14 +208,14 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 		assert.ok(lines.length <= 17 && lines.every((l) => l.length <= 60), `${what}: fits 60x17\n${f}`);
 		for (const h of headers) assert.match(f, h, `${what}: ${h}\n${f}`);
 	};
-	check(at([]), [/\nNIC 2\.9M 0 TCP 2\.9M 196K RTT p50 64 p99 3973us\nRTX 4\.0seg\/s CONN 14\/s 1f 557r DROP 300\/s\n/, /\n 1 NIC {2}2 Traffic {2}3 RTT {2}4 Rtx {2}5 Conns {2}6 Drops {2}7 Lat\n/, /IFACE +NETNS +Q +TX\/s +TXpk\/s +TXavg +RX\/s +RXpk\/s +RXavg/, /eth0 +all +2\.9M/], 'NIC');
-	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +SOCKS +PROTO +TX\/s +RX\/s/], 'tcptop');
-	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX\/s +RX\/s/, /2\.9M +1\.0K/], 'tcptop connections');
-	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG +P50 +P99/], 'RTT by address');
+	check(at([]), [/\nB\/s NIC 2\.9M 0 TCP 2\.9M 196K RTT 64\/3973us\nRTX 4\.0seg\/s CONN 14 1\.0f 557r\/s DROP 300\/s\n/, /\n 1 NIC {2}2 Traffic {2}3 RTT {2}4 Rtx {2}5 Conns {2}6 Drops {2}7 Lat\n/, /IFACE +NETNS +Q +TX B\/s +TXpk\/s +TXavg B +RX B\/s +RXpk\/s +RXavg B$/m, /eth0 +all +2\.9M/], 'NIC');
+	check(at([{ type: 'tab', tab: 'tcp' }]), [/PID COMM +SOCKS +PROTO +TX B\/s +RX B\/s/], 'tcptop');
+	check(at([{ type: 'tab', tab: 'tcp' }, { type: 'tab-key', key: 'c' }]), [/REMOTE +TX B\/s +RX B\/s/, /2\.9M +1\.0K/], 'tcptop connections');
+	check(at([{ type: 'tab', tab: 'rtt' }, { type: 'tab-key', key: 'a' }]), [/COUNT +AVG us +P50 us +P99 us$/m], 'RTT by address');
 	check(at([{ type: 'tab', tab: 'retrans' }]), [/REMOTE +EVENTS +SEGS/, /REMOTE +STATE +KIND +SEG/, /ESTAB/], 'Retransmits');
 	check(
 		at([{ type: 'tab', tab: 'conns' }]),
-		[/conn 7\.0\/s acc 7\.0\/s fail 1 abrt 1 rst 554\/3/, /NETNS +CONNECT +ACCEPT +FAIL +ABORT +RSTOUT +RSTIN +ESTAB/, /OPENS +FAIL +RST +CLOSE +CONNavg +CONNp99 +LIFEavg/, /10\.0\.0\.2:443 +1 +0 +0 +1 +850us +850us +1\.5s/, /\(none\) +RST out .*no socket/, /curl +FAIL .*refused/],
+		[/\nconn 7\.0 acc 7\.0 fail 1\.0 abrt 1\.0 rst 554\/3\.0\/s\n/, /NETNS +CONNECT +ACCEPT +FAIL +ABORT +RSTOUT +RSTIN +ESTAB/, /OPENS +FAIL +RST +CLOSE +CONNavg +CONNp99 +LIFEavg/, /10\.0\.0\.2:443 +1 +0 +0 +1 +850us +850us +1\.5s/, /\(none\) +RST out .*no socket/, /curl +FAIL .*refused/],
 		'Connections',
 	);
 	check(at([{ type: 'tab', tab: 'drops' }]), [/drops 300\/s/, /NO_SOCKET +eth0 +ipv4\/udp +300 +300/, /nginx .*SOCKET_RCVBUFF +CLOSE +7/, /NO_SOCKET +__udp4_lib_rcv\S* +10\.0\.0\.2:443/], 'Drops');
@@ -231,7 +231,7 @@ test('a narrow screen (60x18) keeps every figure: names and addresses shrink, de
 
 test('Connections at 80x24: counts as the kernel counts them, per namespace, per endpoint, and the events with their details', () => {
 	const f = frame(state([{ type: 'tab', tab: 'conns' }]));
-	assert.match(f, /connects 7\.0\/s {2}accepts 7\.0\/s {2}failed 1 {2}aborted 1 {2}RST out 554 in 3/);
+	assert.match(f, /\nconn 7\.0\/s acc 7\.0\/s fail 1\.0\/s abrt 1\.0\/s RST out 554\/s in 3\.0\/s\n/);
 	assert.match(f, /\(own\) +7 +2 +1 +0 +554 +3 +-/, 'nettop\'s own namespace');
 	assert.match(f, /\n99 +0 +5 +0 +1 +0 +0 +-/, 'another, by inode');
 	assert.match(f, /curl +FAIL +10\.0\.0\.1:40000 +10\.0\.0\.2:81 +refused/);
@@ -295,7 +295,7 @@ test('a long list scrolls a page at a time and says which rows show', () => {
 
 test('NIC sparklines: as wide as the screen leaves, one scale for every row, its top in the header', () => {
 	const f = frame(state(), 120);
-	assert.match(f, /RXavg TX\+RX\/s 0-2\.9M\n/, 'the shared scale\'s top');
+	assert.match(f, /RXavg B TX\+RX B\/s 0-2\.9M\n/, 'the shared scale\'s top');
 	assert.match(f, /\neth0 .*#\n/, 'the busiest interface reaches the top');
 	assert.match(f, /\nveth1 .* _\n/, '4.9K/s on a 2.9M/s scale stays at the bottom, not full as its own maximum would make it');
 	const row = f.split('\n').find((l) => l.startsWith('eth0'))!;

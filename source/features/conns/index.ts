@@ -98,12 +98,12 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 	summary(view, seconds) {
 		if (!view) return { label: 'CONN', text: 'n/a' };
 		const t = view.totals;
-		const opens = rateText(perSecond(t.active_opens + t.passive_opens, seconds));
-		const resets = t.out_rsts + t.in_rsts;
-		// Failed opens (f) and RSTs sent and received (r); the narrowest form leaves out the ones that are 0.
-		const short = `${opens}/s${t.attempt_fails ? ` ${t.attempt_fails}f` : ''}${resets ? ` ${resets}r` : ''}`;
-		return { label: 'CONN', text: `${opens}/s ${t.attempt_fails}f ${resets}r`, short, alert: t.attempt_fails > 0 };
+		const rate = (n: number) => rateText(perSecond(n, seconds));
+		const [opens, fails, resets] = [rate(t.active_opens + t.passive_opens), rate(t.attempt_fails), rate(t.out_rsts + t.in_rsts)];
+		// All a second, "/s" once: opens, failed opens (f), RSTs sent and received (r); the narrowest form leaves out the ones that are 0.
+		const short = `${opens}${t.attempt_fails ? ` ${fails}f` : ''}${t.out_rsts + t.in_rsts ? ` ${resets}r` : ''}/s`;
+		return { label: 'CONN', text: `${opens} ${fails}f ${resets}r/s`, short, alert: t.attempt_fails > 0 };
 	},
-	figure: { label: 'CONN', width: 21, help: 'connections opened a second, failed opens (f) and RSTs sent and received (r)' },
+	figure: { label: 'CONN', width: 21, help: 'a second: connections opened, failed opens (f), RSTs sent and received (r)' },
 	tab: connsTab,
 };

@@ -8,7 +8,7 @@ import { eventKinds, listOf } from '../../format/rows.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
 import type { Tab, TabList, TabProps } from '../feature.js';
 import type { EndpointMode, EndpointRow } from './endpoint-model.js';
-import type { ConnEvent, ConnsRow, ConnsView } from './model.js';
+import type { ConnEvent, ConnsRow, ConnsView, ConnTotals } from './model.js';
 
 export interface ConnsTabState {
 	readonly mode: EndpointMode;
@@ -87,16 +87,39 @@ function eventLine(columns: readonly Placed[], e: ConnEvent, shown: boolean, con
 	return line(cells(columns, withContainerCell(values, shown, 3, container)), { color: alert ? 'yellow' : undefined });
 }
 
-const perSec = (n: number, seconds: number) => rateText(perSecond(n, seconds));
+type Counted = Omit<ConnTotals, 'handshake_fails'>;
 
-/** The interval in words that fit the width: opens a second, and what the kernel's other Tcp counters grew by. */
-export function countsText(v: Pick<ConnsView, 'totals'>, width: number, seconds: number): string {
-	const t = v.totals;
-	const [out, acc] = [perSec(t.active_opens, seconds), perSec(t.passive_opens, seconds)];
-	const est = t.established === undefined ? '' : `  estab ${t.established}`;
-	const long = `connects ${out}/s  accepts ${acc}/s  failed ${t.attempt_fails}  aborted ${t.estab_resets}  RST out ${t.out_rsts} in ${t.in_rsts}${est}`;
-	if (long.length <= width) return long;
-	return `conn ${out}/s acc ${acc}/s fail ${t.attempt_fails} abrt ${t.estab_resets} rst ${t.out_rsts}/${t.in_rsts}${t.established === undefined ? '' : ` est ${t.established}`}`;
+/** The connections established now, when known: " est 40". */
+const estab = (t: Counted, name: string) => (t.established === undefined ? '' : `${name} ${t.established}`);
+
+/**
+ * The counts line's forms, each as its lines, widest first: every figure a
+ * second but the connections established now; RSTs out/in. `r` writes a rate.
+ */
+const COUNTS_FORMS: ((t: Counted, r: (n: number) => string) => string[])[] = [
+	(t, r) => [`connects ${r(t.active_opens)}/s  accepts ${r(t.passive_opens)}/s  failed ${r(t.attempt_fails)}/s  aborted ${r(t.estab_resets)}/s  RST out ${r(t.out_rsts)}/s in ${r(t.in_rsts)}/s${estab(t, '  estab')}`],
+	(t, r) => [`conn ${r(t.active_opens)}/s acc ${r(t.passive_opens)}/s fail ${r(t.attempt_fails)}/s abrt ${r(t.estab_resets)}/s RST out ${r(t.out_rsts)}/s in ${r(t.in_rsts)}/s${estab(t, ' est')}`],
+	// As the summary's CONN figure: "/s" once after the rates.
+	(t, r) => [`conn ${r(t.active_opens)} acc ${r(t.passive_opens)} fail ${r(t.attempt_fails)} abrt ${r(t.estab_resets)} rst ${r(t.out_rsts)}/${r(t.in_rsts)}/s${estab(t, ' est')}`],
+	(t, r) => [`conn ${r(t.active_opens)}/s acc ${r(t.passive_opens)}/s fail ${r(t.attempt_fails)}/s abrt ${r(t.estab_resets)}/s`, `RST out ${r(t.out_rsts)}/s in ${r(t.in_rsts)}/s${estab(t, ' est')}`],
+	(t, r) => [`conn ${r(t.active_opens)}/s acc ${r(t.passive_opens)}/s`, `fail ${r(t.attempt_fails)}/s abrt ${r(t.estab_resets)}/s`, `RST out ${r(t.out_rsts)}/s in ${r(t.in_rsts)}/s${estab(t, ' est')}`],
+];
+
+/** The widest usual interval, as the summary's CONN figure reserves for (4-digit opens and RSTs a second, 2-digit failures): the form follows the width, not the figures of the moment. */
+const USUAL: Counted = { active_opens: 1234, passive_opens: 1234, attempt_fails: 12, estab_resets: 12, out_rsts: 1234, in_rsts: 1234, established: 12345 };
+const NOTHING: Counted = { active_opens: 0, passive_opens: 0, attempt_fails: 0, estab_resets: 0, out_rsts: 0, in_rsts: 0 };
+
+/**
+ * The interval in words that fit the width: the kernel's Tcp counters a
+ * second, and the connections established now. The widest form whose usual
+ * figures fit; figures wider than usual take a narrower form, or wrap: never cut.
+ */
+export function countsLines(v: Pick<ConnsView, 'totals'> | undefined, width: number, seconds: number): Line[] {
+	const t = v?.totals ?? NOTHING;
+	const rate = (n: number) => rateText(perSecond(n, seconds));
+	const fits = (texts: string[]) => texts.every((text) => text.length <= width);
+	const form = COUNTS_FORMS.find((f) => fits(f(USUAL, String)) && fits(f(t, rate))) ?? COUNTS_FORMS.at(-1)!;
+	return form(t, rate).flatMap((text) => wrapped(text, width, { bold: true }));
 }
 
 function netnsLines(rows: readonly ConnsRow[], width: number, currentNetns: number, room: number, below: string | undefined): Line[] {
@@ -142,8 +165,7 @@ function captionText(mode: EndpointMode, width: number, n: number, since: string
 
 /** Everything above the event list (counts, notes, namespaces, endpoints, the events' header), and the events and how to draw one. */
 function connsParts(view: ConnsView | undefined, { state, sort, seconds, height, width, plain, currentNetns, filter }: TabProps<ConnsTabState>) {
-	const head = view ? countsText(view, width, seconds) : 'connects 0.0/s  accepts 0.0/s  failed 0  aborted 0  RST out 0 in 0';
-	const above: Line[] = [line(head, { bold: true }), ...(view ? notes(view, width) : [])];
+	const above: Line[] = [...countsLines(view, width, seconds), ...(view ? notes(view, width) : [])];
 	const rows = view?.counts ?? [];
 	// On screen the table covers the recent list, so a burst stays in view; a pipe gets each interval's own events, once.
 	const events = (plain ? view?.events.slice().reverse() : view?.recent) ?? [];

@@ -17,6 +17,8 @@ export const MAX_EVERY = 1 << 20;
 export interface LatencyTabState {
 	/** The N the tab asks for; undefined until an interval showed the one in force (the flag's). */
 	readonly every?: number;
+	/** Whether an interval since the tab opened had packets cut into segments: the tab keeps their line from then on. */
+	readonly segmented?: true;
 }
 
 const NO_COUNTS: LatencyCounts = { sampled: [0, 0], unmatched: [0, 0] };

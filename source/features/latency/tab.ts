@@ -1,6 +1,6 @@
 // The Latency tab: per stage and interface the sampled packets' times, the flows that waited longest, and the packets themselves, newest first.
 import { cells, layout, withContainer, withContainerCell, type Column } from '../../format/columns.js';
-import { aboveHint, endpoint, keptLines, line, pageRows, scrolled, showsRows, truncate, unavailableLines, type Line } from '../../format/lines.js';
+import { aboveHint, endpoint, keptLines, line, pageRows, scrolled, showsRows, truncate, unavailableLines, wrapped, type Line } from '../../format/lines.js';
 import { eventKinds, listOf } from '../../format/rows.js';
 import { clock } from '../../format/time.js';
 import { isUnavailable, type Maybe } from '../../model/reading.js';
@@ -53,18 +53,37 @@ function unmatchedText({ send, receive }: LatencyView['unmatched']): string {
 	return send ? `${n} tx` : receive ? `${n} rx` : n;
 }
 
+/** The header's forms, each as its lines, widest first: the keys go first when narrow (the footer has them), then the words. */
+const HEADER_FORMS: ((every: number, sampled: string, ended: string) => string[])[] = [
+	(every, sampled, ended) => [`latency: 1 in ${every} (+/- to change)  ${sampled}; ${ended}`],
+	(every, sampled, ended) => [`latency: 1 in ${every}  ${sampled}; ${ended}`],
+	(every, sampled, ended) => [`1/${every}: ${sampled}; ${ended}`],
+	(every, sampled, ended) => [`latency: 1 in ${every}  ${sampled}`, ended],
+];
+
+/** The counts in words that add up: "sampled 44", "ended 63 = 50 timed + 13 unmatched tx". */
+const countsTexts = (sampled: number, timed: number, unmatched: LatencyView['unmatched']): [string, string] => [
+	`sampled ${sampled}`,
+	`ended ${timed + unmatched.send + unmatched.receive} = ${timed} timed + ${unmatchedText(unmatched)}`,
+];
+
+/** The widest usual header (N up to 512, three-digit counts, unmatched one way): the form follows the width, not the counts of the moment. */
+const USUAL_HEADER = (form: (typeof HEADER_FORMS)[number]) => form(512, ...countsTexts(123, 123, { send: 123, receive: 0 }));
+
 /**
  * The sampling and what became of the followed packets, in words that add up:
  * the packets sampled this interval, and those whose following ended in it
  * (some were sampled in the interval before): timed to their last hook, or
- * unmatched, lost by the hooks (docs/latency.md). The keys go first when narrow.
+ * unmatched, lost by the hooks (docs/latency.md). The widest form whose usual
+ * figures fit; figures wider than usual take a narrower form, or wrap: never cut.
  */
 function header(view: LatencyView | undefined, plain: boolean, width: number): Line[] {
 	if (!view || view.state !== 'on') return [line(view?.state === 'off' ? 'latency: off' : 'latency: loading its programs...', { bold: true })];
-	const ended = view.timed + view.unmatched.send + view.unmatched.receive;
-	const counts = `sampled ${view.sampled}; ended ${ended} = ${view.timed} timed + ${unmatchedText(view.unmatched)}`;
-	const texts = [...(plain ? [] : [`latency: 1 in ${view.every} (+/- to change)  ${counts}`]), `latency: 1 in ${view.every}  ${counts}`, `1 in ${view.every}: ${counts}`];
-	return [line(texts.find((t) => plain || t.length <= width) ?? texts.at(-1)!, { bold: true })];
+	const counts = countsTexts(view.sampled, view.timed, view.unmatched);
+	if (plain) return HEADER_FORMS[1]!(view.every, ...counts).map((text) => line(text, { bold: true }));
+	const fits = (texts: string[]) => texts.every((text) => text.length <= width);
+	const form = HEADER_FORMS.find((f) => fits(USUAL_HEADER(f)) && fits(f(view.every, ...counts))) ?? HEADER_FORMS.at(-1)!;
+	return form(view.every, ...counts).flatMap((text) => wrapped(text, width, { bold: true }));
 }
 
 /** A device's stage row with its queues' rows under it, and what it is sorted by. */
@@ -88,19 +107,24 @@ function stageLines(groups: StageGroup[], sort: string, room: number, none: Line
 	return truncate(rows, room, 'stages', hint, width);
 }
 
-/** Packets cut into segments in software, per interface: timed by their first segment; those that could not be followed are also in unmatched (docs/latency.md). */
-function segmentationLines(view: LatencyView | undefined, currentNetns: number | undefined): Line[] {
-	if (!view || view.state !== 'on' || view.segmentation.length === 0) return [];
+/**
+ * Packets cut into segments in software, per interface: timed by their first
+ * segment; those that could not be followed are also in unmatched
+ * (docs/latency.md). Once the tab has seen some (`seen`), the line stays,
+ * saying none, so that the stages below hold their place.
+ */
+function segmentationLines(view: LatencyView | undefined, currentNetns: number | undefined, seen = false): Line[] {
+	if (!view || view.state !== 'on' || (view.segmentation.length === 0 && !seen)) return [];
 	const where = (r: LatencyView['segmentation'][number]) => (r.netns === currentNetns ? r.ifname : `${r.netns_name ?? r.netns}/${r.ifname}`);
 	const rows = view.segmentation.map((r) => `${where(r)} ${r.followed} packets${r.lost ? `, ${r.lost} not followed` : ''}`);
-	return [line(`segmented (timed to their first segment): ${rows.join('; ')}`, { dim: true })];
+	return [line(`segmented (timed to their first segment): ${rows.length ? rows.join('; ') : 'none this interval'}`, { dim: true })];
 }
 
 /** Everything above the packet list (the sampling, stages, flows, the list's header), and the packets and how to draw one. */
-function latencyParts(view: LatencyView | undefined, { sort, height, width, plain, currentNetns, filter }: TabProps<LatencyTabState>) {
+function latencyParts(view: LatencyView | undefined, { state, sort, height, width, plain, currentNetns, filter }: TabProps<LatencyTabState>) {
 	const plainLines = plain === true;
 	const out = header(view, plainLines, width);
-	out.push(...segmentationLines(view, currentNetns));
+	out.push(...segmentationLines(view, currentNetns, state.segmented));
 	const sc = layout(STAGE_COLUMNS, width);
 	// A device whose packets left on several queues: a dim row per queue under its own.
 	const groups = (view?.stages ?? []).map((r): StageGroup => {
@@ -148,7 +172,7 @@ function latencyLines(view: Maybe<LatencyView> | undefined, props: TabProps<Late
 }
 
 /** N halved or doubled, within 1 and MAX_EVERY; nothing before an interval showed N. */
-const scaled = (state: LatencyTabState, by: 0.5 | 2): LatencyTabState => (state.every === undefined ? state : { every: Math.min(MAX_EVERY, Math.max(1, Math.floor(state.every * by))) });
+const scaled = (state: LatencyTabState, by: 0.5 | 2): LatencyTabState => (state.every === undefined ? state : { ...state, every: Math.min(MAX_EVERY, Math.max(1, Math.floor(state.every * by))) });
 
 export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 	title: 'Latency',
@@ -159,8 +183,13 @@ export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 		{ key: '+', help: 'follow more packets (N / 2)', footer: () => '+/- 1/N', apply: (state) => scaled(state, 0.5) },
 		{ key: '-', help: 'follow fewer packets (N * 2)', footer: () => '', apply: (state) => scaled(state, 2) },
 	],
-	// The N in force (the flag's), once an interval shows it: what + and - start from.
-	next: (state, view) => (state.every !== undefined || !view || isUnavailable(view) || view.state !== 'on' ? state : { every: view.every }),
+	// The N in force (the flag's), once an interval shows it: what + and - start from; and whether packets were seen cut (segmentationLines).
+	next(state, view) {
+		if (!view || isUnavailable(view) || view.state !== 'on') return state;
+		const every = state.every ?? view.every;
+		const segmented = state.segmented ?? (view.segmentation.length > 0 ? true : undefined);
+		return every === state.every && segmented === state.segmented ? state : { ...state, every, ...(segmented ? { segmented } : {}) };
+	},
 	lines: latencyLines,
 	list: (view, props): TabList => listOf(view.recent, () => pageRows(view.recent.length, props.height - latencyParts(view, props).above.length), eventKinds('packet')),
 };

@@ -21,10 +21,11 @@ const COLUMNS: Column[] = [
 	{ width: 10, min: 5, max: 16 },
 	{ width: 10, min: 6, max: 16, middle: true },
 	{ width: 3, right: true },
-	...Array.from({ length: 6 }, () => ({ width: 6, right: true })),
+	// Bytes a second, packets a second, average bytes a packet: TX, then RX.
+	...[6, 6, 7, 6, 6, 7].map((width) => ({ width, right: true })),
 	{ width: 10, min: 5, max: HISTORY, drop: 1 },
 ];
-const HEADER = ['IFACE', 'NETNS', 'Q', 'TX/s', 'TXpk/s', 'TXavg', 'RX/s', 'RXpk/s', 'RXavg'];
+const HEADER = ['IFACE', 'NETNS', 'Q', 'TX B/s', 'TXpk/s', 'TXavg B', 'RX B/s', 'RXpk/s', 'RXavg B'];
 
 const SORTERS: Record<string, (a: NicInterface, b: NicInterface) => number> = {
 	total: (a, b) => b.tx_bytes + b.rx_bytes - (a.tx_bytes + a.rx_bytes),
@@ -54,7 +55,7 @@ const interfaceId = (nic: { netns: number; ifindex: number }) => `${nic.netns}:$
 /** The sparklines' column header: one scale for every row, so 30 MB/s does not look as full as 1 GB/s; its top is in the header. */
 function scaleHeader(max: number, width: number): string {
 	if (max <= 0) return 'TX+RX';
-	return [`TX+RX/s 0-${human(max)}`, `0-${human(max)}/s`, human(max)].find((text) => text.length <= width) ?? '';
+	return [`TX+RX B/s 0-${human(max)}`, `0-${human(max)}B/s`, human(max)].find((text) => text.length <= width) ?? '';
 }
 
 function nicLines(view: Maybe<readonly NicDelta[]> | undefined, { state, sort, seconds, height, width, currentNetns, unicode, plain, cursor, filter }: TabProps<NicTabState>): Line[] {

@@ -46,8 +46,8 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	summary(view, seconds) {
 		if (!view) return { label: 'RTX', text: 'n/a' };
 		const rate = perSecond(view.segs, seconds);
-		return { label: 'RTX', text: `${rate.toFixed(1)}seg/s`, short: `${rate.toFixed(1)}/s`, alert: rate > 0 };
+		return { label: 'RTX', text: `${rate.toFixed(1)}seg/s`, alert: rate > 0 };
 	},
-	figure: { label: 'RTX', width: 14, shortWidth: 11, help: 'TCP segments retransmitted a second (red when any)' },
+	figure: { label: 'RTX', width: 14, help: 'TCP segments retransmitted a second (red when any)' },
 	tab: retransTab,
 };

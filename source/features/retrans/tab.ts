@@ -42,7 +42,7 @@ const windowText = (width: number) =>
 	byWidth(width, [99999, '00:00:00'], [(n: number, since: string) => `per flow, the last ${n} events (since ${since}):`, (n: number, since: string) => `per flow, last ${n} events (since ${since}):`, (n: number, since: string) => `last ${n} since ${since}:`]);
 
 function retransParts(view: Maybe<RetransView> | undefined, { sort, seconds, height, width, plain, filter }: TabProps<undefined>) {
-	const rate = view && !isUnavailable(view) && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} segs/s)` : '';
+	const rate = view && !isUnavailable(view) && seconds > 0 ? ` (${(view.segs / seconds).toFixed(1)} seg/s)` : '';
 	const v = view && !isUnavailable(view) ? view : undefined;
 	const summary = line(`this interval: ${v?.count ?? 0} retransmits, ${v?.segs ?? 0} segments${rate}`, { bold: true });
 	// On screen, flows over the whole recent list, so a burst stays visible after its interval; a pipe gets each interval's own, once.

@@ -21,7 +21,8 @@ export interface RttTabState {
 const NEXT_LABEL: Record<RttMode, string> = { hist: 'a addrs', addr: 'a procs', proc: 'a conns', conn: 'a hist' };
 
 const FIGURES: Column[] = [{ width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }, { width: 8, right: true }];
-const FIGURE_NAMES = ['COUNT', 'AVG', 'P50', 'P99'];
+/** The figures' column headers, each time with its unit. */
+const figureNames = (view: RttView) => ['COUNT', ...['AVG', 'P50', 'P99'].map((n) => `${n} ${view.unit === 'msecs' ? 'ms' : 'us'}`)];
 const ADDR_COLUMNS: Column[] = [{ width: 33, min: 15, max: 45, middle: true }, { width: 12, min: 6, max: 16, middle: true, drop: 1 }, ...FIGURES];
 const PROC_COLUMNS: Column[] = [{ width: 7, right: true }, { width: 16, min: 6 }, { width: 5, right: true }, ...FIGURES];
 const CONN_COLUMNS: Column[] = [
@@ -111,13 +112,13 @@ function tableLines(view: RttView, { state, sort, height, width, currentNetns, c
 				const a = list[i]!;
 				return [a.raddr, a.netns === currentNetns ? '' : (a.netns_name ?? String(a.netns)), ...figures(a)];
 			};
-			return table(ADDR_COLUMNS, ['REMOTE ADDRESS', 'NETNS', ...FIGURE_NAMES], list.length, row, 'addresses');
+			return table(ADDR_COLUMNS, ['REMOTE ADDRESS', 'NETNS', ...figureNames(view)], list.length, row, 'addresses');
 		}
 		case 'proc': {
 			const list = byProcess(view, sort);
 			const shown = list.some((p) => p.container !== null);
 			const row = (i: number) => withContainerCell([String(list[i]!.pid), list[i]!.comm, String(list[i]!.connections), ...figures(list[i]!)], shown, 2, list[i]!.container);
-			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...FIGURE_NAMES], list.length, row, 'processes', shown, 'its connections');
+			return table(PROC_COLUMNS, ['PID', 'COMM', 'CONNS', ...figureNames(view)], list.length, row, 'processes', shown, 'its connections');
 		}
 		default: {
 			// Only the connections up to the end of the page shown are worked out.
@@ -127,7 +128,7 @@ function tableLines(view: RttView, { state, sort, height, width, currentNetns, c
 				const f = list[i]!;
 				return withContainerCell([String(f.pid), f.comm, endpoint(f.laddr, f.lport), endpoint(f.raddr, f.rport), ...figures(f)], shown, 2, f.container);
 			};
-			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...FIGURE_NAMES], view.flowCount, row, 'connections', shown, 'its process');
+			return table(CONN_COLUMNS, ['PID', 'COMM', 'LOCAL', 'REMOTE', ...figureNames(view)], view.flowCount, row, 'connections', shown, 'its process');
 		}
 	}
 }

@@ -81,7 +81,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 	const containers = inContainers(rows);
 	if (state.connections) {
 		const columns = layout(withContainer(CONN_COLUMNS, containers, 2), width);
-		const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'PRO', 'LOCAL', 'REMOTE', 'TX/s', 'RX/s']), { bold: true });
+		const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'PRO', 'LOCAL', 'REMOTE', 'TX B/s', 'RX B/s']), { bold: true });
 		// Only the rows up to the end of the page shown are put in order.
 		const order = connections(rows, sort, (cursor?.at ?? 0) + room);
 		const format = (k: number) => {
@@ -95,7 +95,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 	}
 	if (state.group !== 'process') {
 		const columns = layout(GROUP_COLUMNS, width);
-		const header = line(cells(columns, [state.group === 'container' ? 'CONTAINER (else CGROUP)' : 'CGROUP', 'PROCS', 'SOCKS', 'TX/s', 'RX/s']), { bold: true });
+		const header = line(cells(columns, [state.group === 'container' ? 'CONTAINER (else CGROUP)' : 'CGROUP', 'PROCS', 'SOCKS', 'TX B/s', 'RX B/s']), { bold: true });
 		const list = tcpGroups(rows, state.group).sort(GROUP_SORTERS[sort]);
 		const format = (k: number) => {
 			const g = list[k]!;
@@ -104,7 +104,7 @@ function tcpLines(view: Maybe<TcpRows> | undefined, { state, sort, seconds, heig
 		return [header, ...scrolled(list.length, room, format, NONE, { what: state.group === 'container' ? 'containers' : 'cgroups', cursor, filter, width })];
 	}
 	const columns = layout(withContainer(PROC_COLUMNS, containers, 2), width);
-	const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'SOCKS', 'PROTO', 'TX/s', 'RX/s']), { bold: true });
+	const header = line(cells(columns, ['PID', 'COMM', ...(containers ? ['CONTAINER'] : []), 'SOCKS', 'PROTO', 'TX B/s', 'RX B/s']), { bold: true });
 	const list = processes(rows, sort);
 	const format = (k: number) => {
 		const p = list[k]!;

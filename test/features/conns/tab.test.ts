@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { connsView, type ConnEvent } from '../../../source/features/conns/model.js';
-import { BEFORE_START, connsTab, countsText, eventDetail, eventName, latency, lifetime } from '../../../source/features/conns/tab.js';
+import { BEFORE_START, connsTab, countsLines, eventDetail, eventName, latency, lifetime } from '../../../source/features/conns/tab.js';
 import { plainText } from '../../../source/format/lines.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
@@ -22,13 +22,24 @@ test('figures in words: lifetimes, latencies, details of each event', () => {
 	assert.equal(eventDetail(ev({ type: 'reset_out', noSocket: true })), 'no socket');
 });
 
-test('the counts line shortens before it loses a figure', () => {
-	const view = { totals: { active_opens: 12, passive_opens: 3, attempt_fails: 1, estab_resets: 2, out_rsts: 554, in_rsts: 4, handshake_fails: 0, established: 40 } };
-	assert.equal(countsText(view, 80, 1), 'connects 12/s  accepts 3.0/s  failed 1  aborted 2  RST out 554 in 4  estab 40');
-	assert.match(countsText(view, 80, 2), /^connects 6\.0\/s {2}accepts 1\.5\/s {2}failed 1 /, 'opens a second; the rest as counted in the interval');
-	const narrow = countsText(view, 60, 1);
-	assert.ok(narrow.length <= 60, narrow);
-	for (const n of ['12', '3.0', '1', '2', '554', '4', '40']) assert.ok(narrow.includes(n), `${n} in ${narrow}`);
+test('the counts line: every figure a second but those established now, its form from the width alone, never cut', () => {
+	const small = { totals: { active_opens: 12, passive_opens: 3, attempt_fails: 1, estab_resets: 2, out_rsts: 554, in_rsts: 4, handshake_fails: 0, established: 40 } };
+	const busy = { totals: { active_opens: 1234, passive_opens: 1234, attempt_fails: 12, estab_resets: 12, out_rsts: 1234, in_rsts: 1234, handshake_fails: 0, established: 12345 } };
+	const text = (v: typeof small | undefined, width: number, seconds = 1) => countsLines(v, width, seconds).map(plainText);
+	assert.deepEqual(text(small, 120), ['connects 12/s  accepts 3.0/s  failed 1.0/s  aborted 2.0/s  RST out 554/s in 4.0/s  estab 40']);
+	assert.deepEqual(text(small, 120, 2), ['connects 6.0/s  accepts 1.5/s  failed 0.5/s  aborted 1.0/s  RST out 277/s in 2.0/s  estab 40'], 'a second, over a 2 s interval');
+	assert.deepEqual(text(small, 90), ['conn 12/s acc 3.0/s fail 1.0/s abrt 2.0/s RST out 554/s in 4.0/s est 40'], 'the long form (85) would fit 90 now, but not with usual figures: the short one');
+	assert.deepEqual(text(small, 80), text(small, 90));
+	assert.deepEqual(text(undefined, 80), ['conn 0.0/s acc 0.0/s fail 0.0/s abrt 0.0/s RST out 0.0/s in 0.0/s'], 'before the first interval');
+	for (let width = 40; width <= 120; width++) {
+		const [a, b] = [text(small, width), text(busy, width)];
+		assert.equal(a.length, b.length, `${width} columns: as many lines, small or busy\n${a.join('\n')}\n${b.join('\n')}`);
+		assert.equal(a[0]!.split(' ')[0], b[0]!.split(' ')[0], `${width} columns: the same form`);
+		for (const l of b) assert.ok(l.length <= width, `${width}: ${l}`);
+	}
+	const huge = { totals: { ...busy.totals, out_rsts: 123_456_789 } };
+	const wrapped = text(huge, 40).join(' ');
+	assert.ok(wrapped.includes('RST out 123456789/s in 1234/s'), `wider than usual: wrapped, never cut\n${wrapped}`);
 });
 
 test('what the kernel or the interval keeps from the list is said: left-out events, unseen RSTs for closed ports, no accept tracing', () => {

@@ -22,7 +22,7 @@ test('microseconds: a decimal below 10, none for a stage not passed', () => {
 test('at 80 columns: the sampling and what was lost, stages with figures, flows, packets with every stage', () => {
 	const lines = latencyTab.lines(view, props).map(plainText);
 	for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
-	assert.equal(lines[0]!, 'latency: 1 in 64 (+/- to change)  sampled 2; ended 4 = 2 timed + 2 unmatched rx');
+	assert.equal(lines[0]!, 'latency: 1 in 64  sampled 2; ended 4 = 2 timed + 2 unmatched rx', 'the keys only where usual counts leave room for them (the footer has them)');
 	assert.equal(plainText(latencyTab.lines(view, { ...props, plain: true })[0]!), 'latency: 1 in 64  sampled 2; ended 4 = 2 timed + 2 unmatched rx', 'the plain table has no keys');
 	assert.match(lines[1]!, /^STAGE +NETNS +IFACE +COUNT +AVG us +P50 +P90 +P99$/);
 	assert.ok(lines.some((l) => /^qdisc +nt0 +1 +31250 +31250 +31250 +31250$/.test(l)), lines.join('\n'));
@@ -111,9 +111,22 @@ test('the header adds up: packets sampled this interval, and those whose followi
 	const header = (width: number) => plainText(latencyTab.lines(v, { ...props, width, height: 19 })[0]!);
 	assert.equal(header(100), 'latency: 1 in 64 (+/- to change)  sampled 44; ended 63 = 50 timed + 13 unmatched tx');
 	assert.equal(header(80), 'latency: 1 in 64  sampled 44; ended 63 = 50 timed + 13 unmatched tx', 'the keys go first (the footer has them)');
-	assert.equal(header(60), '1 in 64: sampled 44; ended 63 = 50 timed + 13 unmatched tx');
+	assert.equal(header(60), '1/64: sampled 44; ended 63 = 50 timed + 13 unmatched tx');
 	const both = latencyView(undefined, latencySnap({ packets: [send], counts: { sampled: [3, 2], unmatched: [4, 1] } }), NO_FILTER, new Map(), NO_CGROUPS);
 	assert.match(plainText(latencyTab.lines(both, props)[0]!), /sampled 5; ended 6 = 1 timed \+ 5 unmatched \(4 tx, 1 rx\)$/);
+});
+
+test('the header\'s form follows the width, not N nor the counts: as many lines, the keys said or not alike; wider than usual wraps, never cut', () => {
+	const at = (every: number, sampled: number, unmatched: number) => latencyView(undefined, latencySnap({ every, packets: [send], counts: { sampled: [sampled, 0], unmatched: [unmatched, 0] } }), NO_FILTER, new Map(), NO_CGROUPS);
+	const views = [at(32, 2, 0), at(64, 44, 13), at(128, 123, 122), at(1024, 9, 100)];
+	for (let width = 40; width <= 120; width++) {
+		const headers = views.map((v) => latencyTab.lines(v, { ...props, width }).map(plainText).slice(0, 3).filter((l) => !/^(STAGE|segmented)/.test(l)));
+		const forms = headers.map((h) => [h.length, h[0]!.includes('(+/- to change)'), h[0]!.startsWith('latency:')].join());
+		assert.equal(new Set(forms).size, 1, `${width} columns:\n${headers.map((h) => h.join(' | ')).join('\n')}`);
+		for (const h of headers) for (const l of h) assert.ok(l.length <= width, `${width}: ${l}`);
+	}
+	const huge = latencyTab.lines(at(1 << 20, 123_456, 654_321), { ...props, width: 60 }).map(plainText);
+	assert.equal(`${huge[0]} ${huge[1]}`, 'latency: 1 in 1048576  sampled 123456 ended 654322 = 1 timed + 654321 unmatched tx');
 });
 
 test('packets cut into segments: a line under the header per interface, those not followed said; none without', () => {
@@ -122,5 +135,18 @@ test('packets cut into segments: a line under the header per interface, those no
 	const lines = latencyTab.lines(v, props).map(plainText);
 	assert.equal(lines[1], 'segmented (timed to their first segment): nt0 2 packets, 1 not followed; b/nt1 0 packets, 1 not followed');
 	assert.match(lines[2]!, /^STAGE /);
-	assert.ok(!latencyTab.lines(view, props).map(plainText).some((l) => l.startsWith('segmented')));
+	assert.ok(!latencyTab.lines(view, props).map(plainText).some((l) => l.startsWith('segmented')), 'none seen yet: no line');
+});
+
+test('once packets were seen cut, their line holds its place, saying none: the stages do not move from one interval to the next', () => {
+	const cut: LatencyPacket = { ...send, segmented: true, segments: 6 };
+	const withCut = latencyView(undefined, latencySnap({ packets: [cut] }), NO_FILTER, new Map(), NO_CGROUPS);
+	let state = latencyTab.next!(latencyTab.initial, view, 1);
+	assert.equal(state.segmented, undefined, 'nothing cut yet');
+	state = latencyTab.next!(state, withCut, 1);
+	assert.equal(latencyTab.next!(state, view, 1), state, 'kept once seen');
+	const stageAt = (v: typeof view) => latencyTab.lines(v, { ...props, state }).map(plainText).findIndex((l) => l.startsWith('STAGE'));
+	assert.equal(stageAt(view), stageAt(withCut));
+	assert.equal(plainText(latencyTab.lines(view, { ...props, state })[1]!), 'segmented (timed to their first segment): none this interval');
+	assert.deepEqual(latencyTab.keys.map((k) => k.apply(state).segmented), [true, true], '+ and - keep it');
 });
