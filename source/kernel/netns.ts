@@ -89,10 +89,14 @@ export function listLiveNetns(proc = '/proc'): Set<number> {
 	return live;
 }
 
-/** Whether a namespace is nettop's own or a named one: alive, no listing needed. */
-function knownAlive(): (netns: number) => boolean {
+/** Whether a namespace is nettop's own or a named one: alive, no listing needed. Asked once a read: one look at the names for all. */
+function knownAlive(): () => (netns: number) => boolean {
 	let own: number | undefined;
-	return (netns) => netns === (own ??= currentNetns()) || netnsNames().has(netns);
+	return () => {
+		const names = netnsNames();
+		own ??= currentNetns();
+		return (netns) => netns === own || names.has(netns);
+	};
 }
 
 /** The last listing of live namespaces, shared by the collectors: listed again when a question needs a newer one. */
@@ -102,10 +106,10 @@ export class NetnsLiveness {
 	/** Listings made: for tests and the bench. */
 	listings = 0;
 
-	/** `list` lists them; `known` names those known alive without a listing (nettop's own, the named). */
+	/** `list` lists them; `known` gives, for a read, which are known alive without a listing (nettop's own, the named). */
 	constructor(
 		private readonly list: () => Set<number> = () => listLiveNetns(),
-		readonly known: (netns: number) => boolean = knownAlive(),
+		readonly known: () => (netns: number) => boolean = knownAlive(),
 	) {}
 
 	/** The namespaces alive at `now` (ms, monotonic), listed again when the last listing is RETIRE_MS old or older than `after`. */
@@ -140,9 +144,10 @@ export class NetnsRetirer {
 		const next = new Map<number, { total: number; since: number }>();
 		const idle: number[] = [];
 		let after = Number.NEGATIVE_INFINITY;
+		const known = this.liveness.known();
 		for (const [netns, total] of totals) {
 			const before = this.still.get(netns);
-			const entry = before?.total === total && !this.liveness.known(netns) ? before : { total, since: now };
+			const entry = before?.total === total && !known(netns) ? before : { total, since: now };
 			next.set(netns, entry);
 			if (now - entry.since >= RETIRE_MS) {
 				idle.push(netns);

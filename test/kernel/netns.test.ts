@@ -44,7 +44,7 @@ test('NetnsRetirer: a namespace whose counts stood still RETIRE_MS and that a li
 });
 
 test('NetnsRetirer: a namespace known alive (nettop\'s own, a named one) never asks for a listing', () => {
-	const liveness = new NetnsLiveness(() => new Set(), (netns) => netns === 9);
+	const liveness = new NetnsLiveness(() => new Set(), () => (netns) => netns === 9);
 	const retirer = new NetnsRetirer(liveness);
 	for (let now = 0; now <= 3 * RETIRE_MS; now += 1000) assert.deepEqual(retirer.gone(new Map([[9, 1]]), now), []);
 	assert.equal(liveness.listings, 0);
