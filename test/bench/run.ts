@@ -220,38 +220,48 @@ async function connsPart(net: TestNet): Promise<void> {
 
 /**
  * A storm of drops: test/bench/flood.c (built here with clang) sends 16-byte
- * UDP datagrams from A to a port nobody has on B, every one a NO_SOCKET drop.
- * Drops' program per drop beside bpftrace counting the same and the floor;
- * whether nettop keeps its interval, and its count beside UdpNoPorts.
+ * UDP datagrams from A to B: to a port nobody has (every one a NO_SOCKET
+ * drop, no socket), then to a socket that never reads, with a 1 KB buffer
+ * (SOCKET_RCVBUFF: the flow, its owner and the packet's ends are read per
+ * drop). Drops' programs per drop beside bpftrace counting the same and the
+ * floor; whether nettop keeps its interval, and its count beside the
+ * kernel's (UdpNoPorts, UdpRcvbufErrors).
  */
 async function dropsPart(net: TestNet): Promise<void> {
 	const seconds = 8;
-	console.log(`\n7. Drops: ${seconds} s of 16-byte UDP datagrams flooded to a closed port (test/bench/flood.c)`);
+	console.log(`\n7. Drops: ${seconds} s of 16-byte UDP datagrams flooded to a closed port, then to a socket that never reads (test/bench/flood.c)`);
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'nettop-flood-'));
+	const sink = new Peer(
+		net.spawn(net.b, 'python3', ['-c', "import socket, time\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)\ns.bind(('0.0.0.0', 7002))\nprint('listening', flush=True)\ntime.sleep(600)"]),
+	);
 	try {
 		const flood = path.join(dir, 'flood');
 		await run('clang', ['-O2', '-o', flood, fileURLToPath(new URL('../../../test/bench/flood.c', import.meta.url))]);
-		const before = await net.snmp(net.b, 'Udp', 'NoPorts');
-		let sent = 0;
-		const k = await kernelCost(async () => {
-			sent = Number((await net.exec(net.a, flood, [net.b.ip4, '9', String(seconds)], (seconds + 20) * 1000)).stdout.trim());
-			await sleep(1500);
-		});
-		const noPorts = (await net.snmp(net.b, 'Udp', 'NoPorts')) - before;
-		type Line = { time: string; drops: { reasons?: { netns: number; reason: string; count: number }[] } };
-		const lines = k.lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
-		const netns = net.netnsInode(net.b);
-		const counted = lines.flatMap((l) => l.drops.reasons ?? []).filter((r) => r.netns === netns && r.reason === 'NO_SOCKET').reduce((n, r) => n + r.count, 0);
-		const gaps = lines.slice(1).map((l, i) => Date.parse(l.time) - Date.parse(lines[i]!.time));
-		const line = (cs: readonly { name: string; ns: number; events: number }[]) => cs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
-		const theirs = k.bpftrace.filter((c) => c.name.startsWith('kfree_skb') && c.events > 0);
-		const floor = k.floor.filter((c) => c.name === 'floor_drop');
-		for (const c of k.nettop.filter((c) => c.name.startsWith('nt_drop') && c.events > 0)) {
-			report(`${c.name} (${c.events} drops, ${Math.round(c.events / k.seconds)} a second)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', `bpftrace counting the same: ${line(theirs)}; empty program: ${line(floor)}`);
+		await sink.waitFor('listening');
+		for (const [port, reason, counter] of [['9', 'NO_SOCKET', 'NoPorts'], ['7002', 'SOCKET_RCVBUFF', 'RcvbufErrors']] as const) {
+			const before = await net.snmp(net.b, 'Udp', counter);
+			let sent = 0;
+			const k = await kernelCost(async () => {
+				sent = Number((await net.exec(net.a, flood, [net.b.ip4, port, String(seconds)], (seconds + 20) * 1000)).stdout.trim());
+				await sleep(1500);
+			});
+			const kernel = (await net.snmp(net.b, 'Udp', counter)) - before;
+			type Line = { time: string; drops: { reasons?: { netns: number; reason: string; count: number }[] } };
+			const lines = k.lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
+			const netns = net.netnsInode(net.b);
+			const counted = lines.flatMap((l) => l.drops.reasons ?? []).filter((r) => r.netns === netns && r.reason === reason).reduce((n, r) => n + r.count, 0);
+			const gaps = lines.slice(1).map((l, i) => Date.parse(l.time) - Date.parse(lines[i]!.time));
+			const line = (cs: readonly { name: string; ns: number; events: number }[]) => cs.map((c) => `${c.name} ${fmt(c.ns, 0)} ns x${c.events}`).join(', ');
+			const theirs = k.bpftrace.filter((c) => c.name.startsWith('kfree_skb') && c.events > 0);
+			const floor = k.floor.filter((c) => c.name === 'floor_drop');
+			for (const c of k.nettop.filter((c) => c.name.startsWith('nt_drop') && c.events > 0)) {
+				report(`${reason}: ${c.name} (${c.events} drops, ${Math.round(c.events / k.seconds)} a second)`, `${fmt(c.ns, 0)} ns/event`, '<= 100 ns', `bpftrace counting the same: ${line(theirs)}; empty program: ${line(floor)}`);
+			}
+			report(`${Math.round(kernel / seconds)} drops a second: ${reason} counted`, `${counted}`, `= Udp${counter} (${kernel})`, `${sent} datagrams sent`);
+			report('  nettop --json -i 1 under it: longest interval, CPU', `${fmt(Math.max(...gaps, 0), 0)} ms, ${fmt(k.cpu, 2)} % of a core`, '~1000 ms', '-');
 		}
-		report(`${Math.round(noPorts / seconds)} drops a second: NO_SOCKET counted`, `${counted}`, `= UdpNoPorts (${noPorts})`, `${sent} datagrams sent`);
-		report('  nettop --json -i 1 under it: longest interval, CPU', `${fmt(Math.max(...gaps, 0), 0)} ms, ${fmt(k.cpu, 2)} % of a core`, '~1000 ms', '-');
 	} finally {
+		sink.child.kill();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
