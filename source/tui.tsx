@@ -43,6 +43,12 @@ export type StopTui = (options?: { keepLastFrame?: boolean }) => void;
 
 /** Starts the UI; returns a function that unmounts it and restores the terminal. */
 export function startTui(store: UiStore, options: TuiOptions): StopTui {
+	// A terminal that reports no size (a serial console, script(1) fed by a pipe) is laid out at 80x24, as the
+	// rest of nettop does: Ink, finding no columns, would open /dev/tty for them on every frame and never close it.
+	if (process.stdout.isTTY) {
+		process.stdout.columns ||= 80;
+		process.stdout.rows ||= 24;
+	}
 	emit(options.drawn ? HOME : ENTER);
 	onScreen = true;
 	const { color, unicode } = terminalStyle();

@@ -1,5 +1,7 @@
 // End to end: the real nettop in tmux at 80x24 against real traffic; keys, filters, quitting, signals.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, test } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { run, until } from '../helpers/exec.js';
@@ -125,6 +127,43 @@ test('a dropped session (the pane killed): nettop exits and unloads', async (t) 
 	tmux = undefined;
 	assert.ok(await until(() => !alive(pid), 5000), 'nettop exited');
 	assert.deepEqual(await programsLeft(), []);
+});
+
+/** nettop's descriptors that are terminals. */
+function terminalFds(pid: number): number {
+	return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+		try {
+			return /^\/dev\/(tty|pts\/)/.test(readlinkSync(`/proc/${pid}/fd/${fd}`));
+		} catch {
+			return false;
+		}
+	}).length;
+}
+
+test('a terminal that reports no size (script(1) fed by a pipe): 80x24, and no descriptor left open per frame', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const ui = spawn('script', ['-qfec', `${process.execPath} ${CLI} -i 0.1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, TERM: 'xterm' } });
+	let out = '';
+	ui.stdout.on('data', (d: Buffer) => (out += d.toString()));
+	// Each frame is drawn whole: its header says the interval once.
+	const frames = () => out.split('every 0.10s').length - 1;
+	try {
+		let pid = 0;
+		await until(async () => {
+			pid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop']).catch(() => ({ stdout: '' }))).stdout.trim() || 0);
+			return pid > 0 && frames() >= 3;
+		}, 10_000);
+		assert.ok(pid > 0 && frames() >= 3, `nettop drawing (${frames()} frames)`);
+		const before = terminalFds(pid);
+		const drawn = frames();
+		assert.ok(await until(() => frames() >= drawn + 20, 20_000), `20 more frames (${frames() - drawn})`);
+		assert.equal(terminalFds(pid), before, 'no terminal opened per frame');
+		assert.match(out, /q quit/, 'drawn whole, the footer too');
+	} finally {
+		ui.kill('SIGTERM'); // script(1) hangs up its pty: a dropped session
+		await new Promise((r) => (ui.exitCode !== null ? r(null) : ui.once('exit', r)));
+	}
+	assert.ok(await until(async () => (await programsLeft()).length === 0, 5000), 'unloaded');
 });
 
 function alive(pid: number): boolean {
