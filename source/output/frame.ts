@@ -89,8 +89,17 @@ interface Figure {
 	readonly shortWidth: number;
 }
 
+/** Each sample's figures, worked out once: a screen lays them out on every key and every redraw, and some sum every flow. */
+const figuresOf = new WeakMap<Sample, Figure[]>();
+
 /** Each feature's figure, in the registry's order. */
 function summaryFigures(sample: Sample): Figure[] {
+	let figures = figuresOf.get(sample);
+	if (!figures) figuresOf.set(sample, (figures = featureFigures(sample)));
+	return figures;
+}
+
+function featureFigures(sample: Sample): Figure[] {
 	return ALL_FEATURES.flatMap((f) => {
 		const view = entry(sample, f.key);
 		const part = f.summary(isUnavailable(view) ? undefined : view, sample.interval);

@@ -42,8 +42,22 @@ function bodyLines(props: ScreenProps, height: number): Line[] {
 	return f.tab.lines(view, { state: entry(state.tabs, f.key), sort: sortKey(state), seconds, height, width, currentNetns, unicode, cursor: state.cursor[state.tab], filter: state.filter });
 }
 
+type ChromeProps = Pick<ScreenProps, 'state' | 'width' | 'height' | 'modes'>;
+type Chrome = Omit<ScreenParts, 'tabs' | 'body'>;
+
+/** The last screen's chrome: App asks for it to size the body, then Screen for the same state to draw it. */
+let lastChrome: { props: ChromeProps; parts: Chrome } | undefined;
+
 /** The lines around the body for a screen, and the rows left for the body. */
-export function chrome(props: Pick<ScreenProps, 'state' | 'width' | 'height' | 'modes'>): Omit<ScreenParts, 'tabs' | 'body'> {
+export function chrome(props: ChromeProps): Chrome {
+	const was = lastChrome?.props;
+	if (was && was.state === props.state && was.width === props.width && was.height === props.height && was.modes === props.modes) return lastChrome!.parts;
+	const parts = chromeOf(props);
+	lastChrome = { props: { state: props.state, width: props.width, height: props.height, modes: props.modes }, parts };
+	return parts;
+}
+
+function chromeOf(props: ChromeProps): Chrome {
 	const { state, width } = props;
 	// A screen too narrow for the header's state, the summary's figures or a prompt's problem on one line gives them more: nothing is cut.
 	const header = headerLines({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids, modes: props.modes }, width);

@@ -56,9 +56,16 @@ const ROW_SORTERS: Record<string, (r: TcpRows) => (a: number, b: number) => numb
 	pid: (r) => (a, b) => r.flows[a]!.pid - r.flows[b]!.pid,
 };
 
+/** Each interval's processes in each order, worked out once: the screen and the keys ask for them again and again. */
+const processLists = new WeakMap<TcpRows, Map<string, TcpProcess[]>>();
+
 /** The processes, or the connections (as indexes into the rows), in the order of `sort`; the connections only as far as `k`. */
-function processes(rows: TcpRows, sort: string): TcpProcess[] {
-	return tcpProcesses(rows).sort(SORTERS[sort]);
+function processes(rows: TcpRows, sort: string): readonly TcpProcess[] {
+	let bySort = processLists.get(rows);
+	if (!bySort) processLists.set(rows, (bySort = new Map()));
+	let list = bySort.get(sort);
+	if (!list) bySort.set(sort, (list = tcpProcesses(rows).sort(SORTERS[sort])));
+	return list;
 }
 
 function connections(rows: TcpRows, sort: string, k: number): number[] {
