@@ -1,6 +1,6 @@
 // Small measuring tools for the benchmarks: process CPU time and peak memory, medians, timing of output.
 import { readdirSync, readFileSync } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 const TICK = 100; // USER_HZ: /proc/<pid>/stat counts clock ticks of 1/100 s on Linux
@@ -94,3 +94,12 @@ export function timeUntilOutput(child: ChildProcess, pattern: RegExp, timeoutMs 
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/**
+ * `line` (a shell command) in a pty of 80x24, as an operator's terminal:
+ * script(1)'s pty has no size of its own when its stdin is not a terminal,
+ * and Ink, finding no columns, would open /dev/tty for them on every frame.
+ */
+export function inTerminal(line: string): ChildProcessWithoutNullStreams {
+	return spawn('script', ['-qfec', `stty cols 80 rows 24 && exec ${line}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+}

@@ -1,10 +1,10 @@
 // Issue 29: what named namespaces cost nettop, idle and with a few busy: --json, the UI and --prometheus, each beside the same run without them.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { run, sleep, start } from '../helpers/exec.js';
 import { CLI } from '../helpers/nettop.js';
 import { IdleNamespaces } from '../helpers/netns.js';
 import { NETNS_RUN_DIR } from '../../source/kernel/netns.js';
-import { cpuSecondsExact, fmt } from './measure.js';
+import { cpuSecondsExact, fmt, inTerminal } from './measure.js';
 import { atMost } from './targets.js';
 
 type Report = (what: string, value: string, target: string, reference: string) => void;
@@ -27,7 +27,7 @@ type Mode = 'json' | 'ui' | 'prometheus';
 async function nettopOf(mode: Mode, unnamed: boolean): Promise<{ pid: number; stop: () => void }> {
 	const args = mode === 'json' ? ['--json', '-i', '1'] : mode === 'ui' ? ['-i', '1'] : ['--prometheus', `127.0.0.1:${9700 + (process.pid % 100)}`, '-i', '1'];
 	const line = unnamed ? `unshare -m sh -c 'mount -t tmpfs none ${NETNS_RUN_DIR} && exec ${CLI} ${args.join(' ')}'` : `${CLI} ${args.join(' ')}`;
-	const child = mode === 'ui' ? spawn('script', ['-qfec', line, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] }) : start('sh', ['-c', line]);
+	const child = mode === 'ui' ? inTerminal(line) : start('sh', ['-c', line]);
 	child.stdout!.resume();
 	await sleep(WARM_MS);
 	const pid = Number((await run('pgrep', ['-n', '-x', 'nettop'])).stdout.trim());

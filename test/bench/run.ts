@@ -14,8 +14,7 @@ import { kernelCost } from './kernel.js';
 import { latencyPart } from './latency.js';
 import { comparePart } from './compare.js';
 import { prometheusPart } from './prometheus.js';
-import { cpuSeconds, fmt, peakRssMb, rssParts } from './measure.js';
-import { refreshCost } from './refresh.js';
+import { cpuSeconds, fmt, inTerminal, peakRssMb, rssParts } from './measure.js';
 import { startup } from './startup.js';
 import { kallsymsPart } from './kallsyms.js';
 import { netnsPart } from './netns.js';
@@ -52,6 +51,9 @@ async function iperf(net: TestNet, seconds: number, streams: number): Promise<vo
 	await net.exec(net.a, 'iperf3', ['-c', net.b.ip4, '-p', '5301', '-t', String(seconds), '-P', String(streams)], (seconds + 20) * 1000);
 	await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
 }
+
+/** The refresh bench as scripts/bundle.mjs bundles it: drawn by the Output the bundle ships (source/ui/output.ts), not Ink's. */
+const refreshBundle = () => import(new URL('../../bench/refresh.js', import.meta.url).href) as Promise<typeof import('./refresh.js')>;
 
 async function main(): Promise<void> {
 	await prepare();
@@ -125,7 +127,7 @@ async function flowsPart(net: TestNet, connections: number, port: number): Promi
 	await many.waitFor(`open ${connections}`, 120_000);
 	try {
 		// The refresh in this process first, alone: no other nettop competing for the CPUs.
-		const r = await refreshCost(20, 500);
+		const r = await (await refreshBundle()).refreshCost(20, 500);
 		const nettop = new NettopProcess(['--json', '-i', '1']);
 		await nettop.waitForLines(2);
 		const cpu0 = cpuSeconds(nettop.pid);
@@ -137,7 +139,7 @@ async function flowsPart(net: TestNet, connections: number, port: number): Promi
 		nettop.kill('SIGINT');
 		await nettop.exited();
 		// The same in the UI (tcptop tab), in a pty.
-		const ui = spawn('script', ['-qfec', `${CLI} -i 1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		const ui = inTerminal(`${CLI} -i 1 -t tcp`);
 		ui.stdout.resume();
 		await sleep(3000);
 		const uiPid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop'])).stdout.trim());

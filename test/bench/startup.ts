@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { kernelHasTracepoint, releaseKernelBtf } from '../../native/btf.js';
 import { Collectors } from '../../source/collectors.js';
 import { CLI } from '../helpers/nettop.js';
-import { median, timeUntilOutput } from './measure.js';
+import { inTerminal, median, timeUntilOutput } from './measure.js';
 
 /** A bpftrace program counting on the tracepoints nettop uses, printing "ready" once attached. */
 export const BPFTRACE_EQUIVALENT = `
@@ -25,7 +25,7 @@ BEGIN { printf("ready\\n"); }
 
 async function once(argv: string[], pattern: RegExp, pty = false, env = process.env): Promise<number> {
 	// The UI needs a terminal: script(1) gives it a pty.
-	const child = pty ? spawn('script', ['-qfec', argv.join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
+	const child = pty ? inTerminal(argv.join(' ')) : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
 	try {
 		return await timeUntilOutput(child, pattern);
 	} finally {
