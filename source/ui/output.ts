@@ -1,8 +1,8 @@
+// Ink's Output (ink/build/output.js, Ink 6.8), the grid a frame is drawn into, made cheap: the bundle puts it in Ink's place.
 /*
- * Ink's Output (ink/build/output.js, Ink 6.8), the grid a frame is drawn
- * into, made cheap for a screen redrawn every second: the bundle puts this
- * class in its place (scripts/bundle.mjs). What it writes is Ink's, byte for
- * byte (test/ui/output.test.ts compares the two); how it gets there differs:
+ * A screen is redrawn every second. What this class writes is Ink's, byte
+ * for byte (test/ui/output.test.tsx compares the two); how it gets there
+ * differs (scripts/bundle.mjs swaps it in):
  * - a line's characters are worked out once and kept across frames (Ink
  *   tokenizes every line of every frame anew), and a line of printable ASCII
  *   is split without the tokenizer;
