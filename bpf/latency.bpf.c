@@ -8,6 +8,13 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/*
+ * A kfunc (Linux 6.2+) the verifier turns into a plain move. Weak: on older
+ * kernels the object loads without it, and nettop leaves out nt_lat_copy,
+ * the program that uses it, for nt_lat_copy_pr.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 #define NETDEV_TX_BUSY 0x10
 #define SKB_CLOCK_MONOTONIC 1
 #define TCP_TIME_WAIT 6
@@ -64,6 +71,13 @@ const struct nt_lat_tick *_nt_lat_tick_btf __attribute__((unused));
 const struct nt_lat_gate *_nt_lat_gate_btf __attribute__((unused));
 
 LOST_COUNTERS(lat_lost)
+
+/*
+ * Set for good when a cut packet is first followed on in lat_seg: until then
+ * no packet can be a followed one's first segment, and nt_lat_start leaves
+ * LAT_SEG's gate alone (a cache line a packet fewer).
+ */
+__u32 lat_cut_seen;
 
 /* Before Linux 6.11 the stamp's clock was one bit. */
 struct sk_buff___mono {
@@ -160,11 +174,12 @@ static __always_inline bool parse(unsigned char *head, __u32 l3, bool local_is_s
 	return true;
 }
 
+/* The index and name with plain loads; the namespace with probe reads (a pointer loaded from dev: docs/kernels.md). */
 static __always_inline void device(struct nt_lat_packet *p, const struct net_device *dev)
 {
-	p->ifindex = BPF_CORE_READ(dev, ifindex);
+	p->ifindex = dev->ifindex;
 	p->id.netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
-	bpf_probe_read_kernel(p->ifname, sizeof(p->ifname), dev->name);
+	__builtin_memcpy(p->ifname, dev->name, sizeof(p->ifname));
 }
 
 static __always_inline void start(struct nt_lat_packet *p, __u64 now, __u8 dir)
@@ -332,6 +347,9 @@ int BPF_PROG(nt_lat_cut, struct sk_buff *skb)
 		sk.hash = skb->hash;
 		sk.seq = l4_word(skb->head, skb->transport_header);
 		s = gate_at(LAT_SEG_SLOT(sk.hash), LAT_SEG);
+		/* Before the entry: its first segment reaches the driver after this free. */
+		if (!READ_ONCE(lat_cut_seen))
+			WRITE_ONCE(lat_cut_seen, 1);
 		err = s ? bpf_map_update_elem(&lat_seg, &sk, p, BPF_NOEXIST) : -17;
 		if (!err)
 			__sync_fetch_and_add(&s->taken, 1);
@@ -352,13 +370,18 @@ int BPF_PROG(nt_lat_cut, struct sk_buff *skb)
  */
 static __always_inline void first_segment(const struct sk_buff *skb, const struct net_device *dev, struct nt_lat_gate *g)
 {
-	struct nt_lat_seg_key sk = { .hash = skb->hash };
-	struct nt_lat_gate *s = gate_at(LAT_SEG_SLOT(sk.hash), LAT_SEG);
-	__u16 th = skb->transport_header;
+	struct nt_lat_seg_key sk = {};
 	struct nt_lat_key key = {};
 	struct nt_lat_packet *p, copy;
+	struct nt_lat_gate *s;
+	__u16 th;
 	__u64 now;
 
+	if (!READ_ONCE(lat_cut_seen))
+		return;
+	sk.hash = skb->hash;
+	s = gate_at(LAT_SEG_SLOT(sk.hash), LAT_SEG);
+	th = skb->transport_header;
 	if (!s || !following(s) || th == (__u16)~0U)
 		return;
 	sk.ifindex = dev->ifindex;
@@ -485,7 +508,7 @@ static __always_inline void copied(void *map, void *key, struct nt_lat_packet *p
  * connection (tcp_recvmsg moves copied_seq after it): the followed packet's
  * first byte among them ends it, whichever skb now holds it.
  */
-static __always_inline void tcp_copy(struct sock *sk, int len)
+static __always_inline void tcp_copy(struct sock *sk, int len, bool cast)
 {
 	struct nt_lat_flow_key key = { .lport = sk->__sk_common.skc_num, .rport = bpf_ntohs(sk->__sk_common.skc_dport) };
 	struct nt_lat_gate *g = gate_at(LAT_FLOW_SLOT(key.lport, key.rport), LAT_RECV);
@@ -498,8 +521,13 @@ static __always_inline void tcp_copy(struct sock *sk, int len)
 	p = bpf_map_lookup_elem(&lat_rxf, &key);
 	if (!p)
 		return;
-	/* The hook is TCP's: the socket is a tcp_sock (a probe read: its pointer here is RCU's, which the cast helpers refuse). */
-	ahead = (__s32)(p->fp - BPF_CORE_READ((struct tcp_sock *)sk, copied_seq));
+	/*
+	 * The hook is TCP's: the socket is a tcp_sock. Its pointer here is
+	 * RCU's, which the checked cast helpers refuse: bpf_rdonly_cast and a
+	 * plain load, else a probe read.
+	 */
+	__u32 copied_seq = cast ? ((struct tcp_sock *)bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock)))->copied_seq : BPF_CORE_READ((struct tcp_sock *)sk, copied_seq);
+	ahead = (__s32)(p->fp - copied_seq);
 	if (ahead >= len)
 		return; /* not yet */
 	if (ahead < 0) {
@@ -509,14 +537,27 @@ static __always_inline void tcp_copy(struct sock *sk, int len)
 	copied(&lat_rxf, &key, p, g);
 }
 
-SEC("tp_btf/skb_copy_datagram_iovec")
-int BPF_PROG(nt_lat_copy, const struct sk_buff *skb, int len)
+static __always_inline void on_copy(const struct sk_buff *skb, int len, bool cast)
 {
 	/* A TCP skb in a receive queue has its socket. */
 	struct sock *sk = skb->sk;
 
 	if (sk && sk->sk_protocol == IPPROTO_TCP)
-		tcp_copy(sk, len);
+		tcp_copy(sk, len, cast);
+}
+
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(nt_lat_copy, const struct sk_buff *skb, int len)
+{
+	on_copy(skb, len, true);
+	return 0;
+}
+
+/* The same without bpf_rdonly_cast: a probe read. */
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(nt_lat_copy_pr, const struct sk_buff *skb, int len)
+{
+	on_copy(skb, len, false);
 	return 0;
 }
 

@@ -41,5 +41,6 @@ export const FLOOR_OF: Readonly<Record<string, string>> = {
 	nt_lat_xmit: 'floor_xmit_done',
 	nt_lat_recv: 'floor_receive',
 	nt_lat_copy: 'floor_copy',
+	nt_lat_copy_pr: 'floor_copy',
 	nt_lat_cut: 'floor_consume',
 };

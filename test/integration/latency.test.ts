@@ -1,6 +1,6 @@
 // Latency by layer against delays the tests make: a token bucket shaping one veth (qdisc), a reader that sleeps (socket); no program loaded unless asked for.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { requireBpf } from '../helpers/bpf.js';
 import { sleep } from '../helpers/exec.js';
 import { testHosts } from '../helpers/netns.js';
@@ -258,12 +258,15 @@ else:
     print('sent', flush=True)
 `;
 
-test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens of ms, owned by it, as the reader measures it; a reader that does not sleep waits far less', async (t) => {
+/** The sleeping and the eager reader below, nettop run with `env`; `copy`: the program that must time their copies. */
+async function readers(t: TestContext, copy: string, env?: NodeJS.ProcessEnv): Promise<void> {
 	if (!(await requireBpf(t))) return;
 	const net = await hosts();
 	const { a, b } = net;
-	const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1']);
+	const n = new NettopProcess(['--json', '-i', '0.5', '--latency', '--latency-sample', '1'], env);
 	await n.waitForLines(1);
+	const loaded = (await nettopPrograms()).filter((p) => p.startsWith('nt_lat_copy'));
+	assert.deepEqual(loaded, [copy], 'one program times the copies');
 	const peers: Peer[] = [];
 	const pair = async (port: number, pause: number) => {
 		const r = new Peer(net.spawn(b, 'python3', ['-c', SCRIPT, 'recv', b.ip4, String(port), String(pause)]));
@@ -304,4 +307,8 @@ test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens
 	} finally {
 		for (const p of peers) p.child.kill('SIGKILL');
 	}
-});
+}
+
+test('a reader that sleeps 50 ms between reads: its flow\'s socket stage is tens of ms, owned by it, as the reader measures it; a reader that does not sleep waits far less', (t) => readers(t, 'nt_lat_copy'));
+
+test('the same on a kernel without bpf_rdonly_cast: the copies timed by the probe-read twin', (t) => readers(t, 'nt_lat_copy_pr', { ...process.env, NETTOP_HIDE_FUNCTIONS: 'bpf_rdonly_cast' }));

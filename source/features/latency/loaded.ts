@@ -1,5 +1,5 @@
 // One load of latency.bpf.o: its sampling rate (lat_tick), its gate counters (mapped lat_gate), the finished packets' ring, and the sweep of packets the hooks lost.
-import { releaseKernelBtf } from '../../../native/btf.js';
+import { kernelHasFunction, releaseKernelBtf } from '../../../native/btf.js';
 import type { BpfMap, MappedValues } from '../../../native/map.js';
 import type { BpfObject } from '../../../native/object.js';
 import { LITTLE_ENDIAN } from '../../../native/layouts.js';
@@ -35,7 +35,20 @@ export class LoadedLatency {
 	/** Loads and attaches the object (in its turn for the owner map): from then on its programs run on every packet. */
 	static async open(owners: SocketOwners): Promise<LoadedLatency> {
 		try {
-			return await owners.open(STAMPERS, async (join) => new LoadedLatency(await openObject('latency', { optional: STAMPERS, configure: join })));
+			const cast = kernelHasFunction('bpf_rdonly_cast');
+			return await owners.open(STAMPERS, async (join) =>
+				new LoadedLatency(
+					await openObject('latency', {
+						// nt_lat_copy needs the kfunc bpf_rdonly_cast (Linux 6.2+); nt_lat_copy_pr does the same with a probe read.
+						hooks: { copy: [...(cast ? ['nt_lat_copy'] : []), 'nt_lat_copy_pr'] },
+						optional: STAMPERS,
+						configure: (obj) => {
+							if (!cast) obj.disable('nt_lat_copy', 'kernel has no bpf_rdonly_cast');
+							join(obj);
+						},
+					}),
+				),
+			);
 		} finally {
 			// Loaded after the others (the tab shown): the kernel's BTF it needed is let go again, as collectors.ts does.
 			releaseKernelBtf();
