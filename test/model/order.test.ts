@@ -1,7 +1,7 @@
 // Sorting and matching many rows: the fast paths give what the plain ones would.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byKeyDescending } from '../../source/model/order.js';
+import { byKeyDescending, indexesByKeyDescending } from '../../source/model/order.js';
 import { matchSlots } from '../../source/model/slots.js';
 import { topIndexes } from '../../source/format/lines.js';
 
@@ -17,6 +17,12 @@ test('byKeyDescending: keys too large or not whole fall back to the comparator',
 	assert.deepEqual(byKeyDescending(big, (r) => r.k).map((r) => r.k), [2 ** 40 + 1, 2 ** 40, 1]);
 	const fractions = [{ k: 0.5 }, { k: 1.5 }];
 	assert.deepEqual(byKeyDescending(fractions, (r) => r.k).map((r) => r.k), [1.5, 0.5]);
+});
+
+test('indexesByKeyDescending: the indexes as byKeyDescending orders them; keys not whole fall back', () => {
+	assert.deepEqual(indexesByKeyDescending(rows.length, (i) => rows[i]!.k), byKeyDescending(rows, (r) => r.k).map((r) => r.i));
+	assert.deepEqual(indexesByKeyDescending(3, (i) => [0.5, 2 ** 40, 1.5][i]!), [1, 2, 0]);
+	assert.deepEqual(indexesByKeyDescending(0, () => 1), []);
 });
 
 test('topIndexes: the first k of a stable sort, without sorting the rest', () => {

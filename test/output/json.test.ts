@@ -177,6 +177,8 @@ test('numbers are written as JSON.stringify writes them', () => {
 	// Tenths as the RTT figures round them, and whole numbers, across their range.
 	for (let k = 0; k < 200_000; k += 7) values.push(k, k / 10, Math.round(k * 1.37 * 10) / 10, k * 65_537 + 0.1);
 	for (let e = 0; e < 53; e++) values.push(2 ** e + 1, Math.round((2 ** e / 7) * 10) / 10);
+	// Around 2^31, where whole numbers and tenths leave 32-bit integer steps.
+	for (const n of [2 ** 31 - 2, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1]) values.push(n, n / 10, n + 0.5, (n + 1) / 10);
 	const wrong = values.filter((n) => numberText(n) !== JSON.stringify(n));
 	assert.deepEqual(wrong.map((n) => [n, numberText(n)]), []);
 });

@@ -4,7 +4,7 @@ import { cgroupFields, NO_CGROUPS, type Cgroup, type CgroupNames } from '../../m
 import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { loopbackAddress, type OwnedFlow } from '../../model/flow.js';
 import { buckets, percentiles, type Bucket, type Distribution } from '../../model/histogram.js';
-import { byKeyDescending } from '../../model/order.js';
+import { indexesByKeyDescending } from '../../model/order.js';
 import { requireCurrent } from '../../model/reading.js';
 import { matchSlots } from '../../model/slots.js';
 import { RTT_SLOTS, type RttFlow, type RttSnapshot } from './snapshot.js';
@@ -143,8 +143,10 @@ export function rttView(
 	const byPid = new Map<number, ProcAcc>();
 	let p: ProcAcc | undefined;
 	let loopback = 0;
-	// The entries with samples this interval, for the per-flow figures.
+	// The entries with samples this interval, with their samples and sum, for the per-flow figures.
 	const moved = new Int32Array(cur.count);
+	const movedSamples = new Float64Array(cur.count);
+	const movedSum = new Float64Array(cur.count);
 	let nMoved = 0;
 	const samplesOf = (i: number) => counterDelta(before[i]! < 0 ? undefined : prev!.samples[before[i]!], cur.samples[i]!);
 	const sumOf = (i: number, j: number) => (j < 0 || cur.samples[i]! < prev!.samples[j]! ? cur.sum[i]! : cur.sum[i]! - prev!.sum[j]!);
@@ -186,7 +188,9 @@ export function rttView(
 		p.sum += s;
 		// isLoopback(c), with the address's part worked out once per address.
 		if (a!.loops || c.raddr === c.laddr) loopback += n;
-		moved[nMoved++] = i;
+		moved[nMoved] = i;
+		movedSamples[nMoved] = n;
+		movedSum[nMoved++] = s;
 	}
 	// Per-flow figures are for --json; the UI never shows them, so they are worked out when read.
 	let order: number[] | undefined; // positions in `moved`, most samples first
@@ -195,17 +199,15 @@ export function rttView(
 	const eachFlowBetween = (from: number, to: number, visit: (flow: RttFlow, figures: FlowFigures) => void): void => {
 		requireCurrent(cur);
 		if (prev) requireCurrent(prev);
-		order ??= byKeyDescending(
-			Array.from({ length: nMoved }, (_, m) => m),
-			(m) => samplesOf(moved[m]!),
-		);
+		order ??= indexesByKeyDescending(nMoved, (m) => movedSamples[m]!);
 		for (let k = from; k < Math.min(to, nMoved); k++) {
-			const i = moved[order[k]!]!;
-			const n = samplesOf(i);
+			const m = order[k]!;
+			const i = moved[m]!;
+			const n = movedSamples[m]!;
 			// intervalSlots writes all of one[lo..end), and the figures read only that.
 			const lo = cur.histLo[i]!;
 			const end = intervalSlots(prev, cur, i, before[i]!, n, one);
-			visit(cur.flows[i]!, figures(one, n, sumOf(i, before[i]!), lo, end, its));
+			visit(cur.flows[i]!, figures(one, n, movedSum[m]!, lo, end, its));
 		}
 	};
 	let flows: RttFlowFigures[] | undefined;

@@ -3,7 +3,7 @@ import { counterDelta } from '../../model/counters.js';
 import { cgroupFieldsOf, NO_CGROUPS, type Cgroup, type CgroupNames } from '../../model/cgroup.js';
 import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/filter.js';
 import { socketRow, type SocketFlow, type SocketRow } from '../../model/flow.js';
-import { byKeyDescending } from '../../model/order.js';
+import { byKeyDescending, indexesByKeyDescending } from '../../model/order.js';
 import { matchSlots, type SlotSnapshot } from '../../model/slots.js';
 
 /** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
@@ -72,10 +72,7 @@ export class TcpRows {
 
 	/** Row indexes busiest first (bytes both ways; ties in row order), sorted when first asked. */
 	order(): readonly number[] {
-		return (this.busiest ??= byKeyDescending(
-			Array.from({ length: this.length }, (_, i) => i),
-			(i) => this.tx[i]! + this.rx[i]!,
-		));
+		return (this.busiest ??= indexesByKeyDescending(this.length, (i) => this.tx[i]! + this.rx[i]!));
 	}
 
 	get length(): number {
