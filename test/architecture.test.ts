@@ -59,6 +59,7 @@ const LAYERS: [RegExp, number][] = [
 	[/^source\/features\/[^/]+\//, 6],
 	[/^source\/features\/index\.ts$/, 8],
 	[/^source\/(collectors|pipeline|options)\.ts$/, 9],
+	[/^source\/recording\//, 9],
 	[/^source\/output\//, 10],
 	[/^source\/ui\//, 11],
 	[/^source\/(tui\.tsx|cli\.ts)$/, 12],
