@@ -18,8 +18,10 @@ export interface Parts {
 }
 
 export interface RefreshCost {
-	/** Median CPU ms of each part on the main thread, where a refresh runs: what it costs. */
+	/** Median CPU ms of each part on the main thread, where a refresh runs, once warmed up: what it costs. */
 	readonly cpu: Parts;
+	/** The same over the first refreshes, while V8 still compiles the hot paths. */
+	readonly first: Parts;
 	/** Median wall-clock ms of each part: longer when other processes (the load itself) take the CPU meanwhile. */
 	readonly wall: Parts;
 	readonly flows: number;
@@ -32,8 +34,8 @@ function medians(read: number[], model: number[], paint: number[]): Parts {
 	return { read: r, model: m, render: p, total: median(read.map((x, i) => x + model[i]! + paint[i]!)) };
 }
 
-/** Medians of each part of a refresh over `rounds` refreshes, `gapMs` apart. */
-export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost> {
+/** Medians of each part of a refresh over `rounds` refreshes, `gapMs` apart, after `warmup` refreshes (their medians: `first`). */
+export async function refreshCost(rounds = 10, gapMs = 200, warmup = 0): Promise<RefreshCost> {
 	const sources = await Collectors.open();
 	const pipeline = new Pipeline(NO_FILTER);
 	const [read, model, paint]: [number[], number[], number[]] = [[], [], []];
@@ -44,7 +46,7 @@ export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost
 	pipeline.push(sources.read(performance.now(), Date.now()));
 	const ui = render(<Screen state={state} width={80} height={23} color={false} unicode={false} currentNetns={0} />);
 	try {
-		for (let i = 0; i < rounds; i++) {
+		for (let i = 0; i < warmup + rounds; i++) {
 			await new Promise((r) => setTimeout(r, gapMs));
 			const [t0, c0] = [performance.now(), cpuMs()];
 			const raw = sources.read(performance.now(), Date.now());
@@ -66,5 +68,11 @@ export async function refreshCost(rounds = 10, gapMs = 200): Promise<RefreshCost
 		ui.unmount();
 		sources.close();
 	}
-	return { cpu: medians(cpuRead, cpuModel, cpuPaint), wall: medians(read, model, paint), flows };
+	const [early, late] = [(xs: number[]) => xs.slice(0, warmup), (xs: number[]) => xs.slice(warmup)];
+	return {
+		cpu: medians(late(cpuRead), late(cpuModel), late(cpuPaint)),
+		first: medians(early(cpuRead), early(cpuModel), early(cpuPaint)),
+		wall: medians(late(read), late(model), late(paint)),
+		flows,
+	};
 }

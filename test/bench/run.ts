@@ -116,6 +116,21 @@ async function kernelPart(net: TestNet): Promise<void> {
 }
 
 /**
+ * V8 compiles nettop's hot paths, again and again, over its first half
+ * minute (on threads of its own, counted in the process's CPU): at 10,000
+ * flows `--json` took 6-7% of a core in its first 20 s and about 3% from
+ * then on. The CPU figures are taken after that, the first seconds' beside them.
+ */
+const [WARM_MS, STEADY_MS] = [20_000, 30_000];
+
+/** A process's CPU, in % of a core, over the next `ms`. */
+async function cpuOver(pid: number, ms: number): Promise<number> {
+	const [cpu0, t0] = [cpuSeconds(pid), Date.now()];
+	await sleep(ms);
+	return ((cpuSeconds(pid) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
+}
+
+/**
  * `connections` connections between two namespaces, each sending a byte a
  * second: both ends are local, so nettop sees twice as many sockets (flows).
  */
@@ -127,13 +142,10 @@ async function flowsPart(net: TestNet, connections: number, port: number): Promi
 	await many.waitFor(`open ${connections}`, 120_000);
 	try {
 		// The refresh in this process first, alone: no other nettop competing for the CPUs.
-		const r = await (await refreshBundle()).refreshCost(20, 500);
+		const r = await (await refreshBundle()).refreshCost(20, 500, 20);
 		const nettop = new NettopProcess(['--json', '-i', '1']);
 		await nettop.waitForLines(2);
-		const cpu0 = cpuSeconds(nettop.pid);
-		const t0 = Date.now();
-		await sleep(20_000);
-		const cpu = ((cpuSeconds(nettop.pid) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
+		const [early, cpu] = [await cpuOver(nettop.pid, WARM_MS), await cpuOver(nettop.pid, STEADY_MS)];
 		const rss = peakRssMb(nettop.pid);
 		const rows = nettop.json<{ tcp: unknown[] }>().at(-1)?.tcp.length ?? 0;
 		nettop.kill('SIGINT');
@@ -143,24 +155,21 @@ async function flowsPart(net: TestNet, connections: number, port: number): Promi
 		ui.stdout.resume();
 		await sleep(3000);
 		const uiPid = Number((await run('pgrep', ['-P', String(ui.pid), '-x', 'nettop'])).stdout.trim());
-		const u0 = cpuSeconds(uiPid);
-		const ut0 = Date.now();
-		await sleep(20_000);
-		const uiCpu = ((cpuSeconds(uiPid) - u0) / ((Date.now() - ut0) / 1000)) * 100;
+		const [uiEarly, uiCpu] = [await cpuOver(uiPid, WARM_MS), await cpuOver(uiPid, STEADY_MS)];
 		const uiRss = peakRssMb(uiPid);
 		const parts = rssParts(uiPid);
 		ui.kill('SIGTERM');
-		const { cpu: c, wall: w } = r;
+		const { cpu: c, wall: w, first: f } = r;
 		// Issue 28's targets are set for 10,000 flows (refresh, --json, UI, memory) and 20,000 (--json, memory).
 		const at10k = flows <= 10_000;
 		const t = (what: string, measured: number, limit10k: number | undefined, limit20k: number | undefined, unit: string) => {
 			const limit = at10k ? limit10k : limit20k;
 			return limit === undefined ? '-' : atMost(`${flows} flows: ${what}`, measured, limit, unit);
 		};
-		report(`${r.flows} flows: a refresh (read + model + render), main-thread CPU time`, `${fmt(c.total)} ms (${fmt(c.read)} + ${fmt(c.model)} + ${fmt(c.render)}); wall clock ${fmt(w.total)} ms`, t('a refresh, CPU', c.total, 8, undefined, 'ms'), '-');
-		report(`${flows} flows: nettop --json -i 1 CPU (${rows} connections per line)`, `${fmt(cpu, 2)} % of a core`, t('--json -i 1 CPU', cpu, 2, 4, '% of a core'), '-');
+		report(`${r.flows} flows: a refresh (read + model + render), main-thread CPU time, after 20`, `${fmt(c.total)} ms (${fmt(c.read)} + ${fmt(c.model)} + ${fmt(c.render)}); wall clock ${fmt(w.total)} ms`, t('a refresh, CPU', c.total, 8, undefined, 'ms'), `the first 20: ${fmt(f.total)} ms (${fmt(f.read)} + ${fmt(f.model)} + ${fmt(f.render)})`);
+		report(`${flows} flows: nettop --json -i 1 CPU (${rows} connections per line), from ${WARM_MS / 1000} s to ${(WARM_MS + STEADY_MS) / 1000} s`, `${fmt(cpu, 2)} % of a core`, t('--json -i 1 CPU', cpu, 2, 4, '% of a core'), `the first ${WARM_MS / 1000} s: ${fmt(early, 2)} %`);
 		report(`${flows} flows: peak RSS (VmHWM) of that nettop`, `${fmt(rss)} MB`, t('--json peak RSS', rss, 100, 120, 'MB'), '-');
-		report(`${flows} flows: the UI (tcptop tab, -i 1): CPU`, `${fmt(uiCpu, 2)} % of a core`, t('the UI CPU', uiCpu, 1.5, undefined, '% of a core'), '-');
+		report(`${flows} flows: the UI (tcptop tab, -i 1): CPU, from ${WARM_MS / 1000} s to ${(WARM_MS + STEADY_MS) / 1000} s`, `${fmt(uiCpu, 2)} % of a core`, t('the UI CPU', uiCpu, 1.5, undefined, '% of a core'), `the first ${WARM_MS / 1000} s: ${fmt(uiEarly, 2)} %`);
 		report(`${flows} flows: the UI: peak RSS (VmHWM)`, `${fmt(uiRss)} MB`, t('the UI peak RSS', uiRss, 100, 120, 'MB'), '-');
 		report('  its resident memory at the end, by mapping', `node binary ${fmt(parts.node)} MB, BPF maps ${fmt(parts.bpf)} MB, anonymous (JS heap, malloc) ${fmt(parts.anon)} MB, other ${fmt(parts.other)} MB`, '', '-');
 	} finally {
