@@ -5,6 +5,7 @@ import type { BpfObject } from '../../../native/object.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
 import { cstring, field, keyAt, LOST_EVENT, lostAt, sumLost, sumPerCpu, u32, u64Big } from '../../kernel/decode.js';
 import { Kallsyms } from '../../kernel/kallsyms.js';
+import { KeyIndex, keyWords } from '../../kernel/key-index.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
@@ -41,10 +42,21 @@ function listenCounters(text: string): ListenCounters | undefined {
 	return overflows === undefined || drops === undefined ? undefined : { overflows, drops };
 }
 
-/** What changedFlows() leaves for decodeFlows(). */
+/** What the collector keeps per flow key: a number naming the key while kept, its count when it last changed, when that was, the flow as decoded then (reused while the count holds), and the last read that had it. */
+interface SeenFlow {
+	readonly id: number;
+	count: number;
+	at: number;
+	flow: DropFlow;
+	read: number;
+}
+
+/** What changedFlows() leaves for decodeFlows(): the flows unchanged, the indexes of those whose counts moved, and what was kept of each of those. */
 interface ChangedFlows {
-	readonly out: Map<string, DropFlow>;
+	readonly out: Map<number, DropFlow>;
 	readonly indexes: number[];
+	readonly seen: (SeenFlow | undefined)[];
+	readonly words: Uint32Array;
 }
 
 /** A socket's TCP state by name; null for none (no socket, or not a TCP one). */
@@ -63,8 +75,10 @@ export class DropsCollector {
 	private readonly names = new Map<string, string>();
 	/** Owners of the sockets no program stamped. */
 	private readonly fdOwners = new FdOwners();
-	/** Per flow key (hex): its count when it last changed, when that was, and the flow as decoded then (reused while the count holds). */
-	private readonly seen = new Map<string, { count: number; at: number; flow: DropFlow }>();
+	/** Per flow key, what the collector keeps of it. */
+	private readonly seen = new KeyIndex<SeenFlow>(L.dropFlowKey.size);
+	private reads = 0;
+	private nextFlowId = 1;
 	private recent: readonly DropEvent[] = [];
 	private readonly listen = new NetnsMib('netstat', listenCounters);
 	private moved = new Map<number, number>();
@@ -225,48 +239,71 @@ export class DropsCollector {
 	 * of the kernel's table.
 	 */
 	private changedFlows(entries: MapEntries, now: number): ChangedFlows {
-		const out = new Map<string, DropFlow>();
+		const read = ++this.reads;
+		const words = keyWords(entries.keys);
+		const out = new Map<number, DropFlow>();
 		const indexes: number[] = [];
+		const seenOf: (SeenFlow | undefined)[] = [];
 		const idle: Buffer[] = [];
 		for (let i = 0; i < entries.count; i++) {
-			const k = keyAt(entries, i);
-			const key = k.toString('hex');
-			const seen = this.seen.get(key);
+			const seen = this.seen.get(words, i);
 			if (seen && seen.count === field(entries.values, i * entries.valueStride, L.dropFlow.fields.count)) {
-				if (now - seen.at > FLOW_IDLE_MS) {
-					idle.push(Buffer.from(k));
-					this.seen.delete(key);
-					continue;
+				// Left unmarked, it is forgotten at the end of the read.
+				if (now - seen.at > FLOW_IDLE_MS) idle.push(Buffer.from(keyAt(entries, i)));
+				else {
+					// Unchanged: the flow as decoded when it last changed (a churn leaves tens of thousands of these for a minute).
+					seen.read = read;
+					out.set(seen.id, seen.flow);
 				}
-				// Unchanged: the flow as decoded when it last changed (a churn leaves tens of thousands of these for a minute).
-				out.set(key, seen.flow);
 				continue;
 			}
 			indexes.push(i);
+			seenOf.push(seen);
 		}
 		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
-		return { out, indexes };
+		return { out, indexes, seen: seenOf, words };
 	}
 
 	/** Every flow: the unchanged as they were, the changed decoded (an unstamped socket's owner from /proc). */
-	private decodeFlows(entries: MapEntries, { out, indexes }: ChangedFlows, now: number): Map<string, DropFlow> {
+	private decodeFlows(entries: MapEntries, { out, indexes, seen: seenOf, words }: ChangedFlows, now: number): Map<number, DropFlow> {
 		const f = L.dropFlow.fields;
-		for (const i of indexes) {
+		const read = this.reads;
+		for (let n = 0; n < indexes.length; n++) {
+			const i = indexes[n]!;
 			const k = keyAt(entries, i);
-			const key = k.toString('hex');
 			const base = i * entries.valueStride;
 			const count = field(entries.values, base, f.count);
+			const owner = this.owner(field(entries.values, base, f.pid), cstring(entries.values, base + f.comm.offset, f.comm.size), field(entries.values, base, f.cgroup), field(entries.values, base, f.ino));
+			const at = decodeFlowId(k, L.dropFlowKey.fields.id.offset);
+			// One literal, not spreads of the owner and the flow: thousands a second under a churn.
 			const flow: DropFlow = {
-				...this.owner(field(entries.values, base, f.pid), cstring(entries.values, base + f.comm.offset, f.comm.size), field(entries.values, base, f.cgroup), field(entries.values, base, f.ino)),
-				...decodeFlowId(k, L.dropFlowKey.fields.id.offset),
+				pid: owner.pid,
+				comm: owner.comm,
+				cgroupId: owner.cgroupId,
+				netns: at.netns,
+				family: at.family,
+				laddr: at.laddr,
+				lport: at.lport,
+				raddr: at.raddr,
+				rport: at.rport,
 				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
 				state: stateName(field(entries.values, base, f.state)),
 				count,
 			};
-			this.seen.set(key, { count, at: now, flow });
-			out.set(key, flow);
+			const seen = seenOf[n];
+			if (seen) {
+				seen.count = count;
+				seen.at = now;
+				seen.flow = flow;
+				seen.read = read;
+				out.set(seen.id, flow);
+			} else {
+				const id = this.nextFlowId++;
+				this.seen.add(words, i, { id, count, at: now, flow, read });
+				out.set(id, flow);
+			}
 		}
-		for (const key of this.seen.keys()) if (!out.has(key)) this.seen.delete(key);
+		this.seen.retain((s) => s.read === read);
 		return out;
 	}
 

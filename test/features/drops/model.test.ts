@@ -35,10 +35,10 @@ test('an interval: counts grown per reason and place, teardown apart, flows filt
 	const before = [count({ count: 10 }), count({ reason: 'QUEUE_PURGE', protocol: 'ipv4/tcp', count: 1 })];
 	const after = [count({ count: 25 }), count({ reason: 'QUEUE_PURGE', protocol: 'ipv4/tcp', count: 4 }), count({ reason: 'NETFILTER_DROP', count: 2 })];
 	const flow = (pid: number, n: number): DropFlow => ({ ...FLOW, pid, reason: 'SOCKET_RCVBUFF', state: 'CLOSE', count: n });
-	const prev = dropsSnap({ counts: new Map(before.map((c) => [key(c), c])), flows: new Map([['a', flow(42, 5)]]), listen: new Map([[7, { overflows: 10, drops: 10 }]]) });
+	const prev = dropsSnap({ counts: new Map(before.map((c) => [key(c), c])), flows: new Map([[1, flow(42, 5)]]), listen: new Map([[7, { overflows: 10, drops: 10 }]]) });
 	const cur = dropsSnap({
 		counts: new Map(after.map((c) => [key(c), c])),
-		flows: new Map([['a', flow(42, 9)], ['b', flow(43, 1)]]),
+		flows: new Map([[1, flow(42, 9)], [2, flow(43, 1)]]),
 		listen: new Map([[7, { overflows: 16, drops: 16 }], [8, { overflows: 3, drops: 3 }]]),
 	});
 	const v = dropsView(prev, cur, { pids: new Set([42]), ports: new Set() }, new Map([[7, 'web']]));
@@ -52,7 +52,7 @@ test('the tab: drops a second, by reason, the flows a socket had, the events wit
 	const event: DropEvent = { ...FLOW, pid: 0, comm: '', time: 0, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: null, socket: false };
 	const c = count({ count: 300 });
 	const udp: DropFlow = { ...FLOW, reason: 'SOCKET_RCVBUFF', state: null, count: 7 };
-	const cur = dropsSnap({ counts: new Map([[key(c), c]]), flows: new Map([['u', udp]]), events: [event], eventsSampled: 5 });
+	const cur = dropsSnap({ counts: new Map([[key(c), c]]), flows: new Map([[1, udp]]), events: [event], eventsSampled: 5 });
 	const lines = dropsTab.lines(dropsView(undefined, cur, NO_FILTER, new Map()), { state: undefined, sort: 'count', seconds: 2, height: 20, width: 80, currentNetns: 1, unicode: false }).map(plainText).join('\n');
 	assert.match(lines, /^drops 150\/s {2}\(300 this interval\)/);
 	assert.match(lines, /5 events not listed \(5 sampled out\); counted above/);
