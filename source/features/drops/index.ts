@@ -1,4 +1,5 @@
 // The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
+import { ownedFlowPiece } from '../../format/flow-piece.js';
 import { flowJson, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
@@ -18,19 +19,8 @@ import { dropsTab } from './tab.js';
 function flowsJson(out: Piece, view: DropsView, from: number, to: number, names: RowNames): void {
 	for (let i = from; i < to; i++) {
 		const f = view.flows[i]!;
-		out.ascii(i > from ? ',{"pid":' : '{"pid":');
-		if (f.pid === 0) out.ascii('null,"comm":null');
-		else {
-			out.number(f.pid);
-			out.text(`,"comm":${JSON.stringify(f.comm)}`);
-		}
-		out.field(',"netns":', f.netns);
-		out.text(`,"netns_name":${JSON.stringify(names.netns.get(f.netns) ?? null)}`);
-		out.field(',"family":', f.family);
-		out.text(`,"laddr":${JSON.stringify(f.laddr)},"lport":`);
-		out.number(f.lport);
-		out.text(`,"raddr":${JSON.stringify(f.raddr)},"rport":`);
-		out.number(f.rport);
+		out.ascii(i > from ? ',{' : '{');
+		ownedFlowPiece(out, f, names.netns);
 		out.ascii(',');
 		out.bytes(names.cgroups.get(f.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
 		out.text(`,"state":${JSON.stringify(f.state)},"reason":${JSON.stringify(f.reason)},"count":`);
