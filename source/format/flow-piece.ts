@@ -11,12 +11,14 @@ export function ownedFlowPiece(out: Piece, f: OwnedFlow, netnsNames: ReadonlyMap
 	if (f.pid === 0) out.ascii('"pid":null,"comm":null');
 	else {
 		out.field('"pid":', f.pid);
-		out.text(`,"comm":${JSON.stringify(f.comm)}`);
+		out.ascii(',"comm":');
+		out.bytes(quoted(f.comm));
 	}
 	out.field(',"netns":', f.netns);
 	const name = netnsNames.get(f.netns);
-	if (name === undefined) out.ascii(',"netns_name":null');
-	else out.text(`,"netns_name":${JSON.stringify(name)}`);
+	out.ascii(',"netns_name":');
+	if (name === undefined) out.ascii('null');
+	else out.bytes(quoted(name));
 	out.field(',"family":', f.family);
 	out.ascii(',"laddr":"');
 	out.ascii(f.laddr);
@@ -24,4 +26,19 @@ export function ownedFlowPiece(out: Piece, f: OwnedFlow, netnsNames: ReadonlyMap
 	out.ascii(',"raddr":"');
 	out.ascii(f.raddr);
 	out.field('","rport":', f.rport);
+}
+
+const QUOTED_MAX = 4096;
+const quotedTexts = new Map<string, Uint8Array>();
+const utf8 = new TextEncoder();
+
+/** JSON.stringify(s) in UTF-8, kept (at most QUOTED_MAX of them): names, states and reasons repeat row after row. */
+export function quoted(s: string): Uint8Array {
+	let bytes = quotedTexts.get(s);
+	if (bytes === undefined) {
+		if (quotedTexts.size >= QUOTED_MAX) quotedTexts.clear();
+		bytes = utf8.encode(JSON.stringify(s));
+		quotedTexts.set(s, bytes);
+	}
+	return bytes;
 }

@@ -1,5 +1,5 @@
 // The Connections feature: opens, failures and resets per namespace as the kernel counts them, and each connect, accept, close and RST with its owner.
-import { ownedFlowPiece } from '../../format/flow-piece.js';
+import { ownedFlowPiece, quoted } from '../../format/flow-piece.js';
 import { jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
@@ -72,14 +72,20 @@ function eventsJson(out: Piece, events: readonly ConnEvent[], from: number, to: 
 				out.ascii(e.abort === true ? ',"abort":true' : ',"abort":false');
 				break;
 			case 'fail':
-				if (e.reason !== undefined) out.text(`,"reason":${JSON.stringify(e.reason)}`);
+				if (e.reason !== undefined) {
+					out.ascii(',"reason":');
+					out.bytes(quoted(e.reason));
+				}
 				break;
 			case 'connect':
 				if (e.latencyUs !== undefined) out.field(',"latency_us":', e.latencyUs);
 				break;
 			default:
 				if (e.noSocket) out.ascii(',"no_socket":true');
-				else if (e.state !== undefined) out.text(`,"state":${JSON.stringify(e.state)}`);
+				else if (e.state !== undefined) {
+					out.ascii(',"state":');
+					out.bytes(quoted(e.state));
+				}
 		}
 		out.ascii('}');
 	}

@@ -1,5 +1,5 @@
 // The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
-import { ownedFlowPiece } from '../../format/flow-piece.js';
+import { ownedFlowPiece, quoted } from '../../format/flow-piece.js';
 import { flowJson, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
@@ -23,8 +23,12 @@ function flowsJson(out: Piece, view: DropsView, from: number, to: number, names:
 		ownedFlowPiece(out, f, names.netns);
 		out.ascii(',');
 		out.bytes(names.cgroups.get(f.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
-		out.text(`,"state":${JSON.stringify(f.state)},"reason":${JSON.stringify(f.reason)},"count":`);
-		out.number(f.count);
+		out.ascii(',"state":');
+		if (f.state === null) out.ascii('null');
+		else out.bytes(quoted(f.state));
+		out.ascii(',"reason":');
+		out.bytes(quoted(f.reason));
+		out.field(',"count":', f.count);
 		out.ascii('}');
 	}
 }
