@@ -5,6 +5,11 @@ import { protocolName } from '../../../source/kernel/protocols.js';
 import { dropsView, type DropCount, type DropEvent, type DropFlow } from '../../../source/features/drops/model.js';
 import { DropReasons } from '../../../source/features/drops/reasons.js';
 import { dropsTab } from '../../../source/features/drops/tab.js';
+import { drops } from '../../../source/features/drops/index.js';
+import { flowJson, Piece } from '../../../source/format/json-piece.js';
+import { isoTime } from '../../../source/format/time.js';
+import { cgroupFields, cgroupOf } from '../../../source/model/cgroup.js';
+import type { RowNames } from '../../../source/model/reading.js';
 import { plainText } from '../../../source/format/lines.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { dropsSnap } from '../../fixtures/records.js';
@@ -68,4 +73,30 @@ test('the listen-queue note fits the width whole: broken between words at 80 and
 		assert.deepEqual(lines.filter((l) => l.length > width), [], `${width} columns`);
 		assert.ok(lines.join(' ').includes("listen queues: 16 overflows, 16 drops (the kernel's counters: it frees these SYNs without a drop reason)"), lines.join('\n'));
 	}
+});
+
+test('JSON: the events written row by row, many across pieces, are byte for byte JSON.stringify of their objects: names to escape, no socket, no owner, a cgroup', () => {
+	const events = Array.from({ length: 600 }, (_, k): DropEvent => ({
+		...FLOW,
+		time: 1_764_640_923_007 + k * 3.3,
+		pid: k % 5 === 0 ? 0 : 100 + k,
+		comm: k % 5 === 0 ? '' : k % 3 === 0 ? 'a "quoted"\\name' : 'dnsd',
+		cgroupId: k % 4 === 0 ? 5 : 0,
+		netns: k % 2 === 0 ? 7 : 8,
+		lport: 1000 + k,
+		reason: k % 2 === 0 ? 'NO_SOCKET' : 'SOCKET_RCVBUFF',
+		location: `__udp4_lib_rcv+0x${k.toString(16)}`,
+		ifname: k % 7 === 0 ? '' : 'eth"0\u0001',
+		protocol: 'ipv4/udp',
+		state: k % 3 === 0 ? null : 'ESTABLISHED',
+		socket: k % 3 !== 0,
+	}));
+	const cgroup = cgroupOf(5, '/system.slice/docker-0123456789abcdef.scope');
+	const names: RowNames = { netns: new Map([[7, 'web\\a']]), cgroups: { get: (id) => (id === 5 ? cgroup : undefined) } };
+	const out = new Piece();
+	const pieces = [...drops.json(dropsView(undefined, dropsSnap({ events }), NO_FILTER, names.netns), out, names)];
+	assert.ok(pieces.length >= 2, 'written across pieces');
+	const text = Buffer.concat([...pieces, out.take(true)]).toString('utf8');
+	const objects = events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...flowJson(e, names.netns), ...cgroupFields(names.cgroups, e.cgroupId), state: e.state, socket: e.socket }));
+	assert.equal(text, JSON.stringify({ drops: 0, teardown: 0, reasons: [], flows: [], listen: [], events_sampled: 0, events_lost: 0, events: objects }));
 });
