@@ -5,13 +5,11 @@ import type { BpfObject } from '../../../native/object.js';
 import { RingBuffer } from '../../../native/ringbuf.js';
 import { cstring, field, keyAt, LOST_EVENT, lostAt, sumLost, sumPerCpu, u32, u64Big } from '../../kernel/decode.js';
 import { Kallsyms } from '../../kernel/kallsyms.js';
-import { KeyIndex, keyWords } from '../../kernel/key-index.js';
 import { openObject } from '../../kernel/objects.js';
 import type { SocketOwners } from '../../kernel/owners.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
-import { tcpState } from '../../kernel/tcp-states.js';
 import { NetnsRetirer } from '../../kernel/netns.js';
 import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
@@ -19,12 +17,11 @@ import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSn
 import { FdOwners } from './fd-owners.js';
 import { protocolName } from '../../kernel/protocols.js';
 import { DropReasons } from './reasons.js';
+import { DropFlowTable, stateName } from './flow-table.js';
 
 const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
 /** Events a second the list gets at most, over all CPUs: drops come in storms. */
 export const DROP_EVENTS_PER_SECOND = 2000;
-/** A flow whose count has not moved for this long is removed from the kernel's table (it counts again from 0 if it drops again). */
-export const FLOW_IDLE_MS = 60_000;
 
 export interface DropsOptions {
 	readonly owners: SocketOwners;
@@ -42,25 +39,6 @@ function listenCounters(text: string): ListenCounters | undefined {
 	return overflows === undefined || drops === undefined ? undefined : { overflows, drops };
 }
 
-/** What the collector keeps per flow key: a number naming the key while kept, its count when it last changed, when that was, the flow as decoded then (reused while the count holds), and the last read that had it. */
-interface SeenFlow {
-	readonly id: number;
-	count: number;
-	at: number;
-	flow: DropFlow;
-	read: number;
-}
-
-/** What changedFlows() leaves for decodeFlows(): the flows unchanged, the indexes of those whose counts moved, and what was kept of each of those. */
-interface ChangedFlows {
-	readonly out: Map<number, DropFlow>;
-	readonly indexes: number[];
-	readonly seen: (SeenFlow | undefined)[];
-	readonly words: Uint32Array;
-}
-
-/** A socket's TCP state by name; null for none (no socket, or not a TCP one). */
-const stateName = (n: number): string | null => (n === 0 ? null : tcpState(n));
 
 export class DropsCollector {
 	private readonly counts: BpfMap;
@@ -75,10 +53,8 @@ export class DropsCollector {
 	private readonly names = new Map<string, string>();
 	/** Owners of the sockets no program stamped. */
 	private readonly fdOwners = new FdOwners();
-	/** Per flow key, what the collector keeps of it. */
-	private readonly seen = new KeyIndex<SeenFlow>(L.dropFlowKey.size);
-	private reads = 0;
-	private nextFlowId = 1;
+	/** The flows, decoded as their counts move. */
+	private readonly flowTable = new DropFlowTable(this.reasons, (pid, comm, cgroupId, ino) => this.owner(pid, comm, cgroupId, ino));
 	private recent: readonly DropEvent[] = [];
 	private readonly listen = new NetnsMib('netstat', listenCounters);
 	private moved = new Map<number, number>();
@@ -149,7 +125,7 @@ export class DropsCollector {
 		// The places not named yet, all in one pass over the kernel's symbols.
 		this.symbols.resolve(records.map((r) => u64Big(r, L.dropEvent.fields.location.offset)));
 		const flows = this.flows.readAll();
-		const changed = this.changedFlows(flows, now);
+		const changed = this.flowTable.changed(flows, now, (idle) => this.flows.deleteMany(Buffer.concat(idle), idle.length));
 		// The owners of sockets no program stamped, all in one look through /proc (a flow records its inode stamped or not).
 		const f = L.dropFlow.fields;
 		const inodes = changed.indexes.filter((i) => field(flows.values, i * flows.valueStride, f.pid) === 0).map((i) => field(flows.values, i * flows.valueStride, f.ino));
@@ -166,7 +142,7 @@ export class DropsCollector {
 		if (gone.length > 0) this.retire(new Set(gone), counts, entries, cache);
 		return {
 			counts,
-			flows: this.decodeFlows(flows, changed, now),
+			flows: this.flowTable.decode(flows, changed, now),
 			events,
 			recent: this.recent,
 			eventsLost: lostAt(lost, LOST_EVENT),
@@ -231,80 +207,6 @@ export class DropsCollector {
 		if (dead.length > 0) this.ifnames.deleteMany(Buffer.concat(dead), dead.length);
 		for (const key of this.names.keys()) if (gone.has(Number(key.slice(0, key.indexOf(':'))))) this.names.delete(key);
 		for (const [key, c] of counts) if (gone.has(c.netns)) counts.delete(key);
-	}
-
-	/**
-	 * The flows unchanged since last decoded, and the indexes of those whose
-	 * counts moved; the ones that stopped dropping for FLOW_IDLE_MS taken out
-	 * of the kernel's table.
-	 */
-	private changedFlows(entries: MapEntries, now: number): ChangedFlows {
-		const read = ++this.reads;
-		const words = keyWords(entries.keys);
-		const out = new Map<number, DropFlow>();
-		const indexes: number[] = [];
-		const seenOf: (SeenFlow | undefined)[] = [];
-		const idle: Buffer[] = [];
-		for (let i = 0; i < entries.count; i++) {
-			const seen = this.seen.get(words, i);
-			if (seen && seen.count === field(entries.values, i * entries.valueStride, L.dropFlow.fields.count)) {
-				// Left unmarked, it is forgotten at the end of the read.
-				if (now - seen.at > FLOW_IDLE_MS) idle.push(Buffer.from(keyAt(entries, i)));
-				else {
-					// Unchanged: the flow as decoded when it last changed (a churn leaves tens of thousands of these for a minute).
-					seen.read = read;
-					out.set(seen.id, seen.flow);
-				}
-				continue;
-			}
-			indexes.push(i);
-			seenOf.push(seen);
-		}
-		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
-		return { out, indexes, seen: seenOf, words };
-	}
-
-	/** Every flow: the unchanged as they were, the changed decoded (an unstamped socket's owner from /proc). */
-	private decodeFlows(entries: MapEntries, { out, indexes, seen: seenOf, words }: ChangedFlows, now: number): Map<number, DropFlow> {
-		const f = L.dropFlow.fields;
-		const read = this.reads;
-		for (let n = 0; n < indexes.length; n++) {
-			const i = indexes[n]!;
-			const k = keyAt(entries, i);
-			const base = i * entries.valueStride;
-			const count = field(entries.values, base, f.count);
-			const owner = this.owner(field(entries.values, base, f.pid), cstring(entries.values, base + f.comm.offset, f.comm.size), field(entries.values, base, f.cgroup), field(entries.values, base, f.ino));
-			const at = decodeFlowId(k, L.dropFlowKey.fields.id.offset);
-			// One literal, not spreads of the owner and the flow: thousands a second under a churn.
-			const flow: DropFlow = {
-				pid: owner.pid,
-				comm: owner.comm,
-				cgroupId: owner.cgroupId,
-				netns: at.netns,
-				family: at.family,
-				laddr: at.laddr,
-				lport: at.lport,
-				raddr: at.raddr,
-				rport: at.rport,
-				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
-				state: stateName(field(entries.values, base, f.state)),
-				count,
-			};
-			const seen = seenOf[n];
-			if (seen) {
-				seen.count = count;
-				seen.at = now;
-				seen.flow = flow;
-				seen.read = read;
-				out.set(seen.id, flow);
-			} else {
-				const id = this.nextFlowId++;
-				this.seen.add(words, i, { id, count, at: now, flow, read });
-				out.set(id, flow);
-			}
-		}
-		this.seen.retain((s) => s.read === read);
-		return out;
 	}
 
 	/** The stamped owner, else the owner /proc names for the socket's inode, else none (pid 0). */
