@@ -3,7 +3,12 @@
 interface Slot<T> {
 	readonly words: Uint32Array;
 	readonly value: T;
+	/** The next slot of the same hash. */
 	next: Slot<T> | undefined;
+	/** The slot whose key came next in the last read that found this one. */
+	after: Slot<T> | undefined;
+	/** Let go by retain(). */
+	gone: boolean;
 }
 
 /**
@@ -16,23 +21,42 @@ interface Slot<T> {
  */
 export class KeyIndex<T> {
 	private readonly byHash = new Map<number, Slot<T>>();
+	/** The slot found for the key before, in the read under way. */
+	private previous: Slot<T> | undefined;
 
 	constructor(private readonly keySize: number) {
 		if (keySize % 4 !== 0) throw new Error(`KeyIndex: keys of ${keySize} bytes, not whole words`);
 	}
 
-	/** The value kept for key `i` of a read's keys (keyWords), or undefined. */
+	/**
+	 * The value kept for key `i` of a read's keys (keyWords), or undefined.
+	 * A map's reads list its keys in about the same order each time (a hash
+	 * map's buckets, in turn): the key after the one found before is tried
+	 * first, then the hash. Keys looked up in increasing `i`, from 0 at each read.
+	 */
 	get(w: Uint32Array, i: number): T | undefined {
 		const at = (i * this.keySize) >> 2;
-		for (let s = this.byHash.get(hash(w, at, this.keySize >> 2)); s; s = s.next) if (same(s.words, w, at)) return s.value;
-		return undefined;
+		const previous = i === 0 ? undefined : this.previous;
+		const expected = previous?.after;
+		let found: Slot<T> | undefined;
+		if (expected && !expected.gone && same(expected.words, w, at)) found = expected;
+		else {
+			for (let s = this.byHash.get(hash(w, at, this.keySize >> 2)); s; s = s.next) {
+				if (!same(s.words, w, at)) continue;
+				found = s;
+				if (previous) previous.after = s;
+				break;
+			}
+		}
+		this.previous = found;
+		return found?.value;
 	}
 
 	/** Keeps `value` for key `i` of a read's keys (a copy of its words), which must not have one yet. */
 	add(w: Uint32Array, i: number, value: T): void {
 		const at = (i * this.keySize) >> 2;
 		const h = hash(w, at, this.keySize >> 2);
-		this.byHash.set(h, { words: w.slice(at, at + (this.keySize >> 2)), value, next: this.byHash.get(h) });
+		this.byHash.set(h, { words: w.slice(at, at + (this.keySize >> 2)), value, next: this.byHash.get(h), after: undefined, gone: false });
 	}
 
 	/** Keeps only the values `keep` says yes to. */
@@ -41,7 +65,10 @@ export class KeyIndex<T> {
 			let head: Slot<T> | undefined;
 			let tail: Slot<T> | undefined;
 			for (let s: Slot<T> | undefined = first; s; s = s.next) {
-				if (!keep(s.value)) continue;
+				if (!keep(s.value)) {
+					s.gone = true;
+					continue;
+				}
 				if (tail) tail.next = s;
 				else head = s;
 				tail = s;

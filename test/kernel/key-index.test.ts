@@ -61,3 +61,16 @@ test('keys of a buffer not word-aligned are read as well', () => {
 	index.add(keyWords(bytes), 1, 4);
 	assert.equal(index.get(keyWords(unaligned), 1), 4);
 });
+
+test('keys read in the order of the read before are found by that order; one let go meanwhile is not found, one new among them is not', () => {
+	const index = new KeyIndex<{ name: string; keep: boolean }>(SIZE);
+	const first = keyWords(read([1, 2, 3, 4]));
+	['one', 'two', 'three', 'four'].forEach((name, i) => index.add(first, i, { name, keep: true }));
+	// A read in the same order links each key to the next.
+	const again = keyWords(read([1, 2, 3, 4]));
+	assert.deepEqual([0, 1, 2, 3].map((i) => index.get(again, i)?.name), ['one', 'two', 'three', 'four']);
+	index.get(again, 1)!.keep = false;
+	index.retain((v) => v.keep);
+	const later = keyWords(read([1, 2, 9, 3, 4]));
+	assert.deepEqual([0, 1, 2, 3, 4].map((i) => index.get(later, i)?.name), ['one', undefined, undefined, 'three', 'four']);
+});
