@@ -79,6 +79,8 @@ export interface Libbpf {
 	close(fd: number): number;
 	mmap(addr: null, length: number, prot: number, flags: number, fd: number, offset: number): Ptr;
 	munmap(addr: Handle, length: number): number;
+	/** Copies a ring's record out (native/ringbuf.ts); `dst` is a Buffer's memory. */
+	memcpy(dst: Buffer, src: Handle, n: number): unknown;
 	/** Gives memory malloc holds free back to the kernel, in every arena (the worker threads' too). */
 	malloc_trim(pad: number): number;
 	/** Moves the calling thread into the namespace open at `fd` (native/netns.ts). */
@@ -171,6 +173,7 @@ function bind(): Libbpf {
 		close: c('int close(int fd)'),
 		mmap: c('void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)'),
 		munmap: c('int munmap(void *addr, size_t length)'),
+		memcpy: c('void *memcpy(void *dst, void *src, size_t n)'),
 		setns: c('int setns(int fd, int nstype)'),
 		malloc_trim: c('int malloc_trim(size_t pad)'),
 		quietPrint: libc.symbol('abs') as bigint,

@@ -102,7 +102,7 @@ function everyRow(unit: 'usecs' | 'msecs' = 'usecs'): Sample {
 			],
 		}),
 		drops: dropsSnap({
-			flows: new Map<string, DropFlow>([['a', { ...drop, state: '', count: 3 }]]),
+			flows: new Map<number, DropFlow>([[1, { ...drop, state: '', count: 3 }]]),
 			events: [{ ...drop, time: 0, location: 'sk_rcvqueues_full', ifname: 'lo', protocol: 'ipv4/udp', state: '', socket: true } satisfies DropEvent],
 		}),
 		latency: latencySnap({ packets: [packet({}), packet({ ...nobody, proto: '', lport: 0, rport: 0, stages: { stack: null, qdisc: 3, driver: null, socket: null } })] }),
@@ -204,7 +204,7 @@ test('a flow written before is written anew once its namespace has a name (ip ne
 test('drops: the flows written row by row, many across pieces, a comm and a cgroup to escape, an owner not known', () => {
 	const base = { ...flowOf({ pid: 0, comm: '', lport: 0 }), family: 4 as const, reason: 'QUEUE_PURGE', state: 'CLOSE' };
 	const flows = Array.from({ length: 600 }, (_, i): DropFlow => ({ ...base, pid: i === 5 ? 0 : 100 + i, lport: 1000 + i, comm: i === 5 ? '' : i === 3 ? 'a "quoted"\\name' : 'dnsd', cgroupId: i % 2 === 0 ? 5 : 0, count: 600 - i }));
-	const sample = buildSample(named(raw(0)), named(raw(1000, { drops: dropsSnap({ flows: new Map(flows.map((f, i) => [`k${i}`, f])) }) })));
+	const sample = buildSample(named(raw(0)), named(raw(1000, { drops: dropsSnap({ flows: new Map(flows.map((f, i) => [i, f])) }) })));
 	const text = jsonLine(sample);
 	assert.equal(JSON.stringify(JSON.parse(text)), text, 'byte for byte what JSON.stringify writes');
 	const want = flows.map((f) => ({

@@ -27,7 +27,7 @@ function busy(): TestStore {
 	const retransmits = Array.from({ length: N }, (_, k) => retrans({ ...flow(k % 9), time: time(k) }));
 	const conns: ConnEvent[] = Array.from({ length: N }, (_, k) => ({ ...FLOW, ...flow(k % 11), time: time(k), type: 'connect', direction: 'connect', latencyUs: k }));
 	const drops: DropEvent[] = Array.from({ length: N }, (_, k) => ({ ...FLOW, ...flow(k % 5), time: time(k), reason: 'NO_SOCKET', location: 'tcp_v4_rcv+0x1a3', ifname: 'eth0', protocol: 'ipv4/tcp', socket: false }));
-	const dropFlows = (n: number) => new Map(Array.from({ length: 7 }, (_, k) => [`f${k}`, { ...FLOW, ...flow(k), reason: 'SOCKET_RCVBUFF', state: null, count: n * (k + 1) }]));
+	const dropFlows = (n: number) => new Map(Array.from({ length: 7 }, (_, k) => [k, { ...FLOW, ...flow(k), reason: 'SOCKET_RCVBUFF', state: null, count: n * (k + 1) }]));
 	const listen = (n: number) => new Map([[HERE, { overflows: n, drops: n }]]);
 	const none = { stack: null, qdisc: null, driver: null, socket: null };
 	// Seven stage rows: stack, qdisc and driver on two devices, socket on one.

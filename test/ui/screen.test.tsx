@@ -48,7 +48,7 @@ function state(actions: Action[] = []): UiState {
 		}),
 		drops: dropsSnap({
 			counts: new Map([['d', { netns: HERE, ifindex: 2, ifname: 'eth0', protocol: 'ipv4/udp', reason: 'NO_SOCKET', count: 300 }]]),
-			flows: new Map([['f', { ...CONN_FLOW, pid: 11, comm: 'nginx', reason: 'SOCKET_RCVBUFF', state: 'CLOSE', count: 7 }]]),
+			flows: new Map([[1, { ...CONN_FLOW, pid: 11, comm: 'nginx', reason: 'SOCKET_RCVBUFF', state: 'CLOSE', count: 7 }]]),
 			events: [{ ...CONN_FLOW, pid: 0, comm: '', time: 0, reason: 'NO_SOCKET', location: '__udp4_lib_rcv+0x4bc', ifname: 'eth0', protocol: 'ipv4/udp', state: '', socket: false }],
 		}),
 	});

@@ -1,8 +1,9 @@
 // The Connections feature: opens, failures and resets per namespace as the kernel counts them, and each connect, accept, close and RST with its owner.
-import { flowJson } from '../../format/json-piece.js';
+import { ownedFlowPiece, quoted } from '../../format/flow-piece.js';
+import { jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
-import { cgroupFields } from '../../model/cgroup.js';
+import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
 import { UsageError } from '../../model/filter.js';
@@ -12,7 +13,7 @@ import { netnsNames } from '../../kernel/netns.js';
 import type { Feature } from '../feature.js';
 import { ConnsCollector, EVENTS_PER_SECOND } from './collector.js';
 import { CONNS_LAYOUTS } from './layouts.js';
-import { connsView, notSeen, type ConnEvent, type ConnsSnapshot, type ConnsView, type Direction } from './model.js';
+import { connsView, notSeen, type ConnEvent, type ConnEventType, type ConnsSnapshot, type ConnsView, type Direction } from './model.js';
 import { connsTab, type ConnsTabState } from './tab.js';
 
 /** -r/--direction: only the events of connections this host opened (connect) or accepted (accept). */
@@ -41,28 +42,53 @@ const CONN_METRICS = [
 	['in_rsts', 'resets received (no MIB counter: tcp_receive_reset)'],
 ] as const;
 
-/** An event as the JSON line writes it: time, type, direction (null when nettop did not see the connection open), flow and owner, cgroup, then the fields of its type. */
-function eventJson(e: ConnEvent, names: RowNames): object {
-	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type, direction: e.direction ?? null, ...flowJson(e, names.netns), ...cgroupFields(names.cgroups, e.cgroupId) };
-	switch (e.type) {
-		case 'close':
-			// Microseconds are what the kernel's clock gives a lifetime here; more digits would be noise.
-			o.duration_ms = e.durationMs === undefined ? null : Math.round(e.durationMs * 1000) / 1000;
-			o.tx_bytes = e.txBytes;
-			o.rx_bytes = e.rxBytes;
-			o.abort = e.abort === true;
-			break;
-		case 'fail':
-			o.reason = e.reason;
-			break;
-		case 'connect':
-			if (e.latencyUs !== undefined) o.latency_us = e.latencyUs;
-			break;
-		default:
-			if (e.noSocket) o.no_socket = true;
-			else o.state = e.state;
+const TYPE_TEXT: Record<ConnEventType, string> = { connect: '"connect"', accept: '"accept"', close: '"close"', fail: '"fail"', reset_in: '"reset_in"', reset_out: '"reset_out"' };
+
+/**
+ * events[from..to) as the JSON line writes them, comma separated: time,
+ * type, direction (null when nettop did not see the connection open), flow
+ * and owner, cgroup, then the fields of its type. Written straight into the
+ * piece, byte for byte what JSON.stringify of each event's object wrote: a
+ * churn has thousands a second (docs/performance.md).
+ */
+function eventsJson(out: Piece, events: readonly ConnEvent[], from: number, to: number, names: RowNames): void {
+	for (let i = from; i < to; i++) {
+		const e = events[i]!;
+		out.ascii(i > from ? ',{"time":"' : '{"time":"');
+		out.ascii(isoTime(e.time));
+		out.ascii('","type":');
+		out.ascii(TYPE_TEXT[e.type]);
+		out.ascii(e.direction === undefined ? ',"direction":null,' : e.direction === 'connect' ? ',"direction":"connect",' : ',"direction":"accept",');
+		ownedFlowPiece(out, e, names.netns);
+		out.ascii(',');
+		out.bytes(names.cgroups.get(e.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
+		switch (e.type) {
+			case 'close':
+				// Microseconds are what the kernel's clock gives a lifetime here; more digits would be noise.
+				if (e.durationMs === undefined) out.ascii(',"duration_ms":null');
+				else out.field(',"duration_ms":', Math.round(e.durationMs * 1000) / 1000);
+				if (e.txBytes !== undefined) out.field(',"tx_bytes":', e.txBytes);
+				if (e.rxBytes !== undefined) out.field(',"rx_bytes":', e.rxBytes);
+				out.ascii(e.abort === true ? ',"abort":true' : ',"abort":false');
+				break;
+			case 'fail':
+				if (e.reason !== undefined) {
+					out.ascii(',"reason":');
+					out.bytes(quoted(e.reason));
+				}
+				break;
+			case 'connect':
+				if (e.latencyUs !== undefined) out.field(',"latency_us":', e.latencyUs);
+				break;
+			default:
+				if (e.noSocket) out.ascii(',"no_socket":true');
+				else if (e.state !== undefined) {
+					out.ascii(',"state":');
+					out.bytes(quoted(e.state));
+				}
+		}
+		out.ascii('}');
 	}
-	return o;
 }
 
 export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = {
@@ -83,8 +109,11 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 		}),
 	retain: (snapshot) => snapshot,
 	interval: (prev, cur, filter, names, cgroups) => connsView(prev, cur, filter, names, cgroups),
+	// The events row by row: a connection churn has thousands a second.
 	*json(view, out, names) {
-		out.text(JSON.stringify({ counts: view.counts, not_seen: notSeen(view.sight), events_sampled: view.eventsSampled, events_lost: view.eventsLost, events: view.events.map((e) => eventJson(e, names)) }));
+		out.text(`${unclosedObject({ counts: view.counts, not_seen: notSeen(view.sight), events_sampled: view.eventsSampled, events_lost: view.eventsLost })},"events":`);
+		yield* jsonArray(out, view.events.length, (from, to) => eventsJson(out, view.events, from, to, names));
+		out.ascii('}');
 	},
 	// The counts, per namespace, per endpoint and the interval's events, as the tab shows them.
 	text: (view, props) => (isUnavailable(view) ? [`connections unavailable: ${view.unavailable}`] : connsTab.lines(view, { ...props, plain: true }).map(plainText)),

@@ -10,7 +10,6 @@ import type { SocketOwners } from '../../kernel/owners.js';
 import { sampledOut, setEventRate } from '../../kernel/sampling.js';
 import { sampleBudget } from '../../kernel/layouts.js';
 import { decodeFlowId } from '../../kernel/slot-flows.js';
-import { tcpState } from '../../kernel/tcp-states.js';
 import { NetnsRetirer } from '../../kernel/netns.js';
 import { addTo, NetnsMib, snmpCounter, type NetnsActivity } from '../../kernel/snmp.js';
 import * as L from './layouts.js';
@@ -18,12 +17,11 @@ import { nextRecent, type DropCount, type DropEvent, type DropFlow, type DropsSn
 import { FdOwners } from './fd-owners.js';
 import { protocolName } from '../../kernel/protocols.js';
 import { DropReasons } from './reasons.js';
+import { DropFlowTable, stateName } from './flow-table.js';
 
 const STAMPERS = ['nt_drp_own_tx', 'nt_drp_own_rx', 'nt_drp_own_st'];
 /** Events a second the list gets at most, over all CPUs: drops come in storms. */
 export const DROP_EVENTS_PER_SECOND = 2000;
-/** A flow whose count has not moved for this long is removed from the kernel's table (it counts again from 0 if it drops again). */
-export const FLOW_IDLE_MS = 60_000;
 
 export interface DropsOptions {
 	readonly owners: SocketOwners;
@@ -41,14 +39,6 @@ function listenCounters(text: string): ListenCounters | undefined {
 	return overflows === undefined || drops === undefined ? undefined : { overflows, drops };
 }
 
-/** What changedFlows() leaves for decodeFlows(). */
-interface ChangedFlows {
-	readonly out: Map<string, DropFlow>;
-	readonly indexes: number[];
-}
-
-/** A socket's TCP state by name; null for none (no socket, or not a TCP one). */
-const stateName = (n: number): string | null => (n === 0 ? null : tcpState(n));
 
 export class DropsCollector {
 	private readonly counts: BpfMap;
@@ -63,8 +53,8 @@ export class DropsCollector {
 	private readonly names = new Map<string, string>();
 	/** Owners of the sockets no program stamped. */
 	private readonly fdOwners = new FdOwners();
-	/** Per flow key (hex): its count when it last changed, when that was, and the flow as decoded then (reused while the count holds). */
-	private readonly seen = new Map<string, { count: number; at: number; flow: DropFlow }>();
+	/** The flows, decoded as their counts move. */
+	private readonly flowTable = new DropFlowTable(this.reasons, (pid, comm, cgroupId, ino) => this.owner(pid, comm, cgroupId, ino));
 	private recent: readonly DropEvent[] = [];
 	private readonly listen = new NetnsMib('netstat', listenCounters);
 	private moved = new Map<number, number>();
@@ -135,7 +125,7 @@ export class DropsCollector {
 		// The places not named yet, all in one pass over the kernel's symbols.
 		this.symbols.resolve(records.map((r) => u64Big(r, L.dropEvent.fields.location.offset)));
 		const flows = this.flows.readAll();
-		const changed = this.changedFlows(flows, now);
+		const changed = this.flowTable.changed(flows, now, (idle) => this.flows.deleteMany(Buffer.concat(idle), idle.length));
 		// The owners of sockets no program stamped, all in one look through /proc (a flow records its inode stamped or not).
 		const f = L.dropFlow.fields;
 		const inodes = changed.indexes.filter((i) => field(flows.values, i * flows.valueStride, f.pid) === 0).map((i) => field(flows.values, i * flows.valueStride, f.ino));
@@ -152,7 +142,7 @@ export class DropsCollector {
 		if (gone.length > 0) this.retire(new Set(gone), counts, entries, cache);
 		return {
 			counts,
-			flows: this.decodeFlows(flows, changed, now),
+			flows: this.flowTable.decode(flows, changed, now),
 			events,
 			recent: this.recent,
 			eventsLost: lostAt(lost, LOST_EVENT),
@@ -217,57 +207,6 @@ export class DropsCollector {
 		if (dead.length > 0) this.ifnames.deleteMany(Buffer.concat(dead), dead.length);
 		for (const key of this.names.keys()) if (gone.has(Number(key.slice(0, key.indexOf(':'))))) this.names.delete(key);
 		for (const [key, c] of counts) if (gone.has(c.netns)) counts.delete(key);
-	}
-
-	/**
-	 * The flows unchanged since last decoded, and the indexes of those whose
-	 * counts moved; the ones that stopped dropping for FLOW_IDLE_MS taken out
-	 * of the kernel's table.
-	 */
-	private changedFlows(entries: MapEntries, now: number): ChangedFlows {
-		const out = new Map<string, DropFlow>();
-		const indexes: number[] = [];
-		const idle: Buffer[] = [];
-		for (let i = 0; i < entries.count; i++) {
-			const k = keyAt(entries, i);
-			const key = k.toString('hex');
-			const seen = this.seen.get(key);
-			if (seen && seen.count === field(entries.values, i * entries.valueStride, L.dropFlow.fields.count)) {
-				if (now - seen.at > FLOW_IDLE_MS) {
-					idle.push(Buffer.from(k));
-					this.seen.delete(key);
-					continue;
-				}
-				// Unchanged: the flow as decoded when it last changed (a churn leaves tens of thousands of these for a minute).
-				out.set(key, seen.flow);
-				continue;
-			}
-			indexes.push(i);
-		}
-		if (idle.length > 0) this.flows.deleteMany(Buffer.concat(idle), idle.length);
-		return { out, indexes };
-	}
-
-	/** Every flow: the unchanged as they were, the changed decoded (an unstamped socket's owner from /proc). */
-	private decodeFlows(entries: MapEntries, { out, indexes }: ChangedFlows, now: number): Map<string, DropFlow> {
-		const f = L.dropFlow.fields;
-		for (const i of indexes) {
-			const k = keyAt(entries, i);
-			const key = k.toString('hex');
-			const base = i * entries.valueStride;
-			const count = field(entries.values, base, f.count);
-			const flow: DropFlow = {
-				...this.owner(field(entries.values, base, f.pid), cstring(entries.values, base + f.comm.offset, f.comm.size), field(entries.values, base, f.cgroup), field(entries.values, base, f.ino)),
-				...decodeFlowId(k, L.dropFlowKey.fields.id.offset),
-				reason: this.reasons.name(field(k, 0, L.dropFlowKey.fields.reason)),
-				state: stateName(field(entries.values, base, f.state)),
-				count,
-			};
-			this.seen.set(key, { count, at: now, flow });
-			out.set(key, flow);
-		}
-		for (const key of this.seen.keys()) if (!out.has(key)) this.seen.delete(key);
-		return out;
 	}
 
 	/** The stamped owner, else the owner /proc names for the socket's inode, else none (pid 0). */

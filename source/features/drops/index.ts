@@ -1,8 +1,9 @@
 // The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
-import { flowJson, jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
+import { ownedFlowPiece, quoted } from '../../format/flow-piece.js';
+import { jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
-import { cgroupFields, UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
+import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
@@ -11,31 +12,49 @@ import { netnsNames } from '../../kernel/netns.js';
 import type { Feature } from '../feature.js';
 import { DropsCollector } from './collector.js';
 import { DROPS_LAYOUTS } from './layouts.js';
-import { dropsView, type DropsSnapshot, type DropsView } from './model.js';
+import { dropsView, type DropEvent, type DropsSnapshot, type DropsView } from './model.js';
 import { dropsTab } from './tab.js';
 
 /** view.flows[from..to) as JSON, comma separated: each the flow and owner (flowJson's fields), the owner's cgroup, the socket's state, the reason and the count. */
 function flowsJson(out: Piece, view: DropsView, from: number, to: number, names: RowNames): void {
 	for (let i = from; i < to; i++) {
 		const f = view.flows[i]!;
-		out.ascii(i > from ? ',{"pid":' : '{"pid":');
-		if (f.pid === 0) out.ascii('null,"comm":null');
-		else {
-			out.number(f.pid);
-			out.text(`,"comm":${JSON.stringify(f.comm)}`);
-		}
-		out.field(',"netns":', f.netns);
-		out.text(`,"netns_name":${JSON.stringify(names.netns.get(f.netns) ?? null)}`);
-		out.field(',"family":', f.family);
-		out.text(`,"laddr":${JSON.stringify(f.laddr)},"lport":`);
-		out.number(f.lport);
-		out.text(`,"raddr":${JSON.stringify(f.raddr)},"rport":`);
-		out.number(f.rport);
+		out.ascii(i > from ? ',{' : '{');
+		ownedFlowPiece(out, f, names.netns);
 		out.ascii(',');
 		out.bytes(names.cgroups.get(f.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
-		out.text(`,"state":${JSON.stringify(f.state)},"reason":${JSON.stringify(f.reason)},"count":`);
-		out.number(f.count);
+		out.ascii(',"state":');
+		if (f.state === null) out.ascii('null');
+		else out.bytes(quoted(f.state));
+		out.ascii(',"reason":');
+		out.bytes(quoted(f.reason));
+		out.field(',"count":', f.count);
 		out.ascii('}');
+	}
+}
+
+/** events[from..to) as JSON, comma separated: time, reason, place, flow and owner, cgroup, the socket's state, whether a socket had it. Row by row, as the flows. */
+function eventsJson(out: Piece, events: readonly DropEvent[], from: number, to: number, names: RowNames): void {
+	for (let i = from; i < to; i++) {
+		const e = events[i]!;
+		out.ascii(i > from ? ',{"time":"' : '{"time":"');
+		out.ascii(isoTime(e.time));
+		out.ascii('","reason":');
+		out.bytes(quoted(e.reason));
+		out.ascii(',"location":');
+		out.bytes(quoted(e.location));
+		out.ascii(',"ifname":');
+		out.bytes(quoted(e.ifname));
+		out.ascii(',"protocol":');
+		out.bytes(quoted(e.protocol));
+		out.ascii(',');
+		ownedFlowPiece(out, e, names.netns);
+		out.ascii(',');
+		out.bytes(names.cgroups.get(e.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
+		out.ascii(',"state":');
+		if (e.state === null) out.ascii('null');
+		else out.bytes(quoted(e.state));
+		out.ascii(e.socket ? ',"socket":true}' : ',"socket":false}');
 	}
 }
 
@@ -52,8 +71,9 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 		const reasons = view.reasons.map((r) => ({ netns: r.netns, netns_name: r.netns_name, ifname: r.ifname, ifindex: r.ifindex, protocol: r.protocol, reason: r.reason, count: r.count, teardown: r.teardown }));
 		out.text(`${unclosedObject({ drops: view.drops, teardown: view.teardown, reasons })},"flows":`);
 		yield* jsonArray(out, view.flows.length, (from, to) => flowsJson(out, view, from, to, names));
-		const events = view.events.map((e) => ({ time: isoTime(e.time), reason: e.reason, location: e.location, ifname: e.ifname, protocol: e.protocol, ...flowJson(e, names.netns), ...cgroupFields(names.cgroups, e.cgroupId), state: e.state, socket: e.socket }));
-		out.text(`,${JSON.stringify({ listen: view.listen, events_sampled: view.eventsSampled, events_lost: view.eventsLost, events }).slice(1)}`);
+		out.text(`,${unclosedObject({ listen: view.listen, events_sampled: view.eventsSampled, events_lost: view.eventsLost }).slice(1)},"events":`);
+		yield* jsonArray(out, view.events.length, (from, to) => eventsJson(out, view.events, from, to, names));
+		out.ascii('}');
 	},
 	text: (view, props) => (isUnavailable(view) ? [`drops unavailable: ${view.unavailable}`] : dropsTab.lines(view, { ...props, plain: true }).map(plainText)),
 	// Per reason (the kernel's own names), namespace, interface and protocol.

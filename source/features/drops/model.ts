@@ -51,8 +51,8 @@ export const RECENT = 500;
 export interface DropsSnapshot extends Snapshot {
 	/** By `${netns}|${ifindex}|${protocol}|${reason}`, cumulative. */
 	readonly counts: ReadonlyMap<string, DropCount>;
-	/** By flow and reason, cumulative while the kernel keeps them. */
-	readonly flows: ReadonlyMap<string, DropFlow>;
+	/** By flow and reason (a number the collector gives each while the kernel keeps it), cumulative while the kernel keeps them; a flow whose count has not moved is the object of the read before. */
+	readonly flows: ReadonlyMap<number, DropFlow>;
 	/** Events since the last read, oldest first; the last RECENT, newest first. */
 	readonly events: readonly DropEvent[];
 	readonly recent: readonly DropEvent[];
@@ -119,8 +119,11 @@ export function dropsView(prev: DropsSnapshot | undefined, cur: DropsSnapshot, f
 	}
 	reasons.sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 	const flows: DropFlow[] = [];
-	for (const [key, f] of cur.flows) {
-		const count = counterDelta(prev?.flows.get(key)?.count, f.count);
+	for (const [id, f] of cur.flows) {
+		const before = prev?.flows.get(id);
+		// The same object: not moved (a churn leaves thousands of these).
+		if (before === f) continue;
+		const count = counterDelta(before?.count, f.count);
 		if (count > 0 && passes(f)) flows.push({ ...f, count });
 	}
 	flows.sort((a, b) => b.count - a.count);

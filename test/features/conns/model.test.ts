@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import { endpointRows } from '../../../source/features/conns/endpoint-model.js';
 import { conns } from '../../../source/features/conns/index.js';
 import { connsRows, connsView, type ConnCounts, type ConnEvent } from '../../../source/features/conns/model.js';
+import { flowJson, Piece } from '../../../source/format/json-piece.js';
 import { isoTime } from '../../../source/format/time.js';
+import { cgroupFields, cgroupOf } from '../../../source/model/cgroup.js';
+import type { RowNames } from '../../../source/model/reading.js';
 import { NO_FILTER } from '../../../source/model/filter.js';
 import { connsSnap } from '../../fixtures/records.js';
 import { featureJson } from '../../helpers/json-flow.js';
@@ -86,6 +89,53 @@ test('JSON: counts per namespace and the interval\'s events with the fields of t
 	assert.deepEqual(j.events[2], { ...base, type: 'fail', direction: 'connect', reason: 'refused' });
 	assert.deepEqual(j.events[3], { ...base, pid: null, comm: null, type: 'reset_out', direction: null, no_socket: true }, 'every event has a direction: null when nettop did not see the connection open');
 	assert.deepEqual(j.events.map((e: object) => Object.keys(e).slice(0, 4)), Array(4).fill(['time', 'type', 'direction', 'pid']));
+});
+
+/** An event as the JSON line wrote it before it was written row by row: its object, for JSON.stringify. */
+function eventObject(e: ConnEvent, names: RowNames): object {
+	const o: Record<string, unknown> = { time: isoTime(e.time), type: e.type, direction: e.direction ?? null, ...flowJson(e, names.netns), ...cgroupFields(names.cgroups, e.cgroupId) };
+	if (e.type === 'close') Object.assign(o, { duration_ms: e.durationMs === undefined ? null : Math.round(e.durationMs * 1000) / 1000, tx_bytes: e.txBytes, rx_bytes: e.rxBytes, abort: e.abort === true });
+	else if (e.type === 'fail') o.reason = e.reason;
+	else if (e.type === 'connect') {
+		if (e.latencyUs !== undefined) o.latency_us = e.latencyUs;
+	} else if (e.noSocket) o.no_socket = true;
+	else o.state = e.state;
+	return o;
+}
+
+test('JSON: the events written row by row, many across pieces, are byte for byte JSON.stringify of their objects: every type, owners, names and a comm to escape, IPv6, fractions', () => {
+	const types = ['connect', 'accept', 'close', 'fail', 'reset_in', 'reset_out'] as const;
+	const comms = ['curl', 'a "quoted"\\name', 'tab\there\u0007', 'caf\u00e9', ''];
+	const events = Array.from({ length: 700 }, (_, k): ConnEvent => {
+		const type = types[k % 6]!;
+		const comm = comms[k % 5]!;
+		return ev({
+			time: 1_764_640_923_007 + k * 13.7,
+			type,
+			direction: k % 7 === 0 ? undefined : k % 2 === 0 ? 'connect' : 'accept',
+			pid: comm === '' ? 0 : 100 + k,
+			comm,
+			netns: k % 3 === 0 ? 8 : 7,
+			cgroupId: k % 4 === 0 ? 5 : 0,
+			...(k % 11 === 0 ? { family: 6 as const, laddr: 'fd00::1', raddr: 'fd00::2' } : {}),
+			lport: 1000 + k,
+			durationMs: type === 'close' && k % 5 !== 1 ? k * 1.0000004 + 0.0123456 : undefined,
+			txBytes: type === 'close' ? k * 1000 : undefined,
+			rxBytes: type === 'close' ? 2 ** 40 + k : undefined,
+			abort: type === 'close' ? k % 3 === 0 : undefined,
+			latencyUs: type === 'connect' && k % 4 !== 0 ? k : undefined,
+			reason: type === 'fail' ? ['refused', 'timed out', 'no SYN sent'][k % 3] : undefined,
+			noSocket: type === 'reset_out' && k % 2 === 0 ? true : undefined,
+			state: ['ESTABLISHED', 'SYN_SENT', 'CLOSE_WAIT'][k % 3]!,
+		});
+	});
+	const names: RowNames = { netns: new Map([[7, 'web "a"']]), cgroups: { get: (id) => (id === 5 ? cgroupOf(5, '/system.slice/docker-0123456789abcdef.scope') : undefined) } };
+	const out = new Piece();
+	const pieces = [...conns.json(connsView(undefined, connsSnap({ events }), NO_FILTER, names.netns), out, names)];
+	assert.ok(pieces.length >= 2, 'written across pieces');
+	const text = Buffer.concat([...pieces, out.take(true)]).toString('utf8');
+	const events_ = events.map((e) => eventObject(e, names));
+	assert.equal(text, JSON.stringify({ counts: [], not_seen: [], events_sampled: 0, events_lost: 0, events: events_ }));
 });
 
 test('event times are written as toISOString writes them', () => {
