@@ -1,5 +1,7 @@
 // A row's owner and connection written straight into a JSON piece: for rows written by the thousand a second (a churn's events and teardown drops).
+import { UNKNOWN_CGROUP_JSON } from '../model/cgroup.js';
 import type { OwnedFlow } from '../model/flow.js';
+import type { RowNames } from '../model/reading.js';
 import type { Piece } from './json-piece.js';
 
 /**
@@ -26,6 +28,19 @@ export function ownedFlowPiece(out: Piece, f: OwnedFlow, netnsNames: ReadonlyMap
 	out.ascii(',"raddr":"');
 	out.ascii(f.raddr);
 	out.field('","rport":', f.rport);
+}
+
+/** ownedFlowPiece's fields, then the owner's cgroup's (`"cgroup":…,"container":…`). */
+export function ownedRowPiece(out: Piece, f: OwnedFlow & { readonly cgroupId: number }, names: RowNames): void {
+	ownedFlowPiece(out, f, names.netns);
+	out.ascii(',');
+	out.bytes(names.cgroups.get(f.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
+}
+
+/** A text that may be null, as JSON. */
+export function nullableText(out: Piece, text: string | null): void {
+	if (text === null) out.ascii('null');
+	else out.bytes(quoted(text));
 }
 
 const QUOTED_MAX = 4096;

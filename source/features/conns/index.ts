@@ -1,9 +1,8 @@
 // The Connections feature: opens, failures and resets per namespace as the kernel counts them, and each connect, accept, close and RST with its owner.
-import { ownedFlowPiece, quoted } from '../../format/flow-piece.js';
+import { ownedRowPiece, quoted } from '../../format/flow-piece.js';
 import { jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
-import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
 import { UsageError } from '../../model/filter.js';
@@ -59,9 +58,7 @@ function eventsJson(out: Piece, events: readonly ConnEvent[], from: number, to: 
 		out.ascii('","type":');
 		out.ascii(TYPE_TEXT[e.type]);
 		out.ascii(e.direction === undefined ? ',"direction":null,' : e.direction === 'connect' ? ',"direction":"connect",' : ',"direction":"accept",');
-		ownedFlowPiece(out, e, names.netns);
-		out.ascii(',');
-		out.bytes(names.cgroups.get(e.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
+		ownedRowPiece(out, e, names);
 		switch (e.type) {
 			case 'close':
 				// Microseconds are what the kernel's clock gives a lifetime here; more digits would be noise.

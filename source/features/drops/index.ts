@@ -1,9 +1,8 @@
 // The Drops feature: every packet the kernel drops, by the kernel's reason, where, and whose socket had it.
-import { ownedFlowPiece, quoted } from '../../format/flow-piece.js';
+import { nullableText, ownedRowPiece, quoted } from '../../format/flow-piece.js';
 import { jsonArray, unclosedObject, type Piece } from '../../format/json-piece.js';
 import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
-import { UNKNOWN_CGROUP_JSON } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
@@ -20,12 +19,9 @@ function flowsJson(out: Piece, view: DropsView, from: number, to: number, names:
 	for (let i = from; i < to; i++) {
 		const f = view.flows[i]!;
 		out.ascii(i > from ? ',{' : '{');
-		ownedFlowPiece(out, f, names.netns);
-		out.ascii(',');
-		out.bytes(names.cgroups.get(f.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
+		ownedRowPiece(out, f, names);
 		out.ascii(',"state":');
-		if (f.state === null) out.ascii('null');
-		else out.bytes(quoted(f.state));
+		nullableText(out, f.state);
 		out.ascii(',"reason":');
 		out.bytes(quoted(f.reason));
 		out.field(',"count":', f.count);
@@ -48,12 +44,9 @@ function eventsJson(out: Piece, events: readonly DropEvent[], from: number, to: 
 		out.ascii(',"protocol":');
 		out.bytes(quoted(e.protocol));
 		out.ascii(',');
-		ownedFlowPiece(out, e, names.netns);
-		out.ascii(',');
-		out.bytes(names.cgroups.get(e.cgroupId)?.jsonBytes ?? UNKNOWN_CGROUP_JSON);
+		ownedRowPiece(out, e, names);
 		out.ascii(',"state":');
-		if (e.state === null) out.ascii('null');
-		else out.bytes(quoted(e.state));
+		nullableText(out, e.state);
 		out.ascii(e.socket ? ',"socket":true}' : ',"socket":false}');
 	}
 }
