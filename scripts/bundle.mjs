@@ -68,7 +68,7 @@ async function bundle(options) {
 
 rmSync('dist/bin', { recursive: true, force: true });
 await bundle({ entryPoints: { nettop: 'source/cli.ts' }, splitting: true, outdir: 'dist/bin', chunkNames: '[name]-[hash]', plugins: [lazyNormalize, fastOutput] });
-// The in-process refresh bench (npm run bench) draws with the renderer that ships: bundled the same way, beside the tests.
+// The bench's refresh part (npm run bench) draws with the renderer that ships: bundled the same way, beside the tests, run as a process of its own.
 rmSync('dist/bench', { recursive: true, force: true });
-await bundle({ entryPoints: { refresh: 'test/bench/refresh.tsx' }, outdir: 'dist/bench', plugins: [fastOutput] });
+await bundle({ entryPoints: { refresh: 'test/bench/refresh-main.ts' }, outdir: 'dist/bench', plugins: [fastOutput] });
 chmodSync('dist/bin/nettop.js', 0o755);

@@ -16,6 +16,7 @@ import { comparePart } from './compare.js';
 import { prometheusPart } from './prometheus.js';
 import { cpuSeconds, fmt, inTerminal, peakRssMb, rssParts } from './measure.js';
 import { startup } from './startup.js';
+import type { RefreshCost } from './refresh.js';
 import { kallsymsPart } from './kallsyms.js';
 import { netnsPart } from './netns.js';
 import { atMost, FLOOR_OF, verdictLines } from './targets.js';
@@ -52,8 +53,17 @@ async function iperf(net: TestNet, seconds: number, streams: number): Promise<vo
 	await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
 }
 
-/** The refresh bench as scripts/bundle.mjs bundles it: drawn by the Output the bundle ships (source/ui/output.ts), not Ink's. */
-const refreshBundle = () => import(new URL('../../bench/refresh.js', import.meta.url).href) as Promise<typeof import('./refresh.js')>;
+/**
+ * The refresh part as scripts/bundle.mjs bundles it, in a process of its
+ * own: drawn by the Output the bundle ships (source/ui/output.ts), not
+ * Ink's, and with its own copy of the native layer (koffi's types are
+ * named once a process).
+ */
+async function refreshCost(rounds: number, gapMs: number, warmup: number): Promise<RefreshCost> {
+	const main = fileURLToPath(new URL('../../bench/refresh.js', import.meta.url));
+	const { stdout } = await run(process.execPath, [main, String(rounds), String(gapMs), String(warmup)], 120_000);
+	return JSON.parse(stdout) as RefreshCost;
+}
 
 async function main(): Promise<void> {
 	await prepare();
@@ -142,7 +152,7 @@ async function flowsPart(net: TestNet, connections: number, port: number): Promi
 	await many.waitFor(`open ${connections}`, 120_000);
 	try {
 		// The refresh in this process first, alone: no other nettop competing for the CPUs.
-		const r = await (await refreshBundle()).refreshCost(20, 500, 20);
+		const r = await refreshCost(20, 500, 20);
 		const nettop = new NettopProcess(['--json', '-i', '1']);
 		await nettop.waitForLines(2);
 		const [early, cpu] = [await cpuOver(nettop.pid, WARM_MS), await cpuOver(nettop.pid, STEADY_MS)];
