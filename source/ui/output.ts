@@ -3,9 +3,9 @@
  * A screen is redrawn every second. What this class writes is Ink's, byte
  * for byte (test/ui/output.test.tsx compares the two); how it gets there
  * differs (scripts/bundle.mjs swaps it in):
- * - a line's characters are worked out once and kept across frames (Ink
- *   tokenizes every line of every frame anew), and a line of printable ASCII
- *   is split without the tokenizer;
+ * - a line's characters are worked out once and kept to the next frame
+ *   (Ink tokenizes every line of every frame anew), and a line of printable
+ *   ASCII is split without the tokenizer;
  * - blank cells are one shared object, not 1,920 new ones a frame;
  * - a row turns into text with its styles compared, not diffed, where two
  *   characters side by side carry the same ones, and a row without styles
@@ -32,18 +32,29 @@ const BLANK: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: 
 /** One character object per printable ASCII character, unstyled. */
 const ASCII: StyledChar[] = Array.from({ length: 0x7f }, (_, code) => ({ type: 'char', value: String.fromCharCode(code), fullWidth: false, styles: NO_STYLES }));
 
-/** Lines seen lately and their characters: a screen's rows mostly stay from one frame to the next. Emptied when it grows past MAX_LINES. */
-const seen = new Map<string, StyledChar[]>();
-const MAX_LINES = 4096;
+/**
+ * The lines of the last frame and of this one, with their characters: a
+ * screen's rows mostly stay from one frame to the next. Only two frames'
+ * are kept (a styled line's characters are an object each, with its styles).
+ */
+let lastFrame = new Map<string, StyledChar[]>();
+let thisFrame = new Map<string, StyledChar[]>();
 
 /** The characters of a line, as Ink's tokenizer makes them. */
 function charsOf(line: string): StyledChar[] {
-	let chars = seen.get(line);
-	if (chars) return chars;
-	chars = asciiChars(line) ?? styledCharsFromTokens(tokenize(line));
-	if (seen.size >= MAX_LINES) seen.clear();
-	seen.set(line, chars);
+	let chars = thisFrame.get(line) ?? lastFrame.get(line);
+	chars ??= asciiChars(line) ?? styledCharsFromTokens(tokenize(line));
+	thisFrame.set(line, chars);
 	return chars;
+}
+
+/** How many lines are kept (for tests: at most two frames' worth). */
+export const keptLines = (): number => lastFrame.size + thisFrame.size;
+
+/** A frame is drawn: its lines become the last frame's. */
+function frameDone(): void {
+	lastFrame = thisFrame;
+	thisFrame = new Map();
 }
 
 /** A line of printable ASCII only (no escape, no control, nothing wide), split by hand; else undefined. */
@@ -181,6 +192,7 @@ export default class Output {
 			}
 		}
 		const text = output.map((row) => rowText(row.filter((c) => c !== undefined)).trimEnd()).join('\n');
+		frameDone();
 		return { output: text, height: output.length };
 	}
 }

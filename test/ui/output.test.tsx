@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import Output from '../../source/ui/output.js';
+import Output, { keptLines } from '../../source/ui/output.js';
 import { Screen } from '../../source/ui/screen.js';
 import { FEATURE_KEYS } from '../../source/features/index.js';
 import { raw, rtt, tcp } from '../fixtures/records.js';
@@ -61,6 +61,15 @@ test('the same text as Ink\'s Output for each kind of write (styles, wide charac
 		// Twice: the second time from the lines it keeps across frames.
 		assert.deepEqual(drawn(Output, width, height, ops), drawn(InkOutput, width, height, ops), `${what}, again`);
 	}
+});
+
+test('it keeps the lines of two frames at most, however many frames have new ones', () => {
+	for (let frame = 0; frame < 200; frame++) {
+		const out = new Output({ width: 30, height: 20 });
+		for (let y = 0; y < 20; y++) out.write(0, y, `${frame} ${y} \x1b[1mstyled\x1b[22m`, { transformers: [] });
+		out.get();
+	}
+	assert.ok(keptLines() <= 40, `${keptLines()} lines kept`);
 });
 
 test('the same text as Ink\'s Output for every frame of every tab, in colour and in help', async () => {
