@@ -24,7 +24,7 @@ import { atMost, FLOOR_OF, verdictLines } from './targets.js';
 const rows: string[][] = [];
 /**
  * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,storm,prometheus,latency,netns,kallsyms runs just
- * those parts (all by default); BENCH_ONLY=budget, about two minutes, the
+ * those parts (all by default); BENCH_ONLY=budget, about four minutes, the
  * subset to run before a stop: start-up, the kernel per event, 10,000 flows,
  * the connection churn. NETTOP_COMPARE=<another build's dist/bin/nettop.js>
  * adds part compare: the two builds alternating.
