@@ -48,9 +48,14 @@ export class NicCollector {
 
 	/** Reads every counter. `now` (ms) only dates activity, to retire idle entries. */
 	read(now: number): NicSnapshot {
+		// Counters first, names after: the kernel names an interface before it makes its first key visible (a
+		// claimed slot, a nic_stats entry), so every key read has its name. Names read first missed the keys made
+		// between the two reads: their first interval went unnamed (a series of its own for Prometheus).
+		const cacheEntries = this.cache.readAll();
+		const statsEntries = this.stats.readAll();
 		const names = decodeNicNames(this.names.readAll());
-		const cached = decodeNicCache(this.cache.readAll(), names);
-		const all = mergeNicCounters(decodeNicCounters(this.stats.readAll(), names), cached, this.base);
+		const cached = decodeNicCache(cacheEntries, names);
+		const all = mergeNicCounters(decodeNicCounters(statsEntries, names), cached, this.base);
 		const counters: NicCounter[] = [];
 		const stale: NicCounter[] = [];
 		for (const c of all) {

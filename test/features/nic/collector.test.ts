@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nicKey, nicName, nicNameKey, nicSlot, nicVal } from '../../../source/features/nic/layouts.js';
 import type { MapEntries } from '../../../native/map.js';
-import { decodeNicCache, decodeNicCounters, decodeNicNames, mergeNicCounters } from '../../../source/features/nic/collector.js';
+import { decodeNicCache, decodeNicCounters, decodeNicNames, mergeNicCounters, NicCollector } from '../../../source/features/nic/collector.js';
+import type { BpfObject } from '../../../native/object.js';
 
 /** Builds what BpfMap.readAll() returns for `cpus` CPUs, as the kernel lays it out. */
 function entries(keySize: number, valueSize: number, cpus: number, rows: [Buffer, Buffer[]][]): MapEntries {
@@ -79,4 +80,33 @@ test('hash and cache counts add up per key; a retired key counts from its base, 
 		],
 		'ifindex 3 retired and not moved since: left out; 5 moved 2 packets since it was retired',
 	);
+});
+
+test('an interface whose first packet comes at any point of a read is named in the first read that counts it', () => {
+	const empty = (keySize: number, valueSize: number, cpus: number) => entries(keySize, valueSize, cpus, []);
+	// The kernel as nic.bpf.c writes it: the name first, then the key (here a nic_stats entry; a cache slot alike).
+	for (let arrival = 0; arrival <= 4; arrival++) {
+		let reads = 0;
+		const arrived = () => reads > arrival;
+		const map = (name: string) => ({
+			readAll: () => {
+				const now = arrived();
+				reads++;
+				switch (name) {
+					case 'nic_stats':
+						return now ? entries(nicKey.size, nicVal.size, 1, [[u32s(7, 2, 0), [u64s(1500n, 1n, 0n, 0n)]]]) : empty(nicKey.size, nicVal.size, 1);
+					case 'nic_names':
+						return now ? entries(nicNameKey.size, nicName.size, 1, [[u32s(7, 2), [Buffer.from('eth0\0\0\0\0\0\0\0\0\0\0\0\0')]]]) : empty(nicNameKey.size, nicName.size, 1);
+					case 'nic_cache':
+						return entries(4, nicSlot.size, 1, [[u32s(0), [free()]]]);
+					default:
+						return empty(4, 8, 1);
+				}
+			},
+			delete: () => false,
+		});
+		const collector = new NicCollector({ map, close: () => undefined } as unknown as BpfObject);
+		const seen = collector.read(0).counters;
+		assert.ok(seen.every((c) => c.ifname === 'eth0'), `first packet after read ${arrival}: ${JSON.stringify(seen)}`);
+	}
 });
