@@ -75,6 +75,14 @@ export class Unrun {
 		return out;
 	}
 
+	/** Per program: the runs the kernel skipped since open() and counted as missed (recursion), summed over the nettops that load it. */
+	async missed(): Promise<Record<string, number>> {
+		const counts = await programCounts();
+		const out: Record<string, number> = {};
+		for (const names of Object.values(this.watched)) for (const name of names) out[name] = (counts.get(name)?.misses ?? 0) - (this.base.get(name)?.misses ?? 0);
+		return out;
+	}
+
 	/** Removes the instances and puts kernel.bpf_stats_enabled back. */
 	close(): void {
 		for (const dir of this.dirs.splice(0)) {
