@@ -89,6 +89,18 @@ export class ByteWriter {
 		return this;
 	}
 
+	/** Drops what was written after the first `length` bytes. */
+	truncate(length: number): this {
+		if (length > this.at || length < 0) throw new RangeError(`truncate: ${length} is outside 0-${this.at}`);
+		this.at = length;
+		return this;
+	}
+
+	/** What was written so far, as a view that the next write may change. */
+	view(): Buffer {
+		return this.buf.subarray(0, this.at);
+	}
+
 	/** What was written, as a buffer of its own. */
 	finish(): Buffer {
 		return Buffer.from(this.buf.subarray(0, this.at));

@@ -1,0 +1,337 @@
+// Values as a recording stores them (issue 31): a reading's tree of plain objects, arrays, typed arrays, Maps,
+// strings and numbers, each written against the value at the same place in the block before. What did not change
+// costs a byte, a counter the growth since, a string a number once the epoch has written it.
+import { ByteReader, ByteWriter, RecordingError } from '../format/binary.js';
+
+/** Tags: the first byte of every value. SAME: equal to the value at the same place in the block before. */
+const SAME = 0;
+const UNDEFINED = 1;
+const NULL = 2;
+const FALSE = 3;
+const TRUE = 4;
+/** A whole number, zigzag. */
+const INT = 5;
+/** A whole number as its difference from the number before, zigzag. */
+const DELTA = 6;
+const F64 = 7;
+/** A string new to the epoch (UTF-8), then known by its number. */
+const STRING = 8;
+const STRING_REF = 9;
+const ARRAY = 10;
+const TYPED = 11;
+const MAP = 12;
+const OBJECT = 13;
+
+/** Typed arrays by kind number; an element type the table lacks cannot be recorded. */
+const TYPED_KINDS = [Float64Array, Uint32Array, Int32Array, Uint8Array, Uint16Array, Int16Array, Int8Array, Float32Array] as const;
+type Typed = InstanceType<(typeof TYPED_KINDS)[number]>;
+/** Kinds whose elements may be fractions: written as differences only when every element is whole. */
+const FRACTIONAL = new Set([0, 7]);
+/** How a typed array's elements follow its kind: differences from the array before, or the bytes as they are. */
+const TYPED_DELTAS = 0;
+const TYPED_RAW = 1;
+
+/** Differences and whole numbers up to this magnitude fit a zigzag varint. */
+const ZIGZAG_LIMIT = 2 ** 52;
+
+type Plain = Record<string, unknown>;
+
+/** A plain object (not an array, Map or typed array), else undefined: both ends classify the value before alike. */
+function asPlain(v: unknown): Plain | undefined {
+	return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && !ArrayBuffer.isView(v) ? (v as Plain) : undefined;
+}
+
+function typedKind(v: ArrayBufferView): number {
+	for (let i = 0; i < TYPED_KINDS.length; i++) if (v.constructor === TYPED_KINDS[i]) return i;
+	return -1;
+}
+
+const sameTyped = (a: Typed, b: Typed) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
+/**
+ * Writes values against the ones before. `write` returns the value's shadow:
+ * a copy that later changes to the live value leave alone (pooled arrays,
+ * objects changed in place), to pass as `prev` with the next block. The
+ * decoder's values equal the shadows, and share what did not change with the
+ * value before, so an object unchanged from one block to the next is the
+ * same object on the replay side too.
+ */
+export class ValueEncoder {
+	private strings = new Map<string, number>();
+	/** The key list of each object shadow made: an object with the same keys is compared field by field. */
+	private readonly shapes = new WeakMap<object, string>();
+
+	/** `onField` sees every field of every object written, unchanged ones too (the recorder collects cgroup ids so). */
+	constructor(private readonly onField?: (key: string, value: unknown) => void) {}
+
+	/** A new epoch: strings are written again. */
+	reset(): void {
+		this.strings = new Map();
+	}
+
+	write(w: ByteWriter, v: unknown, prev: unknown): unknown {
+		switch (typeof v) {
+			case 'undefined':
+				w.u8(prev === undefined ? SAME : UNDEFINED);
+				return v;
+			case 'boolean':
+				w.u8(v === prev ? SAME : v ? TRUE : FALSE);
+				return v;
+			case 'number':
+				this.number(w, v, prev);
+				return v;
+			case 'string':
+				if (v === prev) w.u8(SAME);
+				else this.string(w, v);
+				return v;
+			case 'object':
+				if (v === null) {
+					w.u8(prev === null ? SAME : NULL);
+					return v;
+				}
+				if (Array.isArray(v)) return this.array(w, v, prev);
+				if (ArrayBuffer.isView(v)) return this.typed(w, v, prev);
+				if (v instanceof Map) return this.map(w, v, prev);
+				return this.object(w, v as Plain, prev);
+			default:
+				throw new RecordingError(`a ${typeof v} cannot be recorded`);
+		}
+	}
+
+	private number(w: ByteWriter, v: number, prev: unknown): void {
+		if (Object.is(v, prev)) w.u8(SAME);
+		else if (!Number.isSafeInteger(v) || Object.is(v, -0)) w.u8(F64).f64(v);
+		else if (typeof prev === 'number' && Number.isSafeInteger(prev) && Math.abs(v - prev) < ZIGZAG_LIMIT) w.u8(DELTA).zigzag(v - prev);
+		else if (Math.abs(v) < ZIGZAG_LIMIT) w.u8(INT).zigzag(v);
+		else w.u8(F64).f64(v);
+	}
+
+	private string(w: ByteWriter, v: string): void {
+		const id = this.strings.get(v);
+		if (id !== undefined) {
+			w.u8(STRING_REF).varint(id);
+			return;
+		}
+		this.strings.set(v, this.strings.size);
+		w.u8(STRING).utf8(v);
+	}
+
+	/** Takes back what a value wrote since `start`, strings new to the epoch among it too, and writes SAME. */
+	private same(w: ByteWriter, start: number, strings: number): void {
+		w.truncate(start).u8(SAME);
+		if (this.strings.size === strings) return;
+		let id = 0;
+		for (const key of this.strings.keys()) if (id++ >= strings) this.strings.delete(key);
+	}
+
+	private array(w: ByteWriter, v: readonly unknown[], prev: unknown): unknown {
+		const p = Array.isArray(prev) ? prev : undefined;
+		const [start, strings] = [w.length, this.strings.size];
+		w.u8(ARRAY).varint(v.length);
+		let same = p !== undefined && p.length === v.length;
+		const out = new Array<unknown>(v.length);
+		for (let i = 0; i < v.length; i++) {
+			const s = this.write(w, v[i], p?.[i]);
+			out[i] = s;
+			if (same && !Object.is(s, p![i])) same = false;
+		}
+		if (!same) return out;
+		this.same(w, start, strings);
+		return prev;
+	}
+
+	private typed(w: ByteWriter, v: ArrayBufferView, prev: unknown): unknown {
+		const kind = typedKind(v);
+		if (kind < 0) throw new RecordingError(`a ${v.constructor.name} cannot be recorded`);
+		const a = v as Typed;
+		const p = ArrayBuffer.isView(prev) && prev.constructor === v.constructor ? (prev as Typed) : undefined;
+		if (p && sameTyped(a, p)) {
+			w.u8(SAME);
+			return prev;
+		}
+		w.u8(TYPED).u8(kind).varint(a.length);
+		const base = (i: number) => (p !== undefined && i < p.length ? p[i]! : 0);
+		let deltas = true;
+		if (FRACTIONAL.has(kind)) {
+			for (let i = 0; i < a.length && deltas; i++) {
+				const x = a[i]!;
+				deltas = Number.isSafeInteger(x) && !Object.is(x, -0) && Number.isSafeInteger(base(i)) && Math.abs(x - base(i)) < ZIGZAG_LIMIT;
+			}
+		}
+		if (deltas) {
+			w.u8(TYPED_DELTAS);
+			for (let i = 0; i < a.length; i++) w.zigzag(a[i]! - base(i));
+		} else {
+			w.u8(TYPED_RAW).raw(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+		}
+		return a.slice();
+	}
+
+	private map(w: ByteWriter, v: ReadonlyMap<unknown, unknown>, prev: unknown): unknown {
+		const p = prev instanceof Map ? (prev as Map<unknown, unknown>) : undefined;
+		const [start, strings] = [w.length, this.strings.size];
+		w.u8(MAP).varint(v.size);
+		let same = p !== undefined && p.size === v.size;
+		const order = same ? p!.keys() : undefined;
+		const out = new Map<unknown, unknown>();
+		for (const [k, value] of v) {
+			this.write(w, k, undefined);
+			const before = p?.get(k);
+			const s = this.write(w, value, before);
+			out.set(k, s);
+			if (same && (order!.next().value !== k || !Object.is(s, before) || (before === undefined && !p!.has(k)))) same = false;
+		}
+		if (!same) return out;
+		this.same(w, start, strings);
+		return prev;
+	}
+
+	private object(w: ByteWriter, v: Plain, prev: unknown): unknown {
+		const proto = Object.getPrototypeOf(v) as unknown;
+		if (proto !== Object.prototype && proto !== null) throw new RecordingError(`a ${(v.constructor as { name?: string } | undefined)?.name ?? 'object'} cannot be recorded`);
+		const p = asPlain(prev);
+		const keys = Object.keys(v);
+		const shape = keys.join('\0');
+		const [start, strings] = [w.length, this.strings.size];
+		w.u8(OBJECT);
+		this.string(w, shape);
+		let same = p !== undefined && this.shapes.get(p) === shape;
+		const out: Plain = {};
+		for (const key of keys) {
+			const value = v[key];
+			this.onField?.(key, value);
+			const before = p?.[key];
+			const s = this.write(w, value, before);
+			out[key] = s;
+			if (same && !Object.is(s, before)) same = false;
+		}
+		if (same) {
+			this.same(w, start, strings);
+			return prev;
+		}
+		this.shapes.set(out, shape);
+		return out;
+	}
+}
+
+/** Reads what ValueEncoder wrote, given the value decoded at the same place in the block before. */
+export class ValueDecoder {
+	private strings: string[] = [];
+	private readonly keyLists = new Map<string, readonly string[]>();
+
+	/** A new epoch: its strings start over. */
+	reset(): void {
+		this.strings = [];
+	}
+
+	read(r: ByteReader, prev: unknown): unknown {
+		const at = r.offset;
+		const tag = r.u8();
+		switch (tag) {
+			case SAME:
+				return prev;
+			case UNDEFINED:
+				return undefined;
+			case NULL:
+				return null;
+			case FALSE:
+				return false;
+			case TRUE:
+				return true;
+			case INT:
+				return r.zigzag();
+			case DELTA:
+				if (typeof prev !== 'number') throw new RecordingError(`a difference at byte ${at} has no number before it`);
+				return prev + r.zigzag();
+			case F64:
+				return r.f64();
+			case STRING: {
+				const s = r.utf8();
+				this.strings.push(s);
+				return s;
+			}
+			case STRING_REF:
+				return this.stringRef(r);
+			case ARRAY: {
+				const p = Array.isArray(prev) ? prev : undefined;
+				const n = this.count(r, 1);
+				const out = new Array<unknown>(n);
+				for (let i = 0; i < n; i++) out[i] = this.read(r, p?.[i]);
+				return out;
+			}
+			case TYPED:
+				return this.typed(r, prev, at);
+			case MAP: {
+				const p = prev instanceof Map ? (prev as Map<unknown, unknown>) : undefined;
+				const n = this.count(r, 2);
+				const out = new Map<unknown, unknown>();
+				for (let i = 0; i < n; i++) {
+					const k = this.read(r, undefined);
+					out.set(k, this.read(r, p?.get(k)));
+				}
+				return out;
+			}
+			case OBJECT: {
+				const p = asPlain(prev);
+				const keys = this.keys(r);
+				const out: Plain = {};
+				for (const key of keys) out[key] = this.read(r, p?.[key]);
+				return out;
+			}
+			default:
+				throw new RecordingError(`an unknown value (tag ${tag}) at byte ${at}`);
+		}
+	}
+
+	/** A count of things each at least `bytes` long: more than the block holds is damage, not a reason to allocate. */
+	private count(r: ByteReader, bytes: number): number {
+		const at = r.offset;
+		const n = r.varint();
+		if (n * bytes > r.left) throw new RecordingError(`a count of ${n} at byte ${at} is more than the block holds`);
+		return n;
+	}
+
+	private stringRef(r: ByteReader): string {
+		const at = r.offset;
+		const s = this.strings[r.varint()];
+		if (s === undefined) throw new RecordingError(`a string at byte ${at} that the block never wrote`);
+		return s;
+	}
+
+	private keys(r: ByteReader): readonly string[] {
+		const at = r.offset;
+		const tag = r.u8();
+		let shape: string;
+		if (tag === STRING) {
+			shape = r.utf8();
+			this.strings.push(shape);
+		} else if (tag === STRING_REF) {
+			shape = this.stringRef(r);
+		} else {
+			throw new RecordingError(`an object at byte ${at} without its keys`);
+		}
+		let keys = this.keyLists.get(shape);
+		if (!keys) this.keyLists.set(shape, (keys = shape === '' ? [] : shape.split('\0')));
+		return keys;
+	}
+
+	private typed(r: ByteReader, prev: unknown, at: number): Typed {
+		const kind = r.u8();
+		const Kind = TYPED_KINDS[kind];
+		if (!Kind) throw new RecordingError(`an unknown array kind ${kind} at byte ${at}`);
+		const n = this.count(r, 0);
+		const mode = r.u8();
+		if (mode === TYPED_RAW) {
+			const bytes = r.raw(n * Kind.BYTES_PER_ELEMENT);
+			const out = new Kind(n);
+			new Uint8Array(out.buffer).set(bytes);
+			return out;
+		}
+		if (mode !== TYPED_DELTAS) throw new RecordingError(`an unknown array mode ${mode} at byte ${at}`);
+		if (n > r.left) throw new RecordingError(`an array of ${n} at byte ${at} is more than the block holds`);
+		const p = ArrayBuffer.isView(prev) && prev.constructor === Kind ? (prev as Typed) : undefined;
+		const out = new Kind(n);
+		for (let i = 0; i < n; i++) out[i] = (p !== undefined && i < p.length ? p[i]! : 0) + r.zigzag();
+		return out;
+	}
+}
