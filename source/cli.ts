@@ -7,7 +7,8 @@ import meow from 'meow';
 import { preloadKernelBtf } from '../native/btf.js';
 import { setLogSink } from '../native/log.js';
 import { Collectors } from './collectors.js';
-import { FEATURE_KEYS, type TabStates } from './features/index.js';
+import { FEATURE_KEYS, type Sample, type TabStates } from './features/index.js';
+import { RecordingError } from './format/binary.js';
 import { pieceWritten } from './format/json-piece.js';
 import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
@@ -18,6 +19,9 @@ import { headerModes } from './output/frame.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
+import { openRecorder, type Recorder } from './record.js';
+import { replay } from './replay.js';
+import { writeOut } from './output/stdout.js';
 import type { StopTui } from './tui.js';
 import { screenText, terminalStyle } from './ui/frame-lines.js';
 import { UiStore } from './ui/store.js';
@@ -60,6 +64,9 @@ const HELP = `
     --web.config.file FILE
                        with --prometheus: TLS and basic auth (node_exporter's)
     --prometheus-pid   with --prometheus: a pid label on per-process series
+    -w, --write FILE   also record every interval to FILE (appends a run)
+    -q, --quiet        with -w: show nothing, only record
+    -R, --replay FILE  replay a recording (no root needed): --json, or a pipe
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      first tab: ${TAB_NAMES}
     --verbose          libbpf's log to stderr (after the UI, in UI mode)
@@ -81,7 +88,9 @@ ${FEATURE_FLAG_USAGE}
 `;
 // The kernel's BTF parses on a worker thread while the flags are parsed (Collectors.open waits for it); in a
 // terminal, once the UI's first frame is out instead, so that the frame does not wait for it.
-if (!(process.stdout.isTTY && process.stdin.isTTY)) preloadKernelBtf();
+// A replay reads no kernel.
+const replaying = process.argv.some((a) => a === '-R' || a.startsWith('--replay'));
+if (!(process.stdout.isTTY && process.stdin.isTTY) && !replaying) preloadKernelBtf();
 const cli = parseArgv();
 
 /**
@@ -104,38 +113,6 @@ async function importUi(): Promise<typeof import('./tui.js')> {
 		globalThis.fetch = fetch;
 		for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
 	}
-}
-
-/**
- * Writes to stdout and, when the reader has fallen behind (a pipe), waits
- * until it drains. Once nettop is stopping it waits no more: the rest of the
- * line is queued and flushed before exit, so no line is left cut. `written`
- * is called once the bytes have been handed to the system (or failed to
- * be): at once when the write completed as it was made, which it usually
- * does, else from the write's callback.
- */
-async function writeOut(text: string | Uint8Array, signal: AbortSignal, written?: () => void): Promise<void> {
-	if (process.stdout.destroyed) return;
-	let pending = written;
-	const handedOver = () => {
-		const w = pending;
-		pending = undefined;
-		w?.();
-	};
-	const ok = process.stdout.write(text, handedOver);
-	if (process.stdout.writableLength === 0) handedOver();
-	if (ok || signal.aborted) return;
-	await new Promise<void>((resolve) => {
-		const done = () => {
-			process.stdout.off('drain', done);
-			process.stdout.off('close', done);
-			signal.removeEventListener('abort', done);
-			resolve();
-		};
-		process.stdout.on('drain', done);
-		process.stdout.on('close', done);
-		signal.addEventListener('abort', done);
-	});
 }
 
 /** The tab shown when the collectors opened (keys pressed before were told to none). */
@@ -162,9 +139,13 @@ async function main(): Promise<number> {
 		if (error instanceof UsageError) fail(error.message, 2);
 		throw error;
 	}
+	if (options.replay) {
+		if (process.stdout.isTTY && !options.json) fail('-R/--replay in a terminal: the UI does not replay yet; use --json, or pipe the table (| less)', 2);
+		return replay(options.replay, options).catch((error: unknown) => (error instanceof RecordingError ? fail(error.message, 2) : Promise.reject(error)));
+	}
 	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.
 	// TERM=dumb cannot take the UI's escapes: it gets the plain table.
-	const tui = !options.json && !options.prometheus && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
+	const tui = !options.json && !options.prometheus && !options.quiet && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
 	const held: string[] = [];
 	let logFd: number | undefined;
 	if (options.logFile) {
@@ -197,6 +178,15 @@ async function main(): Promise<number> {
 	// BPF objects load, so the screen answers at once; data follows.
 	const netns = currentNetns();
 	const modes = headerModes(options.settings);
+	let recorder: Recorder | undefined;
+	if (options.write) {
+		try {
+			recorder = openRecorder({ file: options.write, version: cli.pkg.version ?? '', intervalMs: options.intervalMs, netns, modes, onFailure: (line) => (tui && uiOpen ? held.push(line) : process.stderr.write(`nettop: ${line}\n`)) });
+		} catch (error) {
+			if (error instanceof RecordingError) fail(error.message, 2);
+			throw error;
+		}
+	}
 	const pipeline = new Pipeline(options.filter, processExists);
 	let store: UiStore | undefined;
 	let stopTui: StopTui | undefined;
@@ -237,11 +227,24 @@ async function main(): Promise<number> {
 		collectors.close();
 		fail(Object.values(collectors.unavailable())[0] ?? 'no collector could start', 1);
 	}
-	const plain = options.json || store || exporter ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns, modes });
+	const plain = options.json || store || exporter || options.quiet ? undefined : new PlainTable({ intervalMs: options.intervalMs, filter: options.filter, currentNetns: netns, modes });
+	const show = async (sample: Sample | undefined) => {
+		if (!sample) return;
+		if (exporter) exporter.add(sample);
+		else if (plain) {
+			if (!process.stdout.destroyed) process.stdout.write(`${plain.lines(sample).join('\n')}\n`);
+		} else {
+			// A piece once the reader took the last: a slow reader holds back a
+			// piece of the line, not megabytes of it.
+			for (const piece of jsonPieces(sample, { cost: options.cost })) await writeOut(piece, stop.signal, () => pieceWritten(piece));
+			await writeOut('\n', stop.signal);
+		}
+	};
 	try {
 		const first = collectors.read(performance.now(), Date.now());
 		if (store) store.publish(first);
-		else pipeline.push(first);
+		else if (!options.quiet) pipeline.push(first);
+		recorder?.add(first);
 		await runLoop({
 			intervalMs: options.intervalMs,
 			count: options.count,
@@ -252,24 +255,10 @@ async function main(): Promise<number> {
 				// both intervals: memory stays bounded and no count is lost.
 				if (!store && process.stdout.writableNeedDrain) return false;
 				const reading = collectors.read(mono, Date.now());
-				if (store) {
-					store.publish(reading);
-					return true;
-				}
-				const sample = pipeline.push(reading);
-				if (!sample) return true;
-				if (exporter) {
-					exporter.add(sample);
-					return true;
-				}
-				if (plain) {
-					if (!process.stdout.destroyed) process.stdout.write(`${plain.lines(sample).join('\n')}\n`);
-					return true;
-				}
-				// A piece once the reader took the last: a slow reader holds back a
-				// piece of the line, not megabytes of it.
-				for (const piece of jsonPieces(sample, { cost: options.cost })) await writeOut(piece, stop.signal, () => pieceWritten(piece));
-				await writeOut('\n', stop.signal);
+				if (store) store.publish(reading);
+				else if (!options.quiet) await show(pipeline.push(reading));
+				// After the outputs: the recording holds what they read, the cgroup names they looked up too.
+				recorder?.add(reading);
 				return true;
 			},
 		});
@@ -280,6 +269,7 @@ async function main(): Promise<number> {
 		server?.closeAllConnections();
 		server?.close();
 		collectors.close();
+		recorder?.close();
 		for (const line of held) process.stderr.write(`${line}\n`);
 	}
 	return exitCode;

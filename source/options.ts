@@ -24,6 +24,12 @@ export interface Options {
 	readonly webConfigFile?: string;
 	/** --prometheus-pid: per-process series get a pid label. */
 	readonly prometheusPid?: boolean;
+	/** -w/--write: each interval is recorded to this file too. */
+	readonly write?: string;
+	/** -q/--quiet (with -w): nothing shown, only recorded. */
+	readonly quiet?: boolean;
+	/** -R/--replay: a recording to replay instead of reading the kernel. */
+	readonly replay?: string;
 }
 
 export interface RawFlags {
@@ -47,6 +53,9 @@ export interface RawFlags {
 	/** --web.config.file, which the command line rewrites to --web-config-file (webConfigArgv). */
 	readonly webConfigFile?: string;
 	readonly prometheusPid?: boolean;
+	readonly write?: string;
+	readonly quiet?: boolean;
+	readonly replay?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -77,6 +86,9 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	prometheus: { type: 'string' },
 	webConfigFile: { type: 'string' },
 	prometheusPid: { type: 'boolean' },
+	write: { type: 'string', shortFlag: 'w' },
+	quiet: { type: 'boolean', shortFlag: 'q' },
+	replay: { type: 'string', shortFlag: 'R' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
 
@@ -139,7 +151,27 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const alone = COMPANIONS.find((c) => c.given(flags) && c.output !== output);
 	if (alone) throw new UsageError(`${alone.flag} goes with ${OUTPUT_NAMES[alone.output]}: ${alone.why}`);
 	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
-	return { json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}), ...(flags.prometheusPid ? { prometheusPid: true } : {}) };
+	const recording = parseRecording(flags);
+	return {
+		...recording, json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}), ...(flags.prometheusPid ? { prometheusPid: true } : {}) };
+}
+
+/** -w, -q and -R: a file name each, and the flags they go with or exclude. */
+function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'replay'> {
+	for (const [flag, value] of [['-w/--write', flags.write], ['-R/--replay', flags.replay]] as const) {
+		if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} wants a file name`);
+	}
+	if (flags.quiet && flags.write === undefined) throw new UsageError('-q/--quiet goes with -w/--write: it records without showing anything');
+	if (flags.replay === undefined) return { ...(flags.write !== undefined ? { write: flags.write } : {}), ...(flags.quiet ? { quiet: true } : {}) };
+	const live = [
+		['-w/--write', flags.write !== undefined],
+		['--prometheus', flags.prometheus !== undefined],
+		['-i/--interval', flags.interval !== undefined],
+		...FEATURE_FLAGS.map((f) => [`${f.shortFlag ? `-${f.shortFlag}/` : ''}--${typed(f.name)}`, f.type === 'boolean' ? flags[f.name] === true : flags[f.name] !== undefined] as const),
+	] as const;
+	const refused = live.find(([, given]) => given);
+	if (refused) throw new UsageError(`${refused[0]} does not go with -R/--replay: a replay shows the intervals as they were recorded`);
+	return { replay: flags.replay };
 }
 
 /**

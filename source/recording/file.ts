@@ -1,0 +1,208 @@
+// A recording on disk (issue 31, docs/recording.md): frames appended whole, one write each, and read back in order,
+// past damage: a torn tail ends the replay where it starts, a frame whose checksum fails is skipped and said.
+import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { RecordingError } from '../format/binary.js';
+import type { Reading } from '../features/index.js';
+import { BlockDecoder, BlockEncoder } from './block.js';
+import { DEFLATED, encodeFrame, frameAt, type Frame, type FrameType } from './frame.js';
+
+/** The format this build writes; a file of a newer one is refused. */
+export const FORMAT = 1;
+/** A full block (a new epoch) every so many blocks: a damaged delta costs at most the blocks to the next. */
+export const FULL_EVERY = 60;
+
+/** The H frame's payload, as JSON: what a replay needs to know of where and how the recording was made. */
+export interface RecordingHeader {
+	readonly format: number;
+	readonly nettop: string;
+	readonly host: string;
+	readonly kernel: string;
+	/** When the host booted (ms since the epoch). */
+	readonly boot: number;
+	/** When this run of nettop started recording (ms since the epoch). */
+	readonly started: number;
+	readonly interval_s: number;
+	/** nettop's own network namespace: rows in it show no NETNS. */
+	readonly netns: number;
+	/** The header's modes (-r connect, ...). */
+	readonly modes: readonly string[];
+	/** The time zone the clock in the UI's header was read in. */
+	readonly tz: string;
+}
+
+const MAGIC = Buffer.from('nR');
+
+/** Appends readings to FILE: a header frame for this run, then a block per reading. */
+export class RecordingWriter {
+	private readonly blocks = new BlockEncoder();
+	private seq = 0;
+	/** Where the next frame starts, and where the last full block started. */
+	private at: number;
+	private fullAt = -1;
+	private sinceFull = FULL_EVERY;
+	private syncing = false;
+	private closed = false;
+
+	private constructor(
+		private readonly fd: number,
+		readonly file: string,
+		header: RecordingHeader,
+	) {
+		this.at = fstatSync(fd).size;
+		this.frame('H', Buffer.from(JSON.stringify(header)), header.started, false);
+	}
+
+	/**
+	 * Opens FILE to append to: a new file, or a recording (a restart adds a
+	 * run to it). Anything else is left alone: a RecordingError says so.
+	 */
+	static open(file: string, header: RecordingHeader): RecordingWriter {
+		const fd = openSync(file, 'a+');
+		try {
+			const first = Buffer.alloc(2);
+			if (readSync(fd, first, 0, 2, 0) > 0 && !first.equals(MAGIC)) throw new RecordingError(`${file} is not a nettop recording: not written over`);
+			return new RecordingWriter(fd, file, header);
+		} catch (error) {
+			closeSync(fd);
+			throw error;
+		}
+	}
+
+	/** Records a reading: call in the tick that read it, after the outputs. */
+	add(reading: Reading): void {
+		if (this.closed) return;
+		const full = this.sinceFull >= FULL_EVERY;
+		this.sinceFull = full ? 1 : this.sinceFull + 1;
+		if (full) this.fullAt = this.at;
+		this.frame(full ? 'F' : 'D', this.blocks.encode(reading, full), reading.wall, true);
+	}
+
+	/** Ends the run with an E frame and closes the file. */
+	close(): void {
+		if (this.closed) return;
+		this.frame('E', Buffer.alloc(0), Date.now(), false);
+		this.closed = true;
+		closeSync(this.fd);
+	}
+
+	/** One write per frame, so a kill loses at most the frame being written; flushed to the disk behind it, one flush at a time. */
+	private frame(type: FrameType, raw: Buffer, wall: number, compress: boolean): void {
+		const packed = compress ? deflateRawSync(raw) : undefined;
+		const deflated = packed !== undefined && packed.length < raw.length;
+		const bytes = encodeFrame({ type, flags: deflated ? DEFLATED : 0, rawLength: raw.length, seq: this.seq++, wall, fullBack: this.fullAt < 0 || type === 'H' ? 0 : this.at - this.fullAt, indexBack: 0 }, deflated ? packed : raw);
+		writeSync(this.fd, bytes);
+		this.at += bytes.length;
+		if (this.syncing) return;
+		this.syncing = true;
+		fdatasync(this.fd, () => {
+			this.syncing = false;
+		});
+	}
+}
+
+/** What a replay meets in a file, in order. */
+export type ReplayItem =
+	| { readonly kind: 'run'; readonly header: RecordingHeader; readonly offset: number }
+	| { readonly kind: 'reading'; readonly reading: Reading; readonly seq: number; readonly offset: number }
+	/** Damage, said in one line: what was skipped, or where the file ends. */
+	| { readonly kind: 'damage'; readonly text: string };
+
+function header(frame: Frame, file: string): RecordingHeader {
+	let h: RecordingHeader;
+	try {
+		h = JSON.parse(Buffer.from(payloadOf(frame)).toString('utf8')) as RecordingHeader;
+	} catch {
+		throw new RecordingError(`${file}: its header at byte ${frame.start} is not JSON`);
+	}
+	if (typeof h.format !== 'number') throw new RecordingError(`${file}: its header at byte ${frame.start} has no format version`);
+	if (h.format > FORMAT) throw new RecordingError(`${file} is in format ${h.format}, newer than this nettop reads (${FORMAT}): replay it with nettop ${h.nettop} or later`);
+	return h;
+}
+
+function payloadOf(frame: Frame): Uint8Array {
+	if (!(frame.flags & DEFLATED)) return frame.payload;
+	let raw: Buffer;
+	try {
+		raw = inflateRawSync(frame.payload);
+	} catch {
+		throw new RecordingError(`frame at byte ${frame.start} (seq ${frame.seq}): its payload does not inflate`);
+	}
+	if (raw.length !== frame.rawLength) throw new RecordingError(`frame at byte ${frame.start} (seq ${frame.seq}): inflates to ${raw.length} bytes, not ${frame.rawLength}`);
+	return raw;
+}
+
+const clock = (wall: number) => new Date(wall).toISOString();
+
+/** The next offset after `from` where a whole, checked frame starts; -1 when none does. */
+function nextFrame(data: Buffer, from: number): number {
+	for (let at = data.indexOf(MAGIC, from); at >= 0; at = data.indexOf(MAGIC, at + 1)) {
+		try {
+			frameAt(data, at);
+			return at;
+		} catch {
+			// not a frame's start
+		}
+	}
+	return -1;
+}
+
+/**
+ * Every run and reading of a recording, in order. A file that does not start
+ * with a nettop recording's header throws a RecordingError (one line); damage
+ * after it is an item that says what was skipped, and the replay goes on.
+ */
+export function* readRecording(data: Buffer, file: string): Generator<ReplayItem> {
+	let first: Frame;
+	try {
+		first = frameAt(data, 0);
+	} catch {
+		throw new RecordingError(data.length === 0 ? `${file} is empty` : `${file} is not a nettop recording`);
+	}
+	if (first.type !== 'H') throw new RecordingError(`${file} is not a nettop recording: it starts with no header`);
+	const blocks = new BlockDecoder();
+	let needFull = true;
+	let last: { seq: number; wall: number } | undefined;
+	/** Delta blocks left out since damage broke their chain. */
+	let unchained = 0;
+	for (let at = 0; at < data.length; ) {
+		let frame: Frame;
+		try {
+			frame = frameAt(data, at);
+		} catch (error) {
+			const next = nextFrame(data, at + 1);
+			const after = last ? `, after seq ${last.seq} (${clock(last.wall)})` : '';
+			if (next < 0) {
+				yield { kind: 'damage', text: `${file} ends at byte ${data.length} inside a frame that starts at byte ${at}${after}: replayed up to there` };
+				return;
+			}
+			yield { kind: 'damage', text: `${file}: bytes ${at}-${next - 1} skipped${after}: ${(error as Error).message}` };
+			at = next;
+			needFull = true;
+			continue;
+		}
+		at = frame.end;
+		if (frame.type === 'H') {
+			yield { kind: 'run', header: header(frame, file), offset: frame.start };
+			blocks.restart();
+			needFull = true;
+		} else if (frame.type === 'F' || frame.type === 'D') {
+			if (frame.type === 'D' && needFull) {
+				unchained++; // its chain was broken by damage said above: up to the next full block
+				continue;
+			}
+			try {
+				const reading = blocks.decode(payloadOf(frame), frame.type === 'F', `frame at byte ${frame.start} (seq ${frame.seq})`);
+				if (unchained > 0) yield { kind: 'damage', text: `${file}: ${unchained} interval${unchained === 1 ? '' : 's'} after the damage skipped (each needs the one before it): replay goes on at seq ${frame.seq} (${clock(frame.wall)})` };
+				unchained = 0;
+				needFull = false;
+				last = { seq: frame.seq, wall: frame.wall };
+				yield { kind: 'reading', reading, seq: frame.seq, offset: frame.start };
+			} catch (error) {
+				if (!(error instanceof RecordingError)) throw error;
+				yield { kind: 'damage', text: `${file}: ${error.message}: skipped to the next full block` };
+				needFull = true;
+			}
+		}
+	}
+}

@@ -1,0 +1,90 @@
+// -R/--replay FILE to stdout: the recorded intervals as --json printed them live, or as the plain table; no kernel, no root.
+import { readFileSync } from 'node:fs';
+import { RecordingError } from './format/binary.js';
+import type { Filter } from './model/filter.js';
+import type { Options } from './options.js';
+import { jsonPieces } from './output/json.js';
+import { writeOut } from './output/stdout.js';
+import { PlainTable } from './output/text.js';
+import { Pipeline } from './pipeline.js';
+import { readRecording, type RecordingHeader } from './recording/file.js';
+
+export interface ReplayOptions {
+	readonly file: string;
+	readonly json: boolean;
+	readonly cost: boolean;
+	readonly count: number | undefined;
+	readonly filter: Filter;
+}
+
+/** Where the lines go (awaited: a slow reader holds the replay back), and where what was skipped is said. */
+export interface ReplayOut {
+	write(text: string | Uint8Array): Promise<void>;
+	warn(line: string): void;
+	readonly stopped: () => boolean;
+}
+
+/** The file's bytes, or one line saying why not. */
+export function readRecordingFile(file: string): Buffer {
+	try {
+		return readFileSync(file);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new RecordingError(`-R/--replay ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory, not a recording' : (code ?? String(error))}`);
+	}
+}
+
+/**
+ * Replays a recording: each run's readings through a pipeline of their own
+ * (no interval spans two runs of nettop), as live made them. The clock in
+ * the plain table reads the recording's time zone unless TZ is set.
+ */
+export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Promise<void> {
+	const data = readRecordingFile(options.file);
+	let pipeline: Pipeline | undefined;
+	let plain: PlainTable | undefined;
+	let printed = 0;
+	for (const item of readRecording(data, options.file)) {
+		if (out.stopped() || (options.count !== undefined && printed >= options.count)) return;
+		if (item.kind === 'damage') {
+			out.warn(item.text);
+			continue;
+		}
+		if (item.kind === 'run') {
+			useTimeZone(item.header);
+			// Replay cannot ask whether a PID names a process: the filter never says it does not.
+			pipeline = new Pipeline(options.filter, () => true);
+			plain = options.json ? undefined : new PlainTable({ intervalMs: item.header.interval_s * 1000, filter: options.filter, currentNetns: item.header.netns, modes: item.header.modes });
+			continue;
+		}
+		const sample = pipeline?.push(item.reading);
+		if (!sample) continue;
+		printed++;
+		if (plain) {
+			await out.write(`${plain.lines(sample).join('\n')}\n`);
+			continue;
+		}
+		for (const piece of jsonPieces(sample, { cost: options.cost })) await out.write(piece);
+		await out.write('\n');
+	}
+}
+
+function useTimeZone(header: RecordingHeader): void {
+	if (process.env.TZ === undefined && header.tz) process.env.TZ = header.tz;
+}
+
+/** -R/--replay to stdout, JSON lines or the plain table, stopped by a signal as live is: the exit code. A bad file throws a RecordingError. */
+export async function replay(file: string, options: Options): Promise<number> {
+	const stop = new AbortController();
+	let exitCode = 0;
+	for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.on(s, (signal) => {
+			exitCode = signal === 'SIGINT' ? 0 : 128 + (signal === 'SIGTERM' ? 15 : 1);
+			stop.abort();
+		});
+	}
+	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
+	const out = { write: (text: string | Uint8Array) => writeOut(text, stop.signal), warn: (line: string) => process.stderr.write(`nettop: ${line}\n`), stopped: () => stop.signal.aborted };
+	await replayToStdout({ file, json: options.json, cost: options.cost, count: options.count, filter: options.filter }, out);
+	return exitCode;
+}
