@@ -1,0 +1,124 @@
+// -w and -R against the real kernel: what --json printed live, a replay prints again byte for byte, filtered or not, without root; a kill -9 loses no interval written.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { requireBpf } from '../helpers/bpf.js';
+import { run, sleep, until } from '../helpers/exec.js';
+import { testHosts } from '../helpers/netns.js';
+import { CLI, NettopProcess, programsLeft } from '../helpers/nettop.js';
+import { Peer, receiver, sender } from '../helpers/peers.js';
+
+const hosts = testHosts(4);
+const dir = mkdtempSync(path.join(tmpdir(), 'nettop-record-'));
+chmodSync(dir, 0o755); // replayed by nobody too
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** UDP: bind PORT with a tiny buffer and never read (sink), or send COUNT datagrams to it (send). */
+const UDP = `
+import socket, sys, time
+role, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if role == 'sink':
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    s.bind(('0.0.0.0', port)); print('bound', flush=True); time.sleep(30)
+else:
+    for i in range(300): s.sendto(b'u' * 100, (host, port))
+    print('sent', flush=True)
+`;
+/** TCP connects to a port nobody listens on: refused, each answered by a reset. */
+const REFUSED = `
+import socket, sys
+for i in range(5):
+    try: socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+    except OSError: pass
+print('refused', flush=True)
+`;
+
+/** A replay's stdout, as nobody (no root, no BPF) unless `asRoot`. */
+async function replay(args: readonly string[], asRoot = false): Promise<{ stdout: string; stderr: string }> {
+	const cmd = [process.execPath, CLI, ...args];
+	return asRoot ? run(cmd[0]!, cmd.slice(1)) : run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', ...cmd]);
+}
+
+const text = (p: NettopProcess) => p.lines.map((l) => `${l}\n`).join('');
+
+test('--json -w: a replay prints the live lines byte for byte, for traffic in every feature; a filter in replay as the same filter live; replay runs as nobody', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const [all, port] = [path.join(dir, 'all.rec'), path.join(dir, 'port.rec')];
+	const common = ['--json', '-i', '0.5', '-n', '16'];
+	const live = new NettopProcess([...common, '--latency', '--latency-sample', '4', '-w', all]);
+	const filtered = new NettopProcess([...common, '-P', '7601', '-w', port]);
+	await Promise.all([live.waitForLines(1), filtered.waitForLines(1)]);
+	// 3% of the segments to 7601 dropped at b: retransmits, NETFILTER_DROP; a UDP socket that never reads: SOCKET_RCVBUFF; refused connects.
+	await net.withNft(b, 'nettop_rec', ['add chain inet nettop_rec in { type filter hook input priority 0; }', 'add rule inet nettop_rec in tcp dport 7601 numgen random mod 100 < 3 counter drop'], async () => {
+		const r = await receiver(net, b, 7601);
+		const sink = new Peer(net.spawn(b, 'python3', ['-c', UDP, 'sink', b.ip4, '7602']));
+		await until(() => sink.output.includes('bound'), 5000);
+		const s = sender(net, a, b.ip4, 7601, 4_000_000, 'send', 0.02);
+		await new Peer(net.spawn(a, 'python3', ['-c', UDP, 'send', b.ip4, '7602'])).done();
+		await new Peer(net.spawn(a, 'python3', ['-c', REFUSED, b.ip4, '7603'])).done();
+		assert.equal(await s.done(30_000), 4_000_000);
+		assert.equal(await r.done(), 4_000_000);
+	});
+	assert.equal(await live.exited(30_000), 0, live.stderr);
+	assert.equal(await filtered.exited(30_000), 0, filtered.stderr);
+	assert.equal(live.stderr, '');
+
+	// The live lines hold something of every feature, so the comparison covers each.
+	type Rows = readonly Record<string, unknown>[];
+	type Line = { nic: Rows; tcp: Rows; udp: Rows; rtt: { flows: Rows }; retrans: { events: Rows }; conns: { events: Rows }; drops: { reasons: Rows }; latency: { packets: Rows } };
+	const lines = live.json<Line>();
+	const some = (what: string, has: (l: Line) => boolean) => assert.ok(lines.some(has), `the live lines have ${what}`);
+	some('NIC rows', (l) => l.nic.length > 0);
+	some('TCP rows', (l) => l.tcp.some((r) => r.rport === 7601));
+	some('UDP rows', (l) => l.udp.length > 0);
+	some('RTT flows', (l) => l.rtt.flows.length > 0);
+	some('retransmits', (l) => l.retrans.events.length > 0);
+	some('a refused connection', (l) => l.conns.events.some((e) => e.rport === 7603));
+	some('NETFILTER_DROP', (l) => l.drops.reasons.some((r) => r.reason === 'NETFILTER_DROP'));
+	some('SOCKET_RCVBUFF', (l) => l.drops.reasons.some((r) => r.reason === 'SOCKET_RCVBUFF'));
+	some('timed packets', (l) => l.latency.packets.length > 0);
+
+	const replayed = await replay(['-R', all, '--json']);
+	assert.equal(replayed.stderr, '');
+	assert.equal(replayed.stdout, text(live), 'the replay prints the live lines, byte for byte');
+	const again = await replay(['-R', port, '--json', '-P', '7601']);
+	assert.equal(again.stdout, text(filtered), '-P in replay prints what -P printed live');
+	const whole = await replay(['-R', port, '--json']);
+	assert.ok(whole.stdout.includes('"lport":7602') && !text(filtered).includes('"lport":7602'), 'the filtered run recorded what it read, not what it showed');
+	const plain = await replay(['-R', all, '-n', '2']);
+	assert.match(plain.stdout, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.50s/m, 'the plain table, the interval as recorded');
+	assert.deepEqual(await programsLeft(), []);
+});
+
+test('kill -9 while recording with -q: every interval written replays, nothing printed live, no stack trace', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const file = path.join(dir, 'killed.rec');
+	const quiet = new NettopProcess(['-q', '-w', file, '-i', '0.2']);
+	assert.ok(await until(() => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 1500, 15_000), `recording: ${quiet.stderr}`);
+	await sleep(500);
+	quiet.kill('SIGKILL');
+	await quiet.exited();
+	assert.deepEqual(quiet.lines, [], '-q prints nothing');
+	const { stdout, stderr } = await replay(['-R', file, '--json']);
+	const n = stdout.split('\n').filter(Boolean).length;
+	assert.ok(n >= 3, `intervals replayed: ${n}`);
+	assert.ok(stderr === '' || /^nettop: .* ends at byte \d+ inside a frame that starts at byte \d+, after seq \d+ .*: replayed up to there\n$/.test(stderr), stderr);
+	// Left loaded by the kill: nettop's programs go with its descriptors.
+	assert.ok(await until(async () => (await programsLeft()).length === 0, 5000), 'unloaded');
+});
+
+test('-R a file that is not a recording, or missing; -w over a file that is not a recording: one line, exit 2', async () => {
+	const notMine = await run('sh', ['-c', `${process.execPath} ${CLI} -R /etc/hostname --json; echo "exit $?"`]);
+	assert.equal(notMine.stdout, 'exit 2\n');
+	assert.equal(notMine.stderr, 'nettop: /etc/hostname is not a nettop recording\n');
+	const missing = await run('sh', ['-c', `${process.execPath} ${CLI} -R ${dir}/nope.rec --json; echo "exit $?"`]);
+	assert.equal(missing.stderr, `nettop: -R/--replay ${dir}/nope.rec: no such file\n`);
+	const written = await run('sh', ['-c', `${process.execPath} ${CLI} -w /etc/hostname --json -n 1; echo "exit $?"`]);
+	assert.equal(written.stderr, 'nettop: -w/--write /etc/hostname is not a nettop recording: not written over\n');
+	assert.equal(written.stdout, 'exit 2\n');
+});
