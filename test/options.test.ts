@@ -82,6 +82,24 @@ test('features\' own flags join nettop\'s: each name once, parsed into the setti
 	const names = ALL_FEATURES.flatMap((f) => f.flags.map((flag) => flag.name));
 	assert.equal(new Set(names).size, names.length, `no two features share a flag: ${names.join(', ')}`);
 	for (const name of names) assert.ok(name in FLAGS, `--${name} is known to the parser`);
-	assert.equal(Object.keys(FLAGS).length, 16 + names.length, 'none takes the name of one of nettop\'s own');
+	assert.equal(Object.keys(FLAGS).length, 19 + names.length, 'none takes the name of one of nettop\'s own');
 	assert.deepEqual(Object.keys(parseOptions({}).settings).sort(), [...names].sort());
+});
+
+test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a live run does, booleans given as false too', () => {
+	const refused: [Parameters<typeof parseOptions>[0], string][] = [
+		[{ write: ' ' }, '-w/--write wants a file name'],
+		[{ replay: '' }, '-R/--replay wants a file name'],
+		[{ quiet: true }, '-q/--quiet goes with -w/--write: it records without showing anything'],
+		[{ replay: 'f.rec', write: 'g.rec' }, '-w/--write does not go with -R/--replay: a replay shows the intervals as they were recorded'],
+		[{ replay: 'f.rec', interval: '60' }, '-i/--interval does not go with -R/--replay: a replay shows the intervals as they were recorded'],
+		[{ replay: 'f.rec', prometheus: ':9977' }, '--prometheus does not go with -R/--replay: a replay shows the intervals as they were recorded'],
+		[{ replay: 'f.rec', ms: true }, '--ms does not go with -R/--replay: a replay shows the intervals as they were recorded'],
+		[{ replay: 'f.rec', direction: 'connect' }, '-r/--direction does not go with -R/--replay: a replay shows the intervals as they were recorded'],
+	];
+	for (const [flags, message] of refused) assert.throws(() => parseOptions(flags), (e: unknown) => e instanceof UsageError && e.message === message, JSON.stringify(flags));
+	assert.deepEqual([parseOptions({ write: 'f.rec', quiet: true }).write, parseOptions({ write: 'f.rec', quiet: true }).quiet], ['f.rec', true]);
+	// meow gives an absent boolean flag as false: not "given".
+	const replay = parseOptions({ replay: 'f.rec', json: true, ms: false, latency: false, port: '443' });
+	assert.deepEqual([replay.replay, replay.write, [...replay.filter.ports]], ['f.rec', undefined, [443]]);
 });
