@@ -20,7 +20,7 @@ import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
 import { openRecorder, type Recorder } from './record.js';
-import { replay } from './replay.js';
+import { replay, replayUi } from './replay.js';
 import { writeOut } from './output/stdout.js';
 import type { StopTui } from './tui.js';
 import { screenText, terminalStyle } from './ui/frame-lines.js';
@@ -66,7 +66,7 @@ const HELP = `
     --prometheus-pid   with --prometheus: a pid label on per-process series
     -w, --write FILE   also record every interval to FILE (appends a run)
     -q, --quiet        with -w: show nothing, only record
-    -R, --replay FILE  replay a recording (no root needed): --json, or a pipe
+    -R, --replay FILE  replay a recording (no root needed); t/T step, spc plays
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      first tab: ${TAB_NAMES}
     --verbose          libbpf's log to stderr (after the UI, in UI mode)
@@ -76,7 +76,7 @@ ${FEATURE_FLAG_USAGE}
 
   Keys in the UI: 1-${FEATURE_KEYS.length} or Tab switch tabs, p filters by PID, P or / by port,
   C by cgroup or container, Esc clears, s sorts, space pauses, ? lists every
-  key, q quits.
+  key, q quits. In a replay: t/T next/previous interval, r the first.
 
   Values are deltas over each interval, read from eBPF programs that count in
   the kernel. Without a terminal (a pipe), a plain table per interval.
@@ -140,8 +140,8 @@ async function main(): Promise<number> {
 		throw error;
 	}
 	if (options.replay) {
-		if (process.stdout.isTTY && !options.json) fail('-R/--replay in a terminal: the UI does not replay yet; use --json, or pipe the table (| less)', 2);
-		return replay(options.replay, options).catch((error: unknown) => (error instanceof RecordingError ? fail(error.message, 2) : Promise.reject(error)));
+		const ui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
+		return (ui ? replayUi(options.replay, options, importUi) : replay(options.replay, options)).catch((error: unknown) => (error instanceof RecordingError ? fail(error.message, 2) : Promise.reject(error)));
 	}
 	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.
 	// TERM=dumb cannot take the UI's escapes: it gets the plain table.

@@ -85,6 +85,11 @@ export class Pipeline {
 		return prev && buildSample(prev, reading, this.filter, this.exists);
 	}
 
+	/** Forgets the readings: the next is a first (a replay jumping, or a recording's next run). */
+	reset(): void {
+		this.prev = this.cur = undefined;
+	}
+
 	/** The filter from now on; the shown interval made again with it (undefined before the first). */
 	refilter(filter: Filter): Sample | undefined {
 		this.filter = filter;

@@ -8,6 +8,8 @@ import { writeOut } from './output/stdout.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
 import { readRecording, type RecordingHeader } from './recording/file.js';
+import { Recording } from './recording/recording.js';
+import { UiStore } from './ui/store.js';
 
 export interface ReplayOptions {
 	readonly file: string;
@@ -87,4 +89,39 @@ export async function replay(file: string, options: Options): Promise<number> {
 	const out = { write: (text: string | Uint8Array) => writeOut(text, stop.signal), warn: (line: string) => process.stderr.write(`nettop: ${line}\n`), stopped: () => stop.signal.aborted };
 	await replayToStdout({ file, json: options.json, cost: options.cost, count: options.count, filter: options.filter }, out);
 	return exitCode;
+}
+
+/**
+ * -R/--replay in a terminal: the UI on the recording, every tab, key and
+ * filter as live; t/T step, r rewinds, space plays at the recorded pace.
+ * Damage found in the file is said after the UI closes.
+ */
+export async function replayUi(file: string, options: Options, importUi: () => Promise<typeof import('./tui.js')>): Promise<number> {
+	const rec = new Recording(readRecordingFile(file), file);
+	if (rec.intervals.length === 0) throw new RecordingError(`${file} holds no interval to show (${rec.length} reading${rec.length === 1 ? '' : 's'})`);
+	const header = rec.headers[0]!;
+	useTimeZone(header);
+	const store = new UiStore(new Pipeline(options.filter, () => true), { intervalMs: header.interval_s * 1000, filter: options.filter, tab: options.tab, replay: rec });
+	const { startTui } = await importUi();
+	return new Promise<number>((resolve) => {
+		let timer: NodeJS.Timeout | undefined;
+		const play = () => {
+			clearTimeout(timer);
+			const r = store.getState().replay;
+			if (!r?.playing) return;
+			// The recorded pace: the time between this reading and the next.
+			const [k, next] = [rec.intervals[r.at]!, rec.intervals[r.at + 1]!];
+			timer = setTimeout(() => store.dispatch({ type: 'step', by: 1 }), Math.max(10, Math.min(60_000, rec.wallAt(next) - rec.wallAt(k))));
+		};
+		const unsubscribe = store.subscribe(play);
+		const finish = (code: number) => {
+			clearTimeout(timer);
+			unsubscribe();
+			stopUi();
+			for (const line of rec.damage) process.stderr.write(`nettop: ${line}\n`);
+			resolve(code);
+		};
+		const stopUi = startTui(store, { currentNetns: header.netns, modes: header.modes, onQuit: () => finish(0) });
+		for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, (signal) => finish(signal === 'SIGINT' ? 0 : 128 + (signal === 'SIGTERM' ? 15 : 1)));
+	});
 }

@@ -18,6 +18,8 @@ export interface HeaderProps {
 	readonly absentPids?: readonly number[];
 	/** The features' flags in force that change what shows (headerModes): "-r connect". */
 	readonly modes?: readonly string[];
+	/** Replaying a recording: the host it was made on, its first and last readings' times, whether it plays. */
+	readonly replay?: { readonly host: string; readonly first: number; readonly last: number; readonly playing: boolean };
 }
 
 /** What the header says of the features' flags in force (FeatureFlag.header), from the flags' parsed values by name. */
@@ -64,15 +66,17 @@ const joined = (runs: readonly (readonly Segment[])[], gap: string): Segment[] =
  * (LOST comes first then); what still does not fit goes on more lines, broken
  * between pieces: no state is ever cut off.
  */
-export function headerLines({ time, intervalMs, paused, filter, lost, absentPids, modes = [] }: HeaderProps, columns = Infinity): Line[] {
-	const shown = time === undefined ? '--:--:--' : clock(time);
+export function headerLines({ time, intervalMs, paused, filter, lost, absentPids, modes = [], replay }: HeaderProps, columns = Infinity): Line[] {
+	// A replay's time says where it is in the recording.
+	const shown = `${time === undefined ? '--:--:--' : clock(time)}${replay ? ` of ${clock(replay.first)}-${clock(replay.last)}` : ''}`;
 	const every = `${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s`;
 	const losses = Object.entries(lost);
 	// Updates the kernel could not record (a map or ring was full): never hidden.
 	const lostRun: Segment[][] = losses.length > 0 ? [[{ text: `LOST ${losses.map(([k, n]) => `${k} ${n}`).join(' ')}`, color: 'red', bold: true }]] : [];
 	const pieces = filterPieces(filter, absentPids);
 	const filterRuns: Segment[][] = pieces.map((text, i) => [{ text: i === 0 ? `filter: ${text}` : text, color: absentPids?.length ? 'yellow' : 'cyan' }]);
-	const state: Segment[][] = [...(paused ? [[{ text: 'PAUSED', inverse: true }]] : []), ...filterRuns, ...modes.map((text): Segment[] => [{ text, color: 'cyan' }])];
+	const replayRuns: Segment[][] = replay ? [[{ text: `REPLAY ${replay.host}`, inverse: true }], ...(replay.playing ? [[{ text: 'PLAYING', color: 'green' as const }]] : [])] : [];
+	const state: Segment[][] = [...replayRuns, ...(paused ? [[{ text: 'PAUSED', inverse: true }]] : []), ...filterRuns, ...modes.map((text): Segment[] => [{ text, color: 'cyan' }])];
 	const wide = joined([[{ text: 'nettop', bold: true }], [{ text: shown }], [{ text: `every ${every}` }], ...state, ...lostRun], '  ');
 	if (width(wide) <= columns) return [wide];
 	const runs: Segment[][] = [[{ text: `${shown} ${every}` }], ...lostRun, ...state];

@@ -97,11 +97,24 @@ export class BlockEncoder {
 	}
 }
 
+/** Each feature's recent-event list, by key. */
+export type RecentLists = Readonly<Record<string, readonly unknown[]>>;
+
 /** Reads blocks back into readings, in the order they were written from the last full block on. */
 export class BlockDecoder {
 	private readonly decoder = new ValueDecoder();
 	private tree: Tree | undefined;
 	private recent: Record<string, readonly unknown[]> = {};
+
+	/** The recent lists after the last block decoded. */
+	recentLists(): RecentLists {
+		return { ...this.recent };
+	}
+
+	/** The recent lists as they were before the next block (a full one, decoded after a jump). */
+	setRecent(lists: RecentLists): void {
+		this.recent = { ...lists };
+	}
 
 	constructor(private readonly cgroups = new RecordedCgroups()) {}
 

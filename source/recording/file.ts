@@ -104,7 +104,7 @@ export class RecordingWriter {
 /** What a replay meets in a file, in order. */
 export type ReplayItem =
 	| { readonly kind: 'run'; readonly header: RecordingHeader; readonly offset: number }
-	| { readonly kind: 'reading'; readonly reading: Reading; readonly seq: number; readonly offset: number }
+	| { readonly kind: 'reading'; readonly reading: Reading; readonly seq: number; readonly offset: number; readonly full: boolean }
 	/** Damage, said in one line: what was skipped, or where the file ends. */
 	| { readonly kind: 'damage'; readonly text: string };
 
@@ -120,7 +120,8 @@ function header(frame: Frame, file: string): RecordingHeader {
 	return h;
 }
 
-function payloadOf(frame: Frame): Uint8Array {
+/** A frame's payload as written: inflated when it was stored deflated. */
+export function payloadOf(frame: Frame): Uint8Array {
 	if (!(frame.flags & DEFLATED)) return frame.payload;
 	let raw: Buffer;
 	try {
@@ -152,7 +153,7 @@ function nextFrame(data: Buffer, from: number): number {
  * with a nettop recording's header throws a RecordingError (one line); damage
  * after it is an item that says what was skipped, and the replay goes on.
  */
-export function* readRecording(data: Buffer, file: string): Generator<ReplayItem> {
+export function* readRecording(data: Buffer, file: string, blocks = new BlockDecoder()): Generator<ReplayItem> {
 	let first: Frame;
 	try {
 		first = frameAt(data, 0);
@@ -160,7 +161,6 @@ export function* readRecording(data: Buffer, file: string): Generator<ReplayItem
 		throw new RecordingError(data.length === 0 ? `${file} is empty` : `${file} is not a nettop recording`);
 	}
 	if (first.type !== 'H') throw new RecordingError(`${file} is not a nettop recording: it starts with no header`);
-	const blocks = new BlockDecoder();
 	let needFull = true;
 	let last: { seq: number; wall: number } | undefined;
 	/** Delta blocks left out since damage broke their chain. */
@@ -197,7 +197,7 @@ export function* readRecording(data: Buffer, file: string): Generator<ReplayItem
 				unchained = 0;
 				needFull = false;
 				last = { seq: frame.seq, wall: frame.wall };
-				yield { kind: 'reading', reading, seq: frame.seq, offset: frame.start };
+				yield { kind: 'reading', reading, seq: frame.seq, offset: frame.start, full: frame.type === 'F' };
 			} catch (error) {
 				if (!(error instanceof RecordingError)) throw error;
 				yield { kind: 'damage', text: `${file}: ${error.message}: skipped to the next full block` };

@@ -27,6 +27,9 @@ export type KeyAction =
 	| { type: 'sort' }
 	| { type: 'loopback' }
 	| { type: 'pause' }
+	/** A replay: the next or previous interval, the first. */
+	| { type: 'step'; by: 1 | -1 }
+	| { type: 'rewind' }
 	| { type: 'help' }
 	/** A key of the current tab's own (Tab.keys). */
 	| { type: 'tab-key'; key: string }
@@ -141,10 +144,16 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 	{
 		label: 'space',
-		help: 'pause the screen (counting goes on)',
+		help: 'pause the screen (counting goes on); in a replay (-R), play or stop',
 		footer: fixed('spc pause'),
 		drop: 3,
 		action: ({ input }) => (input === ' ' ? { type: 'pause' } : undefined),
+	},
+	{
+		label: 't / T, r',
+		help: 'in a replay (-R): next / previous interval; r back to the first',
+		footer: fixed(''),
+		action: ({ input }) => (input === 't' ? { type: 'step', by: 1 } : input === 'T' ? { type: 'step', by: -1 } : input === 'r' ? { type: 'rewind' } : undefined),
 	},
 	{
 		// A row a letter; a letter several tabs use says what it does on each.

@@ -33,6 +33,19 @@ export interface Selection {
 	readonly gone?: string;
 }
 
+/** Replaying a recording (-R): the interval shown, and the recording's extent. */
+export interface ReplayState {
+	/** The interval shown, from 0: the recording's intervals in order (ui/store.ts turns it into readings). */
+	readonly at: number;
+	readonly count: number;
+	/** Space: the next interval follows at the recorded pace (the caller's timer steps). */
+	readonly playing: boolean;
+	/** The host it was recorded on; wall times of its first and last readings. */
+	readonly host: string;
+	readonly first: number;
+	readonly last: number;
+}
+
 export interface UiState {
 	readonly tab: FeatureKey;
 	/** What the pipeline filters by: the store hands it every change (ui/store.ts). */
@@ -59,11 +72,13 @@ export interface UiState {
 	readonly drill?: { readonly owner: Owner; readonly cursor?: Selection };
 	/** The size of the screen's body, the lines a tab gets (the app says when it changes): a page key moves by the rows its list shows there. */
 	readonly body: { readonly width: number; readonly height: number };
+	/** Set when the screen replays a recording. */
+	readonly replay?: ReplayState;
 }
 
 const byKey = <T>(value: (f: SomeFeature) => T) => Object.fromEntries(ALL_FEATURES.map((f) => [f.key, value(f)]));
 
-export function initialState(options: { intervalMs: number; filter: Filter; tab?: FeatureKey }): UiState {
+export function initialState(options: { intervalMs: number; filter: Filter; tab?: FeatureKey; replay?: ReplayState }): UiState {
 	return {
 		tab: options.tab ?? FEATURE_KEYS[0]!,
 		filter: options.filter,
@@ -77,6 +92,7 @@ export function initialState(options: { intervalMs: number; filter: Filter; tab?
 		cursor: {},
 		// 80x24's until the app says.
 		body: { width: 80, height: 19 },
+		...(options.replay ? { replay: options.replay } : {}),
 	};
 }
 
@@ -158,10 +174,24 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'loopback':
 			return { ...state, filter: { ...state.filter, noLoopback: !state.filter.noLoopback } };
 		case 'pause':
+			// A replay plays or stops: it reads nothing to hold.
+			if (state.replay) return stepped(state, 0, !state.replay.playing);
 			return { ...state, paused: !state.paused };
+		case 'step':
+			return state.replay ? stepped(state, action.by, action.by > 0 && state.replay.playing) : state;
+		case 'rewind':
+			return state.replay ? stepped(state, -state.replay.at, false) : state;
 		case 'help':
 			return { ...state, help: !state.help, helpPage: 0 };
 	}
+}
+
+/** A replay moved `by` intervals (kept within the recording), playing or not; playing stops at the last. */
+function stepped(state: UiState, by: number, playing: boolean): UiState {
+	const r = state.replay!;
+	const at = Math.max(0, Math.min(r.count - 1, r.at + by));
+	const plays = playing && at < r.count - 1;
+	return at === r.at && plays === r.playing ? state : { ...state, replay: { ...r, at, playing: plays } };
 }
 
 /** The list the selection moves in on the current tab, for the interval shown, at the body's size. */

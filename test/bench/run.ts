@@ -20,11 +20,12 @@ import type { RefreshCost } from './refresh.js';
 import { kallsymsPart } from './kallsyms.js';
 import { framePart } from './frame.js';
 import { netnsPart } from './netns.js';
+import { recordPart } from './record.js';
 import { atMost, FLOOR_OF, verdictLines } from './targets.js';
 
 const rows: string[][] = [];
 /**
- * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,storm,prometheus,latency,netns,kallsyms,frame runs just
+ * BENCH_ONLY=startup,kernel,flows,traffic,conns,drops,storm,prometheus,latency,netns,kallsyms,frame,record runs just
  * those parts (all by default); BENCH_ONLY=budget, about four minutes, the
  * subset to run before a stop: start-up, the kernel per event, 10,000 flows,
  * the connection churn. NETTOP_COMPARE=<another build's dist/bin/nettop.js>
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
 		if (want('kallsyms')) kallsymsPart(report);
 		if (want('frame')) framePart(report);
 		if (want('netns')) await netnsPart(report);
+		if (want('record')) await recordPart(net, report);
 		if (process.env.NETTOP_COMPARE && want('compare')) await comparePart(net, process.env.NETTOP_COMPARE, report);
 	} finally {
 		killAll();

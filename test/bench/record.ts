@@ -1,0 +1,92 @@
+// Issue 31: what recording costs at 1,000 live flows (--json beside --json -w, alternating), the bytes an interval idle and busy, and a replay's speed.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { run, sleep } from '../helpers/exec.js';
+import { holdingServer, manyConnections } from '../helpers/load.js';
+import type { TestNet } from '../helpers/netns.js';
+import { CLI, NettopProcess } from '../helpers/nettop.js';
+import { cpuSecondsExact, fmt, median } from './measure.js';
+import { atMost } from './targets.js';
+import { readRecording } from '../../source/recording/file.js';
+
+type Report = (what: string, value: string, target: string, reference: string) => void;
+
+const CONNECTIONS = 500; // 1,000 flows: both ends are in namespaces nettop sees
+/** Measured from this long after start (V8's compiling, the first full blocks), for this long. */
+const WARM_MS = 20_000;
+const STEADY_MS = 20_000;
+const ROUNDS = 2;
+
+/** nettop --json -i 1 (and -w FILE when given): its CPU in % of a core over STEADY_MS from WARM_MS, and how many lines it printed by then. */
+async function cpuOf(file?: string): Promise<{ cpu: number; lines: number }> {
+	const nettop = new NettopProcess(['--json', '-i', '1', ...(file ? ['-w', file] : [])]);
+	try {
+		await nettop.waitForLines(1);
+		await sleep(WARM_MS);
+		const [c0, t0] = [cpuSecondsExact(nettop.pid), performance.now()];
+		await sleep(STEADY_MS);
+		return { cpu: ((cpuSecondsExact(nettop.pid) - c0) / ((performance.now() - t0) / 1000)) * 100, lines: nettop.lines.length };
+	} finally {
+		nettop.kill('SIGINT');
+		await nettop.exited();
+	}
+}
+
+/** A recording's blocks: how many, their mean and largest size in bytes (frame and all). */
+function blocks(file: string): { n: number; mean: number; max: number } {
+	const data = readFileSync(file);
+	const offsets: number[] = [];
+	for (const item of readRecording(data, file)) if (item.kind === 'reading') offsets.push(item.offset);
+	const sizes = offsets.map((at, i) => (offsets[i + 1] ?? data.length) - at);
+	return { n: sizes.length, mean: sizes.reduce((s, x) => s + x, 0) / sizes.length, max: Math.max(...sizes) };
+}
+
+export async function recordPart(net: TestNet, report: Report): Promise<void> {
+	console.log(`\n11. Recording (issue 31): --json -i 1 with and without -w, alternating, ${ROUNDS} rounds, CPU over ${STEADY_MS / 1000} s from ${WARM_MS / 1000} s after start; the bytes an interval; a replay's speed`);
+	const dir = mkdtempSync(path.join(tmpdir(), 'nettop-bench-rec-'));
+	try {
+		const idle = path.join(dir, 'idle.rec');
+		const quiet = new NettopProcess(['-q', '-w', idle, '-i', '1']);
+		await sleep(30_000);
+		quiet.kill('SIGINT');
+		await quiet.exited();
+		const i = blocks(idle);
+		report('recording an idle host: bytes an interval', `${fmt(i.mean, 0)} B (${i.n} intervals, largest ${i.max} B)`, atMost('recording, idle: bytes an interval', i.mean, 200, 'B'), `the file ${statSync(idle).size} B`);
+
+		const server = await holdingServer(net, net.b, 7951);
+		const many = manyConnections(net, net.a, net.b.ip4, 7951, CONNECTIONS, 300, true);
+		try {
+			await many.waitFor(`open ${CONNECTIONS}`, 120_000);
+			const plain: number[] = [];
+			const recording: number[] = [];
+			let file = '';
+			for (let r = 0; r < ROUNDS; r++) {
+				plain.push((await cpuOf()).cpu);
+				file = path.join(dir, `busy-${r}.rec`);
+				recording.push((await cpuOf(file)).cpu);
+			}
+			const [a, b] = [mean(plain), mean(recording)];
+			report(`${2 * CONNECTIONS} live flows: --json -w CPU`, `${fmt(b, 2)} % of a core (${recording.map((x) => fmt(x, 2)).join(', ')})`, `${atMost('recording at 1,000 flows: CPU above --json alone', b - a, 0.3, '% of a core')} above --json alone`, `--json alone ${fmt(a, 2)} % (${plain.map((x) => fmt(x, 2)).join(', ')})`);
+			const busy = blocks(file);
+			report(`${2 * CONNECTIONS} live flows: bytes an interval`, `${fmt(busy.mean / 1024, 1)} KB (${busy.n} intervals, largest ${fmt(busy.max / 1024, 1)} KB)`, atMost('recording at 1,000 flows: KB an interval', busy.mean / 1024, 20, 'KB'), `${fmt(busy.max / 1024, 1)} KB the largest (a full block)`);
+			// A replay's time less its start (the same replay stopped after one line), per interval, median of 3.
+			const timed = async (extra: string) => {
+				const t0 = performance.now();
+				await run('sh', ['-c', `${process.execPath} ${CLI} -R ${file} --json ${extra} > /dev/null`], 300_000);
+				return performance.now() - t0;
+			};
+			const [whole, start] = [median([await timed(''), await timed(''), await timed('')]), median([await timed('-n 1'), await timed('-n 1'), await timed('-n 1')])];
+			const perInterval = (whole - start) / (busy.n - 2);
+			report(`replay --json at ${2 * CONNECTIONS} flows: one hour of 1 s intervals`, `${fmt((perInterval * 3600) / 1000, 1)} s (${fmt(perInterval, 2)} ms an interval over ${busy.n}, the start left out)`, atMost('replay of an hour at 1,000 flows', (perInterval * 3600) / 1000, 5, 's'), `the start, to the first line: ${fmt(start, 0)} ms`);
+		} finally {
+			many.child.kill();
+			server.child.kill();
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -1,0 +1,89 @@
+// The UI on a recording (-R in a terminal): each interval shown as live showed it, t/T/r move, space plays, filters apply; the header says where.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import type { Reading, Sample } from '../../source/features/index.js';
+import { NO_FILTER } from '../../source/model/filter.js';
+import { jsonPieces } from '../../source/output/json.js';
+import { buildSample, Pipeline } from '../../source/pipeline.js';
+import { FORMAT, RecordingWriter } from '../../source/recording/file.js';
+import { Recording } from '../../source/recording/recording.js';
+import { App } from '../../source/ui/app.js';
+import { UiStore } from '../../source/ui/store.js';
+import { raw, retrans, tcp } from '../fixtures/records.js';
+import { clock } from '../../source/format/time.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'nettop-replay-ui-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+const START = 1_700_000_000_000;
+/** Reading k of a run: nginx's bytes grow by k each interval (so each interval's figure differs), a retransmit in odd ones. */
+function reading(k: number): Reading {
+	return raw(k * 1000, {
+		tcp: { counters: [tcp(1000 * k * k, 0, { cookie: 1, pid: 11, comm: 'nginx', lport: 443 }), tcp(10 * k, 0, { cookie: 2, pid: 22, comm: 'sshd', lport: 22, rport: 50022 })], lost: 0 },
+		retrans: { events: k % 2 ? [retrans({ pid: 11, comm: 'nginx', lport: 443 })] : [], lost: 0 },
+	});
+}
+
+/** Two runs of nettop in one file: 5 readings, then 4 (a restart); returns the readings as recorded. */
+function recorded(name: string): { file: string; runs: Reading[][] } {
+	const file = path.join(dir, name);
+	const runs = [Array.from({ length: 5 }, (_, k) => reading(k)), Array.from({ length: 4 }, (_, k) => reading(k + 10))];
+	for (const run of runs) {
+		const w = RecordingWriter.open(file, { format: FORMAT, nettop: '0.1.0', host: 'web1', kernel: '6.18', boot: START, started: START, interval_s: 1, netns: 0, modes: [], tz: 'UTC' });
+		for (const r of run) w.add(r);
+		w.close();
+	}
+	return { file, runs };
+}
+
+const line = (s: Sample | undefined) => (s ? Buffer.concat([...jsonPieces(s)]).toString() : 'none');
+
+test('t, T and r step through the intervals, across runs but never between them; each shown as live built it', async () => {
+	const { file, runs } = recorded('steps.rec');
+	const rec = new Recording(readFileSync(file), file);
+	// Each run's readings make intervals with the one before, not across the restart.
+	const live = runs.flatMap((run) => run.slice(1).map((r, i) => line(buildSample(run[i]!, r))));
+	assert.equal(rec.intervals.length, live.length);
+	const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, replay: rec });
+	const ui = render(<App store={store} onQuit={() => undefined} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+	await settle();
+	const shown = () => line(store.getState().sample);
+	assert.equal(shown(), live[0]);
+	const at = (first: number) => `${clock(reading(first).wall)} of ${clock(reading(0).wall)}-${clock(reading(13).wall)}`;
+	assert.ok(ui.lastFrame()!.includes(`${at(1)}`) && ui.lastFrame()!.includes('REPLAY web1'), ui.lastFrame()!);
+	const path: [string, number][] = [['t', 1], ['t', 2], ['t', 3], ['t', 4], ['t', 5], ['t', 6], ['t', 6], ['T', 5], ['T', 4], ['T', 3], ['r', 0], ['T', 0]];
+	for (const [key, want] of path) {
+		ui.stdin.write(key);
+		await settle();
+		assert.equal(store.getState().replay!.at, want, key);
+		assert.equal(shown(), live[want], `${key}: interval ${want} as live built it`);
+	}
+	ui.unmount();
+});
+
+test('space plays to the last interval and stops; a filter typed in a replay filters the recorded interval', async () => {
+	const { file, runs } = recorded('play.rec');
+	const rec = new Recording(readFileSync(file), file);
+	const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, replay: rec });
+	const ui = render(<App store={store} onQuit={() => undefined} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+	ui.stdin.write(' ');
+	await settle();
+	assert.equal(store.getState().replay!.playing, true);
+	assert.match(ui.lastFrame()!, /PLAYING/);
+	// The caller's timer steps while it plays (replay.ts): here, by hand.
+	for (let i = 0; i < 10; i++) store.dispatch({ type: 'step', by: 1 });
+	assert.deepEqual([store.getState().replay!.at, store.getState().replay!.playing], [6, false], 'stopped at the last');
+	ui.stdin.write('P22\r');
+	await settle();
+	assert.equal(line(store.getState().sample), line(buildSample(runs[1]![2]!, runs[1]![3]!, { pids: new Set(), ports: new Set([22]) })));
+	ui.stdin.write('T');
+	await settle();
+	assert.equal(line(store.getState().sample), line(buildSample(runs[1]![1]!, runs[1]![2]!, { pids: new Set(), ports: new Set([22]) })), 'the filter stays on the interval before');
+	ui.unmount();
+});
