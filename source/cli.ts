@@ -67,6 +67,7 @@ const HELP = `
     -w, --write FILE   also record every interval to FILE (appends a run)
     -q, --quiet        with -w: show nothing, only record
     -R, --replay FILE  replay a recording (no root needed); t/T step, spc plays
+    --begin/--end TIME with -R: from, to HH:MM[:SS], DATE HH:MM, -5m, +10m
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      first tab: ${TAB_NAMES}
     --verbose          libbpf's log to stderr (after the UI, in UI mode)
@@ -141,6 +142,7 @@ async function main(): Promise<number> {
 	}
 	if (options.replay) {
 		const ui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
+		if (ui && (options.begin || options.end)) fail('--begin and --end cut a replay to --json or the plain table (| less): in the UI, t and T step', 2);
 		return (ui ? replayUi(options.replay, options, importUi) : replay(options.replay, options)).catch((error: unknown) => (error instanceof RecordingError ? fail(error.message, 2) : Promise.reject(error)));
 	}
 	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.

@@ -1,6 +1,7 @@
 // Turns meow's raw flags into checked options; every mistake is one line for the user.
 import { ALL_FEATURES, FEATURE_KEYS, type FeatureKey } from './features/index.js';
 import { numberList, PID_MAX, UsageError, type Filter } from './model/filter.js';
+import { parseWhen, type When } from './recording/when.js';
 
 export { UsageError };
 
@@ -30,6 +31,9 @@ export interface Options {
 	readonly quiet?: boolean;
 	/** -R/--replay: a recording to replay instead of reading the kernel. */
 	readonly replay?: string;
+	/** --begin, --end (with -R): the intervals that end within them. */
+	readonly begin?: When;
+	readonly end?: When;
 }
 
 export interface RawFlags {
@@ -56,6 +60,8 @@ export interface RawFlags {
 	readonly write?: string;
 	readonly quiet?: boolean;
 	readonly replay?: string;
+	readonly begin?: string;
+	readonly end?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -89,6 +95,8 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	write: { type: 'string', shortFlag: 'w' },
 	quiet: { type: 'boolean', shortFlag: 'q' },
 	replay: { type: 'string', shortFlag: 'R' },
+	begin: { type: 'string' },
+	end: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
 
@@ -157,11 +165,12 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 }
 
 /** -w, -q and -R: a file name each, and the flags they go with or exclude. */
-function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'replay'> {
+function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'replay' | 'begin' | 'end'> {
 	for (const [flag, value] of [['-w/--write', flags.write], ['-R/--replay', flags.replay]] as const) {
 		if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} wants a file name`);
 	}
 	if (flags.quiet && flags.write === undefined) throw new UsageError('-q/--quiet goes with -w/--write: it records without showing anything');
+	for (const flag of ['begin', 'end'] as const) if (flags[flag] !== undefined && flags.replay === undefined) throw new UsageError(`--${flag} goes with -R/--replay: it picks the recorded intervals to show`);
 	if (flags.replay === undefined) return { ...(flags.write !== undefined ? { write: flags.write } : {}), ...(flags.quiet ? { quiet: true } : {}) };
 	const live = [
 		['-w/--write', flags.write !== undefined],
@@ -171,7 +180,7 @@ function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'rep
 	] as const;
 	const refused = live.find(([, given]) => given);
 	if (refused) throw new UsageError(`${refused[0]} does not go with -R/--replay: a replay shows the intervals as they were recorded`);
-	return { replay: flags.replay };
+	return { replay: flags.replay, ...(flags.begin !== undefined ? { begin: parseWhen(flags.begin, '--begin') } : {}), ...(flags.end !== undefined ? { end: parseWhen(flags.end, '--end') } : {}) };
 }
 
 /**

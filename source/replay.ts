@@ -8,7 +8,9 @@ import { writeOut } from './output/stdout.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
 import { readRecording, type RecordingHeader } from './recording/file.js';
+import { frameAt } from './recording/frame.js';
 import { Recording } from './recording/recording.js';
+import { resolveWhen, type When } from './recording/when.js';
 import { UiStore } from './ui/store.js';
 
 export interface ReplayOptions {
@@ -17,6 +19,8 @@ export interface ReplayOptions {
 	readonly cost: boolean;
 	readonly count: number | undefined;
 	readonly filter: Filter;
+	readonly begin?: When;
+	readonly end?: When;
 }
 
 /** Where the lines go (awaited: a slow reader holds the replay back), and where what was skipped is said. */
@@ -43,6 +47,7 @@ export function readRecordingFile(file: string): Buffer {
  */
 export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Promise<void> {
 	const data = readRecordingFile(options.file);
+	const span = spanOf(data, options);
 	let pipeline: Pipeline | undefined;
 	let plain: PlainTable | undefined;
 	let printed = 0;
@@ -60,7 +65,7 @@ export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Pr
 			continue;
 		}
 		const sample = pipeline?.push(item.reading);
-		if (!sample) continue;
+		if (!sample || sample.time < span.from || sample.time > span.to) continue;
 		printed++;
 		if (plain) {
 			await out.write(`${plain.lines(sample).join('\n')}\n`);
@@ -69,6 +74,30 @@ export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Pr
 		for (const piece of jsonPieces(sample, { cost: options.cost })) await out.write(piece);
 		await out.write('\n');
 	}
+}
+
+/**
+ * --begin and --end as instants, resolved against the recording's first and
+ * last readings in its time zone (a first pass reads only the frames' heads).
+ */
+function spanOf(data: Buffer, options: ReplayOptions): { from: number; to: number } {
+	if (!options.begin && !options.end) return { from: -Infinity, to: Infinity };
+	let [first, last] = [Infinity, -Infinity];
+	for (let at = 0; at < data.length; ) {
+		let frame;
+		try {
+			frame = frameAt(data, at);
+		} catch {
+			break; // damage: the replay says it
+		}
+		if (frame.type === 'H' && first === Infinity) useTimeZone(JSON.parse(Buffer.from(frame.payload).toString()) as RecordingHeader);
+		if (frame.type === 'F' || frame.type === 'D') [first, last] = [Math.min(first, frame.wall), Math.max(last, frame.wall)];
+		at = frame.end;
+	}
+	const from = options.begin ? resolveWhen(options.begin, first, last) : -Infinity;
+	const to = options.end ? resolveWhen(options.end, first, last) : Infinity;
+	if (from > to) throw new RecordingError(`--begin ${new Date(from).toString().slice(0, 24)} is after --end ${new Date(to).toString().slice(0, 24)}`);
+	return { from, to };
 }
 
 function useTimeZone(header: RecordingHeader): void {
@@ -87,7 +116,7 @@ export async function replay(file: string, options: Options): Promise<number> {
 	}
 	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
 	const out = { write: (text: string | Uint8Array) => writeOut(text, stop.signal), warn: (line: string) => process.stderr.write(`nettop: ${line}\n`), stopped: () => stop.signal.aborted };
-	await replayToStdout({ file, json: options.json, cost: options.cost, count: options.count, filter: options.filter }, out);
+	await replayToStdout({ file, json: options.json, cost: options.cost, count: options.count, filter: options.filter, begin: options.begin, end: options.end }, out);
 	return exitCode;
 }
 

@@ -82,7 +82,7 @@ test('features\' own flags join nettop\'s: each name once, parsed into the setti
 	const names = ALL_FEATURES.flatMap((f) => f.flags.map((flag) => flag.name));
 	assert.equal(new Set(names).size, names.length, `no two features share a flag: ${names.join(', ')}`);
 	for (const name of names) assert.ok(name in FLAGS, `--${name} is known to the parser`);
-	assert.equal(Object.keys(FLAGS).length, 19 + names.length, 'none takes the name of one of nettop\'s own');
+	assert.equal(Object.keys(FLAGS).length, 21 + names.length, 'none takes the name of one of nettop\'s own');
 	assert.deepEqual(Object.keys(parseOptions({}).settings).sort(), [...names].sort());
 });
 
@@ -96,6 +96,8 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 		[{ replay: 'f.rec', prometheus: ':9977' }, '--prometheus does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', ms: true }, '--ms does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', direction: 'connect' }, '-r/--direction does not go with -R/--replay: a replay shows the intervals as they were recorded'],
+		[{ begin: '14:03', json: true }, '--begin goes with -R/--replay: it picks the recorded intervals to show'],
+		[{ replay: 'f.rec', end: 'noon' }, '--end wants a time in the recording: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], -5m before its end or +10m after its start; got "noon"'],
 	];
 	for (const [flags, message] of refused) assert.throws(() => parseOptions(flags), (e: unknown) => e instanceof UsageError && e.message === message, JSON.stringify(flags));
 	assert.deepEqual([parseOptions({ write: 'f.rec', quiet: true }).write, parseOptions({ write: 'f.rec', quiet: true }).quiet], ['f.rec', true]);

@@ -9,6 +9,7 @@ import { run, sleep, until } from '../helpers/exec.js';
 import { testHosts } from '../helpers/netns.js';
 import { CLI, NettopProcess, programsLeft } from '../helpers/nettop.js';
 import { Peer, receiver, sender } from '../helpers/peers.js';
+import { Tmux } from '../helpers/tmux.js';
 
 const hosts = testHosts(4);
 const dir = mkdtempSync(path.join(tmpdir(), 'nettop-record-'));
@@ -93,6 +94,42 @@ test('--json -w: a replay prints the live lines byte for byte, for traffic in ev
 	const plain = await replay(['-R', all, '-n', '2']);
 	assert.match(plain.stdout, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.50s/m, 'the plain table, the interval as recorded');
 	assert.deepEqual(await programsLeft(), []);
+});
+
+test('-R in a terminal (tmux, 80x24, as nobody): the UI on the recording; t, T, r and space move through it, q restores the terminal', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const file = path.join(dir, 'ui.rec');
+	const live = new NettopProcess(['--json', '-i', '0.3', '-n', '6', '-w', file]);
+	await live.waitForLines(1);
+	await new Peer(net.spawn(net.a, 'python3', ['-c', REFUSED, net.b.ip4, '7603'])).done();
+	assert.equal(await live.exited(20_000), 0, live.stderr);
+	const times = live.json<{ time: string }>().map((l) => new Date(l.time).toTimeString().slice(0, 8));
+	const tmux = new Tmux();
+	try {
+		await tmux.start(`setpriv --reuid=65534 --regid=65534 --clear-groups -- ${process.execPath} ${CLI} -R ${file} -t conns`, 80, 24, { TERM: 'xterm' });
+		const header = (k: number) => new RegExp(`^nettop {2}${times[k]} of \\d\\d:\\d\\d:\\d\\d-\\d\\d:\\d\\d:\\d\\d {2}every 0\\.30s {2}REPLAY `, 'm');
+		await tmux.waitFor(header(0));
+		await tmux.waitFor(/conn [\d.]+\/s acc/);
+		await tmux.keys('t');
+		await tmux.waitFor(header(1));
+		await tmux.keys('t', 't');
+		await tmux.waitFor(header(3));
+		await tmux.keys('T');
+		await tmux.waitFor(header(2));
+		await tmux.keys('r');
+		await tmux.waitFor(header(0));
+		// Played at the recorded pace to the last interval, where it stops.
+		await tmux.keys(' ');
+		await tmux.waitFor(/PLAYING/);
+		const last = await tmux.waitFor(header(times.length - 1), 10_000);
+		assert.ok(await until(async () => !(await tmux.screen()).join('\n').includes('PLAYING'), 3000), last);
+		await tmux.keys('q');
+		await tmux.waitFor(/EXITED 0/);
+		assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
+	} finally {
+		await tmux.kill();
+	}
 });
 
 test('kill -9 while recording with -q: every interval written replays, nothing printed live, no stack trace', async (t) => {
