@@ -131,7 +131,7 @@ export class SlotFlows {
 	}
 }
 
-/** The flow a slot table value at byte `base` holds: one object, all its fields in one shape. */
+/** The flow a slot table value at byte `base` holds: one object, all its fields in one shape, frozen (a recording knows it unchanged by its identity). */
 export function decodeSocketFlow(bytes: Buffer, base: number, value: Layout<SocketFields>, commWithoutPid = true): SocketFlow {
 	const f = value.fields;
 	const id = decodeFlowId(bytes, base + f.id.offset);
@@ -140,5 +140,5 @@ export function decodeSocketFlow(bytes: Buffer, base: number, value: Layout<Sock
 	const more = value.fields as Partial<Record<'proto' | 'cgroup', Field>>;
 	const proto = more.proto && bytes[base + more.proto.offset] === IPPROTO_UDP ? 'udp' : 'tcp';
 	const cgroupId = more.cgroup && pid ? u64(bytes, base + more.cgroup.offset) : 0;
-	return { cookie: u64(bytes, base + f.cookie.offset), proto, cgroupId, pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport };
+	return Object.freeze({ cookie: u64(bytes, base + f.cookie.offset), proto, cgroupId, pid, comm, netns: id.netns, family: id.family, laddr: id.laddr, lport: id.lport, raddr: id.raddr, rport: id.rport });
 }

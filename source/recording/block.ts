@@ -56,8 +56,11 @@ function snapshotTree(s: Maybe<Snapshot>): unknown {
 /** Writes readings as blocks, each a full block (a new epoch) or a delta against the one before. */
 export class BlockEncoder {
 	private readonly cgroupIds = new Set<number>();
-	private readonly encoder = new ValueEncoder((key, value) => {
-		if (key === 'cgroupId' && typeof value === 'number' && value !== 0) this.cgroupIds.add(value);
+	private readonly encoder = new ValueEncoder({
+		key: 'cgroupId',
+		seen: (value) => {
+			if (typeof value === 'number' && value !== 0) this.cgroupIds.add(value);
+		},
 	});
 	private shadow: unknown;
 	/** Cgroup paths written in this epoch, by id. */

@@ -18,9 +18,18 @@ export class ValueEncoder {
 	private strings = new Map<string, number>();
 	/** The key list of each object shadow made: an object with the same keys is compared field by field. */
 	private readonly shapes = new WeakMap<object, string>();
+	/**
+	 * Each object's keys, by the object: the objects a collector shares from
+	 * read to read (a connection's flow) are looked at once, not listed and
+	 * joined each interval. The collectors build their objects whole: one
+	 * that gained a key after it was first written would lose it here.
+	 */
+	/** Each shadow's object as it was written (or found the same): a frozen object still there is unchanged, by its identity alone. */
+	private readonly liveOf = new WeakMap<object, object>();
+	private readonly keysOf = new WeakMap<object, { readonly keys: readonly string[]; readonly shape: string; readonly watched: boolean }>();
 
-	/** `onField` sees every field of every object written, unchanged ones too (the recorder collects cgroup ids so). */
-	constructor(private readonly onField?: (key: string, value: unknown) => void) {}
+	/** `watch`: every value of that key in every object written, unchanged ones too, is handed to `seen` (the recorder collects cgroup ids so). */
+	constructor(private readonly watch?: { readonly key: string; readonly seen: (value: unknown) => void }) {}
 
 	/** A new epoch: strings are written again. */
 	reset(): void {
@@ -145,29 +154,45 @@ export class ValueEncoder {
 	}
 
 	private object(w: ByteWriter, v: Plain, prev: unknown): unknown {
-		const proto = Object.getPrototypeOf(v) as unknown;
-		if (proto !== Object.prototype && proto !== null) throw new RecordingError(`a ${(v.constructor as { name?: string } | undefined)?.name ?? 'object'} cannot be recorded`);
+		let info = this.keysOf.get(v);
+		if (!info) {
+			const proto = Object.getPrototypeOf(v) as unknown;
+			if (proto !== Object.prototype && proto !== null) throw new RecordingError(`a ${(v.constructor as { name?: string } | undefined)?.name ?? 'object'} cannot be recorded`);
+			const keys = Object.keys(v);
+			info = { keys, shape: keys.join('\0'), watched: this.watch !== undefined && keys.includes(this.watch.key) };
+			this.keysOf.set(v, info);
+		}
+		const { keys, shape } = info;
 		const p = asPlain(prev);
-		const keys = Object.keys(v);
-		const shape = keys.join('\0');
+		if (info.watched) this.watch!.seen(v[this.watch!.key]);
+		// The common cases: the frozen object written here before (a connection's flow, shared by every read), or an
+		// object of plain values all as before: SAME, nothing written to take back.
+		if (p !== undefined && ((this.liveOf.get(p) === v && Object.isFrozen(v)) || (this.shapes.get(p) === shape && keys.every((key) => {
+			const x = v[key];
+			return (typeof x !== 'object' || x === null) && Object.is(x, p[key]);
+		})))) {
+			this.liveOf.set(p, v);
+			w.u8(SAME);
+			return prev;
+		}
 		const [start, strings] = [w.length, this.strings.size];
 		w.u8(OBJECT);
 		this.string(w, shape);
 		let same = p !== undefined && this.shapes.get(p) === shape;
 		const out: Plain = {};
 		for (const key of keys) {
-			const value = v[key];
-			this.onField?.(key, value);
 			const before = p?.[key];
-			const s = this.write(w, value, before);
+			const s = this.write(w, v[key], before);
 			out[key] = s;
 			if (same && !Object.is(s, before)) same = false;
 		}
 		if (same) {
 			this.same(w, start, strings);
+			this.liveOf.set(p!, v);
 			return prev;
 		}
 		this.shapes.set(out, shape);
+		this.liveOf.set(out, v);
 		return out;
 	}
 }

@@ -100,3 +100,14 @@ test('cut or damaged bytes throw a RecordingError, never a wrong value or a huge
 	assert.throws(() => new ValueDecoder().read(new ByteReader(huge), undefined), /more than the block holds/);
 	assert.throws(() => new ValueDecoder().read(new ByteReader(Buffer.from([99])), undefined), /unknown value/);
 });
+
+test('a frozen object written before at the same place is known unchanged by its identity; another, or one not frozen, by its values', () => {
+	const a = Object.freeze({ cookie: 1, comm: 'curl' });
+	const b = Object.freeze({ cookie: 2, comm: 'curl' });
+	const loose = { cookie: 3, comm: 'sh' };
+	const { out, sizes } = roundtrip([[a, loose], [a, loose], [b, { ...loose, cookie: 4 }], [b, { ...loose, cookie: 4 }]]);
+	assert.deepEqual(out, [[a, loose], [a, loose], [b, { ...loose, cookie: 4 }], [b, { ...loose, cookie: 4 }]]);
+	assert.equal(sizes[1], 1, 'the same list: one byte');
+	assert.ok(sizes[2]! > 3, 'another frozen object is written');
+	assert.equal(sizes[3], 1);
+});
