@@ -66,6 +66,7 @@ const HELP = `
     --prometheus-pid   with --prometheus: a pid label on per-process series
     -w, --write FILE   also record every interval to FILE (appends a run)
     -q, --quiet        with -w: show nothing, only record
+    --keep N           with -w nettop-%Y%m%d.rec: a file a day, N kept
     -R, --replay FILE  replay a recording (no root needed); t/T step, spc plays
     --begin/--end TIME with -R: from, to HH:MM[:SS], DATE HH:MM, -5m, +10m
 ${FEATURE_FLAG_USAGE}
@@ -183,7 +184,7 @@ async function main(): Promise<number> {
 	let recorder: Recorder | undefined;
 	if (options.write) {
 		try {
-			recorder = openRecorder({ file: options.write, version: cli.pkg.version ?? '', intervalMs: options.intervalMs, netns, modes, onFailure: (line) => (tui && uiOpen ? held.push(line) : process.stderr.write(`nettop: ${line}\n`)) });
+			recorder = openRecorder({ file: options.write, keep: options.keep, version: cli.pkg.version ?? '', intervalMs: options.intervalMs, netns, modes, onFailure: (line) => (tui && uiOpen ? held.push(line) : process.stderr.write(`nettop: ${line}\n`)) });
 		} catch (error) {
 			if (error instanceof RecordingError) fail(error.message, 2);
 			throw error;

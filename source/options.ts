@@ -1,6 +1,8 @@
 // Turns meow's raw flags into checked options; every mistake is one line for the user.
+import path from 'node:path';
 import { ALL_FEATURES, FEATURE_KEYS, type FeatureKey } from './features/index.js';
 import { numberList, PID_MAX, UsageError, type Filter } from './model/filter.js';
+import { hasTimeFields, unknownField } from './recording/strftime.js';
 import { parseWhen, type When } from './recording/when.js';
 
 export { UsageError };
@@ -29,6 +31,8 @@ export interface Options {
 	readonly write?: string;
 	/** -q/--quiet (with -w): nothing shown, only recorded. */
 	readonly quiet?: boolean;
+	/** --keep N (with -w and time fields in the name): the newest N files stay. */
+	readonly keep?: number;
 	/** -R/--replay: a recording to replay instead of reading the kernel. */
 	readonly replay?: string;
 	/** --begin, --end (with -R): the intervals that end within them. */
@@ -62,6 +66,7 @@ export interface RawFlags {
 	readonly replay?: string;
 	readonly begin?: string;
 	readonly end?: string;
+	readonly keep?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -96,6 +101,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	quiet: { type: 'boolean', shortFlag: 'q' },
 	replay: { type: 'string', shortFlag: 'R' },
 	begin: { type: 'string' },
+	keep: { type: 'string' },
 	end: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
@@ -165,15 +171,24 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 }
 
 /** -w, -q and -R: a file name each, and the flags they go with or exclude. */
-function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'replay' | 'begin' | 'end'> {
+function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'keep' | 'replay' | 'begin' | 'end'> {
 	for (const [flag, value] of [['-w/--write', flags.write], ['-R/--replay', flags.replay]] as const) {
 		if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} wants a file name`);
 	}
 	if (flags.quiet && flags.write === undefined) throw new UsageError('-q/--quiet goes with -w/--write: it records without showing anything');
 	for (const flag of ['begin', 'end'] as const) if (flags[flag] !== undefined && flags.replay === undefined) throw new UsageError(`--${flag} goes with -R/--replay: it picks the recorded intervals to show`);
-	if (flags.replay === undefined) return { ...(flags.write !== undefined ? { write: flags.write } : {}), ...(flags.quiet ? { quiet: true } : {}) };
+	const field = flags.write === undefined ? undefined : unknownField(flags.write);
+	if (field !== undefined) throw new UsageError(`-w/--write: %${field} is not a time field nettop knows (%Y %m %d %H %M %S %j %F, %% for %)`);
+	let keep: number | undefined;
+	if (flags.keep !== undefined) {
+		keep = Number(flags.keep);
+		if (!/^\s*\d+\s*$/.test(flags.keep) || keep < 1 || !Number.isSafeInteger(keep)) throw new UsageError(`--keep wants how many files to keep, 1 or more; got "${flags.keep}"`);
+		if (flags.write === undefined || !hasTimeFields(path.basename(flags.write))) throw new UsageError('--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files');
+	}
+	if (flags.replay === undefined) return { ...(flags.write !== undefined ? { write: flags.write } : {}), ...(flags.quiet ? { quiet: true } : {}), ...(keep !== undefined ? { keep } : {}) };
 	const live = [
 		['-w/--write', flags.write !== undefined],
+		['--keep', flags.keep !== undefined],
 		['--prometheus', flags.prometheus !== undefined],
 		['-i/--interval', flags.interval !== undefined],
 		...FEATURE_FLAGS.map((f) => [`${f.shortFlag ? `-${f.shortFlag}/` : ''}--${typed(f.name)}`, f.type === 'boolean' ? flags[f.name] === true : flags[f.name] !== undefined] as const),

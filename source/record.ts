@@ -1,8 +1,12 @@
-// -w/--write FILE: the recorder the refresh loop hands each reading, in any mode; a disk that fails it stops recording, not nettop.
+// -w/--write FILE: the recorder the refresh loop hands each reading, in any mode; a new file when the name's time
+// fields change, the oldest beyond --keep deleted; a disk that fails it stops recording, not nettop.
+import { closeSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { hostname, release, uptime } from 'node:os';
+import path from 'node:path';
 import { RecordingError } from './format/binary.js';
 import type { Reading } from './features/index.js';
 import { RecordingWriter, FORMAT } from './recording/file.js';
+import { hasTimeFields, namesOf, strftime } from './recording/strftime.js';
 
 export interface Recorder {
 	/** Records a reading, after the tick's outputs; a write that fails stops the recording and says so once. */
@@ -11,7 +15,10 @@ export interface Recorder {
 }
 
 export interface RecorderSetup {
+	/** The file, or a pattern with time fields (strftime's %Y %m %d %H %M %S %j %F): a new file when the name changes. */
 	readonly file: string;
+	/** --keep: of the files the pattern names, only so many newest stay. */
+	readonly keep?: number;
 	readonly version: string;
 	readonly intervalMs: number;
 	readonly netns: number;
@@ -22,10 +29,50 @@ export interface RecorderSetup {
 
 /** Opens FILE to record to; a file that cannot be written, or is something other than a recording, throws one line. */
 export function openRecorder(setup: RecorderSetup): Recorder {
+	const rotating = hasTimeFields(setup.file);
+	let name = rotating ? strftime(setup.file, Date.now()) : setup.file;
+	let writer: RecordingWriter | undefined = openWriter(setup, name);
+	prune(setup, name);
+	const stop = (error: unknown) => {
+		const w = writer;
+		writer = undefined;
+		try {
+			w?.close();
+		} catch {
+			// the disk refused that too
+		}
+		setup.onFailure(`recording to ${name} stopped: ${error instanceof RecordingError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`);
+	};
+	return {
+		add(reading) {
+			if (!writer) return;
+			try {
+				const next = rotating ? strftime(setup.file, reading.wall) : name;
+				if (next !== name) {
+					// The reading ends the old file and starts the new one: no interval falls between them.
+					writer.add(reading);
+					writer.close();
+					writer = undefined;
+					name = next;
+					writer = openWriter(setup, name);
+					prune(setup, name);
+				}
+				writer.add(reading);
+			} catch (error) {
+				stop(error);
+			}
+		},
+		close() {
+			writer?.close();
+			writer = undefined;
+		},
+	};
+}
+
+function openWriter(setup: RecorderSetup, file: string): RecordingWriter {
 	const now = Date.now();
-	let writer: RecordingWriter | undefined;
 	try {
-		writer = RecordingWriter.open(setup.file, {
+		return RecordingWriter.open(file, {
 			format: FORMAT,
 			nettop: setup.version,
 			host: hostname(),
@@ -40,27 +87,30 @@ export function openRecorder(setup: RecorderSetup): Recorder {
 	} catch (error) {
 		if (error instanceof RecordingError) throw new RecordingError(`-w/--write ${error.message}`);
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new RecordingError(`-w/--write ${setup.file}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : (code ?? String(error))}`);
+		throw new RecordingError(`-w/--write ${file}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : (code ?? String(error))}`);
 	}
-	return {
-		add(reading) {
-			if (!writer) return;
-			try {
-				writer.add(reading);
-			} catch (error) {
-				const w = writer;
-				writer = undefined;
-				try {
-					w.close();
-				} catch {
-					// the disk refused that too
-				}
-				setup.onFailure(`recording to ${setup.file} stopped: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-			}
-		},
-		close() {
-			writer?.close();
-			writer = undefined;
-		},
-	};
+}
+
+/** --keep: deletes all but the newest `keep` recordings the pattern names (by name: the fields sort as time does), never the open one, never a file that is not a recording. */
+function prune(setup: RecorderSetup, open: string): void {
+	if (setup.keep === undefined) return;
+	const dir = path.dirname(open);
+	const names = namesOf(path.basename(setup.file));
+	const ours = readdirSync(dir)
+		.filter((n) => names.test(n) && isRecording(path.join(dir, n)))
+		.sort();
+	for (const n of ours.slice(0, Math.max(0, ours.length - setup.keep))) if (path.join(dir, n) !== path.join(path.dirname(open), path.basename(open))) unlinkSync(path.join(dir, n));
+}
+
+function isRecording(file: string): boolean {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, 'r');
+		const magic = Buffer.alloc(2);
+		return readSync(fd, magic, 0, 2, 0) === 2 && magic.toString('latin1') === 'nR';
+	} catch {
+		return false;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
 }

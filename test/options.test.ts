@@ -82,7 +82,7 @@ test('features\' own flags join nettop\'s: each name once, parsed into the setti
 	const names = ALL_FEATURES.flatMap((f) => f.flags.map((flag) => flag.name));
 	assert.equal(new Set(names).size, names.length, `no two features share a flag: ${names.join(', ')}`);
 	for (const name of names) assert.ok(name in FLAGS, `--${name} is known to the parser`);
-	assert.equal(Object.keys(FLAGS).length, 21 + names.length, 'none takes the name of one of nettop\'s own');
+	assert.equal(Object.keys(FLAGS).length, 22 + names.length, 'none takes the name of one of nettop\'s own');
 	assert.deepEqual(Object.keys(parseOptions({}).settings).sort(), [...names].sort());
 });
 
@@ -97,6 +97,11 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 		[{ replay: 'f.rec', ms: true }, '--ms does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', direction: 'connect' }, '-r/--direction does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ begin: '14:03', json: true }, '--begin goes with -R/--replay: it picks the recorded intervals to show'],
+		[{ write: 'n.rec', keep: '7' }, '--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files'],
+		[{ write: '/var/%Y/n.rec', keep: '7' }, '--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files'],
+		[{ write: 'n-%Y.rec', keep: '0' }, '--keep wants how many files to keep, 1 or more; got "0"'],
+		[{ write: 'n-%Q.rec' }, '-w/--write: %Q is not a time field nettop knows (%Y %m %d %H %M %S %j %F, %% for %)'],
+		[{ replay: 'f.rec', keep: '3' }, '--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files'],
 		[{ replay: 'f.rec', end: 'noon' }, '--end wants a time in the recording: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], -5m before its end or +10m after its start; got "noon"'],
 	];
 	for (const [flags, message] of refused) assert.throws(() => parseOptions(flags), (e: unknown) => e instanceof UsageError && e.message === message, JSON.stringify(flags));
