@@ -1,6 +1,6 @@
 // -w and -R against the real kernel: what --json printed live, a replay prints again byte for byte, filtered or not, without root; a kill -9 loses no interval written.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -10,6 +10,7 @@ import { testHosts } from '../helpers/netns.js';
 import { CLI, NettopProcess, programsLeft } from '../helpers/nettop.js';
 import { Peer, receiver, sender } from '../helpers/peers.js';
 import { Tmux } from '../helpers/tmux.js';
+import { readRecording } from '../../source/recording/file.js';
 
 const hosts = testHosts(4);
 const dir = mkdtempSync(path.join(tmpdir(), 'nettop-record-'));
@@ -129,6 +130,30 @@ test('-R in a terminal (tmux, 80x24, as nobody): the UI on the recording; t, T, 
 		assert.equal(await tmux.pane('alternate_on'), '0', 'back on the main screen');
 	} finally {
 		await tmux.kill();
+	}
+});
+
+test('rotation: -q -w with time fields and --keep 3 leaves the 3 newest files, each replays, each next starts at the reading the one before ends with; a file that only matches the pattern stays', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const rot = path.join(dir, 'rot');
+	mkdirSync(rot, { mode: 0o755 });
+	writeFileSync(path.join(rot, 'n-20000101000000.rec'), 'not a recording');
+	const quiet = new NettopProcess(['-q', '-w', path.join(rot, 'n-%Y%m%d%H%M%S.rec'), '--keep', '3', '-i', '0.4']);
+	// Names seen while it records (the oldest are deleted as new ones come): 5 made, so 2 of them deleted by now.
+	const seen = new Set<string>();
+	assert.ok(await until(() => (readdirSync(rot).forEach((f) => seen.add(f)), seen.size >= 6), 20_000), `files: ${[...seen].join(' ')} ${quiet.stderr}`);
+	quiet.kill('SIGINT');
+	assert.equal(await quiet.exited(), 0, quiet.stderr);
+	const files = readdirSync(rot).sort();
+	assert.equal(files.length, 4, files.join(' '));
+	assert.equal(files[0], 'n-20000101000000.rec');
+	const walls = files.slice(1).map((f) => [...readRecording(readFileSync(path.join(rot, f)), f)].flatMap((i) => (i.kind === 'reading' ? [i.reading.wall] : [])));
+	for (let i = 1; i < walls.length; i++) assert.equal(walls[i]![0], walls[i - 1]!.at(-1), `${files[i + 1]} starts with the reading ${files[i]} ends with`);
+	for (const [i, f] of files.slice(1).entries()) {
+		const { stdout, stderr } = await replay(['-R', path.join(rot, f), '--json']);
+		assert.equal(stderr, '');
+		// Each line an interval of the file's readings (the last file may hold one reading when stopped: no interval).
+		assert.equal(stdout.split('\n').filter(Boolean).length, walls[i]!.length - 1, `${f} replays`);
 	}
 });
 
