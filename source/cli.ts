@@ -7,19 +7,20 @@ import meow from 'meow';
 import { preloadKernelBtf } from '../native/btf.js';
 import { setLogSink } from '../native/log.js';
 import { Collectors } from './collectors.js';
-import { FEATURE_KEYS, type Sample, type TabStates } from './features/index.js';
+import { type Sample, type TabStates } from './features/index.js';
 import { RecordingError } from './format/binary.js';
 import { pieceWritten } from './format/json-piece.js';
 import { explain } from './kernel/explain.js';
 import { currentNetns } from './kernel/netns.js';
 import { processExists } from './kernel/processes.js';
 import { runLoop } from './loop.js';
-import { FEATURE_FLAG_USAGE, FLAGS, parseOptions, repeatedFlag, TAB_NAMES, UsageError, webConfigArgv, type RawFlags } from './options.js';
+import { HELP } from './help.js';
+import { FLAGS, parseOptions, repeatedFlag, UsageError, webConfigArgv, type RawFlags } from './options.js';
 import { headerModes } from './output/frame.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
 import { Pipeline } from './pipeline.js';
-import { openRecorder, type Recorder } from './record.js';
+import { liveHistory, openRecorder, type Recorder } from './record.js';
 import { replay, replayUi } from './replay.js';
 import { writeOut } from './output/stdout.js';
 import type { StopTui } from './tui.js';
@@ -44,50 +45,6 @@ function parseArgv() {
 	}
 }
 
-const HELP = `
-  Usage
-    $ sudo nettop [options]
-
-  Options
-    --json             print one JSON object per interval (NDJSON), no UI
-    --cost             with --json: add nettop's CPU and its programs' time
-    -i, --interval S   seconds between refreshes (default 1, fractions allowed)
-    -n, --count N      stop after N intervals
-    -p, --pid PID,...  TCP outputs: only these processes (repeatable)
-    -P, --port PORT,.. TCP outputs: only these local or remote ports, repeatable
-    -4, --ipv4         TCP outputs: IPv4 only (IPv4-mapped IPv6 counts as IPv4)
-    -6, --ipv6         TCP outputs: IPv6 only
-    --no-loopback      TCP outputs: leave out connections within the host
-    --cgroup TEXT      only processes whose cgroup or container id holds TEXT
-    --prometheus [HOST]:PORT
-                       no UI: serve the figures at http://HOST:PORT/metrics
-    --web.config.file FILE
-                       with --prometheus: TLS and basic auth (node_exporter's)
-    --prometheus-pid   with --prometheus: a pid label on per-process series
-    -w, --write FILE   also record every interval to FILE (appends a run)
-    -q, --quiet        with -w: show nothing, only record
-    --keep N           with -w nettop-%Y%m%d.rec: a file a day, N kept
-    -R, --replay FILE  replay a recording (no root needed); t/T step, spc plays
-    --begin/--end TIME with -R: from, to HH:MM[:SS], DATE HH:MM, -5m, +10m
-${FEATURE_FLAG_USAGE}
-    -t, --tab TAB      first tab: ${TAB_NAMES}
-    --verbose          libbpf's log to stderr (after the UI, in UI mode)
-    --log FILE         append libbpf's log to FILE
-    --version          print the version
-    -h, --help         print this help
-
-  Keys in the UI: 1-${FEATURE_KEYS.length} or Tab switch tabs, p filters by PID, P or / by port,
-  C by cgroup or container, Esc clears, s sorts, space pauses, ? lists every
-  key, q quits. In a replay: t/T next/previous interval, r the first.
-
-  Values are deltas over each interval, read from eBPF programs that count in
-  the kernel. Without a terminal (a pipe), a plain table per interval.
-  Needs root, or CAP_BPF and CAP_PERFMON.
-
-  Examples
-    $ sudo nettop --json -i 0.5 -n 3
-    $ sudo nettop --json -P 443 -4
-`;
 // The kernel's BTF parses on a worker thread while the flags are parsed (Collectors.open waits for it); in a
 // terminal, once the UI's first frame is out instead, so that the frame does not wait for it.
 // A replay reads no kernel.
@@ -175,6 +132,8 @@ async function main(): Promise<number> {
 		stop.abort();
 	};
 	for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+	// SIGUSR1 writes the UI's history (W); Node would otherwise start its inspector, or die, on it.
+	process.on('SIGUSR1', () => (store ? store.dispatch({ type: 'write' }) : process.stderr.write('nettop: SIGUSR1 writes the UI\'s history; none is kept outside the UI\n')));
 	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
 
 	// The UI (Ink and React load only for it) draws its first frame before the
@@ -182,6 +141,7 @@ async function main(): Promise<number> {
 	const netns = currentNetns();
 	const modes = headerModes(options.settings);
 	let recorder: Recorder | undefined;
+	let history: ReturnType<typeof liveHistory> | undefined;
 	if (options.write) {
 		try {
 			recorder = openRecorder({ file: options.write, keep: options.keep, version: cli.pkg.version ?? '', intervalMs: options.intervalMs, netns, modes, onFailure: (line) => (tui && uiOpen ? held.push(line) : process.stderr.write(`nettop: ${line}\n`)) });
@@ -197,7 +157,8 @@ async function main(): Promise<number> {
 	if (tui) {
 		// A tab whose programs run only while it is shown (Latency) follows the keys.
 		const onShow = (tab: string, tabs: TabStates) => collectors?.show(tab, tabs as unknown as Record<string, unknown>);
-		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, onShow });
+		history = options.historyMinutes > 0 ? liveHistory(options.historyMinutes, { version: cli.pkg.version ?? '', intervalMs: options.intervalMs, netns, modes }) : undefined;
+		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, onShow, history: history?.history });
 		uiOpen = true;
 		// The same first frame Ink will draw, written as text while Ink and React load (their
 		// modules and layout engine take longer than the rest of the start to the first frame).
@@ -248,6 +209,7 @@ async function main(): Promise<number> {
 		if (store) store.publish(first);
 		else if (!options.quiet) pipeline.push(first);
 		recorder?.add(first);
+		history?.ring.add(first);
 		await runLoop({
 			intervalMs: options.intervalMs,
 			count: options.count,
@@ -262,6 +224,7 @@ async function main(): Promise<number> {
 				else if (!options.quiet) await show(pipeline.push(reading));
 				// After the outputs: the recording holds what they read, the cgroup names they looked up too.
 				recorder?.add(reading);
+				history?.ring.add(reading);
 				return true;
 			},
 		});

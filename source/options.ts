@@ -33,6 +33,8 @@ export interface Options {
 	readonly quiet?: boolean;
 	/** --keep N (with -w and time fields in the name): the newest N files stay. */
 	readonly keep?: number;
+	/** --history MINUTES: what the UI keeps while live, to step back through (T) and write out (W); 0: none. */
+	readonly historyMinutes: number;
 	/** -R/--replay: a recording to replay instead of reading the kernel. */
 	readonly replay?: string;
 	/** --begin, --end (with -R): the intervals that end within them. */
@@ -67,6 +69,7 @@ export interface RawFlags {
 	readonly begin?: string;
 	readonly end?: string;
 	readonly keep?: string;
+	readonly history?: string;
 }
 
 const MAX_INTERVAL_S = 3600;
@@ -102,6 +105,7 @@ export const FLAGS: Readonly<Record<string, FlagSpec>> = {
 	replay: { type: 'string', shortFlag: 'R' },
 	begin: { type: 'string' },
 	keep: { type: 'string' },
+	history: { type: 'string' },
 	end: { type: 'string' },
 	...Object.fromEntries(FEATURE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.shortFlag ? { shortFlag: f.shortFlag } : {}) }])),
 };
@@ -125,6 +129,7 @@ const COMPANIONS: readonly { readonly flag: string; readonly given: (flags: RawF
 	{ flag: '--cost', given: (f) => f.cost === true, output: 'json', why: "it adds nettop's own cost to each JSON line" },
 	{ flag: '--web.config.file', given: (f) => f.webConfigFile !== undefined, output: 'prometheus', why: 'it configures its listener' },
 	{ flag: '--prometheus-pid', given: (f) => f.prometheusPid === true, output: 'prometheus', why: 'it labels its per-process series' },
+	{ flag: '--history', given: (f) => f.history !== undefined, output: 'ui', why: 'it is what the UI keeps to step back through' },
 	{ flag: '-t/--tab', given: (f) => f.tab !== undefined, output: 'ui', why: "it picks the first tab; each JSON line and scrape has every tab's figures" },
 ];
 
@@ -166,8 +171,11 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	if (alone) throw new UsageError(`${alone.flag} goes with ${OUTPUT_NAMES[alone.output]}: ${alone.why}`);
 	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
 	const recording = parseRecording(flags);
+	const historyMinutes = flags.history === undefined ? 10 : Number(flags.history);
+	if (flags.history !== undefined && (!/^\s*\d+\s*$/.test(flags.history) || historyMinutes > 1440)) throw new UsageError(`--history wants minutes from 0 (none) to 1440, got "${flags.history}"`);
 	return {
-		...recording, json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}), ...(flags.prometheusPid ? { prometheusPid: true } : {}) };
+		...recording,
+		historyMinutes, json: flags.json ?? false, cost: flags.cost ?? false, intervalMs: Math.round(interval * 1000), count, verbose: flags.verbose ?? false, filter, tab, logFile: flags.log, settings, ...(prometheus ? { prometheus } : {}), ...(flags.webConfigFile ? { webConfigFile: flags.webConfigFile } : {}), ...(flags.prometheusPid ? { prometheusPid: true } : {}) };
 }
 
 /** -w, -q and -R: a file name each, and the flags they go with or exclude. */

@@ -1,11 +1,14 @@
 // -w/--write FILE: the recorder the refresh loop hands each reading, in any mode; a new file when the name's time
 // fields change, the oldest beyond --keep deleted; a disk that fails it stops recording, not nettop.
-import { closeSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
-import { hostname, release, uptime } from 'node:os';
+import { accessSync, closeSync, constants, openSync, readdirSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname, release, tmpdir, uptime } from 'node:os';
 import path from 'node:path';
 import { RecordingError } from './format/binary.js';
 import type { Reading } from './features/index.js';
-import { RecordingWriter, FORMAT } from './recording/file.js';
+import { RecordingWriter, FORMAT, type RecordingHeader } from './recording/file.js';
+import { Recording } from './recording/recording.js';
+import { HistoryRing } from './recording/ring.js';
+import type { LiveHistory } from './ui/store.js';
 import { hasTimeFields, namesOf, strftime } from './recording/strftime.js';
 
 export interface Recorder {
@@ -69,21 +72,15 @@ export function openRecorder(setup: RecorderSetup): Recorder {
 	};
 }
 
-function openWriter(setup: RecorderSetup, file: string): RecordingWriter {
+/** What a recording made now says of itself. */
+function headerNow(setup: Pick<RecorderSetup, 'version' | 'intervalMs' | 'netns' | 'modes'>): RecordingHeader {
 	const now = Date.now();
+	return { format: FORMAT, nettop: setup.version, host: hostname(), kernel: release(), boot: Math.round(now - uptime() * 1000), started: now, interval_s: setup.intervalMs / 1000, netns: setup.netns, modes: setup.modes, tz: Intl.DateTimeFormat().resolvedOptions().timeZone };
+}
+
+function openWriter(setup: RecorderSetup, file: string): RecordingWriter {
 	try {
-		return RecordingWriter.open(file, {
-			format: FORMAT,
-			nettop: setup.version,
-			host: hostname(),
-			kernel: release(),
-			boot: Math.round(now - uptime() * 1000),
-			started: now,
-			interval_s: setup.intervalMs / 1000,
-			netns: setup.netns,
-			modes: setup.modes,
-			tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
-		});
+		return RecordingWriter.open(file, headerNow(setup));
 	} catch (error) {
 		if (error instanceof RecordingError) throw new RecordingError(`-w/--write ${error.message}`);
 		const code = (error as NodeJS.ErrnoException).code;
@@ -113,4 +110,37 @@ function isRecording(file: string): boolean {
 	} finally {
 		if (fd !== undefined) closeSync(fd);
 	}
+}
+
+/**
+ * The UI's history while live: `minutes` of readings kept in memory (the ring
+ * is handed each reading), opened as a recording by T, and written by W or
+ * SIGUSR1 to ./nettop-HOST-YYYYmmdd-HHMMSS.rec (or the temporary directory
+ * when this one cannot be written).
+ */
+export function liveHistory(minutes: number, setup: Pick<RecorderSetup, 'version' | 'intervalMs' | 'netns' | 'modes'>): { ring: HistoryRing; history: LiveHistory } {
+	const ring = new HistoryRing(minutes * 60_000);
+	const history: LiveHistory = {
+		open: () => new Recording(ring.recording(headerNow(setup)), 'the history'),
+		write() {
+			const d = new Date();
+			const two = (n: number) => String(n).padStart(2, '0');
+			const name = `nettop-${hostname()}-${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}.rec`;
+			let dir = process.cwd();
+			try {
+				accessSync(dir, constants.W_OK);
+			} catch {
+				dir = tmpdir();
+			}
+			const file = path.join(dir, name);
+			try {
+				writeFileSync(`${file}.part`, ring.recording(headerNow(setup)), { flag: 'wx' });
+				renameSync(`${file}.part`, file);
+			} catch (error) {
+				return `history not written to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+			}
+			return `history (${ring.size.readings} intervals) written to ${file}`;
+		},
+	};
+	return { ring, history };
 }

@@ -62,7 +62,7 @@ const LAYERS: [RegExp, number][] = [
 	[/^source\/recording\//, 9],
 	[/^source\/output\//, 10],
 	[/^source\/ui\//, 11],
-	[/^source\/(tui\.tsx|cli\.ts|replay\.ts|record\.ts)$/, 12],
+	[/^source\/(tui\.tsx|cli\.ts|replay\.ts|record\.ts|help\.ts)$/, 12],
 ];
 
 function layer(file: string): number {

@@ -5,7 +5,7 @@ import { ALL_FEATURES, FEATURE_KEYS } from '../source/features/index.js';
 import { FLAGS, parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
-	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, settings: { ms: false, direction: undefined, connEvents: 5000, latency: false, latencySample: 64 } });
+	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, historyMinutes: 10, settings: { ms: false, direction: undefined, connEvents: 5000, latency: false, latencySample: 64 } });
 	assert.deepEqual(['tcp', 'tcptop', '3', 'RETRANS'].map((tab) => parseOptions({ tab }).tab), ['tcp', 'tcp', 'rtt', 'retrans']);
 	const o = parseOptions({ json: true, interval: '0.5', count: '3', pid: '12,345', port: '443', ipv6: true, ms: true });
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.settings.ms], [true, 500, 3, true], 'a feature\'s flag (rtt\'s --ms) among the settings');
@@ -82,7 +82,7 @@ test('features\' own flags join nettop\'s: each name once, parsed into the setti
 	const names = ALL_FEATURES.flatMap((f) => f.flags.map((flag) => flag.name));
 	assert.equal(new Set(names).size, names.length, `no two features share a flag: ${names.join(', ')}`);
 	for (const name of names) assert.ok(name in FLAGS, `--${name} is known to the parser`);
-	assert.equal(Object.keys(FLAGS).length, 22 + names.length, 'none takes the name of one of nettop\'s own');
+	assert.equal(Object.keys(FLAGS).length, 23 + names.length, 'none takes the name of one of nettop\'s own');
 	assert.deepEqual(Object.keys(parseOptions({}).settings).sort(), [...names].sort());
 });
 
@@ -101,6 +101,8 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 		[{ write: '/var/%Y/n.rec', keep: '7' }, '--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files'],
 		[{ write: 'n-%Y.rec', keep: '0' }, '--keep wants how many files to keep, 1 or more; got "0"'],
 		[{ write: 'n-%Q.rec' }, '-w/--write: %Q is not a time field nettop knows (%Y %m %d %H %M %S %j %F, %% for %)'],
+		[{ history: '0.5' }, '--history wants minutes from 0 (none) to 1440, got "0.5"'],
+		[{ history: '5', json: true }, '--history goes with the UI, not with --json or --prometheus: it is what the UI keeps to step back through'],
 		[{ replay: 'f.rec', keep: '3' }, '--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files'],
 		[{ replay: 'f.rec', end: 'noon' }, '--end wants a time in the recording: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], -5m before its end or +10m after its start; got "noon"'],
 	];

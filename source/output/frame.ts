@@ -19,7 +19,9 @@ export interface HeaderProps {
 	/** The features' flags in force that change what shows (headerModes): "-r connect". */
 	readonly modes?: readonly string[];
 	/** Replaying a recording: the host it was made on, its first and last readings' times, whether it plays. */
-	readonly replay?: { readonly host: string; readonly first: number; readonly last: number; readonly playing: boolean };
+	readonly replay?: { readonly host: string; readonly first: number; readonly last: number; readonly playing: boolean; readonly history?: boolean };
+	/** A line of news: where the history was written. */
+	readonly note?: string;
 }
 
 /** What the header says of the features' flags in force (FeatureFlag.header), from the flags' parsed values by name. */
@@ -66,7 +68,7 @@ const joined = (runs: readonly (readonly Segment[])[], gap: string): Segment[] =
  * (LOST comes first then); what still does not fit goes on more lines, broken
  * between pieces: no state is ever cut off.
  */
-export function headerLines({ time, intervalMs, paused, filter, lost, absentPids, modes = [], replay }: HeaderProps, columns = Infinity): Line[] {
+export function headerLines({ time, intervalMs, paused, filter, lost, absentPids, modes = [], replay, note }: HeaderProps, columns = Infinity): Line[] {
 	// A replay's time says where it is in the recording.
 	const shown = `${time === undefined ? '--:--:--' : clock(time)}${replay ? ` of ${clock(replay.first)}-${clock(replay.last)}` : ''}`;
 	const every = `${(intervalMs / 1000).toFixed(intervalMs % 1000 ? 2 : 0)}s`;
@@ -75,7 +77,8 @@ export function headerLines({ time, intervalMs, paused, filter, lost, absentPids
 	const lostRun: Segment[][] = losses.length > 0 ? [[{ text: `LOST ${losses.map(([k, n]) => `${k} ${n}`).join(' ')}`, color: 'red', bold: true }]] : [];
 	const pieces = filterPieces(filter, absentPids);
 	const filterRuns: Segment[][] = pieces.map((text, i) => [{ text: i === 0 ? `filter: ${text}` : text, color: absentPids?.length ? 'yellow' : 'cyan' }]);
-	const replayRuns: Segment[][] = replay ? [[{ text: `REPLAY ${replay.host}`, inverse: true }], ...(replay.playing ? [[{ text: 'PLAYING', color: 'green' as const }]] : [])] : [];
+	const replayRuns: Segment[][] = replay ? [[{ text: replay.history ? 'HISTORY' : `REPLAY ${replay.host}`, inverse: true }], ...(replay.playing ? [[{ text: 'PLAYING', color: 'green' as const }]] : [])] : [];
+	if (note) replayRuns.push([{ text: note, color: 'yellow' }]);
 	const state: Segment[][] = [...replayRuns, ...(paused ? [[{ text: 'PAUSED', inverse: true }]] : []), ...filterRuns, ...modes.map((text): Segment[] => [{ text, color: 'cyan' }])];
 	const wide = joined([[{ text: 'nettop', bold: true }], [{ text: shown }], [{ text: `every ${every}` }], ...state, ...lostRun], '  ');
 	if (width(wide) <= columns) return [wide];

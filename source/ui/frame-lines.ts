@@ -60,7 +60,7 @@ export function chrome(props: ChromeProps): Chrome {
 function chromeOf(props: ChromeProps): Chrome {
 	const { state, width } = props;
 	// A screen too narrow for the header's state, the summary's figures or a prompt's problem on one line gives them more: nothing is cut.
-	const header = headerLines({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids, modes: props.modes, replay: state.replay }, width);
+	const header = headerLines({ time: state.time, intervalMs: state.intervalMs, paused: state.paused, filter: state.filter, lost: state.sample?.lost ?? {}, absentPids: state.sample?.absentPids, modes: props.modes, replay: state.replay, note: state.note }, width);
 	const summary = summaryLines(state.sample, width);
 	const footer = footerLines(state, width);
 	const height = Math.max(1, props.height - CHROME_LINES - (header.length - 1) - (summary.length - 1) - (footer.length - 1));

@@ -30,6 +30,8 @@ export type KeyAction =
 	/** A replay: the next or previous interval, the first. */
 	| { type: 'step'; by: 1 | -1 }
 	| { type: 'rewind' }
+	/** The history while live, written to a file. */
+	| { type: 'write' }
 	| { type: 'help' }
 	/** A key of the current tab's own (Tab.keys). */
 	| { type: 'tab-key'; key: string }
@@ -151,9 +153,15 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	},
 	{
 		label: 't / T, r',
-		help: 'in a replay (-R): next / previous interval; r back to the first',
+		help: 'next / previous interval of a replay (-R) or of the history (T pauses live); r the first',
 		footer: fixed(''),
 		action: ({ input }) => (input === 't' ? { type: 'step', by: 1 } : input === 'T' ? { type: 'step', by: -1 } : input === 'r' ? { type: 'rewind' } : undefined),
+	},
+	{
+		label: 'W',
+		help: 'write the history (the last minutes) to a recording file; SIGUSR1 too',
+		footer: fixed(''),
+		action: ({ input }) => (input === 'W' ? { type: 'write' } : undefined),
 	},
 	{
 		// A row a letter; a letter several tabs use says what it does on each.

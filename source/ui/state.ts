@@ -42,6 +42,8 @@ export interface ReplayState {
 	readonly playing: boolean;
 	/** The host it was recorded on; wall times of its first and last readings. */
 	readonly host: string;
+	/** The UI's own history while live (space returns to live), not a file. */
+	readonly history?: boolean;
 	readonly first: number;
 	readonly last: number;
 }
@@ -72,8 +74,12 @@ export interface UiState {
 	readonly drill?: { readonly owner: Owner; readonly cursor?: Selection };
 	/** The size of the screen's body, the lines a tab gets (the app says when it changes): a page key moves by the rows its list shows there. */
 	readonly body: { readonly width: number; readonly height: number };
-	/** Set when the screen replays a recording. */
+	/** Set when the screen replays a recording, or the history while live. */
 	readonly replay?: ReplayState;
+	/** Asked of the store, which clears it: step back into the history while live (T), write the history to a file (W). */
+	readonly request?: 'history' | 'write';
+	/** A line for the header: the file the history was written to, or why not. */
+	readonly note?: string;
 }
 
 const byKey = <T>(value: (f: SomeFeature) => T) => Object.fromEntries(ALL_FEATURES.map((f) => [f.key, value(f)]));
@@ -99,6 +105,10 @@ export function initialState(options: { intervalMs: number; filter: Filter; tab?
 export type Action =
 	/** A new reading: the interval it closes (undefined for the first), and its wall time. */
 	| { type: 'sample'; sample: Sample | undefined; time: number }
+	/** An interval of a replay or of the history, shown though live is paused. */
+	| { type: 'replayed'; sample: Sample | undefined; time: number }
+	/** The history was written (or could not be): said in the header. */
+	| { type: 'note'; note: string }
 	/** The shown interval, made again with the filter just set. */
 	| { type: 'refiltered'; sample: Sample }
 	| KeyAction
@@ -120,6 +130,12 @@ export function reducer(state: UiState, action: Action): UiState {
 		}
 		case 'sample':
 			return state.paused ? state : followed(onSample(state, action.sample, action.time));
+		case 'replayed':
+			return followed(onSample(state, action.sample, action.time));
+		case 'note':
+			return { ...state, note: action.note };
+		case 'write':
+			return { ...state, request: 'write' };
 		case 'refiltered':
 			return followed({ ...state, sample: action.sample });
 		case 'quit':
@@ -174,11 +190,14 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'loopback':
 			return { ...state, filter: { ...state.filter, noLoopback: !state.filter.noLoopback } };
 		case 'pause':
-			// A replay plays or stops: it reads nothing to hold.
+			// Back to live from the history; a replay plays or stops: it reads nothing to hold.
+			if (state.replay?.history) return { ...state, replay: undefined, paused: false };
 			if (state.replay) return stepped(state, 0, !state.replay.playing);
 			return { ...state, paused: !state.paused };
 		case 'step':
-			return state.replay ? stepped(state, action.by, action.by > 0 && state.replay.playing) : state;
+			// Live, T pauses and asks for the history (the store opens it, when it keeps one).
+			if (!state.replay) return action.by < 0 ? { ...state, paused: true, request: 'history' } : state;
+			return stepped(state, action.by, action.by > 0 && state.replay.playing);
 		case 'rewind':
 			return state.replay ? stepped(state, -state.replay.at, false) : state;
 		case 'help':

@@ -1,12 +1,20 @@
 // The UI's state outside React: readings through the pipeline, every action through the reducer in order, and the pipeline told the filter and pause at once.
 import type { FeatureKey, Reading, TabStates } from '../features/index.js';
 import type { Filter } from '../model/filter.js';
-import type { Pipeline } from '../pipeline.js';
+import { Pipeline } from '../pipeline.js';
 import type { Recording } from '../recording/recording.js';
-import { initialState, reducer, type Action, type UiState } from './state.js';
+import { initialState, reducer, type Action, type ReplayState, type UiState } from './state.js';
 
 /** Intervals a jump in a replay runs through before the one it shows: the tabs' history (sparklines) fills as it did live. */
 const WARM_UP = 60;
+
+/** The history kept while live (recording/ring.ts, by cli.ts): opened as a recording on T, written out on W. */
+export interface LiveHistory {
+	/** The history as a recording now; undefined when none is kept. */
+	open(): Recording | undefined;
+	/** Writes it to a file: the header's note (where, or why not). */
+	write(): string;
+}
 
 export interface StoreOptions {
 	readonly intervalMs: number;
@@ -16,26 +24,40 @@ export interface StoreOptions {
 	readonly onShow?: (tab: FeatureKey, tabs: TabStates) => void;
 	/** A recording to replay instead of readings published: the state's replay position picks its interval. */
 	readonly replay?: Recording;
+	readonly history?: LiveHistory;
+}
+
+/** The replay state of a recording, at its `at`th interval. */
+function replayOf(rec: Recording, at: number, history = false): ReplayState {
+	return { at, count: rec.intervals.length, playing: false, host: rec.headers[0]!.host, first: rec.wallAt(0), last: rec.wallAt(rec.length - 1), ...(history ? { history } : {}) };
 }
 
 /**
  * The pipeline follows the state synchronously, action by action: a key that
  * pauses, resumes or filters reaches it before the next reading does, however
- * React batches its renders.
+ * React batches its renders. A replay, or the history while live, goes
+ * through a pipeline of its own; live's stays held meanwhile.
  */
 export class UiStore {
 	private state: UiState;
 	private readonly listeners = new Set<() => void>();
+	/** What the replay position steps through: the file replayed, or the history opened by T. */
+	private recording: Recording | undefined;
+	private replayPipeline: Pipeline | undefined;
 
 	constructor(
 		private readonly pipeline: Pipeline,
 		private readonly options: StoreOptions,
 	) {
 		const rec = options.replay;
-		const replay = rec && rec.intervals.length > 0 ? { at: 0, count: rec.intervals.length, playing: false, host: rec.headers[0]!.host, first: rec.wallAt(0), last: rec.wallAt(rec.length - 1) } : undefined;
+		const replay = rec && rec.intervals.length > 0 ? replayOf(rec, 0) : undefined;
 		this.state = initialState({ intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, replay });
 		this.pipeline.refilter(this.state.filter);
-		if (replay) this.state = this.replayed(this.state, undefined);
+		if (replay) {
+			this.recording = rec;
+			this.replayPipeline = pipeline;
+			this.state = this.replayed(this.state, undefined);
+		}
 	}
 
 	readonly getState = (): UiState => this.state;
@@ -59,26 +81,43 @@ export class UiStore {
 	 * starts the pipeline over WARM_UP intervals before (within its run).
 	 */
 	private replayed(state: UiState, was: number | undefined): UiState {
-		const rec = this.options.replay!;
+		const rec = this.recording!;
+		const pipeline = this.replayPipeline!;
 		const k = rec.intervals[state.replay!.at]!;
 		let from = k;
 		if (was === undefined || rec.intervals[was] !== k - 1) {
-			this.pipeline.reset();
+			pipeline.reset();
 			from = Math.max(rec.runStart(k), k - WARM_UP);
 		}
 		let s = state;
-		for (let j = from; j <= k; j++) s = reducer(s, { type: 'sample', sample: this.pipeline.push(rec.reading(j)), time: rec.wallAt(j) });
+		for (let j = from; j <= k; j++) s = reducer(s, { type: 'replayed', sample: pipeline.push(rec.reading(j)), time: rec.wallAt(j) });
 		return s;
+	}
+
+	/** What the reducer asked: the history opened at its last interval (T while live), or written out (W). */
+	private requested(next: UiState): UiState {
+		const { request, ...rest } = next;
+		if (request === 'write') return { ...rest, note: this.options.history?.write() ?? 'no history is kept here: -R replays a file' };
+		if (next.replay || !this.options.history) return rest;
+		const rec = this.options.history.open();
+		if (!rec || rec.intervals.length === 0) return { ...rest, note: 'no history yet' };
+		this.recording = rec;
+		this.replayPipeline = new Pipeline(next.filter);
+		// The interval before the one live shows last (the history's last): T steps back.
+		return this.replayed({ ...rest, replay: replayOf(rec, Math.max(0, rec.intervals.length - 2), true) }, undefined);
 	}
 
 	readonly dispatch = (action: Action): void => {
 		const before = this.state;
 		let next = reducer(before, action);
+		if (next.request) next = this.requested(next);
 		if (next.paused !== before.paused) this.pipeline.hold(next.paused);
-		if (next.replay && next.replay.at !== before.replay?.at) next = this.replayed(next, before.replay?.at);
+		if (before.replay?.history && !next.replay) this.recording = this.replayPipeline = undefined;
+		else if (next.replay && next.replay.at !== before.replay?.at && before.replay) next = this.replayed(next, before.replay.at);
 		if (next.filter !== before.filter) {
-			// The shown interval, made again with the new filter (the held copies while paused).
-			const sample = this.pipeline.refilter(next.filter);
+			// The shown interval, made again with the new filter (the held copies while paused); live's too, under a replay.
+			const live = this.pipeline.refilter(next.filter);
+			const sample = this.replayPipeline && this.replayPipeline !== this.pipeline ? this.replayPipeline.refilter(next.filter) : live;
 			if (sample) next = reducer(next, { type: 'refiltered', sample });
 		}
 		if (next === before) return;

@@ -16,6 +16,7 @@ import { App } from '../../source/ui/app.js';
 import { UiStore } from '../../source/ui/store.js';
 import { raw, retrans, tcp } from '../fixtures/records.js';
 import { clock } from '../../source/format/time.js';
+import { liveHistory } from '../../source/record.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nettop-replay-ui-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,4 +87,52 @@ test('space plays to the last interval and stops; a filter typed in a replay fil
 	await settle();
 	assert.equal(line(store.getState().sample), line(buildSample(runs[1]![1]!, runs[1]![2]!, { pids: new Set(), ports: new Set([22]) })), 'the filter stays on the interval before');
 	ui.unmount();
+});
+
+test('live, with its history: T pauses and shows the interval before; t and T step; W writes the history, which replays; space is live again', async () => {
+	const cwd = process.cwd();
+	process.chdir(dir);
+	try {
+		const { ring, history } = liveHistory(10, { version: '0.1.0', intervalMs: 1000, netns: 0, modes: [] });
+		const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, history });
+		const ui = render(<App store={store} onQuit={() => undefined} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+		const live = Array.from({ length: 8 }, (_, k) => reading(k));
+		for (const r of live) {
+			store.publish(r);
+			ring.add(r);
+		}
+		await settle();
+		assert.equal(line(store.getState().sample), line(buildSample(live[6]!, live[7]!)));
+		ui.stdin.write('T');
+		await settle();
+		assert.deepEqual([store.getState().paused, store.getState().replay?.history, store.getState().replay?.at], [true, true, 5]);
+		assert.equal(line(store.getState().sample), line(buildSample(live[5]!, live[6]!)), 'the interval before');
+		assert.match(ui.lastFrame()!, /HISTORY/);
+		ui.stdin.write('TT');
+		await settle();
+		assert.equal(line(store.getState().sample), line(buildSample(live[3]!, live[4]!)));
+		// Live goes on meanwhile: readings come, the screen stays on the history.
+		store.publish(reading(8));
+		ring.add(reading(8));
+		ui.stdin.write('t');
+		await settle();
+		assert.equal(line(store.getState().sample), line(buildSample(live[4]!, live[5]!)));
+		ui.stdin.write('W');
+		await settle();
+		const note = store.getState().note ?? '';
+		const file = /written to (\S+)$/.exec(note)?.[1];
+		assert.ok(file, note);
+		assert.match(ui.lastFrame()!, /history \(\d+ intervals\) written to/);
+		const rec = new Recording(readFileSync(file), file);
+		assert.equal(rec.length, 9, 'every reading held, the one that came while looking back too');
+		ui.stdin.write(' ');
+		await settle();
+		assert.deepEqual([store.getState().paused, store.getState().replay], [false, undefined], 'live again');
+		store.publish(reading(9));
+		await settle();
+		assert.equal(line(store.getState().sample), line(buildSample(live[7]!, reading(9))), 'from the reading live held when T paused it, as after any pause');
+		ui.unmount();
+	} finally {
+		process.chdir(cwd);
+	}
 });

@@ -1,0 +1,67 @@
+// The UI's history while live (--history MINUTES): the last minutes recorded in memory as a file holds them, whole
+// epochs at a time, so they can be stepped through like a replay, or written out as a recording (W, SIGUSR1).
+import { deflateRawSync } from 'node:zlib';
+import type { Reading } from '../features/index.js';
+import { BlockEncoder } from './block.js';
+import { FULL_EVERY, type RecordingHeader } from './file.js';
+import { DEFLATED, encodeFrame } from './frame.js';
+
+/** Past this, the oldest epochs go whatever the minutes asked (a storm of events makes big blocks). */
+export const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+
+/** An F block and the D blocks after it, as frames. */
+interface Epoch {
+	readonly frames: Buffer[];
+	readonly walls: number[];
+	bytes: number;
+}
+
+export class HistoryRing {
+	private readonly blocks = new BlockEncoder();
+	private readonly epochs: Epoch[] = [];
+	private seq = 1;
+	private bytes = 0;
+
+	/** Keeps at least `keepMs` of readings (whole epochs), at most `maxBytes`. */
+	constructor(
+		private readonly keepMs: number,
+		private readonly maxBytes = HISTORY_MAX_BYTES,
+	) {}
+
+	/** Records a reading: in the tick that read it, after the outputs. */
+	add(reading: Reading): void {
+		let epoch = this.epochs.at(-1);
+		const full = !epoch || epoch.frames.length >= FULL_EVERY;
+		const raw = this.blocks.encode(reading, full);
+		const packed = deflateRawSync(raw);
+		const deflated = packed.length < raw.length;
+		if (full) this.epochs.push((epoch = { frames: [], walls: [], bytes: 0 }));
+		const frame = encodeFrame({ type: full ? 'F' : 'D', flags: deflated ? DEFLATED : 0, rawLength: raw.length, seq: this.seq++, wall: reading.wall, fullBack: epoch!.bytes, indexBack: 0 }, deflated ? packed : raw);
+		epoch!.frames.push(frame);
+		epoch!.walls.push(reading.wall);
+		epoch!.bytes += frame.length;
+		this.bytes += frame.length;
+		this.evict(reading.wall);
+	}
+
+	/** The oldest epoch goes when the rest still cover keepMs, or when the ring holds more than maxBytes. */
+	private evict(now: number): void {
+		while (this.epochs.length > 1) {
+			const [oldest, next] = [this.epochs[0]!, this.epochs[1]!];
+			if (now - next.walls[0]! < this.keepMs && this.bytes <= this.maxBytes) return;
+			this.epochs.shift();
+			this.bytes -= oldest.bytes;
+		}
+	}
+
+	/** Readings held, and the bytes they take. */
+	get size(): { readings: number; bytes: number } {
+		return { readings: this.epochs.reduce((n, e) => n + e.frames.length, 0), bytes: this.bytes };
+	}
+
+	/** The history as a recording's bytes: its header frame, then every frame held (position-independent: copied as they are). */
+	recording(header: RecordingHeader): Buffer {
+		const h = Buffer.from(JSON.stringify(header));
+		return Buffer.concat([encodeFrame({ type: 'H', flags: 0, rawLength: h.length, seq: 0, wall: header.started, fullBack: 0, indexBack: 0 }, h), ...this.epochs.flatMap((e) => e.frames)]);
+	}
+}
