@@ -139,7 +139,7 @@ export function liveHistory(minutes: number, setup: Pick<RecorderSetup, 'version
 			} catch (error) {
 				return `history not written to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
 			}
-			return `history (${ring.size.readings} intervals) written to ${file}`;
+			return `history (${ring.size.readings} intervals) written to ${dir === process.cwd() ? name : file}`;
 		},
 	};
 	return { ring, history };

@@ -133,6 +133,43 @@ test('-R in a terminal (tmux, 80x24, as nobody): the UI on the recording; t, T, 
 	}
 });
 
+test('history while live (tmux, 80x24): after traffic, T steps back to its figures; W writes the history, which replays; space is live again', async (t) => {
+	if (!(await requireBpf(t))) return;
+	const net = await hosts();
+	const { a, b } = net;
+	const tmux = new Tmux();
+	try {
+		await tmux.start(`cd ${dir} && ${process.execPath} ${CLI} -i 0.5 -t nic`, 80, 24, { TERM: 'xterm' });
+		await tmux.waitFor(/IFACE/);
+		const r = await receiver(net, b, 7604);
+		const s = sender(net, a, b.ip4, 7604, 12_000_000, 'send', 0.02); // about 3 s of megabytes a second
+		assert.equal(await s.done(30_000), 12_000_000);
+		await r.done();
+		const busy = /nt0 .*\d[MG] /m;
+		// Live, once the traffic has left the screen: idle now.
+		assert.ok(await until(async () => !busy.test((await tmux.screen()).join('\n')), 10_000), 'the traffic ended on the screen');
+		let back = '';
+		for (let i = 0; i < 40 && !busy.test(back); i++) {
+			await tmux.keys('T');
+			back = await tmux.waitFor(/HISTORY/);
+		}
+		assert.match(back, busy, 'T stepped back to the traffic\'s figures');
+		await tmux.keys('W');
+		const written = /written to (nettop-\S+\.rec)/.exec(await tmux.waitFor(/written to nettop-\S+\.rec/))![1]!;
+		const { stdout } = await replay(['-R', path.join(dir, written), '--json'], true);
+		const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { nic: { ifname: string; tx_bytes: number }[] });
+		assert.ok(lines.some((l) => l.nic.some((n) => n.ifname === a.dev && n.tx_bytes > 1_000_000)), 'the file holds the traffic');
+		await tmux.keys(' ');
+		await until(async () => !/HISTORY/.test((await tmux.screen()).join('\n')), 5000);
+		assert.doesNotMatch((await tmux.screen()).join('\n'), /HISTORY|PAUSED/, 'live again');
+		await tmux.keys('q');
+		await tmux.waitFor(/EXITED 0/);
+	} finally {
+		await tmux.kill();
+	}
+	assert.deepEqual(await programsLeft(), []);
+});
+
 test('rotation: -q -w with time fields and --keep 3 leaves the 3 newest files, each replays, each next starts at the reading the one before ends with; a file that only matches the pattern stays', async (t) => {
 	if (!(await requireBpf(t))) return;
 	const rot = path.join(dir, 'rot');

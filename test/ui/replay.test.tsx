@@ -123,7 +123,7 @@ test('live, with its history: T pauses and shows the interval before; t and T st
 		const file = /written to (\S+)$/.exec(note)?.[1];
 		assert.ok(file, note);
 		assert.match(ui.lastFrame()!, /history \(\d+ intervals\) written to/);
-		const rec = new Recording(readFileSync(file), file);
+		const rec = new Recording(readFileSync(path.join(dir, file)), file);
 		assert.equal(rec.length, 9, 'every reading held, the one that came while looking back too');
 		ui.stdin.write(' ');
 		await settle();
