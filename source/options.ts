@@ -197,6 +197,7 @@ function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'kee
 	const live = [
 		['-w/--write', flags.write !== undefined],
 		['--keep', flags.keep !== undefined],
+		['--history', flags.history !== undefined],
 		['--prometheus', flags.prometheus !== undefined],
 		['-i/--interval', flags.interval !== undefined],
 		...FEATURE_FLAGS.map((f) => [`${f.shortFlag ? `-${f.shortFlag}/` : ''}--${typed(f.name)}`, f.type === 'boolean' ? flags[f.name] === true : flags[f.name] !== undefined] as const),

@@ -103,6 +103,7 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 		[{ write: 'n-%Q.rec' }, '-w/--write: %Q is not a time field nettop knows (%Y %m %d %H %M %S %j %F, %% for %)'],
 		[{ history: '0.5' }, '--history wants minutes from 0 (none) to 1440, got "0.5"'],
 		[{ history: '5', json: true }, '--history goes with the UI, not with --json or --prometheus: it is what the UI keeps to step back through'],
+		[{ replay: 'f.rec', history: '5' }, '--history does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', keep: '3' }, '--keep goes with -w/--write FILE whose name has time fields (nettop-%Y%m%d.rec): it deletes the oldest of those files'],
 		[{ replay: 'f.rec', end: 'noon' }, '--end wants a time in the recording: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], -5m before its end or +10m after its start; got "noon"'],
 	];

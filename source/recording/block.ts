@@ -136,8 +136,16 @@ export class BlockDecoder {
 			throw new RecordingError(`${what}: a delta block with no full block before it`);
 		}
 		const r = new ByteReader(payload, what);
-		const tree = this.decoder.read(r, this.tree) as Tree;
-		const learned = this.decoder.read(r, undefined) as unknown[];
+		let tree: Tree;
+		let learned: unknown[];
+		try {
+			tree = this.decoder.read(r, this.tree) as Tree;
+			learned = this.decoder.read(r, undefined) as unknown[];
+		} catch (error) {
+			// Values nested deeper than the stack: only a file made to do it.
+			if (error instanceof RangeError) throw new RecordingError(`${what}: ${error.message}`);
+			throw error;
+		}
 		if (r.left !== 0) throw new RecordingError(`${what}: ${r.left} bytes left over`);
 		if (typeof tree?.mono !== 'number' || typeof tree.wall !== 'number' || typeof tree.features !== 'object' || !Array.isArray(learned)) throw new RecordingError(`${what}: not a reading`);
 		this.tree = tree;

@@ -117,6 +117,8 @@ function header(frame: Frame, file: string): RecordingHeader {
 	}
 	if (typeof h.format !== 'number') throw new RecordingError(`${file}: its header at byte ${frame.start} has no format version`);
 	if (h.format > FORMAT) throw new RecordingError(`${file} is in format ${h.format}, newer than this nettop reads (${FORMAT}): replay it with nettop ${h.nettop} or later`);
+	const wrong = (['host', 'tz', 'nettop'] as const).find((k) => typeof h[k] !== 'string') ?? (['interval_s', 'netns', 'started'] as const).find((k) => typeof h[k] !== 'number') ?? (Array.isArray(h.modes) ? undefined : 'modes');
+	if (wrong) throw new RecordingError(`${file}: its header at byte ${frame.start} has no ${wrong}`);
 	return h;
 }
 

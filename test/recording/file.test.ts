@@ -88,3 +88,13 @@ test('not a recording, an empty file, a newer format: one line each (the CLI exi
 	assert.throws(() => RecordingWriter.open(other, HEADER), (e: Error) => e instanceof RecordingError && e.message === `${other} is not a nettop recording: not written over`);
 	assert.equal(readFileSync(other, 'utf8'), 'not mine');
 });
+
+test('a header without what a replay needs, or values nested past the stack: one line, no stack trace', () => {
+	const h = (o: object) => encodeFrame({ type: 'H', flags: 0, rawLength: 0, seq: 0, wall: 0, fullBack: 0, indexBack: 0 }, Buffer.from(JSON.stringify(o)));
+	const { host: _h, ...noHost } = HEADER;
+	assert.throws(() => items(h(noHost)), { message: 'f.rec: its header at byte 0 has no host' });
+	// An F block of 100,000 nested arrays ([[[...]]]), its checksum right.
+	const deep = Buffer.concat([Buffer.from(Array.from({ length: 100_000 }, () => [10, 1]).flat()), Buffer.from([1])]);
+	const data = Buffer.concat([h(HEADER), encodeFrame({ type: 'F', flags: 0, rawLength: deep.length, seq: 1, wall: 0, fullBack: 0, indexBack: 0 }, deep)]);
+	assert.match(damage(items(data)).join('\n'), /^f\.rec: frame at byte \d+ \(seq 1\): Maximum call stack size exceeded: skipped to the next full block$/);
+});
