@@ -2,7 +2,7 @@
 import { line, wrapText, type Line, type Segment } from '../format/lines.js';
 import { ALL_FEATURES, entry } from '../features/index.js';
 import type { Tab } from '../features/feature.js';
-import { CGROUP_PROMPT_KEYS, helpRows, KEY_TABLE, PROMPT_KEYS, type HelpRow } from './keys.js';
+import { CGROUP_PROMPT_KEYS, helpRows, KEY_TABLE, PROMPT_KEYS, TIME_PROMPT_KEYS, type HelpRow } from './keys.js';
 import { sortKey, type UiState } from './state.js';
 import type { Cost } from '../model/reading.js';
 import { typed } from '../options.js';
@@ -52,13 +52,14 @@ const textWidth = (texts: readonly string[], gap: number) => texts.reduce((n, t)
  */
 export function footerLines(state: UiState, width = Infinity): Line[] {
 	if (state.prompt) {
-		const what = { pid: 'PID', port: 'port', cgroup: 'cgroup or container' }[state.prompt.kind];
+		const kind = state.prompt.kind;
+		const what = kind === 'time' ? 'jump to' : `filter by ${{ pid: 'PID', port: 'port', cgroup: 'cgroup or container' }[kind]}`;
 		const problem = state.prompt.error ?? state.prompt.notice;
-		const keys = state.prompt.kind === 'cgroup' ? CGROUP_PROMPT_KEYS : PROMPT_KEYS;
+		const keys = kind === 'time' ? TIME_PROMPT_KEYS : kind === 'cgroup' ? CGROUP_PROMPT_KEYS : PROMPT_KEYS;
 		const entered = { text: `${state.prompt.text}_` };
 		// A problem takes the place of the key hints, as does a narrow screen.
-		const long = `filter by ${what} (${keys}): `;
-		const prompt: Segment[] = [{ text: problem || long.length + entered.text.length > width ? `filter by ${what}: ` : long, bold: true }, entered];
+		const long = `${what} (${keys}): `;
+		const prompt: Segment[] = [{ text: problem || long.length + entered.text.length > width ? `${what}: ` : long, bold: true }, entered];
 		if (!problem) return [prompt];
 		const beside = [...prompt, { text: `  ${problem}`, color: 'red' as const }];
 		return textWidth(beside.map((s) => s.text), 0) <= width ? [beside] : [...wrapText(problem, width).map((text) => line(text, { color: 'red' })), prompt];

@@ -40,7 +40,7 @@ export type KeyAction =
 export type Move = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end';
 
 /** What a filter prompt asks for: PIDs and ports are numbers, a cgroup any text. */
-export type PromptKind = 'pid' | 'port' | 'cgroup';
+export type PromptKind = 'pid' | 'port' | 'cgroup' | 'time';
 
 /** The tab shown and its state: what a binding's footer may depend on. */
 export interface CurrentTab {
@@ -152,10 +152,10 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 		action: ({ input }) => (input === ' ' ? { type: 'pause' } : undefined),
 	},
 	{
-		label: 't / T, r',
-		help: 'next / previous interval of a replay (-R) or of the history (T pauses live); r the first',
+		label: 't / T, r, b',
+		help: 'next / previous interval of a replay (-R) or of the history (T pauses live); r the first; b jumps to a time',
 		footer: fixed(''),
-		action: ({ input }) => (input === 't' ? { type: 'step', by: 1 } : input === 'T' ? { type: 'step', by: -1 } : input === 'r' ? { type: 'rewind' } : undefined),
+		action: ({ input }) => (input === 't' ? { type: 'step', by: 1 } : input === 'T' ? { type: 'step', by: -1 } : input === 'r' ? { type: 'rewind' } : input === 'b' ? { type: 'prompt', kind: 'time' } : undefined),
 	},
 	{
 		label: 'W',
@@ -178,6 +178,8 @@ export const helpRows = (): HelpRow[] => KEY_TABLE.flatMap((b) => ('rows' in b ?
 export const PROMPT_KEYS = 'comma separated, Enter done, Esc cancel';
 /** The same for the cgroup prompt, which takes any text. */
 export const CGROUP_PROMPT_KEYS = 'text it holds, Enter done, Esc cancel';
+/** The same for b's prompt: a time in the replay. */
+export const TIME_PROMPT_KEYS = 'HH:MM[:SS], -5m, +10m; Enter go, Esc cancel';
 
 /** Inside a filter prompt: digits and commas (any text for a cgroup) edit it, Enter keeps it, Esc undoes it. */
 function promptAction({ input, key }: KeyPress, kind: PromptKind): KeyAction | undefined {
@@ -185,7 +187,7 @@ function promptAction({ input, key }: KeyPress, kind: PromptKind): KeyAction | u
 	if (key.return) return { type: 'prompt-done' };
 	if (key.backspace || key.delete) return { type: 'prompt-erase' };
 	const printable = input.length === 1 && input >= ' ' && !key.ctrl && !key.meta;
-	if (/^[0-9,]$/.test(input) || (kind === 'cgroup' && printable)) return { type: 'prompt-type', char: input };
+	if (/^[0-9,]$/.test(input) || ((kind === 'cgroup' || kind === 'time') && printable)) return { type: 'prompt-type', char: input };
 	if (printable) return { type: 'prompt-reject', char: input };
 	return undefined;
 }

@@ -77,7 +77,7 @@ export interface UiState {
 	/** Set when the screen replays a recording, or the history while live. */
 	readonly replay?: ReplayState;
 	/** Asked of the store, which clears it: step back into the history while live (T), write the history to a file (W). */
-	readonly request?: 'history' | 'write';
+	readonly request?: 'history' | 'write' | { readonly jump: string };
 	/** A line for the header: the file the history was written to, or why not. */
 	readonly note?: string;
 }
@@ -123,10 +123,11 @@ export function reducer(state: UiState, action: Action): UiState {
 	switch (action.type) {
 		case 'key': {
 			// Keys typed fast, pasted or bundled by a slow link arrive as one chunk ("P7501\r"): each one, in order.
+			// The header's note is news until the next key.
 			return pressesOf(action).reduce((s, press) => {
 				const next = keyAction(press, s.prompt?.kind);
 				return next ? reducer(s, next) : s;
-			}, state);
+			}, state.note === undefined ? state : { ...state, note: undefined });
 		}
 		case 'sample':
 			return state.paused ? state : followed(onSample(state, action.sample, action.time));
@@ -171,6 +172,7 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'resize':
 			return action.width === state.body.width && action.height === state.body.height ? state : { ...state, body: { width: action.width, height: Math.max(1, action.height) } };
 		case 'prompt':
+			if (action.kind === 'time' && !state.replay) return { ...state, note: 'b jumps in a replay (-R) or in the history (T first)' };
 			return { ...state, help: false, prompt: { kind: action.kind, text: promptText(state.filter, action.kind), before: state.filter } };
 		case 'prompt-type':
 			return state.prompt ? promptEdited(state, state.prompt.text + action.char) : state;
@@ -179,6 +181,7 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'prompt-erase':
 			return state.prompt ? promptEdited(state, state.prompt.text.slice(0, -1)) : state;
 		case 'prompt-done':
+			if (state.prompt?.kind === 'time') return { ...state, prompt: undefined, request: { jump: state.prompt.text } };
 			return state.prompt?.error ? state : { ...state, prompt: undefined };
 		case 'escape':
 			if (state.prompt) return { ...state, prompt: undefined, filter: state.prompt.before };
@@ -255,6 +258,7 @@ export function sortKey(state: UiState, tab: FeatureKey = state.tab): string {
 }
 
 function promptText(filter: Filter, kind: PromptKind): string {
+	if (kind === 'time') return '';
 	if (kind === 'cgroup') return filter.cgroup ?? '';
 	return [...(kind === 'pid' ? filter.pids : filter.ports)].join(',');
 }
@@ -262,6 +266,7 @@ function promptText(filter: Filter, kind: PromptKind): string {
 /** The prompt's new text, applied at once when it parses (an empty text clears that filter). */
 function promptEdited(state: UiState, text: string): UiState {
 	const prompt = state.prompt!;
+	if (prompt.kind === 'time') return { ...state, prompt: { ...prompt, text, notice: undefined } };
 	if (prompt.kind === 'cgroup') {
 		const { cgroup: _old, ...rest } = state.filter;
 		return { ...state, filter: text.trim() === '' ? rest : { ...rest, cgroup: text.trim() }, prompt: { ...prompt, text, error: undefined, notice: undefined } };

@@ -3,6 +3,7 @@ import type { FeatureKey, Reading, TabStates } from '../features/index.js';
 import type { Filter } from '../model/filter.js';
 import { Pipeline } from '../pipeline.js';
 import type { Recording } from '../recording/recording.js';
+import { parseWhen, resolveWhen } from '../recording/when.js';
 import { initialState, reducer, type Action, type ReplayState, type UiState } from './state.js';
 
 /** Intervals a jump in a replay runs through before the one it shows: the tabs' history (sparklines) fills as it did live. */
@@ -97,6 +98,7 @@ export class UiStore {
 	/** What the reducer asked: the history opened at its last interval (T while live), or written out (W). */
 	private requested(next: UiState): UiState {
 		const { request, ...rest } = next;
+		if (typeof request === 'object') return this.jumped(rest, request.jump);
 		if (request === 'write') return { ...rest, note: this.options.history?.write() ?? 'no history is kept here: -R replays a file' };
 		if (next.replay || !this.options.history) return rest;
 		const rec = this.options.history.open();
@@ -105,6 +107,21 @@ export class UiStore {
 		this.replayPipeline = new Pipeline(next.filter);
 		// The interval before the one live shows last (the history's last): T steps back.
 		return this.replayed({ ...rest, replay: replayOf(rec, Math.max(0, rec.intervals.length - 2), true) }, undefined);
+	}
+
+	/** b: the first interval that ends at or after the time typed (the last, past the end); a time that does not parse, said in the header. */
+	private jumped(state: UiState, text: string): UiState {
+		const rec = this.recording;
+		if (!rec || !state.replay) return state;
+		let to: number;
+		try {
+			to = resolveWhen(parseWhen(text, 'b'), rec.wallAt(0), rec.wallAt(rec.length - 1));
+		} catch (error) {
+			return { ...state, note: (error as Error).message };
+		}
+		const found = rec.intervals.findIndex((k) => rec.wallAt(k) >= to);
+		// The move is shown as any other (dispatch).
+		return { ...state, replay: { ...state.replay, at: found < 0 ? rec.intervals.length - 1 : found, playing: false } };
 	}
 
 	readonly dispatch = (action: Action): void => {

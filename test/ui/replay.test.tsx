@@ -136,3 +136,29 @@ test('live, with its history: T pauses and shows the interval before; t and T st
 		process.chdir(cwd);
 	}
 });
+
+test('b jumps to a time typed: the first interval that ends at or after it; a time that does not parse is said, the place kept', async () => {
+	const { file, runs } = recorded('jump.rec');
+	const rec = new Recording(readFileSync(file), file);
+	const live = runs.flatMap((run) => run.slice(1).map((r, i) => line(buildSample(run[i]!, r))));
+	const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, replay: rec });
+	const ui = render(<App store={store} onQuit={() => undefined} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+	ui.stdin.write('b');
+	await settle();
+	assert.match(ui.lastFrame()!, /jump to \(HH:MM\[:SS\], -5m, \+10m; Enter go, Esc cancel\): _/);
+	// Interval 5 closes the second run's reading 12 (readings 10-13 of the fixture): typed as its clock time.
+	ui.stdin.write(`${clock(reading(12).wall)}\r`);
+	await settle();
+	assert.deepEqual([store.getState().replay!.at, line(store.getState().sample)], [5, live[5]]);
+	ui.stdin.write('b-1s\r');
+	await settle();
+	assert.equal(store.getState().replay!.at, 5, '-1s: a second before the last reading (13), the interval ending at 12');
+	ui.stdin.write('bnoon\r');
+	await settle();
+	assert.equal(store.getState().replay!.at, 5, 'kept');
+	assert.match(ui.lastFrame()!, /b wants a time in the recording/);
+	ui.stdin.write('r');
+	await settle();
+	assert.doesNotMatch(ui.lastFrame()!, /b wants/, 'the note goes with the next key');
+	ui.unmount();
+});
