@@ -6,6 +6,18 @@ import { ARRAY, asPlain, DELTA, F64, FALSE, FRACTIONAL, INT, MAP, NULL, OBJECT, 
 
 export { ValueDecoder } from './value-decoder.js';
 
+/** An object's keys as written: their list, joined (the shape), and whether the watched key is among them. */
+interface Keys {
+	readonly keys: readonly string[];
+	readonly shape: string;
+	readonly watched: boolean;
+}
+
+/** On each object shadow, out of Object.keys' sight: its keys, and the live object it was written from (or found the same as). */
+const KEYS = Symbol('keys');
+const LIVE = Symbol('live');
+type Shadow = Plain & { [KEYS]: Keys; [LIVE]: object };
+
 /**
  * Writes values against the ones before. `write` returns the value's shadow:
  * a copy that later changes to the live value leave alone (pooled arrays,
@@ -16,17 +28,13 @@ export { ValueDecoder } from './value-decoder.js';
  */
 export class ValueEncoder {
 	private strings = new Map<string, number>();
-	/** The key list of each object shadow made: an object with the same keys is compared field by field. */
-	private readonly shapes = new WeakMap<object, string>();
 	/**
 	 * Each object's keys, by the object: the objects a collector shares from
 	 * read to read (a connection's flow) are looked at once, not listed and
 	 * joined each interval. The collectors build their objects whole: one
 	 * that gained a key after it was first written would lose it here.
 	 */
-	/** Each shadow's object as it was written (or found the same): a frozen object still there is unchanged, by its identity alone. */
-	private readonly liveOf = new WeakMap<object, object>();
-	private readonly keysOf = new WeakMap<object, { readonly keys: readonly string[]; readonly shape: string; readonly watched: boolean }>();
+	private readonly keysOf = new WeakMap<object, Keys>();
 
 	/** `watch`: every value of that key in every object written, unchanged ones too, is handed to `seen` (the recorder collects cgroup ids so). */
 	constructor(private readonly watch?: { readonly key: string; readonly seen: (value: unknown) => void }) {}
@@ -95,14 +103,14 @@ export class ValueEncoder {
 		const p = Array.isArray(prev) ? prev : undefined;
 		const [start, strings] = [w.length, this.strings.size];
 		w.u8(ARRAY).varint(v.length);
-		let same = p !== undefined && p.length === v.length;
-		const out = new Array<unknown>(v.length);
+		// The shadow is made only once an element differs: an unchanged list of 10,000 flows allocates nothing.
+		let out: unknown[] | undefined = p !== undefined && p.length === v.length ? undefined : new Array<unknown>(v.length);
 		for (let i = 0; i < v.length; i++) {
 			const s = this.write(w, v[i], p?.[i]);
-			out[i] = s;
-			if (same && !Object.is(s, p![i])) same = false;
+			if (out === undefined && !Object.is(s, p![i])) out = p!.slice(0, i);
+			if (out !== undefined) out[i] = s;
 		}
-		if (!same) return out;
+		if (out !== undefined) return out;
 		this.same(w, start, strings);
 		return prev;
 	}
@@ -154,6 +162,13 @@ export class ValueEncoder {
 	}
 
 	private object(w: ByteWriter, v: Plain, prev: unknown): unknown {
+		const p = asPlain(prev) as Shadow | undefined;
+		// A frozen object written here before (a connection's flow, shared by every read): unchanged, by its identity alone.
+		if (p !== undefined && p[LIVE] === v && Object.isFrozen(v)) {
+			if (p[KEYS].watched) this.watch!.seen(v[this.watch!.key]);
+			w.u8(SAME);
+			return prev;
+		}
 		let info = this.keysOf.get(v);
 		if (!info) {
 			const proto = Object.getPrototypeOf(v) as unknown;
@@ -163,23 +178,22 @@ export class ValueEncoder {
 			this.keysOf.set(v, info);
 		}
 		const { keys, shape } = info;
-		const p = asPlain(prev);
 		if (info.watched) this.watch!.seen(v[this.watch!.key]);
-		// The common cases: the frozen object written here before (a connection's flow, shared by every read), or an
-		// object of plain values all as before: SAME, nothing written to take back.
-		if (p !== undefined && ((this.liveOf.get(p) === v && Object.isFrozen(v)) || (this.shapes.get(p) === shape && keys.every((key) => {
+		const sameKeys = p !== undefined && p[KEYS].shape === shape;
+		// An object of plain values all as before: SAME, nothing written to take back.
+		if (sameKeys && keys.every((key) => {
 			const x = v[key];
 			return (typeof x !== 'object' || x === null) && Object.is(x, p[key]);
-		})))) {
-			this.liveOf.set(p, v);
+		})) {
+			p[LIVE] = v;
 			w.u8(SAME);
 			return prev;
 		}
 		const [start, strings] = [w.length, this.strings.size];
 		w.u8(OBJECT);
 		this.string(w, shape);
-		let same = p !== undefined && this.shapes.get(p) === shape;
-		const out: Plain = {};
+		let same = sameKeys;
+		const out = {} as Shadow;
 		for (const key of keys) {
 			const before = p?.[key];
 			const s = this.write(w, v[key], before);
@@ -188,11 +202,11 @@ export class ValueEncoder {
 		}
 		if (same) {
 			this.same(w, start, strings);
-			this.liveOf.set(p!, v);
+			p![LIVE] = v;
 			return prev;
 		}
-		this.shapes.set(out, shape);
-		this.liveOf.set(out, v);
+		out[KEYS] = info;
+		out[LIVE] = v;
 		return out;
 	}
 }
