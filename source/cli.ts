@@ -2,6 +2,7 @@
 // nettop's entry point: flags, the refresh loop feeding the pipeline and the chosen output, and a clean exit on every path.
 // The #! line's choices (a small young generation, no extra CA certificates, one malloc arena) are explained in docs/performance.md.
 import { openSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import meow from 'meow';
 import { preloadKernelBtf } from '../native/btf.js';
@@ -15,7 +16,7 @@ import { currentNetns } from './kernel/netns.js';
 import { processExists } from './kernel/processes.js';
 import { runLoop } from './loop.js';
 import { HELP } from './help.js';
-import { FLAGS, parseOptions, repeatedFlag, UsageError, webConfigArgv, type RawFlags } from './options.js';
+import { FLAGS, parseOptions, repeatedFlag, UsageError, valueArgv, webConfigArgv, type RawFlags } from './options.js';
 import { headerModes } from './output/frame.js';
 import { jsonPieces } from './output/json.js';
 import { PlainTable } from './output/text.js';
@@ -30,11 +31,21 @@ import { UiStore } from './ui/store.js';
 /** The alternate screen, cleared, cursor hidden: what Ink then draws over (tui.tsx enters it again, as it does alone). */
 const ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 
+/**
+ * SIGUSR1 writes the UI's history (W). Node starts its inspector on it (a
+ * debugger on 127.0.0.1:9229, in a root process) unless a listener is
+ * installed: installed first thing, in every mode, replays too.
+ */
+let onUsr1: () => void = () => {
+	process.stderr.write("nettop: SIGUSR1 writes the UI's history; none is kept here\n");
+};
+process.on('SIGUSR1', () => onUsr1());
+
 function parseArgv() {
 	try {
 		return meow(HELP, {
 			importMeta: import.meta,
-			argv: webConfigArgv(process.argv.slice(2)),
+			argv: valueArgv(webConfigArgv(process.argv.slice(2))),
 			allowUnknownFlags: true, // reported by parseOptions in one line, exit 2
 			flags: { ...FLAGS, help: { type: 'boolean', shortFlag: 'h' } },
 		});
@@ -100,7 +111,8 @@ async function main(): Promise<number> {
 	}
 	if (options.replay) {
 		const ui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
-		if (ui && (options.begin || options.end)) fail('--begin and --end cut a replay to --json or the plain table (| less): in the UI, t and T step', 2);
+		if (ui && (options.begin || options.end || options.count !== undefined)) fail('--begin, --end and -n cut a replay to --json or the plain table (| less): in the UI, b jumps to a time', 2);
+		if (ui) onUsr1 = () => undefined; // a replay keeps no history, and the screen is not to be written over
 		return (ui ? replayUi(options.replay, options, importUi) : replay(options.replay, options)).catch((error: unknown) => (error instanceof RecordingError ? fail(error.message, 2) : Promise.reject(error)));
 	}
 	// libbpf's log never reaches the UI: a file, stderr when no UI draws there, or after the UI.
@@ -132,8 +144,6 @@ async function main(): Promise<number> {
 		stop.abort();
 	};
 	for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
-	// SIGUSR1 writes the UI's history (W); Node would otherwise start its inspector, or die, on it.
-	process.on('SIGUSR1', () => (store ? store.dispatch({ type: 'write' }) : process.stderr.write('nettop: SIGUSR1 writes the UI\'s history; none is kept outside the UI\n')));
 	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
 
 	// The UI (Ink and React load only for it) draws its first frame before the
@@ -159,15 +169,19 @@ async function main(): Promise<number> {
 		const onShow = (tab: string, tabs: TabStates) => collectors?.show(tab, tabs as unknown as Record<string, unknown>);
 		history = options.historyMinutes > 0 ? liveHistory(options.historyMinutes, { version: cli.pkg.version ?? '', intervalMs: options.intervalMs, netns, modes }) : undefined;
 		store = new UiStore(pipeline, { intervalMs: options.intervalMs, filter: options.filter, tab: options.tab, onShow, history: history?.history });
+		const ui = store;
+		onUsr1 = () => ui.dispatch({ type: 'write' });
 		uiOpen = true;
 		// The same first frame Ink will draw, written as text while Ink and React load (their
 		// modules and layout engine take longer than the rest of the start to the first frame).
 		const { color, unicode } = terminalStyle();
 		const [width, height] = [process.stdout.columns || 80, (process.stdout.rows || 24) - 1];
-		process.stdout.write(`${ALT_SCREEN}${screenText({ state: store.getState(), width, height, color, unicode, currentNetns: netns, modes })}`);
+		// The screen says it records, and where (the recording's header keeps the features' modes only).
+		const shown = options.write ? [...modes, `-w ${path.basename(options.write)}`] : modes;
+		process.stdout.write(`${ALT_SCREEN}${screenText({ state: store.getState(), width, height, color, unicode, currentNetns: netns, modes: shown })}`);
 		preloadKernelBtf();
 		const { startTui } = await importUi();
-		stopTui = startTui(store, { currentNetns: netns, modes, onQuit: () => stop.abort(), drawn: true });
+		stopTui = startTui(store, { currentNetns: netns, modes: shown, onQuit: () => stop.abort(), drawn: true });
 		await new Promise((resolve) => setImmediate(resolve));
 	}
 	// --prometheus: listen first, so a port in use is said before anything loads (http loads only for it).
@@ -236,6 +250,7 @@ async function main(): Promise<number> {
 		server?.close();
 		collectors.close();
 		recorder?.close();
+		for (const file of history?.written ?? []) held.push(`history written to ${file}`);
 		for (const line of held) process.stderr.write(`${line}\n`);
 	}
 	return exitCode;

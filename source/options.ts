@@ -215,6 +215,20 @@ export function webConfigArgv(argv: readonly string[]): string[] {
 	return argv.map((a) => (a === '--web.config.file' ? '--web-config-file' : a.startsWith('--web.config.file=') ? `--web-config-file=${a.slice('--web.config.file='.length)}` : a));
 }
 
+/** Flags whose values may start with a dash (--begin -5m): meow would read the value as flags, so it is joined to its flag. */
+const DASHED_VALUES = new Set(['--begin', '--end']);
+
+/** The command line with `--begin -5m` given to meow as `--begin=-5m`. */
+export function valueArgv(argv: readonly string[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const next = argv[i + 1];
+		if (DASHED_VALUES.has(argv[i]!) && next !== undefined && /^-\d/.test(next)) out.push(`${argv[i]}=${argv[++i]}`);
+		else out.push(argv[i]!);
+	}
+	return out;
+}
+
 /** Where --prometheus listens. */
 export interface Listen {
 	readonly host: string;

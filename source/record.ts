@@ -118,29 +118,34 @@ function isRecording(file: string): boolean {
  * SIGUSR1 to ./nettop-HOST-YYYYmmdd-HHMMSS.rec (or the temporary directory
  * when this one cannot be written).
  */
-export function liveHistory(minutes: number, setup: Pick<RecorderSetup, 'version' | 'intervalMs' | 'netns' | 'modes'>): { ring: HistoryRing; history: LiveHistory } {
+export function liveHistory(minutes: number, setup: Pick<RecorderSetup, 'version' | 'intervalMs' | 'netns' | 'modes'>): { ring: HistoryRing; history: LiveHistory; written: string[] } {
 	const ring = new HistoryRing(minutes * 60_000);
+	/** The files written, whole paths: said again when nettop exits (the header's note goes with the next key). */
+	const written: string[] = [];
 	const history: LiveHistory = {
 		open: () => new Recording(ring.recording(headerNow(setup)), 'the history'),
 		write() {
 			const d = new Date();
 			const two = (n: number) => String(n).padStart(2, '0');
 			const name = `nettop-${hostname()}-${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}.rec`;
-			let dir = process.cwd();
-			try {
-				accessSync(dir, constants.W_OK);
-			} catch {
-				dir = tmpdir();
+			const bytes = ring.recording(headerNow(setup));
+			let failed = '';
+			// Here, else the temporary directory (a directory that looks writable may not be: /proc).
+			for (const dir of [process.cwd(), tmpdir()]) {
+				const file = path.join(dir, name);
+				try {
+					accessSync(dir, constants.W_OK);
+					writeFileSync(`${file}.part`, bytes, { flag: 'wx' });
+					renameSync(`${file}.part`, file);
+				} catch (error) {
+					failed ||= `history not written to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+					continue;
+				}
+				written.push(file);
+				return `wrote history (${Math.max(0, ring.size.readings - 1)} intervals): ${dir === process.cwd() ? name : file}`;
 			}
-			const file = path.join(dir, name);
-			try {
-				writeFileSync(`${file}.part`, ring.recording(headerNow(setup)), { flag: 'wx' });
-				renameSync(`${file}.part`, file);
-			} catch (error) {
-				return `history not written to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-			}
-			return `history (${ring.size.readings} intervals) written to ${dir === process.cwd() ? name : file}`;
+			return failed;
 		},
 	};
-	return { ring, history };
+	return { ring, history, written };
 }

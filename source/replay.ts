@@ -10,7 +10,7 @@ import { Pipeline } from './pipeline.js';
 import { readRecording, type RecordingHeader } from './recording/file.js';
 import { frameAt } from './recording/frame.js';
 import { Recording } from './recording/recording.js';
-import { resolveWhen, type When } from './recording/when.js';
+import { localTime, resolveWhen, type When } from './recording/when.js';
 import { UiStore } from './ui/store.js';
 
 export interface ReplayOptions {
@@ -74,13 +74,17 @@ export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Pr
 		for (const piece of jsonPieces(sample, { cost: options.cost })) await out.write(piece);
 		await out.write('\n');
 	}
+	if (printed === 0 && span.first !== undefined && Number.isFinite(span.first) && !out.stopped()) {
+		const [from, to] = [Number.isFinite(span.from) ? localTime(span.from) : 'its start', Number.isFinite(span.to) ? localTime(span.to) : 'its end'];
+		out.warn(`no recorded interval ends between ${from} and ${to}: the recording runs from ${localTime(span.first)} to ${localTime(span.last!)}`);
+	}
 }
 
 /**
  * --begin and --end as instants, resolved against the recording's first and
  * last readings in its time zone (a first pass reads only the frames' heads).
  */
-function spanOf(data: Buffer, options: ReplayOptions): { from: number; to: number } {
+function spanOf(data: Buffer, options: ReplayOptions): { from: number; to: number; first?: number; last?: number } {
 	if (!options.begin && !options.end) return { from: -Infinity, to: Infinity };
 	let [first, last] = [Infinity, -Infinity];
 	for (let at = 0; at < data.length; ) {
@@ -96,8 +100,8 @@ function spanOf(data: Buffer, options: ReplayOptions): { from: number; to: numbe
 	}
 	const from = options.begin ? resolveWhen(options.begin, first, last) : -Infinity;
 	const to = options.end ? resolveWhen(options.end, first, last) : Infinity;
-	if (from > to) throw new RecordingError(`--begin ${new Date(from).toString().slice(0, 24)} is after --end ${new Date(to).toString().slice(0, 24)}`);
-	return { from, to };
+	if (from > to) throw new RecordingError(`--begin ${localTime(from)} is after --end ${localTime(to)}`);
+	return { from, to, first, last };
 }
 
 function useTimeZone(header: RecordingHeader): void {

@@ -113,3 +113,9 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 	const replay = parseOptions({ replay: 'f.rec', json: true, ms: false, latency: false, port: '443' });
 	assert.deepEqual([replay.replay, replay.write, [...replay.filter.ports]], ['f.rec', undefined, [443]]);
 });
+
+test('--begin -5m: a value that starts with a dash stays the value of --begin and --end', async () => {
+	const { valueArgv } = await import('../source/options.js');
+	assert.deepEqual(valueArgv(['-R', 'f.rec', '--begin', '-5m', '--end', '-10s', '-n', '3']), ['-R', 'f.rec', '--begin=-5m', '--end=-10s', '-n', '3']);
+	assert.deepEqual(valueArgv(['--begin', '-q']), ['--begin', '-q'], 'a flag after it is a flag');
+});

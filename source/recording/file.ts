@@ -159,8 +159,10 @@ export function* readRecording(data: Buffer, file: string, blocks = new BlockDec
 	let first: Frame;
 	try {
 		first = frameAt(data, 0);
-	} catch {
-		throw new RecordingError(data.length === 0 ? `${file} is empty` : `${file} is not a nettop recording`);
+	} catch (error) {
+		if (data.length === 0) throw new RecordingError(`${file} is empty`);
+		if (data.subarray(0, 2).equals(MAGIC)) throw new RecordingError(`${file}: its header is damaged (${(error as Error).message}): what it says (host, time zone) is needed to replay it`);
+		throw new RecordingError(`${file} is not a nettop recording`);
 	}
 	if (first.type !== 'H') throw new RecordingError(`${file} is not a nettop recording: it starts with no header`);
 	let needFull = true;
@@ -176,7 +178,7 @@ export function* readRecording(data: Buffer, file: string, blocks = new BlockDec
 			const after = last ? `, after seq ${last.seq} (${clock(last.wall)})` : '';
 			if (next < 0) {
 				yield { kind: 'damage', text: `${file} ends at byte ${data.length} inside a frame that starts at byte ${at}${after}: replayed up to there` };
-				return;
+				break;
 			}
 			yield { kind: 'damage', text: `${file}: bytes ${at}-${next - 1} skipped${after}: ${(error as Error).message}` };
 			at = next;
@@ -207,4 +209,5 @@ export function* readRecording(data: Buffer, file: string, blocks = new BlockDec
 			}
 		}
 	}
+	if (unchained > 0) yield { kind: 'damage', text: `${file}: the ${unchained} interval${unchained === 1 ? '' : 's'} after the damage skipped (each needs the one before it): no full block after them, the replay ends there` };
 }

@@ -2,7 +2,8 @@
 import { UsageError } from '../model/filter.js';
 
 export type When =
-	| { readonly kind: 'clock'; readonly h: number; readonly m: number; readonly s: number }
+	/** `seconds`: typed with them (14:03:27), else the minute (14:03) holds the recording's start too. */
+	| { readonly kind: 'clock'; readonly h: number; readonly m: number; readonly s: number; readonly seconds: boolean }
 	| { readonly kind: 'date'; readonly date: string; readonly h: number; readonly m: number; readonly s: number }
 	| { readonly kind: 'offset'; readonly from: 'start' | 'end'; readonly ms: number };
 
@@ -18,15 +19,17 @@ export function parseWhen(text: string, flag: string): When {
 	if (!m) throw bad();
 	const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
 	if (h > 23 || min > 59 || s > 59) throw bad();
-	if (m[1] === undefined) return { kind: 'clock', h, m: min, s };
+	if (m[1] === undefined) return { kind: 'clock', h, m: min, s, seconds: m[4] !== undefined };
 	if (Number.isNaN(new Date(`${m[1]}T00:00:00`).getTime())) throw bad();
 	return { kind: 'date', date: m[1], h, m: min, s };
 }
 
 /**
  * The instant (ms since the epoch) a time names in a recording that runs from
- * `first` to `last`, in local time (the recording's zone on a replay): a
- * clock time is the first such instant from the recording's first second on.
+ * `first` to `last`, in local time (the recording's zone on a replay, TZ's
+ * when set): a clock time is the first such instant from the recording's
+ * first second on (its first minute, for a time typed without seconds), the
+ * next day's when that day's is earlier.
  */
 export function resolveWhen(when: When, first: number, last: number): number {
 	if (when.kind === 'offset') return when.from === 'start' ? first + when.ms : last - when.ms;
@@ -35,7 +38,15 @@ export function resolveWhen(when: When, first: number, last: number): number {
 		return new Date(y, mo - 1, d, when.h, when.m, when.s).getTime();
 	}
 	const start = new Date(Math.floor(first / 1000) * 1000);
+	if (!when.seconds) start.setSeconds(0);
 	const at = new Date(start.getFullYear(), start.getMonth(), start.getDate(), when.h, when.m, when.s);
 	if (at.getTime() < start.getTime()) at.setDate(at.getDate() + 1);
 	return at.getTime();
+}
+
+/** An instant as the local date and time, as --begin takes it: 2026-12-07 14:03:27. */
+export function localTime(ms: number): string {
+	const d = new Date(ms);
+	const two = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

@@ -64,7 +64,7 @@ export function footerLines(state: UiState, width = Infinity): Line[] {
 		const beside = [...prompt, { text: `  ${problem}`, color: 'red' as const }];
 		return textWidth(beside.map((s) => s.text), 0) <= width ? [beside] : [...wrapText(problem, width).map((text) => line(text, { color: 'red' })), prompt];
 	}
-	const current = { tab: ALL_FEATURES.find((f) => f.key === state.tab)!.tab, state: entry(state.tabs, state.tab) };
+	const current = { tab: ALL_FEATURES.find((f) => f.key === state.tab)!.tab, state: entry(state.tabs, state.tab), replay: state.replay !== undefined && !state.replay.history };
 	const hints: { text: string; drop?: number }[] = KEY_TABLE.map((b) => ({ text: b.footer(current), drop: b.drop })).filter((h) => h.text !== '');
 	const shown = state.drill ? [{ text: 'Esc back' }, { text: 'Up/Down select' }, ...hints.slice(0, 2)] : hints;
 	const order = shown.filter((h) => h.drop !== undefined).sort((a, b) => a.drop! - b.drop!);

@@ -46,6 +46,8 @@ export type PromptKind = 'pid' | 'port' | 'cgroup' | 'time';
 export interface CurrentTab {
 	readonly tab: Tab<unknown, unknown>;
 	readonly state: unknown;
+	/** A replay is shown (space plays it). */
+	readonly replay?: boolean;
 }
 
 /** A row of the help (and of README's key table). */
@@ -147,7 +149,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 	{
 		label: 'space',
 		help: 'pause the screen (counting goes on); in a replay (-R), play or stop',
-		footer: fixed('spc pause'),
+		footer: ({ replay }) => (replay ? 'spc play' : 'spc pause'),
 		drop: 3,
 		action: ({ input }) => (input === ' ' ? { type: 'pause' } : undefined),
 	},

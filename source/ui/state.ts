@@ -77,7 +77,7 @@ export interface UiState {
 	/** Set when the screen replays a recording, or the history while live. */
 	readonly replay?: ReplayState;
 	/** Asked of the store, which clears it: step back into the history while live (T), write the history to a file (W). */
-	readonly request?: 'history' | 'write' | { readonly jump: string };
+	readonly request?: 'history' | 'newer' | 'write' | { readonly jump: string };
 	/** A line for the header: the file the history was written to, or why not. */
 	readonly note?: string;
 }
@@ -200,6 +200,8 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'step':
 			// Live, T pauses and asks for the history (the store opens it, when it keeps one).
 			if (!state.replay) return action.by < 0 ? { ...state, paused: true, request: 'history' } : state;
+			// Past the history's last interval: the readings live has added since it was opened.
+			if (state.replay.history && action.by > 0 && state.replay.at === state.replay.count - 1) return { ...state, request: 'newer' };
 			return stepped(state, action.by, action.by > 0 && state.replay.playing);
 		case 'rewind':
 			return state.replay ? stepped(state, -state.replay.at, false) : state;
@@ -213,7 +215,9 @@ function stepped(state: UiState, by: number, playing: boolean): UiState {
 	const r = state.replay!;
 	const at = Math.max(0, Math.min(r.count - 1, r.at + by));
 	const plays = playing && at < r.count - 1;
-	return at === r.at && plays === r.playing ? state : { ...state, replay: { ...r, at, playing: plays } };
+	// The ends said: a key that cannot move, or play that stops there.
+	const note = by !== 0 && at === r.at ? (by > 0 ? 'the last interval of the recording' : 'the first interval of the recording') : r.playing && !plays && at === r.count - 1 ? 'the end of the recording' : state.note;
+	return at === r.at && plays === r.playing && note === state.note ? state : { ...state, note, replay: { ...r, at, playing: plays } };
 }
 
 /** The list the selection moves in on the current tab, for the interval shown, at the body's size. */

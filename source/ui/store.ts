@@ -92,21 +92,35 @@ export class UiStore {
 		}
 		let s = state;
 		for (let j = from; j <= k; j++) s = reducer(s, { type: 'replayed', sample: pipeline.push(rec.reading(j)), time: rec.wallAt(j) });
+		// A step across the start of another run of nettop: the time between was not recorded.
+		const shown = was === undefined ? undefined : rec.intervals[was];
+		if (shown !== undefined && rec.runStart(shown) !== rec.runStart(k)) s = { ...s, note: `another run of nettop (${rec.runStart(k) > rec.runStart(shown) ? 'started' : 'ended'} here): not recorded between` };
 		return s;
 	}
 
 	/** What the reducer asked: the history opened at its last interval (T while live), or written out (W). */
-	private requested(next: UiState): UiState {
+	private requested(next: UiState, before: UiState): UiState {
 		const { request, ...rest } = next;
 		if (typeof request === 'object') return this.jumped(rest, request.jump);
-		if (request === 'write') return { ...rest, note: this.options.history?.write() ?? 'no history is kept here: -R replays a file' };
-		if (next.replay || !this.options.history) return rest;
+		if (request === 'newer') return this.newer(rest);
+		if (request === 'write') return { ...rest, note: this.options.history?.write() ?? (this.options.replay ? 'a replay keeps no history: the file is the recording' : 'no history is kept: --history 0') };
+		if (!this.options.history) return { ...rest, paused: before.paused, note: 'no history is kept: --history 0' };
 		const rec = this.options.history.open();
-		if (!rec || rec.intervals.length === 0) return { ...rest, note: 'no history yet' };
+		if (!rec || rec.intervals.length === 0) return { ...rest, paused: before.paused, note: 'no history yet' };
 		this.recording = rec;
 		this.replayPipeline = new Pipeline(next.filter);
 		// The interval before the one live shows last (the history's last): T steps back.
 		return this.replayed({ ...rest, replay: replayOf(rec, Math.max(0, rec.intervals.length - 2), true) }, undefined);
+	}
+
+	/** t past the history's last interval: the history opened again with what live added since, one interval on. */
+	private newer(state: UiState): UiState {
+		const rec = this.options.history?.open();
+		const shown = state.time;
+		const at = rec ? rec.intervals.findIndex((k) => rec.wallAt(k) > (shown ?? Infinity)) : -1;
+		if (!rec || at < 0) return { ...state, note: 'the newest interval: space is live' };
+		this.recording = rec;
+		return this.replayed({ ...state, note: undefined, replay: replayOf(rec, at, true) }, undefined);
 	}
 
 	/** b: the first interval that ends at or after the time typed (the last, past the end); a time that does not parse, said in the header. */
@@ -120,17 +134,19 @@ export class UiStore {
 			return { ...state, note: (error as Error).message };
 		}
 		const found = rec.intervals.findIndex((k) => rec.wallAt(k) >= to);
-		// The move is shown as any other (dispatch).
-		return { ...state, replay: { ...state.replay, at: found < 0 ? rec.intervals.length - 1 : found, playing: false } };
+		const at = found < 0 ? rec.intervals.length - 1 : found;
+		return at === state.replay.at ? state : this.replayed({ ...state, replay: { ...state.replay, at, playing: false } }, state.replay.at);
 	}
 
 	readonly dispatch = (action: Action): void => {
 		const before = this.state;
 		let next = reducer(before, action);
-		if (next.request) next = this.requested(next);
+		// A request shows what it moved to itself.
+		const requested = next.request !== undefined;
+		if (requested) next = this.requested(next, before);
 		if (next.paused !== before.paused) this.pipeline.hold(next.paused);
 		if (before.replay?.history && !next.replay) this.recording = this.replayPipeline = undefined;
-		else if (next.replay && next.replay.at !== before.replay?.at && before.replay) next = this.replayed(next, before.replay.at);
+		else if (!requested && next.replay && next.replay.at !== before.replay?.at && before.replay) next = this.replayed(next, before.replay.at);
 		if (next.filter !== before.filter) {
 			// The shown interval, made again with the new filter (the held copies while paused); live's too, under a replay.
 			const live = this.pipeline.refilter(next.filter);

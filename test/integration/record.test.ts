@@ -155,7 +155,7 @@ test('history while live (tmux, 80x24): after traffic, T steps back to its figur
 		}
 		assert.match(back, busy, 'T stepped back to the traffic\'s figures');
 		await tmux.keys('W');
-		const written = /written to (nettop-\S+\.rec)/.exec(await tmux.waitFor(/written to nettop-\S+\.rec/))![1]!;
+		const written = /wrote history \(\d+ intervals\): (nettop-\S+\.rec)/.exec(await tmux.waitFor(/wrote history \(\d+ intervals\): nettop-\S+\.rec/))![1]!;
 		const { stdout } = await replay(['-R', path.join(dir, written), '--json'], true);
 		const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { nic: { ifname: string; tx_bytes: number }[] });
 		assert.ok(lines.some((l) => l.nic.some((n) => n.ifname === a.dev && n.tx_bytes > 1_000_000)), 'the file holds the traffic');

@@ -98,3 +98,17 @@ test('a header without what a replay needs, or values nested past the stack: one
 	const data = Buffer.concat([h(HEADER), encodeFrame({ type: 'F', flags: 0, rawLength: deep.length, seq: 1, wall: 0, fullBack: 0, indexBack: 0 }, deep)]);
 	assert.match(damage(items(data)).join('\n'), /^f\.rec: frame at byte \d+ \(seq 1\): Maximum call stack size exceeded: skipped to the next full block$/);
 });
+
+test('damage with no full block after it says the intervals it cost; a damaged header is said damaged, not foreign', () => {
+	const data = readFileSync(record('tail-flip.rec', 1, 12));
+	const frames: { start: number; end: number }[] = [];
+	for (let at = 0; at < data.length; at = frameAt(data, at).end) frames.push(frameAt(data, at));
+	const bad = Buffer.from(data);
+	bad[frames[4]!.start + 50] = bad[frames[4]!.start + 50]! ^ 1;
+	const list = items(bad);
+	assert.equal(readings(list).length, 3);
+	assert.equal(damage(list).at(-1), 'f.rec: the 8 intervals after the damage skipped (each needs the one before it): no full block after them, the replay ends there');
+	const header = Buffer.from(data);
+	header[20] = header[20]! ^ 1;
+	assert.throws(() => items(header), /^RecordingError: f\.rec: its header is damaged \(frame at byte 0 \(seq 0\): checksum mismatch\): what it says \(host, time zone\) is needed to replay it$/);
+});

@@ -17,8 +17,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const at = (iso: string) => new Date(iso).getTime();
 
 test('times as typed: clock, date and clock, before the end, after the start; anything else one line', () => {
-	assert.deepEqual(parseWhen('14:03', '--begin'), { kind: 'clock', h: 14, m: 3, s: 0 });
-	assert.deepEqual(parseWhen(' 4:03:27 ', '--begin'), { kind: 'clock', h: 4, m: 3, s: 27 });
+	assert.deepEqual(parseWhen('14:03', '--begin'), { kind: 'clock', h: 14, m: 3, s: 0, seconds: false });
+	assert.deepEqual(parseWhen(' 4:03:27 ', '--begin'), { kind: 'clock', h: 4, m: 3, s: 27, seconds: true });
 	assert.deepEqual(parseWhen('2026-12-07 14:03', '--end'), { kind: 'date', date: '2026-12-07', h: 14, m: 3, s: 0 });
 	assert.deepEqual(parseWhen('-5m', '--end'), { kind: 'offset', from: 'end', ms: 300_000 });
 	assert.deepEqual(parseWhen('+2h', '--end'), { kind: 'offset', from: 'start', ms: 7_200_000 });
@@ -32,6 +32,8 @@ test('a clock time is the first such instant from the recording\'s first second:
 	assert.equal(resolveWhen(parseWhen('23:30', 'x'), first, last), at('2026-12-07T23:30:00Z'));
 	assert.equal(resolveWhen(parseWhen('01:15', 'x'), first, last), at('2026-12-08T01:15:00Z'));
 	assert.equal(resolveWhen(parseWhen('22:00', 'x'), first, last), at('2026-12-07T22:00:00Z'), 'the first second itself, though the reading came 400 ms into it');
+	assert.equal(resolveWhen(parseWhen('22:00', 'x'), at('2026-12-07T22:00:10Z'), last), at('2026-12-07T22:00:00Z'), 'a minute typed holds a start 10 s into it');
+	assert.equal(resolveWhen(parseWhen('22:00:05', 'x'), at('2026-12-07T22:00:10Z'), last), at('2026-12-08T22:00:05Z'), 'a second typed before the start: the next day');
 	assert.equal(resolveWhen(parseWhen('-5m', 'x'), first, last), at('2026-12-08T01:55:00Z'));
 	assert.equal(resolveWhen(parseWhen('+10m', 'x'), first, last), at('2026-12-07T22:10:00.400Z'));
 	assert.equal(resolveWhen(parseWhen('2026-12-08 00:00', 'x'), first, last), at('2026-12-08T00:00:00Z'));
@@ -52,5 +54,9 @@ test('--begin and --end: the lines of the intervals that end within them, in the
 	assert.deepEqual(await times('14:00:02', '14:00:04'), ['14:00:02', '14:00:03', '14:00:04']);
 	assert.deepEqual(await times('-2s'), ['14:00:05', '14:00:06', '14:00:07']);
 	assert.deepEqual(await times(undefined, '+3s'), ['13:59:59', '14:00:00', '14:00:01']);
-	await assert.rejects(times('14:00:05', '14:00:01'), /--begin .* is after --end/);
+	await assert.rejects(times('14:00:05', '14:00:01'), { message: '--begin 2026-12-07 14:00:05 is after --end 2026-12-07 14:00:01' });
+	assert.deepEqual(await times('14:00'), ['14:00:00', '14:00:01', '14:00:02', '14:00:03', '14:00:04', '14:00:05', '14:00:06', '14:00:07']);
+	let warned = '';
+	await replayToStdout({ file, json: true, cost: false, count: undefined, filter: NO_FILTER, begin: parseWhen('+1h', '--begin') }, { write: async () => undefined, warn: (l) => (warned = l), stopped: () => false });
+	assert.equal(warned, 'no recorded interval ends between 2026-12-07 14:59:58 and its end: the recording runs from 2026-12-07 13:59:58 to 2026-12-07 14:00:07');
 });

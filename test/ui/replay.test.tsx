@@ -120,9 +120,10 @@ test('live, with its history: T pauses and shows the interval before; t and T st
 		ui.stdin.write('W');
 		await settle();
 		const note = store.getState().note ?? '';
-		const file = /written to (\S+)$/.exec(note)?.[1];
+		const file = /^wrote history \((\d+) intervals\): (\S+)$/.exec(note)?.[2];
 		assert.ok(file, note);
-		assert.match(ui.lastFrame()!, /history \(\d+ intervals\) written to/);
+		assert.match(note, /^wrote history \(8 intervals\)/, 'the intervals it holds: 9 readings');
+		assert.match(ui.lastFrame()!, /wrote history \(8 intervals\)/);
 		const rec = new Recording(readFileSync(path.join(dir, file)), file);
 		assert.equal(rec.length, 9, 'every reading held, the one that came while looking back too');
 		ui.stdin.write(' ');
@@ -161,4 +162,51 @@ test('b jumps to a time typed: the first interval that ends at or after it; a ti
 	await settle();
 	assert.doesNotMatch(ui.lastFrame()!, /b wants/, 'the note goes with the next key');
 	ui.unmount();
+});
+
+test('the ends and the joins are said: the last interval, the end of play, another run of nettop; the footer offers play', async () => {
+	const { file } = recorded('ends.rec');
+	const rec = new Recording(readFileSync(file), file);
+	const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, replay: rec });
+	const ui = render(<App store={store} onQuit={() => undefined} color={false} unicode={false} currentNetns={0} size={{ width: 80, height: 24 }} />);
+	await settle();
+	assert.match(ui.lastFrame()!, /spc play/);
+	ui.stdin.write('T');
+	await settle();
+	assert.equal(store.getState().note, 'the first interval of the recording');
+	ui.stdin.write('tttt');
+	await settle();
+	assert.deepEqual([store.getState().replay!.at, store.getState().note], [4, 'another run of nettop (started here): not recorded between']);
+	ui.stdin.write('ttt');
+	await settle();
+	assert.equal(store.getState().note, 'the last interval of the recording');
+	ui.stdin.write('r ');
+	await settle();
+	for (let i = 0; i < 6; i++) store.dispatch({ type: 'step', by: 1 }); // as the player's timer does, to the last
+	assert.equal(store.getState().note, 'the end of the recording');
+	ui.unmount();
+});
+
+test('live: T with no history kept, or none yet, says so and leaves live running; t past the history\'s last takes in what live added since', async () => {
+	const none = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER });
+	none.dispatch({ type: 'step', by: -1 });
+	assert.deepEqual([none.getState().paused, none.getState().note], [false, 'no history is kept: --history 0']);
+	const { ring, history } = liveHistory(10, { version: '0.1.0', intervalMs: 1000, netns: 0, modes: [] });
+	const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, history });
+	store.dispatch({ type: 'step', by: -1 });
+	assert.deepEqual([store.getState().paused, store.getState().note], [false, 'no history yet']);
+	for (let k = 0; k < 4; k++) {
+		store.publish(reading(k));
+		ring.add(reading(k));
+	}
+	store.dispatch({ type: 'step', by: -1 });
+	store.dispatch({ type: 'step', by: 1 });
+	assert.equal(store.getState().replay!.at, 2, 'the history\'s last interval');
+	for (let k = 4; k < 6; k++) {
+		store.publish(reading(k));
+		ring.add(reading(k));
+	}
+	store.dispatch({ type: 'step', by: 1 });
+	assert.deepEqual([store.getState().replay!.count, store.getState().time], [5, reading(4).wall], 'opened again: one interval on');
+	assert.equal(line(store.getState().sample), line(buildSample(reading(3), reading(4))));
 });
