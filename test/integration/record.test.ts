@@ -120,6 +120,13 @@ test('-R in a terminal (tmux, 80x24, as nobody): the UI on the recording; t, T, 
 		await tmux.waitFor(header(2));
 		await tmux.keys('r');
 		await tmux.waitFor(header(0));
+		// SIGUSR1, which W's history answers live: a replay has none, and Node must not open its inspector for it.
+		const pid = Number((await run('pgrep', ['-f', `${CLI} -R ${file}`])).stdout.trim().split('\n')[0]);
+		assert.ok(pid > 0, 'the replay\'s pid');
+		process.kill(pid, 'SIGUSR1');
+		await sleep(500);
+		assert.equal((await run('ss', ['-Hltn', 'sport = :9229'])).stdout.trim(), '', 'no inspector listening');
+		await tmux.waitFor(header(0));
 		// Played at the recorded pace to the last interval, where it stops.
 		await tmux.keys(' ');
 		await tmux.waitFor(/PLAYING/);
