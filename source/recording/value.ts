@@ -17,6 +17,22 @@ interface Keys {
 const KEYS = Symbol('keys');
 const LIVE = Symbol('live');
 type Shadow = Plain & { [KEYS]: Keys; [LIVE]: object };
+/** On an array shadow whose items were all frozen: the live items it was written from, and the watched values among them. */
+const ITEMS = Symbol('items');
+const WATCHED = Symbol('watched');
+type ArrayShadow = unknown[] & { [ITEMS]?: readonly unknown[]; [WATCHED]?: ReadonlySet<unknown> };
+
+/** Every item an object, frozen: a list whose identities say whether it changed. */
+function allFrozen(v: readonly unknown[]): boolean {
+	for (const x of v) if (typeof x !== 'object' || x === null || !Object.isFrozen(x)) return false;
+	return v.length > 0;
+}
+
+function sameItems(v: readonly unknown[], items: readonly unknown[]): boolean {
+	if (v.length !== items.length) return false;
+	for (let i = 0; i < v.length; i++) if (v[i] !== items[i]) return false;
+	return true;
+}
 
 /**
  * Writes values against the ones before. `write` returns the value's shadow:
@@ -36,8 +52,16 @@ export class ValueEncoder {
 	 */
 	private readonly keysOf = new WeakMap<object, Keys>();
 
+	/** The watched values met inside the list of frozen objects being written, kept on its shadow. */
+	private watched: Set<unknown> | undefined;
+
 	/** `watch`: every value of that key in every object written, unchanged ones too, is handed to `seen` (the recorder collects cgroup ids so). */
 	constructor(private readonly watch?: { readonly key: string; readonly seen: (value: unknown) => void }) {}
+
+	private saw(value: unknown): void {
+		this.watch!.seen(value);
+		this.watched?.add(value);
+	}
 
 	/** A new epoch: strings are written again. */
 	reset(): void {
@@ -100,9 +124,18 @@ export class ValueEncoder {
 	}
 
 	private array(w: ByteWriter, v: readonly unknown[], prev: unknown): unknown {
-		const p = Array.isArray(prev) ? prev : undefined;
+		const p = Array.isArray(prev) ? (prev as ArrayShadow) : undefined;
+		// A list of the same frozen objects as before (a read's flows): unchanged, by their identities alone, its
+		// watched values (cgroup ids) handed on again without looking into each.
+		if (p?.[ITEMS] !== undefined && sameItems(v, p[ITEMS])) {
+			for (const value of p[WATCHED]!) this.watch!.seen(value);
+			w.u8(SAME);
+			return prev;
+		}
 		const [start, strings] = [w.length, this.strings.size];
 		w.u8(ARRAY).varint(v.length);
+		const watched = this.watched;
+		this.watched = this.watch && allFrozen(v) ? new Set() : undefined;
 		// The shadow is made only once an element differs: an unchanged list of 10,000 flows allocates nothing.
 		let out: unknown[] | undefined = p !== undefined && p.length === v.length ? undefined : new Array<unknown>(v.length);
 		for (let i = 0; i < v.length; i++) {
@@ -110,6 +143,12 @@ export class ValueEncoder {
 			if (out === undefined && !Object.is(s, p![i])) out = p!.slice(0, i);
 			if (out !== undefined) out[i] = s;
 		}
+		const mine = this.watched;
+		this.watched = watched;
+		if (mine) for (const value of mine) watched?.add(value);
+		const shadow = (out ?? prev) as ArrayShadow;
+		// Frozen items only: their identities stand for their values next time.
+		if (mine) [shadow[ITEMS], shadow[WATCHED]] = [v.slice(), mine];
 		if (out !== undefined) return out;
 		this.same(w, start, strings);
 		return prev;
@@ -165,7 +204,7 @@ export class ValueEncoder {
 		const p = asPlain(prev) as Shadow | undefined;
 		// A frozen object written here before (a connection's flow, shared by every read): unchanged, by its identity alone.
 		if (p !== undefined && p[LIVE] === v && Object.isFrozen(v)) {
-			if (p[KEYS].watched) this.watch!.seen(v[this.watch!.key]);
+			if (p[KEYS].watched) this.saw(v[this.watch!.key]);
 			w.u8(SAME);
 			return prev;
 		}
@@ -178,7 +217,7 @@ export class ValueEncoder {
 			this.keysOf.set(v, info);
 		}
 		const { keys, shape } = info;
-		if (info.watched) this.watch!.seen(v[this.watch!.key]);
+		if (info.watched) this.saw(v[this.watch!.key]);
 		const sameKeys = p !== undefined && p[KEYS].shape === shape;
 		// An object of plain values all as before: SAME, nothing written to take back.
 		if (sameKeys && keys.every((key) => {

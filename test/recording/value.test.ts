@@ -111,3 +111,23 @@ test('a frozen object written before at the same place is known unchanged by its
 	assert.ok(sizes[2]! > 3, 'another frozen object is written');
 	assert.equal(sizes[3], 1);
 });
+
+test('a list of the same frozen objects costs a byte, and its watched values are still handed on each block', () => {
+	const flows = [Object.freeze({ cookie: 1, cgroupId: 7 }), Object.freeze({ cookie: 2, cgroupId: 8 })];
+	const seen: unknown[][] = [];
+	let now: unknown[] = [];
+	const enc = new ValueEncoder({ key: 'cgroupId', seen: (v) => now.push(v) });
+	let shadow: unknown;
+	const sizes: number[] = [];
+	for (const list of [flows, [...flows], [...flows], [flows[0]!]]) {
+		now = [];
+		const w = new ByteWriter();
+		shadow = enc.write(w, { list }, shadow);
+		sizes.push(w.length);
+		seen.push([...new Set(now)].sort());
+	}
+	assert.deepEqual(seen, [[7, 8], [7, 8], [7, 8], [7]]);
+	assert.equal(sizes[1], 1, 'the same flows in a new array: one byte');
+	assert.equal(sizes[2], 1);
+	assert.ok(sizes[3]! > 1, 'one flow gone: written');
+});
