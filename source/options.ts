@@ -33,7 +33,7 @@ export interface Options {
 	readonly quiet?: boolean;
 	/** --keep N (with -w and time fields in the name): the newest N files stay. */
 	readonly keep?: number;
-	/** --history MINUTES: what the UI keeps while live, to step back through (T) and write out (W); 0 (the default): none. */
+	/** --history MINUTES: what the UI keeps while live, to step back through (T) and write out (W); 0: none. */
 	readonly historyMinutes: number;
 	/** -R/--replay: a recording to replay instead of reading the kernel. */
 	readonly replay?: string;
@@ -171,8 +171,7 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	if (alone) throw new UsageError(`${alone.flag} goes with ${OUTPUT_NAMES[alone.output]}: ${alone.why}`);
 	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
 	const recording = parseRecording(flags);
-	// None unless asked: at 10,000 flows it costs the UI several times its own CPU today (docs/recording.md).
-	const historyMinutes = flags.history === undefined ? 0 : Number(flags.history);
+	const historyMinutes = flags.history === undefined ? 10 : Number(flags.history);
 	if (flags.history !== undefined && (!/^\s*\d+\s*$/.test(flags.history) || historyMinutes > 1440)) throw new UsageError(`--history wants minutes from 0 (none) to 1440, got "${flags.history}"`);
 	return {
 		...recording,

@@ -5,7 +5,7 @@ import { ALL_FEATURES, FEATURE_KEYS } from '../source/features/index.js';
 import { FLAGS, parseOptions, UsageError } from '../source/options.js';
 
 test('defaults and valid values', () => {
-	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, historyMinutes: 0, settings: { ms: false, direction: undefined, connEvents: 5000, latency: false, latencySample: 64 } });
+	assert.deepEqual(parseOptions({}), { json: false, cost: false, intervalMs: 1000, count: undefined, verbose: false, filter: { pids: new Set(), ports: new Set(), family: undefined }, tab: 'nic', logFile: undefined, historyMinutes: 10, settings: { ms: false, direction: undefined, connEvents: 5000, latency: false, latencySample: 64 } });
 	assert.deepEqual(['tcp', 'tcptop', '3', 'RETRANS'].map((tab) => parseOptions({ tab }).tab), ['tcp', 'tcp', 'rtt', 'retrans']);
 	const o = parseOptions({ json: true, interval: '0.5', count: '3', pid: '12,345', port: '443', ipv6: true, ms: true });
 	assert.deepEqual([o.json, o.intervalMs, o.count, o.settings.ms], [true, 500, 3, true], 'a feature\'s flag (rtt\'s --ms) among the settings');

@@ -9,9 +9,6 @@ import { initialState, reducer, type Action, type ReplayState, type UiState } fr
 /** Intervals a jump in a replay runs through before the one it shows: the tabs' history (sparklines) fills as it did live. */
 const WARM_UP = 60;
 
-/** What T and W say when the UI keeps no history. */
-const NO_HISTORY = 'no history kept: start nettop with --history 10 for 10 minutes';
-
 /** The history kept while live (recording/ring.ts, by cli.ts): opened as a recording on T, written out on W. */
 export interface LiveHistory {
 	/** The history as a recording now; undefined when none is kept. */
@@ -106,8 +103,8 @@ export class UiStore {
 		const { request, ...rest } = next;
 		if (typeof request === 'object') return this.jumped(rest, request.jump);
 		if (request === 'newer') return this.newer(rest);
-		if (request === 'write') return { ...rest, note: this.options.history?.write() ?? (this.options.replay ? 'a replay keeps no history: the file is the recording' : NO_HISTORY) };
-		if (!this.options.history) return { ...rest, paused: before.paused, note: NO_HISTORY };
+		if (request === 'write') return { ...rest, note: this.options.history?.write() ?? (this.options.replay ? 'a replay keeps no history: the file is the recording' : 'no history is kept: --history 0') };
+		if (!this.options.history) return { ...rest, paused: before.paused, note: 'no history is kept: --history 0' };
 		const rec = this.options.history.open();
 		if (!rec || rec.intervals.length === 0) return { ...rest, paused: before.paused, note: 'no history yet' };
 		this.recording = rec;

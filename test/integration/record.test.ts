@@ -146,7 +146,7 @@ test('history while live (tmux, 80x24): after traffic, T steps back to its figur
 	const { a, b } = net;
 	const tmux = new Tmux();
 	try {
-		await tmux.start(`cd ${dir} && ${process.execPath} ${CLI} -i 0.5 -t nic --history 10`, 80, 24, { TERM: 'xterm' });
+		await tmux.start(`cd ${dir} && ${process.execPath} ${CLI} -i 0.5 -t nic`, 80, 24, { TERM: 'xterm' });
 		await tmux.waitFor(/IFACE/);
 		const r = await receiver(net, b, 7604);
 		const s = sender(net, a, b.ip4, 7604, 12_000_000, 'send', 0.02); // about 3 s of megabytes a second

@@ -190,7 +190,7 @@ test('the ends and the joins are said: the last interval, the end of play, anoth
 test('live: T with no history kept, or none yet, says so and leaves live running; t past the history\'s last takes in what live added since', async () => {
 	const none = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER });
 	none.dispatch({ type: 'step', by: -1 });
-	assert.deepEqual([none.getState().paused, none.getState().note], [false, 'no history kept: start nettop with --history 10 for 10 minutes']);
+	assert.deepEqual([none.getState().paused, none.getState().note], [false, 'no history is kept: --history 0']);
 	const { ring, history } = liveHistory(10, { version: '0.1.0', intervalMs: 1000, netns: 0, modes: [] });
 	const store = new UiStore(new Pipeline(NO_FILTER, () => true), { intervalMs: 1000, filter: NO_FILTER, history });
 	store.dispatch({ type: 'step', by: -1 });
