@@ -25,6 +25,7 @@ export const HELP = `
     -w, --write FILE   also record every interval to FILE (appends a run)
     -q, --quiet        with -w: show nothing, only record
     --keep N           with -w nettop-%Y%m%d.rec: a file a day, N kept
+    --history MIN      UI: minutes kept (10) for T to step back, W to save
     -R, --replay FILE  replay a recording (no root needed); t/T step, spc plays
     --begin/--end TIME with -R: from, to HH:MM[:SS], DATE HH:MM, -5m, +10m
 ${FEATURE_FLAG_USAGE}
