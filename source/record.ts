@@ -1,11 +1,11 @@
 // -w/--write FILE: the recorder the refresh loop hands each reading, in any mode; a new file when the name's time
 // fields change, the oldest beyond --keep deleted; a disk that fails it stops recording, not nettop.
-import { accessSync, closeSync, constants, openSync, readdirSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, release, tmpdir, uptime } from 'node:os';
 import path from 'node:path';
 import { RecordingError } from './format/binary.js';
 import type { Reading } from './features/index.js';
-import { RecordingWriter, FORMAT, type RecordingHeader } from './recording/file.js';
+import { RecordingWriter, FORMAT, startsAsRecording, type RecordingHeader } from './recording/file.js';
 import { Recording } from './recording/recording.js';
 import { HistoryRing } from './recording/ring.js';
 import type { LiveHistory } from './ui/store.js';
@@ -103,8 +103,7 @@ function isRecording(file: string): boolean {
 	let fd: number | undefined;
 	try {
 		fd = openSync(file, 'r');
-		const magic = Buffer.alloc(2);
-		return readSync(fd, magic, 0, 2, 0) === 2 && magic.toString('latin1') === 'nR';
+		return startsAsRecording(fd);
 	} catch {
 		return false;
 	} finally {

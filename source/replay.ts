@@ -31,7 +31,7 @@ export interface ReplayOut {
 }
 
 /** The file's bytes, or one line saying why not. */
-export function readRecordingFile(file: string): Buffer {
+function readRecordingFile(file: string): Buffer {
 	try {
 		return readFileSync(file);
 	} catch (error) {

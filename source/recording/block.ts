@@ -9,7 +9,8 @@ import { nextRecent as latencyRecent } from '../features/latency/model.js';
 import { nextRecent as retransRecent } from '../features/retrans/model.js';
 import { cgroupOf, type Cgroup, type CgroupNames } from '../model/cgroup.js';
 import { isUnavailable, type Maybe, type Snapshot } from '../model/reading.js';
-import { ValueDecoder, ValueEncoder } from './value.js';
+import { ValueEncoder } from './value.js';
+import { ValueDecoder } from './value-decoder.js';
 
 /** The features that keep a list of recent events: where the interval's events are, and how the list follows from them. */
 const RECENT: Readonly<Record<string, { readonly events: string; readonly next: (before: readonly never[], events: readonly never[]) => readonly unknown[] }>> = {

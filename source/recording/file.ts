@@ -33,6 +33,12 @@ export interface RecordingHeader {
 
 const MAGIC = Buffer.from('nR');
 
+/** Whether the file open at `fd` starts as a recording does; false for an empty one. */
+export function startsAsRecording(fd: number): boolean {
+	const first = Buffer.alloc(2);
+	return readSync(fd, first, 0, 2, 0) === 2 && first.equals(MAGIC);
+}
+
 /** Appends readings to FILE: a header frame for this run, then a block per reading. */
 export class RecordingWriter {
 	private readonly blocks = new BlockEncoder();
@@ -60,8 +66,7 @@ export class RecordingWriter {
 	static open(file: string, header: RecordingHeader): RecordingWriter {
 		const fd = openSync(file, 'a+');
 		try {
-			const first = Buffer.alloc(2);
-			if (readSync(fd, first, 0, 2, 0) > 0 && !first.equals(MAGIC)) throw new RecordingError(`${file} is not a nettop recording: not written over`);
+			if (fstatSync(fd).size > 0 && !startsAsRecording(fd)) throw new RecordingError(`${file} is not a nettop recording: not written over`);
 			return new RecordingWriter(fd, file, header);
 		} catch (error) {
 			closeSync(fd);

@@ -77,9 +77,6 @@ export class Recording {
 		return this.runStarts[this.entries[k]!.run]!;
 	}
 
-	headerOf(k: number): RecordingHeader {
-		return this.headers[this.entries[k]!.run]!;
-	}
 
 	/** Reading k: straight after the one decoded last, else decoded again from its full block. */
 	reading(k: number): Reading {

@@ -7,7 +7,7 @@ import { FULL_EVERY, type RecordingHeader } from './file.js';
 import { DEFLATED, encodeFrame } from './frame.js';
 
 /** Past this, the oldest epochs go whatever the minutes asked (a storm of events makes big blocks). */
-export const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
 
 /** An F block and the D blocks after it, as frames. */
 interface Epoch {

@@ -4,8 +4,6 @@
 import { ByteWriter, RecordingError } from '../format/binary.js';
 import { ARRAY, asPlain, DELTA, F64, FALSE, FRACTIONAL, INT, MAP, NULL, OBJECT, type Plain, SAME, sameTyped, STRING, STRING_REF, TRUE, TYPED, type Typed, TYPED_DELTAS, TYPED_RAW, typedKind, UNDEFINED, ZIGZAG_LIMIT } from './value-tags.js';
 
-export { ValueDecoder } from './value-decoder.js';
-
 /** An object's keys as written: their list, joined (the shape), and whether the watched key is among them. */
 interface Keys {
 	readonly keys: readonly string[];

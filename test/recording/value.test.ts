@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ByteReader, ByteWriter, RecordingError } from '../../source/format/binary.js';
-import { ValueDecoder, ValueEncoder } from '../../source/recording/value.js';
+import { ValueEncoder } from '../../source/recording/value.js';
+import { ValueDecoder } from '../../source/recording/value-decoder.js';
 
 /** Writes `values` as blocks in turn, each against the one before, and reads them back; returns the decoded values and each block's size. */
 function roundtrip(values: unknown[], every = Infinity): { out: unknown[]; sizes: number[] } {
