@@ -142,7 +142,8 @@ function terminalFds(pid: number): number {
 
 test('a terminal that reports no size (script(1) fed by a pipe): 80x24, and no descriptor left open per frame', async (t) => {
 	if (!(await requireBpf(t))) return;
-	const ui = spawn('script', ['-qfec', `${process.execPath} ${CLI} -i 0.1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, TERM: 'xterm' } });
+	// exec: script(1) runs the line with $SHELL -c, and dash (CI's /bin/sh) forks for it where bash execs.
+	const ui = spawn('script', ['-qfec', `exec ${process.execPath} ${CLI} -i 0.1 -t tcp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, TERM: 'xterm' } });
 	let out = '';
 	ui.stdout.on('data', (d: Buffer) => (out += d.toString()));
 	// Each frame written is drawn whole: its header says the interval once. A frame that equals the last is not
