@@ -112,6 +112,7 @@ async function main(): Promise<number> {
 	if (options.replay) {
 		const ui = !options.json && process.stdout.isTTY === true && process.stdin.isTTY === true && process.env.TERM !== 'dumb';
 		if (ui && (options.begin || options.end || options.count !== undefined)) fail('--begin, --end and -n cut a replay to --json or the plain table (| less): in the UI, b jumps to a time', 2);
+		if (ui && options.mergeMs !== undefined) fail('-i merges a replay\'s intervals for --json or the plain table (| less): the UI steps through them as recorded', 2);
 		if (ui) onUsr1 = () => undefined; // a replay keeps no history, and the screen is not to be written over
 		return (ui ? replayUi(options.replay, options, importUi) : replay(options.replay, options)).catch((error: unknown) => (error instanceof RecordingError ? fail(error.message, 2) : Promise.reject(error)));
 	}

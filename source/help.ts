@@ -28,6 +28,7 @@ export const HELP = `
     --history MIN      UI: minutes kept (10) for T to step back, W to save
     -R, --replay FILE  replay a recording (no root needed); t/T step, spc plays
     --begin/--end TIME with -R: from, to HH:MM[:SS], DATE HH:MM, -5m, +10m
+    -i S with -R       to --json or the table: intervals merged, S seconds each
 ${FEATURE_FLAG_USAGE}
     -t, --tab TAB      first tab: ${TAB_NAMES}
     --verbose          libbpf's log to stderr (after the UI, in UI mode)

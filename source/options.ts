@@ -40,6 +40,8 @@ export interface Options {
 	/** --begin, --end (with -R): the intervals that end within them. */
 	readonly begin?: When;
 	readonly end?: When;
+	/** -i with -R: the recorded intervals merged into intervals this long (ms). */
+	readonly mergeMs?: number;
 }
 
 export interface RawFlags {
@@ -170,7 +172,7 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 	const alone = COMPANIONS.find((c) => c.given(flags) && c.output !== output);
 	if (alone) throw new UsageError(`${alone.flag} goes with ${OUTPUT_NAMES[alone.output]}: ${alone.why}`);
 	if (flags.webConfigFile !== undefined && flags.webConfigFile.trim() === '') throw new UsageError('--web.config.file wants a file name');
-	const recording = parseRecording(flags);
+	const recording = parseRecording(flags, Math.round(interval * 1000));
 	const historyMinutes = flags.history === undefined ? 10 : Number(flags.history);
 	if (flags.history !== undefined && (!/^\s*\d+\s*$/.test(flags.history) || historyMinutes > 1440)) throw new UsageError(`--history wants minutes from 0 (none) to 1440, got "${flags.history}"`);
 	return {
@@ -179,7 +181,7 @@ export function parseOptions(flags: RawFlags, input: readonly string[] = [], giv
 }
 
 /** -w, -q and -R: a file name each, and the flags they go with or exclude. */
-function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'keep' | 'replay' | 'begin' | 'end'> {
+function parseRecording(flags: RawFlags, intervalMs: number): Pick<Options, 'write' | 'quiet' | 'keep' | 'replay' | 'begin' | 'end' | 'mergeMs'> {
 	for (const [flag, value] of [['-w/--write', flags.write], ['-R/--replay', flags.replay]] as const) {
 		if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} wants a file name`);
 	}
@@ -199,12 +201,11 @@ function parseRecording(flags: RawFlags): Pick<Options, 'write' | 'quiet' | 'kee
 		['--keep', flags.keep !== undefined],
 		['--history', flags.history !== undefined],
 		['--prometheus', flags.prometheus !== undefined],
-		['-i/--interval', flags.interval !== undefined],
 		...FEATURE_FLAGS.map((f) => [`${f.shortFlag ? `-${f.shortFlag}/` : ''}--${typed(f.name)}`, f.type === 'boolean' ? flags[f.name] === true : flags[f.name] !== undefined] as const),
 	] as const;
 	const refused = live.find(([, given]) => given);
 	if (refused) throw new UsageError(`${refused[0]} does not go with -R/--replay: a replay shows the intervals as they were recorded`);
-	return { replay: flags.replay, ...(flags.begin !== undefined ? { begin: parseWhen(flags.begin, '--begin') } : {}), ...(flags.end !== undefined ? { end: parseWhen(flags.end, '--end') } : {}) };
+	return { replay: flags.replay, ...(flags.begin !== undefined ? { begin: parseWhen(flags.begin, '--begin') } : {}), ...(flags.end !== undefined ? { end: parseWhen(flags.end, '--end') } : {}), ...(flags.interval !== undefined ? { mergeMs: intervalMs } : {}) };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The pipeline: keeps the previous and current readings, the filter and the copies taken while paused, and makes the one Sample every output renders.
 import { ALL_FEATURES, entry, keyed, type Reading, type Sample } from './features/index.js';
-import { NO_CGROUPS } from './model/cgroup.js';
+import { NO_CGROUPS, type Cgroup, type CgroupNames } from './model/cgroup.js';
 import { NO_FILTER, type Filter } from './model/filter.js';
+import { unionMaps } from './model/span.js';
 import { isCurrent, isUnavailable, type Cost, type Maybe, type Snapshot } from './model/reading.js';
 
 /** False once a later read reused the arrays of one of this reading's snapshots (they are pooled: kernel/frames.ts). */
@@ -21,6 +22,34 @@ function retained(reading: Reading): Reading {
 		const s = entry(reading, f.key) as Maybe<Snapshot>;
 		if (!isUnavailable(s)) out[f.key] = f.retain(s);
 	}
+	return keyed<Reading>(out);
+}
+
+/**
+ * Readings taken one after another (oldest first) as one reading: the
+ * interval to it from the reading before the first holds the shorter
+ * intervals' figures added up (Feature.span). A replay's -i N merges with it.
+ * A feature unavailable in the last reading is unavailable; otherwise its
+ * snapshots since it last was (its counters began again then).
+ */
+export function spanReadings(readings: readonly Reading[]): Reading {
+	const last = readings.at(-1)!;
+	if (readings.length === 1) return last;
+	const out: Record<string, unknown> = { ...last };
+	for (const f of ALL_FEATURES) {
+		const snaps: Snapshot[] = [];
+		for (let i = readings.length - 1; i >= 0; i--) {
+			const s = entry(readings[i]!, f.key) as Maybe<Snapshot>;
+			if (isUnavailable(s)) break;
+			snaps.unshift(s);
+		}
+		if (snaps.length > 1) out[f.key] = f.span(snaps);
+	}
+	// Names of namespaces and cgroups gone meanwhile still name the rows they had.
+	const names = readings.map((r) => r.netnsNames).filter((n) => n !== undefined);
+	if (names.length > 0) out.netnsNames = unionMaps(names);
+	const cgroups = readings.map((r) => r.cgroups).filter((c) => c !== undefined).reverse();
+	if (cgroups.length > 1) out.cgroups = { get: (id: number) => cgroups.reduce<Cgroup | undefined>((found, c) => found ?? c.get(id), undefined) } satisfies CgroupNames;
 	return keyed<Reading>(out);
 }
 

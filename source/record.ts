@@ -4,7 +4,7 @@ import { accessSync, closeSync, constants, openSync, readdirSync, renameSync, un
 import { hostname, release, tmpdir, uptime } from 'node:os';
 import path from 'node:path';
 import { RecordingError } from './format/binary.js';
-import type { Reading } from './features/index.js';
+import { ALL_FEATURES, type Reading } from './features/index.js';
 import { RecordingWriter, FORMAT, startsAsRecording, type RecordingHeader } from './recording/file.js';
 import { Recording } from './recording/recording.js';
 import { HistoryRing } from './recording/ring.js';
@@ -75,7 +75,7 @@ export function openRecorder(setup: RecorderSetup): Recorder {
 /** What a recording made now says of itself. */
 function headerNow(setup: Pick<RecorderSetup, 'version' | 'intervalMs' | 'netns' | 'modes'>): RecordingHeader {
 	const now = Date.now();
-	return { format: FORMAT, nettop: setup.version, host: hostname(), kernel: release(), boot: Math.round(now - uptime() * 1000), started: now, interval_s: setup.intervalMs / 1000, netns: setup.netns, modes: setup.modes, tz: Intl.DateTimeFormat().resolvedOptions().timeZone };
+	return { format: FORMAT, nettop: setup.version, host: hostname(), kernel: release(), boot: Math.round(now - uptime() * 1000), started: now, interval_s: setup.intervalMs / 1000, netns: setup.netns, modes: setup.modes, tz: Intl.DateTimeFormat().resolvedOptions().timeZone, features: Object.fromEntries(ALL_FEATURES.map((f) => [f.key, f.recorded])) };
 }
 
 function openWriter(setup: RecorderSetup, file: string): RecordingWriter {

@@ -6,7 +6,8 @@ import type { Options } from './options.js';
 import { jsonPieces } from './output/json.js';
 import { writeOut } from './output/stdout.js';
 import { PlainTable } from './output/text.js';
-import { Pipeline } from './pipeline.js';
+import type { Reading } from './features/index.js';
+import { Pipeline, spanReadings } from './pipeline.js';
 import { readRecording, type RecordingHeader } from './recording/file.js';
 import { frameAt } from './recording/frame.js';
 import { Recording } from './recording/recording.js';
@@ -21,6 +22,8 @@ export interface ReplayOptions {
 	readonly filter: Filter;
 	readonly begin?: When;
 	readonly end?: When;
+	/** -i: the recorded intervals merged into intervals this long (ms); each starts at a recorded reading. */
+	readonly mergeMs?: number;
 }
 
 /** Where the lines go (awaited: a slow reader holds the replay back), and where what was skipped is said. */
@@ -51,6 +54,7 @@ export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Pr
 	let pipeline: Pipeline | undefined;
 	let plain: PlainTable | undefined;
 	let printed = 0;
+	const merge = options.mergeMs === undefined ? undefined : new Merge(options.mergeMs, span, out);
 	for (const item of readRecording(data, options.file)) {
 		if (out.stopped() || (options.count !== undefined && printed >= options.count)) return;
 		if (item.kind === 'damage') {
@@ -59,12 +63,15 @@ export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Pr
 		}
 		if (item.kind === 'run') {
 			useTimeZone(item.header);
+			merge?.run(item.header, options.file);
 			// Replay cannot ask whether a PID names a process: the filter never says it does not.
 			pipeline = new Pipeline(options.filter, () => true);
-			plain = options.json ? undefined : new PlainTable({ intervalMs: item.header.interval_s * 1000, filter: options.filter, currentNetns: item.header.netns, modes: item.header.modes });
+			plain = options.json ? undefined : new PlainTable({ intervalMs: options.mergeMs ?? item.header.interval_s * 1000, filter: options.filter, currentNetns: item.header.netns, modes: item.header.modes });
 			continue;
 		}
-		const sample = pipeline?.push(item.reading);
+		const reading = merge ? merge.next(item.reading) : item.reading;
+		if (!reading) continue;
+		const sample = pipeline?.push(reading);
 		if (!sample || sample.time < span.from || sample.time > span.to) continue;
 		printed++;
 		if (plain) {
@@ -74,9 +81,66 @@ export async function replayToStdout(options: ReplayOptions, out: ReplayOut): Pr
 		for (const piece of jsonPieces(sample, { cost: options.cost })) await out.write(piece);
 		await out.write('\n');
 	}
+	merge?.run(undefined, options.file);
 	if (printed === 0 && span.first !== undefined && Number.isFinite(span.first) && !out.stopped()) {
 		const [from, to] = [Number.isFinite(span.from) ? localTime(span.from) : 'its start', Number.isFinite(span.to) ? localTime(span.to) : 'its end'];
 		out.warn(`no recorded interval ends between ${from} and ${to}: the recording runs from ${localTime(span.first)} to ${localTime(span.last!)}`);
+	}
+}
+
+/**
+ * -i on a replay: the readings of each run taken a whole number of recorded
+ * intervals apart, each standing for those since the one before
+ * (spanReadings), as if nettop had read the kernel that often. The first
+ * starts the first interval (with --begin, the first at or after it); the
+ * readings after the last whole interval of a run are said to be left out.
+ */
+class Merge {
+	private base: Reading | undefined;
+	private window: Reading[] = [];
+	private recordedMs = 0;
+	/** A reading after --end came: the interval left open ends there, not with the run. */
+	private cut = false;
+
+	constructor(
+		private readonly mergeMs: number,
+		private readonly span: { readonly from: number; readonly to: number },
+		private readonly out: Pick<ReplayOut, 'warn'>,
+	) {}
+
+	/** A run of nettop starts (its header), or the recording ends (undefined). */
+	run(header: RecordingHeader | undefined, file: string): void {
+		if (this.window.length > 0) {
+			const last = this.window.at(-1)!;
+			const seconds = Math.round((last.mono - this.base!.mono) / 100) / 10;
+			this.out.warn(`-i ${this.mergeMs / 1000}: the ${seconds}s to ${localTime(last.wall)} make no whole interval of ${this.mergeMs / 1000}s (${this.cut ? '--end comes' : 'the run ends'}): left out`);
+		}
+		[this.base, this.window, this.cut] = [undefined, [], false];
+		if (!header) return;
+		this.recordedMs = header.interval_s * 1000;
+		const times = this.mergeMs / this.recordedMs;
+		if (Math.abs(times - Math.round(times)) > 1e-9 || times < 1) {
+			throw new RecordingError(`-i ${this.mergeMs / 1000}: ${file} was recorded every ${header.interval_s}s; a replay merges whole intervals (-i ${header.interval_s}, ${header.interval_s * 2}, ${header.interval_s * 3}...)`);
+		}
+	}
+
+	/** The reading to hand the pipeline, or undefined while the interval is not whole. */
+	next(reading: Reading): Reading | undefined {
+		if (reading.wall > this.span.to) {
+			this.cut = true;
+			return undefined;
+		}
+		if (!this.base) {
+			if (reading.wall < this.span.from) return undefined;
+			this.base = reading;
+			return reading;
+		}
+		this.window.push(reading);
+		// Half a recorded interval early: readings are a little more or less than an interval apart.
+		if (reading.mono - this.base.mono < this.mergeMs - this.recordedMs / 2) return undefined;
+		const spanned = spanReadings(this.window);
+		[this.base, this.window] = [reading, []];
+		return spanned;
 	}
 }
 
@@ -120,7 +184,7 @@ export async function replay(file: string, options: Options): Promise<number> {
 	}
 	process.stdout.on('error', () => stop.abort()); // reader went away (| head): stop quietly
 	const out = { write: (text: string | Uint8Array) => writeOut(text, stop.signal), warn: (line: string) => process.stderr.write(`nettop: ${line}\n`), stopped: () => stop.signal.aborted };
-	await replayToStdout({ file, json: options.json, cost: options.cost, count: options.count, filter: options.filter, begin: options.begin, end: options.end }, out);
+	await replayToStdout({ file, json: options.json, cost: options.cost, count: options.count, filter: options.filter, begin: options.begin, end: options.end, mergeMs: options.mergeMs }, out);
 	return exitCode;
 }
 

@@ -92,7 +92,6 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 		[{ replay: '' }, '-R/--replay wants a file name'],
 		[{ quiet: true }, '-q/--quiet goes with -w/--write: it records without showing anything'],
 		[{ replay: 'f.rec', write: 'g.rec' }, '-w/--write does not go with -R/--replay: a replay shows the intervals as they were recorded'],
-		[{ replay: 'f.rec', interval: '60' }, '-i/--interval does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', prometheus: ':9977' }, '--prometheus does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', ms: true }, '--ms does not go with -R/--replay: a replay shows the intervals as they were recorded'],
 		[{ replay: 'f.rec', direction: 'connect' }, '-r/--direction does not go with -R/--replay: a replay shows the intervals as they were recorded'],
@@ -111,7 +110,8 @@ test('-w, -q and -R: a file name each; -q only with -w; -R refuses what only a l
 	assert.deepEqual([parseOptions({ write: 'f.rec', quiet: true }).write, parseOptions({ write: 'f.rec', quiet: true }).quiet], ['f.rec', true]);
 	// meow gives an absent boolean flag as false: not "given".
 	const replay = parseOptions({ replay: 'f.rec', json: true, ms: false, latency: false, port: '443' });
-	assert.deepEqual([replay.replay, replay.write, [...replay.filter.ports]], ['f.rec', undefined, [443]]);
+	assert.deepEqual([replay.replay, replay.write, [...replay.filter.ports], replay.mergeMs], ['f.rec', undefined, [443], undefined]);
+	assert.equal(parseOptions({ replay: 'f.rec', json: true, interval: '60' }).mergeMs, 60_000, '-i on a replay: the intervals merged into minutes');
 });
 
 test('--begin -5m: a value that starts with a dash stays the value of --begin and --end', async () => {

@@ -165,8 +165,18 @@ export interface Feature<K extends string, S extends Snapshot, V, T> {
 	 * registry's order, which is the order of turns for the owner map.
 	 */
 	open(context: FeatureContext): Promise<Collector<S>>;
+	/** The version of its snapshot's shape in a recording's header (-w): raised when a field comes or changes meaning; a replay refuses a newer one. */
+	readonly recorded: number;
 	/** A copy of a snapshot that later reads leave as it is (for a paused screen), or the snapshot when nothing in it is reused. */
 	retain(snapshot: S): S;
+	/**
+	 * Reads taken one after another (oldest first) as one read after the read
+	 * before the first: what a replay's -i N makes a longer interval of. Its
+	 * interval from that read holds the shorter intervals' figures added up:
+	 * what each read drained (events) put together, what the kernel let go
+	 * meanwhile (closed flows, idle entries) at its last value.
+	 */
+	span(snapshots: readonly S[]): S;
 	/** The interval from `prev` (undefined: from nothing) to `cur`, filtered. */
 	interval(prev: S | undefined, cur: S, filter: Filter, netnsNames: ReadonlyMap<number, string>, cgroups: CgroupNames): V;
 	/** Writes the view as the value of its key in the JSON line, its rows' namespaces and cgroups by `names`; yields pieces of it when it is long. */

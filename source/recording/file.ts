@@ -3,7 +3,7 @@
 import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { RecordingError } from '../format/binary.js';
-import type { Reading } from '../features/index.js';
+import { ALL_FEATURES, type Reading } from '../features/index.js';
 import { BlockDecoder, BlockEncoder } from './block.js';
 import { DEFLATED, encodeFrame, frameAt, type Frame, type FrameType } from './frame.js';
 
@@ -29,6 +29,8 @@ export interface RecordingHeader {
 	readonly modes: readonly string[];
 	/** The time zone the clock in the UI's header was read in. */
 	readonly tz: string;
+	/** Each feature's record version (Feature.recorded) by key; absent in files written before it was (all 1). */
+	readonly features?: Readonly<Record<string, number>>;
 }
 
 const MAGIC = Buffer.from('nR');
@@ -124,6 +126,12 @@ function header(frame: Frame, file: string): RecordingHeader {
 	if (h.format > FORMAT) throw new RecordingError(`${file} is in format ${h.format}, newer than this nettop reads (${FORMAT}): replay it with nettop ${h.nettop} or later`);
 	const wrong = (['host', 'tz', 'nettop'] as const).find((k) => typeof h[k] !== 'string') ?? (['interval_s', 'netns', 'started'] as const).find((k) => typeof h[k] !== 'number') ?? (Array.isArray(h.modes) ? undefined : 'modes');
 	if (wrong) throw new RecordingError(`${file}: its header at byte ${frame.start} has no ${wrong}`);
+	// A feature this nettop does not know is left out of the replay; one it knows in a newer shape is not read wrong.
+	for (const f of ALL_FEATURES) {
+		const version = h.features?.[f.key] ?? 1;
+		if (typeof version !== 'number') throw new RecordingError(`${file}: its header at byte ${frame.start} has no record version for ${f.key}`);
+		if (version > f.recorded) throw new RecordingError(`${file} holds ${f.key} records of version ${version}, newer than this nettop reads (${f.recorded}): replay it with nettop ${h.nettop} or later`);
+	}
 	return h;
 }
 

@@ -1,5 +1,6 @@
 // -w and -R against the real kernel: what --json printed live, a replay prints again byte for byte, filtered or not, without root; a kill -9 loses no interval written.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,8 +97,81 @@ test('--json -w: a replay prints the live lines byte for byte, for traffic in ev
 	assert.ok(whole.stdout.includes('"lport":7602') && !text(filtered).includes('"lport":7602'), 'the filtered run recorded what it read, not what it showed');
 	const plain = await replay(['-R', all, '-n', '2']);
 	assert.match(plain.stdout, /^nettop {2}\d\d:\d\d:\d\d {2}every 0\.50s/m, 'the plain table, the interval as recorded');
+
+	// -i 2: four recorded intervals a line, each the four lines' figures added up, their events one after another.
+	const merged = await replay(['-R', all, '--json', '-i', '2']);
+	assert.equal(merged.stderr, '', 'the 16 intervals make 4 whole ones: nothing left out');
+	const wide = merged.stdout.trim().split('\n').map((l) => JSON.parse(l) as MergedLine);
+	assert.equal(wide.length, 4);
+	const narrow = live.json<MergedLine>();
+	wide.forEach((w, i) => assertMerged(w, narrow.slice(i * 4, i * 4 + 4), i));
+	const tabled = await replay(['-R', all, '-i', '2', '-n', '1']);
+	assert.match(tabled.stdout, /^nettop {2}\d\d:\d\d:\d\d {2}every 2s$/m, 'the plain table says the merged interval');
+	const odd = await replay(['-R', all, '--json', '-i', '0.75']).catch((e: Error) => e);
+	assert.match(String(odd), /-i 0\.75: .*all\.rec was recorded every 0\.5s; a replay merges whole intervals \(-i 0\.5, 1, 1\.5\.\.\.\)/);
+	const ragged = await replay(['-R', all, '--json', '-i', '1.5']);
+	assert.equal(ragged.stdout.trim().split('\n').length, 5, '15 of the 16 intervals, three a line');
+	assert.match(ragged.stderr, /^nettop: -i 1\.5: the 0\.5s to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d make no whole interval of 1\.5s \(the run ends\): left out\n$/);
+	// --end a second before the last reading leaves out its last 2 intervals (3 if one was a little short): 13 or 14, 4 lines of 3 either way.
+	const ended = await replay(['-R', all, '--json', '-i', '1.5', '--end', '-1s']);
+	assert.equal(ended.stdout.trim().split('\n').length, 4);
+	assert.match(ended.stderr, /: the [\d.]+s to .* make no whole interval of 1\.5s \(--end comes\): left out\n$/);
 	assert.deepEqual(await programsLeft(), []);
 });
+
+type Row = Record<string, number | string | null>;
+type Buckets = { count: number }[];
+type MergedLine = {
+	interval_s: number;
+	nic: Row[];
+	tcp: Row[];
+	udp: Row[];
+	rtt: { count: number; sum_us: number; buckets: Buckets; flows: Row[]; by_raddr: (Row & { buckets: Buckets })[] };
+	retrans: { count: number; segs: number; events: Row[]; flows: Row[] };
+	conns: { counts: Row[]; events: Row[] };
+	drops: { drops: number; teardown: number; reasons: Row[]; flows: Row[]; events: Row[] };
+	latency: { sampled: number; timed: number; packets: Row[] };
+};
+
+/** Rows of a list by `key`, the `fields` added up over the lines; rows whose sums are all 0 left out (a line lists a row only when it moved). */
+function sums(lines: readonly MergedLine[], rows: (l: MergedLine) => readonly Row[], key: readonly string[], fields: readonly string[]): Map<string, number[]> {
+	const out = new Map<string, number[]>();
+	for (const l of lines) {
+		for (const r of rows(l)) {
+			const k = key.map((f) => String(r[f])).join('|');
+			const s = out.get(k) ?? fields.map(() => 0);
+			fields.forEach((f, i) => (s[i]! += Number(r[f])));
+			out.set(k, s);
+		}
+	}
+	for (const [k, s] of out) if (s.every((n) => n === 0)) out.delete(k);
+	return out;
+}
+
+/** A merged line against the lines it merges: every counter the lines' sum, histograms' buckets too, events the lines' one after another. */
+function assertMerged(w: MergedLine, lines: readonly MergedLine[], at: number): void {
+	const both = (what: string, rows: (l: MergedLine) => readonly Row[], key: readonly string[], fields: readonly string[]) =>
+		assert.deepEqual(sums([w], rows, key, fields), sums(lines, rows, key, fields), `line ${at}: ${what}`);
+	const flow = ['pid', 'netns', 'laddr', 'lport', 'raddr', 'rport'];
+	assert.ok(Math.abs(w.interval_s - lines.reduce((n, l) => n + l.interval_s, 0)) < 1e-5, `line ${at}: interval_s`);
+	both('nic', (l) => l.nic, ['netns', 'ifindex', 'queue'], ['tx_bytes', 'tx_packets', 'rx_bytes', 'rx_packets']);
+	both('tcp', (l) => l.tcp, flow, ['tx_bytes', 'rx_bytes']);
+	both('udp', (l) => l.udp, flow, ['tx_bytes', 'rx_bytes']);
+	both('rtt', (l) => [l.rtt as unknown as Row], [], ['count', 'sum_us']);
+	both('rtt buckets', (l) => l.rtt.buckets as unknown as Row[], ['lo_us'], ['count']);
+	both('rtt flows', (l) => l.rtt.flows, flow, ['count', 'sum_us']);
+	both('rtt by_raddr buckets', (l) => l.rtt.by_raddr.flatMap((r) => r.buckets.map((b) => ({ ...b, raddr: r.raddr, netns: r.netns }) as unknown as Row)), ['raddr', 'netns', 'lo_us'], ['count']);
+	both('retrans', (l) => [l.retrans as unknown as Row], [], ['count', 'segs']);
+	both('retrans flows', (l) => l.retrans.flows, flow, ['count', 'segs']);
+	both('conns', (l) => l.conns.counts, ['netns'], ['active_opens', 'passive_opens', 'attempt_fails', 'estab_resets', 'out_rsts', 'in_rsts', 'handshake_fails']);
+	both('drops', (l) => [l.drops as unknown as Row], [], ['drops', 'teardown']);
+	both('drop reasons', (l) => l.drops.reasons, ['netns', 'ifindex', 'protocol', 'reason'], ['count', 'teardown']);
+	both('drop flows', (l) => l.drops.flows, [...flow, 'reason'], ['count']);
+	both('latency', (l) => [l.latency as unknown as Row], [], ['sampled', 'timed']);
+	for (const list of ['retrans', 'conns', 'drops'] as const) assert.deepEqual(w[list].events, lines.flatMap((l) => l[list].events), `line ${at}: ${list} events`);
+	// Timed packets are listed newest first: the last line's first.
+	assert.deepEqual(w.latency.packets, [...lines].reverse().flatMap((l) => l.latency.packets), `line ${at}: latency packets`);
+}
 
 test('-R in a terminal (tmux, 80x24, as nobody): the UI on the recording; t, T, r and space move through it, q restores the terminal', async (t) => {
 	if (!(await requireBpf(t))) return;
@@ -108,6 +182,10 @@ test('-R in a terminal (tmux, 80x24, as nobody): the UI on the recording; t, T, 
 	await new Peer(net.spawn(net.a, 'python3', ['-c', REFUSED, net.b.ip4, '7603'])).done();
 	assert.equal(await live.exited(20_000), 0, live.stderr);
 	const times = live.json<{ time: string }>().map((l) => new Date(l.time).toTimeString().slice(0, 8));
+	// -i merges intervals for --json and the table; the UI steps through them as recorded: one line, exit 2.
+	const merged = spawnSync('script', ['-qfec', `exec ${process.execPath} ${CLI} -R ${file} -i 0.6`, '/dev/null'], { encoding: 'utf8' });
+	assert.equal(merged.status, 2, merged.stdout);
+	assert.equal(merged.stdout.trim(), "nettop: -i merges a replay's intervals for --json or the plain table (| less): the UI steps through them as recorded");
 	const tmux = new Tmux();
 	try {
 		await tmux.start(`setpriv --reuid=65534 --regid=65534 --clear-groups -- ${process.execPath} ${CLI} -R ${file} -t conns`, 80, 24, { TERM: 'xterm' });

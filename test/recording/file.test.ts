@@ -83,6 +83,9 @@ test('not a recording, an empty file, a newer format: one line each (the CLI exi
 	assert.throws(() => items(Buffer.alloc(0)), { message: 'f.rec is empty' });
 	const newer = encodeFrame({ type: 'H', flags: 0, rawLength: 0, seq: 0, wall: 0, fullBack: 0, indexBack: 0 }, Buffer.from(JSON.stringify({ ...HEADER, format: FORMAT + 1, nettop: '9.0.0' })));
 	assert.throws(() => items(newer), { message: `f.rec is in format ${FORMAT + 1}, newer than this nettop reads (${FORMAT}): replay it with nettop 9.0.0 or later` });
+	const headed = (features: Record<string, unknown>) => encodeFrame({ type: 'H', flags: 0, rawLength: 0, seq: 0, wall: 0, fullBack: 0, indexBack: 0 }, Buffer.from(JSON.stringify({ ...HEADER, nettop: '9.0.0', features })));
+	assert.throws(() => items(headed({ drops: 2 })), { message: 'f.rec holds drops records of version 2, newer than this nettop reads (1): replay it with nettop 9.0.0 or later' });
+	assert.deepEqual(items(headed({ nic: 1, dns: 4 })).map((i) => i.kind), ['run'], 'a feature this nettop lacks is left out, not refused');
 	const other = path.join(dir, 'notes.txt');
 	writeFileSync(other, 'not mine');
 	assert.throws(() => RecordingWriter.open(other, HEADER), (e: Error) => e instanceof RecordingError && e.message === `${other} is not a nettop recording: not written over`);

@@ -5,6 +5,7 @@ import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
+import { joined, unionMaps } from '../../model/span.js';
 import { UsageError } from '../../model/filter.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
@@ -104,7 +105,9 @@ export const conns: Feature<'conns', ConnsSnapshot, ConnsView, ConnsTabState> = 
 			netnsNames: () => netnsNames(),
 			netns: context.netns,
 		}),
+	recorded: 1,
 	retain: (snapshot) => snapshot,
+	span: (snaps) => ({ ...snaps.at(-1)!, counts: unionMaps(snaps.map((s) => s.counts)), mib: unionMaps(snaps.map((s) => s.mib)), events: joined(snaps.map((s) => s.events)) }),
 	interval: (prev, cur, filter, names, cgroups) => connsView(prev, cur, filter, names, cgroups),
 	// The events row by row: a connection churn has thousands a second.
 	*json(view, out, names) {

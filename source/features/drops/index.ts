@@ -5,6 +5,7 @@ import { rateText } from '../../format/numbers.js';
 import { isoTime } from '../../format/time.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
+import { unionMaps, joined } from '../../model/span.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import { netnsNames } from '../../kernel/netns.js';
@@ -57,7 +58,15 @@ export const drops: Feature<'drops', DropsSnapshot, DropsView, undefined> = {
 	flags: [],
 	layouts: DROPS_LAYOUTS,
 	open: (context) => DropsCollector.open({ owners: context.owners, netnsNames: () => netnsNames(), netns: context.netns }),
+	recorded: 1,
 	retain: (snapshot) => snapshot,
+	span: (snaps) => ({
+		...snaps.at(-1)!,
+		counts: unionMaps(snaps.map((s) => s.counts)),
+		flows: unionMaps(snaps.map((s) => s.flows)),
+		listen: unionMaps(snaps.map((s) => s.listen)),
+		events: joined(snaps.map((s) => s.events)),
+	}),
 	interval: (prev, cur, filter, names, cgroups) => dropsView(prev, cur, filter, names, cgroups),
 	// The flows row by row: a connection storm has thousands a second (teardown).
 	*json(view, out, names) {

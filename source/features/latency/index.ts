@@ -5,6 +5,7 @@ import { isoTime } from '../../format/time.js';
 import { cgroupFieldsOf } from '../../model/cgroup.js';
 import { UsageError } from '../../model/filter.js';
 import { netnsNameLabel } from '../../model/metrics.js';
+import { joined } from '../../model/span.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { DEFAULT_EVERY, LatencyCollector, MAX_EVERY, type LatencyTabState } from './collector.js';
@@ -54,7 +55,9 @@ export const latency: Feature<'latency', LatencySnapshot, LatencyView, LatencyTa
 	],
 	layouts: LATENCY_LAYOUTS,
 	open: (context) => LatencyCollector.open(context.owners, context.settings.latency === true, (context.settings.latencySample as number | undefined) ?? DEFAULT_EVERY),
+	recorded: 1,
 	retain: (snapshot) => snapshot,
+	span: (snaps) => ({ ...snaps.at(-1)!, packets: joined(snaps.map((s) => s.packets)), unfollowed: joined(snaps.map((s) => s.unfollowed)) }),
 	interval: (prev, cur, filter, names, cgroups) => latencyView(prev, cur, filter, names, cgroups),
 	*json(view, out, names) {
 		out.text(JSON.stringify(latencyJson(view, names)));

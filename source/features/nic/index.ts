@@ -3,10 +3,11 @@ import { plainText } from '../../format/lines.js';
 import { human } from '../../format/numbers.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
+import { unionBy } from '../../model/span.js';
 import type { Feature } from '../feature.js';
 import { NicCollector } from './collector.js';
 import { NIC_LAYOUTS } from './layouts.js';
-import { nicDeltas, type NicDelta, type NicSnapshot } from './model.js';
+import { nicDeltas, nicId, type NicDelta, type NicSnapshot } from './model.js';
 import { nicTab, type NicTabState } from './tab.js';
 
 const total = (rows: readonly NicDelta[], key: 'tx_bytes' | 'rx_bytes') => rows.reduce((n, r) => n + r[key], 0);
@@ -17,7 +18,9 @@ export const nic: Feature<'nic', NicSnapshot, readonly NicDelta[], NicTabState> 
 	flags: [],
 	layouts: NIC_LAYOUTS,
 	open: (context) => NicCollector.open(context.netns),
+	recorded: 1,
 	retain: (snapshot) => snapshot,
+	span: (snaps) => ({ ...snaps.at(-1)!, counters: unionBy(snaps.map((s) => s.counters), nicId) }),
 	interval: (prev, cur, _filter, names) => nicDeltas(prev?.counters ?? [], cur.counters, names),
 	*json(view, out) {
 		out.text(JSON.stringify(view));

@@ -4,6 +4,7 @@ import { isoTime } from '../../format/time.js';
 import { cgroupFields } from '../../model/cgroup.js';
 import { perSecond } from '../../model/counters.js';
 import { netnsNameLabel } from '../../model/metrics.js';
+import { joined } from '../../model/span.js';
 import { isUnavailable, type RowNames } from '../../model/reading.js';
 import { plainText } from '../../format/lines.js';
 import type { Feature } from '../feature.js';
@@ -28,7 +29,9 @@ export const retrans: Feature<'retrans', RetransSnapshot, RetransView, undefined
 	flags: [],
 	layouts: RETRANS_LAYOUTS,
 	open: (context) => RetransCollector.open(context.owners),
+	recorded: 1,
 	retain: (snapshot) => snapshot,
+	span: (snaps) => ({ ...snaps.at(-1)!, events: joined(snaps.map((s) => s.events)) }),
 	interval: (_prev, cur, filter, _names, cgroups) => retransView(cur, filter, cgroups),
 	*json(view, out, names) {
 		out.text(JSON.stringify(retransJson(view, names)));

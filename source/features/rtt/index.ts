@@ -6,7 +6,7 @@ import type { Feature } from '../feature.js';
 import { RttCollector } from './collector.js';
 import { RTT_LAYOUTS } from './layouts.js';
 import { rttView, type RttView } from './model.js';
-import { retainRtt, RTT_SLOTS, type RttSnapshot } from './snapshot.js';
+import { retainRtt, RTT_SLOTS, spanRtt, type RttSnapshot } from './snapshot.js';
 import { plainText } from '../../format/lines.js';
 import { rttTab, type RttMode, type RttTabState } from './tab.js';
 
@@ -56,7 +56,9 @@ export const rtt: Feature<'rtt', RttSnapshot, RttView, RttTabState> = {
 	flags: [{ name: 'ms', type: 'boolean', usage: 'RTT histograms in milliseconds (default microseconds)', parse: (value) => value === true }],
 	layouts: RTT_LAYOUTS,
 	open: (context) => RttCollector.open({ ms: context.settings.ms === true, owners: context.owners }),
+	recorded: 1,
 	retain: retainRtt,
+	span: spanRtt,
 	interval: (prev, cur, filter, names, cgroups) => rttView(prev, cur, filter, cur.unit, names, cgroups),
 	*json(view, out, names) {
 		out.text(`${unclosedObject(rttJson(view))},"flows":`);

@@ -1,6 +1,7 @@
 // RTT samples per flow as read: columns, with each flow's log2 histogram packed.
 import type { SocketFlow } from '../../model/flow.js';
 import type { SlotSnapshot } from '../../model/slots.js';
+import { unionSlots } from '../../model/span.js';
 
 /** Slots of a histogram: slot i counts [2^i, 2^(i+1)), slot 0 also 0 (bpf/rtt.h RTT_SLOTS). */
 export const RTT_SLOTS = 27;
@@ -24,6 +25,28 @@ export interface RttSnapshot extends SlotSnapshot<RttFlow> {
 	/** count + 1 offsets into hist. */
 	readonly histAt: Uint32Array;
 	readonly histLo: Uint8Array;
+}
+
+/** Reads one after another as one (Feature.span): each flow's last entry, histogram and all, a flow closed meanwhile at its last samples. */
+export function spanRtt(snaps: readonly RttSnapshot[]): RttSnapshot {
+	if (snaps.length === 1) return snaps[0]!;
+	const picks = unionSlots(snaps);
+	const n = picks.length;
+	const [slot, samples, sum, histAt, histLo] = [new Uint32Array(n), new Float64Array(n), new Float64Array(n), new Uint32Array(n + 1), new Uint8Array(n)];
+	for (let i = 0; i < n; i++) {
+		const { from, at } = picks[i]!;
+		const s = snaps[from]!;
+		histAt[i + 1] = histAt[i]! + s.histAt[at + 1]! - s.histAt[at]!;
+	}
+	const hist = new Uint32Array(histAt[n]!);
+	const flows = picks.map(({ from, at }, i) => {
+		const s = snaps[from]!;
+		[slot[i], samples[i], sum[i], histLo[i]] = [s.slot[at]!, s.samples[at]!, s.sum[at]!, s.histLo[at]!];
+		hist.set(s.hist.subarray(s.histAt[at], s.histAt[at + 1]), histAt[i]);
+		return s.flows[at]!;
+	});
+	const last = snaps.at(-1)!;
+	return { unit: last.unit, count: n, flows, slot, samples, sum, hist, histAt, histLo, lost: last.lost };
 }
 
 /** A copy of a snapshot that no later read changes. */

@@ -8,7 +8,7 @@ import type { RowNames } from '../../model/reading.js';
 import type { Feature } from '../feature.js';
 import { TcpCollector } from './collector.js';
 import { TCP_LAYOUTS } from './layouts.js';
-import { retainTcp, tcpRows, type TcpRows, type TcpSnapshot } from './model.js';
+import { retainTcp, spanTcp, tcpRows, type TcpRows, type TcpSnapshot } from './model.js';
 import { tcpTab, type TcpTabState } from './tab.js';
 
 const flowTexts = new FlowJsonCache();
@@ -39,7 +39,9 @@ export const tcp: Feature<'tcp', TcpSnapshot, TcpRows, TcpTabState> = {
 	flags: [],
 	layouts: TCP_LAYOUTS,
 	open: (context) => TcpCollector.open(context.owners),
+	recorded: 1,
 	retain: retainTcp,
+	span: spanTcp,
 	interval: tcpRows,
 	// JSON keys tcp and udp: rows of the same shape, one per protocol.
 	json: (view, out, names) => protoJson(view.only('tcp'), out, names),

@@ -5,6 +5,7 @@ import { isFiltering, matches, matchesCgroup, type Filter } from '../../model/fi
 import { socketRow, type SocketFlow, type SocketRow } from '../../model/flow.js';
 import { byKeyDescending, indexesByKeyDescending } from '../../model/order.js';
 import { matchSlots, type SlotSnapshot } from '../../model/slots.js';
+import { unionSlots } from '../../model/span.js';
 
 /** One process on one connection: decoded once, when nettop first sees it, and shared by every read that holds it. */
 export type TcpFlow = SocketFlow;
@@ -22,6 +23,20 @@ export interface TcpSnapshot extends SlotSnapshot<TcpFlow> {
 /** A copy of a snapshot that no later read changes. */
 export function retainTcp(s: TcpSnapshot): TcpSnapshot {
 	return { count: s.count, flows: s.flows.slice(0, s.count), slot: s.slot.slice(0, s.count), tx: s.tx.slice(0, s.count), rx: s.rx.slice(0, s.count), lost: s.lost };
+}
+
+/** Reads one after another as one (Feature.span): each flow's last entry, a flow closed meanwhile at the bytes it closed with. */
+export function spanTcp(snaps: readonly TcpSnapshot[]): TcpSnapshot {
+	if (snaps.length === 1) return snaps[0]!;
+	const picks = unionSlots(snaps);
+	const n = picks.length;
+	const [slot, tx, rx] = [new Uint32Array(n), new Float64Array(n), new Float64Array(n)];
+	const flows = picks.map(({ from, at }, i) => {
+		const s = snaps[from]!;
+		[slot[i], tx[i], rx[i]] = [s.slot[at]!, s.tx[at]!, s.rx[at]!];
+		return s.flows[at]!;
+	});
+	return { count: n, flows, slot, tx, rx, lost: snaps.at(-1)!.lost };
 }
 
 export type TcpRow = SocketRow & {
