@@ -50,6 +50,12 @@ export class ByteWriter {
 
 	/** A whole number from 0 to 2^53-1. */
 	varint(n: number): this {
+		// Most are under 128 (a delta, a small count): one byte, no other check needed.
+		if (n >= 0 && n < 0x80 && (n | 0) === n) {
+			this.room(1);
+			this.buf[this.at++] = n;
+			return this;
+		}
 		if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`varint: ${n} is not a whole number from 0 to 2^53-1`);
 		this.room(MAX_VARINT_BYTES);
 		while (n >= 0x80) {

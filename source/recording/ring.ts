@@ -3,7 +3,7 @@
 import { deflateRawSync } from 'node:zlib';
 import type { Reading } from '../features/index.js';
 import { BlockEncoder } from './block.js';
-import { FULL_EVERY, type RecordingHeader } from './file.js';
+import { DEFLATE, FULL_EVERY, type RecordingHeader } from './file.js';
 import { DEFLATED, encodeFrame } from './frame.js';
 
 /** Past this, the oldest epochs go whatever the minutes asked (a storm of events makes big blocks). */
@@ -33,7 +33,7 @@ export class HistoryRing {
 		let epoch = this.epochs.at(-1);
 		const full = !epoch || epoch.frames.length >= FULL_EVERY;
 		const raw = this.blocks.encode(reading, full);
-		const packed = deflateRawSync(raw);
+		const packed = deflateRawSync(raw, DEFLATE);
 		const deflated = packed.length < raw.length;
 		if (full) this.epochs.push((epoch = { frames: [], walls: [], bytes: 0 }));
 		const frame = encodeFrame({ type: full ? 'F' : 'D', flags: deflated ? DEFLATED : 0, rawLength: raw.length, seq: this.seq++, wall: reading.wall, fullBack: epoch!.bytes, indexBack: 0 }, deflated ? packed : raw);

@@ -43,5 +43,10 @@ export function typedKind(v: ArrayBufferView): number {
 	return -1;
 }
 
-export const sameTyped = (a: Typed, b: Typed) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+export function sameTyped(a: Typed, b: Typed): boolean {
+	if (a.length !== b.length) return false;
+	// A loop, not every(): 10,000 flows' counters are compared each interval.
+	for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+	return true;
+}
 

@@ -9,6 +9,8 @@ interface Keys {
 	readonly keys: readonly string[];
 	readonly shape: string;
 	readonly watched: boolean;
+	/** Frozen, and every value plain (no object): it cannot change, so it is its own shadow. */
+	readonly flat: boolean;
 }
 
 /** On each object shadow, out of Object.keys' sight: its keys, and the live object it was written from (or found the same as). */
@@ -162,20 +164,23 @@ export class ValueEncoder {
 			return prev;
 		}
 		w.u8(TYPED).u8(kind).varint(a.length);
-		const base = (i: number) => (p !== undefined && i < p.length ? p[i]! : 0);
+		// Deltas from the value before at each index (0 past its end), written as they are checked, in one pass;
+		// a float that is not a whole number, or a jump too far for a delta, takes them back for the raw bytes.
+		const mark = w.length;
+		w.u8(TYPED_DELTAS);
+		const [n, m] = [a.length, p === undefined ? 0 : Math.min(p.length, a.length)];
+		const whole = !FRACTIONAL.has(kind);
 		let deltas = true;
-		if (FRACTIONAL.has(kind)) {
-			for (let i = 0; i < a.length && deltas; i++) {
-				const x = a[i]!;
-				deltas = Number.isSafeInteger(x) && !Object.is(x, -0) && Number.isSafeInteger(base(i)) && Math.abs(x - base(i)) < ZIGZAG_LIMIT;
+		for (let i = 0; i < n; i++) {
+			const x = a[i]!;
+			const b = i < m ? p![i]! : 0;
+			if (!whole && !(Number.isSafeInteger(x) && !Object.is(x, -0) && Number.isSafeInteger(b) && Math.abs(x - b) < ZIGZAG_LIMIT)) {
+				deltas = false;
+				break;
 			}
+			w.zigzag(x - b);
 		}
-		if (deltas) {
-			w.u8(TYPED_DELTAS);
-			for (let i = 0; i < a.length; i++) w.zigzag(a[i]! - base(i));
-		} else {
-			w.u8(TYPED_RAW).raw(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-		}
+		if (!deltas) w.truncate(mark).u8(TYPED_RAW).raw(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 		return a.slice();
 	}
 
@@ -198,11 +203,23 @@ export class ValueEncoder {
 		return prev;
 	}
 
+	/**
+	 * The shadow of `v`, found equal to the shadow `p` before it: `p` still, so
+	 * what holds them is unchanged too; it names `v` LIVE unless it is a frozen
+	 * object (its own shadow), which then compares `v` by its values next time.
+	 */
+	private sameAs(p: Shadow, v: Plain): unknown {
+		if (!Object.isFrozen(p)) p[LIVE] = v;
+		return p;
+	}
+
 	private object(w: ByteWriter, v: Plain, prev: unknown): unknown {
 		const p = asPlain(prev) as Shadow | undefined;
-		// A frozen object written here before (a connection's flow, shared by every read): unchanged, by its identity alone.
-		if (p !== undefined && p[LIVE] === v && Object.isFrozen(v)) {
-			if (p[KEYS].watched) this.saw(v[this.watch!.key]);
+		// A frozen object written here before (a connection's flow, shared by every read): unchanged, by its identity
+		// alone. It is its own shadow when its values are all plain (below), else its shadow names it LIVE.
+		const frozen = Object.isFrozen(v);
+		if (p !== undefined && frozen && (p === v || p[LIVE] === v)) {
+			if (this.keysOf.get(v)!.watched) this.saw(v[this.watch!.key]);
 			w.u8(SAME);
 			return prev;
 		}
@@ -211,37 +228,39 @@ export class ValueEncoder {
 			const proto = Object.getPrototypeOf(v) as unknown;
 			if (proto !== Object.prototype && proto !== null) throw new RecordingError(`a ${(v.constructor as { name?: string } | undefined)?.name ?? 'object'} cannot be recorded`);
 			const keys = Object.keys(v);
-			info = { keys, shape: keys.join('\0'), watched: this.watch !== undefined && keys.includes(this.watch.key) };
+			const flat = frozen && keys.every((key) => typeof v[key] !== 'object' || v[key] === null);
+			info = { keys, shape: keys.join('\0'), watched: this.watch !== undefined && keys.includes(this.watch.key), flat };
 			this.keysOf.set(v, info);
 		}
-		const { keys, shape } = info;
+		const { keys, shape, flat } = info;
 		if (info.watched) this.saw(v[this.watch!.key]);
-		const sameKeys = p !== undefined && p[KEYS].shape === shape;
+		// A shadow that is a frozen live object has its keys where every written object's are.
+		const sameKeys = p !== undefined && (p[KEYS] ?? this.keysOf.get(p))?.shape === shape;
 		// An object of plain values all as before: SAME, nothing written to take back.
 		if (sameKeys && keys.every((key) => {
 			const x = v[key];
 			return (typeof x !== 'object' || x === null) && Object.is(x, p[key]);
 		})) {
-			p[LIVE] = v;
 			w.u8(SAME);
-			return prev;
+			return this.sameAs(p, v);
 		}
 		const [start, strings] = [w.length, this.strings.size];
 		w.u8(OBJECT);
 		this.string(w, shape);
 		let same = sameKeys;
-		const out = {} as Shadow;
+		// A frozen object of plain values is its own shadow: none is built (a full block at 10,000 flows built 20,000).
+		const out = flat ? undefined : ({} as Shadow);
 		for (const key of keys) {
 			const before = p?.[key];
 			const s = this.write(w, v[key], before);
-			out[key] = s;
+			if (out) out[key] = s;
 			if (same && !Object.is(s, before)) same = false;
 		}
 		if (same) {
 			this.same(w, start, strings);
-			p![LIVE] = v;
-			return prev;
+			return this.sameAs(p!, v);
 		}
+		if (!out) return v;
 		out[KEYS] = info;
 		out[LIVE] = v;
 		return out;

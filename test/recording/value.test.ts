@@ -111,6 +111,17 @@ test('a frozen object written before at the same place is known unchanged by its
 	assert.equal(sizes[1], 1, 'the same list: one byte');
 	assert.ok(sizes[2]! > 3, 'another frozen object is written');
 	assert.equal(sizes[3], 1);
+	// A frozen object of plain values is its own shadow: an equal one after it, frozen or not, is SAME (and nothing is
+	// written on the frozen one); a frozen one holding an object still gets a shadow of its own, as the loose one does.
+	const twin = Object.freeze({ cookie: 1, comm: 'curl' });
+	const nested = Object.freeze({ cookie: 5, at: { port: 80 } });
+	const again = roundtrip([{ f: a, n: nested }, { f: twin, n: nested }, { f: { cookie: 1, comm: 'curl' }, n: Object.freeze({ cookie: 5, at: { port: 80 } }) }, { f: twin, n: nested }]);
+	assert.deepEqual(again.sizes.slice(1), [1, 1, 1], 'equal values: a byte each, by identity or by value');
+	assert.deepEqual(again.out.at(-1), { f: twin, n: nested });
+	const enc = new ValueEncoder();
+	const shadow = enc.write(new ByteWriter(), { f: a, n: nested }, undefined) as { f: unknown; n: unknown };
+	assert.equal(shadow.f, a, 'its own shadow');
+	assert.notEqual(shadow.n, nested, 'a shadow of its own: what it holds may change');
 });
 
 test('a list of the same frozen objects costs a byte, and its watched values are still handed on each block', () => {
