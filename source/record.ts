@@ -75,7 +75,7 @@ export function openRecorder(setup: RecorderSetup): Recorder {
 /** What a recording made now says of itself. */
 function headerNow(setup: Pick<RecorderSetup, 'version' | 'intervalMs' | 'netns' | 'modes'>): RecordingHeader {
 	const now = Date.now();
-	return { format: FORMAT, nettop: setup.version, host: hostname(), kernel: release(), boot: Math.round(now - uptime() * 1000), started: now, interval_s: setup.intervalMs / 1000, netns: setup.netns, modes: setup.modes, tz: Intl.DateTimeFormat().resolvedOptions().timeZone, features: Object.fromEntries(ALL_FEATURES.map((f) => [f.key, f.recorded])) };
+	return { format: FORMAT, nettop: setup.version, host: hostname(), kernel: release(), boot: Math.round(now - uptime() * 1000), started: now, interval_s: setup.intervalMs / 1000, netns: setup.netns, modes: setup.modes, tz: Intl.DateTimeFormat().resolvedOptions().timeZone, features: Object.fromEntries(ALL_FEATURES.map((f) => [f.key, f.recorded])), recent_frames: true };
 }
 
 function openWriter(setup: RecorderSetup, file: string): RecordingWriter {

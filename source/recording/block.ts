@@ -104,6 +104,52 @@ export class BlockEncoder {
 /** Each feature's recent-event list, by key. */
 export type RecentLists = Readonly<Record<string, readonly unknown[]>>;
 
+/** A reading's recent lists (the features that keep one, available in it). */
+function recentOf(reading: Reading): RecentLists {
+	const out: Record<string, readonly unknown[]> = {};
+	for (const key of Object.keys(RECENT)) {
+		const s = (reading as unknown as Record<string, Maybe<Snapshot> | undefined>)[key];
+		const list = s === undefined || isUnavailable(s) ? undefined : (s as unknown as { recent?: readonly unknown[] }).recent;
+		if (list !== undefined && list.length > 0) out[key] = list;
+	}
+	return out;
+}
+
+/**
+ * The R frames of a run (docs/recording.md): before a full block, the recent
+ * lists as they stood after the reading before it, when they changed since
+ * the last R (a collector makes a new list only when events come). A jump
+ * to a full block starts from the last R before it, not from the run's
+ * start: opening a day's file decodes nothing.
+ */
+export class RecentFrames {
+	private before: RecentLists = {};
+	private written: RecentLists = {};
+
+	/** The R frame's payload to write before a full block, or undefined when the lists are those of the last R. */
+	beforeFull(): Buffer | undefined {
+		const [a, b] = [Object.keys(this.before), Object.keys(this.written)];
+		if (a.length === b.length && a.every((k) => this.before[k] === this.written[k])) return undefined;
+		this.written = this.before;
+		const w = new ByteWriter(4096);
+		new ValueEncoder().write(w, this.before, undefined);
+		return w.finish();
+	}
+
+	/** After each reading recorded. */
+	after(reading: Reading): void {
+		this.before = recentOf(reading);
+	}
+}
+
+/** An R frame's lists; `what` names it in errors. */
+export function decodeRecent(payload: Uint8Array, what: string): RecentLists {
+	const r = new ByteReader(payload, what);
+	const lists = new ValueDecoder().read(r, undefined);
+	if (r.left !== 0 || typeof lists !== 'object' || lists === null || Object.values(lists).some((l) => !Array.isArray(l))) throw new RecordingError(`${what}: not the recent lists`);
+	return lists as RecentLists;
+}
+
 /** Reads blocks back into readings, in the order they were written from the last full block on. */
 export class BlockDecoder {
 	private readonly decoder = new ValueDecoder();

@@ -4,7 +4,8 @@ import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync } from '
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { RecordingError } from '../format/binary.js';
 import { ALL_FEATURES, type Reading } from '../features/index.js';
-import { BlockDecoder, BlockEncoder } from './block.js';
+import { BlockDecoder, BlockEncoder, RecentFrames } from './block.js';
+import { Chain } from './chain.js';
 import { DEFLATED, encodeFrame, frameAt, type Frame, type FrameType } from './frame.js';
 
 /** The format this build writes; a file of a newer one is refused. */
@@ -38,6 +39,8 @@ export interface RecordingHeader {
 	readonly tz: string;
 	/** Each feature's record version (Feature.recorded) by key; absent in files written before it was (all 1). */
 	readonly features?: Readonly<Record<string, number>>;
+	/** The run writes R frames (the recent lists before a full block): a jump needs no block before its full block's epoch. */
+	readonly recent_frames?: boolean;
 }
 
 const MAGIC = Buffer.from('nR');
@@ -51,6 +54,7 @@ export function startsAsRecording(fd: number): boolean {
 /** Appends readings to FILE: a header frame for this run, then a block per reading. */
 export class RecordingWriter {
 	private readonly blocks = new BlockEncoder();
+	private readonly recent = new RecentFrames();
 	private seq = 0;
 	/** Where the next frame starts, and where the last full block started. */
 	private at: number;
@@ -88,8 +92,11 @@ export class RecordingWriter {
 		if (this.closed) return;
 		const full = this.sinceFull >= FULL_EVERY;
 		this.sinceFull = full ? 1 : this.sinceFull + 1;
+		const lists = full ? this.recent.beforeFull() : undefined;
+		if (lists) this.frame('R', lists, reading.wall, true);
 		if (full) this.fullAt = this.at;
 		this.frame(full ? 'F' : 'D', this.blocks.encode(reading, full), reading.wall, true);
+		this.recent.after(reading);
 	}
 
 	/** Ends the run with an E frame and closes the file. */
@@ -170,12 +177,17 @@ function nextFrame(data: Buffer, from: number): number {
 	return -1;
 }
 
+/** What a scan of a file meets, in order: runs, whole checked frames (not decoded), damage. */
+export type ScanItem = { readonly kind: 'run'; readonly header: RecordingHeader; readonly offset: number } | { readonly kind: 'frame'; readonly frame: Frame } | { readonly kind: 'damage'; readonly text: string };
+
 /**
- * Every run and reading of a recording, in order. A file that does not start
- * with a nettop recording's header throws a RecordingError (one line); damage
- * after it is an item that says what was skipped, and the replay goes on.
+ * Every run and frame of a recording, in order, each frame's checksum
+ * checked, nothing inflated or decoded. A file that does not start with a
+ * nettop recording's header throws a RecordingError (one line); bytes that
+ * are no frame are an item that says what was skipped, and the scan goes on
+ * at the next frame.
  */
-export function* readRecording(data: Buffer, file: string, blocks = new BlockDecoder()): Generator<ReplayItem> {
+export function* scanRecording(data: Buffer, file: string): Generator<ScanItem> {
 	let first: Frame;
 	try {
 		first = frameAt(data, 0);
@@ -185,10 +197,7 @@ export function* readRecording(data: Buffer, file: string, blocks = new BlockDec
 		throw new RecordingError(`${file} is not a nettop recording`);
 	}
 	if (first.type !== 'H') throw new RecordingError(`${file} is not a nettop recording: it starts with no header`);
-	let needFull = true;
 	let last: { seq: number; wall: number } | undefined;
-	/** Delta blocks left out since damage broke their chain. */
-	let unchained = 0;
 	for (let at = 0; at < data.length; ) {
 		let frame: Frame;
 		try {
@@ -202,32 +211,51 @@ export function* readRecording(data: Buffer, file: string, blocks = new BlockDec
 			}
 			yield { kind: 'damage', text: `${file}: bytes ${at}-${next - 1} skipped${after}: ${(error as Error).message}` };
 			at = next;
-			needFull = true;
 			continue;
 		}
 		at = frame.end;
-		if (frame.type === 'H') {
-			yield { kind: 'run', header: header(frame, file), offset: frame.start };
+		if (frame.type === 'H') yield { kind: 'run', header: header(frame, file), offset: frame.start };
+		else {
+			if (frame.type === 'F' || frame.type === 'D') last = { seq: frame.seq, wall: frame.wall };
+			yield { kind: 'frame', frame };
+		}
+	}
+}
+
+/**
+ * Every run and reading of a recording, in order. A file that does not start
+ * with a nettop recording's header throws a RecordingError (one line); damage
+ * after it is an item that says what was skipped, and the replay goes on.
+ */
+export function* readRecording(data: Buffer, file: string, blocks = new BlockDecoder()): Generator<ReplayItem> {
+	const chain = new Chain(file);
+	for (const item of scanRecording(data, file)) {
+		if (item.kind === 'damage') {
+			yield item;
+			chain.broken();
+			continue;
+		}
+		if (item.kind === 'run') {
+			yield item;
 			blocks.restart();
-			needFull = true;
-		} else if (frame.type === 'F' || frame.type === 'D') {
-			if (frame.type === 'D' && needFull) {
-				unchained++; // its chain was broken by damage said above: up to the next full block
-				continue;
-			}
+			chain.broken();
+			continue;
+		}
+		const frame = item.frame;
+		if (frame.type === 'F' || frame.type === 'D') {
+			if (!chain.takes(frame)) continue; // its chain was broken by damage said above: up to the next full block
 			try {
 				const reading = blocks.decode(payloadOf(frame), frame.type === 'F', `frame at byte ${frame.start} (seq ${frame.seq})`);
-				if (unchained > 0) yield { kind: 'damage', text: `${file}: ${unchained} interval${unchained === 1 ? '' : 's'} after the damage skipped (each needs the one before it): replay goes on at seq ${frame.seq} (${clock(frame.wall)})` };
-				unchained = 0;
-				needFull = false;
-				last = { seq: frame.seq, wall: frame.wall };
+				const said = chain.read(frame);
+				if (said) yield { kind: 'damage', text: said };
 				yield { kind: 'reading', reading, seq: frame.seq, offset: frame.start, full: frame.type === 'F' };
 			} catch (error) {
 				if (!(error instanceof RecordingError)) throw error;
 				yield { kind: 'damage', text: `${file}: ${error.message}: skipped to the next full block` };
-				needFull = true;
+				chain.broken();
 			}
 		}
 	}
-	if (unchained > 0) yield { kind: 'damage', text: `${file}: the ${unchained} interval${unchained === 1 ? '' : 's'} after the damage skipped (each needs the one before it): no full block after them, the replay ends there` };
+	const said = chain.end();
+	if (said) yield { kind: 'damage', text: said };
 }

@@ -91,7 +91,12 @@ export class UiStore {
 			from = Math.max(rec.runStart(k), k - WARM_UP);
 		}
 		let s = state;
-		for (let j = from; j <= k; j++) s = reducer(s, { type: 'replayed', sample: pipeline.push(rec.reading(j)), time: rec.wallAt(j) });
+		for (let j = from; j <= k; j++) {
+			// A reading that does not decode (damage found only now, said at exit): the interval after it starts over.
+			const reading = rec.reading(j);
+			if (!reading) pipeline.reset();
+			s = reducer(s, { type: 'replayed', sample: reading && pipeline.push(reading), time: rec.wallAt(j) });
+		}
 		// A step across the start of another run of nettop: the time between was not recorded.
 		const shown = was === undefined ? undefined : rec.intervals[was];
 		if (shown !== undefined && rec.runStart(shown) !== rec.runStart(k)) s = { ...s, note: `another run of nettop (${rec.runStart(k) > rec.runStart(shown) ? 'started' : 'ended'} here): not recorded between` };
