@@ -13,6 +13,8 @@ import { deflateRawSync } from 'node:zlib';
 import type { Reading } from '../../source/features/index.js';
 import { BlockEncoder } from '../../source/recording/block.js';
 import { FULL_EVERY, readRecording } from '../../source/recording/file.js';
+import { Recording } from '../../source/recording/recording.js';
+import { Pipeline } from '../../source/pipeline.js';
 
 type Report = (what: string, value: string, target: string, reference: string) => void;
 
@@ -69,6 +71,37 @@ function encodeMs(file: string): number {
 	return median(passes);
 }
 
+/**
+ * A day at 1,000 flows: the recorded run appended to itself to 86,400
+ * intervals (real bytes), opened as the UI opens it, then jumps as the UI
+ * makes them: the 60 readings before the one shown and it through the model
+ * (across the appended runs' starts, which the UI would stop at: the same
+ * work a day-long run costs).
+ */
+function jumpPart(file: string, readings: number, dir: string, report: Report): void {
+	const day = path.join(dir, 'day.rec');
+	const copies = Math.ceil(86_400 / (readings - 1));
+	const run1 = readFileSync(file);
+	writeFileSync(day, Buffer.concat(Array.from({ length: copies }, () => run1)));
+	const data = readFileSync(day);
+	rmSync(day);
+	const t0 = performance.now();
+	const rec = new Recording(data, day);
+	const open = performance.now() - t0;
+	const jumps = [0.97, 0.5, 0.1, 0.75, 0.3, 0.62, 0.05, 0.88, 0.4].map((at) => {
+		const k = rec.intervals[Math.floor(at * (rec.intervals.length - 1))]!;
+		const pipeline = new Pipeline();
+		const t = performance.now();
+		for (let j = Math.max(0, k - 60); j <= k; j++) {
+			const r = rec.reading(j);
+			if (r) pipeline.push(r);
+		}
+		return performance.now() - t;
+	});
+	const sorted = [...jumps].sort((a, b) => a - b);
+	report(`a jump in 24 h at ${2 * CONNECTIONS} flows (61 readings through the model, as the UI)`, `${fmt(sorted.at(-1)!, 0)} ms the longest of ${jumps.length} (median ${fmt(median(jumps), 0)})`, atMost('a jump in a 24 h recording at 1,000 flows', sorted.at(-1)!, 200, 'ms'), `opening the file (${fmt(data.length / 1e6, 0)} MB, ${rec.length} readings): ${fmt(open, 0)} ms`);
+}
+
 export async function recordPart(net: TestNet, report: Report): Promise<void> {
 	console.log(`\n11. Recording (issue 31): --json -i 1 with and without -w, alternating, ${ROUNDS} rounds, CPU over ${STEADY_MS / 1000} s from ${WARM_MS / 1000} s after start; the bytes an interval; a replay's speed`);
 	const dir = mkdtempSync(path.join(tmpdir(), 'nettop-bench-rec-'));
@@ -116,6 +149,8 @@ export async function recordPart(net: TestNet, report: Report): Promise<void> {
 			const [whole, start] = [median([await timed(''), await timed(''), await timed('')]), median([await timed('-n 1'), await timed('-n 1'), await timed('-n 1')])];
 			const intervals = copies * (busy.n - 1);
 			report(`replay --json at ${2 * CONNECTIONS} flows: one hour of 1 s intervals`, `${fmt(whole / 1000, 1)} s (${intervals} intervals: the run of ${busy.n - 1} appended ${copies} times, ${fmt(statSync(hour).size / 1e6, 1)} MB)`, atMost('replay of an hour at 1,000 flows', whole / 1000, 5, 's'), `the start, to the first line: ${fmt(start, 0)} ms`);
+			rmSync(hour);
+			jumpPart(file, busy.n, dir, report);
 		} finally {
 			many.child.kill();
 			server.child.kill();
