@@ -4,7 +4,7 @@ import { RecordingError } from '../format/binary.js';
 import type { Reading } from '../features/index.js';
 import { BlockDecoder, decodeRecent, RecordedCgroups, type RecentLists } from './block.js';
 import { Chain } from './chain.js';
-import { payloadOf, readRecording, scanRecording, type RecordingHeader } from './file.js';
+import { payloadOf, readRecording, scanRecording, type RecordingHeader, type ScanItem } from './file.js';
 import { frameAt } from './frame.js';
 
 /** A reading's place: its run (a start of nettop), its time, its frame, and the entry of the full block its chain starts at. */
@@ -28,7 +28,7 @@ export class Recording {
 	private readonly recentAt = new Map<number, RecentLists>();
 	/** At each full block's entry: the offset of the R frame that holds its lists, or -1 (none since its run began: empty). */
 	private readonly recentFrame = new Map<number, number>();
-	/** Frames found damaged when decoded (said once each). */
+	/** The full blocks (entries) whose chain failed to decode at a jump, said once each. */
 	private readonly bad = new Set<number>();
 	private readonly cgroups = new RecordedCgroups();
 	private decoder = new BlockDecoder(this.cgroups);
@@ -52,11 +52,13 @@ export class Recording {
 	}
 
 	/** Runs with R frames: each reading's place from the frames' heads, each full block's R frame. */
-	private scan(items: ReturnType<typeof scanRecording> extends Iterable<infer I> ? I[] : never): void {
+	private scan(items: readonly ScanItem[]): void {
 		const chain = new Chain(this.file);
 		let [run, full, lastR] = [-1, -1, -1];
 		for (const item of items) {
 			if (item.kind === 'damage') {
+				// An R frame lost in it leaves the full blocks after it the last R seen: their lists lack the events
+				// since, as a file decoded whole lacks the events of the blocks damage took.
 				this.damage.push(item.text);
 				chain.broken();
 				continue;
@@ -148,7 +150,7 @@ export class Recording {
 			this.decoded = -1;
 			if (!this.bad.has(entry.full)) {
 				this.bad.add(entry.full);
-				this.damage.push(`${error.message}: its minute (from the full block before it) not shown`);
+				this.damage.push(`${error.message}: the intervals from the full block before it to the next not shown`);
 			}
 			return undefined;
 		}
