@@ -101,6 +101,8 @@ export interface TabKey<T> {
 	/** For the footer, given the tab's state: "c conns". */
 	footer(state: T): string;
 	apply(state: T): T;
+	/** It changes what the kernel side does (what is sampled), not what is shown: a replay says it cannot. */
+	readonly live?: boolean;
 }
 
 export interface Tab<V, T> {

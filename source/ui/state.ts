@@ -150,6 +150,8 @@ export function reducer(state: UiState, action: Action): UiState {
 		case 'tab-key': {
 			const binding = featureOf(state.tab).tab.keys.find((k) => k.key === action.key);
 			if (!binding || state.drill) return state;
+			// A replay shows what was sampled; the history is of live, which the key still changes.
+			if (binding.live && state.replay && !state.replay.history) return { ...state, note: `${binding.key} changes what nettop samples live: a replay shows what was recorded` };
 			// Another list: its selection starts over.
 			return { ...state, tabs: { ...state.tabs, [state.tab]: binding.apply(entry(state.tabs, state.tab)) }, cursor: { ...state.cursor, [state.tab]: undefined } };
 		}

@@ -191,3 +191,14 @@ test('the store tells who runs on demand which tab is shown and the tabs\' state
 		['nic', { every: 32 }],
 	]);
 });
+
+test('+ and - on the Latency tab change the sample live and in the history; a replay says it shows what was recorded', () => {
+	const base = { ...initialState({ intervalMs: 1000, filter: NO_FILTER, tab: 'latency' }), tabs: { ...initialState({ intervalMs: 1000, filter: NO_FILTER }).tabs, latency: { every: 64 } } } as UiState;
+	const replay = { at: 0, count: 1, playing: false, host: 'web1', first: 0, last: 0 };
+	const every = (s: UiState) => (s.tabs as unknown as { latency: { every?: number } }).latency.every;
+	assert.equal(every(reducer(base, { type: 'tab-key', key: '+' })), 32, 'live');
+	assert.equal(every(reducer({ ...base, replay: { ...replay, history: true } }, { type: 'tab-key', key: '+' })), 32, 'the history: live goes on');
+	const replayed = reducer({ ...base, replay }, { type: 'tab-key', key: '-' });
+	assert.equal(every(replayed), 64);
+	assert.equal(replayed.note, '- changes what nettop samples live: a replay shows what was recorded');
+});

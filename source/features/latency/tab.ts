@@ -180,8 +180,8 @@ export const latencyTab: Tab<LatencyView, LatencyTabState> = {
 	sorts: ['p99', 'count', 'avg'],
 	initial: {},
 	keys: [
-		{ key: '+', help: 'follow more packets (N / 2)', footer: () => '+/- 1/N', apply: (state) => scaled(state, 0.5) },
-		{ key: '-', help: 'follow fewer packets (N * 2)', footer: () => '', apply: (state) => scaled(state, 2) },
+		{ key: '+', help: 'follow more packets (N / 2)', footer: () => '+/- 1/N', apply: (state) => scaled(state, 0.5), live: true },
+		{ key: '-', help: 'follow fewer packets (N * 2)', footer: () => '', apply: (state) => scaled(state, 2), live: true },
 	],
 	// The N in force (the flag's), once an interval shows it: what + and - start from; and whether packets were seen cut (segmentationLines).
 	next(state, view) {
