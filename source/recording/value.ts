@@ -51,6 +51,8 @@ export class ValueEncoder {
 	 * that gained a key after it was first written would lose it here.
 	 */
 	private readonly keysOf = new WeakMap<object, Keys>();
+	/** The Keys of each shape met (flat or not: the first met's), shared by its objects. */
+	private readonly shapes = new Map<string, Keys>();
 
 	/** The watched values met inside the list of frozen objects being written, kept on its shadow. */
 	private watched: Set<unknown> | undefined;
@@ -229,7 +231,11 @@ export class ValueEncoder {
 			if (proto !== Object.prototype && proto !== null) throw new RecordingError(`a ${(v.constructor as { name?: string } | undefined)?.name ?? 'object'} cannot be recorded`);
 			const keys = Object.keys(v);
 			const flat = frozen && keys.every((key) => typeof v[key] !== 'object' || v[key] === null);
-			info = { keys, shape: keys.join('\0'), watched: this.watch !== undefined && keys.includes(this.watch.key), flat };
+			const shape = keys.join('\0');
+			// One record per shape, shared: 20,000 flows held 20,000 lists of their keys and joined shapes.
+			const known = this.shapes.get(shape);
+			info = known?.flat === flat ? known : { keys, shape, watched: this.watch !== undefined && keys.includes(this.watch.key), flat };
+			if (!known) this.shapes.set(shape, info);
 			this.keysOf.set(v, info);
 		}
 		const { keys, shape, flat } = info;
