@@ -39,8 +39,9 @@ export function spanReadings(readings: readonly Reading[]): Reading {
 	for (const f of ALL_FEATURES) {
 		const snaps: Snapshot[] = [];
 		for (let i = readings.length - 1; i >= 0; i--) {
-			const s = entry(readings[i]!, f.key) as Maybe<Snapshot>;
-			if (isUnavailable(s)) break;
+			const s = entry(readings[i]!, f.key) as Maybe<Snapshot> | undefined;
+			// Not read (a recording made without it), or unavailable: its counters begin after.
+			if (s === undefined || isUnavailable(s)) break;
 			snaps.unshift(s);
 		}
 		if (snaps.length > 1) out[f.key] = f.span(snaps);
@@ -48,7 +49,7 @@ export function spanReadings(readings: readonly Reading[]): Reading {
 	// Names of namespaces and cgroups gone meanwhile still name the rows they had.
 	const names = readings.map((r) => r.netnsNames).filter((n) => n !== undefined);
 	if (names.length > 0) out.netnsNames = unionMaps(names);
-	const cgroups = readings.map((r) => r.cgroups).filter((c) => c !== undefined).reverse();
+	const cgroups = [...new Set(readings.map((r) => r.cgroups).filter((c) => c !== undefined))].reverse();
 	if (cgroups.length > 1) out.cgroups = { get: (id: number) => cgroups.reduce<Cgroup | undefined>((found, c) => found ?? c.get(id), undefined) } satisfies CgroupNames;
 	return keyed<Reading>(out);
 }

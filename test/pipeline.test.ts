@@ -112,3 +112,22 @@ test('recursion misses count as lost, per feature; cost in CPUs, the programs\' 
 	assert.deepEqual(timed.cost, { cpu: 0.01, bpf: 0.005 });
 	assert.deepEqual(timed.lost, {});
 });
+
+test('readings spanned as one (a replay\'s -i N): the interval to them holds the shorter ones added up; a feature unavailable meanwhile counts from after; names gone still name', async () => {
+	const { spanReadings } = await import('../source/pipeline.js');
+	const flow = (cookie: number, tx: number) => tcp(tx, 0, { cookie, lport: 1000 + cookie });
+	const r0 = raw(0, { tcp: { counters: [flow(1, 100), flow(2, 10)], lost: 0 } });
+	// Flow 2 closes after r1; flow 3 comes and goes between r0 and r2; retransmits unavailable in r1.
+	const r1 = { ...raw(1000, { tcp: { counters: [flow(1, 150), flow(2, 30), flow(3, 5)], lost: 0 }, retrans: { unavailable: 'x' } }), netnsNames: new Map([[7, 'gone']]) } as Reading;
+	const r2 = { ...raw(2000, { tcp: { counters: [flow(1, 170)], lost: 0 }, retrans: { events: [retrans({ time: 1_700_000_001_500 })], lost: 0 } }), netnsNames: new Map() } as Reading;
+	const one = buildSample(r0, spanReadings([r1, r2]));
+	const byCookie = (s: typeof one) => {
+		const rows = s.tcp as unknown as { flows: { cookie: number }[]; tx: Float64Array };
+		return new Map(rows.flows.map((f, i) => [f.cookie, rows.tx[i]]));
+	};
+	assert.deepEqual(byCookie(one), new Map([[1, 70], [2, 20], [3, 5]]));
+	assert.equal(one.interval, 2);
+	assert.equal((one.retrans as { count: number }).count, 1, 'the retransmits after it was unavailable');
+	assert.equal(one.names.netns.get(7), 'gone');
+	assert.equal(spanReadings([r2]), r2, 'one reading is itself');
+});
