@@ -6,7 +6,7 @@ import { RecordingError } from '../format/binary.js';
 import { ALL_FEATURES, type Reading } from '../features/index.js';
 import { BlockDecoder, BlockEncoder, RecentFrames } from './block.js';
 import { Chain } from './chain.js';
-import { DEFLATED, encodeFrame, frameAt, type Frame, type FrameType } from './frame.js';
+import { DEFLATED, encodeFrame, frameAt, type Frame, type FrameHead, type FrameType } from './frame.js';
 
 /** The format this build writes; a file of a newer one is refused. */
 export const FORMAT = 1;
@@ -19,6 +19,13 @@ export const FULL_EVERY = 60;
  * (docs/performance.md): a tenth of the time for a fifth more bytes.
  */
 export const DEFLATE = { level: 1 } as const;
+
+/** A block's frame: deflated when that makes it smaller, else as it is. */
+export function blockFrame(head: Omit<FrameHead, 'flags' | 'rawLength'>, raw: Buffer, compress = true): Buffer {
+	const packed = compress ? deflateRawSync(raw, DEFLATE) : undefined;
+	const deflated = packed !== undefined && packed.length < raw.length;
+	return encodeFrame({ ...head, flags: deflated ? DEFLATED : 0, rawLength: raw.length }, deflated ? packed : raw);
+}
 
 /** The H frame's payload, as JSON: what a replay needs to know of where and how the recording was made. */
 export interface RecordingHeader {
@@ -109,9 +116,7 @@ export class RecordingWriter {
 
 	/** One write per frame, so a kill loses at most the frame being written; flushed to the disk behind it, one flush at a time. */
 	private frame(type: FrameType, raw: Buffer, wall: number, compress: boolean): void {
-		const packed = compress ? deflateRawSync(raw, DEFLATE) : undefined;
-		const deflated = packed !== undefined && packed.length < raw.length;
-		const bytes = encodeFrame({ type, flags: deflated ? DEFLATED : 0, rawLength: raw.length, seq: this.seq++, wall, fullBack: this.fullAt < 0 || type === 'H' ? 0 : this.at - this.fullAt, indexBack: 0 }, deflated ? packed : raw);
+		const bytes = blockFrame({ type, seq: this.seq++, wall, fullBack: this.fullAt < 0 || type === 'H' ? 0 : this.at - this.fullAt, indexBack: 0 }, raw, compress);
 		writeSync(this.fd, bytes);
 		this.at += bytes.length;
 		if (this.syncing) return;
@@ -227,9 +232,9 @@ export function* scanRecording(data: Buffer, file: string): Generator<ScanItem> 
  * with a nettop recording's header throws a RecordingError (one line); damage
  * after it is an item that says what was skipped, and the replay goes on.
  */
-export function* readRecording(data: Buffer, file: string, blocks = new BlockDecoder()): Generator<ReplayItem> {
+export function* readRecording(data: Buffer, file: string, blocks = new BlockDecoder(), items: Iterable<ScanItem> = scanRecording(data, file)): Generator<ReplayItem> {
 	const chain = new Chain(file);
-	for (const item of scanRecording(data, file)) {
+	for (const item of items) {
 		if (item.kind === 'damage') {
 			yield item;
 			chain.broken();

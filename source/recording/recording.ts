@@ -48,7 +48,7 @@ export class Recording {
 	) {
 		const scan = [...scanRecording(data, file)];
 		if (scan.every((item) => item.kind !== 'run' || item.header.recent_frames === true)) this.scan(scan);
-		else this.decodeAll();
+		else this.decodeAll(scan);
 	}
 
 	/** Runs with R frames: each reading's place from the frames' heads, each full block's R frame. */
@@ -88,12 +88,12 @@ export class Recording {
 	}
 
 	/** Files without R frames: every reading decoded in order, the recent lists kept at each full block. */
-	private decodeAll(): void {
+	private decodeAll(items: readonly ScanItem[]): void {
 		const pass = new BlockDecoder(this.cgroups);
 		let run = -1;
 		let full = -1;
 		let recent: RecentLists = {};
-		for (const item of readRecording(this.data, this.file, pass)) {
+		for (const item of readRecording(this.data, this.file, pass, items)) {
 			if (item.kind === 'damage') {
 				this.damage.push(item.text);
 				continue;

@@ -1,10 +1,9 @@
 // The UI's history while live (--history MINUTES): the last minutes recorded in memory as a file holds them, whole
 // epochs at a time, so they can be stepped through like a replay, or written out as a recording (W, SIGUSR1).
-import { deflateRawSync } from 'node:zlib';
 import type { Reading } from '../features/index.js';
 import { BlockEncoder, RecentFrames } from './block.js';
-import { DEFLATE, FULL_EVERY, type RecordingHeader } from './file.js';
-import { DEFLATED, encodeFrame } from './frame.js';
+import { blockFrame, FULL_EVERY, type RecordingHeader } from './file.js';
+import { encodeFrame } from './frame.js';
 
 /** Past this, the oldest epochs go whatever the minutes asked (a storm of events makes big blocks). */
 const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
@@ -50,9 +49,7 @@ export class HistoryRing {
 	}
 
 	private push(epoch: Epoch, type: 'R' | 'F' | 'D', raw: Buffer, wall: number, fullBack: number): void {
-		const packed = deflateRawSync(raw, DEFLATE);
-		const deflated = packed.length < raw.length;
-		const frame = encodeFrame({ type, flags: deflated ? DEFLATED : 0, rawLength: raw.length, seq: this.seq++, wall, fullBack, indexBack: 0 }, deflated ? packed : raw);
+		const frame = blockFrame({ type, seq: this.seq++, wall, fullBack, indexBack: 0 }, raw);
 		epoch.frames.push(frame);
 		epoch.bytes += frame.length;
 		this.bytes += frame.length;

@@ -51,7 +51,7 @@ export class ValueEncoder {
 	 * that gained a key after it was first written would lose it here.
 	 */
 	private readonly keysOf = new WeakMap<object, Keys>();
-	/** The Keys of each shape met (flat or not: the first met's), shared by its objects. */
+	/** The Keys of each shape met, flat or not, shared by its objects. */
 	private readonly shapes = new Map<string, Keys>();
 
 	/** The watched values met inside the list of frozen objects being written, kept on its shadow. */
@@ -232,10 +232,10 @@ export class ValueEncoder {
 			const keys = Object.keys(v);
 			const flat = frozen && keys.every((key) => typeof v[key] !== 'object' || v[key] === null);
 			const shape = keys.join('\0');
-			// One record per shape, shared: 20,000 flows held 20,000 lists of their keys and joined shapes.
-			const known = this.shapes.get(shape);
-			info = known?.flat === flat ? known : { keys, shape, watched: this.watch !== undefined && keys.includes(this.watch.key), flat };
-			if (!known) this.shapes.set(shape, info);
+			// One record per shape (flat or not), shared: 20,000 flows held 20,000 lists of their keys and joined shapes.
+			const id = `${flat ? 'f' : 'o'}${shape}`;
+			info = this.shapes.get(id);
+			if (!info) this.shapes.set(id, (info = { keys, shape, watched: this.watch !== undefined && keys.includes(this.watch.key), flat }));
 			this.keysOf.set(v, info);
 		}
 		const { keys, shape, flat } = info;
